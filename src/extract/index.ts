@@ -1,0 +1,2 @@
+/** extract stage placeholder: replaced by the extract implementation. */
+export {};

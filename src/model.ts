@@ -1,0 +1,321 @@
+/**
+ * Boundary types: the values that pass between pipeline stages.
+ * Types used inside a single stage stay in that stage's folder.
+ */
+import type { AppError } from './errors.js';
+
+// ─── Configuration (validated; produced by src/config/) ──────────────────────
+
+/** A field selector: `css`, `css@attr`, or a list of those tried in order. */
+export type FieldSelector = string[];
+
+/** CSS selectors for selector-mode extraction; every field but `items` is relative to one item block. */
+export interface SourceSelectors {
+  items?: string;
+  title?: FieldSelector;
+  link?: FieldSelector;
+  date?: FieldSelector;
+  summary?: FieldSelector;
+  author?: FieldSelector;
+  image?: FieldSelector;
+  category?: FieldSelector;
+}
+
+/** Item fields that text rules may rewrite. */
+export type RuleField = 'title' | 'summary' | 'author' | 'category';
+
+/** A per-source `replace:` rule: regex → replacement applied to one field. */
+export interface ReplaceRule {
+  field: RuleField;
+  pattern: string;
+  flags: string;
+  replacement: string;
+}
+
+/** Simplified/Traditional Chinese conversion applied to item text. */
+export type ChineseConversion = 't2s' | 's2t';
+
+/** How politely and robustly one source is fetched. */
+export interface FetchPolicy {
+  userAgent: string;
+  /** Connect, response-headers and whole-body timeouts in milliseconds. */
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  retries: number;
+  /** Upper bound for any backoff or Retry-After wait. */
+  maxRetryDelayMs: number;
+  /** Minimum delay between two requests to the same host. */
+  minHostDelayMs: number;
+  perHostConcurrency: number;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  robots: 'obey' | 'ignore';
+  /** Forced charset label, overriding detection. */
+  encoding?: string;
+}
+
+/** Detail-page enrichment for new items (issue 7). */
+export interface DetailConfig {
+  date?: FieldSelector;
+  summary?: FieldSelector;
+  /** Which fields to take from the detail page. */
+  fields: Array<'date' | 'summary'>;
+}
+
+/** One configured source, fully resolved against `defaults`. */
+export interface SourceConfig {
+  id: string;
+  name: string;
+  url: string;
+  /** `html` uses selectors or auto-detection; `feed` forces feed parsing; `auto` sniffs the response. */
+  type: 'auto' | 'html' | 'feed';
+  schedule: string;
+  timezone: string;
+  language?: string;
+  maxItems: number;
+  historySize: number;
+  retainDays: number;
+  summaryLength: number;
+  selectors: SourceSelectors;
+  /** Explicit luxon format tokens for odd date layouts, e.g. `dd.MM.yy`. */
+  dateFormat?: string;
+  replace: ReplaceRule[];
+  convert?: ChineseConversion;
+  fetch: FetchPolicy;
+  detail?: DetailConfig;
+  reportFailuresInFeed: boolean;
+  /** Consecutive failures before the source counts as failing. */
+  failAfter: number;
+}
+
+/** A topic feed merging and filtering several sources. */
+export interface TopicFeedConfig {
+  id: string;
+  title: string;
+  description?: string;
+  sources: string[] | 'all';
+  include: string[];
+  exclude: string[];
+  match: Array<'title' | 'summary'>;
+  maxItems: number;
+  language?: string;
+}
+
+/** Site-wide presentation settings. */
+export interface SiteConfig {
+  title: string;
+  /** Public base URL where `output/` is served; used for self links. */
+  url?: string;
+  description?: string;
+  language?: string;
+}
+
+/** Worker-wide settings. */
+export interface WorkerConfig {
+  concurrency: number;
+  initialRun: boolean;
+  /** Maximum random delay added before each scheduled run. */
+  jitterMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** The whole validated configuration. */
+export interface AppConfig {
+  /** Path of the file this config was loaded from. */
+  file: string;
+  site: SiteConfig;
+  store: string;
+  output: string;
+  worker: WorkerConfig;
+  sources: SourceConfig[];
+  feeds: TopicFeedConfig[];
+}
+
+// ─── fetch → extract ─────────────────────────────────────────────────────────
+
+/** Validators remembered from the previous successful fetch of a source. */
+export interface FetchValidators {
+  etag?: string;
+  lastModified?: string;
+  /** sha256 of the raw body, used when the server sends no validators. */
+  bodyHash?: string;
+}
+
+/** What the pipeline asks the fetcher for. */
+export interface FetchRequest {
+  sourceId: string;
+  url: string;
+  policy: FetchPolicy;
+  validators?: FetchValidators;
+  /** `page`: a list page (HTML/XML/JSON feed); `detail`: an item's own page (HTML only). */
+  purpose: 'page' | 'detail';
+}
+
+interface FetchOutcomeBase {
+  sourceId: string;
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  fetchedAt: Date;
+  durationMs: number;
+  /** HTTP requests spent, including retries, redirects and robots.txt. */
+  requests: number;
+  validators: FetchValidators;
+}
+
+/** A decoded response body. */
+export interface FetchedPage extends FetchOutcomeBase {
+  kind: 'fetched';
+  contentType: string;
+  /** Charset actually used to decode `body`. */
+  charset: string;
+  body: string;
+  bytes: number;
+  /** Recoverable oddities, e.g. a declared charset that turned out wrong. */
+  warnings: string[];
+}
+
+/** Nothing changed since last time: a 304, or a body identical to the previous one. */
+export interface NotModified extends FetchOutcomeBase {
+  kind: 'not-modified';
+  reason: 'http-304' | 'same-body';
+}
+
+export type FetchResult = FetchedPage | NotModified;
+
+// ─── extract → store ─────────────────────────────────────────────────────────
+
+/** A date read from a page, with how much of it the page actually gave. */
+export interface ParsedDate {
+  date: Date;
+  /** `day`: the page gave only a calendar day (the Date is local midnight in the source zone). */
+  precision: 'day' | 'time';
+}
+
+/** One headline found on a page. Links are absolute http(s) URLs. */
+export interface ExtractedItem {
+  title: string;
+  link?: string;
+  /** Canonical form of `link` used for identity: no fragment, no tracking parameters. */
+  canonicalLink?: string;
+  published?: ParsedDate;
+  updated?: ParsedDate;
+  /** Plain text or sanitized HTML (see `summaryIsHtml`). */
+  summary?: string;
+  summaryIsHtml?: boolean;
+  author?: string;
+  image?: string;
+  categories?: string[];
+  /** Identifier the source itself gives (feed guid / id), when any. */
+  sourceGuid?: string;
+}
+
+/** A recoverable extraction problem; it is reported, not thrown. */
+export interface ExtractWarning {
+  code: string;
+  message: string;
+  /** The raw text involved, e.g. an unparsable date. */
+  text?: string;
+}
+
+/** Selectors that were used (configured or found automatically). */
+export interface ChosenSelectors {
+  items: string;
+  title?: string;
+  link?: string;
+  date?: string;
+  confidence?: number;
+}
+
+/** Facts about the page as a whole. */
+export interface PageInfo {
+  title?: string;
+  language?: string;
+  icon?: string;
+  /** Feeds the page advertises with `<link rel="alternate">`. */
+  alternateFeeds: Array<{ url: string; type: string; title?: string }>;
+}
+
+/** Output of the extract stage. */
+export interface ExtractResult {
+  mode: 'selectors' | 'auto' | 'feed';
+  items: ExtractedItem[];
+  warnings: ExtractWarning[];
+  selectors?: ChosenSelectors;
+  page: PageInfo;
+}
+
+// ─── store → feed ────────────────────────────────────────────────────────────
+
+/** An item as remembered by the store: identity and dates fixed once. */
+export interface StoredItem {
+  id: string;
+  sourceId: string;
+  title: string;
+  link?: string;
+  summary?: string;
+  summaryIsHtml?: boolean;
+  author?: string;
+  image?: string;
+  categories?: string[];
+  /** Publication date shown in feeds; never changes once stored. */
+  publishedAt: Date;
+  /** Last time the item's content (e.g. its title) changed. */
+  updatedAt: Date;
+  firstSeenAt: Date;
+}
+
+/** Outcome of recording one run's items. */
+export interface RecordResult {
+  newItems: StoredItem[];
+  changedItems: StoredItem[];
+  /** The source's history after the run, newest first, at most `historySize`. */
+  history: StoredItem[];
+}
+
+/** Health of one source, kept in the store. */
+export interface SourceHealth {
+  sourceId: string;
+  status: 'ok' | 'not-modified' | 'degraded' | 'failing' | 'never-run';
+  lastRunAt?: string;
+  lastSuccessAt?: string;
+  lastHttpStatus?: number;
+  lastFound: number;
+  lastNew: number;
+  /** Items found by the last run that found any; used to detect a degraded page. */
+  lastNonEmptyFound?: number;
+  consecutiveFailures: number;
+  failingSince?: string;
+  lastError?: { code: string; message: string; hint?: string };
+  lastDurationMs?: number;
+  degradedReason?: string;
+}
+
+// ─── pipeline → cli / schedule ───────────────────────────────────────────────
+
+/** How one source run ended. */
+export type RunOutcome =
+  | 'updated' // new or changed items, feed files rewritten
+  | 'unchanged' // page fetched and parsed, nothing new
+  | 'not-modified' // 304 from the server
+  | 'same-body' // body identical to the previous fetch
+  | 'degraded' // fetched, but the page yielded no items where it used to
+  | 'disallowed' // robots.txt forbids the page
+  | 'failed';
+
+/** Report of one source run: what the CLI prints and the scheduler logs. */
+export interface RunReport {
+  sourceId: string;
+  outcome: RunOutcome;
+  found: number;
+  newItems: number;
+  httpStatus?: number;
+  durationMs: number;
+  warnings: string[];
+  error?: AppError;
+  /** Feed files written by this run. */
+  written: string[];
+}
