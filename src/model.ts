@@ -73,6 +73,8 @@ export interface SourceConfig {
   /** `html` uses selectors or auto-detection; `feed` forces feed parsing; `auto` sniffs the response. */
   type: 'auto' | 'html' | 'feed';
   schedule: string;
+  /** Shortest gap between two fires of `schedule`, in milliseconds. */
+  intervalMs: number;
   timezone: string;
   language?: string;
   maxItems: number;

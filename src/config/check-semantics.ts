@@ -1,0 +1,142 @@
+/**
+ * Cross-field checks the schema cannot express: unique ids, topic feeds naming known sources,
+ * valid cron expressions, time zones, regexes and CSS selectors.
+ */
+import { load } from 'cheerio';
+import { IANAZone } from 'luxon';
+import cron from 'node-cron';
+import type { RawConfig, RawSource } from './schema.js';
+
+/** A problem found by a semantic check; the loader adds file, line and column. */
+export interface SemanticProblem {
+  path: Array<string | number>;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Runs every cross-field check and returns all problems found. */
+export function checkSemantics(config: RawConfig): SemanticProblem[] {
+  return [
+    ...checkUniqueIds(config),
+    ...checkTopicSources(config),
+    ...checkSchedulesAndZones(config),
+    ...config.sources.flatMap((source, index) => checkSourceSelectorsAndRules(source, index)),
+    ...config.feeds.flatMap((feed, index) =>
+      (['include', 'exclude'] as const).flatMap((key) =>
+        feed[key].flatMap((word, wordIndex) => checkKeyword(word, ['feeds', index, key, wordIndex])),
+      ),
+    ),
+  ];
+}
+
+/** Splits `css@attr` into its selector and attribute (an `@` inside brackets or quotes is part of the CSS). */
+export function splitSelector(spec: string): { css: string; attr?: string } {
+  const match = /^(.*?)@([a-zA-Z_:][-a-zA-Z0-9_:.]*)$/.exec(spec.trim());
+  if (!match || /[[("']/.test(match[2] ?? '')) return { css: spec.trim() };
+  return { css: (match[1] ?? '').trim(), attr: match[2] };
+}
+
+// --- Internal helpers ---
+
+function checkUniqueIds(config: RawConfig): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const seen = new Map<string, string>();
+  config.sources.forEach((source, index) => {
+    const first = seen.get(source.id.toLowerCase());
+    if (first) problems.push(error(['sources', index, 'id'], `duplicate id "${source.id}" (already used by ${first}); ids name output files and must be unique`));
+    else seen.set(source.id.toLowerCase(), `sources[${index}]`);
+  });
+  config.feeds.forEach((feed, index) => {
+    const first = seen.get(feed.id.toLowerCase());
+    if (first) problems.push(error(['feeds', index, 'id'], `duplicate id "${feed.id}" (already used by ${first}); a topic feed and a source would write the same files`));
+    else seen.set(feed.id.toLowerCase(), `feeds[${index}]`);
+  });
+  return problems;
+}
+
+function checkTopicSources(config: RawConfig): SemanticProblem[] {
+  const known = new Set(config.sources.map((source) => source.id));
+  return config.feeds.flatMap((feed, feedIndex) =>
+    feed.sources === 'all'
+      ? []
+      : feed.sources.flatMap((id, index) =>
+          known.has(id) ? [] : [error(['feeds', feedIndex, 'sources', index], `unknown source "${id}"; expected one of: ${[...known].join(', ')}`)],
+        ),
+  );
+}
+
+function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
+  const entries: Array<{ path: Array<string | number>; schedule?: string; timezone?: string }> = [
+    { path: ['defaults'], schedule: config.defaults.schedule, timezone: config.defaults.timezone },
+    ...config.sources.map((source, index) => ({ path: ['sources', index], schedule: source.schedule, timezone: source.timezone })),
+  ];
+  return entries.flatMap(({ path, schedule, timezone }) => {
+    const problems: SemanticProblem[] = [];
+    if (schedule !== undefined) {
+      const result = cron.validateDetailed(schedule);
+      if (!result.valid) {
+        const detail = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        problems.push(error([...path, 'schedule'], `invalid cron expression "${schedule}" (${detail}); expected e.g. "*/30 * * * *"`));
+      }
+    }
+    if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+      problems.push(error([...path, 'timezone'], `unknown time zone "${timezone}"; expected an IANA name such as Asia/Shanghai or Asia/Taipei`));
+    }
+    return problems;
+  });
+}
+
+function checkSourceSelectorsAndRules(source: RawSource, index: number): SemanticProblem[] {
+  const fields = ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const;
+  const problems: SemanticProblem[] = [];
+  if (source.items !== undefined) problems.push(...checkCss(source.items, ['sources', index, 'items']));
+  for (const field of fields) {
+    const value = source[field];
+    const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    list.forEach((spec, specIndex) => {
+      const path = Array.isArray(value) ? ['sources', index, field, specIndex] : ['sources', index, field];
+      const { css } = splitSelector(spec);
+      // `@attr` alone reads an attribute of the item block itself.
+      if (css !== '') problems.push(...checkCss(css, path));
+    });
+  }
+  (source.replace ?? []).forEach((rule, ruleIndex) => {
+    try {
+      new RegExp(rule.pattern, rule.flags);
+    } catch (cause) {
+      problems.push(error(['sources', index, 'replace', ruleIndex, 'pattern'], `regular expression does not compile (${(cause as Error).message})`));
+    }
+  });
+  if (source.type === 'feed' && source.items !== undefined) {
+    problems.push(warning(['sources', index, 'items'], 'selectors are ignored for a source of type feed'));
+  }
+  return problems;
+}
+
+function checkCss(css: string, path: Array<string | number>): SemanticProblem[] {
+  try {
+    load('<html></html>')(css);
+    return [];
+  } catch (cause) {
+    return [error(path, `invalid CSS selector "${css}" (${(cause as Error).message})`)];
+  }
+}
+
+function checkKeyword(word: string, path: Array<string | number>): SemanticProblem[] {
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(word);
+  if (!match) return [];
+  try {
+    new RegExp(match[1] ?? '', match[2]);
+    return [];
+  } catch (cause) {
+    return [error(path, `regular expression ${word} does not compile (${(cause as Error).message})`)];
+  }
+}
+
+function error(path: Array<string | number>, message: string): SemanticProblem {
+  return { path, message, severity: 'error' };
+}
+
+function warning(path: Array<string | number>, message: string): SemanticProblem {
+  return { path, message, severity: 'warning' };
+}

@@ -1,0 +1,7 @@
+/** config stage: load and validate feedwright.yaml into an AppConfig. */
+export { loadConfig, parseConfigText, type LoadedConfig } from './load-config.js';
+export { ConfigError, formatProblem, type ConfigProblem } from './config-error.js';
+export { configSchema } from './schema.js';
+export { BUILT_IN_DEFAULTS } from './resolve-config.js';
+export { splitSelector } from './check-semantics.js';
+export { parseDuration, parseSize } from './units.js';

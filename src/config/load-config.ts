@@ -1,0 +1,76 @@
+/**
+ * Loads `feedwright.yaml` (or JSON): parse, validate against the schema, run the cross-field checks,
+ * and resolve defaults. Every problem is gathered first, then reported once with file, line and field.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { AppConfig } from '../model.js';
+import { checkSemantics } from './check-semantics.js';
+import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
+import { locateField } from './locate-field.js';
+import { resolveConfig } from './resolve-config.js';
+import { configSchema } from './schema.js';
+
+/** A loaded config together with the warnings found on the way (likely mistakes that are not errors). */
+export interface LoadedConfig {
+  config: AppConfig;
+  warnings: ConfigProblem[];
+}
+
+/** Reads and validates a config file; throws ConfigError listing every problem. */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ConfigError(
+      missing ? 'CONFIG_NOT_FOUND' : 'CONFIG_PARSE',
+      file,
+      [{ file, field: '', message: missing ? 'file not found' : `cannot read file (${(cause as Error).message})`, severity: 'error' }],
+      { cause, hint: missing ? 'Pass the config with -c FILE, or copy config/feedwright.yaml and edit it.' : undefined },
+    );
+  }
+  return parseConfigText(text, file);
+}
+
+/** Validates config text as if read from `file` (used by loadConfig and tests). */
+export function parseConfigText(text: string, file: string): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors.map((e): ConfigProblem => {
+    const pos = e.linePos?.[0];
+    return { file, line: pos?.line, column: pos?.col, field: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, severity: 'error' };
+  });
+  if (syntax.length > 0) throw new ConfigError('CONFIG_PARSE', file, syntax);
+
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new ConfigError('CONFIG_INVALID', file, parsed.error.issues.map((issue) => schemaProblem(issue, doc, lines, file)));
+  }
+  const semantic = checkSemantics(parsed.data).map((problem): ConfigProblem => ({
+    file,
+    ...locateField(doc, lines, problem.path),
+    field: formatFieldPath(problem.path),
+    message: problem.message,
+    severity: problem.severity,
+  }));
+  if (semantic.some((problem) => problem.severity === 'error')) throw new ConfigError('CONFIG_INVALID', file, semantic);
+  return { config: resolveConfig(parsed.data, file), warnings: semantic };
+}
+
+// --- Internal helpers ---
+
+function schemaProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigProblem {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} (check the spelling; see \`feedwright schema\`)`;
+    // Point at the unknown key itself rather than its parent.
+    const location = locateField(doc, lines, [...path, issue.keys[0] ?? '']);
+    return { file, ...location, field: formatFieldPath([...path, issue.keys[0] ?? '']), message, severity: 'error' };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing required field: ${message}`;
+  return { file, ...locateField(doc, lines, path), field: formatFieldPath(path), message, severity: 'error' };
+}

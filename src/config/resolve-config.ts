@@ -1,0 +1,136 @@
+/**
+ * Turns the validated user config into the resolved AppConfig the pipeline uses: every source gets
+ * the `defaults:` values and then the built-in ones, so no stage has to know about defaults.
+ */
+import type { AppConfig, FetchPolicy, FieldSelector, SourceConfig, SourceSelectors, TopicFeedConfig } from '../model.js';
+import { DEFAULT_USER_AGENT } from '../version.js';
+import type { RawConfig, RawDefaults, RawSource } from './schema.js';
+import { measureScheduleInterval } from './schedule-interval.js';
+import { parseDuration, parseSize } from './units.js';
+
+/** Built-in values used when neither the source nor `defaults:` sets a field. */
+export const BUILT_IN_DEFAULTS = {
+  schedule: '*/30 * * * *',
+  timezone: 'Asia/Shanghai',
+  maxItems: 50,
+  historySize: 200,
+  retainDays: 180,
+  summaryLength: 500,
+  failAfter: 3,
+  reportFailuresInFeed: false,
+  fetch: {
+    userAgent: DEFAULT_USER_AGENT,
+    connectTimeoutMs: 10_000,
+    headersTimeoutMs: 20_000,
+    bodyTimeoutMs: 60_000,
+    maxBytes: 10 * 1_048_576,
+    maxRedirects: 5,
+    retries: 2,
+    maxRetryDelayMs: 60_000,
+    minHostDelayMs: 1_000,
+    perHostConcurrency: 2,
+    robots: 'obey',
+  },
+} as const;
+
+/** Resolves a schema-valid config into the AppConfig every stage consumes. */
+export function resolveConfig(raw: RawConfig, file: string): AppConfig {
+  const sources = raw.sources.map((source) => resolveSource(source, raw.defaults));
+  return {
+    file,
+    site: raw.site,
+    store: raw.store,
+    output: raw.output,
+    worker: {
+      concurrency: raw.worker.concurrency,
+      initialRun: raw.worker.initialRun,
+      jitterMs: parseDuration(raw.worker.jitter) ?? 30_000,
+      shutdownTimeoutMs: parseDuration(raw.worker.shutdownTimeout) ?? 20_000,
+    },
+    sources,
+    feeds: raw.feeds.map((feed): TopicFeedConfig => ({
+      id: feed.id,
+      title: feed.title,
+      description: feed.description,
+      sources: feed.sources,
+      include: feed.include,
+      exclude: feed.exclude,
+      match: feed.match,
+      maxItems: feed.maxItems ?? raw.defaults.maxItems ?? BUILT_IN_DEFAULTS.maxItems,
+      language: feed.language ?? raw.site.language,
+    })),
+  };
+}
+
+// --- Internal helpers ---
+
+function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
+  const pick = <K extends keyof RawDefaults>(key: K): RawDefaults[K] => source[key] ?? defaults[key];
+  const schedule = pick('schedule') ?? BUILT_IN_DEFAULTS.schedule;
+  const timezone = pick('timezone') ?? BUILT_IN_DEFAULTS.timezone;
+  return {
+    id: source.id,
+    name: source.name ?? source.id,
+    url: source.url,
+    type: source.type ?? 'auto',
+    schedule,
+    intervalMs: measureScheduleInterval(schedule, timezone),
+    timezone,
+    language: pick('language'),
+    maxItems: pick('maxItems') ?? BUILT_IN_DEFAULTS.maxItems,
+    historySize: pick('historySize') ?? BUILT_IN_DEFAULTS.historySize,
+    retainDays: pick('retainDays') ?? BUILT_IN_DEFAULTS.retainDays,
+    summaryLength: pick('summaryLength') ?? BUILT_IN_DEFAULTS.summaryLength,
+    selectors: resolveSelectors(source),
+    dateFormat: source.dateFormat,
+    replace: (source.replace ?? []).map((rule) => ({ ...rule })),
+    convert: source.convert,
+    fetch: resolveFetchPolicy(source, defaults),
+    detail: source.detail
+      ? { date: asList(source.detail.date), summary: asList(source.detail.summary), fields: source.detail.fields }
+      : undefined,
+    reportFailuresInFeed: pick('reportFailuresInFeed') ?? BUILT_IN_DEFAULTS.reportFailuresInFeed,
+    failAfter: pick('failAfter') ?? BUILT_IN_DEFAULTS.failAfter,
+  };
+}
+
+function resolveSelectors(source: RawSource): SourceSelectors {
+  return {
+    items: source.items,
+    title: asList(source.title),
+    link: asList(source.link),
+    date: asList(source.date),
+    summary: asList(source.summary),
+    author: asList(source.author),
+    image: asList(source.image),
+    category: asList(source.category),
+  };
+}
+
+function resolveFetchPolicy(source: RawSource, defaults: RawDefaults): FetchPolicy {
+  const pick = <K extends keyof RawDefaults>(key: K): RawDefaults[K] => source[key] ?? defaults[key];
+  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : parseDuration(value) ?? fallback);
+  const base = BUILT_IN_DEFAULTS.fetch;
+  return {
+    userAgent: pick('userAgent') ?? base.userAgent,
+    connectTimeoutMs: ms(pick('connectTimeout'), base.connectTimeoutMs),
+    headersTimeoutMs: ms(pick('headersTimeout'), base.headersTimeoutMs),
+    bodyTimeoutMs: ms(pick('timeout'), base.bodyTimeoutMs),
+    maxBytes: pick('maxSize') === undefined ? base.maxBytes : parseSize(pick('maxSize')!) ?? base.maxBytes,
+    maxRedirects: pick('maxRedirects') ?? base.maxRedirects,
+    retries: pick('retries') ?? base.retries,
+    maxRetryDelayMs: ms(pick('maxRetryDelay'), base.maxRetryDelayMs),
+    minHostDelayMs: ms(pick('minDelay'), base.minHostDelayMs),
+    perHostConcurrency: pick('perHost') ?? base.perHostConcurrency,
+    // Source headers extend the defaults' headers rather than replacing them.
+    headers: { ...defaults.headers, ...source.headers },
+    cookies: { ...defaults.cookies, ...source.cookies },
+    robots: pick('robots') ?? base.robots,
+    encoding: source.encoding ?? defaults.encoding,
+  };
+}
+
+function asList(selector: string | string[] | undefined): FieldSelector | undefined {
+  if (selector === undefined) return undefined;
+  return Array.isArray(selector) ? selector : [selector];
+}

@@ -1,0 +1,16 @@
+/** How often a cron schedule fires, for feed `<ttl>` values and staleness rules. */
+import cron from 'node-cron';
+
+/** The shortest gap in milliseconds between the next 24 fires of a valid cron expression. */
+export function measureScheduleInterval(expression: string, timezone: string): number {
+  // A stopped task is only a calculator here: it is never started and is destroyed right away.
+  const task = cron.createTask(expression, () => undefined, { timezone });
+  try {
+    const fires = task.getNextRuns(24).map((date) => date.getTime());
+    let shortest = Number.POSITIVE_INFINITY;
+    for (let i = 1; i < fires.length; i += 1) shortest = Math.min(shortest, fires[i]! - fires[i - 1]!);
+    return Number.isFinite(shortest) ? shortest : 86_400_000;
+  } finally {
+    void task.destroy();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The user-facing shape of `feedwright.yaml`, as zod schemas. Unknown keys are errors so typos never
+ * pass silently. Cross-field rules (unique ids, known sources, cron, time zones, regexes) live in
+ * `check-semantics.ts`; defaults are merged in `resolve-config.ts`.
+ */
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}, got an empty string` });
+
+const duration = z
+  .union([z.number(), z.string()], { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
+  .refine((value) => parseDuration(value) !== undefined, { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
+  .meta({ description: 'A duration: 500ms, 30s, 2m, 1h, or a number of milliseconds.' });
+
+const size = z
+  .union([z.number(), z.string()], { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
+  .refine((value) => parseSize(value) !== undefined, { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
+  .meta({ description: 'A size: 10MB, 512KB, or a number of bytes.' });
+
+const positiveInt = (what: string) => z.int({ error: `expected ${what} (a whole number)` }).min(1, { error: `expected ${what} of at least 1` });
+
+/** A field selector: `css`, `css@attr`, or a list of them tried in order. */
+const fieldSelector = z
+  .union([nonEmpty('a CSS selector'), z.array(nonEmpty('a CSS selector')).min(1)], {
+    error: 'expected a CSS selector (optionally `selector@attribute`) or a list of them',
+  })
+  .meta({ description: 'CSS selector relative to one item block; `selector@attr` reads an attribute; a list is tried in order.' });
+
+const stringMap = z.record(z.string(), z.string(), { error: 'expected a mapping of names to strings' });
+
+/** Fetch settings accepted both in `defaults` and on a source. */
+const fetchFields = {
+  userAgent: nonEmpty('a User-Agent string').optional().meta({ description: 'User-Agent sent to the site.' }),
+  timeout: duration.optional().meta({ description: 'Whole-body timeout (headers and connect have their own below).' }),
+  connectTimeout: duration.optional(),
+  headersTimeout: duration.optional(),
+  maxSize: size.optional().meta({ description: 'Largest body accepted; the transfer is aborted past it.' }),
+  maxRedirects: z.int().min(0).max(20).optional(),
+  retries: z.int().min(0).max(10).optional(),
+  maxRetryDelay: duration.optional(),
+  minDelay: duration.optional().meta({ description: 'Minimum delay between two requests to the same host.' }),
+  perHost: positiveInt('a per-host concurrency').optional(),
+  headers: stringMap.optional().meta({ description: 'Extra request headers.' }),
+  cookies: stringMap.optional().meta({ description: 'Cookies sent with every request to this source.' }),
+  robots: z.enum(['obey', 'ignore'], { error: 'expected `obey` or `ignore`' }).optional(),
+  encoding: nonEmpty('a charset label such as gbk, big5, utf-8').optional().meta({ description: 'Force the page charset.' }),
+};
+
+/** Settings accepted both in `defaults` and on a source. */
+const sharedSourceFields = {
+  schedule: nonEmpty('a cron expression such as "*/30 * * * *"').optional(),
+  timezone: nonEmpty('an IANA time zone such as Asia/Shanghai').optional(),
+  language: nonEmpty('a language tag such as zh-CN').optional(),
+  maxItems: positiveInt('a number of feed items').optional(),
+  historySize: positiveInt('a number of remembered items').optional(),
+  retainDays: positiveInt('a number of days').optional(),
+  summaryLength: positiveInt('a number of characters').optional(),
+  reportFailuresInFeed: z.boolean({ error: 'expected true or false' }).optional(),
+  failAfter: positiveInt('a number of consecutive failures').optional(),
+  ...fetchFields,
+};
+
+const replaceRule = z.strictObject({
+  field: z.enum(['title', 'summary', 'author', 'category'], { error: 'expected one of title, summary, author, category' }).default('title'),
+  pattern: nonEmpty('a regular expression'),
+  flags: z.string().regex(/^[dgimsuvy]*$/, { error: 'expected regex flags such as g, i, u' }).default('gu'),
+  replacement: z.string({ error: 'expected a replacement string (may be empty)' }).default(''),
+});
+
+const detail = z.strictObject({
+  date: fieldSelector.optional(),
+  summary: fieldSelector.optional(),
+  fields: z.array(z.enum(['date', 'summary'])).min(1).default(['date', 'summary']),
+});
+
+/** One source entry under `sources:`. */
+export const sourceSchema = z
+  .strictObject({
+    id: z
+      .string({ error: 'expected an id' })
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-` (it names the output files)' }),
+    name: nonEmpty('a display name').optional(),
+    url: z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }),
+    type: z.enum(['auto', 'html', 'feed'], { error: 'expected auto, html or feed' }).optional(),
+    items: nonEmpty('a CSS selector for one headline block').optional(),
+    title: fieldSelector.optional(),
+    link: fieldSelector.optional(),
+    date: fieldSelector.optional(),
+    summary: fieldSelector.optional(),
+    author: fieldSelector.optional(),
+    image: fieldSelector.optional(),
+    category: fieldSelector.optional(),
+    dateFormat: nonEmpty('luxon format tokens such as yyyy-MM-dd').optional(),
+    replace: z.array(replaceRule).optional(),
+    convert: z.enum(['t2s', 's2t'], { error: 'expected t2s (Traditional→Simplified) or s2t' }).optional(),
+    detail: detail.optional(),
+    ...sharedSourceFields,
+  })
+  .meta({ description: 'A web page (or an existing feed) to turn into a feed.' });
+
+/** `defaults:` — values every source inherits. */
+export const defaultsSchema = z.strictObject({ ...sharedSourceFields });
+
+const keyword = nonEmpty('a word or /regex/flags');
+
+/** One topic feed under `feeds:`. */
+export const topicFeedSchema = z.strictObject({
+  id: z.string({ error: 'expected an id' }).regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-`' }),
+  title: nonEmpty('a feed title'),
+  description: z.string().optional(),
+  sources: z.union([z.literal('all'), z.array(nonEmpty('a source id')).min(1)], { error: 'expected `all` or a list of source ids' }),
+  include: z.array(keyword).default([]),
+  exclude: z.array(keyword).default([]),
+  match: z.array(z.enum(['title', 'summary'])).min(1).default(['title']),
+  maxItems: positiveInt('a number of feed items').optional(),
+  language: z.string().optional(),
+});
+
+/** The whole file. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    site: z
+      .strictObject({
+        title: nonEmpty('a site title').default('feedwright'),
+        url: z.url({ protocol: /^https?$/, error: 'expected the absolute http(s) URL where output/ is served' }).optional(),
+        description: z.string().optional(),
+        language: z.string().optional(),
+      })
+      .default({ title: 'feedwright' }),
+    store: z
+      .string()
+      .regex(/^(sqlite|redis|rediss|memory):\/\//, { error: 'expected a store URL: sqlite://path, redis://host:port or memory://' })
+      .default('sqlite://data/feedwright.sqlite'),
+    output: nonEmpty('an output folder').default('output'),
+    worker: z
+      .strictObject({
+        concurrency: positiveInt('a number of parallel requests').default(16),
+        initialRun: z.boolean().default(true),
+        jitter: duration.default('30s'),
+        shutdownTimeout: duration.default('20s'),
+      })
+      .default({ concurrency: 16, initialRun: true, jitter: '30s', shutdownTimeout: '20s' }),
+    defaults: defaultsSchema.default({}),
+    sources: z.array(sourceSchema, { error: 'expected a list of sources' }).min(1, { error: 'expected at least one source' }),
+    feeds: z.array(topicFeedSchema).default([]),
+  })
+  .meta({ title: 'feedwright configuration', description: 'Sources to turn into feeds, and topic feeds merging them.' });
+
+/** The config as written by the user, after parsing and schema defaults. */
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawSource = z.infer<typeof sourceSchema>;
+export type RawDefaults = z.infer<typeof defaultsSchema>;
