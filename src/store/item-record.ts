@@ -1,0 +1,148 @@
+/**
+ * What the store persists. keyv serializes JSON, so dates are ISO strings here and become Date
+ * objects only when they leave the store. Anything read back is checked before it is trusted.
+ */
+import type { StoredItem } from '../model.js';
+import { StoreError, formatStoreMessage } from './store-error.js';
+
+/** One item as persisted under `item:<sourceId>:<id>` and inside the history. */
+export interface ItemRecord {
+  id: string;
+  sourceId: string;
+  title: string;
+  link?: string;
+  summary?: string;
+  summaryIsHtml?: boolean;
+  author?: string;
+  image?: string;
+  categories?: string[];
+  publishedAt: string;
+  updatedAt: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Page position when first seen: the tie-breaker between items first seen in the same run. */
+  position: number;
+  /** When the record stops protecting the item from being announced again (retainDays after last seen). */
+  expiresAt: string;
+}
+
+/** The per-source history: the newest `historySize` items, newest first. */
+export interface HistoryRecord {
+  items: ItemRecord[];
+}
+
+/** The per-source index of every item record with its expiry (epoch ms); keyv adapters cannot list keys portably. */
+export interface IndexRecord {
+  expires: Record<string, number>;
+}
+
+/** The list of sources the store knows, so `prune` can visit each index. */
+export interface RegistryRecord {
+  sources: string[];
+}
+
+/** Converts a persisted record to the feed-facing item. */
+export function toStoredItem(record: ItemRecord): StoredItem {
+  const item: StoredItem = {
+    id: record.id,
+    sourceId: record.sourceId,
+    title: record.title,
+    publishedAt: new Date(record.publishedAt),
+    updatedAt: new Date(record.updatedAt),
+    firstSeenAt: new Date(record.firstSeenAt),
+  };
+  if (record.link !== undefined) item.link = record.link;
+  if (record.summary !== undefined) item.summary = record.summary;
+  if (record.summaryIsHtml !== undefined) item.summaryIsHtml = record.summaryIsHtml;
+  if (record.author !== undefined) item.author = record.author;
+  if (record.image !== undefined) item.image = record.image;
+  if (record.categories !== undefined) item.categories = [...record.categories];
+  return item;
+}
+
+/** Orders records newest first: publication date, then first-seen time, then page position, then id. */
+export function compareRecordsNewestFirst(a: ItemRecord, b: ItemRecord): number {
+  return (
+    Date.parse(b.publishedAt) - Date.parse(a.publishedAt) ||
+    Date.parse(b.firstSeenAt) - Date.parse(a.firstSeenAt) ||
+    a.position - b.position ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** Checks an item record read from the store; throws STORE_CORRUPT when it is not one. */
+export function parseItemRecord(value: unknown, key: string, sourceId: string): ItemRecord {
+  if (!isItemRecord(value)) throw corrupt(key, sourceId, 'not an item record');
+  return value;
+}
+
+/** Checks a history read from the store; a missing one is empty. */
+export function parseHistoryRecord(value: unknown, key: string, sourceId: string): HistoryRecord {
+  if (value === undefined || value === null) return { items: [] };
+  if (!isObject(value) || !Array.isArray(value.items)) throw corrupt(key, sourceId, 'not a history record');
+  for (const item of value.items) parseItemRecord(item, key, sourceId);
+  return { items: value.items as ItemRecord[] };
+}
+
+/** Checks an index read from the store; a missing one is empty. */
+export function parseIndexRecord(value: unknown, key: string, sourceId: string): IndexRecord {
+  if (value === undefined || value === null) return { expires: {} };
+  if (!isObject(value) || !isObject(value.expires)) throw corrupt(key, sourceId, 'not an index record');
+  const expires: Record<string, number> = {};
+  for (const [id, at] of Object.entries(value.expires)) {
+    if (typeof at !== 'number') throw corrupt(key, sourceId, `index entry ${id} has no expiry`);
+    expires[id] = at;
+  }
+  return { expires };
+}
+
+/** Checks the source registry read from the store; a missing one is empty. */
+export function parseRegistryRecord(value: unknown, key: string): RegistryRecord {
+  if (value === undefined || value === null) return { sources: [] };
+  if (!isObject(value) || !Array.isArray(value.sources) || !value.sources.every((s) => typeof s === 'string')) {
+    throw corrupt(key, undefined, 'not a source registry');
+  }
+  return { sources: value.sources as string[] };
+}
+
+// --- Internal helpers ---
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function isItemRecord(value: unknown): value is ItemRecord {
+  if (!isObject(value)) return false;
+  return (
+    typeof value.id === 'string' &&
+    typeof value.sourceId === 'string' &&
+    typeof value.title === 'string' &&
+    typeof value.position === 'number' &&
+    isIsoDate(value.publishedAt) &&
+    isIsoDate(value.updatedAt) &&
+    isIsoDate(value.firstSeenAt) &&
+    isIsoDate(value.lastSeenAt) &&
+    isIsoDate(value.expiresAt) &&
+    isOptionalString(value.link) &&
+    isOptionalString(value.summary) &&
+    isOptionalString(value.author) &&
+    isOptionalString(value.image) &&
+    (value.summaryIsHtml === undefined || typeof value.summaryIsHtml === 'boolean') &&
+    (value.categories === undefined || (Array.isArray(value.categories) && value.categories.every((c) => typeof c === 'string')))
+  );
+}
+
+function corrupt(key: string, sourceId: string | undefined, what: string): StoreError {
+  return new StoreError('STORE_CORRUPT', formatStoreMessage(`unreadable value under "${key}"`, sourceId, what), {
+    sourceId,
+    hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location, or delete this key.',
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * Pure core of `recordItems`: given what the store holds for a source and the items of one run,
+ * decide which items are new or changed, the new history, and the single batch of writes.
+ */
+import type { ExtractedItem, StoredItem } from '../model.js';
+import { fingerprintItem } from './fingerprint.js';
+import {
+  compareRecordsNewestFirst,
+  toStoredItem,
+  type HistoryRecord,
+  type IndexRecord,
+  type ItemRecord,
+} from './item-record.js';
+import { resolvePublishedAt } from './publication-date.js';
+
+/** Per-run settings (mirrors the public RecordContext). */
+export interface RunSettings {
+  now: Date;
+  timezone: string;
+  historySize: number;
+  retainDays: number;
+}
+
+/** One run item with its identity and page position (first occurrence of each identity only). */
+export interface IdentifiedItem {
+  id: string;
+  item: ExtractedItem;
+  position: number;
+}
+
+/** What the store holds for the source before the run. */
+export interface SourceState {
+  records: ReadonlyMap<string, ItemRecord>;
+  history: HistoryRecord;
+  index: IndexRecord;
+}
+
+/** The decided outcome of one run. */
+export interface RunPlan {
+  newItems: StoredItem[];
+  changedItems: StoredItem[];
+  history: ItemRecord[];
+  /** Item records to write, each with its TTL in ms. */
+  itemWrites: Array<{ record: ItemRecord; ttlMs: number }>;
+  /** The new history and index, or undefined when unchanged. */
+  historyWrite?: HistoryRecord;
+  indexWrite?: IndexRecord;
+}
+
+/** Gives every item its id and drops repeats within the run (the first occurrence wins). */
+export function identifyItems(sourceId: string, items: readonly ExtractedItem[]): IdentifiedItem[] {
+  const seen = new Set<string>();
+  const identified: IdentifiedItem[] = [];
+  items.forEach((item, position) => {
+    const id = fingerprintItem(sourceId, item);
+    if (seen.has(id)) return;
+    seen.add(id);
+    identified.push({ id, item, position });
+  });
+  return identified;
+}
+
+/** Plans one run: new items keep page order; known items are updated in place, never duplicated. */
+export function planRun(sourceId: string, run: IdentifiedItem[], state: SourceState, settings: RunSettings): RunPlan {
+  const nowMs = settings.now.getTime();
+  const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
+  const historyById = new Map(state.history.items.map((record) => [record.id, record]));
+  const plan: RunPlan = { newItems: [], changedItems: [], history: [], itemWrites: [] };
+  const touched = new Map<string, ItemRecord>();
+
+  for (const { id, item, position } of run) {
+    const stored = state.records.get(id);
+    const live = stored !== undefined && Date.parse(stored.expiresAt) > nowMs ? stored : undefined;
+    const known = live ?? historyById.get(id);
+    if (known === undefined) {
+      const record = createRecord(sourceId, id, item, position, settings, retainMs);
+      plan.newItems.push(toStoredItem(record));
+      plan.itemWrites.push({ record, ttlMs: retainMs });
+      touched.set(id, record);
+      continue;
+    }
+    const merged = mergeRecord(known, item, settings.now);
+    const changed = merged !== known;
+    if (changed) plan.changedItems.push(toStoredItem(merged));
+    const refreshed = changed || live === undefined || nowMs - Date.parse(known.lastSeenAt) >= refreshAfterMs(retainMs);
+    const record = refreshed ? { ...merged, lastSeenAt: settings.now.toISOString(), expiresAt: new Date(nowMs + retainMs).toISOString() } : merged;
+    if (refreshed) plan.itemWrites.push({ record, ttlMs: retainMs });
+    touched.set(id, record);
+  }
+
+  plan.history = buildHistory(state.history.items, touched, settings.historySize);
+  if (!sameHistory(state.history.items, plan.history)) plan.historyWrite = { items: plan.history };
+  if (plan.itemWrites.length > 0) {
+    const expires = { ...state.index.expires };
+    for (const { record } of plan.itemWrites) expires[record.id] = Date.parse(record.expiresAt);
+    plan.indexWrite = { expires };
+  }
+  return plan;
+}
+
+// --- Internal helpers ---
+
+const DAY_MS = 86_400_000;
+
+/** A known item's expiry is pushed forward at most once a day, so quiet runs write nothing. */
+function refreshAfterMs(retainMs: number): number {
+  return Math.min(DAY_MS, retainMs / 10);
+}
+
+function createRecord(
+  sourceId: string,
+  id: string,
+  item: ExtractedItem,
+  position: number,
+  settings: RunSettings,
+  retainMs: number,
+): ItemRecord {
+  const publishedAt = resolvePublishedAt(item.published, settings.now, settings.timezone, position).toISOString();
+  const nowIso = settings.now.toISOString();
+  return {
+    id,
+    sourceId,
+    title: item.title,
+    ...pickContent(item),
+    publishedAt,
+    updatedAt: publishedAt,
+    firstSeenAt: nowIso,
+    lastSeenAt: nowIso,
+    position,
+    expiresAt: new Date(settings.now.getTime() + retainMs).toISOString(),
+  };
+}
+
+type Content = Pick<ItemRecord, 'link' | 'summary' | 'summaryIsHtml' | 'author' | 'image' | 'categories'>;
+
+/** Optional fields the page gave; an empty value means "not given", never "erase". */
+function pickContent(item: ExtractedItem): Content {
+  const content: Content = {};
+  if (item.link) content.link = item.link;
+  if (item.summary) {
+    content.summary = item.summary;
+    if (item.summaryIsHtml !== undefined) content.summaryIsHtml = item.summaryIsHtml;
+  }
+  if (item.author) content.author = item.author;
+  if (item.image) content.image = item.image;
+  if (item.categories && item.categories.length > 0) content.categories = [...item.categories];
+  return content;
+}
+
+/**
+ * Applies a run's view of a known item: a new title or newly given content updates the record and
+ * moves `updatedAt`. The link and the dates never change: the link is the permalink GUID in feeds.
+ */
+function mergeRecord(known: ItemRecord, item: ExtractedItem, now: Date): ItemRecord {
+  const given = pickContent(item);
+  delete given.link;
+  const next: ItemRecord = { ...known, ...given, title: item.title || known.title };
+  if (known.link === undefined && item.link) next.link = item.link;
+  if (contentKey(next) === contentKey(known)) return known;
+  const updatedMs = Math.max(now.getTime(), Date.parse(known.publishedAt));
+  return { ...next, updatedAt: new Date(updatedMs).toISOString() };
+}
+
+function contentKey(record: ItemRecord): string {
+  const { title, link, summary, summaryIsHtml, author, image, categories } = record;
+  return JSON.stringify([title, link, summary, summaryIsHtml, author, image, categories]);
+}
+
+function buildHistory(previous: ItemRecord[], touched: ReadonlyMap<string, ItemRecord>, historySize: number): ItemRecord[] {
+  const byId = new Map(previous.map((record) => [record.id, record]));
+  for (const [id, record] of touched) byId.set(id, record);
+  return [...byId.values()].sort(compareRecordsNewestFirst).slice(0, Math.max(1, historySize));
+}
+
+/** Histories are compared without the last-seen bookkeeping, so a refresh alone does not rewrite them. */
+function sameHistory(a: ItemRecord[], b: ItemRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((record, i) => {
+    const other = b[i];
+    return other !== undefined && other.id === record.id && contentKey(other) === contentKey(record) && other.updatedAt === record.updatedAt;
+  });
+}
