@@ -6,6 +6,10 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
+/** Accepted log levels, from most to least verbose. */
+export type LogLevel = LevelWithSilent;
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   level?: LevelWithSilent;

@@ -1,0 +1,62 @@
+/** The `feedwright` command line: parses arguments and dispatches to one file per command. */
+import { Command, Option } from 'commander';
+import { LOG_LEVELS } from '../log.js';
+import { VERSION } from '../version.js';
+import { printFatalError } from './print-problems.js';
+import { runCommand } from './run-command.js';
+
+const DEFAULT_CONFIG = 'config/feedwright.yaml';
+
+/** Builds the program with every command. */
+export function buildProgram(): Command {
+  const program = new Command('feedwright')
+    .description('Turn web pages that publish no feed into RSS, Atom and JSON feeds.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  const common = (command: Command) =>
+    command
+      .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+      .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS as string[]));
+
+  common(program.command('run'))
+    .description('fetch every source once, update the feeds, print a summary')
+    .option('-s, --source <id>', 'only this source (repeatable)', collect, [])
+    .option('--json', 'print the reports as JSON')
+    .action(async (opts) => setExit(await runCommand(opts)));
+
+  return program;
+}
+
+/** Entry point: runs the program and maps errors to exit codes (2 config/usage, 1 runtime). */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
+      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = printFatalError(error);
+  }
+}
+
+// --- Internal helpers ---
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function setExit(code: number): void {
+  process.exitCode = code;
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`fatal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  process.exit(1);
+});
+
+await main(process.argv);

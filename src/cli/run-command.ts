@@ -1,0 +1,91 @@
+/** `feedwright run`: one pass over the sources, a summary, and an exit code (0 ok, 1 any source failed). */
+import { isFailure, runPass } from '../pipeline/index.js';
+import type { RunReport, SourceConfig } from '../model.js';
+import { formatTable, truncateToWidth } from './format-table.js';
+import { createCommandLogger, loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
+
+/** Options of `run`. */
+export interface RunOptions extends GlobalOptions {
+  source: string[];
+  json?: boolean;
+}
+
+/** Runs one pass and prints the summary; returns the exit code. */
+export async function runCommand(options: RunOptions): Promise<number> {
+  const { config } = await loadConfigForCommand(options);
+  const unknown = options.source.filter((id) => !config.sources.some((source) => source.id === id));
+  if (unknown.length > 0) {
+    process.stderr.write(`error: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ')}\n`);
+    return 2;
+  }
+  const logger = createCommandLogger(options);
+  const services = await openServices(config, logger);
+  const progress = createProgress(options.source.length || config.sources.length, !options.json && Boolean(process.stderr.isTTY));
+  try {
+    const { reports, siteFiles } = await runPass(config, services.deps, {
+      sourceIds: options.source,
+      concurrency: config.worker.concurrency,
+      onStart: progress.start,
+      onReport: progress.done,
+    });
+    progress.clear();
+    if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJsonReport), null, 2)}\n`);
+    else printSummary(reports, services.deps.outputDir, siteFiles);
+    return reports.some(isFailure) ? 1 : 0;
+  } finally {
+    progress.clear();
+    await services.close();
+  }
+}
+
+/** Prints the per-source table, the errors with their hints, and where the feeds are. */
+export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[]): void {
+  const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'MS', 'NOTE']];
+  for (const report of reports) {
+    const note = report.error ? report.error.message : report.warnings.length ? `${report.warnings.length} warning(s): ${report.warnings[0]}` : '';
+    rows.push([report.sourceId, report.outcome, String(report.found), String(report.newItems), String(report.durationMs), truncateToWidth(note, 90)]);
+  }
+  process.stdout.write(`${formatTable(rows)}\n`);
+  const failed = reports.filter(isFailure);
+  for (const report of failed) {
+    process.stdout.write(`\n✗ ${report.error?.message ?? report.outcome}\n`);
+    if (report.error?.hint) process.stdout.write(`  hint: ${report.error.hint}\n`);
+  }
+  const ok = reports.length - failed.length;
+  const changed = reports.reduce((sum, report) => sum + report.written.length, 0) + siteFiles.length;
+  process.stdout.write(`\n${ok}/${reports.length} sources ok, ${changed} file(s) written in ${outputDir}\n`);
+}
+
+// --- Internal helpers ---
+
+function toJsonReport(report: RunReport) {
+  const { error, ...rest } = report;
+  return { ...rest, error: error ? { code: error.code, message: error.message, hint: error.hint } : undefined };
+}
+
+/** A one-line progress indicator on a terminal; silent otherwise. */
+function createProgress(total: number, enabled: boolean) {
+  let done = 0;
+  const running = new Set<string>();
+  const draw = () => {
+    if (!enabled) return;
+    const names = [...running].slice(0, 3).join(', ');
+    const width = 24;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    process.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${truncateToWidth(names, 50)}`);
+  };
+  return {
+    start: (source: SourceConfig) => {
+      running.add(source.id);
+      draw();
+    },
+    done: (report: RunReport) => {
+      running.delete(report.sourceId);
+      done += 1;
+      draw();
+    },
+    clear: () => {
+      if (enabled) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}

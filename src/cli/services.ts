@@ -1,0 +1,55 @@
+/** Opens what a command needs (config, logger, store, fetcher) and closes it again. */
+import { resolve } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { createFetcher, type Fetcher } from '../fetch/index.js';
+import { createLogger, type Logger, type LogLevel } from '../log.js';
+import type { AppConfig } from '../model.js';
+import type { PipelineDeps } from '../pipeline/index.js';
+import { openItemStore, type ItemStore } from '../store/index.js';
+import { printConfigWarnings } from './print-problems.js';
+
+/** Options every command shares. */
+export interface GlobalOptions {
+  config: string;
+  logLevel?: string;
+}
+
+/** Everything a pass needs, opened from the config. */
+export interface Services {
+  config: AppConfig;
+  logger: Logger;
+  store: ItemStore;
+  fetcher: Fetcher;
+  deps: PipelineDeps;
+  close(): Promise<void>;
+}
+
+/** Loads the config and prints its warnings (errors throw ConfigError). */
+export async function loadConfigForCommand(options: GlobalOptions): Promise<LoadedConfig> {
+  const loaded = await loadConfig(options.config);
+  printConfigWarnings(loaded.warnings);
+  return loaded;
+}
+
+/** Creates the logger used by commands: JSON on a pipe, readable on a terminal. */
+export function createCommandLogger(options: GlobalOptions): Logger {
+  return createLogger({ level: options.logLevel as LogLevel | undefined });
+}
+
+/** Opens the store and the fetcher for a loaded config. */
+export async function openServices(config: AppConfig, logger: Logger): Promise<Services> {
+  const store = await openItemStore(config.store, { logger });
+  const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger });
+  const deps: PipelineDeps = { fetcher, store, outputDir: resolve(config.output), site: config.site, now: () => new Date(), logger };
+  return {
+    config,
+    logger,
+    store,
+    fetcher,
+    deps,
+    async close() {
+      await fetcher.close();
+      await store.close();
+    },
+  };
+}

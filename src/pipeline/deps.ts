@@ -1,0 +1,16 @@
+/** What a pipeline run needs from the outside world, injected so tests control every piece. */
+import type { Fetcher } from '../fetch/index.js';
+import type { Logger } from '../log.js';
+import type { SiteConfig } from '../model.js';
+import type { ItemStore } from '../store/index.js';
+
+/** Shared services for running sources. */
+export interface PipelineDeps {
+  fetcher: Fetcher;
+  store: ItemStore;
+  /** Folder the feed files are written to. */
+  outputDir: string;
+  site: SiteConfig;
+  now: () => Date;
+  logger: Logger;
+}

@@ -1,0 +1,171 @@
+/**
+ * runSource(): the only place that chains fetch → extract → store → feed for one source, and turns
+ * any failure into its RunReport. The order of writes is chosen so a crash at any moment loses
+ * nothing: items are recorded before the feed is rendered, and fetch validators are saved last.
+ */
+import { AppError, toAppError } from '../errors.js';
+import { ExtractError, extractItems, type ExtractOptions } from '../extract/index.js';
+import type { ExtractResult, FetchedPage, FetchResult, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
+import type { PipelineDeps } from './deps.js';
+import { enrichNewItems } from './enrich-new-items.js';
+import { publishSourceFeed, type PageMemo } from './publish-source-feed.js';
+import { nextHealth } from './source-health.js';
+
+/** Namespaces of the small per-source records the pipeline keeps in the store. */
+export const RECORD = { pendingOutput: 'pending-output', page: 'page' } as const;
+
+/** Runs one source end to end; never throws for a source failure. */
+export async function runSource(source: SourceConfig, deps: PipelineDeps): Promise<RunReport> {
+  const startedAt = deps.now();
+  const started = performance.now();
+  let previous: SourceHealth | undefined;
+  let report: RunReport;
+  try {
+    previous = await deps.store.getHealth(source.id);
+    report = await runStages(source, deps, previous);
+  } catch (error) {
+    report = failedReport(source, error);
+  }
+  report.durationMs = Math.round(performance.now() - started);
+  await saveHealth(source, deps, previous, report, startedAt);
+  logReport(deps, report);
+  return report;
+}
+
+// --- Internal helpers ---
+
+async function runStages(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined): Promise<RunReport> {
+  const validators = await deps.store.getValidators(source.id);
+  const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators, purpose: 'page' });
+  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, fetched);
+
+  let extracted: ExtractResult;
+  try {
+    extracted = extractItems({ body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl }, extractOptions(source, deps));
+  } catch (error) {
+    return noItemsReport(source, fetched, error, previous);
+  }
+  const warnings = [...fetched.warnings, ...extracted.warnings.map((w) => (w.text ? `${w.message} (${w.text})` : w.message))];
+  const enriched = await enrichNewItems(source, deps, extracted.items, warnings);
+
+  // Mark the output as pending before touching the items, so a crash between the two is repaired next run.
+  await deps.store.setRecord(RECORD.pendingOutput, source.id, true);
+  const recorded = await deps.store.recordItems(source.id, enriched, {
+    now: fetched.fetchedAt,
+    timezone: source.timezone,
+    historySize: source.historySize,
+    retainDays: source.retainDays,
+  });
+  const page: PageMemo = { title: extracted.page.title, language: extracted.page.language, icon: extracted.page.icon };
+  await deps.store.setRecord(RECORD.page, source.id, page);
+  const written = await publishSourceFeed(source, deps, recorded.history, page);
+  await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
+  await deps.store.setValidators(source.id, fetched.validators);
+
+  const changed = recorded.newItems.length > 0 || recorded.changedItems.length > 0;
+  return {
+    sourceId: source.id,
+    outcome: changed ? 'updated' : 'unchanged',
+    found: extracted.items.length,
+    newItems: recorded.newItems.length,
+    httpStatus: fetched.status,
+    durationMs: 0,
+    warnings,
+    written,
+  };
+}
+
+/** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
+async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: FetchResult): Promise<RunReport> {
+  let written: string[] = [];
+  if (await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id)) {
+    const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
+    written = await publishSourceFeed(source, deps, await deps.store.listHistory(source.id), page);
+    await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
+  }
+  const outcome: RunOutcome = fetched.kind === 'not-modified' && fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
+  return { sourceId: source.id, outcome, found: 0, newItems: 0, httpStatus: fetched.status, durationMs: 0, warnings: [], written };
+}
+
+/** A page that yields no items: degraded when it used to yield some (likely a layout change), else failed. */
+function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknown, previous: SourceHealth | undefined): RunReport {
+  const appError = toAppError(error, source.id);
+  const usedToHaveItems = (previous?.lastNonEmptyFound ?? 0) > 0;
+  const layoutProblem = error instanceof ExtractError && (error.code === 'EXTRACT_NO_CONTAINER' || error.code === 'EXTRACT_NO_ITEMS');
+  const degraded = usedToHaveItems && layoutProblem;
+  const reported = degraded
+    ? new AppError(appError.code, `${appError.message}; the page had ${previous?.lastNonEmptyFound} items before, so its layout has probably changed`, {
+        sourceId: source.id,
+        hint: appError.hint ?? 'Open the page, then adjust the selectors with `feedwright preview`.',
+        cause: error,
+      })
+    : appError;
+  return {
+    sourceId: source.id,
+    outcome: degraded ? 'degraded' : 'failed',
+    found: 0,
+    newItems: 0,
+    httpStatus: fetched.status,
+    durationMs: 0,
+    warnings: fetched.warnings,
+    error: reported,
+    written: [],
+  };
+}
+
+function failedReport(source: SourceConfig, error: unknown): RunReport {
+  const appError = toAppError(error, source.id);
+  return {
+    sourceId: source.id,
+    outcome: appError.code === 'FETCH_ROBOTS' ? 'disallowed' : 'failed',
+    found: 0,
+    newItems: 0,
+    httpStatus: (error as { status?: number }).status,
+    durationMs: 0,
+    warnings: [],
+    error: appError,
+    written: [],
+  };
+}
+
+function extractOptions(source: SourceConfig, deps: PipelineDeps): ExtractOptions {
+  return {
+    sourceId: source.id,
+    type: source.type,
+    selectors: source.selectors,
+    timezone: source.timezone,
+    now: deps.now(),
+    dateFormat: source.dateFormat,
+    replace: source.replace,
+    convert: source.convert,
+    summaryLength: source.summaryLength,
+  };
+}
+
+async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined, report: RunReport, at: Date): Promise<void> {
+  try {
+    await deps.store.setHealth(nextHealth(previous, report, source, at));
+  } catch (error) {
+    // Health is bookkeeping: failing to save it must not turn a good run into a failed one.
+    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save source health');
+    report.warnings.push('health record not saved: the store is unavailable');
+  }
+}
+
+function logReport(deps: PipelineDeps, report: RunReport): void {
+  const fields = {
+    sourceId: report.sourceId,
+    outcome: report.outcome,
+    itemCount: report.found,
+    newItems: report.newItems,
+    status: report.httpStatus,
+    durationMs: report.durationMs,
+  };
+  for (const warning of report.warnings) deps.logger.warn({ sourceId: report.sourceId }, warning);
+  if (report.error) {
+    const level = report.error.code === 'INTERNAL' ? 'error' : 'warn';
+    deps.logger[level]({ ...fields, code: report.error.code, hint: report.error.hint, ...(level === 'error' ? { err: report.error } : {}) }, report.error.message);
+  } else {
+    deps.logger.info(fields, `source ${report.sourceId}: ${report.outcome}`);
+  }
+}

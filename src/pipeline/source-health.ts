@@ -1,0 +1,45 @@
+/** Health bookkeeping: how a source's status evolves from one run to the next. */
+import type { RunReport, SourceConfig, SourceHealth } from '../model.js';
+
+/** A fresh record for a source that never ran. */
+export function initialHealth(sourceId: string): SourceHealth {
+  return { sourceId, status: 'never-run', lastFound: 0, lastNew: 0, consecutiveFailures: 0 };
+}
+
+/** The health after `report`, given the health before it. */
+export function nextHealth(previous: SourceHealth | undefined, report: RunReport, source: SourceConfig, at: Date): SourceHealth {
+  const before = previous ?? initialHealth(source.id);
+  const iso = at.toISOString();
+  const base: SourceHealth = {
+    ...before,
+    lastRunAt: iso,
+    lastHttpStatus: report.httpStatus ?? before.lastHttpStatus,
+    lastDurationMs: report.durationMs,
+    lastNew: report.newItems,
+  };
+  if (report.outcome === 'failed' || report.outcome === 'disallowed' || report.outcome === 'degraded') {
+    const failures = before.consecutiveFailures + 1;
+    return {
+      ...base,
+      lastFound: report.found,
+      status: report.outcome === 'degraded' ? 'degraded' : failures >= source.failAfter ? 'failing' : before.status === 'never-run' ? 'failing' : before.status,
+      consecutiveFailures: failures,
+      failingSince: before.failingSince ?? iso,
+      lastError: report.error ? { code: report.error.code, message: report.error.message, hint: report.error.hint } : before.lastError,
+      degradedReason: report.outcome === 'degraded' ? report.error?.message : undefined,
+    };
+  }
+  const fetched = report.outcome === 'updated' || report.outcome === 'unchanged';
+  return {
+    ...base,
+    status: fetched ? 'ok' : 'not-modified',
+    lastSuccessAt: iso,
+    // A 304 or identical body says nothing new about the page's item count: keep the last one.
+    lastFound: fetched ? report.found : before.lastFound,
+    lastNonEmptyFound: fetched && report.found > 0 ? report.found : before.lastNonEmptyFound,
+    consecutiveFailures: 0,
+    failingSince: undefined,
+    lastError: undefined,
+    degradedReason: undefined,
+  };
+}
