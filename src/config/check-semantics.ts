@@ -55,7 +55,7 @@ function checkUniqueIds(config: RawConfig): SemanticProblem[] {
 }
 
 function checkTopicSources(config: RawConfig): SemanticProblem[] {
-  const known = new Set(config.sources.map((source) => source.id));
+  const known = new Set(config.sources.map((source) => source.id).filter((id) => !id.startsWith("\u0000")));
   return config.feeds.flatMap((feed, feedIndex) =>
     feed.sources === 'all'
       ? []

@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { AppConfig } from '../model.js';
-import { checkSemantics } from './check-semantics.js';
+import { checkSemantics, type SemanticProblem } from './check-semantics.js';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
 import { locateField } from './locate-field.js';
 import { resolveConfig } from './resolve-config.js';
-import { configSchema } from './schema.js';
+import { configSchema, defaultsSchema, sourceSchema, topicFeedSchema, type RawConfig } from './schema.js';
 
 /** A loaded config together with the warnings found on the way (likely mistakes that are not errors). */
 export interface LoadedConfig {
@@ -38,29 +38,60 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 /** Validates config text as if read from `file` (used by loadConfig and tests). */
 export function parseConfigText(text: string, file: string): LoadedConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const syntax = doc.errors.map((e): ConfigProblem => {
     const pos = e.linePos?.[0];
-    return { file, line: pos?.line, column: pos?.col, field: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, severity: 'error' };
+    return { file, line: pos?.line, column: pos?.col, field: '', message: `YAML syntax: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, severity: 'error' };
   });
   if (syntax.length > 0) throw new ConfigError('CONFIG_PARSE', file, syntax);
 
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  const input: unknown = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError('CONFIG_INVALID', file, parsed.error.issues.map((issue) => schemaProblem(issue, doc, lines, file)));
+    // Report the cross-field problems of the entries that are valid too, so one `check` lists everything.
+    const partial = parseValidParts(input);
+    const semantic = partial ? checkSemantics(partial).map((problem) => semanticProblem(problem, doc, lines, file)) : [];
+    const schema = parsed.error.issues.map((issue) => schemaProblem(issue, doc, lines, file));
+    throw new ConfigError('CONFIG_INVALID', file, sortProblems([...schema, ...semantic]));
   }
-  const semantic = checkSemantics(parsed.data).map((problem): ConfigProblem => ({
-    file,
-    ...locateField(doc, lines, problem.path),
-    field: formatFieldPath(problem.path),
-    message: problem.message,
-    severity: problem.severity,
-  }));
-  if (semantic.some((problem) => problem.severity === 'error')) throw new ConfigError('CONFIG_INVALID', file, semantic);
+  const semantic = checkSemantics(parsed.data).map((problem) => semanticProblem(problem, doc, lines, file));
+  if (semantic.some((problem) => problem.severity === 'error')) throw new ConfigError('CONFIG_INVALID', file, sortProblems(semantic));
   return { config: resolveConfig(parsed.data, file), warnings: semantic };
 }
 
 // --- Internal helpers ---
+
+/**
+ * The config with every invalid source or feed replaced by an inert placeholder (keeping indexes,
+ * so problem paths still point at the right entry); undefined when even the top level is unusable.
+ */
+function parseValidParts(input: unknown): RawConfig | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const record = input as Record<string, unknown>;
+  const placeholder = (raw: unknown, index: number) => ({
+    id: typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : `\u0000invalid-${index}`,
+  });
+  const sources = (Array.isArray(record.sources) ? record.sources : []).map((raw: unknown, index: number) => {
+    const result = sourceSchema.safeParse(raw);
+    return result.success ? result.data : { ...placeholder(raw, index), url: 'http://invalid.invalid/' };
+  });
+  const feeds = (Array.isArray(record.feeds) ? record.feeds : []).map((raw: unknown, index: number) => {
+    const result = topicFeedSchema.safeParse(raw);
+    return result.success ? result.data : { ...placeholder(raw, index), title: '', sources: 'all' as const, include: [], exclude: [], match: ['title' as const] };
+  });
+  const defaults = defaultsSchema.safeParse(record.defaults ?? {});
+  const base = configSchema.safeParse({ sources: [{ id: 'x', url: 'http://x.invalid/' }] });
+  if (!base.success) return undefined;
+  return { ...base.data, defaults: defaults.success ? defaults.data : {}, sources, feeds };
+}
+
+function semanticProblem(problem: SemanticProblem, doc: Document, lines: LineCounter, file: string): ConfigProblem {
+  return { file, ...locateField(doc, lines, problem.path), field: formatFieldPath(problem.path), message: problem.message, severity: problem.severity };
+}
+
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
 
 function schemaProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigProblem {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');

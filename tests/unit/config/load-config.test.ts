@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, formatProblem, parseConfigText } from '../../../src/config/index.js';
+
+const FILE = 'config/test.yaml';
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfigText(text, FILE);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map(formatProblem);
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const minimal = `sources:\n  - id: mee\n    url: https://www.mee.gov.cn/ywdt/\n    items: ul li\n`;
+
+describe('loading a valid config', () => {
+  it('resolves defaults into every source', () => {
+    const { config, warnings } = parseConfigText(
+      `defaults:\n  timezone: Asia/Taipei\n  minDelay: 2s\n  maxSize: 2MB\n  headers: { Accept-Language: zh-CN }\n${minimal}    headers: { X-Extra: "1" }\n    date: [span.date, "time@datetime"]\n`,
+      FILE,
+    );
+    expect(warnings).toEqual([]);
+    const source = config.sources[0]!;
+    expect(source.timezone).toBe('Asia/Taipei');
+    expect(source.schedule).toBe('*/30 * * * *');
+    expect(source.intervalMs).toBe(30 * 60_000);
+    expect(source.fetch.minHostDelayMs).toBe(2_000);
+    expect(source.fetch.maxBytes).toBe(2 * 1_048_576);
+    expect(source.fetch.headers).toEqual({ 'Accept-Language': 'zh-CN', 'X-Extra': '1' });
+    expect(source.fetch.userAgent).toMatch(/^feedwright\/\d+\.\d+\.\d+ /);
+    expect(source.selectors.items).toBe('ul li');
+    expect(source.selectors.date).toEqual(['span.date', 'time@datetime']);
+    expect(source.name).toBe('mee');
+    expect(config.store).toBe('sqlite://data/feedwright.sqlite');
+    expect(config.output).toBe('output');
+  });
+
+  it('measures irregular schedules by their shortest gap', () => {
+    const { config } = parseConfigText(`${minimal}    schedule: "0 9,17 * * *"\n`, FILE);
+    expect(config.sources[0]!.intervalMs).toBe(8 * 3_600_000);
+  });
+
+  it('accepts JSON, which is YAML too', () => {
+    const { config } = parseConfigText(JSON.stringify({ sources: [{ id: 'a', url: 'https://example.org/' }] }), 'config/x.json');
+    expect(config.sources[0]!.id).toBe('a');
+  });
+});
+
+describe('rejecting a broken config names file, line, column and field', () => {
+  it.each([
+    ['an unknown field (typo)', `${minimal}    titel: a\n`, 'config/test.yaml:5:5 sources[0].titel: unknown field "titel"'],
+    ['a missing url', 'sources:\n  - id: a\n', 'config/test.yaml:2:5 sources[0].url:'],
+    ['a non-http url', 'sources:\n  - id: a\n    url: ftp://example.org/\n', 'config/test.yaml:3:5 sources[0].url: expected an absolute http(s) URL'],
+    ['a bad cron expression', `${minimal}    schedule: "*/30 * * *"\n`, 'config/test.yaml:5:5 sources[0].schedule: invalid cron expression'],
+    ['an unknown time zone', `${minimal}    timezone: Asia/Shangai\n`, 'config/test.yaml:5:5 sources[0].timezone: unknown time zone "Asia/Shangai"'],
+    ['a broken CSS selector', `${minimal}    date: "span["\n`, 'config/test.yaml:5:5 sources[0].date: invalid CSS selector'],
+    ['a regex that does not compile', `${minimal}    replace:\n      - pattern: "(["\n`, 'config/test.yaml:6:9 sources[0].replace[0].pattern: regular expression does not compile'],
+    ['a duplicate id', `${minimal}  - id: mee\n    url: https://example.org/\n`, 'config/test.yaml:5:5 sources[1].id: duplicate id "mee"'],
+    ['a topic feed naming an unknown source', `${minimal}feeds:\n  - id: air\n    title: Air\n    sources: [mee, nope]\n`, 'config/test.yaml:8:20 feeds[0].sources[1]: unknown source "nope"'],
+    ['a bad duration', `${minimal}    timeout: soon\n`, 'config/test.yaml:5:5 sources[0].timeout: expected a duration'],
+    ['a bad store URL', `store: postgres://x\n${minimal}`, 'config/test.yaml:1:1 store: expected a store URL'],
+    ['YAML syntax', 'sources:\n  - id: a\n   url: [\n', 'config/test.yaml:'],
+    ['no sources', 'site:\n  title: x\n', 'sources:'],
+  ])('%s', (_name, text, expected) => {
+    expect(problemsOf(text).join('\n')).toContain(expected);
+  });
+
+  it('lists every problem at once, schema and cross-field alike', () => {
+    const problems = problemsOf(
+      `defaults:\n  timezone: Mars/Base\nsources:\n  - id: a\n    url: https://example.org/\n    itemz: li\n  - id: b\n    url: https://example.org/\n    schedule: nope\nfeeds:\n  - id: t\n    title: T\n    sources: [zz]\n`,
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.map((p) => p.split(' ')[1])).toEqual(['defaults.timezone:', 'sources[0].itemz:', 'sources[1].schedule:', 'feeds[0].sources[0]:']);
+  });
+
+  it('reports a missing file with a hint', async () => {
+    const { loadConfig } = await import('../../../src/config/index.js');
+    await expect(loadConfig('does/not/exist.yaml')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', hint: expect.stringContaining('-c FILE') });
+  });
+});
