@@ -3,7 +3,9 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../log.js';
 import { VERSION } from '../version.js';
 import { printFatalError } from './print-problems.js';
+import { checkCommand } from './check-command.js';
 import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
 
 const DEFAULT_CONFIG = 'config/feedwright.yaml';
 
@@ -24,6 +26,15 @@ export function buildProgram(): Command {
     .option('-s, --source <id>', 'only this source (repeatable)', collect, [])
     .option('--json', 'print the reports as JSON')
     .action(async (opts) => setExit(await runCommand(opts)));
+
+  common(program.command('check'))
+    .description('validate the config and list every problem with file, line and field')
+    .action(async (opts) => setExit(await checkCommand(opts)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config file (for editors)')
+    .action(() => setExit(schemaCommand()));
 
   return program;
 }

@@ -5,6 +5,8 @@
 import { load } from 'cheerio';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
+import { BUILT_IN_DEFAULTS } from './resolve-config.js';
+import { measureScheduleInterval } from './schedule-interval.js';
 import type { RawConfig, RawSource } from './schema.js';
 
 /** A problem found by a semantic check; the loader adds file, line and column. */
@@ -20,6 +22,7 @@ export function checkSemantics(config: RawConfig): SemanticProblem[] {
     ...checkUniqueIds(config),
     ...checkTopicSources(config),
     ...checkSchedulesAndZones(config),
+    ...checkHostFrequency(config),
     ...config.sources.flatMap((source, index) => checkSourceSelectorsAndRules(source, index)),
     ...config.feeds.flatMap((feed, index) =>
       (['include', 'exclude'] as const).flatMap((key) =>
@@ -84,6 +87,38 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
     }
     return problems;
   });
+}
+
+/** Warns when the sources of one host together fire more often than every 5 minutes. */
+function checkHostFrequency(config: RawConfig): SemanticProblem[] {
+  const byHost = new Map<string, Array<{ index: number; intervalMs: number }>>();
+  config.sources.forEach((source, index) => {
+    const schedule = source.schedule ?? config.defaults.schedule ?? BUILT_IN_DEFAULTS.schedule;
+    const timezone = source.timezone ?? config.defaults.timezone ?? BUILT_IN_DEFAULTS.timezone;
+    if (!cron.validate(schedule) || !IANAZone.isValidZone(timezone)) return;
+    let host: string;
+    try {
+      host = new URL(source.url).host;
+    } catch {
+      return; // an invalid URL is reported by the schema
+    }
+    const entries = byHost.get(host) ?? [];
+    entries.push({ index, intervalMs: measureScheduleInterval(schedule, timezone) });
+    byHost.set(host, entries);
+  });
+  const problems: SemanticProblem[] = [];
+  for (const [host, entries] of byHost) {
+    const firesPerHour = entries.reduce((sum, entry) => sum + 3_600_000 / entry.intervalMs, 0);
+    if (firesPerHour <= 12) continue;
+    const every = Math.round(60 / firesPerHour * 10) / 10;
+    for (const entry of entries) {
+      const path: Array<string | number> = config.sources[entry.index]?.schedule === undefined ? ['sources', entry.index, 'url'] : ['sources', entry.index, 'schedule'];
+      problems.push(
+        warning(path, `${host} would be fetched about every ${every} min by ${entries.length} source(s); more often than every 5 minutes is impolite to the site — widen the schedule`),
+      );
+    }
+  }
+  return problems;
 }
 
 function checkSourceSelectorsAndRules(source: RawSource, index: number): SemanticProblem[] {

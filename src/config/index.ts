@@ -5,3 +5,4 @@ export { configSchema } from './schema.js';
 export { BUILT_IN_DEFAULTS } from './resolve-config.js';
 export { splitSelector } from './check-semantics.js';
 export { parseDuration, parseSize } from './units.js';
+export { buildConfigJsonSchema } from './json-schema.js';

@@ -80,3 +80,23 @@ describe('rejecting a broken config names file, line, column and field', () => {
     await expect(loadConfig('does/not/exist.yaml')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', hint: expect.stringContaining('-c FILE') });
   });
 });
+
+describe('likely mistakes', () => {
+  it('warns when one host would be fetched more often than every 5 minutes', () => {
+    const text = `sources:\n  - id: a\n    url: https://www.mee.gov.cn/a/\n    schedule: "*/5 * * * *"\n  - id: b\n    url: https://www.mee.gov.cn/b/\n    schedule: "*/5 * * * *"\n  - id: c\n    url: https://other.example/\n    schedule: "*/5 * * * *"\n`;
+    const { warnings } = parseConfigText(text, FILE);
+    expect(warnings.map(formatProblem)).toEqual([
+      expect.stringContaining('config/test.yaml:4:5 sources[0].schedule: www.mee.gov.cn would be fetched about every 2.5 min'),
+      expect.stringContaining('config/test.yaml:7:5 sources[1].schedule: www.mee.gov.cn'),
+    ]);
+  });
+});
+
+describe('the committed JSON Schema', () => {
+  it('matches the validation schema (regenerate with `feedwright schema > config/feedwright.schema.json`)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { buildConfigJsonSchema } = await import('../../../src/config/index.js');
+    const committed = JSON.parse(await readFile(new URL('../../../config/feedwright.schema.json', import.meta.url), 'utf8')) as unknown;
+    expect(committed).toEqual(buildConfigJsonSchema());
+  });
+});
