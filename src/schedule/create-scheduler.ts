@@ -1,0 +1,319 @@
+/**
+ * The worker's clock: one node-cron task per source (its own schedule and time zone, `noOverlap`),
+ * a random delay before each run, an optional pass at start-up, optional multi-worker coordination,
+ * and a shutdown that waits for in-flight runs.
+ *
+ * Order of one fire: local overlap guard → jitter → claim (coordinator) → runSource → release.
+ * Claiming after the jitter (rather than with node-cron's `distributed` option, which claims before
+ * its random delay) lets the worker with the shorter delay win, so fires spread over workers instead
+ * of always going to the fastest one.
+ */
+import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
+import { toAppError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { RunReport } from '../model.js';
+import { describeSchedule } from './describe-schedule.js';
+import type { RunCoordinator } from './run-coordinator.js';
+import { ScheduleError } from './schedule-error.js';
+
+/** One source as the scheduler sees it. */
+export interface ScheduledSource {
+  id: string;
+  schedule: string;
+  timezone: string;
+  host: string;
+}
+
+/** Everything the scheduler needs; the pipeline comes in as `runSource`. */
+export interface SchedulerOptions {
+  sources: ScheduledSource[];
+  /** Runs one source (the pipeline); never throws for a source failure, it returns a failed RunReport. */
+  runSource: (sourceId: string) => Promise<RunReport>;
+  /** Random delay (0..jitterMs) before each run so sources on one schedule do not fire at once. */
+  jitterMs: number;
+  /** Run every source once at start-up (and sources added later by reload). */
+  initialRun: boolean;
+  /** Multi-worker: each fire of a source runs on exactly one worker. */
+  coordinator?: RunCoordinator;
+  logger: Logger;
+  random?: () => number;
+  onReport?: (report: RunReport) => void;
+}
+
+/** A running schedule of sources. */
+export interface Scheduler {
+  /** Starts one task per source and launches the start-up pass (without waiting for it). */
+  start(): Promise<void>;
+  /** Stops scheduling and waits for in-flight runs up to timeoutMs. */
+  stop(timeoutMs: number): Promise<{ finished: boolean; inFlight: string[] }>;
+  /** Replaces the tasks with a new source list; runs in flight carry on. */
+  reload(sources: ScheduledSource[]): void;
+  /** Ids of sources whose run is executing now. */
+  inFlight(): string[];
+  /** Last time this worker finished handling a fire: its own run ended, or another worker had claimed it. */
+  lastCompletedAt(): Date | undefined;
+}
+
+/** Creates a scheduler; nothing runs until start(). */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const log = options.logger;
+  const random = options.random ?? Math.random;
+  const tasks = new Map<string, { source: ScheduledSource; task: ScheduledTask }>();
+  /** Sources with a fire between its guard and the end of its run (jitter included). */
+  const reserved = new Set<string>();
+  const running = new Map<string, Promise<void>>();
+  const delays = createDelays();
+  let sources = options.sources;
+  let state: 'new' | 'started' | 'stopped' = 'new';
+  let lastCompleted: Date | undefined;
+
+  async function handleFire(source: ScheduledSource, fireAt: Date, trigger: 'scheduled' | 'initial'): Promise<void> {
+    const fields = { sourceId: source.id, host: source.host, fireAt: fireAt.toISOString(), trigger };
+    if (state !== 'started') return;
+    if (reserved.has(source.id)) {
+      log.warn(fields, `schedule: source "${source.id}": skipped a fire, its previous run is still in progress`);
+      return;
+    }
+    reserved.add(source.id);
+    try {
+      const delayMs = Math.floor(random() * Math.max(0, options.jitterMs));
+      if (delayMs > 0 && !(await delays.wait(delayMs))) return;
+      if (state !== 'started' || !tasks.has(source.id)) return;
+      if (!(await claimFire(source, fireAt, fields))) return;
+      const done = executeRun(source.id).finally(() => running.delete(source.id));
+      running.set(source.id, done);
+      await done;
+    } finally {
+      reserved.delete(source.id);
+    }
+  }
+
+  async function claimFire(source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<boolean> {
+    const coordinator = options.coordinator;
+    if (!coordinator) return true;
+    const ttlMs = Math.max(describeSchedule(source.schedule).intervalMs ?? 0, options.jitterMs + COORDINATION_MARGIN_MS);
+    try {
+      const won = await coordinator.claim(source.id, fireAt, ttlMs);
+      if (!won) {
+        lastCompleted = new Date();
+        log.debug(fields, `schedule: source "${source.id}": fire taken by another worker`);
+      }
+      return won;
+    } catch (error) {
+      log.error({ ...fields, err: error }, `schedule: source "${source.id}": run coordinator unavailable, fire skipped (${describe(error)})`);
+      return false;
+    }
+  }
+
+  async function executeRun(sourceId: string): Promise<void> {
+    const startedAt = Date.now();
+    let report: RunReport;
+    try {
+      report = await options.runSource(sourceId);
+    } catch (error) {
+      // runSource promises to return a failed report; a throw is a bug, reported like a failure.
+      const appError = toAppError(error, sourceId);
+      log.error({ sourceId, err: appError }, `schedule: source "${sourceId}": runSource threw instead of reporting (${appError.message})`);
+      report = { sourceId, outcome: 'failed', found: 0, newItems: 0, durationMs: Date.now() - startedAt, warnings: [], error: appError, written: [] };
+    }
+    lastCompleted = new Date();
+    logReport(log, report);
+    deliverReport(report);
+    await releaseSource(sourceId);
+  }
+
+  function deliverReport(report: RunReport): void {
+    try {
+      options.onReport?.(report);
+    } catch (error) {
+      log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describe(error)})`);
+    }
+  }
+
+  async function releaseSource(sourceId: string): Promise<void> {
+    try {
+      await options.coordinator?.release?.(sourceId);
+    } catch (error) {
+      log.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not release the run (${describe(error)}); it frees itself when its lease ends`);
+    }
+  }
+
+  function scheduleSource(source: ScheduledSource): boolean {
+    const problem = findScheduleProblem(source);
+    if (problem) {
+      const error = new ScheduleError('CONFIG_INVALID', `schedule: source "${source.id}": cannot be scheduled (${problem})`, {
+        sourceId: source.id,
+        hint: 'Fix the schedule or timezone in the config; the other sources keep running.',
+      });
+      log.error({ sourceId: source.id, code: error.code, err: error }, error.message);
+      return false;
+    }
+    const task = createTask(source.schedule, (context) => handleFire(source, context.date, 'scheduled'), {
+      name: `feedwright:${source.id}`,
+      timezone: source.timezone,
+      noOverlap: true,
+      missedExecutionTolerance: MISSED_TOLERANCE_MS,
+      suppressMissedWarning: true,
+      logger: createCronLogger(log.child({ sourceId: source.id })),
+    });
+    task.on('execution:overlap', (context) =>
+      log.warn({ sourceId: source.id, fireAt: context.date.toISOString() }, `schedule: source "${source.id}": skipped a fire, its previous run is still in progress`),
+    );
+    task.on('execution:missed', (context) =>
+      log.warn({ sourceId: source.id, fireAt: context.date.toISOString() }, `schedule: source "${source.id}": missed a fire (the process was blocked)`),
+    );
+    void task.start();
+    tasks.set(source.id, { source, task });
+    return true;
+  }
+
+  function unscheduleSource(sourceId: string): void {
+    const entry = tasks.get(sourceId);
+    if (!entry) return;
+    tasks.delete(sourceId);
+    void entry.task.destroy();
+  }
+
+  function runInitial(source: ScheduledSource): void {
+    void handleFire(source, findInitialFireAt(source, new Date()), 'initial');
+  }
+
+  return {
+    async start() {
+      if (state === 'started') return;
+      if (state === 'stopped') throw new ScheduleError('INTERNAL', 'schedule: the scheduler was stopped and cannot start again (create a new one)');
+      state = 'started';
+      const scheduled = sources.filter((source) => scheduleSource(source));
+      log.info({ sources: scheduled.length, initialRun: options.initialRun, jitterMs: options.jitterMs }, 'schedule: started');
+      if (options.initialRun) scheduled.forEach(runInitial);
+    },
+    async stop(timeoutMs) {
+      state = 'stopped';
+      for (const sourceId of [...tasks.keys()]) unscheduleSource(sourceId);
+      delays.cancelAll();
+      const finished = await waitForAll([...running.values()], timeoutMs);
+      const inFlight = [...running.keys()];
+      if (!finished) log.warn({ inFlight, timeoutMs }, `schedule: stopped while ${inFlight.length} run(s) were still in flight`);
+      return { finished, inFlight };
+    },
+    reload(next) {
+      const previous = new Map(sources.map((source) => [source.id, source]));
+      sources = next;
+      if (state !== 'started') return;
+      const nextIds = new Set(next.map((source) => source.id));
+      for (const sourceId of [...tasks.keys()]) if (!nextIds.has(sourceId)) unscheduleSource(sourceId);
+      for (const source of next) {
+        const current = tasks.get(source.id)?.source;
+        if (current && isSameTiming(current, source)) {
+          tasks.set(source.id, { source, task: (tasks.get(source.id) as { task: ScheduledTask }).task });
+          continue;
+        }
+        unscheduleSource(source.id);
+        if (scheduleSource(source) && options.initialRun && !previous.has(source.id)) runInitial(source);
+      }
+      log.info({ sources: tasks.size }, 'schedule: reloaded');
+    },
+    inFlight: () => [...running.keys()],
+    lastCompletedAt: () => lastCompleted,
+  };
+}
+
+// --- Internal helpers ---
+
+/** Fire keys must outlive every worker's claim attempt: the jitter plus clock skew between hosts. */
+const COORDINATION_MARGIN_MS = 60_000;
+/** node-cron drops a fire that is more than 1 s late; a GC pause must not cost a 30-minute run. */
+const MISSED_TOLERANCE_MS = 60_000;
+
+function findScheduleProblem(source: ScheduledSource): string | undefined {
+  const description = describeSchedule(source.schedule);
+  if (!description.valid) return `schedule "${source.schedule}": ${description.error ?? 'invalid'}`;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: source.timezone });
+  } catch (error) {
+    return `timezone "${source.timezone}": ${describe(error)}`;
+  }
+  return undefined;
+}
+
+/**
+ * The start-up run's fire time: the start of the current interval bucket. Workers started within
+ * one interval compute the same key, so a rolling restart runs each source once, not once per worker.
+ */
+function findInitialFireAt(source: ScheduledSource, now: Date): Date {
+  const intervalMs = describeSchedule(source.schedule).intervalMs ?? 60_000;
+  return new Date(Math.floor(now.getTime() / intervalMs) * intervalMs);
+}
+
+function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {
+  return a.schedule === b.schedule && a.timezone === b.timezone;
+}
+
+function logReport(log: Logger, report: RunReport): void {
+  const fields = {
+    sourceId: report.sourceId,
+    outcome: report.outcome,
+    itemCount: report.found,
+    newItems: report.newItems,
+    status: report.httpStatus,
+    durationMs: report.durationMs,
+    warnings: report.warnings.length,
+  };
+  if (report.outcome === 'failed') {
+    log.error({ ...fields, code: report.error?.code, hint: report.error?.hint }, report.error?.message ?? `source "${report.sourceId}": run failed`);
+  } else {
+    log.info(fields, `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`);
+  }
+}
+
+/** Resolves true when every promise settled within timeoutMs, false otherwise. */
+async function waitForAll(promises: Array<Promise<void>>, timeoutMs: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+  });
+  const settled = Promise.allSettled(promises).then(() => true as const);
+  try {
+    return await Promise.race([settled, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Sleeps that stop() can cancel: a fire still waiting out its jitter never starts after shutdown. */
+function createDelays(): { wait(ms: number): Promise<boolean>; cancelAll(): void } {
+  const pending = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+  return {
+    wait(ms) {
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          resolve(true);
+        }, ms);
+        pending.set(timer, resolve);
+      });
+    },
+    cancelAll() {
+      for (const [timer, resolve] of pending) {
+        clearTimeout(timer);
+        resolve(false);
+      }
+      pending.clear();
+    },
+  };
+}
+
+/** Routes node-cron's own messages to pino; its warnings are re-emitted by our event handlers, so they go to debug. */
+function createCronLogger(log: Logger): CronLogger {
+  return {
+    info: (message) => log.debug(`node-cron: ${message}`),
+    warn: (message) => log.debug(`node-cron: ${message}`),
+    error: (message, err) => log.error({ err: err ?? message }, `node-cron: ${message instanceof Error ? message.message : message}`),
+    debug: (message) => log.debug(`node-cron: ${message instanceof Error ? message.message : message}`),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}

@@ -1,0 +1,161 @@
+/**
+ * Run counters per source, fed by the scheduler's onReport and rendered in the Prometheus text
+ * exposition format (version 0.0.4) for /metrics.
+ */
+import type { RunReport } from '../model.js';
+
+/** Counters and a duration histogram per source, built from RunReports. */
+export interface Metrics {
+  /** Records one finished run. */
+  observe(report: RunReport): void;
+  /** Renders every series in the Prometheus text format. */
+  renderPrometheus(): string;
+}
+
+/** Options for {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Histogram bucket upper bounds in seconds, ascending. */
+  buckets?: number[];
+  now?: () => Date;
+}
+
+/** Creates an empty metrics registry: runs, failures, items found/new and run durations per source. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const buckets = options.buckets ?? DEFAULT_BUCKETS;
+  const now = options.now ?? (() => new Date());
+  const sources = new Map<string, SourceSeries>();
+
+  return {
+    observe(report) {
+      let series = sources.get(report.sourceId);
+      if (!series) {
+        series = createSeries(buckets.length);
+        sources.set(report.sourceId, series);
+      }
+      recordReport(series, report, buckets, now().getTime() / 1000);
+    },
+    renderPrometheus() {
+      const ids = [...sources.keys()].sort();
+      const lines: string[] = [];
+      for (const family of FAMILIES) {
+        lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
+        for (const id of ids) lines.push(...family.render(id, sources.get(id) as SourceSeries, buckets));
+      }
+      return `${lines.join('\n')}\n`;
+    },
+  };
+}
+
+// --- Internal helpers ---
+
+/** Seconds: a run is a fetch plus parsing; slow government sites take tens of seconds. */
+const DEFAULT_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+interface SourceSeries {
+  runs: Map<string, number>;
+  failures: Map<string, number>;
+  found: number;
+  newItems: number;
+  /** Non-cumulative counts per bucket; the last slot is +Inf. */
+  bucketCounts: number[];
+  durationSum: number;
+  durationCount: number;
+  lastRun?: number;
+  lastSuccess?: number;
+}
+
+interface Family {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  render(id: string, series: SourceSeries, buckets: number[]): string[];
+}
+
+const FAMILIES: Family[] = [
+  {
+    name: 'feedwright_source_runs_total',
+    help: 'Source runs, by outcome.',
+    type: 'counter',
+    render: (id, s) => [...s.runs].map(([outcome, n]) => `feedwright_source_runs_total${labels({ source: id, outcome })} ${n}`),
+  },
+  {
+    name: 'feedwright_source_failures_total',
+    help: 'Failed source runs, by error code.',
+    type: 'counter',
+    render: (id, s) => [...s.failures].map(([code, n]) => `feedwright_source_failures_total${labels({ source: id, code })} ${n}`),
+  },
+  {
+    name: 'feedwright_source_items_found_total',
+    help: 'Items found on the source page, summed over runs.',
+    type: 'counter',
+    render: (id, s) => [`feedwright_source_items_found_total${labels({ source: id })} ${s.found}`],
+  },
+  {
+    name: 'feedwright_source_items_new_total',
+    help: 'Items seen for the first time.',
+    type: 'counter',
+    render: (id, s) => [`feedwright_source_items_new_total${labels({ source: id })} ${s.newItems}`],
+  },
+  {
+    name: 'feedwright_source_run_duration_seconds',
+    help: 'Duration of source runs (fetch, extract, store and render).',
+    type: 'histogram',
+    render: renderHistogram,
+  },
+  {
+    name: 'feedwright_source_last_run_timestamp_seconds',
+    help: 'Unix time of the last finished run.',
+    type: 'gauge',
+    render: (id, s) => (s.lastRun === undefined ? [] : [`feedwright_source_last_run_timestamp_seconds${labels({ source: id })} ${s.lastRun}`]),
+  },
+  {
+    name: 'feedwright_source_last_success_timestamp_seconds',
+    help: 'Unix time of the last run that did not fail.',
+    type: 'gauge',
+    render: (id, s) =>
+      s.lastSuccess === undefined ? [] : [`feedwright_source_last_success_timestamp_seconds${labels({ source: id })} ${s.lastSuccess}`],
+  },
+];
+
+function createSeries(bucketCount: number): SourceSeries {
+  return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, bucketCounts: new Array<number>(bucketCount + 1).fill(0), durationSum: 0, durationCount: 0 };
+}
+
+function recordReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
+  increment(series.runs, report.outcome);
+  if (report.outcome === 'failed') increment(series.failures, report.error?.code ?? 'UNKNOWN');
+  else series.lastSuccess = nowSeconds;
+  series.lastRun = nowSeconds;
+  series.found += report.found;
+  series.newItems += report.newItems;
+  const seconds = Math.max(0, report.durationMs) / 1000;
+  const index = buckets.findIndex((bound) => seconds <= bound);
+  const slot = index === -1 ? buckets.length : index;
+  series.bucketCounts[slot] = (series.bucketCounts[slot] ?? 0) + 1;
+  series.durationSum += seconds;
+  series.durationCount += 1;
+}
+
+function renderHistogram(id: string, s: SourceSeries, buckets: number[]): string[] {
+  const name = 'feedwright_source_run_duration_seconds';
+  const lines: string[] = [];
+  let cumulative = 0;
+  buckets.forEach((bound, i) => {
+    cumulative += s.bucketCounts[i] ?? 0;
+    lines.push(`${name}_bucket${labels({ source: id, le: String(bound) })} ${cumulative}`);
+  });
+  lines.push(`${name}_bucket${labels({ source: id, le: '+Inf' })} ${s.durationCount}`);
+  lines.push(`${name}_sum${labels({ source: id })} ${s.durationSum}`);
+  lines.push(`${name}_count${labels({ source: id })} ${s.durationCount}`);
+  return lines;
+}
+
+function increment(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** Label values escape backslash, double quote and newline, as the exposition format requires. */
+function labels(values: Record<string, string>): string {
+  const parts = Object.entries(values).map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return `{${parts.join(',')}}`;
+}

@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createScheduler, type RunCoordinator, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
+import type { RunReport } from '../../../src/model.js';
+import { createCapturingLogger, createFakeRunner, sleep } from '../../helpers/schedule-harness.js';
+
+const EVERY_SECOND = '*/1 * * * * *';
+const YEARLY = '0 0 0 1 1 *';
+
+function source(id: string, schedule = YEARLY): ScheduledSource {
+  return { id, schedule, timezone: 'Asia/Shanghai', host: 'www.mee.gov.cn' };
+}
+
+let scheduler: Scheduler | undefined;
+afterEach(async () => {
+  await scheduler?.stop(2000);
+  scheduler = undefined;
+});
+
+describe('createScheduler: shutdown', () => {
+  it('stop() waits for an in-flight run to finish', async () => {
+    const fake = createFakeRunner(() => 700);
+    const reports: RunReport[] = [];
+    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger, onReport: (r) => reports.push(r) });
+    await scheduler.start();
+    await sleep(100);
+    expect(scheduler.inFlight()).toEqual(['a']);
+    const before = Date.now();
+    const result = await scheduler.stop(5000);
+    expect(result).toEqual({ finished: true, inFlight: [] });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(450);
+    expect(reports).toHaveLength(1);
+    expect(fake.runsOf('a')[0]?.endedAt).toBeDefined();
+  });
+
+  it('stop() gives up after its timeout and names the runs still in flight', async () => {
+    const fake = createFakeRunner(() => 3000);
+    const { logger, records } = createCapturingLogger();
+    scheduler = createScheduler({ sources: [source('slow'), source('quick')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
+    await scheduler.start();
+    await sleep(100);
+    const before = Date.now();
+    const result = await scheduler.stop(300);
+    const waited = Date.now() - before;
+    scheduler = undefined;
+    expect(result.finished).toBe(false);
+    expect(result.inFlight.sort()).toEqual(['quick', 'slow']);
+    expect(waited).toBeGreaterThanOrEqual(280);
+    expect(waited).toBeLessThan(1500);
+    expect(records.some((r) => r.level === 40 && r.msg.includes('still in flight'))).toBe(true);
+  });
+
+  it('stop() cancels fires still waiting out their jitter and stops scheduling', async () => {
+    const fake = createFakeRunner();
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 10_000, initialRun: true, logger: createCapturingLogger().logger, random: () => 0.5 });
+    await scheduler.start();
+    await sleep(100);
+    const result = await scheduler.stop(1000);
+    expect(result).toEqual({ finished: true, inFlight: [] });
+    await sleep(1200);
+    expect(fake.runs).toHaveLength(0);
+  });
+
+  it('refuses to start again after stop()', async () => {
+    scheduler = createScheduler({ sources: [], runSource: createFakeRunner().runSource, jitterMs: 0, initialRun: false, logger: createCapturingLogger().logger });
+    await scheduler.start();
+    await scheduler.stop(100);
+    await expect(scheduler.start()).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('createScheduler: reload and failures', () => {
+  it('reload() replaces the tasks and lets an in-flight run finish', async () => {
+    const fake = createFakeRunner((id) => (id === 'old' ? 900 : 10));
+    const reports: RunReport[] = [];
+    scheduler = createScheduler({ sources: [source('old')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger, onReport: (r) => reports.push(r) });
+    await scheduler.start();
+    await sleep(100);
+    scheduler.reload([source('new', EVERY_SECOND)]);
+    expect(scheduler.inFlight()).toContain('old');
+    await sleep(2200);
+    expect(reports.filter((r) => r.sourceId === 'old')).toHaveLength(1);
+    expect(fake.runsOf('old')).toHaveLength(1);
+    // The new source runs at start-up (it was added) and then every second.
+    expect(fake.runsOf('new').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reload() keeps an unchanged task and its overlap guard', async () => {
+    const fake = createFakeRunner(() => 1200);
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger });
+    await scheduler.start();
+    await sleep(200);
+    scheduler.reload([source('a', EVERY_SECOND)]);
+    await sleep(1500);
+    scheduler.reload([{ ...source('a', EVERY_SECOND), host: 'mirror.example.org' }]);
+    await sleep(600);
+    await scheduler.stop(0);
+    scheduler = undefined;
+    expect(fake.maxConcurrent.get('a')).toBe(1);
+  });
+
+  it('turns a throwing runSource into a failed report and keeps scheduling', async () => {
+    const reports: RunReport[] = [];
+    const { logger, records } = createCapturingLogger();
+    let calls = 0;
+    scheduler = createScheduler({
+      sources: [source('boom', EVERY_SECOND)],
+      runSource: async () => {
+        calls += 1;
+        throw new Error('kaboom');
+      },
+      jitterMs: 0,
+      initialRun: true,
+      logger,
+      onReport: (r) => reports.push(r),
+    });
+    await scheduler.start();
+    await sleep(1300);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(reports[0]).toMatchObject({ sourceId: 'boom', outcome: 'failed', error: { code: 'INTERNAL' } });
+    expect(records.some((r) => r.level === 50 && r.sourceId === 'boom' && r.msg.includes('kaboom'))).toBe(true);
+  });
+
+  it('skips a source with an invalid schedule or time zone and runs the others', async () => {
+    const fake = createFakeRunner();
+    const { logger, records } = createCapturingLogger();
+    const badZone: ScheduledSource = { ...source('bad-zone'), timezone: 'Mars/Olympus' };
+    scheduler = createScheduler({ sources: [source('bad-cron', '61 * * * *'), badZone, source('good')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
+    await scheduler.start();
+    await sleep(200);
+    expect(fake.runs.map((r) => r.sourceId)).toEqual(['good']);
+    const errors = records.filter((r) => r.level === 50 && r.code === 'CONFIG_INVALID');
+    expect(errors.map((r) => r.sourceId).sort()).toEqual(['bad-cron', 'bad-zone']);
+  });
+
+  it('a thrown onReport handler is logged and does not stop the scheduler', async () => {
+    const fake = createFakeRunner();
+    const { logger, records } = createCapturingLogger();
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger, onReport: () => { throw new Error('handler broke'); } });
+    await scheduler.start();
+    await sleep(1300);
+    expect(fake.runs.length).toBeGreaterThanOrEqual(2);
+    expect(records.some((r) => r.level === 50 && r.msg.includes('handler broke'))).toBe(true);
+  });
+});
+
+describe('createScheduler: coordinator', () => {
+  function fakeCoordinator(answer: () => Promise<boolean>) {
+    const claims: Array<{ sourceId: string; fireAt: Date; ttlMs: number }> = [];
+    const released: string[] = [];
+    const coordinator: RunCoordinator = {
+      claim: async (sourceId, fireAt, ttlMs) => (claims.push({ sourceId, fireAt, ttlMs }), answer()),
+      release: async (sourceId) => void released.push(sourceId),
+      close: async () => undefined,
+    };
+    return { coordinator, claims, released };
+  }
+
+  it('claims each fire with its scheduled time and releases after the run', async () => {
+    const fake = createFakeRunner();
+    const { coordinator, claims, released } = fakeCoordinator(async () => true);
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, coordinator, logger: createCapturingLogger().logger });
+    await scheduler.start();
+    await sleep(2100);
+    await scheduler.stop(1000);
+    expect(claims.length).toBeGreaterThanOrEqual(1);
+    for (const claim of claims) {
+      expect(claim.fireAt.getTime() % 1000).toBe(0);
+      // ttl covers the jitter plus clock skew, and at least the interval.
+      expect(claim.ttlMs).toBeGreaterThanOrEqual(60_300);
+    }
+    expect(released.length).toBe(fake.runs.length);
+  });
+
+  it('does not run a fire another worker won, but counts it as handled', async () => {
+    const fake = createFakeRunner();
+    const { coordinator } = fakeCoordinator(async () => false);
+    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, coordinator, logger: createCapturingLogger().logger });
+    await scheduler.start();
+    await sleep(150);
+    expect(fake.runs).toHaveLength(0);
+    expect(scheduler.lastCompletedAt()).toBeInstanceOf(Date);
+  });
+
+  it('skips the fire (fail closed) when the coordinator is unreachable', async () => {
+    const fake = createFakeRunner();
+    const { coordinator } = fakeCoordinator(async () => {
+      throw new Error('ECONNREFUSED');
+    });
+    const { logger, records } = createCapturingLogger();
+    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, coordinator, logger });
+    await scheduler.start();
+    await sleep(150);
+    expect(fake.runs).toHaveLength(0);
+    expect(scheduler.lastCompletedAt()).toBeUndefined();
+    expect(records.some((r) => r.level === 50 && r.sourceId === 'a' && r.msg.includes('ECONNREFUSED'))).toBe(true);
+  });
+});
