@@ -1,0 +1,11 @@
+/** The feed/output stage's error class. */
+import { AppError, type AppErrorOptions, type ErrorCode } from '../errors.js';
+
+/** A feed or page that could not be built or written (code OUTPUT_WRITE, or CONFIG_INVALID for a bad topic filter). */
+export class OutputError extends AppError {
+  override name = 'OutputError';
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Pure rendering of one feed (a source's or a topic's) into RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+ * Same input, same bytes: nothing here reads the clock.
+ */
+import type { StoredItem } from '../model.js';
+import { prepareEntry, sortNewestFirst, normalizeHttpUrl } from './feed-entry.js';
+import { renderJsonFeed } from './render-json-feed.js';
+import { renderAtom, renderRss, type XmlChannel } from './render-xml-feeds.js';
+import { toXmlSafeLine, toXmlSafeText } from './safe-text.js';
+
+/** Feed-level settings of one feed. */
+export interface FeedMeta {
+  id: string;
+  title: string;
+  description?: string;
+  homePageUrl: string;
+  /** Public base URL of the output folder (site.url); self links are `${siteUrl}${id}.rss.xml` etc. */
+  siteUrl?: string;
+  language?: string;
+  ttlMinutes?: number;
+  image?: string;
+  icon?: string;
+  maxItems: number;
+}
+
+/** The three documents of one feed. */
+export interface RenderedFeed {
+  id: string;
+  rss: string;
+  atom: string;
+  json: string;
+  /** Newest item date (publication or content update); undefined for an empty feed. */
+  updated?: Date;
+  itemCount: number;
+}
+
+/** File names of a feed's three documents. */
+export function feedFileNames(id: string): { rss: string; atom: string; json: string } {
+  return { rss: `${id}.rss.xml`, atom: `${id}.atom.xml`, json: `${id}.feed.json` };
+}
+
+/** Pure: StoredItem[] (any order) → the three documents, newest first, at most maxItems; byte-stable for the same input. */
+export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
+  const homePageUrl = normalizeHttpUrl(meta.homePageUrl) ?? meta.homePageUrl;
+  const shown = sortNewestFirst(items).slice(0, Math.max(0, meta.maxItems));
+  const entries = shown.map((item) => prepareEntry(item, homePageUrl));
+  const updated = entries.reduce<Date | undefined>((newest, e) => (newest === undefined || e.updated > newest ? e.updated : newest), undefined);
+  const names = feedFileNames(meta.id);
+  const base = selfBase(meta.siteUrl);
+  const title = toXmlSafeLine(meta.title) || meta.id;
+  const description = meta.description ? toXmlSafeText(meta.description).trim() : '';
+  const language = meta.language ? toXmlSafeLine(meta.language) : undefined;
+  const image = normalizeHttpUrl(meta.image);
+  const icon = normalizeHttpUrl(meta.icon);
+  const channel: XmlChannel = {
+    atomId: base === undefined ? `urn:feedwright:feed:${encodeURIComponent(meta.id)}` : `${base}${names.atom}`,
+    title,
+    description: description || title,
+    homePageUrl,
+    updated: updated ?? EMPTY_FEED_DATE,
+    authorName: title,
+    ...(base === undefined ? {} : { selfRss: `${base}${names.rss}`, selfAtom: `${base}${names.atom}` }),
+    ...(language ? { language } : {}),
+    ...(meta.ttlMinutes && meta.ttlMinutes > 0 ? { ttlMinutes: Math.round(meta.ttlMinutes) } : {}),
+    ...(image ? { image } : {}),
+    ...(icon ? { icon } : {}),
+  };
+  const json = renderJsonFeed(
+    {
+      title,
+      homePageUrl,
+      authorName: title,
+      ...(description ? { description } : {}),
+      ...(base === undefined ? {} : { selfJson: `${base}${names.json}` }),
+      ...(language ? { language } : {}),
+      ...(image ? { image } : {}),
+      ...(icon ? { icon } : {}),
+    },
+    entries,
+  );
+  return { id: meta.id, rss: renderRss(channel, entries), atom: renderAtom(channel, entries), json, updated, itemCount: entries.length };
+}
+
+// --- Internal helpers ---
+
+/** An empty feed still needs a fixed date, or `feed` would write "now" and the bytes would change every run. */
+const EMPTY_FEED_DATE = new Date(0);
+
+function selfBase(siteUrl: string | undefined): string | undefined {
+  const normalized = normalizeHttpUrl(siteUrl);
+  if (normalized === undefined) return undefined;
+  return normalized.endsWith('/') ? normalized : `${normalized}/`;
+}

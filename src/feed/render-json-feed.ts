@@ -1,0 +1,62 @@
+/**
+ * JSON Feed 1.1. The npm `feed` package writes version 1 with `author` instead of `authors`, puts
+ * plain text into `content_html`, and sets `date_published` only from `published`; its top-level
+ * document is kept and every field it gets wrong is written here instead.
+ */
+import { Feed } from 'feed';
+import type { FeedEntry } from './feed-entry.js';
+
+/** Feed-level values of a JSON Feed (already cleaned). */
+export interface JsonChannel {
+  title: string;
+  description?: string;
+  homePageUrl: string;
+  selfJson?: string;
+  language?: string;
+  image?: string;
+  icon?: string;
+  authorName: string;
+}
+
+/** The JSON Feed 1.1 version URL. */
+export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+/** Writes the JSON Feed 1.1 document (2-space indented, stable key order). */
+export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[]): string {
+  const base = JSON.parse(
+    new Feed({
+      title: channel.title,
+      link: channel.homePageUrl,
+      ...(channel.description ? { description: channel.description } : {}),
+      ...(channel.selfJson ? { feedLinks: { json: channel.selfJson } } : {}),
+    }).json1(),
+  ) as Record<string, unknown>;
+  const document: Record<string, unknown> = {
+    version: JSON_FEED_VERSION,
+    title: base.title,
+    home_page_url: base.home_page_url,
+    ...(base.feed_url === undefined ? {} : { feed_url: base.feed_url }),
+    ...(base.description === undefined ? {} : { description: base.description }),
+    ...(channel.image ? { icon: channel.image } : {}),
+    ...(channel.icon ? { favicon: channel.icon } : {}),
+    ...(channel.language ? { language: channel.language } : {}),
+    authors: [{ name: channel.authorName }],
+    items: entries.map(toJsonItem),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+// --- Internal helpers ---
+
+function toJsonItem(entry: FeedEntry): Record<string, unknown> {
+  const item: Record<string, unknown> = { id: entry.guid, url: entry.url, title: entry.title };
+  if (entry.summaryText !== undefined) item.content_text = entry.summaryText;
+  else if (entry.summaryHtml !== undefined) item.content_html = entry.summaryHtml;
+  else item.content_text = entry.title;
+  if (entry.image !== undefined) item.image = entry.image;
+  item.date_published = entry.published.toISOString();
+  if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = entry.updated.toISOString();
+  if (entry.author !== undefined) item.authors = [{ name: entry.author }];
+  if (entry.categories.length > 0) item.tags = entry.categories;
+  return item;
+}

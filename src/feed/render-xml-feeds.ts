@@ -1,0 +1,112 @@
+/**
+ * RSS 2.0 and Atom 1.0 through the npm `feed` package, with its pitfalls handled here:
+ * - xml-js escapes only the first `]]>` inside CDATA, so later ones are pre-split (see protectCdata);
+ * - an RSS `<author>` must be an e-mail address, so authors go to `dc:creator`;
+ * - RSS `<guid>` is a permalink only when `guid`/`id` are left unset, so they are set only for URN GUIDs;
+ * - Atom titles/summaries are `type="html"`, so plain text is HTML-escaped first;
+ * - `updated` defaults to "now" in `feed`, so it is always passed.
+ */
+import { Feed, type Item } from 'feed';
+import type { FeedEntry } from './feed-entry.js';
+import { guessImageType } from './feed-entry.js';
+import { escapeMarkup } from './safe-text.js';
+
+/** Channel-level values shared by both XML formats (already XML-safe). */
+export interface XmlChannel {
+  /** Stable Atom feed id. */
+  atomId: string;
+  title: string;
+  description: string;
+  homePageUrl: string;
+  selfRss?: string;
+  selfAtom?: string;
+  language?: string;
+  ttlMinutes?: number;
+  image?: string;
+  icon?: string;
+  updated: Date;
+  /** Feed-level Atom author (the source or topic name), so every entry has one. */
+  authorName: string;
+}
+
+/** Writes the RSS 2.0 document. */
+export function renderRss(channel: XmlChannel, entries: readonly FeedEntry[]): string {
+  const feed = new Feed({
+    id: channel.atomId,
+    title: channel.title,
+    description: channel.description,
+    link: channel.homePageUrl,
+    updated: channel.updated,
+    generator: GENERATOR,
+    ...(channel.language ? { language: channel.language } : {}),
+    ...(channel.ttlMinutes ? { ttl: channel.ttlMinutes } : {}),
+    ...(channel.image ? { image: channel.image } : {}),
+    ...(channel.selfRss ? { feedLinks: { rss: channel.selfRss } } : {}),
+  });
+  for (const entry of entries) feed.addItem(toRssItem(entry));
+  const xml = feed.rss2();
+  if (!entries.some((entry) => entry.author !== undefined)) return xml;
+  return xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:dc="${DC_NAMESPACE}"`);
+}
+
+/** Writes the Atom 1.0 document. */
+export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): string {
+  const feed = new Feed({
+    id: channel.atomId,
+    title: channel.title,
+    description: channel.description,
+    link: channel.homePageUrl,
+    updated: channel.updated,
+    generator: GENERATOR,
+    author: { name: channel.authorName },
+    ...(channel.image ? { image: channel.image } : {}),
+    ...(channel.icon ? { favicon: channel.icon } : {}),
+    ...(channel.selfAtom ? { feedLinks: { atom: channel.selfAtom } } : {}),
+  });
+  for (const entry of entries) feed.addItem(toAtomItem(entry));
+  const xml = feed.atom1();
+  if (!channel.language) return xml;
+  return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`);
+}
+
+/**
+ * Pre-splits every `]]>` but the first: xml-js then splits the first one itself
+ * (`cdata.replace(']]>', …)` without /g), so every occurrence ends up closed and reopened.
+ */
+export function protectCdata(text: string): string {
+  const first = text.indexOf(']]>');
+  if (first === -1) return text;
+  const head = text.slice(0, first + 3);
+  return head + text.slice(first + 3).replaceAll(']]>', ']]]]><![CDATA[>');
+}
+
+// --- Internal helpers ---
+
+const GENERATOR = 'feedwright';
+const DC_NAMESPACE = 'http://purl.org/dc/elements/1.1/';
+
+function toRssItem(entry: FeedEntry): Item {
+  const item: Item = { title: protectCdata(entry.title), link: entry.url, date: entry.published, published: entry.published };
+  if (!entry.isPermaLink) item.guid = entry.guid;
+  if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
+  if (entry.categories.length > 0) item.category = entry.categories.map((name) => ({ name }));
+  if (entry.author !== undefined) item.extensions = [{ name: 'dc:creator', objects: { _cdata: protectCdata(entry.author) } }];
+  const imageType = entry.image === undefined ? undefined : guessImageType(entry.image);
+  if (entry.image !== undefined && imageType !== undefined) item.enclosure = { url: entry.image, type: imageType, length: 0 };
+  return item;
+}
+
+function toAtomItem(entry: FeedEntry): Item {
+  const item: Item = {
+    title: escapeMarkup(entry.title),
+    id: entry.guid,
+    link: entry.url,
+    date: entry.updated,
+    published: entry.published,
+  };
+  if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
+  if (entry.author !== undefined) item.author = [{ name: entry.author }];
+  // Atom category terms are attributes, which xml-js escapes only for `"`: angle brackets are replaced.
+  if (entry.categories.length > 0) item.category = entry.categories.map((term) => ({ term: term.replace(/</g, '‹').replace(/>/g, '›') }));
+  return item;
+}

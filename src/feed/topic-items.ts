@@ -1,0 +1,94 @@
+/**
+ * Topic feeds: merge several sources' histories, keep items matching `include` and not `exclude`,
+ * and show an item published by several sources once.
+ */
+import type { StoredItem, TopicFeedConfig } from '../model.js';
+import { OutputError } from './output-error.js';
+
+/** Two items with the same normalised title are the same story when published this close together. */
+export const DUPLICATE_TITLE_WINDOW_MS = 3 * 86_400_000;
+
+/** Merges and filters sources' histories for one topic feed. */
+export function selectTopicItems(topic: TopicFeedConfig, histories: ReadonlyMap<string, StoredItem[]>): StoredItem[] {
+  const include = topic.include.map((pattern) => compilePattern(topic.id, pattern));
+  const exclude = topic.exclude.map((pattern) => compilePattern(topic.id, pattern));
+  const fields = topic.match.length > 0 ? topic.match : (['title'] as const);
+  const sourceIds = topic.sources === 'all' ? [...histories.keys()] : topic.sources;
+  const candidates: StoredItem[] = [];
+  for (const sourceId of new Set(sourceIds)) {
+    for (const item of histories.get(sourceId) ?? []) {
+      const text = fields.map((field) => matchText(item, field)).join('\n');
+      if (include.length > 0 && !include.some((test) => test(text))) continue;
+      if (exclude.some((test) => test(text))) continue;
+      candidates.push(item);
+    }
+  }
+  const order = new Map(candidates.map((item, i) => [item, i]));
+  return removeDuplicates(candidates)
+    .sort(
+      (a, b) =>
+        b.publishedAt.getTime() - a.publishedAt.getTime() ||
+        b.firstSeenAt.getTime() - a.firstSeenAt.getTime() ||
+        (order.get(a) ?? 0) - (order.get(b) ?? 0),
+    )
+    .slice(0, Math.max(0, topic.maxItems));
+}
+
+/** Folds text for word matching: NFKC, case-folded, whitespace folded. */
+export function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ');
+}
+
+// --- Internal helpers ---
+
+type Matcher = (text: string) => boolean;
+
+/** `/regex/flags` is a regular expression; anything else is a word matched case-insensitively anywhere. */
+function compilePattern(topicId: string, pattern: string): Matcher {
+  const regex = /^\/(.+)\/([dgimsuvy]*)$/su.exec(pattern);
+  if (regex === null) {
+    const word = foldForMatch(pattern).trim();
+    return (text) => word !== '' && foldForMatch(text).includes(word);
+  }
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(regex[1] ?? '', (regex[2] ?? '').replace(/[gy]/g, ''));
+  } catch (error) {
+    throw new OutputError('CONFIG_INVALID', `feed: topic "${topicId}": invalid pattern ${pattern} (${(error as Error).message})`, {
+      sourceId: topicId,
+      hint: 'Write regexes as /expression/flags, e.g. /PM2\\.5|臭氧/i; anything else is matched as a plain word.',
+      cause: error,
+    });
+  }
+  return (text) => compiled.test(text) || compiled.test(text.normalize('NFKC'));
+}
+
+function matchText(item: StoredItem, field: 'title' | 'summary'): string {
+  if (field === 'title') return item.title;
+  if (item.summary === undefined) return '';
+  return item.summaryIsHtml ? item.summary.replace(/<[^>]*>/g, ' ') : item.summary;
+}
+
+/**
+ * Keeps the earliest copy of a story (same id, i.e. same canonical link, or same normalised title
+ * within three days): a later repost by another source must not re-announce it under a new GUID.
+ */
+function removeDuplicates(items: StoredItem[]): StoredItem[] {
+  const oldestFirst = [...items].sort(
+    (a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.firstSeenAt.getTime() - b.firstSeenAt.getTime(),
+  );
+  const keptIds = new Set<string>();
+  const keptByTitle = new Map<string, number[]>();
+  const kept: StoredItem[] = [];
+  for (const item of oldestFirst) {
+    if (keptIds.has(item.id)) continue;
+    const title = foldForMatch(item.title).trim();
+    const times = keptByTitle.get(title) ?? [];
+    const at = item.publishedAt.getTime();
+    if (title !== '' && times.some((t) => Math.abs(t - at) <= DUPLICATE_TITLE_WINDOW_MS)) continue;
+    keptIds.add(item.id);
+    keptByTitle.set(title, [...times, at]);
+    kept.push(item);
+  }
+  return kept;
+}

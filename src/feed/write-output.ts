@@ -1,0 +1,77 @@
+/**
+ * Atomic, change-only writes into the output folder: a reader polling a feed sees either the old
+ * or the new file, never half of one, and an unchanged feed keeps its mtime (so servers keep
+ * answering 304 Not Modified).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { RenderedFeed } from './render-feed.js';
+import { feedFileNames } from './render-feed.js';
+import { OutputError } from './output-error.js';
+
+/** Atomic write of one file in the output dir if its content changed; returns whether it wrote. */
+export async function writeOutputFile(outputDir: string, name: string, content: string): Promise<boolean> {
+  if (name !== basename(name) || name === '' || name.startsWith('.')) {
+    throw new OutputError('OUTPUT_WRITE', `output: refusing to write "${name}" (not a plain file name)`, {
+      hint: 'Feed ids become file names; use letters, digits, dots, dashes and underscores.',
+    });
+  }
+  const target = join(outputDir, name);
+  try {
+    if ((await readExisting(target)) === content) return false;
+    await mkdir(outputDir, { recursive: true });
+    const temp = join(outputDir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(temp, content, 'utf8');
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return true;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new OutputError('OUTPUT_WRITE', `output: could not write ${target} (${detail})`, {
+      hint: `Check that ${outputDir} exists and is writable, and that the disk is not full.`,
+      cause: error,
+    });
+  }
+}
+
+/** Writes <id>.rss.xml, <id>.atom.xml, <id>.feed.json atomically (temp + rename), only files whose content changed; returns the paths written. */
+export async function writeFeedFiles(outputDir: string, feed: RenderedFeed): Promise<string[]> {
+  const names = feedFileNames(feed.id);
+  const documents: Array<[string, string]> = [
+    [names.rss, feed.rss],
+    [names.atom, feed.atom],
+    [names.json, feed.json],
+  ];
+  const written: string[] = [];
+  for (const [name, content] of documents) {
+    try {
+      if (await writeOutputFile(outputDir, name, content)) written.push(join(outputDir, name));
+    } catch (error) {
+      if (error instanceof OutputError) {
+        throw new OutputError(error.code, error.message.replace(/^output: /, `output: feed "${feed.id}": `), {
+          sourceId: feed.id,
+          hint: error.hint,
+          cause: error.cause,
+        });
+      }
+      throw error;
+    }
+  }
+  return written;
+}
+
+// --- Internal helpers ---
+
+async function readExisting(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
