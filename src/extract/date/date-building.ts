@@ -1,0 +1,119 @@
+/**
+ * Building blocks shared by the date table: local date construction in the source zone, year
+ * inference for dates printed without a year, 12-hour clock markers and numeric offsets.
+ */
+import { DateTime, FixedOffsetZone, type Zone } from 'luxon';
+import type { ParsedDate } from '../../model.js';
+import { resolveZoneAbbreviation } from './zone-abbreviations.js';
+
+/** The zone and the injected "now" every parse runs against. */
+export interface DateContext {
+  zone: string;
+  now: DateTime;
+}
+
+/** A candidate date found by one table row. */
+export interface DateHit {
+  dt: DateTime;
+  precision: ParsedDate['precision'];
+}
+
+/** Calendar and clock fields as read from the text (strings straight from a regex match). */
+export interface DateFields {
+  year?: string;
+  month: string | number;
+  day: string;
+  hour?: string;
+  minute?: string;
+  second?: string;
+  meridiem?: string;
+  zone?: string;
+}
+
+/** Builds a date from matched fields in the source zone (or the matched offset); undefined if invalid. */
+export function buildDate(fields: DateFields, ctx: DateContext): DateHit | undefined {
+  const month = typeof fields.month === 'number' ? fields.month : Number(fields.month);
+  const day = Number(fields.day);
+  const time = readClock(fields);
+  if (time === null) return undefined;
+  const zone = fields.zone ? readZone(fields.zone, ctx.zone) : ctx.zone;
+  if (zone === undefined) return undefined;
+  const precision: DateHit['precision'] = time ? 'time' : 'day';
+  if (fields.year === undefined) return inferYear(month, day, time, zone, ctx);
+  const year = Number(fields.year);
+  if (year < 1900 || year > 2200) return undefined;
+  const dt = makeDateTime(year, month, day, time, zone);
+  return dt ? { dt, precision } : undefined;
+}
+
+/**
+ * Picks the year for a date printed without one: the latest such day that is not after today,
+ * so late-December rows read in January land in the previous year.
+ */
+export function inferYear(
+  month: number,
+  day: number,
+  time: Clock | undefined,
+  zone: string | Zone,
+  ctx: DateContext,
+): DateHit | undefined {
+  const today = ctx.now.setZone(zone).startOf('day');
+  // Eight years back is enough to reach the previous 29 February.
+  for (let year = today.year; year >= today.year - 8; year -= 1) {
+    const dt = makeDateTime(year, month, day, time, zone);
+    if (dt && dt.startOf('day') <= today) return { dt, precision: time ? 'time' : 'day' };
+  }
+  return undefined;
+}
+
+/** Parses a numeric offset (`+0800`, `+08:00`, `GMT+8`, `Z`) or an abbreviation into a luxon zone. */
+export function readZone(text: string, sourceZone: string): Zone | undefined {
+  const cleaned = text.trim().replace(/^(?:GMT|UTC)(?=[+-])/i, '');
+  if (/^z$/i.test(cleaned)) return FixedOffsetZone.utcInstance;
+  const numeric = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(cleaned);
+  if (numeric) {
+    const minutes = Number(numeric[2]) * 60 + Number(numeric[3] ?? 0);
+    if (minutes > 14 * 60) return undefined;
+    return FixedOffsetZone.instance(numeric[1] === '-' ? -minutes : minutes);
+  }
+  const offset = resolveZoneAbbreviation(cleaned, sourceZone);
+  return offset === undefined ? undefined : FixedOffsetZone.instance(offset);
+}
+
+/** Hour, minute and second of a time of day. */
+export interface Clock {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** Reads the clock fields; undefined when there is no time, null when the time is impossible. */
+export function readClock(fields: Pick<DateFields, 'hour' | 'minute' | 'second' | 'meridiem'>): Clock | undefined | null {
+  if (fields.hour === undefined || fields.minute === undefined) return undefined;
+  const hour = applyMeridiem(Number(fields.hour), fields.meridiem);
+  const minute = Number(fields.minute);
+  const second = Number(fields.second ?? 0);
+  if (hour === null || hour > 23 || minute > 59 || second > 60) return null;
+  return { hour, minute, second: Math.min(second, 59) };
+}
+
+/** Converts a 12-hour clock reading with an English or Chinese marker to 24-hour; null if invalid. */
+export function applyMeridiem(hour: number, marker: string | undefined): number | null {
+  if (!marker) return hour;
+  const m = marker.toLowerCase();
+  if (hour > 12) return m === 'pm' || AFTERNOON.has(m) ? hour : null;
+  if (m === 'pm' || m === 'p.m.' || AFTERNOON.has(m)) return hour === 12 ? 12 : hour + 12;
+  if (m === '中午') return hour < 11 ? hour + 12 : hour;
+  return hour === 12 ? 0 : hour; // am, 上午, 凌晨, 早上
+}
+
+// --- Internal helpers ---
+
+const AFTERNOON = new Set(['下午', '晚上', '傍晚', '晚间', '晚間']);
+
+function makeDateTime(year: number, month: number, day: number, time: Clock | undefined, zone: string | Zone): DateTime | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const dt = DateTime.fromObject({ year, month, day, ...(time ?? {}) }, { zone });
+  // luxon rejects impossible days (e.g. 2019-02-30) by returning an invalid DateTime.
+  return dt.isValid ? dt : undefined;
+}

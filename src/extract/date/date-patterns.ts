@@ -1,0 +1,127 @@
+/**
+ * The table of absolute date layouts found on list pages and in feeds. Each row is a regex with
+ * named groups and a builder; rows marked `wholeOnly` are too loose to pick out of running text
+ * and only apply when the whole (bracket-stripped) text is the date.
+ */
+import { buildDate, type DateContext, type DateHit } from './date-building.js';
+import { ZONE_ABBREVIATIONS } from './zone-abbreviations.js';
+
+/** One row of the date table. */
+export interface DatePattern {
+  name: string;
+  re: RegExp;
+  /** Only when the whole text is this date (the regex is anchored). */
+  wholeOnly: boolean;
+  build(groups: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined;
+}
+
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const WEEKDAY = '(?:\\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s*)?';
+const ZONE_NAMES = [...Object.keys(ZONE_ABBREVIATIONS), 'CST'].sort((a, b) => b.length - a.length).join('|');
+const OFFSET = `(?:\\s*(?<tz>Z|[+-](?:0\\d|1[0-4]):?[0-5]\\d|(?:GMT|UTC)\\s*[+-]\\d{1,2}(?::?\\d{2})?|(?:${ZONE_NAMES})\\b)(?![\\d:]))?`;
+const MERIDIEM_PREFIX = '(?:(?<mp>上午|下午|晚上|凌晨|中午|早上|傍晚)\\s*)?';
+const MERIDIEM_SUFFIX = '(?:\\s*(?<ms>[ap]\\.?m\\.?)(?![a-z]))?';
+/** Optional time of day after a date: `14:30`, `14:30:05.123`, `14时30分`, `下午2:30`, `2:30 pm`, offsets. */
+const TIME = `(?:\\s*T?\\s*${MERIDIEM_PREFIX}(?<h>\\d{1,2})\\s*[:时時点點]\\s*(?<mi>[0-5]\\d)(?!\\d)\\s*分?(?::(?<s>\\d{2})(?:[.,]\\d+)?|(?<s2>\\d{1,2})\\s*秒)?${MERIDIEM_SUFFIX}${OFFSET})?`;
+/** Optional English time after a date: `, 2:30 PM`, ` at 14:30:00 GMT+0800`, `14:30:00 CST`. */
+const EN_TIME = `(?:,?\\s+(?:at\\s+)?(?<h>\\d{1,2}):(?<mi>[0-5]\\d)(?::(?<s>\\d{2}))?${MERIDIEM_SUFFIX}${OFFSET})?`;
+
+/** The absolute date table, in order of preference for matches starting at the same place. */
+export const DATE_PATTERNS: readonly DatePattern[] = [
+  {
+    // 2019-08-27, 2019/08/27, 2019.08.27, 2019-8-27 14:30, 2019-08-27T14:30:00+08:00
+    name: 'ymd',
+    re: re(`(?<![\\d.])(?<y>\\d{4})\\s*(?<sep>[-/.])\\s*(?<mo>\\d{1,2})\\s*\\k<sep>\\s*(?<d>\\d{1,2})(?!\\d)${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 2019年8月27日, 2019年08月27日 14:30, 2019年8月27日 下午2时30分
+    name: 'ymd-cjk',
+    re: re(`(?<!\\d)(?<y>\\d{4})\\s*年\\s*(?<mo>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})(?!\\d)\\s*[日号號]?${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // RFC 2822 and friends: Tue, 27 Aug 2019 14:30:00 +0800, 27 August 2019, 27-Aug-2019
+    name: 'd-month-y',
+    re: re(`${WEEKDAY}(?<!\\d)(?<d>\\d{1,2})[\\s-]+(?<mon>${MONTHS})\\b\\.?,?[\\s-]+(?<y>\\d{4})(?!\\d)${EN_TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // Aug 27, 2019, August 27th 2019 2:30 PM, Tue Aug 27 2019 14:30:00 GMT+0800 (JavaScript's toString)
+    name: 'month-d-y',
+    re: re(`${WEEKDAY}\\b(?<mon>${MONTHS})\\b\\.?\\s+(?<d>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<y>\\d{4})(?!\\d)${EN_TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 27.08.2019 (German and most of Europe write day.month.year with dots)
+    name: 'dmy-dots',
+    re: re(`(?<![\\d.])(?<d>\\d{1,2})\\.(?<mo>\\d{1,2})\\.(?<y>\\d{4})(?![\\d.])${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 08/27/2019 or 27/08/2019: only when one side is over 12, so the order is certain
+    name: 'slash-year-last',
+    re: re(`(?<![\\d/])(?<a>\\d{1,2})/(?<b>\\d{1,2})/(?<y>\\d{4})(?![\\d/])${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildUnambiguousSlash(g, ctx),
+  },
+  {
+    // 8月27日, 08月27日 14:30 (year inferred)
+    name: 'md-cjk',
+    re: re(`(?<![\\d年])(?<mo>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})(?!\\d)\\s*[日号號]${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 08-27, 08/27, (08-27 14:30) inside text: two-digit month and day only (year inferred)
+    name: 'md-padded',
+    re: re(`(?<![\\d\\-/.:])(?<mo>[01]\\d)(?<sep>[-/])(?<d>[0-3]\\d)(?![\\d\\-/.:%])${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 8-27, 8/27, 8.27 as the whole text (year inferred)
+    name: 'md-loose',
+    re: re(`^(?<mo>\\d{1,2})(?<sep>[-/.])(?<d>\\d{1,2})${TIME}$`),
+    wholeOnly: true,
+    build: (g, ctx) => buildDate({ month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 20190827, 201908271430, 20190827143000, 20190827T143000
+    name: 'compact',
+    re: re(`^(?<y>\\d{4})(?<mo>[01]\\d)(?<d>[0-3]\\d)(?:T?(?<h>[0-2]\\d)(?<mi>[0-5]\\d)(?<s>[0-5]\\d)?)?$`),
+    wholeOnly: true,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+];
+
+// --- Internal helpers ---
+
+function re(source: string): RegExp {
+  return new RegExp(source, 'i');
+}
+
+function clock(g: Record<string, string | undefined>): { hour?: string; minute?: string; second?: string; meridiem?: string; zone?: string } {
+  return { hour: g.h, minute: g.mi, second: g.s ?? g.s2, meridiem: g.mp ?? g.ms?.replace(/\./g, ''), zone: g.tz };
+}
+
+function monthNumber(name: string | undefined): number {
+  const index = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(
+    (name ?? '').slice(0, 3).toLowerCase(),
+  );
+  return index + 1;
+}
+
+function buildUnambiguousSlash(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
+  const a = Number(g.a);
+  const b = Number(g.b);
+  if (a > 12 && b <= 12) return buildDate({ year: g.y, month: b, day: g.a ?? '', ...clock(g) }, ctx);
+  if (b > 12 && a <= 12) return buildDate({ year: g.y, month: a, day: g.b ?? '', ...clock(g) }, ctx);
+  return undefined;
+}

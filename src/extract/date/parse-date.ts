@@ -1,0 +1,130 @@
+/**
+ * Date parsing for list pages and feeds: a table-driven parser that runs every parse in the
+ * source's IANA zone against an injected "now". It never throws; text it cannot read yields
+ * undefined so the caller can leave the item undated and warn.
+ */
+import { DateTime } from 'luxon';
+import type { ParsedDate } from '../../model.js';
+import type { DateContext, DateHit } from './date-building.js';
+import { DATE_PATTERNS } from './date-patterns.js';
+import { RELATIVE_PATTERNS } from './relative-dates.js';
+
+/** Options for {@link parseDate}. */
+export interface ParseDateOptions {
+  /** IANA zone the page's dates are written in, e.g. `Asia/Shanghai`. */
+  timezone: string;
+  /** The moment "now" for relative dates and year inference. */
+  now: Date;
+  /** Explicit luxon format tokens; when given, only this format is tried. */
+  format?: string;
+}
+
+/** A date found inside a longer text, with where it was found. */
+export interface DateMatch {
+  parsed: ParsedDate;
+  index: number;
+  length: number;
+}
+
+/** Parses a date written on a page or in a feed (absolute, relative or a Unix timestamp); undefined if none. */
+export function parseDate(text: string, options: ParseDateOptions): ParsedDate | undefined {
+  const ctx = createDateContext(options.timezone, options.now);
+  if (!ctx) return undefined;
+  const cleaned = normalizeDateText(text);
+  if (cleaned === '') return undefined;
+  if (options.format) return parseWithFormat(cleaned, options.format, ctx);
+  const whole = parseWholeText(cleaned, ctx);
+  if (whole) return whole;
+  return findDateInText(cleaned, ctx)?.parsed;
+}
+
+/** Finds the first date written anywhere in a text (earliest position, longest form on ties). */
+export function findDateInText(text: string, ctx: DateContext): DateMatch | undefined {
+  const cleaned = normalizeDateText(text);
+  let best: { hit: DateHit; index: number; length: number } | undefined;
+  for (const row of [...DATE_PATTERNS, ...RELATIVE_PATTERNS]) {
+    if (row.wholeOnly) continue;
+    const match = row.re.exec(cleaned);
+    if (!match) continue;
+    if (best && (match.index > best.index || (match.index === best.index && match[0].length <= best.length))) continue;
+    const hit = row.build(match.groups ?? {}, ctx);
+    if (hit) best = { hit, index: match.index, length: match[0].length };
+  }
+  return best && { parsed: toParsed(best.hit), index: best.index, length: best.length };
+}
+
+/** Parses a text that is nothing but a date (brackets and a short label allowed); undefined otherwise. */
+export function parseDateOnlyText(text: string, ctx: DateContext): ParsedDate | undefined {
+  const cleaned = normalizeDateText(text);
+  const whole = parseWholeText(cleaned, ctx);
+  if (whole) return whole;
+  const found = findDateInText(cleaned, ctx);
+  if (!found) return undefined;
+  const rest = cleaned.slice(0, found.index) + cleaned.slice(found.index + found.length);
+  // What is left must be decoration: brackets, punctuation or a short label such as 发布时间：.
+  return /\d/.test(rest) || rest.replace(/[\s[\]()（）【】〔〕:：|·,，\-–—]/g, '').length > 8 ? undefined : found.parsed;
+}
+
+/** Builds the parse context for a zone and an instant; undefined when the zone is not a valid IANA zone. */
+export function createDateContext(timezone: string, now: Date): DateContext | undefined {
+  const dt = DateTime.fromJSDate(now, { zone: timezone });
+  return dt.isValid ? { zone: timezone, now: dt } : undefined;
+}
+
+/** Folds full-width characters and whitespace so the table sees one spelling of each form. */
+export function normalizeDateText(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+// --- Internal helpers ---
+
+function parseWholeText(text: string, ctx: DateContext): ParsedDate | undefined {
+  const core = text.replace(/^[[(（【〔\s]+|[\])）】〕\s]+$/g, '');
+  if (/^\d+$/.test(core)) return parseDigits(core, ctx);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(core)) {
+    const iso = DateTime.fromISO(core, { zone: ctx.zone });
+    if (iso.isValid) return { date: iso.toJSDate(), precision: 'time' };
+  }
+  for (const row of [...DATE_PATTERNS, ...RELATIVE_PATTERNS]) {
+    if (!row.wholeOnly) continue;
+    const match = row.re.exec(core);
+    const hit = match ? row.build(match.groups ?? {}, ctx) : undefined;
+    if (hit) return toParsed(hit);
+  }
+  return undefined;
+}
+
+/** Unix seconds (10 digits) or milliseconds (13 digits), or a compact yyyyMMdd[HHmm[ss]]. */
+function parseDigits(digits: string, ctx: DateContext): ParsedDate | undefined {
+  if (digits.length === 10 || digits.length === 13) {
+    const ms = digits.length === 10 ? Number(digits) * 1000 : Number(digits);
+    // Plausible publication instants only: 1995 to 2100.
+    if (ms >= 788_918_400_000 && ms <= 4_102_444_800_000) return { date: new Date(ms), precision: 'time' };
+    return undefined;
+  }
+  const compact = DATE_PATTERNS.find((row) => row.name === 'compact');
+  const match = compact?.re.exec(digits);
+  const hit = match && compact ? compact.build(match.groups ?? {}, ctx) : undefined;
+  return hit && toParsed(hit);
+}
+
+function parseWithFormat(text: string, format: string, ctx: DateContext): ParsedDate | undefined {
+  const tokens = format.replace(/'[^']*'/g, '');
+  const hasYear = /[yY]/.test(tokens);
+  const precision: ParsedDate['precision'] = /[HhmsStTX]/.test(tokens) ? 'time' : 'day';
+  const options = { zone: ctx.zone, locale: 'en-US' };
+  if (hasYear) {
+    const dt = DateTime.fromFormat(text, format, options);
+    return dt.isValid ? { date: dt.toJSDate(), precision } : undefined;
+  }
+  // Without a year token luxon would use the real clock's year; infer it from "now" instead.
+  for (let year = ctx.now.year; year >= ctx.now.year - 8; year -= 1) {
+    const dt = DateTime.fromFormat(`${text} ${year}`, `${format} yyyy`, options);
+    if (dt.isValid && dt.startOf('day') <= ctx.now.startOf('day')) return { date: dt.toJSDate(), precision };
+  }
+  return undefined;
+}
+
+function toParsed(hit: DateHit): ParsedDate {
+  return { date: hit.dt.toJSDate(), precision: hit.precision };
+}

@@ -1,0 +1,19 @@
+/** The extract stage's error: a page or feed that yields nothing usable. */
+import { AppError, type AppErrorOptions, type ErrorCode } from '../errors.js';
+
+/** Options for {@link ExtractError}. */
+export interface ExtractErrorOptions extends AppErrorOptions {
+  /** The selector involved, when one is to blame. */
+  selector?: string;
+}
+
+/** Raised when extraction cannot produce items (no container, no titled item, a broken feed, a bad selector). */
+export class ExtractError extends AppError {
+  override name = 'ExtractError';
+  readonly selector?: string;
+
+  constructor(code: ErrorCode, sourceId: string, what: string, detail: string, options: ExtractErrorOptions = {}) {
+    super(code, `extract: source "${sourceId}": ${what} (${detail})`, { ...options, sourceId });
+    this.selector = options.selector;
+  }
+}

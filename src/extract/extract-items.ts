@@ -1,0 +1,32 @@
+/** The extract stage's entry point: a decoded response in, items and warnings out. Pure: no I/O, no clock, no logging. */
+import type { ExtractResult } from '../model.js';
+import { createDateContext } from './date/parse-date.js';
+import { ExtractError } from './extract-error.js';
+import type { ExtractInput, ExtractOptions } from './extract-options.js';
+import { extractFeed } from './feed/extract-feed.js';
+import { extractHtml } from './html/extract-html.js';
+import { finishItems } from './post-process/finish-items.js';
+import { sniffContent } from './sniff-content.js';
+import { compileTextRules } from './text/text-rules.js';
+import { WarningCollector } from './warnings.js';
+
+/**
+ * Extracts items from an HTML list page (selector mode) or a feed; throws ExtractError
+ * (EXTRACT_NO_CONTAINER when `items` matched nothing, EXTRACT_NO_ITEMS when blocks matched but yielded
+ * no titled item, EXTRACT_PARSE for a broken feed, EXTRACT_BAD_SELECTOR for invalid CSS).
+ */
+export function extractItems(input: ExtractInput, options: ExtractOptions): ExtractResult {
+  const dates = createDateContext(options.timezone, options.now);
+  if (!dates) {
+    throw new ExtractError('EXTRACT_PARSE', options.sourceId, 'cannot read dates in an unknown time zone', options.timezone, {
+      hint: 'Set `timezone:` to an IANA zone name such as Asia/Shanghai.',
+    });
+  }
+  const warnings = new WarningCollector();
+  const { rules, bad } = compileTextRules(options.replace, options.convert);
+  for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
+  const kind = options.type === 'auto' ? sniffContent(input.body, input.contentType) : options.type;
+  const extraction = kind === 'feed' ? extractFeed(input, options, dates, warnings) : extractHtml(input, options, dates, warnings);
+  const items = finishItems(extraction.items, rules, options.summaryLength, warnings);
+  return { ...extraction, items, warnings: warnings.list() };
+}

@@ -1,0 +1,97 @@
+/**
+ * Feed-mode extraction: RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 1.0 and JSON Feed 1.x read with feedsmith.
+ * Relative links resolve against `xml:base` or the feed's own URL; dates without a zone are read in
+ * the source zone; HTML titles become text and HTML summaries are sanitized.
+ */
+import { parseFeed } from 'feedsmith';
+import type { ExtractedItem, ExtractResult } from '../../model.js';
+import type { DateContext } from '../date/date-building.js';
+import { parseDate } from '../date/parse-date.js';
+import { ExtractError } from '../extract-error.js';
+import type { ExtractInput, ExtractOptions } from '../extract-options.js';
+import { foldWhitespace, trimText } from '../text/fold-text.js';
+import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
+import { resolveLink } from '../url/canonicalize-url.js';
+import type { WarningCollector } from '../warnings.js';
+import { flattenFeed, type AnyParsedFeed, type FeedEntry } from './feed-entries.js';
+
+/** Items of a feed before the shared finishing steps, plus its page info. */
+export type FeedExtraction = Omit<ExtractResult, 'warnings'>;
+
+/** Longest title made up from an entry's text when the feed gives it none. */
+const DERIVED_TITLE_LENGTH = 80;
+
+/** Extracts items from a feed document. */
+export function extractFeed(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): FeedExtraction {
+  const parsed = parseFeedDocument(input.body, options.sourceId);
+  const { head, entries } = flattenFeed(parsed);
+  const base = (head.base && resolveLink(head.base, input.url)) || input.url;
+  const items: ExtractedItem[] = [];
+  for (const entry of entries) {
+    const item = toItem(entry, base, dates, warnings);
+    if (item) items.push(item);
+  }
+  if (items.length === 0 && entries.length > 0) {
+    throw new ExtractError('EXTRACT_NO_ITEMS', options.sourceId, `the ${parsed.format} feed has ${entries.length} entries but none with a title`, input.url, {
+      hint: 'The feed may be broken upstream; check it in a feed validator.',
+    });
+  }
+  const page = {
+    title: head.title ? foldWhitespace(head.title) || undefined : undefined,
+    language: head.language?.trim() || undefined,
+    icon: resolveLink(head.icon, base),
+    alternateFeeds: [],
+  };
+  return { mode: 'feed', items, page };
+}
+
+// --- Internal helpers ---
+
+function parseFeedDocument(body: string, sourceId: string): AnyParsedFeed {
+  const trimmed = body.replace(/^\ufeff/, '').trim();
+  try {
+    return parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ExtractError('EXTRACT_PARSE', sourceId, 'the response is not a readable RSS, Atom or JSON feed', detail, {
+      cause: error,
+      hint: 'Check the URL returns a feed; set `type: html` if it is a web page.',
+    });
+  }
+}
+
+function toItem(entry: FeedEntry, base: string, dates: DateContext, warnings: WarningCollector): ExtractedItem | undefined {
+  const summaryText = entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(entry.summary) : foldWhitespace(entry.summary);
+  const rawTitle = entry.title ?? '';
+  const title = (entry.titleIsHtml ? htmlToText(rawTitle) : foldWhitespace(rawTitle)) || trimText(summaryText, DERIVED_TITLE_LENGTH);
+  if (title === '') {
+    warnings.add('title-missing', 'a feed entry with neither title nor text was dropped', entry.link ?? entry.guid);
+    return undefined;
+  }
+  const item: ExtractedItem = { title };
+  const link = resolveLink(entry.link, base);
+  if (link) item.link = link;
+  const published = readDate(entry.published, title, dates, warnings);
+  const updated = readDate(entry.updated, title, dates, warnings);
+  if (published ?? updated) item.published = published ?? updated;
+  if (updated && published) item.updated = updated;
+  if (entry.summary !== undefined && summaryText !== '') {
+    item.summary = entry.summaryIsHtml ? sanitizeSummaryHtml(entry.summary, base) : summaryText;
+    if (entry.summaryIsHtml) item.summaryIsHtml = true;
+  }
+  const authors = entry.authors.map(foldWhitespace).filter((a) => a !== '');
+  if (authors.length > 0) item.author = [...new Set(authors)].join(', ');
+  const categories = entry.categories.map(foldWhitespace).filter((c) => c !== '');
+  if (categories.length > 0) item.categories = categories;
+  const image = resolveLink(entry.image, base);
+  if (image) item.image = image;
+  if (entry.guid?.trim()) item.sourceGuid = entry.guid.trim();
+  return item;
+}
+
+function readDate(text: string | undefined, title: string, dates: DateContext, warnings: WarningCollector): ExtractedItem['published'] {
+  if (text === undefined || text.trim() === '') return undefined;
+  const parsed = parseDate(text, { timezone: dates.zone, now: dates.now.toJSDate() });
+  if (!parsed) warnings.add('date-unparsed', `could not read the date of "${trimText(title, 60)}"; the item is undated`, text);
+  return parsed;
+}

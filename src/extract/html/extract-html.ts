@@ -1,0 +1,167 @@
+/**
+ * Selector-mode extraction of an HTML list page: one item per block matched by `items`, fields read
+ * relative to the block, links resolved against `<base href>` / the final URL.
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import type { ChosenSelectors, ExtractedItem, ExtractResult, SourceSelectors } from '../../model.js';
+import type { DateContext } from '../date/date-building.js';
+import { ExtractError } from '../extract-error.js';
+import type { ExtractInput, ExtractOptions } from '../extract-options.js';
+import { sanitizeSummaryHtml } from '../text/summary.js';
+import { resolveLink } from '../url/canonicalize-url.js';
+import type { WarningCollector } from '../warnings.js';
+import { detectListSelectors } from './detect-list.js';
+import { parseFieldSelector, readText } from './field-selector.js';
+import { loadDocument } from './load-document.js';
+import { readPageFacts } from './page-info.js';
+import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
+
+/** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
+export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
+
+/** Extracts headline items from an HTML page with the configured (or, later, detected) selectors. */
+export function extractHtml(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): HtmlExtraction {
+  let $ = loadDocument(input.body);
+  const { page, baseUrl } = readPageFacts($, input.url);
+  for (const feed of page.alternateFeeds) {
+    warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
+  }
+  const itemsSelector = options.selectors.items ?? detectListSelectors($)?.items;
+  if (!itemsSelector) {
+    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection is not available yet', {
+      hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li`.',
+    });
+  }
+  let blocks = selectBlocks($, itemsSelector, options.sourceId);
+  if (blocks.length === 0) {
+    // htmlparser2 builds the tree as written; browsers (and parse5) add implied elements such as <tbody>,
+    // so a selector copied from dev tools may only match the browser-shaped tree.
+    const browserShaped = loadDocument(input.body, 'parse5');
+    const retried = selectBlocks(browserShaped, itemsSelector, options.sourceId);
+    if (retried.length > 0) {
+      warnings.add('parser-fallback', 'the item selector matched only the browser-repaired tree (parse5); extraction used it', itemsSelector);
+      $ = browserShaped;
+      blocks = retried;
+    }
+  }
+  if (blocks.length === 0) {
+    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'the item selector matched nothing', itemsSelector, {
+      selector: itemsSelector,
+      hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
+    });
+  }
+  const specs = parseSpecs(options.selectors);
+  checkFieldSelectors($, blocks[0] as Element, specs, options.sourceId);
+  const context = { $, specs, dates, dateFormat: options.dateFormat };
+  const items: ExtractedItem[] = [];
+  const usage = new SelectorUsage();
+  for (const block of blocks) {
+    const raw = readBlock(block, context);
+    usage.count(raw.used);
+    const item = toItem(raw, block, baseUrl, warnings, Boolean(specs.date));
+    if (item) items.push(item);
+  }
+  if (items.length === 0) {
+    throw new ExtractError('EXTRACT_NO_ITEMS', options.sourceId, `${blocks.length} item block(s) matched but none had a title`, itemsSelector, {
+      selector: itemsSelector,
+      hint: 'Check `title:` (and `link:`) against one block of the page; the default is the text of the block\'s main link.',
+    });
+  }
+  return { mode: 'selectors', items, selectors: usage.report(itemsSelector), page };
+}
+
+// --- Internal helpers ---
+
+function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Element[] {
+  try {
+    return $(selector)
+      .toArray()
+      .filter((node): node is Element => 'attribs' in node);
+  } catch (error) {
+    throw badSelector(sourceId, 'items', selector, error);
+  }
+}
+
+function parseSpecs(selectors: SourceSelectors): BlockSpecs {
+  const specs: BlockSpecs = {};
+  for (const field of ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const) {
+    const list = selectors[field]?.map(parseFieldSelector).filter((spec) => spec.raw !== '');
+    if (list && list.length > 0) specs[field] = list;
+  }
+  return specs;
+}
+
+/** Compiles every field selector once against the first block, so a typo fails clearly instead of mid-page. */
+function checkFieldSelectors($: CheerioAPI, block: Element, specs: BlockSpecs, sourceId: string): void {
+  for (const [field, list] of Object.entries(specs)) {
+    for (const spec of list ?? []) {
+      if (spec.css === '') continue;
+      try {
+        $(block).find(spec.css);
+      } catch (error) {
+        throw badSelector(sourceId, field, spec.raw, error);
+      }
+    }
+  }
+}
+
+function badSelector(sourceId: string, field: string, selector: string, error: unknown): ExtractError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ExtractError('EXTRACT_BAD_SELECTOR', sourceId, `invalid CSS selector for \`${field}\`: ${selector}`, detail, {
+    selector,
+    cause: error,
+    hint: `Fix the \`${field}:\` selector; it must be CSS, optionally followed by @attribute.`,
+  });
+}
+
+function toItem(raw: RawBlock, block: Element, baseUrl: string, warnings: WarningCollector, dateConfigured: boolean): ExtractedItem | undefined {
+  if (!raw.title) {
+    warnings.add('title-missing', 'an item block without a title was dropped', snippet(readText(block)));
+    return undefined;
+  }
+  const item: ExtractedItem = { title: raw.title };
+  const link = resolveLink(raw.href, baseUrl);
+  if (link) item.link = link;
+  else if (raw.href && raw.href.trim() !== '' && !/^\s*(?:#|javascript:)/i.test(raw.href)) {
+    warnings.add('link-unusable', `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`, raw.href);
+  }
+  if (raw.date?.parsed) item.published = raw.date.parsed;
+  else if (raw.date?.text) warnings.add('date-unparsed', `could not read the date of "${snippet(raw.title)}"; the item is undated`, raw.date.text);
+  else if (dateConfigured) warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
+  if (raw.summary) {
+    item.summary = raw.summary.html ? sanitizeSummaryHtml(raw.summary.value, baseUrl) : raw.summary.value;
+    if (raw.summary.html) item.summaryIsHtml = true;
+  }
+  if (raw.author) item.author = raw.author;
+  const image = resolveLink(raw.imageSrc, baseUrl);
+  if (image) item.image = image;
+  if (raw.categories) item.categories = raw.categories;
+  return item;
+}
+
+function snippet(text: string): string {
+  const chars = [...text];
+  return chars.length > 60 ? `${chars.slice(0, 60).join('')}…` : text;
+}
+
+/** Counts which selector produced each field, to report the one most items used. */
+class SelectorUsage {
+  private readonly tallies = { title: new Map<string, number>(), link: new Map<string, number>(), date: new Map<string, number>() };
+
+  count(used: RawBlock['used']): void {
+    for (const field of ['title', 'link', 'date'] as const) {
+      const value = used[field];
+      if (value !== undefined) this.tallies[field].set(value, (this.tallies[field].get(value) ?? 0) + 1);
+    }
+  }
+
+  report(items: string): ChosenSelectors {
+    const chosen: ChosenSelectors = { items };
+    for (const field of ['title', 'link', 'date'] as const) {
+      const top = [...this.tallies[field]].sort((a, b) => b[1] - a[1])[0];
+      if (top) chosen[field] = top[0];
+    }
+    return chosen;
+  }
+}

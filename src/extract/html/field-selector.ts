@@ -1,0 +1,110 @@
+/**
+ * Field selectors: `css`, `css@attr`, or `@attr` alone (an attribute of the item block itself), each
+ * field a list of fallbacks tried in order. Two pseudo attributes read content instead of an attribute:
+ * `@text` (the default) and `@html` (inner HTML, for HTML summaries).
+ */
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { foldWhitespace } from '../text/fold-text.js';
+
+/** One parsed fallback of a field selector. */
+export interface FieldSpec {
+  /** The selector as configured, for reports and warnings. */
+  raw: string;
+  /** CSS relative to the item block; empty means the block itself. */
+  css: string;
+  attr?: string;
+}
+
+/** A value read through a field selector, with the element it came from. */
+export interface FieldValue {
+  spec: FieldSpec;
+  element: Element;
+  value: string;
+}
+
+/** Splits `css@attr` into its parts (an `@` inside brackets or quotes belongs to the CSS). */
+export function parseFieldSelector(raw: string): FieldSpec {
+  const trimmed = raw.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at >= 0) {
+    const css = trimmed.slice(0, at).trim();
+    const attr = trimmed.slice(at + 1).trim();
+    if (/^[A-Za-z_:][-\w:.]*$/.test(attr) && isBalanced(css)) return { raw: trimmed, css, attr: attr.toLowerCase() };
+  }
+  return { raw: trimmed, css: trimmed };
+}
+
+/** The elements a spec selects inside a block (the block itself when the CSS is empty). */
+export function selectInBlock($: CheerioAPI, block: Element, spec: FieldSpec): Cheerio<Element> {
+  return spec.css === '' ? $(block) : $(block).find(spec.css);
+}
+
+/** Reads the first non-empty value of a field, trying each fallback in order. */
+export function readFirstValue($: CheerioAPI, block: Element, specs: FieldSpec[], read: ValueReader = readElementValue): FieldValue | undefined {
+  for (const spec of specs) {
+    for (const element of selectInBlock($, block, spec).toArray()) {
+      const value = read($, element, spec);
+      if (value) return { spec, element, value };
+    }
+  }
+  return undefined;
+}
+
+/** Reads every non-empty value of the first fallback that yields any (e.g. several category tags). */
+export function readAllValues($: CheerioAPI, block: Element, specs: FieldSpec[]): { spec: FieldSpec; values: string[] } | undefined {
+  for (const spec of specs) {
+    const values = selectInBlock($, block, spec)
+      .toArray()
+      .map((element) => readElementValue($, element, spec))
+      .filter((value) => value !== '');
+    if (values.length > 0) return { spec, values };
+  }
+  return undefined;
+}
+
+/** How a field turns an element into a string. */
+export type ValueReader = ($: CheerioAPI, element: Element, spec: FieldSpec) => string;
+
+/** Reads an element's attribute, inner HTML (`@html`) or folded text (default, `@text`). */
+export function readElementValue($: CheerioAPI, element: Element, spec: FieldSpec): string {
+  if (spec.attr === undefined || spec.attr === 'text') return readText(element);
+  if (spec.attr === 'html') return $(element).html()?.trim() ?? '';
+  return (element.attribs[spec.attr] ?? '').trim();
+}
+
+/** Folded text content of a node, skipping scripts and styles. */
+export function readText(node: AnyNode): string {
+  const parts: string[] = [];
+  collectText(node, parts);
+  return foldWhitespace(parts.join(''));
+}
+
+// --- Internal helpers ---
+
+const SKIPPED = new Set(['script', 'style', 'noscript', 'template']);
+
+function collectText(node: AnyNode, parts: string[]): void {
+  if (node.type === 'text') {
+    parts.push((node as unknown as { data: string }).data);
+    return;
+  }
+  if (!('children' in node)) return;
+  if ('name' in node && SKIPPED.has((node as Element).name)) return;
+  // <br> separates words visually; keep that as a space.
+  if ('name' in node && (node as Element).name === 'br') parts.push(' ');
+  for (const child of node.children) collectText(child, parts);
+}
+
+function isBalanced(css: string): boolean {
+  let depth = 0;
+  let quote: string | undefined;
+  for (const ch of css) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '(') depth += 1;
+    else if (ch === ']' || ch === ')') depth -= 1;
+  }
+  return depth === 0 && quote === undefined;
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading one item block in selector mode: the headline link, its title (restoring titles cut short on
+ * the page from the link's `title` attribute), date, summary, author, image and categories. Values come
+ * out raw (unresolved links, unparsed-date text); `extract-html.ts` turns them into an item.
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { ParsedDate } from '../../model.js';
+import type { DateContext } from '../date/date-building.js';
+import { parseDate } from '../date/parse-date.js';
+import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
+import { findBlockDate } from './block-date.js';
+import { readAllValues, readFirstValue, readText, type FieldSpec } from './field-selector.js';
+import { isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
+
+/** Field selectors of one source, parsed once. */
+export interface BlockSpecs {
+  title?: FieldSpec[];
+  link?: FieldSpec[];
+  date?: FieldSpec[];
+  summary?: FieldSpec[];
+  author?: FieldSpec[];
+  image?: FieldSpec[];
+  category?: FieldSpec[];
+}
+
+/** Everything read from one block, before links are resolved and text rules applied. */
+export interface RawBlock {
+  title?: string;
+  href?: string;
+  date?: { parsed?: ParsedDate; text?: string; source: string };
+  summary?: { value: string; html: boolean };
+  author?: string;
+  imageSrc?: string;
+  categories?: string[];
+  /** Which selector produced each field, for `result.selectors`. */
+  used: { title?: string; link?: string; date?: string };
+}
+
+/** Context shared by every block of a page. */
+export interface BlockContext {
+  $: CheerioAPI;
+  specs: BlockSpecs;
+  dates: DateContext;
+  dateFormat?: string;
+}
+
+/** Reads the fields of one item block. */
+export function readBlock(block: Element, context: BlockContext): RawBlock {
+  const { $, specs } = context;
+  const used: RawBlock['used'] = {};
+  const titleValue = specs.title ? readFirstValue($, block, specs.title) : undefined;
+  const link = chooseLink(context, block, titleValue?.element);
+  used.link = link?.source;
+  // A title-less configuration links through an `<a>`; a link read from elsewhere (`@data-url`) still
+  // takes its title from the block's headline anchor.
+  const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor($, block);
+  let title = titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined);
+  used.title = titleValue ? titleValue.spec.raw : anchor ? 'a[href]' : undefined;
+  if (title && isTruncatedText(title)) title = restoreTruncatedTitle($, title, [titleValue?.element, anchor]);
+  const exclude = new Set<AnyNode>([titleValue?.element, anchor].filter((node): node is Element => node !== undefined));
+  const date = readDate(context, block, exclude);
+  used.date = date?.source;
+  return {
+    title: title ? foldWhitespace(title) : undefined,
+    href: link?.href,
+    date,
+    summary: readSummary(context, block),
+    author: specs.author ? readFirstValue($, block, specs.author)?.value : undefined,
+    imageSrc: specs.image ? readFirstValue($, block, specs.image, readImageSource)?.value : undefined,
+    categories: specs.category ? readAllValues($, block, specs.category)?.values : undefined,
+    used,
+  };
+}
+
+// --- Internal helpers ---
+
+/** The link the item points to and the element it was read from. */
+interface LinkChoice {
+  element: Element;
+  href: string;
+  source: string;
+}
+
+/** The item's link: configured `link`, else the title's own anchor, else the block's headline anchor. */
+function chooseLink(context: BlockContext, block: Element, titleElement: Element | undefined): LinkChoice | undefined {
+  const { $, specs } = context;
+  if (specs.link) {
+    const value = readFirstValue($, block, specs.link, readLinkValue);
+    return value && { element: value.element, href: value.value, source: value.spec.raw };
+  }
+  if (titleElement) {
+    const own = titleElement.name === 'a' ? $(titleElement) : $(titleElement).closest('a[href]');
+    const anchor = (own.length > 0 ? own : $(titleElement).find('a[href]')).toArray()[0] as Element | undefined;
+    if (anchor && isUsableHref(anchor.attribs.href)) return { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
+  }
+  const anchor = pickHeadlineAnchor($, block);
+  return anchor && { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
+}
+
+/** A link field without `@attr` reads `href` of the element, or of its first descendant link. */
+function readLinkValue(_$: CheerioAPI, element: Element, spec: FieldSpec): string {
+  if (spec.attr) return (element.attribs[spec.attr] ?? '').trim();
+  if (element.attribs.href !== undefined) return element.attribs.href.trim();
+  const inner = findFirst(element, (node) => node.name === 'a' && node.attribs.href !== undefined);
+  return inner?.attribs.href?.trim() ?? '';
+}
+
+/** An image field without `@attr` reads `src` (or a lazy-load attribute) of the element or its first `<img>`. */
+function readImageSource(_$: CheerioAPI, element: Element, spec: FieldSpec): string {
+  if (spec.attr) return (element.attribs[spec.attr] ?? '').trim();
+  const img = element.name === 'img' ? element : findFirst(element, (node) => node.name === 'img');
+  if (!img) return '';
+  const src = img.attribs.src?.trim();
+  const lazy = img.attribs['data-src'] ?? img.attribs['data-original'] ?? img.attribs['data-lazy-src'];
+  return (src && !src.startsWith('data:') ? src : lazy?.trim()) ?? '';
+}
+
+/** Replaces a title cut short on the page with the full `title` attribute that starts with the visible text. */
+function restoreTruncatedTitle($: CheerioAPI, title: string, elements: Array<Element | undefined>): string {
+  const visible = compact(stripEllipsis(title));
+  for (const element of elements) {
+    if (!element) continue;
+    const holders = [element, ...$(element).find('[title]').toArray()];
+    for (const holder of holders) {
+      const full = foldWhitespace(holder.attribs.title ?? '');
+      if (full.length > 0 && compact(full).startsWith(visible) && !isTruncatedText(full)) return full;
+    }
+  }
+  return title;
+}
+
+function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<AnyNode>): RawBlock['date'] {
+  const { $, specs, dates } = context;
+  if (!specs.date) {
+    const found = findBlockDate($, block, exclude, dates);
+    return found && { parsed: found.parsed, source: found.source };
+  }
+  const value = readFirstValue($, block, specs.date, readDateValue);
+  if (!value) return { source: specs.date.map((spec) => spec.raw).join(', ') };
+  const parsed = parseDate(value.value, { timezone: dates.zone, now: dates.now.toJSDate(), format: context.dateFormat });
+  return { parsed, text: value.value, source: value.spec.raw };
+}
+
+/** A date field without `@attr` prefers a `datetime` attribute (`<time datetime>`) over the text. */
+function readDateValue(_$: CheerioAPI, element: Element, spec: FieldSpec): string {
+  if (spec.attr && spec.attr !== 'text') return (element.attribs[spec.attr] ?? '').trim();
+  if (!spec.attr && element.attribs.datetime) return element.attribs.datetime.trim();
+  return readText(element);
+}
+
+function readSummary(context: BlockContext, block: Element): RawBlock['summary'] {
+  if (!context.specs.summary) return undefined;
+  const value = readFirstValue(context.$, block, context.specs.summary);
+  return value && { value: value.value, html: value.spec.attr === 'html' };
+}
+
+function findFirst(node: Element, test: (element: Element) => boolean): Element | undefined {
+  for (const child of node.children) {
+    if (child.type !== 'tag') continue;
+    const element = child as Element;
+    if (test(element)) return element;
+    const deeper = findFirst(element, test);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}

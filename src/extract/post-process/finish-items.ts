@@ -1,0 +1,58 @@
+/**
+ * The last steps every extraction shares (HTML and feeds): per-source text rules, summary trimming,
+ * canonical links and collapsing duplicates within one page.
+ */
+import type { ExtractedItem } from '../../model.js';
+import { foldWhitespace, trimText } from '../text/fold-text.js';
+import type { TextRules } from '../text/text-rules.js';
+import { canonicalizeUrl } from '../url/canonicalize-url.js';
+import type { WarningCollector } from '../warnings.js';
+
+/** Applies text rules, trims plain summaries, adds canonical links and drops repeats (first one wins). */
+export function finishItems(items: ExtractedItem[], rules: TextRules, summaryLength: number, warnings: WarningCollector): ExtractedItem[] {
+  const seen = new Set<string>();
+  const kept: ExtractedItem[] = [];
+  let collapsed = 0;
+  for (const item of items) {
+    const finished = applyRules(item, rules, summaryLength);
+    if (!finished) {
+      warnings.add('title-missing', 'an item lost its whole title to a replace rule and was dropped', item.title);
+      continue;
+    }
+    const key = finished.canonicalLink ?? `title:${finished.title}`;
+    if (seen.has(key)) {
+      collapsed += 1;
+      continue;
+    }
+    seen.add(key);
+    kept.push(finished);
+  }
+  if (collapsed > 0) warnings.add('duplicates-collapsed', `${collapsed} repeated item(s) on the page were collapsed into the first occurrence`);
+  return kept;
+}
+
+// --- Internal helpers ---
+
+function applyRules(item: ExtractedItem, rules: TextRules, summaryLength: number): ExtractedItem | undefined {
+  const title = foldWhitespace(rules.apply('title', item.title));
+  if (title === '') return undefined;
+  const out: ExtractedItem = { ...item, title };
+  if (item.link) out.canonicalLink = canonicalizeUrl(item.link);
+  if (item.summary !== undefined) {
+    const summary = rules.apply('summary', item.summary);
+    const value = item.summaryIsHtml ? summary.trim() : trimText(foldWhitespace(summary), summaryLength);
+    if (value === '') delete out.summary;
+    else out.summary = value;
+  }
+  if (item.author !== undefined) {
+    const author = foldWhitespace(rules.apply('author', item.author));
+    if (author === '') delete out.author;
+    else out.author = author;
+  }
+  if (item.categories) {
+    const categories = [...new Set(item.categories.map((c) => foldWhitespace(rules.apply('category', c))).filter((c) => c !== ''))];
+    if (categories.length === 0) delete out.categories;
+    else out.categories = categories;
+  }
+  return out;
+}

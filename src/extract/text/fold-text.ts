@@ -1,0 +1,30 @@
+/** Whitespace folding and ellipsis handling for text read from pages. */
+
+/**
+ * Folds every run of whitespace (including `&nbsp;`, full-width U+3000 and zero-width spaces) into one
+ * ASCII space and trims; control characters that XML forbids are dropped.
+ */
+export function foldWhitespace(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
+    .replace(/[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+/g, ' ')
+    .trim();
+}
+
+/** True when a title was visibly cut short on the page (`…`, `...`, `..`, `。。。`). */
+export function isTruncatedText(text: string): boolean {
+  return /(?:…|\.{2,}|。{2,}|．{2,}|⋯)\s*$/.test(text);
+}
+
+/** The text without its trailing ellipsis. */
+export function stripEllipsis(text: string): string {
+  return text.replace(/(?:…|\.{2,}|。{2,}|．{2,}|⋯)+\s*$/, '').trim();
+}
+
+/** Trims plain text to at most `max` characters (code points), ending with `…` when cut. */
+export function trimText(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  if (max <= 1) return chars.slice(0, Math.max(max, 0)).join('');
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Link handling: resolving what a page or feed links to, and the canonical form of a URL that the
+ * store uses for identity (tracking parameters and fragments removed).
+ */
+
+/** Query parameters that only track the visit and never select content. */
+export const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
+  'spm', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
+  '_hsenc', '_hsmi', 'mkt_tok', 'from', 'scene', 'srcid', 'sharer_sharetime', 'sharer_shareid',
+  'share_token', 'isappinstalled', 'wfr', 'ref_src', 'ref_url', '_ga', '_gl', 'vd_source', 'share_source', 'share_medium',
+]);
+
+/** Canonical form of a URL for identity: no fragment, no tracking parameters, lowercase host, no default port. */
+export function canonicalizeUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch (error) {
+    // Not an absolute URL: there is nothing to normalise, and identity falls back to the text as given.
+    void error;
+    return url.trim();
+  }
+  parsed.hash = '';
+  const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name));
+  if (kept.length !== [...parsed.searchParams].length) {
+    parsed.search = kept.length === 0 ? '' : `?${new URLSearchParams(kept).toString()}`;
+  }
+  // WHATWG URL already lowercases the host and drops the scheme's default port.
+  return parsed.href.replace(/\?$/, '');
+}
+
+/**
+ * Resolves a link found on a page against the page's base URL. Returns undefined for anything a
+ * reader could not follow: empty, `#…` only, `javascript:`, `mailto:` and other non-http(s) schemes.
+ */
+export function resolveLink(href: string | undefined, base: string): string | undefined {
+  // Browsers strip tabs and newlines inside URLs and trim surrounding spaces; so do we.
+  const cleaned = href?.replace(/[\t\n\r]/g, '').trim();
+  if (!cleaned || cleaned.startsWith('#')) return undefined;
+  let resolved: URL;
+  try {
+    resolved = new URL(cleaned, base);
+  } catch (error) {
+    // An unparseable href is as good as no link; the item keeps no link rather than a wrong one.
+    void error;
+    return undefined;
+  }
+  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return undefined;
+  return resolved.href;
+}
+
+// --- Internal helpers ---
+
+function isTrackingParameter(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('utm_') || TRACKING_PARAMETERS.has(lower);
+}
