@@ -6,6 +6,9 @@ import { printFatalError } from './print-problems.js';
 import { checkCommand } from './check-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
+import { serveCommand } from './serve-command.js';
+import { startCommand } from './start-command.js';
+import { statusCommand } from './status-command.js';
 
 const DEFAULT_CONFIG = 'config/feedwright.yaml';
 
@@ -26,6 +29,24 @@ export function buildProgram(): Command {
     .option('-s, --source <id>', 'only this source (repeatable)', collect, [])
     .option('--json', 'print the reports as JSON')
     .action(async (opts) => setExit(await runCommand(opts)));
+
+  common(program.command('start'))
+    .description('run the scheduled worker until SIGINT/SIGTERM (SIGHUP reloads the config)')
+    .option('--serve [host:port]', 'also serve the output folder (default 127.0.0.1:8080)')
+    .option('--watch', 'reload the config when the file changes')
+    .option('--no-initial-run', 'do not run every source once at start-up')
+    .action(async (opts) => setExit(await startCommand(opts)));
+
+  common(program.command('serve'))
+    .description('serve the output folder with /healthz and /metrics')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8080')
+    .action(async (opts) => setExit(await serveCommand(opts)));
+
+  common(program.command('status'))
+    .description('show each source\'s health from the store')
+    .option('--json', 'print JSON')
+    .action(async (opts) => setExit(await statusCommand(opts)));
 
   common(program.command('check'))
     .description('validate the config and list every problem with file, line and field')

@@ -5,3 +5,4 @@ export { runPass, isFailure, type PassOptions, type PassResult } from './run-pas
 export { publishSite } from './publish-site.js';
 export { nextHealth, initialHealth } from './source-health.js';
 export { sourceFeedMeta } from './publish-source-feed.js';
+export { createSitePublisher, type SitePublisher } from './site-publisher.js';

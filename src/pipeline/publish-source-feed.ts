@@ -2,6 +2,7 @@
 import { renderFeed, writeFeedFiles, type FeedMeta } from '../feed/index.js';
 import type { SourceConfig, StoredItem } from '../model.js';
 import type { PipelineDeps } from './deps.js';
+import { listFailureNoticeItems } from './failure-notices.js';
 
 /** Page facts remembered between runs so a feed can be re-rendered without refetching. */
 export interface PageMemo {
@@ -27,5 +28,6 @@ export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 's
 
 /** Renders and writes the source's feeds; returns the files that changed. */
 export async function publishSourceFeed(source: SourceConfig, deps: PipelineDeps, history: StoredItem[], page: PageMemo): Promise<string[]> {
-  return writeFeedFiles(deps.outputDir, renderFeed(sourceFeedMeta(source, deps, page), history));
+  const notices = await listFailureNoticeItems(source, deps);
+  return writeFeedFiles(deps.outputDir, renderFeed(sourceFeedMeta(source, deps, page), notices.length ? [...notices, ...history] : history));
 }

@@ -8,6 +8,7 @@ import { ExtractError, extractItems, type ExtractOptions } from '../extract/inde
 import type { ExtractResult, FetchedPage, FetchResult, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { enrichNewItems } from './enrich-new-items.js';
+import { addFailureNotice, clearFailureNotices } from './failure-notices.js';
 import { publishSourceFeed, type PageMemo } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
 
@@ -27,7 +28,8 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
     report = failedReport(source, error);
   }
   report.durationMs = Math.round(performance.now() - started);
-  await saveHealth(source, deps, previous, report, startedAt);
+  const health = await saveHealth(source, deps, previous, report, startedAt);
+  if (health && (await addFailureNotice(source, deps, health))) report.written.push(...(await republish(source, deps)));
   logReport(deps, report);
   return report;
 }
@@ -58,6 +60,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
   });
   const page: PageMemo = { title: extracted.page.title, language: extracted.page.language, icon: extracted.page.icon };
   await deps.store.setRecord(RECORD.page, source.id, page);
+  await clearFailureNotices(source, deps);
   const written = await publishSourceFeed(source, deps, recorded.history, page);
   await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
   await deps.store.setValidators(source.id, fetched.validators);
@@ -78,9 +81,10 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
 /** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
 async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: FetchResult): Promise<RunReport> {
   let written: string[] = [];
-  if (await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id)) {
-    const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
-    written = await publishSourceFeed(source, deps, await deps.store.listHistory(source.id), page);
+  const pending = await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id);
+  const cleared = await clearFailureNotices(source, deps);
+  if (pending || cleared) {
+    written = await republish(source, deps);
     await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
   }
   const outcome: RunOutcome = fetched.kind === 'not-modified' && fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
@@ -142,13 +146,27 @@ function extractOptions(source: SourceConfig, deps: PipelineDeps): ExtractOption
   };
 }
 
-async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined, report: RunReport, at: Date): Promise<void> {
+async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined, report: RunReport, at: Date): Promise<SourceHealth | undefined> {
+  const health = nextHealth(previous, report, source, at);
   try {
-    await deps.store.setHealth(nextHealth(previous, report, source, at));
+    await deps.store.setHealth(health);
+    return health;
   } catch (error) {
     // Health is bookkeeping: failing to save it must not turn a good run into a failed one.
     deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save source health');
     report.warnings.push('health record not saved: the store is unavailable');
+    return undefined;
+  }
+}
+
+/** Re-renders a source's feed from its stored history (no fetch). */
+async function republish(source: SourceConfig, deps: PipelineDeps): Promise<string[]> {
+  try {
+    const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
+    return await publishSourceFeed(source, deps, await deps.store.listHistory(source.id), page);
+  } catch (error) {
+    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not add the failure notice to the feed');
+    return [];
   }
 }
 
