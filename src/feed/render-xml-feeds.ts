@@ -3,7 +3,8 @@
  * - xml-js escapes only the first `]]>` inside CDATA, so later ones are pre-split (see protectCdata);
  * - an RSS `<author>` must be an e-mail address, so authors go to `dc:creator`;
  * - RSS `<guid>` is a permalink only when `guid`/`id` are left unset, so they are set only for URN GUIDs;
- * - Atom titles/summaries are `type="html"`, so plain text is HTML-escaped first;
+ * - `feed` writes Atom entry titles as `type="html"`; titles are plain text, and readers such as sfeed
+ *   show HTML titles verbatim, so they are switched to `type="text"` (summaries stay HTML);
  * - `updated` defaults to "now" in `feed`, so it is always passed.
  */
 import { Feed, type Item } from 'feed';
@@ -64,7 +65,7 @@ export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): 
     ...(channel.selfAtom ? { feedLinks: { atom: channel.selfAtom } } : {}),
   });
   for (const entry of entries) feed.addItem(toAtomItem(entry));
-  const xml = feed.atom1();
+  const xml = feed.atom1().replaceAll('<title type="html"><![CDATA[', '<title type="text"><![CDATA[');
   if (!channel.language) return xml;
   return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`);
 }
@@ -98,7 +99,7 @@ function toRssItem(entry: FeedEntry): Item {
 
 function toAtomItem(entry: FeedEntry): Item {
   const item: Item = {
-    title: escapeMarkup(entry.title),
+    title: protectCdata(entry.title),
     id: entry.guid,
     link: entry.url,
     date: entry.updated,
