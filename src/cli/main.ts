@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '../log.js';
 import { VERSION } from '../version.js';
 import { printFatalError } from './print-problems.js';
 import { checkCommand } from './check-command.js';
+import { previewCommand } from './preview-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
@@ -47,6 +48,18 @@ export function buildProgram(): Command {
     .description('show each source\'s health from the store')
     .option('--json', 'print JSON')
     .action(async (opts) => setExit(await statusCommand(opts)));
+
+  common(program.command('preview'))
+    .description('fetch and extract a source or URL without writing anything; print items and selectors')
+    .argument('<source>', 'a source id from the config, or a URL')
+    .option('--items <css>', 'selector for one headline row')
+    .option('--title <css>', 'title selector (relative to the row)')
+    .option('--link <css>', 'link selector, e.g. a@href')
+    .option('--date <css>', 'date selector')
+    .option('--timezone <zone>', 'time zone for dates, e.g. Asia/Shanghai')
+    .option('--encoding <charset>', 'force the page charset, e.g. gbk')
+    .option('--json', 'print JSON')
+    .action(async (target, opts) => setExit(await previewCommand(target, opts)));
 
   common(program.command('check'))
     .description('validate the config and list every problem with file, line and field')

@@ -134,3 +134,9 @@ function asList(selector: string | string[] | undefined): FieldSelector | undefi
   if (selector === undefined) return undefined;
   return Array.isArray(selector) ? selector : [selector];
 }
+
+/** A source for an ad-hoc URL (e.g. `feedwright preview URL`), with the built-in defaults. */
+export function resolveAdHocSource(url: string, overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding'>> = {}): SourceConfig {
+  const host = new URL(url).hostname.replace(/[^a-z0-9.-]/gi, '-') || 'preview';
+  return resolveSource({ id: host, url, ...overrides }, {});
+}

@@ -1,0 +1,111 @@
+/**
+ * `feedwright preview <source-id | URL>`: fetch and extract without writing anything, then show the
+ * items, the warnings, and the selectors used as a YAML snippet ready to paste into the config.
+ */
+import { stringify } from 'yaml';
+import { loadConfig, resolveAdHocSource } from '../config/index.js';
+import { extractItems } from '../extract/index.js';
+import { createFetcher } from '../fetch/index.js';
+import type { ExtractResult, SourceConfig } from '../model.js';
+import { formatTable, truncateToWidth } from './format-table.js';
+import { createCommandLogger, type GlobalOptions } from './services.js';
+
+/** Options of `preview`. */
+export interface PreviewOptions extends GlobalOptions {
+  items?: string;
+  title?: string;
+  link?: string;
+  date?: string;
+  timezone?: string;
+  encoding?: string;
+  json?: boolean;
+}
+
+/** Previews a source; returns 0 when items were found, 1 otherwise. */
+export async function previewCommand(target: string, options: PreviewOptions): Promise<number> {
+  const source = applyOverrides(await findSource(target, options), options);
+  const fetcher = createFetcher({ concurrency: 1, logger: createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' }) });
+  try {
+    const page = await fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' });
+    if (page.kind !== 'fetched') throw new Error('unexpected not-modified answer to an unconditional request');
+    const result = extractItems(
+      { body: page.body, contentType: page.contentType, url: page.finalUrl },
+      {
+        sourceId: source.id,
+        type: source.type,
+        selectors: source.selectors,
+        timezone: source.timezone,
+        now: new Date(),
+        dateFormat: source.dateFormat,
+        replace: source.replace,
+        convert: source.convert,
+        summaryLength: source.summaryLength,
+      },
+    );
+    if (options.json) process.stdout.write(`${JSON.stringify({ source: source.id, url: page.finalUrl, charset: page.charset, ...result }, null, 2)}\n`);
+    else printPreview(source, result, page.charset, page.warnings);
+    return result.items.length > 0 ? 0 : 1;
+  } finally {
+    await fetcher.close();
+  }
+}
+
+// --- Internal helpers ---
+
+async function findSource(target: string, options: PreviewOptions): Promise<SourceConfig> {
+  if (/^https?:\/\//i.test(target)) return resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding });
+  const { config } = await loadConfig(options.config);
+  const source = config.sources.find((candidate) => candidate.id === target);
+  if (!source) throw new Error(`no source "${target}" in ${config.file}; give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL`);
+  return source;
+}
+
+function applyOverrides(source: SourceConfig, options: PreviewOptions): SourceConfig {
+  const selectors = { ...source.selectors };
+  if (options.items) selectors.items = options.items;
+  if (options.title) selectors.title = [options.title];
+  if (options.link) selectors.link = [options.link];
+  if (options.date) selectors.date = [options.date];
+  return {
+    ...source,
+    selectors,
+    timezone: options.timezone ?? source.timezone,
+    fetch: { ...source.fetch, encoding: options.encoding ?? source.fetch.encoding },
+  };
+}
+
+function printPreview(source: SourceConfig, result: ExtractResult, charset: string, fetchWarnings: string[]): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out(`${source.url} — ${result.items.length} item(s), mode: ${result.mode}, charset: ${charset}`);
+  out();
+  const rows = [['DATE', 'TITLE', 'LINK']];
+  for (const item of result.items) {
+    rows.push([item.published ? formatDate(item.published.date, source.timezone, item.published.precision) : '-', truncateToWidth(item.title, 60), item.link ?? '-']);
+  }
+  out(formatTable(rows));
+  const warnings = [...fetchWarnings, ...result.warnings.map((w) => (w.text ? `${w.message} (${w.text})` : w.message))];
+  if (warnings.length) {
+    out();
+    out('Warnings:');
+    for (const warning of warnings) out(`  - ${warning}`);
+  }
+  for (const feed of result.page.alternateFeeds) out(`\nThe page advertises a feed: ${feed.url} (${feed.type}) — it may be a better source.`);
+  if (result.selectors) {
+    out();
+    out(`Selectors used${result.selectors.confidence === undefined ? '' : ` (found automatically, confidence ${result.selectors.confidence.toFixed(2)})`} — paste into the config:`);
+    const { confidence: _confidence, ...selectors } = result.selectors;
+    const entry = { id: source.id, url: source.url, ...Object.fromEntries(Object.entries(selectors).filter(([, value]) => value !== undefined)) };
+    out(stringify([entry]).replace(/^/gm, '  ').trimEnd());
+  }
+}
+
+function formatDate(date: Date, timezone: string, precision: 'day' | 'time'): string {
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    ...(precision === 'time' ? { hour: '2-digit', minute: '2-digit' } : {}),
+  }).format(date);
+  return parts;
+}
