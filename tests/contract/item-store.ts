@@ -1,0 +1,191 @@
+/**
+ * The ItemStore contract: one suite, run against every backend (memory, SQLite, Redis).
+ * Each backend test file calls {@link describeItemStoreContract} with a factory.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExtractedItem } from '../../src/model.js';
+import type { ItemStore, RecordContext } from '../../src/store/index.js';
+
+/** Opens a fresh, empty store; `reopen` opens the same data again (persistent backends only). */
+export interface StoreFactory {
+  open(): Promise<ItemStore>;
+  reopen?: () => Promise<ItemStore>;
+}
+
+const DAY = 86_400_000;
+const ZONE = 'Asia/Shanghai';
+
+function ctx(now: string | Date, overrides: Partial<RecordContext> = {}): RecordContext {
+  return { now: new Date(now), timezone: ZONE, historySize: 200, retainDays: 180, ...overrides };
+}
+
+function linked(n: number, extra: Partial<ExtractedItem> = {}): ExtractedItem {
+  const link = `https://www.example.gov.cn/news/${n}.html`;
+  return { title: `通知 ${n}`, link, canonicalLink: link, ...extra };
+}
+
+/** Registers the shared ItemStore contract for one backend. */
+export function describeItemStoreContract(name: string, factory: StoreFactory): void {
+  describe(`ItemStore contract: ${name}`, () => {
+    let store: ItemStore;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.clear?.();
+      await store.close();
+    });
+
+    it('announces new items once, in page order, and never again on the next run', async () => {
+      const page = [linked(3), linked(2), linked(1)];
+      const first = await store.recordItems('mee', page, ctx('2024-03-01T02:00:00Z'));
+      expect(first.newItems.map((i) => i.title)).toEqual(['通知 3', '通知 2', '通知 1']);
+      expect(first.history.map((i) => i.title)).toEqual(['通知 3', '通知 2', '通知 1']);
+      const second = await store.recordItems('mee', page, ctx('2024-03-01T02:30:00Z'));
+      expect(second.newItems).toEqual([]);
+      expect(second.changedItems).toEqual([]);
+      expect(second.history).toEqual(first.history);
+    });
+
+    it('returns Date objects and keeps every field it was given', async () => {
+      const item = linked(1, { summary: '摘要', author: '办公厅', image: 'https://www.example.gov.cn/a.png', categories: ['大气'] });
+      const { newItems } = await store.recordItems('mee', [item], ctx('2024-03-01T02:00:00Z'));
+      const [stored] = await store.listHistory('mee');
+      expect(stored).toEqual(newItems[0]);
+      expect(stored?.publishedAt).toBeInstanceOf(Date);
+      expect(stored?.firstSeenAt).toBeInstanceOf(Date);
+      expect(stored).toMatchObject({ summary: '摘要', author: '办公厅', image: 'https://www.example.gov.cn/a.png', categories: ['大气'], link: item.link });
+    });
+
+    it('does not announce an item that left the page and came back, and keeps it in the history meanwhile', async () => {
+      await store.recordItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const without = await store.recordItems('mee', [linked(3), linked(2)], ctx('2024-03-02T02:00:00Z'));
+      expect(without.newItems.map((i) => i.title)).toEqual(['通知 3']);
+      expect(without.history.map((i) => i.title)).toContain('通知 1');
+      const back = await store.recordItems('mee', [linked(3), linked(2), linked(1)], ctx('2024-03-03T02:00:00Z'));
+      expect(back.newItems).toEqual([]);
+    });
+
+    it('updates a known link whose title changed instead of adding a second item', async () => {
+      const first = await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const renamed = await store.recordItems('mee', [linked(1, { title: '通知 1（更正）' })], ctx('2024-03-02T05:00:00Z'));
+      expect(renamed.newItems).toEqual([]);
+      expect(renamed.changedItems.map((i) => i.title)).toEqual(['通知 1（更正）']);
+      expect(renamed.history).toHaveLength(1);
+      const [item] = renamed.history;
+      expect(item?.id).toBe(first.newItems[0]?.id);
+      expect(item?.publishedAt).toEqual(first.newItems[0]?.publishedAt);
+      expect(item?.updatedAt).toEqual(new Date('2024-03-02T05:00:00Z'));
+    });
+
+    it('identifies linkless items by normalised title (NFKC, whitespace, case)', async () => {
+      await store.recordItems('mee', [{ title: 'Ｎｏｔｉｃｅ  ABOUT\nAir' }], ctx('2024-03-01T02:00:00Z'));
+      const again = await store.recordItems('mee', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
+      expect(again.newItems).toEqual([]);
+      const other = await store.recordItems('other', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
+      expect(other.newItems).toHaveLength(1);
+    });
+
+    it('treats repeats within one run as one item (first occurrence wins)', async () => {
+      const { newItems, history } = await store.recordItems('mee', [linked(1), linked(2), linked(1, { title: 'dup' })], ctx('2024-03-01T02:00:00Z'));
+      expect(newItems.map((i) => i.title)).toEqual(['通知 1', '通知 2']);
+      expect(history).toHaveLength(2);
+    });
+
+    it('bounds the history to historySize, newest first', async () => {
+      for (let day = 1; day <= 5; day += 1) {
+        const now = `2024-03-0${day}T02:00:00Z`;
+        await store.recordItems('mee', [linked(day * 10), linked(day * 10 + 1)], ctx(now, { historySize: 4 }));
+      }
+      const history = await store.listHistory('mee');
+      expect(history.map((i) => i.title)).toEqual(['通知 50', '通知 51', '通知 40', '通知 41']);
+    });
+
+    it('applies the publication-date rule and never changes a stored date', async () => {
+      const now = '2024-03-10T04:00:00Z'; // 12:00 in Shanghai
+      const items: ExtractedItem[] = [
+        linked(1, { published: { date: new Date('2024-03-09T06:30:00Z'), precision: 'time' } }),
+        linked(2, { published: { date: new Date('2024-03-09T16:00:00Z'), precision: 'day' } }), // 2024-03-10 local
+        linked(3, { published: { date: new Date('2024-03-04T16:00:00Z'), precision: 'day' } }), // 2024-03-05 local
+        linked(4),
+        linked(5, { published: { date: new Date('2024-04-01T00:00:00Z'), precision: 'time' } }),
+      ];
+      const { newItems } = await store.recordItems('mee', items, ctx(now));
+      const byTitle = new Map(newItems.map((i) => [i.title, i.publishedAt.toISOString()]));
+      expect(byTitle.get('通知 1')).toBe('2024-03-09T06:30:00.000Z');
+      expect(byTitle.get('通知 2')).toBe('2024-03-10T03:59:59.000Z'); // first seen today, page position 1
+      expect(byTitle.get('通知 3')).toBe('2024-03-04T16:00:00.000Z'); // midnight 2024-03-05 in Shanghai
+      expect(byTitle.get('通知 4')).toBe('2024-03-10T03:59:57.000Z'); // no date: first seen, position 3
+      expect(byTitle.get('通知 5')).toBe('2024-03-10T04:00:00.000Z'); // future: clamped to now
+      const changedDates = items.map((i) => ({ ...i, published: { date: new Date('2020-01-01T00:00:00Z'), precision: 'time' as const } }));
+      const later = await store.recordItems('mee', changedDates, ctx('2024-03-11T04:00:00Z'));
+      expect(new Map(later.history.map((i) => [i.title, i.publishedAt.toISOString()]))).toEqual(byTitle);
+    });
+
+    it('announces an item again only after its record expired and it left the history', async () => {
+      await store.recordItems('mee', [linked(1)], ctx('2024-01-01T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      await store.recordItems('mee', [linked(2)], ctx('2024-01-02T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      const early = await store.recordItems('mee', [linked(2), linked(1)], ctx('2024-01-05T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      expect(early.newItems).toEqual([]);
+      const late = await store.recordItems('mee', [linked(1)], ctx(new Date(Date.parse('2024-01-05T00:00:00Z') + 11 * DAY), { retainDays: 10, historySize: 1 }));
+      expect(late.newItems.map((i) => i.title)).toEqual(['通知 1']);
+    });
+
+    it('findNew reports what recordItems would announce, without writing', async () => {
+      await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const fresh = await store.findNew('mee', [linked(2), linked(1), linked(2)]);
+      expect(fresh.map((i) => i.title)).toEqual(['通知 2']);
+      expect(await store.findNew('mee', [linked(2)])).toHaveLength(1);
+    });
+
+    it('prunes expired records that left every history, and keeps history items', async () => {
+      const c = (now: string) => ctx(now, { retainDays: 5, historySize: 2 });
+      await store.recordItems('mee', [linked(1), linked(2)], c('2024-01-01T00:00:00Z'));
+      await store.recordItems('mee', [linked(3), linked(4)], c('2024-01-02T00:00:00Z'));
+      expect(await store.prune(new Date('2024-01-03T00:00:00Z'))).toBe(0);
+      expect(await store.prune(new Date('2024-01-20T00:00:00Z'))).toBe(2);
+      expect(await store.prune(new Date('2024-01-20T00:00:00Z'))).toBe(0);
+      expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 3', '通知 4']);
+      const back = await store.recordItems('mee', [linked(1)], c('2024-01-21T00:00:00Z'));
+      expect(back.newItems).toHaveLength(1);
+    });
+
+    it('keeps validators, health and records per key', async () => {
+      expect(await store.getValidators('mee')).toBeUndefined();
+      await store.setValidators('mee', { etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) });
+      expect(await store.getValidators('mee')).toEqual({ etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) });
+      const health = { sourceId: 'mee', status: 'failing' as const, lastFound: 0, lastNew: 0, consecutiveFailures: 3, failingSince: '2024-03-01T00:00:00.000Z', lastError: { code: 'FETCH_TIMEOUT', message: 'fetch: source "mee": timed out' } };
+      await store.setHealth(health);
+      expect(await store.getHealth('mee')).toEqual(health);
+      expect(await store.getHealth('other')).toBeUndefined();
+      await store.setRecord('detail', 'https://x/1', { summary: 'cached' });
+      expect(await store.getRecord('detail', 'https://x/1')).toEqual({ summary: 'cached' });
+      expect(await store.getRecord('detail', 'https://x/2')).toBeUndefined();
+      await store.setRecord('pending', 'mee', true, 50);
+      expect(await store.getRecord('pending', 'mee')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await store.getRecord('pending', 'mee')).toBeUndefined();
+    });
+
+    it('keeps sources apart', async () => {
+      await store.recordItems('a', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const b = await store.recordItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      expect(b.newItems).toHaveLength(1);
+      expect(await store.listHistory('a')).toHaveLength(1);
+      expect(await store.listHistory('nobody')).toEqual([]);
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('keeps everything across close and reopen', async () => {
+        await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+        await store.setValidators('mee', { etag: '"v1"' });
+        await store.close();
+        store = await reopen();
+        expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 1']);
+        expect(await store.getValidators('mee')).toEqual({ etag: '"v1"' });
+        expect((await store.recordItems('mee', [linked(1)], ctx('2024-03-02T02:00:00Z'))).newItems).toEqual([]);
+      });
+    }
+  });
+}
