@@ -2,19 +2,16 @@
  * End to end: a local server with realistic list pages (UTF-8 and GBK), the real `feedwright run`
  * command in a child process, and the feed files it writes, read back with a feed parser.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseFeed } from 'feedsmith';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
+import { runCli } from '../helpers/run-cli.js';
 
-const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
-const BIN = new URL('bin/feedwright.js', ROOT).pathname;
 
 const NEW_ROW_UTF8 =
   '<li><a href="./202611/t20261128_1101300.shtml" target="_blank" title="生态环境部发布2026年11月全国空气质量状况">生态环境部发布2026年11月全国空气质量状况</a><span class="date">2026-11-28</span></li>';
@@ -25,14 +22,8 @@ let utf8Page: string;
 let gbkPage: Buffer;
 let failGbk = false;
 
-async function feedwright(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function feedwright(...args: string[]) {
+  return runCli(dir, args);
 }
 
 beforeAll(async () => {

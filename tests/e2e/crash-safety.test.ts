@@ -1,0 +1,103 @@
+/**
+ * Crash safety: `feedwright run` killed with SIGKILL at random moments, over and over, while the
+ * pages keep gaining headlines. Feed files must always be whole and valid, and a final clean run
+ * must hold every headline ever served exactly once — nothing duplicated, nothing lost.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFeed } from 'feedsmith';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
+
+const SOURCES = 6;
+const KILLS = 24;
+
+let server: TestServer;
+let dir: string;
+/** Headlines served so far per source; grows as the test goes. */
+const served: string[][] = Array.from({ length: SOURCES }, () => []);
+
+function listPage(source: number): string {
+  const rows = served[source]!
+    .map((title, index) => `<li><a href="/s${source}/a${index}.html">${title}</a><span class="date">2026-11-${String(1 + (index % 27)).padStart(2, '0')}</span></li>`)
+    .reverse()
+    .join('\n');
+  return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>来源${source}</title></head><body><ul class="list">\n${rows}\n</ul></body></html>`;
+}
+
+function addHeadline(source: number): void {
+  const n = served[source]!.length;
+  served[source]!.push(`来源${source}第${n}条：关于生态环境监测数据发布的通知 & <更新> ${n}`.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'));
+}
+
+beforeAll(async () => {
+  const routes: Parameters<typeof startTestServer>[0] = { '/robots.txt': (_req, res) => void res.writeHead(404).end() };
+  for (let s = 0; s < SOURCES; s += 1) {
+    for (let i = 0; i < 5; i += 1) addHeadline(s);
+    routes[`/s${s}/`] = (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(s));
+  }
+  server = await startTestServer(routes);
+  dir = await mkdtemp(join(tmpdir(), 'feedwright-crash-'));
+  const sources = Array.from({ length: SOURCES }, (_, s) =>
+    [`  - id: s${s}`, `    url: ${server.origin}/s${s}/`, '    items: ul.list > li', '    date: span.date'].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'feedwright.yaml'),
+    ['store: sqlite://data/crash.sqlite', 'output: out', 'defaults:', '  minDelay: 0ms', '  retries: 0', '  maxItems: 500', 'feeds:', '  - id: all', '    title: All', '    sources: all', '    maxItems: 500', 'sources:', ...sources].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function assertOutputWhole(): Promise<void> {
+  const names = (await readdir(join(dir, 'out')).catch(() => [] as string[])).filter((name) => !name.startsWith('.'));
+  for (const name of names) {
+    // Temporary files of an interrupted write may be left behind; the published names must be whole.
+    if (!/\.(rss\.xml|atom\.xml|feed\.json)$/.test(name)) continue;
+    const text = await readFile(join(dir, 'out', name), 'utf8');
+    if (name.endsWith('.json')) expect(() => JSON.parse(text), name).not.toThrow();
+    else expect(() => parseFeed(text), name).not.toThrow();
+  }
+}
+
+describe('crash safety', () => {
+  it(`survives ${KILLS} SIGKILLs at random moments without torn files, duplicates or lost items`, async () => {
+    let killed = 0;
+    // A seeded sequence of delays so a failure can be reproduced.
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    while (killed < KILLS) {
+      addHeadline(killed % SOURCES);
+      const child = spawnCli(dir, ['run', '-c', 'feedwright.yaml']);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      // Start-up (tsx) takes several hundred ms; spread the kills over start-up, fetching and writing.
+      const delay = 300 + random() * 1_200;
+      const outcome = await Promise.race([exited.then(() => 'exited' as const), new Promise<'timer'>((r) => setTimeout(() => r('timer'), delay))]);
+      if (outcome === 'timer') {
+        child.kill('SIGKILL');
+        await exited;
+        killed += 1;
+      }
+      await assertOutputWhole();
+    }
+
+    const final = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
+    expect(final.stderr).not.toMatch(/error/i);
+    expect(final.code).toBe(0);
+    await assertOutputWhole();
+    for (let s = 0; s < SOURCES; s += 1) {
+      const json = JSON.parse(await readFile(join(dir, 'out', `s${s}.feed.json`), 'utf8')) as { items: Array<{ title: string; id: string }> };
+      const titles = json.items.map((item) => item.title);
+      const expected = served[s]!.map((title) => title.replace('&amp;', '&').replace('&lt;', '<').replace('&gt;', '>'));
+      expect(new Set(titles).size, `duplicates in s${s}`).toBe(titles.length);
+      expect([...titles].sort(), `s${s} lost or invented items`).toEqual([...expected].sort());
+    }
+    const all = JSON.parse(await readFile(join(dir, 'out', 'all.feed.json'), 'utf8')) as { items: unknown[] };
+    expect(all.items).toHaveLength(served.reduce((sum, list) => sum + list.length, 0));
+  }, 180_000);
+});
