@@ -1,0 +1,67 @@
+import { EventEmitter } from 'node:events';
+import { Keyv } from 'keyv';
+import { describe, expect, it } from 'vitest';
+import { createItemStore } from '../../../src/store/index.js';
+import type { ExtractedItem } from '../../../src/model.js';
+
+/** A keyv adapter over a Map that counts every call, to prove one round trip per batch. */
+class CountingStore extends EventEmitter {
+  readonly opts = { dialect: 'counting', url: 'counting://' };
+  namespace?: string;
+  readonly data = new Map<string, unknown>();
+  readonly calls: Record<string, number> = {};
+  async get(key: string) { this.count('get'); return this.data.get(key); }
+  async getMany(keys: string[]) { this.count('getMany'); return keys.map((k) => this.data.get(k)); }
+  async set(key: string, value: unknown) { this.count('set'); this.data.set(key, value); return true; }
+  async setMany(entries: Array<{ key: string; value: unknown }>) { this.count('setMany'); for (const e of entries) this.data.set(e.key, e.value); return entries.map(() => true); }
+  async delete(key: string) { this.count('delete'); return this.data.delete(key); }
+  async deleteMany(keys: string[]) { this.count('deleteMany'); keys.forEach((k) => this.data.delete(k)); return true; }
+  async clear() { this.data.clear(); }
+  reset() { for (const key of Object.keys(this.calls)) delete this.calls[key]; }
+  private count(name: string) { this.calls[name] = (this.calls[name] ?? 0) + 1; }
+}
+
+const items: ExtractedItem[] = Array.from({ length: 50 }, (_, i) => ({ title: `t${i}`, link: `https://e.org/${i}`, canonicalLink: `https://e.org/${i}` }));
+const ctx = { now: new Date('2024-03-01T00:00:00Z'), timezone: 'UTC', historySize: 200, retainDays: 180 };
+
+describe('ItemStore batching', () => {
+  it('records a 50-item run with one getMany and one setMany, and nothing else', async () => {
+    const adapter = new CountingStore();
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), { unavailableHint: 'h' });
+    await store.recordItems('s', items, ctx);
+    expect(adapter.calls).toEqual({ getMany: 1, setMany: 1 });
+    adapter.reset();
+    await store.recordItems('s', items, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
+    expect(adapter.calls).toEqual({ getMany: 1 }); // nothing changed: no write at all
+  });
+
+  it('answers findNew with a single getMany', async () => {
+    const adapter = new CountingStore();
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), { unavailableHint: 'h' });
+    await store.findNew('s', items);
+    expect(adapter.calls).toEqual({ getMany: 1 });
+  });
+
+  it('turns a failing backend into STORE_UNAVAILABLE with the hint and the source id', async () => {
+    const adapter = new CountingStore();
+    adapter.getMany = async () => {
+      throw new Error('connection reset');
+    };
+    const store = createItemStore(new Keyv({ store: adapter, throwOnErrors: true }), { unavailableHint: 'Is Redis running?' });
+    await expect(store.recordItems('mee', items, ctx)).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'STORE_UNAVAILABLE',
+      sourceId: 'mee',
+      hint: 'Is Redis running?',
+      message: 'store: source "mee": could not record items (connection reset)',
+    });
+  });
+
+  it('reports a value it did not write as STORE_CORRUPT', async () => {
+    const adapter = new CountingStore();
+    const keyv = new Keyv({ store: adapter, throwOnErrors: true });
+    await keyv.set('history:mee', { items: [{ id: 1 }] });
+    const store = createItemStore(keyv, { unavailableHint: 'h' });
+    await expect(store.listHistory('mee')).rejects.toMatchObject({ code: 'STORE_CORRUPT', sourceId: 'mee' });
+  });
+});
