@@ -1,0 +1,168 @@
+/**
+ * Read-only node:http server for output/: feeds, OPML and the index page with validators, 304s and
+ * cached compression, plus /healthz and /metrics. It never builds a feed while answering.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Logger } from '../log.js';
+import { createFileCache, type CachedFile, type FileCache } from './file-cache.js';
+import type { HealthSnapshot } from './health.js';
+import { chooseEncoding, isNotModified } from './negotiate.js';
+import { resolveRequestPath } from './resolve-request-path.js';
+import { ServeError } from './serve-error.js';
+
+/** What the server serves and where its dynamic answers come from. */
+export interface FeedServerOptions {
+  outputDir: string;
+  /** Returns the health document; the server answers /healthz 200 when ok, else 503. */
+  getHealth: () => Promise<HealthSnapshot>;
+  /** /metrics (Prometheus text format); 404 when absent. */
+  getMetrics?: () => Promise<string> | string;
+  logger?: Logger;
+  /** Cache-Control max-age for files, in seconds; default 300. */
+  maxAgeSeconds?: number;
+  /** Memory for cached bodies and their compressed copies; default 64 MiB. */
+  cacheMaxBytes?: number;
+}
+
+/** A feed server that can be started and stopped. */
+export interface FeedServer {
+  /** Starts listening; port 0 picks a free port. */
+  listen(host: string, port: number): Promise<{ url: string; port: number }>;
+  /** Stops accepting connections and waits for open requests (idle keep-alive sockets are closed). */
+  close(): Promise<void>;
+}
+
+/** Creates the server for `outputDir`; nothing listens until listen(). */
+export function createFeedServer(options: FeedServerOptions): FeedServer {
+  const cache = createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
+  const context: HandlerContext = { options, cache, cacheControl: `public, max-age=${options.maxAgeSeconds ?? 300}` };
+  const server = createServer((req, res) => {
+    handleRequest(context, req, res).catch((error: unknown) => {
+      options.logger?.error({ err: error, url: req.url }, 'serve: request failed');
+      if (!res.headersSent) sendText(res, req, 500, 'internal server error');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return {
+    listen: (host, port) => listenOn(server, host, port, options.logger),
+    close: () => closeServer(server),
+  };
+}
+
+// --- Internal helpers ---
+
+interface HandlerContext {
+  options: FeedServerOptions;
+  cache: FileCache;
+  cacheControl: string;
+}
+
+async function handleRequest(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendText(res, req, 405, 'method not allowed');
+  }
+  const target = resolveRequestPath(req.url ?? '/');
+  if (target.kind === 'refused') {
+    context.options.logger?.debug({ url: req.url, status: target.status, reason: target.reason }, 'serve: request refused');
+    return sendText(res, req, target.status, target.status === 400 ? 'bad request' : 'not found');
+  }
+  if (target.kind === 'route' && target.route === 'healthz') return sendHealth(context, req, res);
+  if (target.kind === 'route') return sendMetrics(context, req, res);
+  const file = await context.cache.load(target.name);
+  if (!file) return sendText(res, req, 404, 'not found');
+  return sendFile(context, req, res, file);
+}
+
+async function sendFile(context: HandlerContext, req: IncomingMessage, res: ServerResponse, file: CachedFile): Promise<void> {
+  const encoding = file.compressible ? chooseEncoding(req.headers['accept-encoding']) : 'identity';
+  const encoded = encoding === 'identity' ? undefined : await context.cache.encode(file, encoding);
+  const etag = encoded ? `${file.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : file.etag;
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', file.lastModified);
+  res.setHeader('Cache-Control', context.cacheControl);
+  if (file.compressible) res.setHeader('Vary', 'Accept-Encoding');
+  if (isNotModified(req.headers, file)) {
+    res.writeHead(304).end();
+    return;
+  }
+  const body = encoded ?? file.body;
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (encoded) res.setHeader('Content-Encoding', encoding);
+  res.writeHead(200);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function sendHealth(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let snapshot: HealthSnapshot;
+  try {
+    snapshot = await context.options.getHealth();
+  } catch (error) {
+    context.options.logger?.error({ err: error }, 'serve: health check failed');
+    return sendJson(res, req, 503, { ok: false, reason: `health check failed (${error instanceof Error ? error.message : String(error)})` });
+  }
+  return sendJson(res, req, snapshot.ok ? 200 : 503, snapshot);
+}
+
+async function sendMetrics(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!context.options.getMetrics) return sendText(res, req, 404, 'not found');
+  const text = await context.options.getMetrics();
+  sendBody(res, req, 200, 'text/plain; version=0.0.4; charset=utf-8', Buffer.from(text, 'utf8'));
+}
+
+function sendJson(res: ServerResponse, req: IncomingMessage, status: number, value: unknown): void {
+  sendBody(res, req, status, 'application/json; charset=utf-8', Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'));
+}
+
+function sendText(res: ServerResponse, req: IncomingMessage, status: number, text: string): void {
+  sendBody(res, req, status, 'text/plain; charset=utf-8', Buffer.from(`${text}\n`, 'utf8'));
+}
+
+/** Dynamic and error answers are never cached: they describe this moment. */
+function sendBody(res: ServerResponse, req: IncomingMessage, status: number, contentType: string, body: Buffer): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function listenOn(server: Server, host: string, port: number, logger?: Logger): Promise<{ url: string; port: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        new ServeError('INTERNAL', `serve: cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
+          cause: error,
+          hint: error.code === 'EADDRINUSE' ? 'Another process uses this port; pick another one with --port.' : 'Check the host and port.',
+        }),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${shown}:${address.port}/`;
+      logger?.info({ url }, 'serve: listening');
+      resolvePromise({ url, port: address.port });
+    });
+  });
+}
+
+async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolvePromise, reject) => server.close((error) => (error ? reject(error) : resolvePromise())));
+  server.closeIdleConnections();
+  // Requests still open after a grace period are cut so shutdown stays bounded.
+  const force = setTimeout(() => server.closeAllConnections(), 3_000);
+  force.unref();
+  try {
+    await closed;
+  } finally {
+    clearTimeout(force);
+  }
+}

@@ -1,0 +1,3 @@
+export { createFeedServer, type FeedServer, type FeedServerOptions } from './create-feed-server.js';
+export { buildHealthSnapshot, type HealthInput, type HealthSnapshot, type SourceHealthStatus } from './health.js';
+export { ServeError } from './serve-error.js';
