@@ -1,0 +1,192 @@
+/**
+ * Bytes → text. Order: forced encoding, BOM, Content-Type charset, `<?xml encoding?>` / `<meta>`
+ * prescan, then detection (strict UTF-8 check, then chardet). A declared charset that produces
+ * replacement characters or typical mojibake is replaced by a candidate that decodes cleanly,
+ * with a warning naming both — sites often send GBK pages under a default `charset=utf-8` header.
+ */
+import { isUtf8 } from 'node:buffer';
+import * as chardet from 'chardet';
+import iconv from 'iconv-lite';
+import { codecFor, isSingleByteCharset, normalizeCharset } from './charset-labels.js';
+
+/** What is known about the body's charset before looking at its bytes. */
+export interface DecodeHints {
+  /** `charset` parameter of the Content-Type header. */
+  contentTypeCharset?: string;
+  /** The source's `encoding` setting: overrides everything. */
+  forcedCharset?: string;
+  /** The body is XML, so `<?xml encoding?>` counts and `<meta>` does not. */
+  xml: boolean;
+}
+
+/** Decoded text with the charset used and anything odd noticed on the way. */
+export interface DecodedBody {
+  text: string;
+  charset: string;
+  warnings: string[];
+}
+
+/** Decodes a response body following the order described at the top of this file. */
+export function decodeBody(bytes: Buffer, hints: DecodeHints): DecodedBody {
+  const warnings: string[] = [];
+  const forced = hints.forcedCharset === undefined ? undefined : normalizeCharset(hints.forcedCharset);
+  if (hints.forcedCharset !== undefined && !forced) warnings.push(`charset: unknown encoding "${hints.forcedCharset}" in the source's settings; detecting instead`);
+  const bom = detectBom(bytes);
+  if (forced) return { text: decodeAs(stripBom(bytes, bom, forced), forced), charset: forced, warnings };
+  if (bom) return { text: decodeAs(bytes.subarray(bom.length), bom.charset), charset: bom.charset, warnings };
+  const declared = collectDeclared(bytes, hints, warnings);
+  const primary = declared[0];
+  if (!primary) return decodeDetected(bytes, warnings);
+  return decodeDeclared(bytes, primary, declared.slice(1), warnings);
+}
+
+// --- Internal helpers ---
+
+interface Declaration {
+  charset: string;
+  source: string;
+}
+
+interface Bom {
+  charset: string;
+  length: number;
+}
+
+/** Share of non-ASCII characters that may fail to decode before we look for a better charset. */
+const TOLERATED_ERROR_RATIO = 0.02;
+/** chardet only needs a sample; whole 10 MB pages would cost real CPU. */
+const DETECTION_SAMPLE_BYTES = 64 * 1024;
+const PRESCAN_BYTES = 4096;
+
+function detectBom(bytes: Buffer): Bom | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', length: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', length: 2 };
+  return undefined;
+}
+
+function stripBom(bytes: Buffer, bom: Bom | undefined, charset: string): Buffer {
+  return bom && bom.charset === charset ? bytes.subarray(bom.length) : bytes;
+}
+
+function decodeAs(bytes: Buffer, charset: string): string {
+  if (charset === 'utf-8') return bytes.toString('utf8');
+  return iconv.decode(bytes, codecFor(charset), { stripBOM: false });
+}
+
+/** Declared charsets in priority order: Content-Type, then the document's own declaration. */
+function collectDeclared(bytes: Buffer, hints: DecodeHints, warnings: string[]): Declaration[] {
+  const head = bytes.subarray(0, PRESCAN_BYTES).toString('latin1');
+  const isXml = hints.xml || /^\s*<\?xml\s/.test(head);
+  const raw: Array<{ label: string | undefined; source: string }> = [
+    { label: hints.contentTypeCharset, source: 'Content-Type header' },
+    isXml ? { label: prescanXmlDeclaration(head), source: 'XML declaration' } : { label: prescanMeta(head), source: '<meta> tag' },
+  ];
+  const declared: Declaration[] = [];
+  for (const { label, source } of raw) {
+    if (label === undefined) continue;
+    let charset = normalizeCharset(label);
+    // A page cannot declare UTF-16 in ASCII bytes; browsers read such a <meta> as UTF-8.
+    if (charset?.startsWith('utf-16') && source !== 'Content-Type header') charset = 'utf-8';
+    if (charset) declared.push({ charset, source });
+    else warnings.push(`charset: unknown charset "${label}" in the ${source}; ignored`);
+  }
+  return declared;
+}
+
+function prescanXmlDeclaration(head: string): string | undefined {
+  return /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1];
+}
+
+function prescanMeta(head: string): string | undefined {
+  const withoutComments = head.replace(/<!--[\s\S]*?-->/g, '');
+  for (const tag of withoutComments.matchAll(/<meta\b[^>]*>/gi)) {
+    const match = /charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(tag[0]);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+function decodeDeclared(bytes: Buffer, primary: Declaration, others: Declaration[], warnings: string[]): DecodedBody {
+  const text = decodeAs(bytes, primary.charset);
+  const switchTo = (charset: string, why: string): DecodedBody => {
+    warnings.push(`charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`);
+    return { text: decodeAs(bytes, charset), charset, warnings };
+  };
+  if (primary.charset !== 'utf-8' && looksLikeUtf8(bytes)) return switchTo('utf-8', 'the bytes are valid UTF-8');
+  if (isSingleByteCharset(primary.charset) && hasHighBytes(bytes)) {
+    const cjk = findCleanCjkCandidate(bytes);
+    if (cjk) return switchTo(cjk, `the bytes decode cleanly as ${cjk}`);
+  }
+  const errors = primary.charset === 'utf-8' && isUtf8(bytes) ? 0 : countReplacements(text);
+  if (errors === 0) return { text, charset: primary.charset, warnings };
+  if (errors > countNonAscii(text) * TOLERATED_ERROR_RATIO) {
+    const candidates = [...others.map((d) => d.charset), ...detectCandidates(bytes)];
+    const better = findCleanCandidate(bytes, candidates, primary.charset);
+    if (better) return switchTo(better, `${errors} byte sequences do not decode and the bytes decode cleanly as ${better}`);
+  }
+  warnings.push(`charset: ${errors} undecodable byte sequences as ${primary.charset} (declared by the ${primary.source})`);
+  return { text, charset: primary.charset, warnings };
+}
+
+function decodeDetected(bytes: Buffer, warnings: string[]): DecodedBody {
+  const candidates = detectCandidates(bytes);
+  const chosen = findCleanCandidate(bytes, candidates, undefined) ?? candidates[0] ?? 'utf-8';
+  const text = decodeAs(bytes, chosen);
+  const errors = countReplacements(text);
+  if (errors > 0) warnings.push(`charset: no charset declared; detected ${chosen} but ${errors} byte sequences do not decode`);
+  return { text, charset: chosen, warnings };
+}
+
+/** The first candidate (other than `rejected`) that decodes without replacement characters. */
+function findCleanCandidate(bytes: Buffer, candidates: string[], rejected: string | undefined): string | undefined {
+  // A single-byte charset decodes anything; it only replaces a failed UTF-8 or an undeclared page.
+  const allowSingleByte = rejected === undefined || rejected === 'utf-8' || isSingleByteCharset(rejected);
+  for (const charset of new Set(candidates)) {
+    if (charset === rejected) continue;
+    if (!allowSingleByte && isSingleByteCharset(charset)) continue;
+    if (charset === 'utf-8' ? isUtf8(bytes) : countReplacements(decodeAs(bytes, charset)) === 0) return charset;
+  }
+  return undefined;
+}
+
+/** For a page declared in a single-byte charset: a CJK charset chardet is sure of and that decodes cleanly. */
+function findCleanCjkCandidate(bytes: Buffer): string | undefined {
+  const top = chardet.analyse(bytes.subarray(0, DETECTION_SAMPLE_BYTES))[0];
+  const charset = top && top.confidence >= 50 ? normalizeCharset(top.name) : undefined;
+  if (!charset || isSingleByteCharset(charset) || charset.startsWith('utf-')) return undefined;
+  return countReplacements(decodeAs(bytes, charset)) === 0 ? charset : undefined;
+}
+
+/** Charsets the bytes may be in, most likely first. */
+function detectCandidates(bytes: Buffer): string[] {
+  if (!hasHighBytes(bytes) || isUtf8(bytes)) return ['utf-8'];
+  const matches = chardet.analyse(bytes.subarray(0, DETECTION_SAMPLE_BYTES));
+  const names = matches.map((match) => normalizeCharset(match.name)).filter((name): name is string => name !== undefined);
+  return [...new Set(names)].filter((name) => !name.startsWith('utf-'));
+}
+
+/** Valid UTF-8 with at least two multi-byte characters: real GBK/Big5 text almost never is. */
+function looksLikeUtf8(bytes: Buffer): boolean {
+  if (!hasHighBytes(bytes) || !isUtf8(bytes)) return false;
+  let leads = 0;
+  for (let i = 0; i < bytes.length && leads < 2; i += 1) if ((bytes[i] as number) >= 0xc2) leads += 1;
+  return leads >= 2;
+}
+
+function hasHighBytes(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i += 1) if ((bytes[i] as number) >= 0x80) return true;
+  return false;
+}
+
+function countReplacements(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) count += 1;
+  return count;
+}
+
+function countNonAscii(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) >= 0x80) count += 1;
+  return count;
+}

@@ -1,0 +1,132 @@
+/**
+ * One fetch from URL to result: robots.txt check, retries with backoff or Retry-After, and
+ * redirects followed hop by hop (so every hop is checked, limited and loop-detected).
+ */
+import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
+import { buildRequestHeaders } from './build-headers.js';
+import { buildResult } from './build-result.js';
+import { classifyFailure, type FailureContext } from './classify-error.js';
+import { judgeContentType, parseContentType } from './content-type.js';
+import { FetchFailureSignal, type FetchError, type FetchFailure } from './fetch-error.js';
+import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
+import { exchangeThroughGate } from './gated-exchange.js';
+import { loadRobotsTxt } from './load-robots.js';
+import { computeBackoffMs, parseRetryAfter } from './retry-delay.js';
+import { headerValue, isRedirectStatus, type Exchange, type ResponseHeaders } from './send-request.js';
+
+/** Fetches a request to its final result; throws FetchError. */
+export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): Promise<FetchResult> {
+  const startedAt = deps.now();
+  const trace: FetchTrace = { requests: 0 };
+  const first = parseSourceUrl(request);
+  const chain = [first.href];
+  let url = first;
+  for (;;) {
+    const outcome = await fetchHop(url, url.origin === first.origin, request, deps, trace);
+    if (outcome.kind === 'final') {
+      const result = buildResult({ request, exchange: outcome.exchange, finalUrl: url, startedAt, trace, now: deps.now });
+      if (result.kind === 'not-modified') deps.stats.notModified += 1;
+      return result;
+    }
+    url = followRedirect(url, outcome.location, chain, request);
+  }
+}
+
+// --- Internal helpers ---
+
+type HopOutcome = { kind: 'final'; exchange: Exchange } | { kind: 'redirect'; location: string };
+
+function parseSourceUrl(request: FetchRequest): URL {
+  const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    url.hash = '';
+    return url;
+  }
+  const detail = url ? `scheme ${url.protocol} is not http or https` : 'not an absolute URL';
+  throw fail({ kind: 'invalid-url', detail }, request, request.url);
+}
+
+/** Robots check, then attempts until one succeeds, fails for good, or retries run out. */
+async function fetchHop(url: URL, sameOrigin: boolean, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<HopOutcome> {
+  const minDelayMs = await checkRobots(url, request, deps, trace);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await attemptHop(url, sameOrigin, minDelayMs, request, deps, trace);
+    } catch (error) {
+      const failure = classifyFailure({ kind: 'thrown', error }, contextFor(request, url.href, attempt));
+      if (!failure) throw error;
+      const delayMs = planRetry(failure, attempt, request.policy, deps);
+      if (failure.retryAfterMs !== undefined) {
+        // The server asked everyone to wait: hold back every source on this host, not only this one.
+        deps.gate.defer(url.host, deps.now() + Math.min(failure.retryAfterMs, request.policy.maxRetryDelayMs));
+      }
+      if (delayMs === undefined) throw failure;
+      deps.stats.retries += 1;
+      deps.logger.warn({ sourceId: request.sourceId, url: url.href, code: failure.code, status: failure.status, attempt, delayMs }, 'fetch: retrying');
+      deps.gate.defer(url.host, deps.now() + delayMs);
+    }
+  }
+}
+
+async function attemptHop(url: URL, sameOrigin: boolean, minDelayMs: number, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<HopOutcome> {
+  const { policy, purpose } = request;
+  const exchange = await exchangeThroughGate(deps, trace, {
+    sourceId: request.sourceId,
+    url,
+    policy,
+    headers: buildRequestHeaders({ policy, purpose, validators: request.validators, sameOrigin }),
+    minDelayMs,
+    maxBytes: policy.maxBytes,
+    inspect: (headers) => inspectContentType(headers, purpose),
+  });
+  const { status, headers } = exchange;
+  if ((status >= 200 && status < 300) || status === 304) return { kind: 'final', exchange };
+  const location = headerValue(headers, 'location');
+  if (isRedirectStatus(status) && location) return { kind: 'redirect', location };
+  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()) });
+}
+
+/** Milliseconds to wait before the next attempt, or undefined to give up now. */
+function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, deps: FetcherDeps): number | undefined {
+  if (!failure.retryable || attempt > policy.retries) return undefined;
+  // A Retry-After beyond our cap is honoured by not retrying at all; the error carries the wait.
+  if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= policy.maxRetryDelayMs ? failure.retryAfterMs : undefined;
+  return computeBackoffMs(attempt, policy.maxRetryDelayMs, deps.random);
+}
+
+/** Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or Crawl-delay). */
+async function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<number> {
+  const { policy } = request;
+  if (policy.robots === 'ignore') return policy.minHostDelayMs;
+  const verdict = await deps.robots.check(url, policy.userAgent, (robotsUrl) => loadRobotsTxt(robotsUrl, request, deps, trace));
+  if (!verdict.allowed) {
+    throw fail({ kind: 'robots', userAgent: policy.userAgent, robotsUrl: verdict.robotsUrl, line: verdict.line }, request, url.href);
+  }
+  return Math.max(policy.minHostDelayMs, Math.min(verdict.crawlDelayMs ?? 0, policy.maxRetryDelayMs));
+}
+
+function inspectContentType(headers: ResponseHeaders, purpose: FetchRequest['purpose']): FetchFailure | undefined {
+  const header = headerValue(headers, 'content-type');
+  if (judgeContentType(parseContentType(header), purpose) !== 'reject') return undefined;
+  return { kind: 'content-type', contentType: header ?? '', purpose };
+}
+
+/** The next hop's URL; throws on a bad Location, a loop, or one hop too many. */
+function followRedirect(from: URL, location: string, chain: string[], request: FetchRequest): URL {
+  const next = URL.canParse(location, from.href) ? new URL(location, from.href) : undefined;
+  if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) throw fail({ kind: 'bad-redirect', location }, request, from.href);
+  next.hash = '';
+  if (chain.includes(next.href)) throw fail({ kind: 'redirect-loop', chain: [...chain, next.href] }, request, request.url);
+  const limit = request.policy.maxRedirects;
+  if (chain.length > limit) throw fail({ kind: 'too-many-redirects', limit, chain: [...chain, next.href] }, request, request.url);
+  chain.push(next.href);
+  return next;
+}
+
+function fail(failure: Exclude<FetchFailure, { kind: 'thrown' }>, request: FetchRequest, url: string): FetchError {
+  return classifyFailure(failure, contextFor(request, url, 1));
+}
+
+function contextFor(request: FetchRequest, url: string, attempts: number): FailureContext {
+  return { sourceId: request.sourceId, url, attempts, policy: request.policy };
+}

@@ -1,0 +1,60 @@
+/**
+ * The fetcher's public contract and the dependencies its parts share.
+ */
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../log.js';
+import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
+import type { HostGate } from './host-gate.js';
+import type { RobotsCache } from './robots-cache.js';
+
+/** Options for createFetcher. */
+export interface FetcherOptions {
+  /** Global limit on requests in flight across all hosts (default 16). */
+  concurrency?: number;
+  /** Injected clock and sleep for tests (defaults: Date.now / setTimeout). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Random source for jitter (default Math.random). */
+  random?: () => number;
+  logger?: Logger;
+  /** Proxy variables to use instead of process.env (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Counters since the fetcher was created. */
+export interface FetcherStats {
+  /** HTTP requests sent, including retries, redirects and robots.txt. */
+  requests: number;
+  /** Bytes received over the wire (before decompression). */
+  bytes: number;
+  retries: number;
+  /** Results that were not-modified (HTTP 304 or same body). */
+  notModified: number;
+  robotsFetches: number;
+}
+
+/** Fetches source pages politely; one instance is shared by every source of a process. */
+export interface Fetcher {
+  /** Fetches one URL under the request's policy; throws FetchError on failure. */
+  fetch(request: FetchRequest): Promise<FetchResult>;
+  /** A snapshot of the counters. */
+  stats(): FetcherStats;
+  /** Closes idle and active connections; later fetches fail. */
+  close(): Promise<void>;
+}
+
+/** What the parts of one fetch share (internal to the fetch stage). */
+export interface FetcherDeps {
+  gate: HostGate;
+  robots: RobotsCache;
+  dispatcherFor(policy: FetchPolicy): Dispatcher;
+  now(): number;
+  random(): number;
+  logger: Logger;
+  stats: FetcherStats;
+}
+
+/** Per-fetch counters (internal). */
+export interface FetchTrace {
+  requests: number;
+}

@@ -1,0 +1,44 @@
+/**
+ * One exchange sent through the politeness gate, counted in the stats and logged at debug level.
+ */
+import type { FetchPolicy } from '../model.js';
+import type { FetchFailure } from './fetch-error.js';
+import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
+import { sendRequest, type Exchange, type ResponseHeaders } from './send-request.js';
+
+/** One hop to send. */
+export interface GatedRequest {
+  sourceId: string;
+  url: URL;
+  policy: FetchPolicy;
+  headers: Record<string, string>;
+  /** Spacing to keep before this request to the same host (policy delay or Crawl-delay). */
+  minDelayMs: number;
+  maxBytes: number;
+  inspect?: (headers: ResponseHeaders) => FetchFailure | undefined;
+}
+
+/** Waits for the host's turn and a global slot, sends the request, then frees both. */
+export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
+  const { policy, url } = hop;
+  const release = await deps.gate.acquire(url.host, { perHostConcurrency: policy.perHostConcurrency, minHostDelayMs: hop.minDelayMs });
+  const startedAt = deps.now();
+  deps.stats.requests += 1;
+  trace.requests += 1;
+  try {
+    const exchange = await sendRequest({
+      url,
+      headers: hop.headers,
+      dispatcher: deps.dispatcherFor(policy),
+      headersTimeoutMs: policy.headersTimeoutMs,
+      bodyTimeoutMs: policy.bodyTimeoutMs,
+      maxBytes: hop.maxBytes,
+      inspect: hop.inspect,
+    });
+    deps.stats.bytes += exchange.wireBytes;
+    deps.logger.debug({ sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt }, 'fetch: response');
+    return exchange;
+  } finally {
+    release();
+  }
+}
