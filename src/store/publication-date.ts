@@ -6,38 +6,41 @@ import { DateTime } from 'luxon';
 import type { ParsedDate } from '../model.js';
 import { StoreError } from './store-error.js';
 
-/** Seconds subtracted per page position from a first-seen-based date, so readers sorting by date keep page order. */
+/** Step subtracted per page position from a first-seen-based date, so readers sorting by date keep page order. */
 export const POSITION_STEP_MS = 1_000;
 
+/** Resolves publication dates for the items of one run (the zone math for `now` is done once). */
+export type PublishedAtResolver = (published: ParsedDate | undefined, position: number) => Date;
+
 /**
- * Resolves the date shown in feeds for an item first seen at `now` at page `position`:
+ * Builds the resolver for a run at `now` in `timezone`. For an item first seen at `now` at page `position`:
  * a date-time is used as is; a bare day becomes the first-seen time when that day is today in
  * `timezone`, else midnight of that day in `timezone`; no date becomes the first-seen time; a
- * first-seen-based date steps back one second per page position (never before local midnight);
- * nothing is ever later than `now`.
+ * first-seen-based date steps back one second per page position (a bare day never before its
+ * local midnight); nothing is ever later than `now`.
  */
-export function resolvePublishedAt(published: ParsedDate | undefined, now: Date, timezone: string, position: number): Date {
+export function createPublishedAtResolver(now: Date, timezone: string): PublishedAtResolver {
   const nowLocal = DateTime.fromJSDate(now, { zone: timezone });
   if (!nowLocal.isValid) {
     throw new StoreError('CONFIG_INVALID', `store: unknown time zone (${timezone})`, {
       hint: 'Use an IANA zone name such as Asia/Shanghai or Europe/Paris.',
     });
   }
-  if (published === undefined || Number.isNaN(published.date.getTime())) return stepBack(nowLocal, position, false);
-  if (published.precision === 'time') return clampToNow(published.date, now);
-  const day = DateTime.fromJSDate(published.date, { zone: timezone }).startOf('day');
-  if (day.hasSame(nowLocal, 'day')) return stepBack(nowLocal, position, true);
-  return clampToNow(day.toJSDate(), now);
+  const nowMs = now.getTime();
+  const todayStartMs = nowLocal.startOf('day').toMillis();
+  const tomorrowStartMs = nowLocal.startOf('day').plus({ days: 1 }).toMillis();
+  return (published, position) => {
+    const steppedMs = nowMs - Math.max(0, position) * POSITION_STEP_MS;
+    if (published === undefined || Number.isNaN(published.date.getTime())) return new Date(steppedMs);
+    const dateMs = published.date.getTime();
+    if (published.precision === 'time') return new Date(Math.min(dateMs, nowMs));
+    if (dateMs >= todayStartMs && dateMs < tomorrowStartMs) return new Date(Math.max(steppedMs, todayStartMs));
+    const dayStartMs = DateTime.fromMillis(dateMs, { zone: timezone }).startOf('day').toMillis();
+    return new Date(Math.min(dayStartMs, nowMs));
+  };
 }
 
-// --- Internal helpers ---
-
-function clampToNow(date: Date, now: Date): Date {
-  return date.getTime() > now.getTime() ? new Date(now.getTime()) : new Date(date.getTime());
-}
-
-function stepBack(nowLocal: DateTime, position: number, keepDay: boolean): Date {
-  const stepped = nowLocal.toMillis() - Math.max(0, position) * POSITION_STEP_MS;
-  if (!keepDay) return new Date(stepped);
-  return new Date(Math.max(stepped, nowLocal.startOf('day').toMillis()));
+/** Resolves one item's publication date (see {@link createPublishedAtResolver} for the rule). */
+export function resolvePublishedAt(published: ParsedDate | undefined, now: Date, timezone: string, position: number): Date {
+  return createPublishedAtResolver(now, timezone)(published, position);
 }

@@ -11,7 +11,7 @@ import {
   type IndexRecord,
   type ItemRecord,
 } from './item-record.js';
-import { resolvePublishedAt } from './publication-date.js';
+import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
 /** Per-run settings (mirrors the public RecordContext). */
 export interface RunSettings {
@@ -67,13 +67,14 @@ export function planRun(sourceId: string, run: IdentifiedItem[], state: SourceSt
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
   const plan: RunPlan = { newItems: [], changedItems: [], history: [], itemWrites: [] };
   const touched = new Map<string, ItemRecord>();
+  const resolvePublishedAt = createPublishedAtResolver(settings.now, settings.timezone);
 
   for (const { id, item, position } of run) {
     const stored = state.records.get(id);
     const live = stored !== undefined && Date.parse(stored.expiresAt) > nowMs ? stored : undefined;
     const known = live ?? historyById.get(id);
     if (known === undefined) {
-      const record = createRecord(sourceId, id, item, position, settings, retainMs);
+      const record = createRecord(sourceId, id, item, position, settings.now, resolvePublishedAt, retainMs);
       plan.newItems.push(toStoredItem(record));
       plan.itemWrites.push({ record, ttlMs: retainMs });
       touched.set(id, record);
@@ -112,11 +113,12 @@ function createRecord(
   id: string,
   item: ExtractedItem,
   position: number,
-  settings: RunSettings,
+  now: Date,
+  resolvePublishedAt: PublishedAtResolver,
   retainMs: number,
 ): ItemRecord {
-  const publishedAt = resolvePublishedAt(item.published, settings.now, settings.timezone, position).toISOString();
-  const nowIso = settings.now.toISOString();
+  const publishedAt = resolvePublishedAt(item.published, position).toISOString();
+  const nowIso = now.toISOString();
   return {
     id,
     sourceId,
@@ -127,7 +129,7 @@ function createRecord(
     firstSeenAt: nowIso,
     lastSeenAt: nowIso,
     position,
-    expiresAt: new Date(settings.now.getTime() + retainMs).toISOString(),
+    expiresAt: new Date(now.getTime() + retainMs).toISOString(),
   };
 }
 
