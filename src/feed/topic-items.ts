@@ -70,25 +70,31 @@ function matchText(item: StoredItem, field: 'title' | 'summary'): string {
 }
 
 /**
- * Keeps the earliest copy of a story (same id, i.e. same canonical link, or same normalised title
- * within three days): a later repost by another source must not re-announce it under a new GUID.
+ * Keeps the earliest copy of a story (same id, i.e. same canonical link, or same title ignoring
+ * case and whitespace within three days): a later repost by another source must not re-announce it under a new GUID.
  */
 function removeDuplicates(items: StoredItem[]): StoredItem[] {
   const oldestFirst = [...items].sort(
     (a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.firstSeenAt.getTime() - b.firstSeenAt.getTime(),
   );
-  const keptIds = new Set<string>();
+  const seenIds = new Set<string>();
   const keptByTitle = new Map<string, number[]>();
   const kept: StoredItem[] = [];
   for (const item of oldestFirst) {
-    if (keptIds.has(item.id)) continue;
-    const title = foldForMatch(item.title).trim();
+    if (seenIds.has(item.id)) continue;
+    // A dropped copy's id still counts: another source's item with the same link is the same story.
+    seenIds.add(item.id);
+    const title = titleKey(item.title);
     const times = keptByTitle.get(title) ?? [];
     const at = item.publishedAt.getTime();
     if (title !== '' && times.some((t) => Math.abs(t - at) <= DUPLICATE_TITLE_WINDOW_MS)) continue;
-    keptIds.add(item.id);
     keptByTitle.set(title, [...times, at]);
     kept.push(item);
   }
   return kept;
+}
+
+/** Titles compared across sources ignore all whitespace: CJK sites differ in spacing around 《》 and numbers. */
+function titleKey(title: string): string {
+  return foldForMatch(title).replace(/\s+/gu, '');
 }

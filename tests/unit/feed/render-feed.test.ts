@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { JSON_FEED_VERSION, renderFeed, type FeedMeta } from '../../../src/feed/index.js';
+import { storedItem } from './fixtures.js';
+
+const meta: FeedMeta = {
+  id: 'mee-news',
+  title: '生态环境部 · 要闻动态',
+  description: '要闻',
+  homePageUrl: 'https://www.mee.gov.cn/ywdt/',
+  siteUrl: 'https://feeds.example.org/env',
+  language: 'zh-CN',
+  ttlMinutes: 30,
+  image: 'https://www.mee.gov.cn/logo.png',
+  icon: 'https://www.mee.gov.cn/favicon.ico',
+  maxItems: 3,
+};
+
+function items() {
+  return [storedItem(1, 30), storedItem(2, 1), storedItem(3, 5), storedItem(4, 2), storedItem(5, 50)];
+}
+
+describe('renderFeed', () => {
+  it('is byte-stable and independent of input order', () => {
+    const a = renderFeed(meta, items());
+    const b = renderFeed(meta, items().reverse());
+    expect(b).toEqual(a);
+  });
+
+  it('shows the newest maxItems, newest first, and dates the feed by its newest item', () => {
+    const feed = renderFeed(meta, items());
+    expect(feed.itemCount).toBe(3);
+    const json = JSON.parse(feed.json) as { items: Array<{ title: string }> };
+    expect(json.items.map((i) => i.title)).toEqual(['生态环境部通知 2', '生态环境部通知 4', '生态环境部通知 3']);
+    expect(feed.updated).toEqual(new Date('2024-05-01T07:00:00Z'));
+    expect(feed.rss).toContain('<lastBuildDate>Wed, 01 May 2024 07:00:00 GMT</lastBuildDate>');
+    expect(feed.atom).toMatch(/<feed [^>]*>\s*<id>[^<]+<\/id>\s*<title>[^<]+<\/title>\s*<updated>2024-05-01T07:00:00.000Z<\/updated>/);
+  });
+
+  it('moves the feed date when a title change moves an item’s updatedAt', () => {
+    const changed = items().map((i) => (i.id === 'id3' ? { ...i, title: '更正', updatedAt: new Date('2024-05-01T09:00:00Z') } : i));
+    const feed = renderFeed(meta, changed);
+    expect(feed.updated).toEqual(new Date('2024-05-01T09:00:00Z'));
+    expect(feed.atom).toContain('<updated>2024-05-01T09:00:00.000Z</updated>');
+    expect(feed.rss).toContain('<pubDate>Wed, 01 May 2024 03:00:00 GMT</pubDate>');
+  });
+
+  it('writes JSON Feed 1.1 with ids, urls and date_published on every item', () => {
+    const json = JSON.parse(renderFeed(meta, items()).json) as Record<string, unknown> & { items: Array<Record<string, unknown>> };
+    expect(json.version).toBe(JSON_FEED_VERSION);
+    expect(json).toMatchObject({ feed_url: 'https://feeds.example.org/env/mee-news.feed.json', language: 'zh-CN', authors: [{ name: meta.title }], icon: meta.image, favicon: meta.icon });
+    for (const item of json.items) {
+      expect(item.id).toBe(item.url);
+      expect(item.date_published).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(item.content_text ?? item.content_html).toBeTruthy();
+    }
+  });
+
+  it('uses the link as a permalink GUID, and a URN GUID with the home page link when there is no link', () => {
+    const { link: _unused, ...linkless } = storedItem(9, 0);
+    const feed = renderFeed({ ...meta, maxItems: 10 }, [storedItem(1, 1), linkless]);
+    expect(feed.rss).toContain('<guid isPermaLink="true">https://www.mee.gov.cn/ywdt/1.shtml</guid>');
+    expect(feed.rss).toContain('<guid isPermaLink="false">urn:feedwright:mee:id9</guid>');
+    expect(feed.rss).toMatch(/<title><!\[CDATA\[生态环境部通知 9\]\]><\/title>\s*<link>https:\/\/www\.mee\.gov\.cn\/ywdt\/<\/link>/);
+    expect(feed.atom).toContain('<id>urn:feedwright:mee:id9</id>');
+  });
+
+  it('writes self links from site.url, ttl, language, image and icon', () => {
+    const feed = renderFeed(meta, items());
+    expect(feed.rss).toContain('<atom:link href="https://feeds.example.org/env/mee-news.rss.xml" rel="self" type="application/rss+xml"/>');
+    expect(feed.atom).toContain('<link rel="self" href="https://feeds.example.org/env/mee-news.atom.xml"/>');
+    expect(feed.rss).toContain('<ttl>30</ttl>');
+    expect(feed.rss).toContain('<language>zh-CN</language>');
+    expect(feed.atom).toContain('xml:lang="zh-CN"');
+    expect(feed.rss).toContain('<url>https://www.mee.gov.cn/logo.png</url>');
+    expect(feed.atom).toContain('<icon>https://www.mee.gov.cn/favicon.ico</icon>');
+    const bare = renderFeed({ id: 'x', title: 'x', homePageUrl: 'https://e.org/', maxItems: 5 }, items());
+    expect(bare.rss).not.toContain('rel="self"');
+    expect(bare.rss).not.toContain('<ttl>');
+    expect(JSON.parse(bare.json)).not.toHaveProperty('feed_url');
+  });
+
+  it('never writes an RSS <author>; uses dc:creator with its namespace, and Atom authors', () => {
+    const feed = renderFeed(meta, [storedItem(1, 1, { author: '办公厅' })]);
+    expect(feed.rss).not.toMatch(/<author>/);
+    expect(feed.rss).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
+    expect(feed.rss).toContain('<dc:creator><![CDATA[办公厅]]></dc:creator>');
+    expect(feed.atom).toMatch(/<feed[^>]*>[\s\S]*?<author>\s*<name>生态环境部 · 要闻动态<\/name>/);
+    expect(feed.atom).toMatch(/<entry>[\s\S]*<author>\s*<name>办公厅<\/name>/);
+  });
+
+  it('removes characters XML 1.0 forbids and normalises to NFC', () => {
+    const title = 'Cafe\u0301 \u0001\u0008\u000B\u001F\uFFFE bad\uD800 end \u{1F600} שלום 中文';
+    const feed = renderFeed(meta, [storedItem(1, 1, { title, summary: 'a\u0000b' })]);
+    for (const doc of [feed.rss, feed.atom, feed.json]) {
+      expect(doc).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+      expect(doc).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    }
+    expect(JSON.parse(feed.json).items[0].title).toBe('Café  bad end \u{1F600} שלום 中文'.replace('  ', ' '));
+  });
+
+  it('keeps every `]]>` inside CDATA closed and escapes markup in plain summaries', () => {
+    const feed = renderFeed(meta, [storedItem(1, 1, { title: 'a ]]> b ]]> c ]]> d', summary: '<b>not html</b> & more' })]);
+    expect(feed.rss).toContain('<title><![CDATA[a ]]]]><![CDATA[> b ]]]]><![CDATA[> c ]]]]><![CDATA[> d]]></title>');
+    expect(feed.rss).toContain('<description><![CDATA[&lt;b&gt;not html&lt;/b&gt; &amp; more]]></description>');
+    expect(feed.atom).toContain('<title type="text"><![CDATA[a ]]]]><![CDATA[> b ]]]]><![CDATA[> c ]]]]><![CDATA[> d]]></title>');
+  });
+
+  it('writes RFC 822 dates in RSS and RFC 3339 dates in Atom', () => {
+    const feed = renderFeed(meta, items());
+    for (const [, date] of feed.rss.matchAll(/<pubDate>([^<]+)<\/pubDate>/g)) expect(date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    for (const [, date] of feed.atom.matchAll(/<(?:updated|published)>([^<]+)<\//g)) expect(date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('renders an empty feed with a fixed date', () => {
+    const a = renderFeed(meta, []);
+    expect(a.itemCount).toBe(0);
+    expect(a.updated).toBeUndefined();
+    expect(a.rss).toContain('<lastBuildDate>Thu, 01 Jan 1970 00:00:00 GMT</lastBuildDate>');
+    expect(renderFeed(meta, [])).toEqual(a);
+  });
+
+  it('adds an image enclosure only for known image types', () => {
+    const feed = renderFeed(meta, [storedItem(1, 1, { image: 'https://e.org/a.JPG' }), storedItem(2, 2, { image: 'https://e.org/img?id=3' })]);
+    expect(feed.rss).toContain('<enclosure length="0" type="image/jpeg" url="https://e.org/a.JPG"/>');
+    expect(feed.rss.match(/<enclosure/g)).toHaveLength(1);
+  });
+});
