@@ -89,7 +89,7 @@ describe.skipIf(!redisUp)('createRedisCoordinator (Redis at 127.0.0.1:6379)', ()
       schedulers.push(scheduler);
       await scheduler.start();
     }
-    await sleep(3000);
+    await sleep(2200);
     await Promise.all(schedulers.splice(0).map((s) => s.stop(2000)));
     const fireKeys = await admin.keys(`feedwright:${namespace}:fire:*`);
     expect(fireKeys.length).toBeGreaterThanOrEqual(ids.length * 2);
@@ -129,14 +129,14 @@ describe.skipIf(!redisUp)('createRedisCoordinator (Redis at 127.0.0.1:6379)', ()
 
   it('a run longer than its interval never overlaps across workers', async () => {
     freshNamespace();
-    const fake = createFakeRunner(() => 1500);
+    const fake = createFakeRunner(() => 1200);
     const sources = [{ id: 'slow', schedule: '*/1 * * * * *', timezone: 'UTC', host: 'example.org' }];
     for (const worker of ['worker-a', 'worker-b']) {
       const scheduler = createScheduler({ sources, runSource: fake.runSource, jitterMs: 100, initialRun: false, coordinator: await open(worker), logger: createCapturingLogger().logger });
       schedulers.push(scheduler);
       await scheduler.start();
     }
-    await sleep(2700);
+    await sleep(2200);
     expect(fake.runs.length).toBeGreaterThanOrEqual(1);
     expect(fake.maxConcurrent.get('slow')).toBe(1);
   });

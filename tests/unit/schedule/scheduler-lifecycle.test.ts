@@ -160,7 +160,7 @@ describe('createScheduler: coordinator', () => {
     const { coordinator, claims, released } = fakeCoordinator(async () => true);
     scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, coordinator, logger: createCapturingLogger().logger });
     await scheduler.start();
-    await sleep(2100);
+    await sleep(1500);
     await scheduler.stop(1000);
     expect(claims.length).toBeGreaterThanOrEqual(1);
     for (const claim of claims) {
