@@ -34,12 +34,12 @@ export function trickleBody(intervalMs: number, chunk = '<p>.</p>\n'): RouteHand
   return Object.assign(handler, { chunksSent: () => sent });
 }
 
-/** Streams `totalBytes` of HTML in 64 KiB chunks (respecting back-pressure) and counts what was written. */
-export function oversizeBody(totalBytes: number, options: { declareLength: boolean }): RouteHandler & { bytesWritten: () => number } {
+/** Streams `totalBytes` (HTML unless told) in 64 KiB chunks, respecting back-pressure, and counts what was written. */
+export function oversizeBody(totalBytes: number, options: { declareLength: boolean; contentType?: string }): RouteHandler & { bytesWritten: () => number } {
   let written = 0;
   const chunk = Buffer.alloc(64 * 1024, 'a');
   const handler: RouteHandler = (_req, res) => {
-    const headers: Record<string, string> = { 'content-type': 'text/html' };
+    const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/html' };
     if (options.declareLength) headers['content-length'] = String(totalBytes);
     res.writeHead(200, headers);
     writeUntil(res, totalBytes, chunk, (n) => (written += n));

@@ -25,14 +25,25 @@ export function pageRequest(url: string, policy: Partial<FetchPolicy> = {}, extr
   return { sourceId: 'test-source', url, policy: fastPolicy(policy), purpose: 'page', ...extra };
 }
 
-/** A fetcher whose sleeps are recorded; waits are real unless `fakeSleep` is set. */
-export function createTestFetcher(options: FetcherOptions & { fakeSleep?: boolean } = {}): Fetcher & { sleeps: number[] } {
+/** A settable clock for tests. */
+export interface FakeClock {
+  now: number;
+}
+
+/**
+ * A fetcher whose sleeps are recorded. Waits are real by default; with `fakeSleep` they return
+ * at once, and with `fakeClock` they advance that clock instead of waiting.
+ */
+export function createTestFetcher(options: FetcherOptions & { fakeSleep?: boolean; fakeClock?: FakeClock } = {}): Fetcher & { sleeps: number[] } {
+  const { fakeSleep, fakeClock, ...fetcherOptions } = options;
   const sleeps: number[] = [];
   const sleep = async (ms: number): Promise<void> => {
     sleeps.push(ms);
-    if (!options.fakeSleep) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (fakeClock) fakeClock.now += ms;
+    else if (!fakeSleep) await new Promise((resolve) => setTimeout(resolve, ms));
   };
-  const fetcher = createFetcher({ sleep, random: () => 0.5, ...options });
+  const now = fakeClock ? () => fakeClock.now : undefined;
+  const fetcher = createFetcher({ sleep, random: () => 0.5, ...(now ? { now } : {}), ...fetcherOptions });
   return Object.assign(fetcher, { sleeps });
 }
 

@@ -1,0 +1,256 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_USER_AGENT } from '../../../src/fetch/index.js';
+import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
+import { concurrencyProbe, respond, sequence } from '../../helpers/knob-server.js';
+import { captureFetchError, createTestFetcher, pageRequest, type FakeClock } from './fetch-test-kit.js';
+
+const PAGE = serveBytes('<html><body>list</body></html>');
+const ROBOTS = (text: string) => serveBytes(text, { 'content-type': 'text/plain' });
+const HOUR = 60 * 60 * 1000;
+
+describe('fetcher robots.txt', () => {
+  let server: TestServer;
+  let clock: FakeClock;
+  let fetcher: ReturnType<typeof createTestFetcher>;
+
+  beforeEach(async () => {
+    server = await startTestServer({ '/list': PAGE, '/private/list': PAGE });
+    clock = { now: Date.parse('2024-05-01T00:00:00Z') };
+    fetcher = createTestFetcher({ fakeClock: clock });
+  });
+  afterEach(async () => {
+    await fetcher.close();
+    await server.close();
+  });
+
+  it('refuses a disallowed URL with FETCH_ROBOTS and never requests it', async () => {
+    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
+    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    expect(error.code).toBe('FETCH_ROBOTS');
+    expect(error.message).toContain(`${server.origin}/robots.txt line 2`);
+    expect(error.hint).toMatch(/robots: ignore/);
+    expect(server.count('/private/list')).toBe(0);
+  });
+
+  it('applies the group for our user agent token', async () => {
+    server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n\nUser-agent: feedwright\nDisallow: /list\n'));
+    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' })));
+    expect(error.code).toBe('FETCH_ROBOTS');
+    expect(error.message).toContain(`user agent "${DEFAULT_USER_AGENT}"`);
+    // Another product token is not bound by feedwright's group.
+    const other = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey', userAgent: 'OtherBot/2.0' }));
+    expect(other.kind).toBe('fetched');
+  });
+
+  it('fetches robots.txt once for many requests and again after 24 hours', async () => {
+    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
+    const requests = Array.from({ length: 12 }, () => fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' })));
+    const results = await Promise.all(requests);
+    expect(results.every((r) => r.kind === 'fetched')).toBe(true);
+    expect(server.count('/robots.txt')).toBe(1);
+    expect(server.count('/list')).toBe(12);
+    clock.now += 23 * HOUR;
+    await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
+    expect(server.count('/robots.txt')).toBe(1);
+    clock.now += 2 * HOUR;
+    await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
+    expect(server.count('/robots.txt')).toBe(2);
+    expect(fetcher.stats().robotsFetches).toBe(2);
+  });
+
+  it('counts the robots.txt request in the first result only', async () => {
+    server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n'));
+    const first = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
+    const second = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
+    expect(first.requests).toBe(2);
+    expect(second.requests).toBe(1);
+  });
+
+  it('allows everything when robots.txt is missing (404)', async () => {
+    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' }));
+    expect(result.kind).toBe('fetched');
+    expect(server.count('/robots.txt')).toBe(1);
+  });
+
+  it('allows on a robots.txt server error, keeps old rules, and asks again only after an hour', async () => {
+    server.route('/robots.txt', sequence(ROBOTS('User-agent: *\nDisallow: /private\n'), respond(503)));
+    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    clock.now += 25 * HOUR;
+    // The refetch fails (503): the rules fetched before still apply.
+    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    expect(server.count('/robots.txt')).toBe(2);
+    clock.now += 30 * 60 * 1000;
+    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    expect(server.count('/robots.txt')).toBe(2);
+    clock.now += 31 * 60 * 1000;
+    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    expect(server.count('/robots.txt')).toBe(3);
+  });
+
+  it('allows when robots.txt has never been readable (5xx)', async () => {
+    server.route('/robots.txt', respond(500));
+    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' }));
+    expect(result.kind).toBe('fetched');
+  });
+
+  it('skips robots.txt entirely with robots: ignore', async () => {
+    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /\n'));
+    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'ignore' }));
+    expect(result.kind).toBe('fetched');
+    expect(server.count('/robots.txt')).toBe(0);
+  });
+});
+
+describe('fetcher host limits and identity', () => {
+  const servers: TestServer[] = [];
+  let fetcher: ReturnType<typeof createTestFetcher>;
+
+  afterEach(async () => {
+    await fetcher.close();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  async function startServer(): Promise<TestServer> {
+    const server = await startTestServer();
+    servers.push(server);
+    return server;
+  }
+
+  it('keeps at most perHostConcurrency requests in flight to one host', async () => {
+    const server = await startServer();
+    const probe = concurrencyProbe(60, PAGE);
+    server.route('/slow', probe);
+    fetcher = createTestFetcher();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => fetcher.fetch(pageRequest(`${server.origin}/slow?i=${i}`, { perHostConcurrency: 2 }))));
+    expect(server.count('/slow')).toBe(8);
+    expect(probe.maxInFlight()).toBe(2);
+  });
+
+  it('keeps at most `concurrency` requests in flight across hosts', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const counting = concurrencyProbe(0, PAGE);
+    const hosts = await Promise.all([startServer(), startServer(), startServer()]);
+    for (const server of hosts) {
+      server.route('/p', async (req, res, seen) => {
+        inFlight += 1;
+        max = Math.max(max, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        inFlight -= 1;
+        return counting(req, res, seen);
+      });
+    }
+    fetcher = createTestFetcher({ concurrency: 3 });
+    const requests = hosts.flatMap((server) => Array.from({ length: 4 }, (_, i) => fetcher.fetch(pageRequest(`${server.origin}/p?i=${i}`, { perHostConcurrency: 4 }))));
+    await Promise.all(requests);
+    expect(hosts.map((s) => s.count('/p'))).toEqual([4, 4, 4]);
+    expect(max).toBe(3);
+  });
+
+  it('spaces request starts to one host by minHostDelayMs, not other hosts', async () => {
+    const [a, b] = await Promise.all([startServer(), startServer()]);
+    a.route('/p', PAGE);
+    b.route('/p', PAGE);
+    fetcher = createTestFetcher();
+    // Warm both connections so connection setup does not blur the measured gaps.
+    await Promise.all([fetcher.fetch(pageRequest(`${a.origin}/p`)), fetcher.fetch(pageRequest(`${b.origin}/p`))]);
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => fetcher.fetch(pageRequest(`${a.origin}/p?i=${i}`, { minHostDelayMs: 120 }))),
+      fetcher.fetch(pageRequest(`${b.origin}/p`, { minHostDelayMs: 120 })),
+    ]);
+    const times = a.requests.slice(1).map((r) => r.at);
+    for (let i = 1; i < times.length; i += 1) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(110);
+    expect((b.requests[1]?.at ?? Infinity) - started).toBeLessThan(100);
+  });
+
+  it('honours a robots.txt Crawl-delay larger than minHostDelayMs', async () => {
+    const server = await startServer();
+    server.route('/robots.txt', ROBOTS('User-agent: *\nCrawl-delay: 0.2\n'));
+    server.route('/p', PAGE);
+    fetcher = createTestFetcher();
+    // The first fetch loads robots.txt and warms the connection; the next two are measured.
+    for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 5_000 }));
+    const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
+    expect((second as number) - (first as number)).toBeGreaterThanOrEqual(190);
+  });
+
+  it('caps a huge Crawl-delay at maxRetryDelayMs', async () => {
+    const server = await startServer();
+    server.route('/robots.txt', ROBOTS('User-agent: *\nCrawl-delay: 3600\n'));
+    server.route('/p', PAGE);
+    fetcher = createTestFetcher();
+    for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 150 }));
+    const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
+    const gap = (second as number) - (first as number);
+    expect(gap).toBeGreaterThanOrEqual(140);
+    expect(gap).toBeLessThan(1_000);
+  });
+
+  it('sends the User-Agent, extra headers and cookies of the policy', async () => {
+    const server = await startServer();
+    server.route('/p', PAGE);
+    fetcher = createTestFetcher();
+    await fetcher.fetch(pageRequest(`${server.origin}/p`));
+    await fetcher.fetch(
+      pageRequest(`${server.origin}/p`, {
+        userAgent: 'Mozilla/5.0 (compatible; feedwright-test)',
+        headers: { Referer: 'https://www.mee.gov.cn/', 'X-Token': 't-1' },
+        cookies: { JSESSIONID: 'abc123', lang: 'zh' },
+      }),
+    );
+    const [plain, custom] = server.requests;
+    expect(plain?.headers['user-agent']).toBe(DEFAULT_USER_AGENT);
+    expect(DEFAULT_USER_AGENT).toMatch(/^feedwright\/\d+\.\d+\.\d+/);
+    expect(plain?.headers.cookie).toBeUndefined();
+    expect(custom?.headers['user-agent']).toBe('Mozilla/5.0 (compatible; feedwright-test)');
+    expect(custom?.headers.referer).toBe('https://www.mee.gov.cn/');
+    expect(custom?.headers['x-token']).toBe('t-1');
+    expect(custom?.headers.cookie).toBe('JSESSIONID=abc123; lang=zh');
+  });
+
+  it('reuses keep-alive connections for sequential requests', async () => {
+    const server = await startServer();
+    const ports: number[] = [];
+    server.route('/p', (req, res, seen) => {
+      ports.push(req.socket.remotePort ?? -1);
+      return PAGE(req, res, seen);
+    });
+    fetcher = createTestFetcher();
+    for (let i = 0; i < 20; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`));
+    // undici marks a socket free one tick after the body ends, so back-to-back requests may
+    // alternate between two pooled sockets; what matters is that they are reused, not reopened.
+    expect(ports).toHaveLength(20);
+    expect(new Set(ports).size).toBeLessThanOrEqual(2);
+  });
+
+  it('goes through HTTP_PROXY for remote hosts but never for 127.0.0.1', async () => {
+    const server = await startServer();
+    server.route('/p', PAGE);
+    const proxy = await startConnectRecorder();
+    try {
+      fetcher = createTestFetcher({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '' } });
+      const local = await fetcher.fetch(pageRequest(`${server.origin}/p`));
+      expect(local.kind).toBe('fetched');
+      await captureFetchError(fetcher.fetch(pageRequest('http://feeds.example.invalid/list', { retries: 0 })));
+      expect(proxy.targets).toEqual(['feeds.example.invalid:80']);
+    } finally {
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  });
+});
+
+/** A proxy stand-in that records CONNECT targets and refuses them (no traffic leaves the machine). */
+async function startConnectRecorder(): Promise<{ server: Server; url: string; targets: string[] }> {
+  const targets: string[] = [];
+  const server = createServer((_req, res) => void res.writeHead(502).end());
+  server.on('connect', (req, socket) => {
+    targets.push(req.url ?? '');
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, targets };
+}
