@@ -36,7 +36,7 @@ export interface FeedparserResult {
 
 /** Which tools are missing: tests fail on them in CI and skip locally. */
 export function missingTools(names: Array<keyof typeof TOOLS>): string[] {
-  const missing = names.filter((name) => !existsSync(TOOLS[name]));
+  const missing: string[] = names.filter((name) => !existsSync(TOOLS[name]));
   if (names.includes('python') && missing.length === 0 && !hasFeedparser()) missing.push('python3-feedparser');
   return missing;
 }
