@@ -30,6 +30,9 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'
   | 'OUTPUT_WRITE'
+  // worker and server
+  | 'SERVE_LISTEN'
+  | 'COORDINATOR_UNAVAILABLE'
   // anything unexpected
   | 'INTERNAL';
 

@@ -316,6 +316,8 @@ export interface RunReport {
   newItems: number;
   httpStatus?: number;
   durationMs: number;
+  /** Time spent fetching the page (including retries and waits for politeness limits). */
+  fetchMs?: number;
   warnings: string[];
   error?: AppError;
   /** Feed files written by this run. */

@@ -47,14 +47,14 @@ export function parseListenAddress(value: string | undefined): { host: string; p
 }
 
 /** The /healthz document from the store's health records. */
-export async function healthSnapshotFor(config: AppConfig, store: ItemStore, lastCompletedAt: Date | undefined): Promise<HealthSnapshot> {
+export async function healthSnapshotFor(config: AppConfig, store: ItemStore, lastCompletedAt: Date | undefined, startedAt?: Date): Promise<HealthSnapshot> {
   const sources = await Promise.all(config.sources.map(async (source) => (await store.getHealth(source.id)) ?? initialHealth(source.id)));
   const newestRun = sources.reduce<Date | undefined>((newest, health) => {
     const at = health.lastRunAt ? new Date(health.lastRunAt) : undefined;
     return at && (!newest || at > newest) ? at : newest;
   }, undefined);
   const longestIntervalMs = Math.max(...config.sources.map((source) => describeSchedule(source.schedule).maxIntervalMs ?? source.intervalMs));
-  return buildHealthSnapshot({ sources, lastCompletedAt: lastCompletedAt ?? newestRun, longestIntervalMs, now: new Date() });
+  return buildHealthSnapshot({ sources, lastCompletedAt: lastCompletedAt ?? newestRun, longestIntervalMs, now: new Date(), startedAt });
 }
 
 // --- Internal helpers ---

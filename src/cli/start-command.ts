@@ -26,6 +26,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
   let { config } = await loadConfigForCommand(options);
   const logger = createCommandLogger(options);
   const services = await openServices(config, logger);
+  const startedAt = new Date();
   const metrics = createMetrics();
   const publisher = createSitePublisher(config, services.deps, { delayMs: 2_000, maxDelayMs: 30_000 });
   const coordinator: RunCoordinator | undefined = /^rediss?:\/\//.test(config.store) ? await createRedisCoordinator(config.store) : undefined;
@@ -52,7 +53,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
     const address = parseListenAddress(typeof options.serve === 'string' ? options.serve : undefined);
     server = createFeedServer({
       outputDir: services.deps.outputDir,
-      getHealth: () => healthSnapshotFor(config, services.store, scheduler.lastCompletedAt()),
+      getHealth: () => healthSnapshotFor(config, services.store, scheduler.lastCompletedAt(), startedAt),
       getMetrics: () => metrics.renderPrometheus(),
       logger,
     });

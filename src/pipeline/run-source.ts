@@ -73,6 +73,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
     newItems: recorded.newItems.length,
     httpStatus: fetched.status,
     durationMs: 0,
+    fetchMs: fetched.durationMs,
     warnings,
     written,
   };
@@ -88,7 +89,7 @@ async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetch
     await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
   }
   const outcome: RunOutcome = fetched.kind === 'not-modified' && fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
-  return { sourceId: source.id, outcome, found: 0, newItems: 0, httpStatus: fetched.status, durationMs: 0, warnings: [], written };
+  return { sourceId: source.id, outcome, found: 0, newItems: 0, httpStatus: fetched.status, durationMs: 0, fetchMs: fetched.durationMs, warnings: [], written };
 }
 
 /** A page that yields no items: degraded when it used to yield some (likely a layout change), else failed. */
@@ -111,6 +112,7 @@ function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknow
     newItems: 0,
     httpStatus: fetched.status,
     durationMs: 0,
+    fetchMs: fetched.durationMs,
     warnings: fetched.warnings,
     error: reported,
     written: [],

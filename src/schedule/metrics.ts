@@ -56,12 +56,18 @@ interface SourceSeries {
   failures: Map<string, number>;
   found: number;
   newItems: number;
-  /** Non-cumulative counts per bucket; the last slot is +Inf. */
-  bucketCounts: number[];
-  durationSum: number;
-  durationCount: number;
+  run: Histogram;
+  /** Fetch time alone, for runs that fetched (RunReport.fetchMs). */
+  fetch: Histogram;
   lastRun?: number;
   lastSuccess?: number;
+}
+
+interface Histogram {
+  /** Non-cumulative counts per bucket; the last slot is +Inf. */
+  bucketCounts: number[];
+  sum: number;
+  count: number;
 }
 
 interface Family {
@@ -100,7 +106,13 @@ const FAMILIES: Family[] = [
     name: 'feedwright_source_run_duration_seconds',
     help: 'Duration of source runs (fetch, extract, store and render).',
     type: 'histogram',
-    render: renderHistogram,
+    render: (id, s, buckets) => renderHistogram('feedwright_source_run_duration_seconds', id, s.run, buckets),
+  },
+  {
+    name: 'feedwright_source_fetch_duration_seconds',
+    help: 'Time spent fetching the source page, including retries and politeness waits.',
+    type: 'histogram',
+    render: (id, s, buckets) => renderHistogram('feedwright_source_fetch_duration_seconds', id, s.fetch, buckets),
   },
   {
     name: 'feedwright_source_last_run_timestamp_seconds',
@@ -118,7 +130,19 @@ const FAMILIES: Family[] = [
 ];
 
 function createSeries(bucketCount: number): SourceSeries {
-  return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, bucketCounts: new Array<number>(bucketCount + 1).fill(0), durationSum: 0, durationCount: 0 };
+  return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, run: createHistogram(bucketCount), fetch: createHistogram(bucketCount) };
+}
+
+function createHistogram(bucketCount: number): Histogram {
+  return { bucketCounts: new Array<number>(bucketCount + 1).fill(0), sum: 0, count: 0 };
+}
+
+function observeSeconds(histogram: Histogram, seconds: number, buckets: number[]): void {
+  const index = buckets.findIndex((bound) => seconds <= bound);
+  const slot = index === -1 ? buckets.length : index;
+  histogram.bucketCounts[slot] = (histogram.bucketCounts[slot] ?? 0) + 1;
+  histogram.sum += seconds;
+  histogram.count += 1;
 }
 
 function recordReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
@@ -128,25 +152,21 @@ function recordReport(series: SourceSeries, report: RunReport, buckets: number[]
   series.lastRun = nowSeconds;
   series.found += report.found;
   series.newItems += report.newItems;
-  const seconds = Math.max(0, report.durationMs) / 1000;
-  const index = buckets.findIndex((bound) => seconds <= bound);
-  const slot = index === -1 ? buckets.length : index;
-  series.bucketCounts[slot] = (series.bucketCounts[slot] ?? 0) + 1;
-  series.durationSum += seconds;
-  series.durationCount += 1;
+  observeSeconds(series.run, Math.max(0, report.durationMs) / 1000, buckets);
+  if (report.fetchMs !== undefined) observeSeconds(series.fetch, Math.max(0, report.fetchMs) / 1000, buckets);
 }
 
-function renderHistogram(id: string, s: SourceSeries, buckets: number[]): string[] {
-  const name = 'feedwright_source_run_duration_seconds';
+function renderHistogram(name: string, id: string, s: Histogram, buckets: number[]): string[] {
+  if (s.count === 0) return [];
   const lines: string[] = [];
   let cumulative = 0;
   buckets.forEach((bound, i) => {
     cumulative += s.bucketCounts[i] ?? 0;
     lines.push(`${name}_bucket${labels({ source: id, le: String(bound) })} ${cumulative}`);
   });
-  lines.push(`${name}_bucket${labels({ source: id, le: '+Inf' })} ${s.durationCount}`);
-  lines.push(`${name}_sum${labels({ source: id })} ${s.durationSum}`);
-  lines.push(`${name}_count${labels({ source: id })} ${s.durationCount}`);
+  lines.push(`${name}_bucket${labels({ source: id, le: '+Inf' })} ${s.count}`);
+  lines.push(`${name}_sum${labels({ source: id })} ${s.sum}`);
+  lines.push(`${name}_count${labels({ source: id })} ${s.count}`);
   return lines;
 }
 

@@ -25,7 +25,7 @@ export interface RedisCoordinatorOptions {
   logger?: Logger;
 }
 
-/** Connects to Redis and returns a coordinator; rejects with STORE_UNAVAILABLE when Redis cannot be reached. */
+/** Connects to Redis and returns a coordinator; rejects with COORDINATOR_UNAVAILABLE when Redis cannot be reached. */
 export async function createRedisCoordinator(url: string, options: RedisCoordinatorOptions = {}): Promise<RunCoordinator> {
   const prefix = `feedwright:${options.namespace ?? 'default'}:`;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -51,7 +51,7 @@ export async function createRedisCoordinator(url: string, options: RedisCoordina
     await client.connect();
     connectedOnce = true;
   } catch (error) {
-    throw new AppError('STORE_UNAVAILABLE', `schedule: cannot connect to the run coordinator at ${redactUrl(url)} (${describe(error)})`, {
+    throw new AppError('COORDINATOR_UNAVAILABLE', `schedule: cannot connect to the run coordinator at ${redactUrl(url)} (${describe(error)})`, {
       cause: error,
       hint: 'Start Redis or fix the coordinator URL; several workers need a shared Redis to split the fires.',
     });

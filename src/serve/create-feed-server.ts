@@ -135,7 +135,7 @@ function listenOn(server: Server, host: string, port: number, logger?: Logger): 
   return new Promise((resolvePromise, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
-        new ServeError('INTERNAL', `serve: cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
+        new ServeError('SERVE_LISTEN', `serve: cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
           cause: error,
           hint: error.code === 'EADDRINUSE' ? 'Another process uses this port; pick another one with --port.' : 'Check the host and port.',
         }),

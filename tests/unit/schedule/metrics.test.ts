@@ -41,6 +41,17 @@ describe('createMetrics', () => {
     expect(text).toContain('# TYPE feedwright_source_run_duration_seconds histogram');
   });
 
+  it('keeps a separate fetch-duration histogram for runs that fetched', () => {
+    const metrics = createMetrics({ buckets: [1, 10] });
+    metrics.observe(report({ sourceId: 'a', durationMs: 3_000, fetchMs: 2_500 }));
+    metrics.observe(report({ sourceId: 'a', outcome: 'failed', durationMs: 100 }));
+    const text = metrics.renderPrometheus();
+    expect(text).toContain('# TYPE feedwright_source_fetch_duration_seconds histogram');
+    expect(text).toContain('feedwright_source_fetch_duration_seconds_bucket{source="a",le="10"} 1');
+    expect(text).toContain('feedwright_source_fetch_duration_seconds_count{source="a"} 1');
+    expect(text).toContain('feedwright_source_run_duration_seconds_count{source="a"} 2');
+  });
+
   it('writes well-formed exposition text: HELP and TYPE once per family, escaped labels, trailing newline', () => {
     const metrics = createMetrics();
     metrics.observe(report({ sourceId: 'we"ird\\id\nx' }));

@@ -73,8 +73,8 @@ describe.skipIf(!redisUp)('createRedisCoordinator (Redis at 127.0.0.1:6379)', ()
     expect(await b.claim('src', new Date('2024-05-01T09:00:00Z'), 60_000)).toBe(true);
   });
 
-  it('rejects with STORE_UNAVAILABLE when Redis cannot be reached', async () => {
-    await expect(createRedisCoordinator('redis://127.0.0.1:1', { commandTimeoutMs: 1000 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  it('rejects with COORDINATOR_UNAVAILABLE when Redis cannot be reached', async () => {
+    await expect(createRedisCoordinator('redis://127.0.0.1:1', { commandTimeoutMs: 1000 })).rejects.toMatchObject({ code: 'COORDINATOR_UNAVAILABLE' });
   });
 
   it('two schedulers sharing Redis run each fire exactly once', async () => {
