@@ -23,7 +23,7 @@ h2{font-size:1.15rem;margin:1.25rem 0 .75rem}
 .links a:hover{border-color:var(--accent)}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .75rem;margin:0;font-size:.88rem}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-.status{display:inline-block;padding:.05rem .55rem;border-radius:999px;font-size:.82rem;font-weight:600}
+.status{display:inline-block;padding:.05rem .55rem;border-radius:.45rem;font-size:.82rem;font-weight:600}
 .status-ok{color:var(--ok);background:var(--ok-bg)}.status-not-modified{color:var(--ok);background:var(--ok-bg)}
 .status-degraded{color:var(--warn);background:var(--warn-bg)}.status-failing{color:var(--bad);background:var(--bad-bg)}
 .status-never-run{color:var(--idle);background:var(--idle-bg)}
