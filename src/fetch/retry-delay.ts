@@ -12,7 +12,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // Only accept what looks like an HTTP-date; Date.parse alone accepts far too much.
-  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
+  if (!/^[A-Za-z]{3,9},? /.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { createHostGate } from '../../../src/fetch/host-gate.js';
+
+/** A clock whose sleeps advance time instantly and are recorded. */
+function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[]; advance: (ms: number) => void } {
+  let time = 1_000_000;
+  const sleeps: number[] = [];
+  return {
+    now: () => time,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      time += ms;
+    },
+    sleeps,
+    advance: (ms) => void (time += ms),
+  };
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('createHostGate', () => {
+  it('spaces request starts to one host by the minimum delay', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 1_000 };
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const release = await gate.acquire('a.example', limits);
+      starts.push(clock.now());
+      release();
+    }
+    expect(starts.map((t) => t - (starts[0] as number))).toEqual([0, 1_000, 2_000]);
+    // Another host is not held back.
+    await gate.acquire('b.example', limits);
+    expect(clock.sleeps).toEqual([1_000, 1_000]);
+  });
+
+  it('holds requests beyond the per-host limit until a slot is released', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const limits = { perHostConcurrency: 2, minHostDelayMs: 0 };
+    const first = await gate.acquire('a.example', limits);
+    await gate.acquire('a.example', limits);
+    let thirdIn = false;
+    const third = gate.acquire('a.example', limits).then((release) => {
+      thirdIn = true;
+      return release;
+    });
+    await flush();
+    expect(thirdIn).toBe(false);
+    first();
+    await third;
+    expect(thirdIn).toBe(true);
+  });
+
+  it('holds requests beyond the global limit, across hosts', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(2, clock);
+    const limits = { perHostConcurrency: 5, minHostDelayMs: 0 };
+    const a = await gate.acquire('a.example', limits);
+    await gate.acquire('b.example', limits);
+    let cIn = false;
+    const c = gate.acquire('c.example', limits).then(() => (cIn = true));
+    await flush();
+    expect(cIn).toBe(false);
+    a();
+    a(); // releasing twice is harmless
+    await c;
+    expect(cIn).toBe(true);
+  });
+
+  it('defers a host until the given time', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    gate.defer('a.example', clock.now() + 30_000);
+    await gate.acquire('a.example', { perHostConcurrency: 2, minHostDelayMs: 0 });
+    expect(clock.sleeps).toEqual([30_000]);
+  });
+
+  it('forgets idle hosts once their spacing has passed', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const release = await gate.acquire('a.example', { perHostConcurrency: 2, minHostDelayMs: 0 });
+    release();
+    expect(gate.size()).toBe(0);
+    const again = await gate.acquire('a.example', { perHostConcurrency: 2, minHostDelayMs: 5_000 });
+    again();
+    expect(gate.size()).toBe(1);
+  });
+});

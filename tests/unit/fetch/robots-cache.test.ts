@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createRobotsCache, type RobotsLoad } from '../../../src/fetch/robots-cache.js';
+
+const UA = 'feedwright/0.1.0 (feed generator)';
+
+describe('createRobotsCache', () => {
+  it('loads each origin once while a load is in flight', async () => {
+    let loads = 0;
+    const cache = createRobotsCache(() => 0);
+    const load = async (): Promise<RobotsLoad> => {
+      loads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return { kind: 'rules', text: 'User-agent: *\nDisallow: /admin\n' };
+    };
+    const verdicts = await Promise.all(
+      ['https://a.example/list', 'https://a.example/admin/x', 'https://a.example/other'].map((url) => cache.check(new URL(url), UA, load)),
+    );
+    expect(loads).toBe(1);
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, false, true]);
+    expect(verdicts[1]).toMatchObject({ robotsUrl: 'https://a.example/robots.txt', line: 2 });
+  });
+
+  it('keys the cache by origin (scheme, host and port)', async () => {
+    const seen: string[] = [];
+    const cache = createRobotsCache(() => 0);
+    const load = async (robotsUrl: string): Promise<RobotsLoad> => {
+      seen.push(robotsUrl);
+      return { kind: 'none', status: 404 };
+    };
+    for (const url of ['https://a.example/x', 'http://a.example/x', 'https://a.example:8443/x', 'https://a.example/y']) {
+      await cache.check(new URL(url), UA, load);
+    }
+    expect(seen).toEqual(['https://a.example/robots.txt', 'http://a.example/robots.txt', 'https://a.example:8443/robots.txt']);
+  });
+
+  it('reads Crawl-delay for our agent', async () => {
+    const cache = createRobotsCache(() => 0);
+    const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'rules', text: 'User-agent: feedwright\nCrawl-delay: 5\n' }));
+    expect(verdict).toMatchObject({ allowed: true, crawlDelayMs: 5_000 });
+  });
+
+  it('forgets a load that threw, so the next check tries again', async () => {
+    const cache = createRobotsCache(() => 0);
+    await expect(cache.check(new URL('https://a.example/'), UA, async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
+    const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'none', status: 404 }));
+    expect(verdict.allowed).toBe(true);
+  });
+});
