@@ -113,6 +113,8 @@ export interface SiteConfig {
   url?: string;
   description?: string;
   language?: string;
+  /** Zone for times shown on the index page (the `defaults.timezone`). */
+  timezone?: string;
 }
 
 /** Worker-wide settings. */

@@ -38,7 +38,7 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
   const sources = raw.sources.map((source) => resolveSource(source, raw.defaults));
   return {
     file,
-    site: raw.site,
+    site: { ...raw.site, timezone: raw.defaults.timezone ?? BUILT_IN_DEFAULTS.timezone },
     store: raw.store,
     output: raw.output,
     worker: {

@@ -47,7 +47,7 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
     });
   }
   if (await writeOutputFile(deps.outputDir, 'feeds.opml', renderOpml(config.site, listings))) written.push('feeds.opml');
-  if (await writeOutputFile(deps.outputDir, 'index.html', renderIndexPage(config.site, listings, deps.now()))) written.push('index.html');
+  if (await writeOutputFile(deps.outputDir, 'index.html', renderIndexPage(config.site, listings, deps.now(), { timeZone: config.site.timezone }))) written.push('index.html');
   return written;
 }
 
