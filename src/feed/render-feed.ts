@@ -7,6 +7,7 @@ import { prepareEntry, sortNewestFirst, normalizeHttpUrl } from './feed-entry.js
 import { renderJsonFeed } from './render-json-feed.js';
 import { renderAtom, renderRss, type XmlChannel } from './render-xml-feeds.js';
 import { toXmlSafeLine, toXmlSafeText } from './safe-text.js';
+import { localizeFeedDates } from './zone-dates.js';
 
 /** Feed-level settings of one feed. */
 export interface FeedMeta {
@@ -21,6 +22,8 @@ export interface FeedMeta {
   image?: string;
   icon?: string;
   maxItems: number;
+  /** IANA zone whose offset the feed's dates are written in (the source's zone); UTC when absent. */
+  timezone?: string;
 }
 
 /** The three documents of one feed. */
@@ -77,8 +80,11 @@ export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
       ...(icon ? { icon } : {}),
     },
     entries,
+    meta.timezone,
   );
-  return { id: meta.id, rss: renderRss(channel, entries), atom: renderAtom(channel, entries), json, updated, itemCount: entries.length };
+  const rss = localizeFeedDates(renderRss(channel, entries), 'rss', meta.timezone);
+  const atom = localizeFeedDates(renderAtom(channel, entries), 'atom', meta.timezone);
+  return { id: meta.id, rss, atom, json, updated, itemCount: entries.length };
 }
 
 // --- Internal helpers ---

@@ -5,6 +5,7 @@
  */
 import { Feed } from 'feed';
 import type { FeedEntry } from './feed-entry.js';
+import { formatRfc3339 } from './zone-dates.js';
 
 /** Feed-level values of a JSON Feed (already cleaned). */
 export interface JsonChannel {
@@ -22,7 +23,7 @@ export interface JsonChannel {
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /** Writes the JSON Feed 1.1 document (2-space indented, stable key order). */
-export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[]): string {
+export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[], timezone?: string): string {
   const base = JSON.parse(
     new Feed({
       title: channel.title,
@@ -41,21 +42,21 @@ export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry
     ...(channel.icon ? { favicon: channel.icon } : {}),
     ...(channel.language ? { language: channel.language } : {}),
     authors: [{ name: channel.authorName }],
-    items: entries.map(toJsonItem),
+    items: entries.map((entry) => toJsonItem(entry, timezone)),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 // --- Internal helpers ---
 
-function toJsonItem(entry: FeedEntry): Record<string, unknown> {
+function toJsonItem(entry: FeedEntry, timezone: string | undefined): Record<string, unknown> {
   const item: Record<string, unknown> = { id: entry.guid, url: entry.url, title: entry.title };
   if (entry.summaryText !== undefined) item.content_text = entry.summaryText;
   else if (entry.summaryHtml !== undefined) item.content_html = entry.summaryHtml;
   else item.content_text = entry.title;
   if (entry.image !== undefined) item.image = entry.image;
-  item.date_published = entry.published.toISOString();
-  if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = entry.updated.toISOString();
+  item.date_published = formatRfc3339(entry.published, timezone);
+  if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = formatRfc3339(entry.updated, timezone);
   if (entry.author !== undefined) item.authors = [{ name: entry.author }];
   if (entry.categories.length > 0) item.tags = entry.categories;
   return item;

@@ -64,6 +64,7 @@ function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps
     language: topic.language ?? deps.site.language,
     ttlMinutes: Math.max(1, Math.round(shortest / 60_000)),
     maxItems: topic.maxItems,
+    timezone: config.site.timezone,
   };
 }
 

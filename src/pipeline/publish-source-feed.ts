@@ -23,6 +23,7 @@ export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 's
     ttlMinutes: Math.max(1, Math.round(source.intervalMs / 60_000)),
     icon: page.icon,
     maxItems: source.maxItems,
+    timezone: source.timezone,
   };
 }
 

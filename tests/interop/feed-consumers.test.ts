@@ -61,7 +61,7 @@ async function publish(meta: FeedMeta, items: StoredItem[], expectedEntries: Exp
 beforeAll(async () => {
   const torture = TORTURE.map(([title], i) => item(i, title, i === 1 ? { author: 'Zhang & <Li>' } : i === 2 ? { link: undefined } : {}));
   await publish(
-    { id: 'torture', title: 'Torture & <test> 测试', homePageUrl: HOME, siteUrl: 'https://feeds.example.org/', language: 'zh-CN', ttlMinutes: 30, maxItems: 50 },
+    { id: 'torture', title: 'Torture & <test> 测试', homePageUrl: HOME, siteUrl: 'https://feeds.example.org/', language: 'zh-CN', ttlMinutes: 30, maxItems: 50, timezone: 'America/New_York' },
     torture,
     TORTURE.map(([, shown], i) => ({
       title: shown,
@@ -73,7 +73,7 @@ beforeAll(async () => {
   );
   const news = Array.from({ length: 30 }, (_, i) => item(100 + i, `要闻 ${i} 大气污染防治`, { sourceId: 'mee' }));
   await publish(
-    { id: 'mee-news', title: '生态环境部 · 要闻动态', homePageUrl: HOME, maxItems: 20 },
+    { id: 'mee-news', title: '生态环境部 · 要闻动态', homePageUrl: HOME, maxItems: 20, timezone: 'Asia/Shanghai' },
     news,
     news.slice(0, 20).map((n) => ({ title: n.title, link: n.link ?? '', id: n.link ?? '', published: n.publishedAt.getTime() / 1000 })),
   );

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { renderFeed } from '../../../src/feed/index.js';
+import type { StoredItem } from '../../../src/model.js';
+import { formatRfc3339, formatRfc822, localizeFeedDates } from '../../../src/feed/zone-dates.js';
+
+const instant = new Date('2026-11-26T16:00:00Z'); // 2026-11-27 00:00 in Asia/Shanghai
+
+describe('feed dates in the feed time zone', () => {
+  it.each([
+    ['Asia/Shanghai', 'Fri, 27 Nov 2026 00:00:00 +0800', '2026-11-27T00:00:00+08:00'],
+    ['Asia/Taipei', 'Fri, 27 Nov 2026 00:00:00 +0800', '2026-11-27T00:00:00+08:00'],
+    ['America/New_York', 'Thu, 26 Nov 2026 11:00:00 -0500', '2026-11-26T11:00:00-05:00'],
+    [undefined, 'Thu, 26 Nov 2026 16:00:00 GMT', '2026-11-26T16:00:00Z'],
+  ])('%s', (zone, rfc822, rfc3339) => {
+    expect(formatRfc822(instant, zone)).toBe(rfc822);
+    expect(formatRfc3339(instant, zone)).toBe(rfc3339);
+  });
+
+  it('rewrites only whole date elements, never text inside titles', () => {
+    const xml = '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>\n</item>';
+    expect(localizeFeedDates(xml, 'rss', 'Asia/Shanghai')).toBe(
+      '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Fri, 27 Nov 2026 00:00:00 +0800</pubDate>\n</item>',
+    );
+  });
+
+  it('renders all three documents with +08:00 offsets for a Shanghai source', () => {
+    const item: StoredItem = { id: 'a', sourceId: 's', title: '标题', link: 'https://example.org/a', publishedAt: instant, updatedAt: instant, firstSeenAt: instant };
+    const feed = renderFeed({ id: 's', title: 'S', homePageUrl: 'https://example.org/', maxItems: 10, timezone: 'Asia/Shanghai' }, [item]);
+    expect(feed.rss).toContain('<pubDate>Fri, 27 Nov 2026 00:00:00 +0800</pubDate>');
+    expect(feed.rss).toContain('<lastBuildDate>Fri, 27 Nov 2026 00:00:00 +0800</lastBuildDate>');
+    expect(feed.atom).toContain('<published>2026-11-27T00:00:00+08:00</published>');
+    expect(feed.atom).toContain('<updated>2026-11-27T00:00:00+08:00</updated>');
+    expect(feed.atom).not.toMatch(/<(updated|published)>[^<]*Z</);
+    expect(JSON.parse(feed.json).items[0].date_published).toBe('2026-11-27T00:00:00+08:00');
+  });
+});
