@@ -11,7 +11,8 @@ export function printConfigWarnings(warnings: ConfigProblem[]): void {
 export function printFatalError(error: unknown): number {
   if (error instanceof ConfigError) {
     for (const problem of error.problems) process.stderr.write(`${problem.severity}: ${formatProblem(problem)}\n`);
-    process.stderr.write(`${error.message}\n`);
+    const errors = error.problems.filter((problem) => problem.severity === 'error').length;
+    if (errors !== 1) process.stderr.write(`${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     return 2;
   }

@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { missingTools, parseWithFeedparser } from '../helpers/feed-consumers.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -95,9 +96,10 @@ describe('feedwright run', () => {
     // Dates carry the +08:00 day boundary of Asia/Shanghai: 2026-11-27 local is 2026-11-26T16:00Z or later.
     const parsedAtom = parseFeed(atom);
     expect(parsedAtom.format).toBe('atom');
-    const entries = (parsedAtom.feed as { entries: Array<{ title: string; links: Array<{ href: string }>; published?: string; updated: string }> }).entries;
+    const entries = (parsedAtom.feed as { entries: Array<{ title: { value: string }; links: Array<{ href: string }>; published?: string; updated: string }> }).entries;
     expect(entries).toHaveLength(8);
-    expect(entries[0]!.title).toContain('生态环境部召开部常务会议');
+    expect(entries[0]!.title.value).toContain('生态环境部召开部常务会议');
+    expect(atom).toContain('<published>2026-11-27T00:00:00+08:00</published>');
     expect(entries[0]!.links[0]!.href).toBe(`${server.origin}/ywdt/202611/t20261127_1101234.shtml`);
     const first = new Date(entries[0]!.published ?? entries[0]!.updated);
     expect(first.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-26T16:00:00Z'));
@@ -107,6 +109,21 @@ describe('feedwright run', () => {
     expect(json.items).toHaveLength(8);
     await expect(stat(join(dir, 'out/index.html'))).resolves.toBeTruthy();
     await expect(stat(join(dir, 'out/feeds.opml'))).resolves.toBeTruthy();
+  });
+
+  const feedparserMissing = missingTools(['python']);
+  it.skipIf(feedparserMissing.length > 0 && !process.env.CI)('writes feeds that python3-feedparser reads cleanly (bozo 0, same entries)', async () => {
+    expect(feedparserMissing, 'python3-feedparser is required in CI (.ci/run installs it)').toEqual([]);
+    for (const [source, count] of [['mee', 8], ['province', 6]] as const) {
+      const expectedTitles = (JSON.parse(await readFile(join(dir, `out/${source}.feed.json`), 'utf8')) as { items: Array<{ title: string }> }).items.map((i) => i.title);
+      for (const format of ['rss', 'atom'] as const) {
+        const parsed = await parseWithFeedparser(join(dir, `out/${source}.${format}.xml`));
+        expect(parsed.bozo, `${source}.${format}: ${parsed.bozoException}`).toBe(false);
+        expect(parsed.entries).toHaveLength(count);
+        expect(parsed.entries.map((entry) => entry.title)).toEqual(expectedTitles);
+        expect(parsed.entries.every((entry) => entry.link.startsWith(server.origin) && typeof entry.published === 'number')).toBe(true);
+      }
+    }
   });
 
   it('announces nothing new on a second run over the same pages and leaves the files untouched', async () => {

@@ -2,6 +2,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 
 const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+/** tsx's loader by absolute URL: the child's working directory (a temp dir) has no node_modules. */
+const TSX = import.meta.resolve('tsx');
 
 /** What a finished CLI run printed and returned. */
 export interface CliResult {
@@ -13,7 +15,7 @@ export interface CliResult {
 /** Runs `feedwright ...args` in `cwd` and waits for it. */
 export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -22,5 +24,5 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {})
 
 /** Starts `feedwright ...args` without waiting (for signals and kills). */
 export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

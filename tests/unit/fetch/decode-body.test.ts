@@ -118,4 +118,20 @@ describe('decodeBody', () => {
     const text = html(ZH, '<!-- <meta charset="iso-8859-1"> --><meta charset="gbk">');
     expect(decodeBody(iconv.encode(text, 'gbk'), hints()).charset).toBe('gb18030');
   });
+
+  it('decodes every two-byte GBK code like iconv-lite, except PUA codes that GB18030-2005 maps to real characters', () => {
+    const codes: number[][] = [];
+    for (let lead = 0x81; lead <= 0xfe; lead += 1) for (let trail = 0x40; trail <= 0xfe; trail += 1) if (trail !== 0x7f) codes.push([lead, trail]);
+    const bytes = Buffer.from(codes.flatMap((pair) => [...pair, 0x0a]));
+    const ours = decodeBody(bytes, hints({ contentTypeCharset: 'gbk' })).text.split('\n');
+    const reference = iconv.decode(bytes, 'gb18030').split('\n');
+    expect(ours).toHaveLength(reference.length);
+    const differences = ours.map((char, i) => [char, reference[i] ?? ''] as const).filter(([a, b]) => a !== b);
+    const isPrivateUse = (char: string): boolean => /^[\uE000-\uF8FF]$/.test(char);
+    expect(differences.length).toBeLessThanOrEqual(24);
+    for (const [mine, theirs] of differences) {
+      expect(isPrivateUse(theirs)).toBe(true);
+      expect(isPrivateUse(mine) || mine === '\uFFFD').toBe(false);
+    }
+  });
 });
