@@ -8,7 +8,10 @@ import { resolveZoneAbbreviation } from './zone-abbreviations.js';
 
 /** The zone and the injected "now" every parse runs against. */
 export interface DateContext {
-  zone: string;
+  /** The source zone (offset-cached, see cached-zone.ts). */
+  zone: Zone;
+  /** Its IANA name, e.g. to decide what "CST" means. */
+  zoneName: string;
   now: DateTime;
 }
 
@@ -34,9 +37,9 @@ export interface DateFields {
 export function buildDate(fields: DateFields, ctx: DateContext): DateHit | undefined {
   const month = typeof fields.month === 'number' ? fields.month : Number(fields.month);
   const day = Number(fields.day);
-  const time = readClock(fields);
-  if (time === null) return undefined;
-  const zone = fields.zone ? readZone(fields.zone, ctx.zone) : ctx.zone;
+  // An impossible clock reading (25:10) after a good date keeps the day rather than losing the date.
+  const time = readClock(fields) ?? undefined;
+  const zone = fields.zone ? readZone(fields.zone, ctx.zoneName) : ctx.zone;
   if (zone === undefined) return undefined;
   const precision: DateHit['precision'] = time ? 'time' : 'day';
   if (fields.year === undefined) return inferYear(month, day, time, zone, ctx);

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext, DateHit } from './date-building.js';
+import { getCachedZone } from './cached-zone.js';
 import { DATE_PATTERNS } from './date-patterns.js';
 import { RELATIVE_PATTERNS } from './relative-dates.js';
 
@@ -29,21 +30,64 @@ export interface DateMatch {
 /** Parses a date written on a page or in a feed (absolute, relative or a Unix timestamp); undefined if none. */
 export function parseDate(text: string, options: ParseDateOptions): ParsedDate | undefined {
   const ctx = createDateContext(options.timezone, options.now);
-  if (!ctx) return undefined;
+  return ctx ? parseDateInContext(text, ctx, options.format) : undefined;
+}
+
+/** {@link parseDate} with a prepared context, for callers parsing many dates against one "now". */
+export function parseDateInContext(text: string, ctx: DateContext, format?: string): ParsedDate | undefined {
   const cleaned = normalizeDateText(text);
   if (cleaned === '') return undefined;
-  if (options.format) return parseWithFormat(cleaned, options.format, ctx);
+  if (format) return parseWithFormat(cleaned, format, ctx);
   const whole = parseWholeText(cleaned, ctx);
   if (whole) return whole;
-  return findDateInText(cleaned, ctx)?.parsed;
+  return findCleanedDate(cleaned, ctx)?.parsed;
 }
 
 /** Finds the first date written anywhere in a text (earliest position, longest form on ties). */
 export function findDateInText(text: string, ctx: DateContext): DateMatch | undefined {
+  return findCleanedDate(normalizeDateText(text), ctx);
+}
+
+/** Parses a text that is nothing but a date (brackets and a short label allowed); undefined otherwise. */
+export function parseDateOnlyText(text: string, ctx: DateContext): ParsedDate | undefined {
   const cleaned = normalizeDateText(text);
+  const whole = parseWholeText(cleaned, ctx);
+  if (whole) return whole;
+  const found = findCleanedDate(cleaned, ctx);
+  if (!found) return undefined;
+  const rest = cleaned.slice(0, found.index) + cleaned.slice(found.index + found.length);
+  // What is left must be decoration: brackets, punctuation or a short label such as 发布时间：.
+  return /\d/.test(rest) || rest.replace(/[\s[\]()（）【】〔〕:：|·,，\-–—]/g, '').length > 8 ? undefined : found.parsed;
+}
+
+/** Builds the parse context for a zone and an instant; undefined when the zone is not a valid IANA zone. */
+export function createDateContext(timezone: string, now: Date): DateContext | undefined {
+  const zone = getCachedZone(timezone);
+  if (!zone.isValid) return undefined;
+  const dt = DateTime.fromJSDate(now, { zone });
+  return dt.isValid ? { zone, zoneName: zone.name, now: dt } : undefined;
+}
+
+/** Folds full-width characters and whitespace so the table sees one spelling of each form. */
+export function normalizeDateText(text: string): string {
+  // NFKC only matters for full-width forms (０-９, ：, ／, U+3000); most texts have none.
+  const folded = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
+  return folded.replace(/\s+/g, ' ').trim();
+}
+
+// --- Internal helpers ---
+
+const NEEDS_NFKC = /[\u3000\uff01-\uff5e]/;
+const MAY_HOLD_DATE = /[0-9刚剛今昨前]|just|moment|ago|today|yesterday/i;
+const EMBEDDED_ROWS = [...DATE_PATTERNS, ...RELATIVE_PATTERNS].filter((row) => !row.wholeOnly);
+const WHOLE_ROWS = [...DATE_PATTERNS, ...RELATIVE_PATTERNS].filter((row) => row.wholeOnly);
+
+/** The table search over text already normalised by {@link normalizeDateText}. */
+function findCleanedDate(cleaned: string, ctx: DateContext): DateMatch | undefined {
+  // Every form in the tables has a digit or one of these words; most texts can skip the table.
+  if (!MAY_HOLD_DATE.test(cleaned)) return undefined;
   let best: { hit: DateHit; index: number; length: number } | undefined;
-  for (const row of [...DATE_PATTERNS, ...RELATIVE_PATTERNS]) {
-    if (row.wholeOnly) continue;
+  for (const row of EMBEDDED_ROWS) {
     const match = row.re.exec(cleaned);
     if (!match) continue;
     if (best && (match.index > best.index || (match.index === best.index && match[0].length <= best.length))) continue;
@@ -53,31 +97,6 @@ export function findDateInText(text: string, ctx: DateContext): DateMatch | unde
   return best && { parsed: toParsed(best.hit), index: best.index, length: best.length };
 }
 
-/** Parses a text that is nothing but a date (brackets and a short label allowed); undefined otherwise. */
-export function parseDateOnlyText(text: string, ctx: DateContext): ParsedDate | undefined {
-  const cleaned = normalizeDateText(text);
-  const whole = parseWholeText(cleaned, ctx);
-  if (whole) return whole;
-  const found = findDateInText(cleaned, ctx);
-  if (!found) return undefined;
-  const rest = cleaned.slice(0, found.index) + cleaned.slice(found.index + found.length);
-  // What is left must be decoration: brackets, punctuation or a short label such as 发布时间：.
-  return /\d/.test(rest) || rest.replace(/[\s[\]()（）【】〔〕:：|·,，\-–—]/g, '').length > 8 ? undefined : found.parsed;
-}
-
-/** Builds the parse context for a zone and an instant; undefined when the zone is not a valid IANA zone. */
-export function createDateContext(timezone: string, now: Date): DateContext | undefined {
-  const dt = DateTime.fromJSDate(now, { zone: timezone });
-  return dt.isValid ? { zone: timezone, now: dt } : undefined;
-}
-
-/** Folds full-width characters and whitespace so the table sees one spelling of each form. */
-export function normalizeDateText(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
-}
-
-// --- Internal helpers ---
-
 function parseWholeText(text: string, ctx: DateContext): ParsedDate | undefined {
   const core = text.replace(/^[[(（【〔\s]+|[\])）】〕\s]+$/g, '');
   if (/^\d+$/.test(core)) return parseDigits(core, ctx);
@@ -85,8 +104,7 @@ function parseWholeText(text: string, ctx: DateContext): ParsedDate | undefined 
     const iso = DateTime.fromISO(core, { zone: ctx.zone });
     if (iso.isValid) return { date: iso.toJSDate(), precision: 'time' };
   }
-  for (const row of [...DATE_PATTERNS, ...RELATIVE_PATTERNS]) {
-    if (!row.wholeOnly) continue;
+  for (const row of WHOLE_ROWS) {
     const match = row.re.exec(core);
     const hit = match ? row.build(match.groups ?? {}, ctx) : undefined;
     if (hit) return toParsed(hit);

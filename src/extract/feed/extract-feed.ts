@@ -6,7 +6,7 @@
 import { parseFeed } from 'feedsmith';
 import type { ExtractedItem, ExtractResult } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
-import { parseDate } from '../date/parse-date.js';
+import { parseDateInContext } from '../date/parse-date.js';
 import { ExtractError } from '../extract-error.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
@@ -91,7 +91,7 @@ function toItem(entry: FeedEntry, base: string, dates: DateContext, warnings: Wa
 
 function readDate(text: string | undefined, title: string, dates: DateContext, warnings: WarningCollector): ExtractedItem['published'] {
   if (text === undefined || text.trim() === '') return undefined;
-  const parsed = parseDate(text, { timezone: dates.zone, now: dates.now.toJSDate() });
+  const parsed = parseDateInContext(text, dates);
   if (!parsed) warnings.add('date-unparsed', `could not read the date of "${trimText(title, 60)}"; the item is undated`, text);
   return parsed;
 }

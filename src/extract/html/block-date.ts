@@ -4,7 +4,6 @@
  * that is only a date (`2019-08-27`, `[08-27]`, `发布时间：…`) before a date embedded in other text.
  * The headline is excluded so `关于2019-08-27停电的通知  2019-08-20` reads as 2019-08-20.
  */
-import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
@@ -18,36 +17,59 @@ export interface BlockDate {
 }
 
 /** Looks for the item's date in a block, skipping the headline's own elements. */
-export function findBlockDate($: CheerioAPI, block: Element, exclude: ReadonlySet<AnyNode>, ctx: DateContext): BlockDate | undefined {
-  const timed = $(block).find('[datetime]').toArray();
-  if (block.attribs.datetime !== undefined) timed.unshift(block);
-  for (const element of timed) {
+export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx: DateContext): BlockDate | undefined {
+  const found: Found = { texts: [], timed: [] };
+  // One walk collects both the `datetime` attributes and the text nodes (cheaper than a CSS query per block).
+  collect(block, exclude, found);
+  for (const element of found.timed) {
     const parsed = parseDateOnlyText(element.attribs.datetime ?? '', ctx);
     if (parsed) return { parsed, source: `${element.name}@datetime` };
   }
-  const texts: string[] = [];
-  collectTexts(block, exclude, texts);
-  for (const text of texts) {
+  for (const text of found.texts) {
+    // A date-only text (with at most a short label) is short; longer texts are summaries or headlines.
+    if (text.length > MAX_DATE_TEXT_LENGTH) continue;
     const parsed = parseDateOnlyText(text, ctx);
     if (parsed) return { parsed, source: 'text' };
   }
-  const embedded = findDateInText(texts.join(' '), ctx);
+  const embedded = findDateInText(found.texts.join(' '), ctx);
   return embedded && { parsed: embedded.parsed, source: 'text' };
 }
 
 // --- Internal helpers ---
 
+/** Longest text node read as a date on its own: `发布时间：2019年08月27日 14:30:05` plus brackets. */
+const MAX_DATE_TEXT_LENGTH = 48;
+
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template']);
 
-/** Collects the block's text nodes in document order, one entry per text node, minus excluded subtrees. */
-function collectTexts(node: AnyNode, exclude: ReadonlySet<AnyNode>, out: string[]): void {
-  if (exclude.has(node)) return;
+interface Found {
+  texts: string[];
+  timed: Element[];
+}
+
+/** Collects, in document order, elements with a `datetime` attribute and text nodes outside excluded subtrees. */
+function collect(node: AnyNode, exclude: ReadonlySet<AnyNode>, found: Found): void {
   if (node.type === 'text') {
+    if (exclude.has(node)) return;
     const data = (node as unknown as { data: string }).data.trim();
-    if (data !== '') out.push(data);
+    if (data !== '') found.texts.push(data);
     return;
   }
   if (!('children' in node)) return;
-  if ('name' in node && SKIPPED.has((node as Element).name)) return;
-  for (const child of node.children) collectTexts(child, exclude, out);
+  if ('attribs' in node) {
+    const element = node as Element;
+    if (SKIPPED.has(element.name)) return;
+    // A <time datetime> inside the headline still dates the item; only its text is the headline's.
+    if (element.attribs.datetime !== undefined) found.timed.push(element);
+    if (exclude.has(node)) {
+      for (const child of element.children) if (child.type === 'tag') collectTimed(child as Element, found);
+      return;
+    }
+  }
+  for (const child of node.children) collect(child, exclude, found);
+}
+
+function collectTimed(element: Element, found: Found): void {
+  if (element.attribs.datetime !== undefined) found.timed.push(element);
+  for (const child of element.children) if (child.type === 'tag') collectTimed(child as Element, found);
 }

@@ -12,7 +12,7 @@ import { sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors } from './detect-list.js';
-import { parseFieldSelector, readText } from './field-selector.js';
+import { matchSpec, parseFieldSelector, readText } from './field-selector.js';
 import { loadDocument } from './load-document.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
@@ -51,8 +51,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
       hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
     });
   }
-  const specs = parseSpecs(options.selectors);
-  checkFieldSelectors($, blocks[0] as Element, specs, options.sourceId);
+  const specs = matchFields($, blocks, options.selectors, options.sourceId);
   const context = { $, specs, dates, dateFormat: options.dateFormat };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();
@@ -83,27 +82,21 @@ function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Elemen
   }
 }
 
-function parseSpecs(selectors: SourceSelectors): BlockSpecs {
+/** Parses each field's fallbacks and runs each once over all blocks; invalid CSS fails clearly here. */
+function matchFields($: CheerioAPI, blocks: Element[], selectors: SourceSelectors, sourceId: string): BlockSpecs {
   const specs: BlockSpecs = {};
   for (const field of ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const) {
     const list = selectors[field]?.map(parseFieldSelector).filter((spec) => spec.raw !== '');
-    if (list && list.length > 0) specs[field] = list;
-  }
-  return specs;
-}
-
-/** Compiles every field selector once against the first block, so a typo fails clearly instead of mid-page. */
-function checkFieldSelectors($: CheerioAPI, block: Element, specs: BlockSpecs, sourceId: string): void {
-  for (const [field, list] of Object.entries(specs)) {
-    for (const spec of list ?? []) {
-      if (spec.css === '') continue;
+    if (!list || list.length === 0) continue;
+    specs[field] = list.map((spec) => {
       try {
-        $(block).find(spec.css);
+        return matchSpec($, blocks, spec);
       } catch (error) {
         throw badSelector(sourceId, field, spec.raw, error);
       }
-    }
+    });
   }
+  return specs;
 }
 
 function badSelector(sourceId: string, field: string, selector: string, error: unknown): ExtractError {

@@ -3,7 +3,7 @@
  * field a list of fallbacks tried in order. Two pseudo attributes read content instead of an attribute:
  * `@text` (the default) and `@html` (inner HTML, for HTML summaries).
  */
-import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { foldWhitespace } from '../text/fold-text.js';
 
@@ -35,15 +35,38 @@ export function parseFieldSelector(raw: string): FieldSpec {
   return { raw: trimmed, css: trimmed };
 }
 
-/** The elements a spec selects inside a block (the block itself when the CSS is empty). */
-export function selectInBlock($: CheerioAPI, block: Element, spec: FieldSpec): Cheerio<Element> {
-  return spec.css === '' ? $(block) : $(block).find(spec.css);
+/** What one fallback selects in each block, found with one query over all blocks. */
+export interface SpecMatches {
+  spec: FieldSpec;
+  byBlock: ReadonlyMap<Element, Element[]>;
 }
 
-/** Reads the first non-empty value of a field, trying each fallback in order. */
-export function readFirstValue($: CheerioAPI, block: Element, specs: FieldSpec[], read: ValueReader = readElementValue): FieldValue | undefined {
-  for (const spec of specs) {
-    for (const element of selectInBlock($, block, spec).toArray()) {
+/**
+ * Runs one fallback's CSS once over all item blocks and groups the matches by their block: one selector
+ * compilation and one traversal per page instead of one per block. Throws cheerio's error for invalid CSS.
+ */
+export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec): SpecMatches {
+  const byBlock = new Map<Element, Element[]>();
+  if (spec.css === '') {
+    for (const block of blocks) byBlock.set(block, [block]);
+    return { spec, byBlock };
+  }
+  const blockSet = new Set(blocks);
+  for (const node of $(blocks).find(spec.css).toArray()) {
+    if (!('attribs' in node)) continue;
+    const block = findOwningBlock(node, blockSet);
+    if (!block) continue;
+    const list = byBlock.get(block);
+    if (list) list.push(node);
+    else byBlock.set(block, [node]);
+  }
+  return { spec, byBlock };
+}
+
+/** Reads the first non-empty value of a field in a block, trying each fallback in order. */
+export function readFirstValue($: CheerioAPI, block: Element, fallbacks: SpecMatches[], read: ValueReader = readElementValue): FieldValue | undefined {
+  for (const { spec, byBlock } of fallbacks) {
+    for (const element of byBlock.get(block) ?? []) {
       const value = read($, element, spec);
       if (value) return { spec, element, value };
     }
@@ -52,12 +75,9 @@ export function readFirstValue($: CheerioAPI, block: Element, specs: FieldSpec[]
 }
 
 /** Reads every non-empty value of the first fallback that yields any (e.g. several category tags). */
-export function readAllValues($: CheerioAPI, block: Element, specs: FieldSpec[]): { spec: FieldSpec; values: string[] } | undefined {
-  for (const spec of specs) {
-    const values = selectInBlock($, block, spec)
-      .toArray()
-      .map((element) => readElementValue($, element, spec))
-      .filter((value) => value !== '');
+export function readAllValues($: CheerioAPI, block: Element, fallbacks: SpecMatches[]): { spec: FieldSpec; values: string[] } | undefined {
+  for (const { spec, byBlock } of fallbacks) {
+    const values = (byBlock.get(block) ?? []).map((element) => readElementValue($, element, spec)).filter((value) => value !== '');
     if (values.length > 0) return { spec, values };
   }
   return undefined;
@@ -94,6 +114,16 @@ function collectText(node: AnyNode, parts: string[]): void {
   // <br> separates words visually; keep that as a space.
   if ('name' in node && (node as Element).name === 'br') parts.push(' ');
   for (const child of node.children) collectText(child, parts);
+}
+
+/** The nearest ancestor of a node that is one of the item blocks (a block's own matches exclude itself). */
+function findOwningBlock(node: Element, blocks: ReadonlySet<Element>): Element | undefined {
+  let current = node.parent;
+  while (current && current.type !== 'root') {
+    if (blocks.has(current as Element)) return current as Element;
+    current = current.parent;
+  }
+  return undefined;
 }
 
 function isBalanced(css: string): boolean {

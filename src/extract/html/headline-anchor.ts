@@ -1,5 +1,4 @@
 /** Choosing the headline link of a block when no `link:` or `title:` selector says which one. */
-import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { readText } from './field-selector.js';
 
@@ -8,8 +7,8 @@ import { readText } from './field-selector.js';
  * text (the first on ties), so a leading category tag (`[通知]`) or a trailing `详情>>` is not taken
  * for the headline. Falls back to the first `a[href]` when none is followable.
  */
-export function pickHeadlineAnchor($: CheerioAPI, block: Element): Element | undefined {
-  const anchors = block.name === 'a' && block.attribs.href !== undefined ? [block] : $(block).find('a[href]').toArray();
+export function pickHeadlineAnchor(block: Element): Element | undefined {
+  const anchors = block.name === 'a' && block.attribs.href !== undefined ? [block] : findAnchors(block);
   let best: Element | undefined;
   let bestLength = -1;
   for (const anchor of anchors) {
@@ -22,6 +21,32 @@ export function pickHeadlineAnchor($: CheerioAPI, block: Element): Element | und
     }
   }
   return best ?? anchors[0];
+}
+
+/** The `a[href]` element a node is, or is inside of (up to, not beyond, `limit`). */
+export function findEnclosingAnchor(node: Element, limit: Element): Element | undefined {
+  let current: Element | null = node;
+  while (current) {
+    if (current.name === 'a' && current.attribs.href !== undefined) return current;
+    if (current === limit) return undefined;
+    current = current.parent && 'attribs' in current.parent ? (current.parent as Element) : null;
+  }
+  return undefined;
+}
+
+/** Every `a[href]` under a node, in document order (a tree walk: cheaper than a CSS query per block). */
+export function findAnchors(node: Element): Element[] {
+  const out: Element[] = [];
+  const walk = (parent: Element): void => {
+    for (const child of parent.children) {
+      if (child.type !== 'tag') continue;
+      const element = child as Element;
+      if (element.name === 'a' && element.attribs.href !== undefined) out.push(element);
+      walk(element);
+    }
+  };
+  walk(node);
+  return out;
 }
 
 /** False for hrefs that lead nowhere: empty, `#…`, `javascript:`. */

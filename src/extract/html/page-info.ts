@@ -20,11 +20,15 @@ export interface PageFacts {
   baseUrl: string;
 }
 
-/** Reads title, `<html lang>`, icon, alternate feeds and `<base href>` in one pass over the document. */
+/**
+ * Reads title, `<html lang>`, icon, alternate feeds and `<base href>`. These live in `<head>`, so only
+ * the head is walked (a whole-document CSS query costs as much as extracting every item); pages
+ * without a head element fall back to the query.
+ */
 export function readPageFacts($: CheerioAPI, finalUrl: string): PageFacts {
-  const nodes = $('html[lang], title, base[href], link[href][rel]').toArray();
+  const nodes = collectHeadNodes($) ?? $('html[lang], title, base[href], link[href][rel]').toArray();
   let baseUrl = finalUrl;
-  const base = nodes.find((node) => node.name === 'base');
+  const base = nodes.find((node) => node.name === 'base' && node.attribs.href !== undefined);
   if (base) baseUrl = resolveLink(base.attribs.href, finalUrl) ?? finalUrl;
   const page: PageInfo = { alternateFeeds: [] };
   for (const node of nodes) readNode(node, baseUrl, page);
@@ -33,13 +37,34 @@ export function readPageFacts($: CheerioAPI, finalUrl: string): PageFacts {
 
 // --- Internal helpers ---
 
+/** `<html>` plus the elements of `<head>` (descending into wrappers such as `<noscript>`); undefined without a head. */
+function collectHeadNodes($: CheerioAPI): Element[] | undefined {
+  const html = $.root()
+    .children()
+    .toArray()
+    .find((node) => node.name === 'html');
+  const head = html?.children.find((node): node is Element => node.type === 'tag' && (node as Element).name === 'head');
+  if (!html || !head) return undefined;
+  const out: Element[] = [html];
+  const walk = (parent: Element): void => {
+    for (const child of parent.children) {
+      if (child.type !== 'tag') continue;
+      out.push(child as Element);
+      walk(child as Element);
+    }
+  };
+  walk(head);
+  return out;
+}
+
 function readNode(node: Element, baseUrl: string, page: PageInfo): void {
   if (node.name === 'html') {
+    if (node.attribs.lang === undefined) return;
     page.language = node.attribs.lang?.trim() || undefined;
   } else if (node.name === 'title') {
     // An <svg><title> inside the body must not replace the document title.
     if (page.title === undefined) page.title = readText(node) || undefined;
-  } else if (node.name === 'link') {
+  } else if (node.name === 'link' && node.attribs.href !== undefined && node.attribs.rel !== undefined) {
     const rel = (node.attribs.rel ?? '').toLowerCase().split(/\s+/);
     const href = resolveLink(node.attribs.href, baseUrl);
     if (!href) return;

@@ -7,21 +7,21 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
-import { parseDate } from '../date/parse-date.js';
+import { parseDateInContext } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
-import { readAllValues, readFirstValue, readText, type FieldSpec } from './field-selector.js';
-import { isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
+import { readAllValues, readFirstValue, readText, type FieldSpec, type SpecMatches } from './field-selector.js';
+import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
-/** Field selectors of one source, parsed once. */
+/** Field fallbacks of one source with their matches in every block of the page. */
 export interface BlockSpecs {
-  title?: FieldSpec[];
-  link?: FieldSpec[];
-  date?: FieldSpec[];
-  summary?: FieldSpec[];
-  author?: FieldSpec[];
-  image?: FieldSpec[];
-  category?: FieldSpec[];
+  title?: SpecMatches[];
+  link?: SpecMatches[];
+  date?: SpecMatches[];
+  summary?: SpecMatches[];
+  author?: SpecMatches[];
+  image?: SpecMatches[];
+  category?: SpecMatches[];
 }
 
 /** Everything read from one block, before links are resolved and text rules applied. */
@@ -54,10 +54,10 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   used.link = link?.source;
   // A title-less configuration links through an `<a>`; a link read from elsewhere (`@data-url`) still
   // takes its title from the block's headline anchor.
-  const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor($, block);
+  const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor(block);
   let title = titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined);
   used.title = titleValue ? titleValue.spec.raw : anchor ? 'a[href]' : undefined;
-  if (title && isTruncatedText(title)) title = restoreTruncatedTitle($, title, [titleValue?.element, anchor]);
+  if (title && isTruncatedText(title)) title = restoreTruncatedTitle(title, [titleValue?.element, anchor]);
   const exclude = new Set<AnyNode>([titleValue?.element, anchor].filter((node): node is Element => node !== undefined));
   const date = readDate(context, block, exclude);
   used.date = date?.source;
@@ -90,11 +90,10 @@ function chooseLink(context: BlockContext, block: Element, titleElement: Element
     return value && { element: value.element, href: value.value, source: value.spec.raw };
   }
   if (titleElement) {
-    const own = titleElement.name === 'a' ? $(titleElement) : $(titleElement).closest('a[href]');
-    const anchor = (own.length > 0 ? own : $(titleElement).find('a[href]')).toArray()[0] as Element | undefined;
+    const anchor = findEnclosingAnchor(titleElement, block) ?? findAnchors(titleElement)[0];
     if (anchor && isUsableHref(anchor.attribs.href)) return { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
   }
-  const anchor = pickHeadlineAnchor($, block);
+  const anchor = pickHeadlineAnchor(block);
   return anchor && { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
 }
 
@@ -117,11 +116,11 @@ function readImageSource(_$: CheerioAPI, element: Element, spec: FieldSpec): str
 }
 
 /** Replaces a title cut short on the page with the full `title` attribute that starts with the visible text. */
-function restoreTruncatedTitle($: CheerioAPI, title: string, elements: Array<Element | undefined>): string {
+function restoreTruncatedTitle(title: string, elements: Array<Element | undefined>): string {
   const visible = compact(stripEllipsis(title));
   for (const element of elements) {
     if (!element) continue;
-    const holders = [element, ...$(element).find('[title]').toArray()];
+    const holders = [element, ...findWithTitle(element)];
     for (const holder of holders) {
       const full = foldWhitespace(holder.attribs.title ?? '');
       if (full.length > 0 && compact(full).startsWith(visible) && !isTruncatedText(full)) return full;
@@ -133,12 +132,12 @@ function restoreTruncatedTitle($: CheerioAPI, title: string, elements: Array<Ele
 function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<AnyNode>): RawBlock['date'] {
   const { $, specs, dates } = context;
   if (!specs.date) {
-    const found = findBlockDate($, block, exclude, dates);
+    const found = findBlockDate(block, exclude, dates);
     return found && { parsed: found.parsed, source: found.source };
   }
   const value = readFirstValue($, block, specs.date, readDateValue);
-  if (!value) return { source: specs.date.map((spec) => spec.raw).join(', ') };
-  const parsed = parseDate(value.value, { timezone: dates.zone, now: dates.now.toJSDate(), format: context.dateFormat });
+  if (!value) return { source: specs.date.map(({ spec }) => spec.raw).join(', ') };
+  const parsed = parseDateInContext(value.value, dates, context.dateFormat);
   return { parsed, text: value.value, source: value.spec.raw };
 }
 
@@ -164,6 +163,17 @@ function findFirst(node: Element, test: (element: Element) => boolean): Element 
     if (deeper) return deeper;
   }
   return undefined;
+}
+
+function findWithTitle(node: Element): Element[] {
+  const out: Element[] = [];
+  for (const child of node.children) {
+    if (child.type !== 'tag') continue;
+    const element = child as Element;
+    if (element.attribs.title !== undefined) out.push(element);
+    out.push(...findWithTitle(element));
+  }
+  return out;
 }
 
 function compact(text: string): string {
