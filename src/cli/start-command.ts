@@ -10,6 +10,7 @@ import type { AppConfig, RunReport } from '../model.js';
 import { createSitePublisher, runSource } from '../pipeline/index.js';
 import { createMetrics, createRedisCoordinator, createScheduler, type RunCoordinator, type ScheduledSource } from '../schedule/index.js';
 import { createFeedServer, type FeedServer } from '../serve/index.js';
+import { splitStoreUrl } from '../store/index.js';
 import { healthSnapshotFor, parseListenAddress } from './serve-command.js';
 import { createCommandLogger, loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
 
@@ -29,7 +30,11 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const startedAt = new Date();
   const metrics = createMetrics();
   const publisher = createSitePublisher(config, services.deps, { delayMs: 2_000, maxDelayMs: 30_000 });
-  const coordinator: RunCoordinator | undefined = /^rediss?:\/\//.test(config.store) ? await createRedisCoordinator(config.store) : undefined;
+  // Several workers sharing a Redis store coordinate through it so each fire runs on one worker only.
+  const storeUrl = splitStoreUrl(config.store);
+  const coordinator: RunCoordinator | undefined = /^rediss?:\/\//.test(storeUrl.url)
+    ? await createRedisCoordinator(storeUrl.url, { namespace: storeUrl.namespace, logger })
+    : undefined;
 
   const runById = async (sourceId: string): Promise<RunReport> => {
     const source = config.sources.find((candidate) => candidate.id === sourceId);

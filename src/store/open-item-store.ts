@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import { createKeyv } from '@keyv/redis';
+import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
@@ -24,8 +25,9 @@ export interface OpenItemStoreOptions {
 export const STORE_SCHEMA = 1;
 
 /** Opens a store by URL: sqlite://path (default, relative to cwd; creates the folder), redis://host:port[/db], memory:// */
-export async function openItemStore(url: string, options: OpenItemStoreOptions = {}): Promise<ItemStore> {
-  const namespace = options.namespace ?? 'feedwright';
+export async function openItemStore(storeUrl: string, options: OpenItemStoreOptions = {}): Promise<ItemStore> {
+  const { url, namespace: fromUrl } = splitStoreUrl(storeUrl);
+  const namespace = options.namespace ?? fromUrl;
   const backend = openBackend(url, namespace, options.connectTimeoutMs ?? 5_000);
   backend.keyv.on('error', (error: unknown) => {
     options.logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: backend.label }, `store: backend error (${describe(error)})`);
