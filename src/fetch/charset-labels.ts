@@ -18,6 +18,17 @@ export function codecFor(charset: string): string {
   return CODECS[charset] ?? charset;
 }
 
+/**
+ * The TextDecoder label for charsets where Node's ICU decoder is trusted, else undefined (use
+ * iconv-lite). Only GB18030 qualifies: it matches iconv-lite on every two-byte code except 18 that
+ * iconv-lite maps to the Private Use Area and ICU to the real characters (GB18030-2005), it is
+ * stricter on invalid four-byte codes, and it is about 2.5× faster. Node's big5 silently drops
+ * HKSCS characters and its windows-1252 decodes as ISO-8859-1, so those stay with iconv-lite.
+ */
+export function nativeLabelFor(charset: string): string | undefined {
+  return charset === 'gb18030' ? 'gb18030' : undefined;
+}
+
 /** True for charsets with one byte per character (they never fail to decode, so they prove nothing). */
 export function isSingleByteCharset(charset: string): boolean {
   return /^(windows-125\d|windows-874|iso-8859-\d+|koi8-[ru]|macintosh|ibm866|tis-620)$/.test(charset);

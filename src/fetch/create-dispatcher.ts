@@ -3,7 +3,7 @@
  * HTTP_PROXY / HTTPS_PROXY / NO_PROXY (undici's EnvHttpProxyAgent). Loopback addresses are never
  * proxied, as in curl's and Go's defaults for localhost: a proxy cannot reach our own 127.0.0.1.
  */
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 /** Settings that shape the connection pool. */
 export interface DispatcherSettings {
@@ -16,14 +16,15 @@ export interface DispatcherSettings {
 export function createDispatcher(settings: DispatcherSettings): Dispatcher {
   const env = settings.env ?? process.env;
   const proxy = readProxyEnv(env);
-  return new EnvHttpProxyAgent({
-    ...proxy,
-    noProxy: [proxy.noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(','),
+  const pool = {
     connect: { timeout: settings.connectTimeoutMs },
     // Sources are polled every few minutes; keep idle sockets briefly for redirects and detail pages.
     keepAliveTimeout: 10_000,
     keepAliveMaxTimeout: 60_000,
-  });
+  };
+  // Without a proxy a plain Agent does the same job without parsing every request's origin again.
+  if (!proxy.httpProxy && !proxy.httpsProxy) return new Agent(pool);
+  return new EnvHttpProxyAgent({ ...pool, ...proxy, noProxy: [proxy.noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(',') });
 }
 
 /** Proxy settings as read from the environment (lower-case names win, as in curl). */

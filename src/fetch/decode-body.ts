@@ -4,10 +4,10 @@
  * replacement characters or typical mojibake is replaced by a candidate that decodes cleanly,
  * with a warning naming both — sites often send GBK pages under a default `charset=utf-8` header.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import * as chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { codecFor, isSingleByteCharset, normalizeCharset } from './charset-labels.js';
+import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from './charset-labels.js';
 
 /** What is known about the body's charset before looking at its bytes. */
 export interface DecodeHints {
@@ -34,10 +34,12 @@ export function decodeBody(bytes: Buffer, hints: DecodeHints): DecodedBody {
   const bom = detectBom(bytes);
   if (forced) return { text: decodeAs(stripBom(bytes, bom, forced), forced), charset: forced, warnings };
   if (bom) return { text: decodeAs(bytes.subarray(bom.length), bom.charset), charset: bom.charset, warnings };
-  const declared = collectDeclared(bytes, hints, warnings);
-  const primary = declared[0];
+  const fromHeader = declareFromHeader(hints.contentTypeCharset, warnings);
+  // The document's own declaration is only read when the header gives none or turns out wrong.
+  const fromDocument = (): Declaration[] => declareFromDocument(bytes, hints, warnings);
+  const primary = fromHeader ?? fromDocument()[0];
   if (!primary) return decodeDetected(bytes, warnings);
-  return decodeDeclared(bytes, primary, declared.slice(1), warnings);
+  return decodeDeclared(bytes, primary, () => (fromHeader ? fromDocument() : []), warnings);
 }
 
 // --- Internal helpers ---
@@ -69,29 +71,59 @@ function stripBom(bytes: Buffer, bom: Bom | undefined, charset: string): Buffer 
   return bom && bom.charset === charset ? bytes.subarray(bom.length) : bytes;
 }
 
+/** Decodes with Node's ICU decoder where it is trusted (see nativeLabelFor), else with iconv-lite. */
 function decodeAs(bytes: Buffer, charset: string): string {
   if (charset === 'utf-8') return bytes.toString('utf8');
+  const decoder = nativeDecoderFor(charset);
+  if (decoder) return decoder.decode(bytes);
   return iconv.decode(bytes, codecFor(charset), { stripBOM: false });
 }
 
-/** Declared charsets in priority order: Content-Type, then the document's own declaration. */
-function collectDeclared(bytes: Buffer, hints: DecodeHints, warnings: string[]): Declaration[] {
+/** TextDecoders by charset; `null` marks a charset this Node build cannot decode natively. */
+const nativeDecoders = new Map<string, InstanceType<typeof TextDecoder> | null>();
+
+function nativeDecoderFor(charset: string): InstanceType<typeof TextDecoder> | undefined {
+  let decoder = nativeDecoders.get(charset);
+  if (decoder === undefined) {
+    const label = nativeLabelFor(charset);
+    // Node builds without full ICU lack GB18030; iconv-lite covers that case.
+    decoder = label !== undefined && isNativeLabel(label) ? new TextDecoder(label, { ignoreBOM: true }) : null;
+    nativeDecoders.set(charset, decoder);
+  }
+  return decoder ?? undefined;
+}
+
+function isNativeLabel(label: string): boolean {
+  try {
+    return new TextDecoder(label).encoding === label;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+function declareFromHeader(label: string | undefined, warnings: string[]): Declaration | undefined {
+  if (label === undefined) return undefined;
+  const charset = normalizeCharset(label);
+  if (!charset) warnings.push(`charset: unknown charset "${label}" in the Content-Type header; ignored`);
+  return charset ? { charset, source: 'Content-Type header' } : undefined;
+}
+
+/** The charset the document declares itself: `<?xml encoding?>` for XML, `<meta>` for HTML. */
+function declareFromDocument(bytes: Buffer, hints: DecodeHints, warnings: string[]): Declaration[] {
   const head = bytes.subarray(0, PRESCAN_BYTES).toString('latin1');
   const isXml = hints.xml || /^\s*<\?xml\s/.test(head);
-  const raw: Array<{ label: string | undefined; source: string }> = [
-    { label: hints.contentTypeCharset, source: 'Content-Type header' },
-    isXml ? { label: prescanXmlDeclaration(head), source: 'XML declaration' } : { label: prescanMeta(head), source: '<meta> tag' },
-  ];
-  const declared: Declaration[] = [];
-  for (const { label, source } of raw) {
-    if (label === undefined) continue;
-    let charset = normalizeCharset(label);
-    // A page cannot declare UTF-16 in ASCII bytes; browsers read such a <meta> as UTF-8.
-    if (charset?.startsWith('utf-16') && source !== 'Content-Type header') charset = 'utf-8';
-    if (charset) declared.push({ charset, source });
-    else warnings.push(`charset: unknown charset "${label}" in the ${source}; ignored`);
+  const source = isXml ? 'XML declaration' : '<meta> tag';
+  const label = isXml ? prescanXmlDeclaration(head) : prescanMeta(head);
+  if (label === undefined) return [];
+  let charset = normalizeCharset(label);
+  // A page cannot declare UTF-16 in ASCII bytes; browsers read such a declaration as UTF-8.
+  if (charset?.startsWith('utf-16')) charset = 'utf-8';
+  if (!charset) {
+    warnings.push(`charset: unknown charset "${label}" in the ${source}; ignored`);
+    return [];
   }
-  return declared;
+  return [{ charset, source }];
 }
 
 function prescanXmlDeclaration(head: string): string | undefined {
@@ -107,7 +139,7 @@ function prescanMeta(head: string): string | undefined {
   return undefined;
 }
 
-function decodeDeclared(bytes: Buffer, primary: Declaration, others: Declaration[], warnings: string[]): DecodedBody {
+function decodeDeclared(bytes: Buffer, primary: Declaration, others: () => Declaration[], warnings: string[]): DecodedBody {
   const text = decodeAs(bytes, primary.charset);
   const switchTo = (charset: string, why: string): DecodedBody => {
     warnings.push(`charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`);
@@ -121,7 +153,7 @@ function decodeDeclared(bytes: Buffer, primary: Declaration, others: Declaration
   const errors = primary.charset === 'utf-8' && isUtf8(bytes) ? 0 : countReplacements(text);
   if (errors === 0) return { text, charset: primary.charset, warnings };
   if (errors > countNonAscii(text) * TOLERATED_ERROR_RATIO) {
-    const candidates = [...others.map((d) => d.charset), ...detectCandidates(bytes)];
+    const candidates = [...others().map((d) => d.charset), ...detectCandidates(bytes)];
     const better = findCleanCandidate(bytes, candidates, primary.charset);
     if (better) return switchTo(better, `${errors} byte sequences do not decode and the bytes decode cleanly as ${better}`);
   }
@@ -175,8 +207,7 @@ function looksLikeUtf8(bytes: Buffer): boolean {
 }
 
 function hasHighBytes(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i += 1) if ((bytes[i] as number) >= 0x80) return true;
-  return false;
+  return !isAscii(bytes);
 }
 
 function countReplacements(text: string): number {

@@ -46,9 +46,11 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
   return {
     async acquire(host, limits) {
       const state = stateOf(host);
-      await state.slots.acquire(Math.max(1, limits.perHostConcurrency));
-      await waitForTurn(state, limits.minHostDelayMs, clock);
-      await global.acquire(Math.max(1, globalLimit));
+      // Each step only awaits when it really has to wait: most acquisitions on an idle host are free.
+      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency))) await state.slots.wait();
+      const pause = reserveTurn(state, limits.minHostDelayMs, clock.now());
+      if (pause > 0) await clock.sleep(pause);
+      if (!global.tryAcquire(Math.max(1, globalLimit))) await global.wait();
       let released = false;
       return () => {
         if (released) return;
@@ -74,12 +76,11 @@ interface HostState {
   nextStartAt: number;
 }
 
-/** Reserves the next start time for this host and sleeps until it; reservations keep requests spaced. */
-async function waitForTurn(state: HostState, minDelayMs: number, clock: GateClock): Promise<void> {
-  const now = clock.now();
+/** Reserves the next start time for this host; returns how long to wait for it. Reservations keep requests spaced. */
+function reserveTurn(state: HostState, minDelayMs: number, now: number): number {
   const startAt = Math.max(now, state.nextStartAt);
   state.nextStartAt = startAt + Math.max(0, minDelayMs);
-  if (startAt > now) await clock.sleep(startAt - now);
+  return startAt - now;
 }
 
 /** A counting semaphore that serves waiters first come, first served; the limit is read on each acquire. */
@@ -87,12 +88,16 @@ class FifoSemaphore {
   private active = 0;
   private readonly waiters: Array<() => void> = [];
 
-  async acquire(limit: number): Promise<void> {
-    if (this.active < limit && this.waiters.length === 0) {
-      this.active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  /** Takes a slot if one is free and nobody is queued; false means call wait(). */
+  tryAcquire(limit: number): boolean {
+    if (this.active >= limit || this.waiters.length > 0) return false;
+    this.active += 1;
+    return true;
+  }
+
+  /** Queues for the next released slot. */
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   release(): void {

@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { brotliDecompress, brotliDecompressSync, gunzip, gunzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { FetchFailureSignal } from './fetch-error.js';
 
 /** Limits for one body. */
@@ -35,10 +35,23 @@ export const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
 
 // --- Internal helpers ---
 
-const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
-const inflateAsync = promisify<Buffer, ZlibOptions, Buffer>(inflate);
-const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
-const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress);
+/** Bodies below this size are inflated synchronously: the thread-pool round trip costs more than the work. */
+const SYNC_DECOMPRESS_BYTES = 256 * 1024;
+
+type Inflate = (bytes: Buffer, options: ZlibOptions) => Promise<Buffer>;
+
+/** The sync and async flavours of one decompressor. */
+function pickInflate(sync: (bytes: Buffer, options: ZlibOptions) => Buffer, async: (bytes: Buffer, options: ZlibOptions, done: (error: Error | null, result: Buffer) => void) => void): Inflate {
+  const asyncPromise = promisify<Buffer, ZlibOptions, Buffer>(async);
+  return (bytes, options) => (bytes.length < SYNC_DECOMPRESS_BYTES ? Promise.resolve().then(() => sync(bytes, options)) : asyncPromise(bytes, options));
+}
+
+const INFLATERS = {
+  gzip: pickInflate(gunzipSync, gunzip),
+  deflate: pickInflate(inflateSync, inflate),
+  deflateRaw: pickInflate(inflateRawSync, inflateRaw),
+  br: pickInflate(brotliDecompressSync, brotliDecompress),
+};
 
 async function collectBody(body: Readable, limits: BodyLimits): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -76,10 +89,10 @@ async function decompressBody(raw: Buffer, header: string | undefined, maxBytes:
 async function decompressOnce(bytes: Buffer, encoding: string, maxBytes: number): Promise<Buffer> {
   const options: ZlibOptions = { maxOutputLength: maxBytes };
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return await gunzipAsync(bytes, options);
-    if (encoding === 'br') return await brotliAsync(bytes, options);
+    if (encoding === 'gzip' || encoding === 'x-gzip') return await INFLATERS.gzip(bytes, options);
+    if (encoding === 'br') return await INFLATERS.br(bytes, options);
     // RFC 9110 says zlib-wrapped, but many servers send raw deflate: the zlib header tells them apart.
-    if (encoding === 'deflate') return await (hasZlibHeader(bytes) ? inflateAsync : inflateRawAsync)(bytes, options);
+    if (encoding === 'deflate') return await (hasZlibHeader(bytes) ? INFLATERS.deflate : INFLATERS.deflateRaw)(bytes, options);
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new FetchFailureSignal({ kind: 'too-large', limitBytes: maxBytes, decoded: true });

@@ -59,9 +59,11 @@ export function createRobotsCache(now: () => number): RobotsCache {
   };
 
   return {
-    async check(url, userAgent, load) {
-      const entry = await entryFor(url.origin, load);
-      return judge(entry, url, userAgent);
+    check(url, userAgent, load) {
+      // Fast path: a fresh entry answers without a promise chain (the common case after the first fetch).
+      const cached = entries.get(url.origin);
+      if (cached && !cached.pending && cached.expiresAt > now()) return Promise.resolve(judge(cached, url, userAgent));
+      return entryFor(url.origin, load).then((entry) => judge(entry, url, userAgent));
     },
     size: () => entries.size,
   };

@@ -162,7 +162,8 @@ describe('fetcher host limits and identity', () => {
       fetcher.fetch(pageRequest(`${b.origin}/p`, { minHostDelayMs: 120 })),
     ]);
     const times = a.requests.slice(1).map((r) => r.at);
-    for (let i = 1; i < times.length; i += 1) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(110);
+    // Without spacing the gaps would be a few ms; allow scheduling jitter on a busy machine.
+    for (let i = 1; i < times.length; i += 1) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(95);
     expect((b.requests[1]?.at ?? Infinity) - started).toBeLessThan(100);
   });
 
@@ -174,7 +175,8 @@ describe('fetcher host limits and identity', () => {
     // The first fetch loads robots.txt and warms the connection; the next two are measured.
     for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 5_000 }));
     const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
-    expect((second as number) - (first as number)).toBeGreaterThanOrEqual(190);
+    // Spacing is enforced when requests start; the server's clock sees it with some scheduling jitter.
+    expect((second as number) - (first as number)).toBeGreaterThanOrEqual(160);
   });
 
   it('caps a huge Crawl-delay at maxRetryDelayMs', async () => {
@@ -185,7 +187,7 @@ describe('fetcher host limits and identity', () => {
     for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 150 }));
     const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
     const gap = (second as number) - (first as number);
-    expect(gap).toBeGreaterThanOrEqual(140);
+    expect(gap).toBeGreaterThanOrEqual(110);
     expect(gap).toBeLessThan(1_000);
   });
 
