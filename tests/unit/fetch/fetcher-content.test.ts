@@ -105,6 +105,27 @@ describe('fetcher content handling', () => {
     }
   });
 
+  const LOCALES = [
+    ['gb18030', `${ZH_PAGE.replace('<title>', '<title>㐀𠀀 ')}`, 'gb18030'],
+    ['big5-hkscs', ZH_PAGE.replace('<ul>', '<ul><li>香港特別行政區政府環境保護署：嘅啲空氣質素健康指數今日處於低至中水平</li>').replace(/生态环境部/g, '環境保護署'), 'big5-hkscs'],
+    ['shift_jis', '<html><head><title>環境省 報道発表</title></head><body><ul><li>気候変動に関する新しい報告書を公表しました。詳細はこちらをご覧ください。</li><li>大気汚染防止法の一部を改正する法律について</li></ul></body></html>', 'shift_jis'],
+  ] as const;
+
+  it.each(LOCALES)('decodes a %s page declared in the header, in <meta>, and not at all', async (encoding, text, charset) => {
+    const bytes = iconv.encode(text, encoding);
+    const withMeta = iconv.encode(text.replace('<head>', `<head><meta http-equiv="Content-Type" content="text/html; charset=${encoding}">`), encoding);
+    server.route('/header', serveBytes(bytes, { 'content-type': `text/html; charset=${encoding}` }));
+    server.route('/meta', serveBytes(withMeta, { 'content-type': 'text/html' }));
+    server.route('/bare', serveBytes(bytes, { 'content-type': 'text/html' }));
+    for (const path of ['/header', '/meta', '/bare']) {
+      const result = await fetcher.fetch(pageRequest(`${server.origin}${path}`));
+      if (result.kind !== 'fetched') throw new Error('expected a page');
+      expect(result.charset).toBe(charset);
+      expect(result.body).toContain(text.slice(text.indexOf('<body>'), text.indexOf('<body>') + 40));
+      expect(result.warnings).toEqual([]);
+    }
+  });
+
   it('decodes GB18030 four-byte characters on a page declared as GB2312', async () => {
     const text = ZH_PAGE.replace('<title>', '<meta charset="gb2312"><title>㐀𠀀 ');
     server.route('/gb', serveBytes(iconv.encode(text, 'gb18030'), { 'content-type': 'text/html' }));
