@@ -140,7 +140,6 @@ function prescanMeta(head: string): string | undefined {
 }
 
 function decodeDeclared(bytes: Buffer, primary: Declaration, others: () => Declaration[], warnings: string[]): DecodedBody {
-  const text = decodeAs(bytes, primary.charset);
   const switchTo = (charset: string, why: string): DecodedBody => {
     warnings.push(`charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`);
     return { text: decodeAs(bytes, charset), charset, warnings };
@@ -150,6 +149,7 @@ function decodeDeclared(bytes: Buffer, primary: Declaration, others: () => Decla
     const cjk = findCleanCjkCandidate(bytes);
     if (cjk) return switchTo(cjk, `the bytes decode cleanly as ${cjk}`);
   }
+  const text = decodeAs(bytes, primary.charset);
   const errors = primary.charset === 'utf-8' && isUtf8(bytes) ? 0 : countReplacements(text);
   if (errors === 0) return { text, charset: primary.charset, warnings };
   if (errors > countNonAscii(text) * TOLERATED_ERROR_RATIO) {
