@@ -1,8 +1,11 @@
 /**
  * Building blocks shared by the date table: local date construction in the source zone, year
  * inference for dates printed without a year, 12-hour clock markers and numeric offsets.
+ *
+ * Absolute dates are computed without building luxon DateTimes (the hot path of extraction): the wall
+ * clock is read as UTC and shifted by the zone's offset, found with luxon's own two-step offset fix.
  */
-import { DateTime, FixedOffsetZone, type Zone } from 'luxon';
+import { FixedOffsetZone, type DateTime, type Zone } from 'luxon';
 import type { ParsedDate } from '../../model.js';
 import { resolveZoneAbbreviation } from './zone-abbreviations.js';
 
@@ -13,11 +16,13 @@ export interface DateContext {
   /** Its IANA name, e.g. to decide what "CST" means. */
   zoneName: string;
   now: DateTime;
+  /** Today's calendar day in the source zone, for year inference. */
+  today: { year: number; month: number; day: number };
 }
 
-/** A candidate date found by one table row. */
+/** A candidate date found by one table row: an instant in epoch milliseconds. */
 export interface DateHit {
-  dt: DateTime;
+  ms: number;
   precision: ParsedDate['precision'];
 }
 
@@ -45,33 +50,46 @@ export function buildDate(fields: DateFields, ctx: DateContext): DateHit | undef
   if (fields.year === undefined) return inferYear(month, day, time, zone, ctx);
   const year = Number(fields.year);
   if (year < 1900 || year > 2200) return undefined;
-  const dt = makeDateTime(year, month, day, time, zone);
-  return dt ? { dt, precision } : undefined;
+  const ms = zonedEpoch(zone, year, month, day, time);
+  return ms === undefined ? undefined : { ms, precision };
 }
 
 /**
  * Picks the year for a date printed without one: the latest such day that is not after today,
  * so late-December rows read in January land in the previous year.
  */
-export function inferYear(
-  month: number,
-  day: number,
-  time: Clock | undefined,
-  zone: string | Zone,
-  ctx: DateContext,
-): DateHit | undefined {
-  const today = ctx.now.setZone(zone).startOf('day');
+export function inferYear(month: number, day: number, time: Clock | undefined, zone: Zone, ctx: DateContext): DateHit | undefined {
+  const { today } = ctx;
+  const notAfterToday = month < today.month || (month === today.month && day <= today.day);
   // Eight years back is enough to reach the previous 29 February.
-  for (let year = today.year; year >= today.year - 8; year -= 1) {
-    const dt = makeDateTime(year, month, day, time, zone);
-    if (dt && dt.startOf('day') <= today) return { dt, precision: time ? 'time' : 'day' };
+  for (let year = notAfterToday ? today.year : today.year - 1; year >= today.year - 8; year -= 1) {
+    const ms = zonedEpoch(zone, year, month, day, time);
+    if (ms !== undefined) return { ms, precision: time ? 'time' : 'day' };
   }
   return undefined;
 }
 
+/** Epoch milliseconds of a wall-clock time in a zone; undefined for an impossible calendar day. */
+export function zonedEpoch(zone: Zone, year: number, month: number, day: number, time?: Clock): number | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const local = Date.UTC(year, month - 1, day, time?.hour ?? 0, time?.minute ?? 0, time?.second ?? 0);
+  const check = new Date(local);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  // luxon's fixOffset: guess with the offset at the wall time read as UTC, then correct once; in a DST
+  // gap the two candidates differ and the later offset wins (the time moves forward, as luxon does).
+  const o1 = zone.offset(local);
+  let guess = local - o1 * 60_000;
+  const o2 = zone.offset(guess);
+  if (o1 === o2) return guess;
+  guess -= (o2 - o1) * 60_000;
+  const o3 = zone.offset(guess);
+  if (o2 === o3) return guess;
+  return local - Math.min(o2, o3) * 60_000;
+}
+
 /** Parses a numeric offset (`+0800`, `+08:00`, `GMT+8`, `Z`) or an abbreviation into a luxon zone. */
 export function readZone(text: string, sourceZone: string): Zone | undefined {
-  const cleaned = text.trim().replace(/^(?:GMT|UTC)(?=[+-])/i, '');
+  const cleaned = text.trim().replace(/^(?:GMT|UTC)\s*(?=[+-])/i, '');
   if (/^z$/i.test(cleaned)) return FixedOffsetZone.utcInstance;
   const numeric = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(cleaned);
   if (numeric) {
@@ -113,10 +131,3 @@ export function applyMeridiem(hour: number, marker: string | undefined): number 
 // --- Internal helpers ---
 
 const AFTERNOON = new Set(['下午', '晚上', '傍晚', '晚间', '晚間']);
-
-function makeDateTime(year: number, month: number, day: number, time: Clock | undefined, zone: string | Zone): DateTime | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const dt = DateTime.fromObject({ year, month, day, ...(time ?? {}) }, { zone });
-  // luxon rejects impossible days (e.g. 2019-02-30) by returning an invalid DateTime.
-  return dt.isValid ? dt : undefined;
-}

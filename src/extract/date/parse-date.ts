@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { ParsedDate } from '../../model.js';
-import type { DateContext, DateHit } from './date-building.js';
+import { buildDate, type DateContext, type DateHit } from './date-building.js';
 import { getCachedZone } from './cached-zone.js';
 import { DATE_PATTERNS } from './date-patterns.js';
 import { RELATIVE_PATTERNS } from './relative-dates.js';
@@ -36,7 +36,7 @@ export function parseDate(text: string, options: ParseDateOptions): ParsedDate |
 /** {@link parseDate} with a prepared context, for callers parsing many dates against one "now". */
 export function parseDateInContext(text: string, ctx: DateContext, format?: string): ParsedDate | undefined {
   const cleaned = normalizeDateText(text);
-  if (cleaned === '') return undefined;
+  if (cleaned === '' || (!format && !MAY_HOLD_DATE.test(cleaned))) return undefined;
   if (format) return parseWithFormat(cleaned, format, ctx);
   const whole = parseWholeText(cleaned, ctx);
   if (whole) return whole;
@@ -51,6 +51,7 @@ export function findDateInText(text: string, ctx: DateContext): DateMatch | unde
 /** Parses a text that is nothing but a date (brackets and a short label allowed); undefined otherwise. */
 export function parseDateOnlyText(text: string, ctx: DateContext): ParsedDate | undefined {
   const cleaned = normalizeDateText(text);
+  if (!MAY_HOLD_DATE.test(cleaned)) return undefined;
   const whole = parseWholeText(cleaned, ctx);
   if (whole) return whole;
   const found = findCleanedDate(cleaned, ctx);
@@ -65,7 +66,7 @@ export function createDateContext(timezone: string, now: Date): DateContext | un
   const zone = getCachedZone(timezone);
   if (!zone.isValid) return undefined;
   const dt = DateTime.fromJSDate(now, { zone });
-  return dt.isValid ? { zone, zoneName: zone.name, now: dt } : undefined;
+  return dt.isValid ? { zone, zoneName: zone.name, now: dt, today: { year: dt.year, month: dt.month, day: dt.day } } : undefined;
 }
 
 /** Folds full-width characters and whitespace so the table sees one spelling of each form. */
@@ -77,17 +78,23 @@ export function normalizeDateText(text: string): string {
 
 // --- Internal helpers ---
 
+const PLAIN_YMD = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const NEEDS_NFKC = /[\u3000\uff01-\uff5e]/;
 const MAY_HOLD_DATE = /[0-9刚剛今昨前]|just|moment|ago|today|yesterday/i;
+const RELATIVE_HINT = /[刚剛今昨前]|just|moment|ago|today|yesterday/i;
 const EMBEDDED_ROWS = [...DATE_PATTERNS, ...RELATIVE_PATTERNS].filter((row) => !row.wholeOnly);
+const EMBEDDED_ABSOLUTE_ROWS = DATE_PATTERNS.filter((row) => !row.wholeOnly);
+const EMBEDDED_RELATIVE_ROWS = RELATIVE_PATTERNS.filter((row) => !row.wholeOnly);
 const WHOLE_ROWS = [...DATE_PATTERNS, ...RELATIVE_PATTERNS].filter((row) => row.wholeOnly);
 
 /** The table search over text already normalised by {@link normalizeDateText}. */
 function findCleanedDate(cleaned: string, ctx: DateContext): DateMatch | undefined {
-  // Every form in the tables has a digit or one of these words; most texts can skip the table.
-  if (!MAY_HOLD_DATE.test(cleaned)) return undefined;
+  // Absolute forms all contain digits and relative ones a keyword: most texts skip most of the table.
+  const digits = /\d/.test(cleaned);
+  const relative = RELATIVE_HINT.test(cleaned);
+  if (!digits && !relative) return undefined;
   let best: { hit: DateHit; index: number; length: number } | undefined;
-  for (const row of EMBEDDED_ROWS) {
+  for (const row of digits ? (relative ? EMBEDDED_ROWS : EMBEDDED_ABSOLUTE_ROWS) : EMBEDDED_RELATIVE_ROWS) {
     const match = row.re.exec(cleaned);
     if (!match) continue;
     if (best && (match.index > best.index || (match.index === best.index && match[0].length <= best.length))) continue;
@@ -99,6 +106,13 @@ function findCleanedDate(cleaned: string, ctx: DateContext): DateMatch | undefin
 
 function parseWholeText(text: string, ctx: DateContext): ParsedDate | undefined {
   const core = text.replace(/^[[(（【〔\s]+|[\])）】〕\s]+$/g, '');
+  // Fast path for the commonest list-page form, `2019-08-27` (or / .) with an optional `14:30[:05]`.
+  const plain = PLAIN_YMD.exec(core);
+  if (plain) {
+    const [, year, , month, day, hour, minute, second] = plain;
+    const hit = buildDate({ year, month: month ?? '', day: day ?? '', hour, minute, second }, ctx);
+    if (hit) return toParsed(hit);
+  }
   if (/^\d+$/.test(core)) return parseDigits(core, ctx);
   if (/^\d{4}-\d{2}-\d{2}T/.test(core)) {
     const iso = DateTime.fromISO(core, { zone: ctx.zone });
@@ -144,5 +158,5 @@ function parseWithFormat(text: string, format: string, ctx: DateContext): Parsed
 }
 
 function toParsed(hit: DateHit): ParsedDate {
-  return { date: hit.dt.toJSDate(), precision: hit.precision };
+  return { date: new Date(hit.ms), precision: hit.precision };
 }

@@ -20,7 +20,7 @@ export const RELATIVE_PATTERNS: readonly RelativePattern[] = [
     name: 'just-now',
     re: /(?:刚刚|剛剛|刚才|剛才|\bjust now\b|\b(?:a )?moments? ago\b)/i,
     wholeOnly: false,
-    build: (_g, ctx) => ({ dt: ctx.now.startOf('minute'), precision: 'time' }),
+    build: (_g, ctx) => ({ ms: ctx.now.startOf('minute').toMillis(), precision: 'time' }),
   },
   {
     // 5分钟前, 3小時前, 半小时前, 三天前, 2个月前, 10秒前
@@ -109,10 +109,10 @@ function buildAgo(amount: number | undefined, unit: Unit | undefined, ctx: DateC
   if (amount === undefined || unit === undefined) return undefined;
   if (unit === 'seconds' || unit === 'minutes' || unit === 'hours') {
     const duration: DurationLikeObject = { minutes: Math.round(amount * (unit === 'hours' ? 60 : unit === 'minutes' ? 1 : 1 / 60)) };
-    return { dt: ctx.now.minus(duration).startOf('minute'), precision: 'time' };
+    return { ms: ctx.now.minus(duration).startOf('minute').toMillis(), precision: 'time' };
   }
   if (!Number.isInteger(amount)) return undefined;
-  return { dt: ctx.now.minus({ [unit]: amount }).startOf('day'), precision: 'day' };
+  return { ms: ctx.now.minus({ [unit]: amount }).startOf('day').toMillis(), precision: 'day' };
 }
 
 function buildDayWord(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
@@ -121,8 +121,8 @@ function buildDayWord(g: Record<string, string | undefined>, ctx: DateContext): 
   const day = ctx.now.minus({ days: back }).startOf('day');
   const time = readClock({ hour: g.h, minute: g.mi });
   if (time === null) return undefined;
-  if (!time) return { dt: day, precision: 'day' };
-  return { dt: day.set({ hour: time.hour, minute: time.minute }), precision: 'time' };
+  if (!time) return { ms: day.toMillis(), precision: 'day' };
+  return { ms: day.set({ hour: time.hour, minute: time.minute }).toMillis(), precision: 'time' };
 }
 
 function buildTimeOnly(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
@@ -131,5 +131,5 @@ function buildTimeOnly(g: Record<string, string | undefined>, ctx: DateContext):
   const today = ctx.now.startOf('day').set({ hour: time.hour, minute: time.minute, second: time.second });
   // A clock time later than now (beyond a few minutes of clock skew) must be from yesterday.
   const dt = today > ctx.now.plus({ minutes: 5 }) ? today.minus({ days: 1 }) : today;
-  return { dt, precision: 'time' };
+  return { ms: dt.toMillis(), precision: 'time' };
 }

@@ -3,7 +3,7 @@
  * relative to the block, links resolved against `<base href>` / the final URL.
  */
 import type { CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import type { ChosenSelectors, ExtractedItem, ExtractResult, SourceSelectors } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { ExtractError } from '../extract-error.js';
@@ -12,7 +12,7 @@ import { sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors } from './detect-list.js';
-import { matchSpec, parseFieldSelector, readText } from './field-selector.js';
+import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecMatches } from './field-selector.js';
 import { loadDocument } from './load-document.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
@@ -27,7 +27,8 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
   }
-  const itemsSelector = options.selectors.items ?? detectListSelectors($)?.items;
+  const detected = options.selectors.items ? undefined : detectListSelectors($);
+  const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
     throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection is not available yet', {
       hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li`.',
@@ -67,7 +68,9 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
       hint: 'Check `title:` (and `link:`) against one block of the page; the default is the text of the block\'s main link.',
     });
   }
-  return { mode: 'selectors', items, selectors: usage.report(itemsSelector), page };
+  const selectors = usage.report(itemsSelector);
+  if (detected?.confidence !== undefined) selectors.confidence = detected.confidence;
+  return { mode: detected ? 'auto' : 'selectors', items, selectors, page };
 }
 
 // --- Internal helpers ---
@@ -85,12 +88,20 @@ function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Elemen
 /** Parses each field's fallbacks and runs each once over all blocks; invalid CSS fails clearly here. */
 function matchFields($: CheerioAPI, blocks: Element[], selectors: SourceSelectors, sourceId: string): BlockSpecs {
   const specs: BlockSpecs = {};
+  // `title: a` with `link: a@href` is one query: matches are shared between fallbacks with the same CSS.
+  const byCss = new Map<string, SpecMatches>();
+  // Blocks always share at least the document node.
+  const scope = findCommonAncestor(blocks) ?? ($.root().toArray()[0] as AnyNode);
   for (const field of ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const) {
     const list = selectors[field]?.map(parseFieldSelector).filter((spec) => spec.raw !== '');
     if (!list || list.length === 0) continue;
     specs[field] = list.map((spec) => {
+      const known = byCss.get(spec.css);
+      if (known) return { spec, byBlock: known.byBlock };
       try {
-        return matchSpec($, blocks, spec);
+        const matched = matchSpec($, blocks, spec, scope);
+        byCss.set(spec.css, matched);
+        return matched;
       } catch (error) {
         throw badSelector(sourceId, field, spec.raw, error);
       }

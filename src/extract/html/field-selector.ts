@@ -43,17 +43,20 @@ export interface SpecMatches {
 
 /**
  * Runs one fallback's CSS once over all item blocks and groups the matches by their block: one selector
- * compilation and one traversal per page instead of one per block. Throws cheerio's error for invalid CSS.
+ * compilation and one traversal per page instead of one per block. The query starts at the blocks'
+ * lowest common ancestor (`scope`, see {@link findCommonAncestor}); querying from all blocks at once
+ * would make cheerio-select deduplicate the roots pairwise. Throws cheerio's error for invalid CSS.
  */
-export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec): SpecMatches {
+export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec, scope: AnyNode): SpecMatches {
   const byBlock = new Map<Element, Element[]>();
   if (spec.css === '') {
     for (const block of blocks) byBlock.set(block, [block]);
     return { spec, byBlock };
   }
   const blockSet = new Set(blocks);
-  for (const node of $(blocks).find(spec.css).toArray()) {
+  for (const node of $(scope).find(spec.css).toArray()) {
     if (!('attribs' in node)) continue;
+    // Matches outside every block (or a block itself) are not a block's field.
     const block = findOwningBlock(node, blockSet);
     if (!block) continue;
     const list = byBlock.get(block);
@@ -61,6 +64,26 @@ export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec): Sp
     else byBlock.set(block, [node]);
   }
   return { spec, byBlock };
+}
+
+/** The deepest node containing every block (the list container, typically). */
+export function findCommonAncestor(blocks: Element[]): AnyNode | undefined {
+  const first = blocks[0];
+  if (!first) return undefined;
+  const chain: AnyNode[] = [];
+  for (let node: AnyNode | null = first.parent; node; node = node.parent) chain.push(node);
+  let depth = 0; // index into chain of the deepest ancestor shared so far
+  const position = new Map(chain.map((node, index) => [node, index]));
+  for (const block of blocks) {
+    for (let node: AnyNode | null = block.parent; node; node = node.parent) {
+      const index = position.get(node);
+      if (index !== undefined) {
+        if (index > depth) depth = index;
+        break;
+      }
+    }
+  }
+  return chain[depth];
 }
 
 /** Reads the first non-empty value of a field in a block, trying each fallback in order. */

@@ -14,7 +14,7 @@ export function pickHeadlineAnchor(block: Element): Element | undefined {
   for (const anchor of anchors) {
     if (!isUsableHref(anchor.attribs.href)) continue;
     const text = readText(anchor) || anchor.attribs.title || '';
-    const length = [...text].length;
+    const length = text.length;
     if (length > bestLength) {
       best = anchor;
       bestLength = length;

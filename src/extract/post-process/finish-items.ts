@@ -5,7 +5,7 @@
 import type { ExtractedItem } from '../../model.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import type { TextRules } from '../text/text-rules.js';
-import { canonicalizeUrl } from '../url/canonicalize-url.js';
+import { canonicalizeResolvedUrl } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 
 /** Applies text rules, trims plain summaries, adds canonical links and drops repeats (first one wins). */
@@ -34,10 +34,13 @@ export function finishItems(items: ExtractedItem[], rules: TextRules, summaryLen
 // --- Internal helpers ---
 
 function applyRules(item: ExtractedItem, rules: TextRules, summaryLength: number): ExtractedItem | undefined {
-  const title = foldWhitespace(rules.apply('title', item.title));
+  const ruled = rules.apply('title', item.title);
+  // Titles arrive folded; only a rule's output needs folding again.
+  const title = ruled === item.title ? ruled : foldWhitespace(ruled);
   if (title === '') return undefined;
   const out: ExtractedItem = { ...item, title };
-  if (item.link) out.canonicalLink = canonicalizeUrl(item.link);
+  // Item links always come from resolveLink (absolute, normalised by WHATWG URL).
+  if (item.link) out.canonicalLink = canonicalizeResolvedUrl(item.link);
   if (item.summary !== undefined) {
     const summary = rules.apply('summary', item.summary);
     const value = item.summaryIsHtml ? summary.trim() : trimText(foldWhitespace(summary), summaryLength);

@@ -29,6 +29,11 @@ export function canonicalizeUrl(url: string): string {
   return parsed.href.replace(/\?$/, '');
 }
 
+/** {@link canonicalizeUrl} for a URL already normalised by {@link resolveLink} (cheap when it has no query or fragment). */
+export function canonicalizeResolvedUrl(href: string): string {
+  return href.includes('?') || href.includes('#') ? canonicalizeUrl(href) : href;
+}
+
 /**
  * Resolves a link found on a page against the page's base URL. Returns undefined for anything a
  * reader could not follow: empty, `#…` only, `javascript:`, `mailto:` and other non-http(s) schemes.

@@ -199,6 +199,20 @@ describe('extractItems on HTML (selector mode)', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['parser-fallback']);
   });
 
+  it('ignores field matches outside the item blocks, across separate lists and for row anchors', () => {
+    const body = page(`<div class="col"><ul><li class="it"><a href="/1">甲</a><span class="date">2019-08-27</span></li></ul></div>
+      <aside><span class="date">2019-01-01</span><span class="t">侧栏</span><a href="/side">侧栏链接</a></aside>
+      <div class="col"><ul><li class="it"><a href="/2">乙</a></li></ul></div>
+      <div class="rows"><a class="it" href="/3"><span class="t">丙</span><span class="date">2019-08-25</span></a></div>`);
+    const result = run(body, { items: '.it', title: ['span.t', 'a'], date: ['span.date'] });
+    expect(result.items.map((item) => [item.title, item.link, item.published?.date.toISOString()])).toEqual([
+      ['甲', 'http://www.example.gov.cn/1', '2019-08-26T16:00:00.000Z'],
+      ['乙', 'http://www.example.gov.cn/2', undefined],
+      ['丙', 'http://www.example.gov.cn/3', '2019-08-24T16:00:00.000Z'],
+    ]);
+    expect(result.warnings.map((w) => [w.code, w.text])).toEqual([['date-missing', 'span.date']]);
+  });
+
   it('caps repeated warnings per code and summarises the rest', () => {
     const rows = Array.from({ length: 25 }, (_, i) => `<li><a href="/${i}">条目${i}</a><span class="d">不是日期${i}</span></li>`).join('');
     const result = run(page(`<ul class="l">${rows}</ul>`), { items: 'ul.l li', date: ['span.d'] });
