@@ -34,24 +34,9 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
       hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li`.',
     });
   }
-  let blocks = selectBlocks($, itemsSelector, options.sourceId);
-  if (blocks.length === 0) {
-    // htmlparser2 builds the tree as written; browsers (and parse5) add implied elements such as <tbody>,
-    // so a selector copied from dev tools may only match the browser-shaped tree.
-    const browserShaped = loadDocument(input.body, 'parse5');
-    const retried = selectBlocks(browserShaped, itemsSelector, options.sourceId);
-    if (retried.length > 0) {
-      warnings.add('parser-fallback', 'the item selector matched only the browser-repaired tree (parse5); extraction used it', itemsSelector);
-      $ = browserShaped;
-      blocks = retried;
-    }
-  }
-  if (blocks.length === 0) {
-    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'the item selector matched nothing', itemsSelector, {
-      selector: itemsSelector,
-      hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
-    });
-  }
+  const found = findBlocks($, input.body, itemsSelector, options.sourceId, warnings);
+  const { blocks } = found;
+  $ = found.$;
   const specs = matchFields($, blocks, options.selectors, options.sourceId);
   const context = { $, specs, dates, dateFormat: options.dateFormat };
   const items: ExtractedItem[] = [];
@@ -74,6 +59,24 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
 }
 
 // --- Internal helpers ---
+
+/** Selects the item blocks, retrying on a browser-shaped (parse5) tree when the fast tree has none. */
+function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: string, warnings: WarningCollector): { $: CheerioAPI; blocks: Element[] } {
+  const blocks = selectBlocks($, selector, sourceId);
+  if (blocks.length > 0) return { $, blocks };
+  // htmlparser2 builds the tree as written; browsers (and parse5) add implied elements such as <tbody>,
+  // so a selector copied from dev tools may only match the browser-shaped tree.
+  const browserShaped = loadDocument(body, 'parse5');
+  const retried = selectBlocks(browserShaped, selector, sourceId);
+  if (retried.length === 0) {
+    throw new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
+      selector,
+      hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
+    });
+  }
+  warnings.add('parser-fallback', 'the item selector matched only the browser-repaired tree (parse5); extraction used it', selector);
+  return { $: browserShaped, blocks: retried };
+}
 
 function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Element[] {
   try {
