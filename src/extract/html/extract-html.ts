@@ -74,7 +74,11 @@ function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: str
       hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
     });
   }
-  warnings.add('parser-fallback', 'the item selector matched only the browser-repaired tree (parse5); extraction used it', selector);
+  warnings.add(
+    'parser-fallback',
+    'the item selector matched only the browser-repaired tree (parse5), so the page was parsed twice; drop implied elements such as `tbody` from `items:`',
+    selector,
+  );
   return { $: browserShaped, blocks: retried };
 }
 
