@@ -41,10 +41,12 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   const context = { $, specs, dates, dateFormat: options.dateFormat };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();
+  // Parsed once for all links; a relative or broken input URL stays a string (links then do not resolve).
+  const base = URL.canParse(baseUrl) ? new URL(baseUrl) : baseUrl;
   for (const block of blocks) {
     const raw = readBlock(block, context);
     usage.count(raw.used);
-    const item = toItem(raw, block, baseUrl, warnings, Boolean(specs.date));
+    const item = toItem(raw, block, base, warnings, Boolean(specs.date));
     if (item) items.push(item);
   }
   if (items.length === 0) {
@@ -126,13 +128,13 @@ function badSelector(sourceId: string, field: string, selector: string, error: u
   });
 }
 
-function toItem(raw: RawBlock, block: Element, baseUrl: string, warnings: WarningCollector, dateConfigured: boolean): ExtractedItem | undefined {
+function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: WarningCollector, dateConfigured: boolean): ExtractedItem | undefined {
   if (!raw.title) {
     warnings.add('title-missing', 'an item block without a title was dropped', snippet(readText(block)));
     return undefined;
   }
   const item: ExtractedItem = { title: raw.title };
-  const link = resolveLink(raw.href, baseUrl);
+  const link = resolveLink(raw.href, base);
   if (link) item.link = link;
   else if (raw.href && raw.href.trim() !== '' && !/^\s*(?:#|javascript:)/i.test(raw.href)) {
     warnings.add('link-unusable', `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`, raw.href);
@@ -141,11 +143,11 @@ function toItem(raw: RawBlock, block: Element, baseUrl: string, warnings: Warnin
   else if (raw.date?.text) warnings.add('date-unparsed', `could not read the date of "${snippet(raw.title)}"; the item is undated`, raw.date.text);
   else if (dateConfigured) warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
   if (raw.summary) {
-    item.summary = raw.summary.html ? sanitizeSummaryHtml(raw.summary.value, baseUrl) : raw.summary.value;
+    item.summary = raw.summary.html ? sanitizeSummaryHtml(raw.summary.value, base.toString()) : raw.summary.value;
     if (raw.summary.html) item.summaryIsHtml = true;
   }
   if (raw.author) item.author = raw.author;
-  const image = resolveLink(raw.imageSrc, baseUrl);
+  const image = resolveLink(raw.imageSrc, base);
   if (image) item.image = image;
   if (raw.categories) item.categories = raw.categories;
   return item;

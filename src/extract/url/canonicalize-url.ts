@@ -12,14 +12,9 @@ export const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
 
 /** Canonical form of a URL for identity: no fragment, no tracking parameters, lowercase host, no default port. */
 export function canonicalizeUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch (error) {
-    // Not an absolute URL: there is nothing to normalise, and identity falls back to the text as given.
-    void error;
-    return url.trim();
-  }
+  const parsed = parseUrl(url.trim());
+  // Not an absolute URL: there is nothing to normalise, and identity falls back to the text as given.
+  if (!parsed) return url.trim();
   parsed.hash = '';
   const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name));
   if (kept.length !== [...parsed.searchParams].length) {
@@ -37,24 +32,30 @@ export function canonicalizeResolvedUrl(href: string): string {
 /**
  * Resolves a link found on a page against the page's base URL. Returns undefined for anything a
  * reader could not follow: empty, `#…` only, `javascript:`, `mailto:` and other non-http(s) schemes.
+ * Pass the base as a URL object when resolving many links against it (saves re-parsing it each time).
  */
-export function resolveLink(href: string | undefined, base: string): string | undefined {
+export function resolveLink(href: string | undefined, base: string | URL): string | undefined {
   // Browsers strip tabs and newlines inside URLs and trim surrounding spaces; so do we.
   const cleaned = href?.replace(/[\t\n\r]/g, '').trim();
   if (!cleaned || cleaned.startsWith('#')) return undefined;
-  let resolved: URL;
-  try {
-    resolved = new URL(cleaned, base);
-  } catch (error) {
-    // An unparseable href is as good as no link; the item keeps no link rather than a wrong one.
-    void error;
-    return undefined;
-  }
+  const resolved = parseUrl(cleaned, base) ?? parseUrl(cleaned);
+  if (!resolved) return undefined;
   if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return undefined;
   return resolved.href;
 }
 
 // --- Internal helpers ---
+
+/** Parses a URL; undefined when it is not one (an unusable link is as good as no link). */
+function parseUrl(input: string, base?: string | URL): URL | undefined {
+  try {
+    return new URL(input, base);
+  } catch (error) {
+    // TypeError "Invalid URL" is the expected answer for text that is no URL; nothing else is thrown here.
+    if (error instanceof TypeError) return undefined;
+    throw error;
+  }
+}
 
 function isTrackingParameter(name: string): boolean {
   const lower = name.toLowerCase();

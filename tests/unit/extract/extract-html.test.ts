@@ -82,6 +82,14 @@ describe('extractItems on HTML (selector mode)', () => {
     expect(result.warnings.filter((w) => w.code === 'link-unusable').map((w) => w.text)).toEqual(['mailto:office@example.gov.cn']);
   });
 
+  it('keeps absolute links when the page URL itself is unusable, and drops only the relative ones', () => {
+    const result = extractItems(
+      { body: '<ul><li><a href="/a">甲</a></li><li><a href="http://x.example.cn/b">乙</a></li></ul>', contentType: 'text/html', url: 'not a url' },
+      { sourceId: 'test', type: 'html', selectors: { items: 'li' }, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 40 },
+    );
+    expect(result.items.map((item) => item.link)).toEqual([undefined, 'http://x.example.cn/b']);
+  });
+
   it('reads css@attr, @attr of the block itself and falls back through selector lists', () => {
     const body = page(`<div class="cards">
       <div class="card" data-url="/d/1.html" data-ts="1566873600"><h4>第一条</h4><p class="t">时间 2019-08-20</p></div>
