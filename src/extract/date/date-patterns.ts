@@ -44,6 +44,17 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
   },
   {
+    // 民國 (ROC) years on Taiwan sites: 113-08-27, 113/8/27, 113年8月27日 = 2024 (year + 1911); only for
+    // sources in Asia/Taipei, where a 2–3 digit year cannot mean anything else.
+    name: 'ymd-roc',
+    re: re(`(?<![\\d.])(?<y>\\d{2,3})\\s*(?:(?<sep>[-/.])\\s*(?<mo>\\d{1,2})\\s*\\k<sep>|年\\s*(?<mo2>\\d{1,2})\\s*月)\\s*(?<d>\\d{1,2})(?!\\d)\\s*日?${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) =>
+      ctx.zoneName === 'Asia/Taipei' && Number(g.y) >= 60
+        ? buildDate({ year: String(Number(g.y) + 1911), month: g.mo ?? g.mo2 ?? '', day: g.d ?? '', ...clock(g) }, ctx)
+        : undefined,
+  },
+  {
     // RFC 2822 and friends: Tue, 27 Aug 2019 14:30:00 +0800, 27 August 2019, 27-Aug-2019
     name: 'd-month-y',
     re: re(`${WEEKDAY}(?<!\\d)(?<d>\\d{1,2})[\\s-]+(?<mon>${MONTHS})\\b\\.?,?[\\s-]+(?<y>\\d{4})(?!\\d)${EN_TIME}`),

@@ -158,6 +158,20 @@ describe('parseDate', () => {
     expect(parsed).toEqual({ date: new Date('2019-08-27T14:30:00+02:00'), precision: 'time' });
   });
 
+  it.each([
+    ['113-08-27', '2024-08-27T00:00:00+08:00', 'day'],
+    ['113/8/27 14:30', '2024-08-27T14:30:00+08:00', 'time'],
+    ['中華民國113年8月27日', '2024-08-27T00:00:00+08:00', 'day'],
+    ['發布日期：113.08.27', '2024-08-27T00:00:00+08:00', 'day'],
+    ['2024-08-27', '2024-08-27T00:00:00+08:00', 'day'],
+  ])('reads the ROC (民國) year %j in Asia/Taipei', (text, expected, precision) => {
+    expect(parseDate(text, { timezone: 'Asia/Taipei', now: NOW })).toEqual({ date: new Date(expected), precision });
+  });
+
+  it('does not read ROC years outside Asia/Taipei', () => {
+    expect(parseDate('113-08-27', { timezone: 'Asia/Shanghai', now: NOW })).toBeUndefined();
+  });
+
   it('returns undefined for an unknown time zone instead of throwing', () => {
     expect(parseDate('2019-08-27', { timezone: 'Mars/Olympus', now: NOW })).toBeUndefined();
   });
