@@ -48,7 +48,8 @@ export function buildResult(input: ResultInput): FetchResult {
   if (request.validators?.bodyHash === validators.bodyHash) return { ...base, kind: 'not-modified', reason: 'same-body', validators };
   const header = headerValue(exchange.headers, 'content-type');
   const media = parseContentType(header);
-  const contentType = media && judgeContentType(media, request.purpose) === 'accept' ? media.essence : sniffMediaType(body, request.purpose);
+  const accepted = media && judgeContentType(media, request.purpose) === 'accept';
+  const contentType = accepted ? media.essence : sniffMediaType(body, request.purpose, media?.essence);
   if (!contentType) {
     const context = { sourceId: request.sourceId, url: input.finalUrl.href, attempts: 1, policy: request.policy };
     throw classifyFailure({ kind: 'content-type', contentType: header ?? '', purpose: request.purpose }, context);

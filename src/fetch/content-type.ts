@@ -35,13 +35,16 @@ export function judgeContentType(media: MediaType | undefined, purpose: 'page' |
   return 'reject';
 }
 
-/** Guesses the type of a body from its first bytes; undefined when it is neither markup nor (for pages) JSON. */
-export function sniffMediaType(body: Buffer, purpose: 'page' | 'detail'): string | undefined {
+/**
+ * Guesses the type of a body from its first bytes; undefined when it is not markup. JSON is only
+ * recognised for pages with no declared type (`declared` undefined): text/plain must be HTML or XML.
+ */
+export function sniffMediaType(body: Buffer, purpose: 'page' | 'detail', declared?: string): string | undefined {
   const head = stripLeadingNoise(body.subarray(0, 1024).toString('latin1'));
   if (/^<\?xml\b/i.test(head)) return hasHtmlRoot(head) ? 'application/xhtml+xml' : 'application/xml';
   if (HTML_START.test(head)) return 'text/html';
   if (purpose === 'page' && /^<(rss|feed|rdf:RDF)\b/i.test(head)) return 'application/xml';
-  if (purpose === 'page' && /^[{[]/.test(head)) return 'application/json';
+  if (purpose === 'page' && declared === undefined && /^[{[]/.test(head)) return 'application/json';
   return undefined;
 }
 

@@ -47,4 +47,10 @@ describe('sniffMediaType', () => {
   ] as const)('%j for a %s → %s', (text, purpose, expected) => {
     expect(sniffMediaType(Buffer.from(text), purpose)).toBe(expected);
   });
+
+  it('recognises JSON only when no type was declared', () => {
+    const json = Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[]}');
+    expect(sniffMediaType(json, 'page', 'text/plain')).toBeUndefined();
+    expect(sniffMediaType(Buffer.from('<html><body>x</body></html>'), 'page', 'text/plain')).toBe('text/html');
+  });
 });

@@ -228,14 +228,21 @@ describe('fetcher host limits and identity', () => {
     expect(new Set(ports).size).toBeLessThanOrEqual(2);
   });
 
-  it('goes through HTTP_PROXY for remote hosts but never for 127.0.0.1', async () => {
+  it('goes through HTTP_PROXY for remote hosts but never for 127.0.0.1, keeping connections alive', async () => {
     const server = await startServer();
-    server.route('/p', PAGE);
+    const ports: number[] = [];
+    server.route('/p', (req, res, seen) => {
+      ports.push(req.socket.remotePort ?? -1);
+      return PAGE(req, res, seen);
+    });
     const proxy = await startConnectRecorder();
     try {
       fetcher = createTestFetcher({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '' } });
-      const local = await fetcher.fetch(pageRequest(`${server.origin}/p`));
-      expect(local.kind).toBe('fetched');
+      for (let i = 0; i < 10; i += 1) {
+        const local = await fetcher.fetch(pageRequest(`${server.origin}/p`));
+        expect(local.kind).toBe('fetched');
+      }
+      expect(new Set(ports).size).toBeLessThanOrEqual(2);
       await captureFetchError(fetcher.fetch(pageRequest('http://feeds.example.invalid/list', { retries: 0 })));
       expect(proxy.targets).toEqual(['feeds.example.invalid:80']);
     } finally {
