@@ -2,6 +2,7 @@
  * One HTTP exchange with undici's `request()` (not `fetch()`, which adds `Cache-Control: no-cache`
  * to conditional requests). Redirects are not followed here: the caller handles every hop.
  */
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { FetchFailure } from './fetch-error.js';
@@ -35,21 +36,19 @@ export interface Exchange {
 export async function sendRequest(options: ExchangeOptions): Promise<Exchange> {
   // undici's own timers tick about once a second (fine for 20 s, not for 150 ms), so the headers
   // deadline is also kept with a precise timer; undici's stays as a backstop.
-  const controller = new AbortController();
-  const timeoutMs = options.headersTimeoutMs;
-  const timer = setTimeout(() => controller.abort(new FetchFailureSignal({ kind: 'headers-timeout', timeoutMs })), timeoutMs);
+  const deadline = new HeadersDeadline(options.headersTimeoutMs);
   let response: Dispatcher.ResponseData;
   try {
     response = await request(options.url, {
       method: 'GET',
       headers: options.headers,
       dispatcher: options.dispatcher,
-      headersTimeout: timeoutMs,
+      headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
-      signal: controller.signal,
+      signal: deadline,
     });
   } finally {
-    clearTimeout(timer);
+    deadline.cancel();
   }
   const { statusCode: status, headers } = response;
   if (status < 200 || status >= 300) {
@@ -79,6 +78,30 @@ export function isRedirectStatus(status: number): boolean {
 }
 
 // --- Internal helpers ---
+
+/**
+ * Aborts a request whose headers have not arrived in time. undici accepts an EventEmitter with
+ * `aborted`/`reason` as its signal; an AbortController costs about 30 µs more per request, a
+ * quarter of a whole 304 exchange.
+ */
+class HeadersDeadline extends EventEmitter {
+  aborted = false;
+  reason?: FetchFailureSignal;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.reason = new FetchFailureSignal({ kind: 'headers-timeout', timeoutMs });
+      this.emit('abort');
+    }, timeoutMs);
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+  }
+}
 
 /** Small error pages are read to the end to keep the connection alive; bigger ones close it. */
 const DISCARD_LIMIT_BYTES = 64 * 1024;
