@@ -6,8 +6,8 @@ import type { FetchPolicy } from '../model.js';
 /** feedwright's version; a unit test keeps it equal to package.json's. */
 export const FEEDWRIGHT_VERSION = '0.1.0';
 
-/** The default User-Agent: names feedwright and its version so site owners can recognise and address it. */
-export const DEFAULT_USER_AGENT = `feedwright/${FEEDWRIGHT_VERSION} (feed generator for pages without feeds)`;
+/** The default User-Agent: names feedwright, its version and where site owners can learn about it (same as src/version.ts). */
+export const DEFAULT_USER_AGENT = `feedwright/${FEEDWRIGHT_VERSION} (+https://github.com/feedwright/feedwright)`;
 
 /** Returns a fresh copy of the default fetch policy (safe to mutate). */
 export function defaultFetchPolicy(): FetchPolicy {

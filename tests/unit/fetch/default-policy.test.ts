@@ -32,4 +32,9 @@ describe('defaultFetchPolicy', () => {
     expect(FEEDWRIGHT_VERSION).toBe(pkg.version);
     expect(DEFAULT_USER_AGENT.startsWith(`feedwright/${pkg.version} `)).toBe(true);
   });
+
+  it('matches the User-Agent the config defaults use', async () => {
+    const version = await import('../../../src/version.js');
+    expect(DEFAULT_USER_AGENT).toBe(version.DEFAULT_USER_AGENT);
+  });
 });
