@@ -1,13 +1,63 @@
 /**
- * Seam for automatic list detection (a later issue): given a parsed page, propose the selectors of the
- * repeated headline block. Until that lands it finds nothing, and a source without `items:` fails with
- * EXTRACT_NO_CONTAINER and a hint to configure it.
+ * Automatic list detection for sources without `items:`: find the page's block of repeated headline
+ * rows and describe it as ordinary selectors (`items`, `title`, `link`, `date`) with a confidence, so
+ * extraction runs in selector mode with them and the user can pin them in the config as they are.
  */
 import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
 import type { ChosenSelectors } from '../../model.js';
+import { chooseFieldSelectors } from '../auto/field-selectors.js';
+import { findListCandidates, type ListCandidate } from '../auto/find-list-candidates.js';
+import { buildItemsSelector } from '../auto/items-selector.js';
+import { readHrefHost } from '../auto/list-hints.js';
+import { collectPageStats } from '../auto/page-stats.js';
+import type { DateContext } from '../date/date-building.js';
+import { readText } from './field-selector.js';
+
+/** What detection needs besides the parsed page. */
+export interface DetectListContext {
+  /** The URL relative links resolve against (tells the site's own links from others). */
+  baseUrl: string;
+  dates: DateContext;
+}
 
 /** Proposes selectors for the page's headline list; undefined when none is found. */
-export function detectListSelectors($: CheerioAPI): ChosenSelectors | undefined {
-  void $; // Automatic detection is not implemented yet; the parameter is the contract the later work fills in.
+export function detectListSelectors($: CheerioAPI, context: DetectListContext): ChosenSelectors | undefined {
+  const page = collectPageStats($.root().toArray()[0] as AnyNode);
+  const candidates = findListCandidates(page, readHrefHost(context.baseUrl), (node: Element) => readText(node));
+  // The best few are tried in order: a candidate whose rows no CSS can isolate gives way to the next.
+  for (const [index, candidate] of candidates.slice(0, MAX_TRIED).entries()) {
+    const items = buildItemsSelector($, candidate, page.stats);
+    if (!items) continue;
+    const fields = chooseFieldSelectors($, items.blocks, context.dates);
+    const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
+    return { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) };
+  }
   return undefined;
+}
+
+// --- Internal helpers ---
+
+const MAX_TRIED = 3;
+
+/**
+ * Confidence 0–1: how headline-like and dated the chosen rows are, times how clearly they beat the
+ * next best list (a close runner-up halves it).
+ */
+function rateConfidence(best: ListCandidate, runnerUp: ListCandidate | undefined): number {
+  const quality = best.headlineQuality * (0.6 + 0.4 * best.dateShare) * Math.min(1, best.rows.length / 5);
+  const margin = runnerUp ? Math.max(0, 1 - runnerUp.score / best.score) : 1;
+  return Math.round(quality * (0.5 + 0.5 * margin) * 100) / 100;
+}
+
+/** Two candidates sharing rows (a list and the same rows seen through a wrapper) are one list. */
+function overlaps(a: ListCandidate, b: ListCandidate): boolean {
+  const aRows = new Set<AnyNode>(a.rows);
+  const bRows = new Set<AnyNode>(b.rows);
+  return b.rows.some((row) => isWithin(row, aRows)) || a.rows.some((row) => isWithin(row, bRows));
+}
+
+function isWithin(node: AnyNode, rows: ReadonlySet<AnyNode>): boolean {
+  for (let current: AnyNode | null = node; current; current = current.parent) if (rows.has(current)) return true;
+  return false;
 }

@@ -27,17 +27,18 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
   }
-  const detected = options.selectors.items ? undefined : detectListSelectors($);
+  const detected = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
-    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection is not available yet', {
-      hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li`.',
+    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
+      hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li` (try it with `feedwright preview`).',
     });
   }
+  const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   const found = findBlocks($, input.body, itemsSelector, options.sourceId, warnings);
   const { blocks } = found;
   $ = found.$;
-  const specs = matchFields($, blocks, options.selectors, options.sourceId);
+  const specs = matchFields($, blocks, selectors, options.sourceId);
   const context = { $, specs, dates, dateFormat: options.dateFormat };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();
@@ -55,12 +56,39 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
       hint: 'Check `title:` (and `link:`) against one block of the page; the default is the text of the block\'s main link.',
     });
   }
-  const selectors = usage.report(itemsSelector);
-  if (detected?.confidence !== undefined) selectors.confidence = detected.confidence;
-  return { mode: detected ? 'auto' : 'selectors', items, selectors, page };
+  const used = usage.report(itemsSelector);
+  return { mode: detected ? 'auto' : 'selectors', items, selectors: detected ? reportDetected(used, options.selectors, detected) : used, page };
 }
 
 // --- Internal helpers ---
+
+/**
+ * Auto mode reads the page in selector mode with the detected selectors; fields the user configured
+ * anyway (e.g. `summary:` or `date:` without `items:`) win. Title and link go together: a configured
+ * title or link drops both detected ones, since the detected link is the detected title's anchor.
+ */
+function withDetectedFields(configured: SourceSelectors, detected: ChosenSelectors): SourceSelectors {
+  const merged: SourceSelectors = { ...configured, items: detected.items };
+  if (!configured.title && !configured.link) {
+    if (detected.title) merged.title = [detected.title];
+    if (detected.link) merged.link = [detected.link];
+  }
+  if (!configured.date && detected.date) merged.date = [detected.date];
+  return merged;
+}
+
+/** The selectors to pin: detected ones (real CSS), or the configured one that was used for a field the user set. */
+function reportDetected(used: ChosenSelectors, configured: SourceSelectors, detected: ChosenSelectors): ChosenSelectors {
+  const report: ChosenSelectors = { items: detected.items };
+  const userTitle = Boolean(configured.title || configured.link);
+  for (const field of ['title', 'link', 'date'] as const) {
+    const byUser = field === 'date' ? Boolean(configured.date) : userTitle;
+    const value = byUser ? used[field] : detected[field];
+    if (value !== undefined) report[field] = value;
+  }
+  if (detected.confidence !== undefined) report.confidence = detected.confidence;
+  return report;
+}
 
 /** Selects the item blocks, retrying on a browser-shaped (parse5) tree when the fast tree has none. */
 function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: string, warnings: WarningCollector): { $: CheerioAPI; blocks: Element[] } {

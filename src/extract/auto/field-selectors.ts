@@ -1,0 +1,165 @@
+/**
+ * The `title`, `link` and `date` selectors of a detected list, relative to one item block. Each is
+ * proposed from the first block's element and kept only when, read the way selector mode reads it
+ * (first non-empty match per block), it gives the same element or date in every block. A field with
+ * no such selector is left out and selector mode's default finds it (the headline link, the block's date).
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { DateContext } from '../date/date-building.js';
+import { parseDateInContext, parseDateOnlyText } from '../date/parse-date.js';
+import { findCommonAncestor, matchSpec, parseFieldSelector, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
+import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
+import { describeElement, findParentElement, findTypeIndex, hasClass, readStableClasses, writeTagWithClasses } from './css-names.js';
+
+/** Field selectors found for a list (each optional). */
+export interface FieldChoice {
+  title?: string;
+  link?: string;
+  date?: string;
+}
+
+/** Finds title, link and date selectors that read every block as detection read it. */
+export function chooseFieldSelectors($: CheerioAPI, blocks: Element[], dates: DateContext): FieldChoice {
+  const scope = findCommonAncestor(blocks) ?? ($.root().toArray()[0] as AnyNode);
+  const titles = new Map<Element, Element>();
+  for (const block of blocks) {
+    const title = findTitleElement(block, dates);
+    if (title) titles.set(block, title);
+  }
+  const choice: FieldChoice = {};
+  const title = pickVerified($, blocks, scope, titles, readElementText);
+  if (title) {
+    choice.title = title;
+    choice.link = chooseLinkSelector($, blocks, scope, titles, title);
+  }
+  const dateElements = new Map<Element, Element>();
+  for (const block of blocks) {
+    const element = titles.has(block) ? findDateElement(block, titles.get(block) as Element, dates) : undefined;
+    if (element) dateElements.set(block, element);
+  }
+  // Only a selector that dates every item is worth pinning; otherwise selector mode's search does better.
+  if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate($, blocks, scope, dateElements, dates);
+  return choice;
+}
+
+// --- Internal helpers ---
+
+const readElementText: ValueReader = (_$, element) => readText(element);
+const readHref: ValueReader = (_$, element) => (element.attribs.href ?? '').trim();
+
+/** The headline element: the block's headline link, or the text part of a link that also holds the date. */
+function findTitleElement(block: Element, dates: DateContext): Element | undefined {
+  const anchor = pickHeadlineAnchor(block);
+  if (!anchor || !isUsableHref(anchor.attribs.href)) return undefined;
+  const parts = anchor.children.filter((child): child is Element => child.type === 'tag');
+  const dated = parts.filter((part) => parseDateOnlyText(readText(part), dates) !== undefined || part.attribs.datetime !== undefined);
+  if (dated.length === 0) return anchor === block ? undefined : anchor;
+  // `<a class="row"><span class="t">headline</span><span class="d">2019.08.27</span></a>`: the headline is the longest other part.
+  const rest = parts.filter((part) => !dated.includes(part)).sort((a, b) => readText(b).length - readText(a).length);
+  return rest[0] && readText(rest[0]) !== '' ? rest[0] : undefined;
+}
+
+/** The first proposed selector whose first non-empty match in every block is that block's expected element. */
+function pickVerified($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>, read: ValueReader): string | undefined {
+  const [block, element] = expected.entries().next().value ?? [];
+  if (!block || !element) return undefined;
+  for (const css of proposeSelectors(element, block)) {
+    const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
+    const ok = blocks.every((b) => readFirstValue($, b, matches, read)?.element === expected.get(b));
+    if (ok) return css;
+  }
+  return undefined;
+}
+
+function chooseLinkSelector($: CheerioAPI, blocks: Element[], scope: AnyNode, titles: ReadonlyMap<Element, Element>, titleCss: string): string | undefined {
+  const anchors = new Map<Element, Element>();
+  for (const [block, title] of titles) {
+    const anchor = findEnclosingAnchor(title, block) ?? findAnchors(title)[0];
+    if (!anchor) return undefined;
+    anchors.set(block, anchor);
+  }
+  const pairs = [...anchors];
+  if (pairs.every(([block, anchor]) => anchor === block)) return '@href';
+  if (pairs.every(([block, anchor]) => anchor === titles.get(block))) return `${titleCss}@href`;
+  const css = pickVerified($, blocks, scope, anchors, readHref);
+  return css && `${css}@href`;
+}
+
+/** The element holding the block's date: a `datetime` attribute first, then a text that is only a date. */
+function findDateElement(block: Element, title: Element, dates: DateContext): Element | undefined {
+  const timed: Element[] = [];
+  const texts: Element[] = [];
+  const walk = (node: Element): void => {
+    for (const child of node.children) {
+      if (child.type === 'text') {
+        const text = (child as unknown as { data: string }).data;
+        if (node !== block && node !== title && text.trim() !== '' && text.length < 60 && !texts.includes(node)) texts.push(node);
+        continue;
+      }
+      if (child.type !== 'tag') continue;
+      const element = child as Element;
+      if (element.attribs.datetime !== undefined) timed.push(element);
+      if (element !== title) walk(element);
+    }
+  };
+  walk(block);
+  // Same order as selector mode's own search (block-date.ts): machine-readable dates before visible ones.
+  return (
+    timed.find((element) => parseDateOnlyText(element.attribs.datetime ?? '', dates)) ??
+    texts.find((element) => parseDateOnlyText(readText(element), dates))
+  );
+}
+
+function pickVerifiedDate($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>, dates: DateContext): string | undefined {
+  const [block, element] = expected.entries().next().value ?? [];
+  if (!block || !element) return undefined;
+  const want = new Map([...expected].map(([b, e]) => [b, parseDateInContext(readDateValue(e), dates)?.date.getTime()]));
+  for (const css of proposeSelectors(element, block)) {
+    const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
+    const ok = [...expected.keys()].every((b) => {
+      const value = readFirstValue($, b, matches, (_$, e) => readDateValue(e));
+      return value !== undefined && parseDateInContext(value.value, dates)?.date.getTime() === want.get(b);
+    });
+    if (ok) return css;
+  }
+  return undefined;
+}
+
+/** Selector mode's reading of a date element without `@attr`: its `datetime`, else its text. */
+function readDateValue(element: Element): string {
+  return element.attribs.datetime ? element.attribs.datetime.trim() : readText(element);
+}
+
+/** Relative selectors for an element inside a block, shortest and most readable first. */
+function proposeSelectors(element: Element, block: Element): string[] {
+  const tag = element.name;
+  const classes = readStableClasses(element);
+  const parent = findParentElement(element);
+  const out: string[] = [];
+  if (classes.length > 0) out.push(writeTagWithClasses(tag, classes.slice(0, 2)));
+  out.push(tag);
+  if (parent && parent !== block) {
+    out.push(`${describeElement(parent)} ${tag}`);
+    if (classes.length > 0) out.push(`${describeElement(parent)} ${writeTagWithClasses(tag, classes.slice(0, 2))}`);
+  }
+  // Told apart from an earlier link of the same tag (a `[通知]` category tag) by that one's class.
+  for (let sibling = element.prev; sibling; sibling = sibling.prev) {
+    if (sibling.type !== 'tag' || (sibling as Element).name !== tag) continue;
+    for (const name of readStableClasses(sibling as Element)) if (!hasClass(element, name)) out.push(`${tag}:not(.${name})`);
+  }
+  for (const attr of ['title', 'target']) if (element.attribs[attr] !== undefined) out.push(`${tag}[${attr}]`);
+  out.push(`${tag}:nth-of-type(${findTypeIndex(element)})`);
+  out.push(writeChildPath(element, block));
+  out.push(`${tag}:last-child`);
+  return [...new Set(out)];
+}
+
+/** `div.txt > h4 > a`: the full path from the block down to the element. */
+function writeChildPath(element: Element, block: Element): string {
+  const steps: string[] = [];
+  for (let node: Element | undefined = element; node && node !== block; node = findParentElement(node)) {
+    steps.unshift(`${describeElement(node)}:nth-of-type(${findTypeIndex(node)})`);
+  }
+  return steps.join(' > ');
+}

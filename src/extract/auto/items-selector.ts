@@ -1,0 +1,129 @@
+/**
+ * The `items` selector of a detected list: CSS that selects exactly the list's rows on the page, so
+ * pasting it into the config gives the same blocks in selector mode. It is built from the rows' tag
+ * and shared classes under their container, and lengthened with ancestors (classes or ids) until it
+ * matches nothing outside the list; every attempt is checked by running it on the page.
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import type { ListCandidate } from './find-list-candidates.js';
+import { describeElement, findCommonClasses, findParentElement, findTypeIndex, hasClass, readStableClasses, readStableId, writeTagWithClasses } from './css-names.js';
+import type { NodeStats } from './page-stats.js';
+import { rateHeadline } from './text-units.js';
+
+/** An items selector and the blocks it selects on the page. */
+export interface ItemsSelection {
+  selector: string;
+  blocks: Element[];
+}
+
+/** Writes and checks the items selector of a candidate list; undefined when no selector isolates it. */
+export function buildItemsSelector($: CheerioAPI, candidate: ListCandidate, stats: ReadonlyMap<Element, NodeStats>): ItemsSelection | undefined {
+  const rowSet = new Set(candidate.rows);
+  const strong = candidate.rows.filter((row) => rateHeadline(stats.get(row)?.bestUnits ?? 0) > 0);
+  const members = candidate.containers.flatMap((container) => container.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === candidate.rowTag));
+  // Members that are not rows may be selected only when they hold no link (they then yield no item).
+  const allowed = new Set(members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0));
+  const rowPart = writeRowPart(candidate, strong, members);
+  for (const containerPart of describeContainers(candidate.containers)) {
+    const found = widenUntilExact($, containerPart, rowPart, candidate.containers, strong, allowed);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+// --- Internal helpers ---
+
+/** Ancestor levels tried above the container before giving up on a selector. */
+const MAX_ANCESTORS = 8;
+
+/** `li`, `tr.item`, `li:not(.more)`, `tr:has(a[href])`: the rows' tag and shared classes, minus odd members. */
+function writeRowPart(candidate: ListCandidate, strong: Element[], members: Element[]): string {
+  const common = findCommonClasses(strong.length > 0 ? strong : candidate.rows);
+  let part = writeTagWithClasses(candidate.rowTag, common);
+  // A trailing `更多>>` or pager row of the same tag, told apart by a class no headline row has.
+  const strongSet = new Set(strong);
+  const excluded = new Set<string>();
+  for (const member of candidate.rows) {
+    if (strongSet.has(member)) continue;
+    const own = readStableClasses(member).find((name) => !strong.some((row) => hasClass(row, name)));
+    if (own) excluded.add(own);
+  }
+  for (const name of excluded) part += `:not(.${name})`;
+  // A header row (`<tr><th>…`) or a spacer has no link; leaving it out spares a "title-missing" warning.
+  const linkless = members.some((member) => !member.children.length || !hasLinkInside(member));
+  if (linkless && candidate.rowTag !== 'a') part += ':has(a[href])';
+  return part;
+}
+
+function hasLinkInside(element: Element): boolean {
+  for (const child of element.children) {
+    if (child.type !== 'tag') continue;
+    const el = child as Element;
+    if ((el.name === 'a' && el.attribs.href !== undefined) || hasLinkInside(el)) return true;
+  }
+  return false;
+}
+
+/** Ways to name the container(s), most specific first. */
+function describeContainers(containers: Element[]): string[] {
+  const first = containers[0] as Element;
+  if (containers.length === 1) {
+    const options = [describeElement(first)];
+    if (readStableId(first)) options.push(writeTagWithClasses(first.name, readStableClasses(first)));
+    return [...new Set(options)];
+  }
+  return [writeTagWithClasses(first.name, findCommonClasses(containers))];
+}
+
+/**
+ * Tries `container > row`, then prefixes ancestors that have an id or classes (an id ends the climb),
+ * and finally pins the container by its position among same-tag siblings.
+ */
+function widenUntilExact(
+  $: CheerioAPI,
+  containerPart: string,
+  rowPart: string,
+  containers: Element[],
+  strong: Element[],
+  allowed: ReadonlySet<Element>,
+): ItemsSelection | undefined {
+  let prefix = '';
+  let node = findParentElement(containers[0] as Element);
+  // A bare `tbody > tr` or `ul > li` matches by luck; name the nearest telling ancestor from the start.
+  if (/^[a-z0-9]+$/i.test(containerPart) && node && describeElement(node) !== node.name) {
+    prefix = `${describeElement(node)} `;
+    node = readStableId(node) ? undefined : findParentElement(node);
+  }
+  for (let level = 0; level <= MAX_ANCESTORS; level += 1) {
+    const selector = `${prefix}${containerPart} > ${rowPart}`;
+    const result = check($, selector, strong, allowed);
+    if (result === 'exact') return { selector, blocks: select($, selector) };
+    if (result === 'misses') return undefined;
+    if (!node || node.name === 'html') break;
+    const described = describeElement(node);
+    if (described !== node.name) prefix = `${described} ${prefix}`;
+    if (readStableId(node)) {
+      node = undefined;
+      continue;
+    }
+    node = findParentElement(node);
+  }
+  if (containers.length !== 1) return undefined;
+  const pinned = `${prefix}${containerPart}:nth-of-type(${findTypeIndex(containers[0] as Element)}) > ${rowPart}`;
+  return check($, pinned, strong, allowed) === 'exact' ? { selector: pinned, blocks: select($, pinned) } : undefined;
+}
+
+/** `exact`: every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
+function check($: CheerioAPI, selector: string, strong: Element[], allowed: ReadonlySet<Element>): 'exact' | 'wider' | 'misses' {
+  const matched = select($, selector);
+  const set = new Set(matched);
+  if (!strong.every((row) => set.has(row))) return 'misses';
+  return matched.every((element) => allowed.has(element)) ? 'exact' : 'wider';
+}
+
+function select($: CheerioAPI, selector: string): Element[] {
+  return $(selector)
+    .toArray()
+    .filter((node): node is Element => 'attribs' in node);
+}
