@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'FETCH_REDIRECT_LOOP'
   | 'FETCH_TOO_MANY_REDIRECTS'
   | 'FETCH_CONTENT_TYPE'
+  | 'FETCH_DECODE'
   | 'FETCH_ROBOTS'
   | 'FETCH_INVALID_URL'
   // extract

@@ -3,7 +3,7 @@
  * the `defaults:` values and then the built-in ones, so no stage has to know about defaults.
  */
 import type { AppConfig, FetchPolicy, FieldSelector, SourceConfig, SourceSelectors, TopicFeedConfig } from '../model.js';
-import { DEFAULT_USER_AGENT } from '../version.js';
+import { DEFAULT_FETCH_POLICY } from '../defaults.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { measureScheduleInterval } from './schedule-interval.js';
 import { parseDuration, parseSize } from './units.js';
@@ -18,19 +18,7 @@ export const BUILT_IN_DEFAULTS = {
   summaryLength: 500,
   failAfter: 3,
   reportFailuresInFeed: false,
-  fetch: {
-    userAgent: DEFAULT_USER_AGENT,
-    connectTimeoutMs: 10_000,
-    headersTimeoutMs: 20_000,
-    bodyTimeoutMs: 60_000,
-    maxBytes: 10 * 1_048_576,
-    maxRedirects: 5,
-    retries: 2,
-    maxRetryDelayMs: 60_000,
-    minHostDelayMs: 1_000,
-    perHostConcurrency: 2,
-    robots: 'obey',
-  },
+  fetch: DEFAULT_FETCH_POLICY,
 } as const;
 
 /** Resolves a schema-valid config into the AppConfig every stage consumes. */

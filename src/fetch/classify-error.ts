@@ -111,7 +111,7 @@ function describeFailure(failure: Exclude<FetchFailure, { kind: 'thrown' | 'stat
     case 'content-type':
       return { code: 'FETCH_CONTENT_TYPE', what: `unexpected content type from ${url}`, detail: `${failure.contentType || 'none'}; expected ${failure.purpose === 'detail' ? 'HTML' : 'HTML, XML or a JSON feed'}`, hint: 'The URL does not point to a web page or feed; check the source URL.' };
     case 'content-encoding':
-      return { code: 'FETCH_CONTENT_TYPE', what: `cannot decode the body of ${url}`, detail: `Content-Encoding ${failure.encoding}${failure.detail ? `: ${failure.detail}` : ''}`, hint: 'The server sent a compressed body feedwright cannot read; try again later or report it.' };
+      return { code: 'FETCH_DECODE', what: `cannot decode the body of ${url}`, detail: `Content-Encoding ${failure.encoding}${failure.detail ? `: ${failure.detail}` : ''}`, hint: 'The server sent a compressed body feedwright cannot read; try again later or report it.' };
     case 'robots':
       return { code: 'FETCH_ROBOTS', what: `robots.txt disallows ${url}`, detail: `${failure.robotsUrl}${failure.line !== undefined && failure.line > 0 ? ` line ${failure.line}` : ''} for user agent "${failure.userAgent}"`, hint: 'Set `robots: ignore` for this source only if you have permission from the site.' };
     case 'closed':

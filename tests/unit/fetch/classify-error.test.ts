@@ -86,7 +86,7 @@ describe('classifyFailure', () => {
     [{ kind: 'too-many-redirects', limit: 5, chain: ['a'] }, 'FETCH_TOO_MANY_REDIRECTS'],
     [{ kind: 'bad-redirect', location: 'mailto:x' }, 'FETCH_INVALID_URL'],
     [{ kind: 'content-type', contentType: 'application/pdf', purpose: 'page' }, 'FETCH_CONTENT_TYPE'],
-    [{ kind: 'content-encoding', encoding: 'zstd' }, 'FETCH_CONTENT_TYPE'],
+    [{ kind: 'content-encoding', encoding: 'zstd' }, 'FETCH_DECODE'],
     [{ kind: 'robots', userAgent: 'feedwright/0.1.0', robotsUrl: 'https://x/robots.txt', line: 3 }, 'FETCH_ROBOTS'],
     [{ kind: 'invalid-url', detail: 'not an absolute URL' }, 'FETCH_INVALID_URL'],
     [{ kind: 'closed' }, 'FETCH_CONNECTION'],

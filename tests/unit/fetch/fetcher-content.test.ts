@@ -44,7 +44,7 @@ describe('fetcher content handling', () => {
   it('reports a corrupt compressed body', async () => {
     server.route('/broken', respond(200, { 'content-encoding': 'gzip' }, Buffer.from('definitely not gzip')));
     const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/broken`)));
-    expect(error.code).toBe('FETCH_CONTENT_TYPE');
+    expect(error.code).toBe('FETCH_DECODE');
     expect(error.message).toContain('Content-Encoding gzip');
   });
 
