@@ -18,7 +18,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     process.stderr.write(`error: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ')}\n`);
     return 2;
   }
-  const logger = createCommandLogger(options);
+  // The summary table says what info logs would; warnings and errors still go to stderr.
+  const logger = createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' });
   const services = await openServices(config, logger);
   const progress = createProgress(options.source.length || config.sources.length, !options.json && Boolean(process.stderr.isTTY));
   try {

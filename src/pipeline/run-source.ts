@@ -186,6 +186,6 @@ function logReport(deps: PipelineDeps, report: RunReport): void {
     const level = report.error.code === 'INTERNAL' ? 'error' : 'warn';
     deps.logger[level]({ ...fields, code: report.error.code, hint: report.error.hint, ...(level === 'error' ? { err: report.error } : {}) }, report.error.message);
   } else {
-    deps.logger.info(fields, `source ${report.sourceId}: ${report.outcome}`);
+    deps.logger.info(fields, `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`);
   }
 }

@@ -117,7 +117,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       report = { sourceId, outcome: 'failed', found: 0, newItems: 0, durationMs: Date.now() - startedAt, warnings: [], error: appError, written: [] };
     }
     lastCompleted = new Date();
-    logReport(log, report);
+    // The pipeline logs each report; the scheduler only hands it on.
     deliverReport(report);
     await releaseSource(sourceId);
   }
@@ -247,23 +247,6 @@ function findInitialFireAt(source: ScheduledSource, now: Date): Date {
 
 function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {
   return a.schedule === b.schedule && a.timezone === b.timezone;
-}
-
-function logReport(log: Logger, report: RunReport): void {
-  const fields = {
-    sourceId: report.sourceId,
-    outcome: report.outcome,
-    itemCount: report.found,
-    newItems: report.newItems,
-    status: report.httpStatus,
-    durationMs: report.durationMs,
-    warnings: report.warnings.length,
-  };
-  if (report.outcome === 'failed') {
-    log.error({ ...fields, code: report.error?.code, hint: report.error?.hint }, report.error?.message ?? `source "${report.sourceId}": run failed`);
-  } else {
-    log.info(fields, `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`);
-  }
 }
 
 /** Resolves true when every promise settled within timeoutMs, false otherwise. */
