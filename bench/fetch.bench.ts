@@ -1,13 +1,14 @@
 /**
  * Fetch throughput and cost: 1,000 sources (distinct URLs) spread over 50 fake hosts, from a local
- * server that answers every request after 20 ms. The server runs in a CHILD process (this file
- * re-started with --server-child) so only the fetcher's CPU is counted here.
+ * server that answers every request after 20 ms. The server (bench/list-site-server.ts) runs in a
+ * CHILD process so only the fetcher's CPU is counted here.
  *
  * Setup: 50 listeners on 127.0.0.1 (one port per fake host, so the per-host limit of 2 applies
  * per port), 20 sources per host, default global limit 16 and per-host limit 2. The per-host
  * minimum delay is set to 0: with the default 1 s, 20 sources per host would take 20 s by design
  * (politeness, not cost). robots.txt is obeyed (one 404 per host, the realistic case).
- * Pages are realistic list pages: ~60 KB of GBK headlines, gzip-compressed, charset in the header.
+ * Pages are realistic list pages: ~60,000 characters of headlines (~82 KB in GBK), gzip-compressed,
+ * charset in the header; each source has its own page.
  *
  * Pass 1 fetches everything; pass 2 sends the ETags back and every source answers 304.
  * Targets: pass 1 within 1.3× the ideal (latency × sources / effective concurrency);
@@ -16,18 +17,12 @@
  * discard optimised code and double both passes' CPU.) For scale, the same 304s are
  * also sent with bare undici `request()` — the floor any undici-based fetcher pays per request.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import iconv from 'iconv-lite';
 import { Agent, request } from 'undici';
 import { createFetcher, DEFAULT_USER_AGENT, defaultFetchPolicy, type Fetcher } from '../src/fetch/index.js';
 import type { FetchPolicy, FetchResult, FetchValidators } from '../src/model.js';
+import { startListSite, type ListSite } from './list-site-server.js';
 
-const CHILD_FLAG = '--server-child';
 const HOSTS = 50;
 const SOURCES = 1_000;
 const LATENCY_MS = 20;
@@ -36,8 +31,7 @@ const PER_HOST_LIMIT = 2;
 const ROUNDS = 3;
 const WARM_UP_ROUNDS = 3;
 
-if (process.argv.includes(CHILD_FLAG)) await runServerChild();
-else await runBenchmark();
+await runBenchmark();
 
 // --- Internal helpers ---
 
@@ -59,20 +53,20 @@ interface Round {
 }
 
 async function runBenchmark(): Promise<void> {
-  const { child, ports } = await startServerChild();
+  const site = await startListSite({ hosts: HOSTS, lists: SOURCES, latencyMs: LATENCY_MS });
   try {
     const policy: FetchPolicy = { ...defaultFetchPolicy(), minHostDelayMs: 0, perHostConcurrency: PER_HOST_LIMIT };
-    const urls = Array.from({ length: SOURCES }, (_, i) => `http://127.0.0.1:${ports[i % HOSTS]}/news/list-${i}.html`);
-    await warmUp(ports, policy);
+    const urls = Array.from({ length: SOURCES }, (_, i) => site.urlOf(i));
+    await warmUp(site, policy);
     const rounds: Round[] = [];
-    for (let i = 0; i < ROUNDS; i += 1) rounds.push(await runRound(child, urls, policy));
-    report(rounds, process.resourceUsage().maxRSS / 1024);
+    for (let i = 0; i < ROUNDS; i += 1) rounds.push(await runRound(site, urls, policy));
+    report(site, rounds, process.resourceUsage().maxRSS / 1024);
   } finally {
-    child.kill();
+    site.close();
   }
 }
 
-async function runRound(server: ChildProcess, urls: string[], policy: FetchPolicy): Promise<Round> {
+async function runRound(server: ListSite, urls: string[], policy: FetchPolicy): Promise<Round> {
   const fetcher = createFetcher({ concurrency: GLOBAL_LIMIT });
   const first = await runPass(server, fetcher, urls, policy, () => undefined);
   const validators = new Map(first.outcomes.map((o) => [o.url, o.validators] as const));
@@ -87,9 +81,9 @@ async function runRound(server: ChildProcess, urls: string[], policy: FetchPolic
  * rounds of 1,000 — so neither pass is charged for compilation. A long-running worker is in this
  * steady state.
  */
-async function warmUp(ports: number[], policy: FetchPolicy): Promise<void> {
+async function warmUp(site: ListSite, policy: FetchPolicy): Promise<void> {
   const fetcher = createFetcher({ concurrency: GLOBAL_LIMIT });
-  const urls = Array.from({ length: SOURCES }, (_, i) => `http://127.0.0.1:${ports[i % HOSTS]}/warm/${i}.html`);
+  const urls = Array.from({ length: SOURCES }, (_, i) => site.urlOf(i, 'warm'));
   for (let round = 0; round < WARM_UP_ROUNDS; round += 1) {
     const outcomes = await Promise.all(urls.map((url) => fetcher.fetch({ sourceId: 'warm', url, policy, purpose: 'page' }).then(summarize)));
     await Promise.all(outcomes.map((o) => fetcher.fetch({ sourceId: 'warm', url: o.url, policy, purpose: 'page', validators: o.validators })));
@@ -97,9 +91,9 @@ async function warmUp(ports: number[], policy: FetchPolicy): Promise<void> {
   await fetcher.close();
 }
 
-async function runPass(server: ChildProcess, fetcher: Fetcher, urls: string[], policy: FetchPolicy, validatorsFor: (url: string) => FetchValidators | undefined): Promise<PassFigures> {
+async function runPass(server: ListSite, fetcher: Fetcher, urls: string[], policy: FetchPolicy, validatorsFor: (url: string) => FetchValidators | undefined): Promise<PassFigures> {
   const before = fetcher.stats().requests;
-  const serverBefore = await askServerCpu(server);
+  const serverBefore = await server.cpuMs();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const outcomes = await Promise.all(
@@ -107,16 +101,8 @@ async function runPass(server: ChildProcess, fetcher: Fetcher, urls: string[], p
   );
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const serverCpuMs = (await askServerCpu(server)) - serverBefore;
+  const serverCpuMs = (await server.cpuMs()) - serverBefore;
   return { wallMs, cpuMs: (used.user + used.system) / 1000, serverCpuMs, outcomes, requests: fetcher.stats().requests - before };
-}
-
-/** The server child's CPU time so far, in ms. */
-function askServerCpu(server: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    server.once('message', (message) => resolve((message as { cpuMs: number }).cpuMs));
-    server.send({ type: 'cpu' });
-  });
 }
 
 function summarize(result: FetchResult): PassFigures['outcomes'][number] {
@@ -152,7 +138,7 @@ async function measureRawFloor(urls: string[], validators: Map<string, FetchVali
   return cpuMs;
 }
 
-function report(rounds: Round[], peakRssMb: number): void {
+function report(site: ListSite, rounds: Round[], peakRssMb: number): void {
   const effective = Math.min(GLOBAL_LIMIT, HOSTS * PER_HOST_LIMIT);
   const idealMs = (LATENCY_MS * SOURCES) / effective;
   const wall1 = median(rounds.map((r) => r.first.wallMs));
@@ -166,7 +152,7 @@ function report(rounds: Round[], peakRssMb: number): void {
   const last = rounds[rounds.length - 1] as Round;
   const lines = [
     `setup: ${SOURCES} sources on ${HOSTS} hosts, ${LATENCY_MS} ms server latency, global limit ${GLOBAL_LIMIT}, per host ${PER_HOST_LIMIT}, host delay 0; ${ROUNDS} rounds, medians shown`,
-    `pass 1 (200, ~60 KB GBK gzip): ${countOutcomes(rounds, 'first', 'decoded')}/${SOURCES * ROUNDS} decoded as gb18030, ${last.first.requests} requests per round (incl. ${last.first.requests - SOURCES} robots.txt)`,
+    `pass 1 (200, ${site.page.rows} headlines, ${(site.page.bytes / 1024).toFixed(0)} KB GBK, ${(site.page.gzipBytes / 1024).toFixed(1)} KB gzip): ${countOutcomes(rounds, 'first', 'decoded')}/${SOURCES * ROUNDS} decoded as gb18030, ${last.first.requests} requests per round (incl. ${last.first.requests - SOURCES} robots.txt)`,
     `  wall        ${wall1.toFixed(0)} ms (rounds: ${list(rounds.map((r) => r.first.wallMs))})   ideal ${idealMs.toFixed(0)} ms (${LATENCY_MS} ms × ${SOURCES} / ${effective})`,
     `              ratio ${wallRatio.toFixed(2)}× the ideal (target ≤ 1.30×) ${wallRatio <= 1.3 ? 'OK' : 'MISSED'}`,
     `  throughput  ${((SOURCES / wall1) * 1000).toFixed(0)} sources/s   (server child meanwhile: ${median(rounds.map((r) => r.first.serverCpuMs)).toFixed(0)} ms CPU)`,
@@ -193,57 +179,4 @@ function countOutcomes(rounds: Round[], pass: 'first' | 'second', outcome: strin
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-async function startServerChild(): Promise<{ child: ChildProcess; ports: number[] }> {
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { ports: number[] }).ports));
-    child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));
-  });
-  return { child, ports };
-}
-
-/** The child: HOSTS listeners answering robots.txt 404, pages with ETag, and 304 on a match. */
-async function runServerChild(): Promise<void> {
-  const ports: number[] = [];
-  for (let host = 0; host < HOSTS; host += 1) {
-    const page = gzipSync(iconv.encode(buildListPage(host), 'gbk'));
-    const etag = `"host-${host}-v1"`;
-    const server = createServer((req, res) => void setTimeout(() => answer(req, res, page, etag), LATENCY_MS));
-    server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    ports.push((server.address() as AddressInfo).port);
-  }
-  process.send?.({ ports });
-  process.on('message', () => {
-    const used = process.cpuUsage();
-    process.send?.({ cpuMs: (used.user + used.system) / 1000 });
-  });
-  process.on('disconnect', () => process.exit(0));
-}
-
-function answer(req: IncomingMessage, res: ServerResponse, page: Buffer, etag: string): void {
-  if (req.url === '/robots.txt') {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    return;
-  }
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, { etag }).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'text/html; charset=GBK', 'content-encoding': 'gzip', etag, 'content-length': page.length });
-  res.end(page);
-}
-
-/** A government-style notice list: ~60 KB of headline rows once encoded in GBK. */
-function buildListPage(host: number): string {
-  const topics = ['大气污染防治', '水生态环境保护', '土壤污染风险管控', '固体废物与化学品', '自然生态保护', '核与辐射安全'];
-  const rows: string[] = [];
-  for (let i = 0; i < 420; i += 1) {
-    const day = String((i % 28) + 1).padStart(2, '0');
-    const topic = topics[i % topics.length] ?? '';
-    rows.push(`<li><a href="/xxgk/${host}/${i}.html" title="生态环境部印发《关于进一步加强${topic}工作的通知》">生态环境部印发《关于进一步加强${topic}工作的通知》</a><span class="date">2019-08-${day}</span></li>`);
-  }
-  return `<!DOCTYPE html><html><head><title>生态环境部 要闻动态 ${host}</title></head><body><ul class="list">${rows.join('\n')}</ul></body></html>`;
 }

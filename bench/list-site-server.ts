@@ -1,0 +1,178 @@
+/**
+ * A local "government notice board" for benchmarks, run in a CHILD process so its CPU is not
+ * counted as the fetcher's (the child reports its own CPU on request).
+ *
+ * - `hosts` listeners on 127.0.0.1, one port per fake host (per-host limits apply per port).
+ * - `lists` list pages: `/news/list-<i>.html` (query ignored) is served by port `i % hosts`;
+ *   any other page path answers 404, `/robots.txt` answers 404 (the realistic case: no rules).
+ * - Every response waits `latencyMs` before it is written (a slow upstream, not a slow server).
+ * - Pages are realistic list pages: GBK (charset in the Content-Type header), gzip-compressed,
+ *   `rows` headline rows like `生态环境部印发《…》` with a `<span class="date">` each; with the default
+ *   420 rows a page is ~82 KB in GBK (~60,000 characters) and ~3 KB gzipped.
+ * - Validators: an ETag per page and version; `If-None-Match` with the current ETag → 304. Lists
+ *   whose index is a multiple of `withoutEtagEvery` send no validators at all (such pages can
+ *   only be recognised as unchanged by their body).
+ * - Versions: `setVersion(v)` makes every page show `v` newer headlines at the top (the oldest
+ *   ones scroll off, as on a real board); pages are rebuilt before the call returns, so no
+ *   measured pass pays for page generation.
+ *
+ * Used by bench/fetch.bench.ts and bench/cycle.bench.ts: `startListSite(options)`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
+
+/** Shape of the site. */
+export interface ListSiteOptions {
+  hosts: number;
+  lists: number;
+  latencyMs: number;
+  /** Headline rows per page (default 420, ~82 KB of GBK). */
+  rows?: number;
+  /** Lists whose index is a multiple of this send no ETag (default: every list sends one). */
+  withoutEtagEvery?: number;
+}
+
+/** Facts about the pages, for the benchmark's printout. */
+export interface PageFacts {
+  rows: number;
+  /** GBK bytes and gzip bytes of list 0. */
+  bytes: number;
+  gzipBytes: number;
+  chars: number;
+}
+
+/** A running site in its child process. */
+export interface ListSite {
+  ports: number[];
+  page: PageFacts;
+  /** URL of list page `list`; `query` (without `?`) makes a distinct URL for the same page. */
+  urlOf(list: number, query?: string): string;
+  /** The child's CPU time so far (user + system), in ms. */
+  cpuMs(): Promise<number>;
+  /** Switches every page to version `version` (pages show `version` newer headlines); resolves when rebuilt. */
+  setVersion(version: number): Promise<void>;
+  close(): void;
+}
+
+/** Starts the site in a child process and resolves once every port listens. */
+export async function startListSite(options: ListSiteOptions): Promise<ListSite> {
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as ReadyMessage));
+    child.once('exit', (code) => reject(new Error(`list-site server exited early (${code})`)));
+  });
+  const { ports, page } = ready;
+  return {
+    ports,
+    page,
+    urlOf: (list, query) => `http://127.0.0.1:${ports[list % ports.length]}/news/list-${list}.html${query ? `?${query}` : ''}`,
+    cpuMs: () => ask<{ cpuMs: number }>(child, { type: 'cpu' }).then((answer) => answer.cpuMs),
+    setVersion: (version) => ask(child, { type: 'version', version }).then(() => undefined),
+    close: () => void child.kill(),
+  };
+}
+
+// --- Internal helpers ---
+
+const CHILD_FLAG = '--list-site-child';
+const DEFAULT_ROWS = 420;
+
+interface ReadyMessage {
+  ports: number[];
+  page: PageFacts;
+}
+
+type Command = { type: 'cpu' } | { type: 'version'; version: number };
+
+interface ServedPage {
+  gzip: Buffer;
+  etag?: string;
+}
+
+if (process.argv[2] === CHILD_FLAG) await runChild(JSON.parse(process.argv[3] ?? '{}') as ListSiteOptions);
+
+/** One question at a time per call site; answers come back in order over the IPC channel. */
+function ask<T>(child: ChildProcess, command: Command): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message as T));
+    child.send(command);
+  });
+}
+
+async function runChild(options: ListSiteOptions): Promise<void> {
+  const rows = options.rows ?? DEFAULT_ROWS;
+  let pages = buildPages(options, rows, 0);
+  const ports: number[] = [];
+  for (let host = 0; host < options.hosts; host += 1) {
+    const server = createServer((req, res) => void setTimeout(() => answer(req, res, pages), options.latencyMs));
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ports.push((server.address() as AddressInfo).port);
+  }
+  const text = buildListPage(0, 0, rows);
+  const page: PageFacts = { rows, bytes: iconv.encode(text, 'gbk').length, gzipBytes: pages[0]?.gzip.length ?? 0, chars: text.length };
+  process.send?.({ ports, page } satisfies ReadyMessage);
+  process.on('message', (message: Command) => {
+    if (message.type === 'version') {
+      pages = buildPages(options, rows, message.version);
+      process.send?.({ done: true });
+      return;
+    }
+    const used = process.cpuUsage();
+    process.send?.({ cpuMs: (used.user + used.system) / 1000 });
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+function buildPages(options: ListSiteOptions, rows: number, version: number): ServedPage[] {
+  return Array.from({ length: options.lists }, (_, list) => {
+    const gzip = gzipSync(iconv.encode(buildListPage(list, version, rows), 'gbk'));
+    const withEtag = !options.withoutEtagEvery || list % options.withoutEtagEvery !== 0;
+    return { gzip, etag: withEtag ? `"list-${list}-v${version}"` : undefined };
+  });
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, pages: ServedPage[]): void {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const list = /^\/news\/list-(\d+)\.html$/.exec(path)?.[1];
+  const page = list === undefined ? undefined : pages[Number(list)];
+  if (!page) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  if (page.etag && req.headers['if-none-match'] === page.etag) {
+    res.writeHead(304, { etag: page.etag }).end();
+    return;
+  }
+  const headers: Record<string, string | number> = { 'content-type': 'text/html; charset=GBK', 'content-encoding': 'gzip', 'content-length': page.gzip.length };
+  if (page.etag) headers.etag = page.etag;
+  res.writeHead(200, headers);
+  res.end(page.gzip);
+}
+
+/**
+ * A government-style notice list, newest first: headline numbers `version + rows - 1` down to
+ * `version`, so each new version adds headlines at the top and drops the oldest.
+ */
+function buildListPage(list: number, version: number, rows: number): string {
+  const topics = ['大气污染防治', '水生态环境保护', '土壤污染风险管控', '固体废物与化学品', '自然生态保护', '核与辐射安全'];
+  const lines: string[] = [];
+  for (let n = version + rows - 1; n >= version; n -= 1) {
+    const topic = topics[n % topics.length] ?? '';
+    const title = `生态环境部印发《关于进一步加强${topic}工作的通知》`;
+    lines.push(`<li><a href="/xxgk/${list}/${n}.html" title="${title}">${title}</a><span class="date">${dateOf(n)}</span></li>`);
+  }
+  return `<!DOCTYPE html><html><head><title>生态环境部 要闻动态 ${list}</title></head><body><ul class="list">${lines.join('\n')}</ul></body></html>`;
+}
+
+/** Headline n's date: two headlines a day from 2019-01-01 on (always in the past). */
+function dateOf(n: number): string {
+  return new Date(Date.UTC(2019, 0, 1) + Math.floor(n / 2) * 86_400_000).toISOString().slice(0, 10);
+}
