@@ -109,9 +109,34 @@ function widenUntilExact(
     }
     node = findParentElement(node);
   }
-  if (containers.length !== 1) return undefined;
-  const pinned = `${prefix}${containerPart}:nth-of-type(${findTypeIndex(containers[0] as Element)}) > ${rowPart}`;
+  // Layout tables and bare wrappers have no names: spell out the path from the nearest id (or body).
+  const first = containers[0] as Element;
+  const own = containers.length === 1 && hasSameTagSibling(first) ? `${containerPart}:nth-of-type(${findTypeIndex(first)})` : containerPart;
+  const parent = findParentElement(first);
+  const pinned = `${parent ? `${writeStructuralPath(parent)} > ` : ''}${own} > ${rowPart}`;
   return check($, pinned, strong, allowed) === 'exact' ? { selector: pinned, blocks: select($, pinned) } : undefined;
+}
+
+/** `body > table:nth-of-type(2) > tr > td:nth-of-type(3)`: child steps from the nearest id or body down to a node. */
+function writeStructuralPath(node: Element): string {
+  const steps: string[] = [];
+  for (let current: Element | undefined = node; current; current = findParentElement(current)) {
+    const described = describeElement(current);
+    if (current.name === 'body' || current.name === 'html' || readStableId(current)) {
+      steps.unshift(described);
+      break;
+    }
+    steps.unshift(hasSameTagSibling(current) ? `${described}:nth-of-type(${findTypeIndex(current)})` : described);
+  }
+  return steps.join(' > ');
+}
+
+function hasSameTagSibling(element: Element): boolean {
+  const parent = element.parent;
+  if (!parent) return false;
+  let count = 0;
+  for (const child of parent.children) if (child.type === 'tag' && (child as Element).name === element.name) count += 1;
+  return count > 1;
 }
 
 /** `exact`: every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
