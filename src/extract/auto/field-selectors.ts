@@ -7,7 +7,7 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
-import { parseDateInContext, parseDateOnlyText } from '../date/parse-date.js';
+import { parseDateOnlyText } from '../date/parse-date.js';
 import { findCommonAncestor, matchSpec, parseFieldSelector, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
 import { describeElement, findParentElement, findTypeIndex, hasClass, readStableClasses, writeTagWithClasses } from './css-names.js';
@@ -39,7 +39,7 @@ export function chooseFieldSelectors($: CheerioAPI, blocks: Element[], dates: Da
     if (element) dateElements.set(block, element);
   }
   // Only a selector that dates every item is worth pinning; otherwise selector mode's search does better.
-  if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate($, blocks, scope, dateElements, dates);
+  if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate($, blocks, scope, dateElements);
   return choice;
 }
 
@@ -111,17 +111,15 @@ function findDateElement(block: Element, title: Element, dates: DateContext): El
   );
 }
 
-function pickVerifiedDate($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>, dates: DateContext): string | undefined {
+/** Like {@link pickVerified} for dates, read as selector mode reads a date element (its `datetime`, else its text). */
+function pickVerifiedDate($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
-  const want = new Map([...expected].map(([b, e]) => [b, parseDateInContext(readDateValue(e), dates)?.date.getTime()]));
+  const read: ValueReader = (_$, e) => readDateValue(e);
   for (const css of proposeSelectors(element, block)) {
     const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
-    const ok = [...expected.keys()].every((b) => {
-      const value = readFirstValue($, b, matches, (_$, e) => readDateValue(e));
-      return value !== undefined && parseDateInContext(value.value, dates)?.date.getTime() === want.get(b);
-    });
-    if (ok) return css;
+    // The same element as detection found in every dated block: the same text, so the same date.
+    if ([...expected].every(([b, e]) => readFirstValue($, b, matches, read)?.element === e)) return css;
   }
   return undefined;
 }

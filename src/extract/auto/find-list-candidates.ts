@@ -5,7 +5,7 @@
  * many rows carry a date, whether links look like articles on this site, and where the list sits.
  */
 import type { Element } from 'domhandler';
-import { isArticleHref, rateHeading, rateLayoutWords, readHrefHost } from './list-hints.js';
+import { isArticleHref, rateHeading, rateLayoutWords, readHrefHost, type WordCache } from './list-hints.js';
 import type { NodeStats, PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
 
@@ -28,79 +28,81 @@ export const MIN_ROWS = 3;
 
 /** Finds and scores every candidate list of a page, best first. */
 export function findListCandidates(page: PageStats, pageHost: string | undefined, readText: (node: Element) => string): ListCandidate[] {
-  const groups = new Map<string, { containers: Element[]; rowTag: string; rows: Element[] }>();
-  const parentIds = new Map<unknown, number>();
+  // Sibling containers of one kind (tag + classes) with rows of one tag are one list split in blocks.
+  const groups: Array<{ parent: unknown; kind: string; containers: Element[]; rowTag: string; rows: Element[] }> = [];
+  const byParent = new Map<unknown, typeof groups>();
   for (const container of page.containers) {
+    // Two rows need two links: most containers (text blocks, images, form fields) stop here.
+    if ((page.stats.get(container)?.anchors ?? 0) < 2) continue;
     for (const [rowTag, rows] of groupRows(container, page.stats)) {
-      // Sibling containers of one kind (tag + classes) with rows of one tag are one list split in blocks.
-      const parent = container.parent;
-      let parentId = parentIds.get(parent);
-      if (parentId === undefined) {
-        parentId = parentIds.size;
-        parentIds.set(parent, parentId);
-      }
-      const key = `${parentId}|${container.name}.${container.attribs.class ?? ''}|${rowTag}`;
-      const group = groups.get(key);
+      const kind = `${container.name}.${container.attribs.class ?? ''}`;
+      const siblings = byParent.get(container.parent);
+      const group = siblings?.find((g) => g.kind === kind && g.rowTag === rowTag);
       if (group) {
         group.containers.push(container);
         group.rows.push(...rows);
-      } else groups.set(key, { containers: [container], rowTag, rows: [...rows] });
+        continue;
+      }
+      const created = { parent: container.parent, kind, containers: [container], rowTag, rows: [...rows] };
+      groups.push(created);
+      if (siblings) siblings.push(created);
+      else byParent.set(container.parent, [created]);
     }
   }
-  const candidates: ListCandidate[] = [];
-  for (const group of groups.values()) {
-    if (group.rows.length < MIN_ROWS) continue;
-    // Containers come children-first but siblings in page order, so merged rows are in page order too.
-    candidates.push(scoreCandidate(group, page.stats, pageHost, readText));
-  }
-  return candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score);
+  // Containers come children-first but siblings in page order, so merged rows are in page order too.
+  // Cheap figures first (row count, headline length, dates); links and layout words only for the leaders.
+  const rated = groups
+    .filter((group) => group.rows.length >= MIN_ROWS)
+    .map((group) => rateRows(group, page.stats))
+    .filter((rows) => rows.base > 0)
+    .sort((a, b) => b.base - a.base)
+    .slice(0, MAX_FULLY_SCORED);
+  const words: WordCache = new Map();
+  return rated.map((rows) => scoreCandidate(rows, page.stats, pageHost, readText, words)).sort((a, b) => b.score - a.score);
 }
 
 // --- Internal helpers ---
 
+/** Candidates that get the full (link and layout) scoring, taken by their cheap score. */
+const MAX_FULLY_SCORED = 12;
 /** Most links a row may hold (title, category, attachment, "details", an image link…). */
 const MAX_ROW_ANCHORS = 6;
 /** Tags that are never list rows. */
 const NON_ROWS = new Set(['br', 'hr', 'img', 'input', 'script', 'style', 'option', 'link', 'meta', 'col', 'colgroup', 'thead', 'caption']);
 
-/** The container's children grouped by tag, keeping those that hold a headline link. */
-function groupRows(container: Element, stats: ReadonlyMap<Element, NodeStats>): Map<string, Element[]> {
-  const byTag = new Map<string, Element[]>();
+/** The container's children grouped by tag (at least two per tag), keeping those that hold a headline link. */
+function groupRows(container: Element, stats: ReadonlyMap<Element, NodeStats>): Array<[string, Element[]]> {
+  const byTag: Array<[string, Element[]]> = [];
   for (const child of container.children) {
     if (child.type !== 'tag') continue;
     const element = child as Element;
     if (NON_ROWS.has(element.name)) continue;
     const figures = stats.get(element);
     if (!figures?.best || figures.anchors > MAX_ROW_ANCHORS) continue;
-    const list = byTag.get(element.name);
-    if (list) list.push(element);
-    else byTag.set(element.name, [element]);
+    const entry = byTag.find(([tag]) => tag === element.name);
+    if (entry) entry[1].push(element);
+    else byTag.push([element.name, [element]]);
   }
-  for (const [tag, rows] of byTag) if (rows.length < 2) byTag.delete(tag);
-  return byTag;
+  return byTag.filter(([, rows]) => rows.length >= 2);
 }
 
-function scoreCandidate(
-  group: { containers: Element[]; rowTag: string; rows: Element[] },
-  stats: ReadonlyMap<Element, NodeStats>,
-  pageHost: string | undefined,
-  readText: (node: Element) => string,
-): ListCandidate {
+/** A group with the figures that need no more than the page stats. */
+interface RatedRows {
+  group: { containers: Element[]; rowTag: string; rows: Element[] };
+  headlineQuality: number;
+  dateShare: number;
+  /** Rows × headline quality × date factor × link density factor. */
+  base: number;
+}
+
+function rateRows(group: RatedRows['group'], stats: ReadonlyMap<Element, NodeStats>): RatedRows {
   let quality = 0;
   let dated = 0;
-  let articles = 0;
-  let sameSite = 0;
   let density = 0;
-  const hrefs = new Set<string>();
   for (const row of group.rows) {
     const figures = stats.get(row) as NodeStats;
     quality += rateHeadline(figures.bestUnits);
     if (figures.dateHints > 0) dated += 1;
-    const href = figures.best?.attribs.href?.trim() ?? '';
-    hrefs.add(href);
-    if (isArticleHref(href)) articles += 1;
-    const host = readHrefHost(href);
-    if (host === undefined || host === pageHost) sameSite += 1;
     density += figures.units > 0 ? figures.linkUnits / figures.units : 0;
   }
   const n = group.rows.length;
@@ -108,16 +110,30 @@ function scoreCandidate(
   const dateShare = dated / n;
   // A link that is a small part of a long text is a paragraph's inline link, not a headline row.
   const densityFactor = density / n < 0.12 ? 0.3 : 1;
+  return { group, headlineQuality, dateShare, base: n * headlineQuality * (0.3 + 0.7 * dateShare) * densityFactor };
+}
+
+function scoreCandidate(
+  rated: RatedRows,
+  stats: ReadonlyMap<Element, NodeStats>,
+  pageHost: string | undefined,
+  readText: (node: Element) => string,
+  words: WordCache,
+): ListCandidate {
+  const { group } = rated;
+  let articles = 0;
+  let sameSite = 0;
+  const hrefs = new Set<string>();
+  for (const row of group.rows) {
+    const href = stats.get(row)?.best?.attribs.href?.trim() ?? '';
+    hrefs.add(href);
+    if (isArticleHref(href)) articles += 1;
+    const host = readHrefHost(href);
+    if (host === undefined || host === pageHost) sameSite += 1;
+  }
+  const n = group.rows.length;
   const first = group.containers[0] as Element;
-  const where = rateLayoutWords(first, group.rows[0] as Element) * rateHeading(first, stats, readText);
-  const score =
-    n *
-    headlineQuality *
-    (0.3 + 0.7 * dateShare) *
-    (0.5 + 0.5 * (articles / n)) *
-    (0.6 + 0.4 * (sameSite / n)) *
-    (hrefs.size / n) *
-    densityFactor *
-    where;
-  return { containers: group.containers, rowTag: group.rowTag, rows: group.rows, score, headlineQuality, dateShare };
+  const where = rateLayoutWords(first, group.rows[0] as Element, words) * rateHeading(first, stats, readText);
+  const score = rated.base * (0.5 + 0.5 * (articles / n)) * (0.6 + 0.4 * (sameSite / n)) * (hrefs.size / n) * where;
+  return { containers: group.containers, rowTag: group.rowTag, rows: group.rows, score, headlineQuality: rated.headlineQuality, dateShare: rated.dateShare };
 }

@@ -98,7 +98,7 @@ function widenUntilExact(
   for (let level = 0; level <= MAX_ANCESTORS; level += 1) {
     const selector = `${prefix}${containerPart} > ${rowPart}`;
     const result = check($, selector, strong, allowed);
-    if (result === 'exact') return { selector, blocks: select($, selector) };
+    if (Array.isArray(result)) return { selector, blocks: result };
     if (result === 'misses') return undefined;
     if (!node || node.name === 'html') break;
     const described = describeElement(node);
@@ -114,7 +114,8 @@ function widenUntilExact(
   const own = containers.length === 1 && hasSameTagSibling(first) ? `${containerPart}:nth-of-type(${findTypeIndex(first)})` : containerPart;
   const parent = findParentElement(first);
   const pinned = `${parent ? `${writeStructuralPath(parent)} > ` : ''}${own} > ${rowPart}`;
-  return check($, pinned, strong, allowed) === 'exact' ? { selector: pinned, blocks: select($, pinned) } : undefined;
+  const result = check($, pinned, strong, allowed);
+  return Array.isArray(result) ? { selector: pinned, blocks: result } : undefined;
 }
 
 /** `body > table:nth-of-type(2) > tr > td:nth-of-type(3)`: child steps from the nearest id or body down to a node. */
@@ -139,12 +140,12 @@ function hasSameTagSibling(element: Element): boolean {
   return count > 1;
 }
 
-/** `exact`: every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
-function check($: CheerioAPI, selector: string, strong: Element[], allowed: ReadonlySet<Element>): 'exact' | 'wider' | 'misses' {
+/** The matched blocks when they are every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
+function check($: CheerioAPI, selector: string, strong: Element[], allowed: ReadonlySet<Element>): Element[] | 'wider' | 'misses' {
   const matched = select($, selector);
   const set = new Set(matched);
   if (!strong.every((row) => set.has(row))) return 'misses';
-  return matched.every((element) => allowed.has(element)) ? 'exact' : 'wider';
+  return matched.every((element) => allowed.has(element)) ? matched : 'wider';
 }
 
 function select($: CheerioAPI, selector: string): Element[] {

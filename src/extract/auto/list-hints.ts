@@ -7,14 +7,18 @@
 import type { Element } from 'domhandler';
 import type { NodeStats } from './page-stats.js';
 
+/** Class/id words already read, per element (ancestors are shared by many candidate lists). */
+export type WordCache = Map<Element, { negative: boolean; positive: boolean }>;
+
 /** Factor for the words in the list's, its rows' and its ancestors' `class`/`id` and tag names. */
-export function rateLayoutWords(container: Element, row: Element): number {
-  let negative = hasNegativeWords(row);
+export function rateLayoutWords(container: Element, row: Element, cache: WordCache = new Map()): number {
+  let negative = readWords(row, cache).negative;
   let positive = false;
   let depth = 0;
   for (let node: Element | undefined = container; node && node.name !== 'body' && node.name !== 'html'; node = parentElement(node)) {
-    if (NEGATIVE_TAGS.has(node.name) || hasNegativeWords(node)) negative = true;
-    if (depth < POSITIVE_DEPTH && (node.name === 'main' || node.name === 'article' || node.attribs.role === 'main' || hasPositiveWords(node))) positive = true;
+    const words = readWords(node, cache);
+    if (NEGATIVE_TAGS.has(node.name) || words.negative) negative = true;
+    if (depth < POSITIVE_DEPTH && (node.name === 'main' || node.name === 'article' || node.attribs.role === 'main' || words.positive)) positive = true;
     depth += 1;
   }
   return (negative ? NEGATIVE_FACTOR : 1) * (positive ? POSITIVE_FACTOR : 1);
@@ -72,6 +76,18 @@ const POSITIVE_PARTS = new Set(['main', 'content', 'contents', 'list', 'lists', 
 const SIDE_HEADING = /相关|热点|热门|排行|推荐|友情|链接|猜你喜欢|点击榜|热读|熱門|排行榜|相關|連結|related|popular|trending|most (?:read|viewed|popular)|see also|quick links|you may also/i;
 const SECTION_PAGE = /(?:^|\/)(?:index|default|list|main)(?:_\d+)?\.\w+(?:[?#]|$)|\/$/i;
 const DOCUMENT_FILE = /\.(?:s?html?|pdf|docx?|xlsx?|wps|txt)(?:[?#]|$)/i;
+
+function readWords(node: Element, cache: WordCache): { negative: boolean; positive: boolean } {
+  let words = cache.get(node);
+  if (!words) {
+    const named = node.attribs.id !== undefined || node.attribs.class !== undefined;
+    words = named ? { negative: hasNegativeWords(node), positive: hasPositiveWords(node) } : NO_WORDS;
+    cache.set(node, words);
+  }
+  return words;
+}
+
+const NO_WORDS = { negative: false, positive: false };
 
 function hasNegativeWords(node: Element): boolean {
   for (const name of namesOf(node)) {

@@ -21,8 +21,14 @@ export interface DetectListContext {
   dates: DateContext;
 }
 
+/** A detected list: the selectors to report and pin, and the blocks its items selector matches on this page. */
+export interface DetectedList {
+  selectors: ChosenSelectors;
+  blocks: Element[];
+}
+
 /** Proposes selectors for the page's headline list; undefined when none is found. */
-export function detectListSelectors($: CheerioAPI, context: DetectListContext): ChosenSelectors | undefined {
+export function detectListSelectors($: CheerioAPI, context: DetectListContext): DetectedList | undefined {
   const page = collectPageStats($.root().toArray()[0] as AnyNode);
   const candidates = findListCandidates(page, readHrefHost(context.baseUrl), (node: Element) => readText(node));
   // The best few are tried in order: a candidate whose rows no CSS can isolate gives way to the next.
@@ -31,7 +37,7 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
     if (!items) continue;
     const fields = chooseFieldSelectors($, items.blocks, context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
-    return { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) };
+    return { selectors: { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) }, blocks: items.blocks };
   }
   return undefined;
 }

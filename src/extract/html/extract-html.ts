@@ -27,7 +27,8 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
   }
-  const detected = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
+  const list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
+  const detected = list?.selectors;
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
     throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
@@ -35,7 +36,8 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
     });
   }
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
-  const found = findBlocks($, input.body, itemsSelector, options.sourceId, warnings);
+  // Detection already ran its items selector on this tree and checked what it matches.
+  const found = list ? { $, blocks: list.blocks } : findBlocks($, input.body, itemsSelector, options.sourceId, warnings);
   const { blocks } = found;
   $ = found.$;
   const specs = matchFields($, blocks, selectors, options.sourceId);
