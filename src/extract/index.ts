@@ -5,3 +5,4 @@ export { ExtractError, type ExtractErrorOptions } from './extract-error.js';
 export { parseDate, type ParseDateOptions } from './date/parse-date.js';
 export { canonicalizeUrl } from './url/canonicalize-url.js';
 export { sniffContent, type ContentKind } from './sniff-content.js';
+export { extractDetail, type DetailInput, type DetailOptions, type DetailResult } from './detail/extract-detail.js';

@@ -1,0 +1,73 @@
+/**
+ * Detail-page extraction: an item's own page in, its publication date and/or summary out. Pure like
+ * the rest of the stage (no I/O, no clock, no logging); fetching and caching are the pipeline's.
+ */
+import type { ExtractWarning, FieldSelector, ParsedDate } from '../../model.js';
+import { createDateContext } from '../date/parse-date.js';
+import { ExtractError } from '../extract-error.js';
+import { loadDocument } from '../html/load-document.js';
+import { WarningCollector } from '../warnings.js';
+import { findDetailDate, type DetailDateSource } from './detail-date.js';
+import { findDetailSummary, type DetailSummarySource } from './detail-summary.js';
+
+/** A fetched detail page. */
+export interface DetailInput {
+  /** Decoded HTML. */
+  body: string;
+  /** Final URL after redirects. */
+  url: string;
+}
+
+/** What to read from a detail page and how. */
+export interface DetailOptions {
+  sourceId: string;
+  /** Fields wanted; others are not looked for (reading the main text is the costly part). */
+  fields: ReadonlyArray<'date' | 'summary'>;
+  date?: FieldSelector;
+  summary?: FieldSelector;
+  /** IANA zone dates without an offset are read in. */
+  timezone: string;
+  /** "Now" for relative dates and year inference. */
+  now: Date;
+  /** Plain-text summaries are trimmed to this many characters. */
+  summaryLength: number;
+}
+
+/** What a detail page gave. */
+export interface DetailResult {
+  published?: ParsedDate;
+  /** Where the date was read: configured selector, `<meta>`, JSON-LD, `<time>` or labelled text. */
+  dateSource?: DetailDateSource;
+  summary?: string;
+  summarySource?: DetailSummarySource;
+  warnings: ExtractWarning[];
+}
+
+/** Reads the publication date and/or summary of an item's own page (see detail-date.ts and detail-summary.ts for the order). */
+export function extractDetail(input: DetailInput, options: DetailOptions): DetailResult {
+  const dates = createDateContext(options.timezone, options.now);
+  if (!dates) {
+    throw new ExtractError('EXTRACT_PARSE', options.sourceId, 'cannot read dates in an unknown time zone', options.timezone, {
+      hint: 'Set `timezone:` to an IANA zone name such as Asia/Shanghai.',
+    });
+  }
+  const warnings = new WarningCollector();
+  const $ = loadDocument(input.body);
+  const result: DetailResult = { warnings: [] };
+  if (options.fields.includes('date')) {
+    const found = findDetailDate($, options.date, dates, warnings);
+    if (found) {
+      result.published = found.parsed;
+      result.dateSource = found.source;
+    } else warnings.add('detail-date-missing', 'no publication date found on the detail page', input.url);
+  }
+  if (options.fields.includes('summary')) {
+    const found = findDetailSummary($, input.body, options.summary, options.summaryLength);
+    if (found) {
+      result.summary = found.text;
+      result.summarySource = found.source;
+    } else warnings.add('detail-summary-missing', 'no summary found on the detail page', input.url);
+  }
+  result.warnings = warnings.list();
+  return result;
+}
