@@ -1,12 +1,98 @@
 /**
- * Detail-page enrichment of new items. Sources without `detail:` pass through untouched; the
- * detail-page fetching itself arrives with the detail-pages work.
+ * Detail-page enrichment (`detail:` in a source): for each item seen for the first time, fetch its own
+ * page through the shared polite fetcher (robots.txt, per-host limits and spacing apply) and take the
+ * publication date and/or summary from it. Every outcome is cached per canonical link in the store, so a
+ * page is fetched once, ever; a failed page is retried on later runs under detail-record.ts's policy (a
+ * retry can still add a summary to a known item, while its date is fixed at first sight by the store).
+ * A failure never drops an item: it keeps its list-page data and the run gets a warning.
  */
-import type { ExtractedItem, SourceConfig } from '../model.js';
+import { toAppError } from '../errors.js';
+import { extractDetail } from '../extract/index.js';
+import type { DetailConfig, ExtractedItem, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
+import { createFailedRecord, createOkRecord, DETAIL_RECORD, FAILED_RECORD_TTL_MS, isRetryDue, MAX_DETAIL_ATTEMPTS, readRecordDate, type DetailRecord } from './detail-record.js';
+import { mergeDetailFindings, needsDetail, type DetailFindings } from './detail-merge.js';
+import { mapWithLimit } from './map-with-limit.js';
 
 /** Returns the items with data from their own pages added, for items not seen before. */
-export async function enrichNewItems(source: SourceConfig, _deps: PipelineDeps, items: ExtractedItem[], _warnings: string[]): Promise<ExtractedItem[]> {
-  if (!source.detail) return items;
-  return items;
+export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, items: ExtractedItem[], warnings: string[]): Promise<ExtractedItem[]> {
+  const detail = source.detail;
+  if (!detail || items.length === 0) return items;
+  const fresh = new Set(await deps.store.findNew(source.id, items));
+  const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
+  const records = await mapWithLimit(linked, RECORD_READS_IN_FLIGHT, (item) => deps.store.getRecord<DetailRecord>(DETAIL_RECORD, cacheKey(item)));
+  const plans = linked.map((item, i) => planItem(item, records[i], fresh.has(item), detail, deps.now()));
+  const work = plans.filter((plan) => plan.action !== 'skip');
+  if (work.length === 0) return items;
+  // Per-host limits and spacing are the fetcher's; this only bounds how many fetches wait on it at once.
+  const findings = await mapWithLimit(work, Math.max(1, source.fetch.perHostConcurrency), (plan) => resolvePlan(plan, source, deps, warnings));
+  const byItem = new Map(work.map((plan, i) => [plan.item, findings[i]]));
+  return items.map((item) => {
+    const found = byItem.get(item);
+    if (!found) return item;
+    const { item: merged, conflict } = mergeDetailFindings(item, found, source.timezone);
+    if (conflict) warnings.push(conflict);
+    return merged;
+  });
+}
+
+// --- Internal helpers ---
+
+/** Store reads in flight while looking up cached detail records. */
+const RECORD_READS_IN_FLIGHT = 8;
+const DAY_MS = 24 * 3600_000;
+
+/** What to do for one item: use the cached findings, fetch the page, or nothing. */
+interface DetailPlan {
+  item: ExtractedItem;
+  action: 'cached' | 'fetch' | 'skip';
+  record?: DetailRecord;
+}
+
+function planItem(item: ExtractedItem, record: DetailRecord | undefined, fresh: boolean, detail: DetailConfig, now: Date): DetailPlan {
+  if (record?.status === 'ok') return { item, action: fresh ? 'cached' : 'skip', record };
+  if (record?.status === 'failed') {
+    // A known item can still gain a summary (the store updates it in place), never a date.
+    const useful = fresh || (detail.fields.includes('summary') && !item.summary);
+    return { item, action: useful && isRetryDue(record, now) ? 'fetch' : 'skip', record };
+  }
+  return { item, action: fresh ? 'fetch' : 'skip' };
+}
+
+async function resolvePlan(plan: DetailPlan, source: SourceConfig, deps: PipelineDeps, warnings: string[]): Promise<DetailFindings | undefined> {
+  if (plan.action === 'cached' && plan.record?.status === 'ok') return { published: readRecordDate(plan.record), summary: plan.record.summary };
+  const link = plan.item.link as string;
+  const started = deps.now();
+  try {
+    const page = await deps.fetcher.fetch({ sourceId: source.id, url: link, policy: source.fetch, purpose: 'detail' });
+    if (page.kind !== 'fetched') throw new Error(`unexpected ${page.reason} answer to an unconditional request`);
+    const result = extractDetail(
+      { body: page.body, url: page.finalUrl },
+      {
+        sourceId: source.id,
+        fields: (source.detail as DetailConfig).fields,
+        date: source.detail?.date,
+        summary: source.detail?.summary,
+        timezone: source.timezone,
+        now: deps.now(),
+        summaryLength: source.summaryLength,
+        replace: source.replace,
+        convert: source.convert,
+      },
+    );
+    for (const warning of result.warnings) deps.logger.debug({ sourceId: source.id, url: link, code: warning.code }, warning.message);
+    await deps.store.setRecord(DETAIL_RECORD, cacheKey(plan.item), createOkRecord(started, result.published, result.summary), Math.max(1, source.retainDays) * DAY_MS);
+    return { published: result.published, summary: result.summary };
+  } catch (error) {
+    const appError = toAppError(error, source.id);
+    const record = createFailedRecord(started, appError, plan.record);
+    await deps.store.setRecord(DETAIL_RECORD, cacheKey(plan.item), record, FAILED_RECORD_TTL_MS);
+    const next = record.status === 'failed' && record.retry && record.attempts < MAX_DETAIL_ATTEMPTS ? 'it is retried on a later run' : 'it is not retried';
+    warnings.push(`detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`);
+    return undefined;
+  }
+}
+
+function cacheKey(item: ExtractedItem): string {
+  return item.canonicalLink ?? (item.link as string);
 }

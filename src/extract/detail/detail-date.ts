@@ -148,7 +148,7 @@ function readTimeElement($: CheerioAPI, dates: DateContext): DetailDate | undefi
 /** A date right after a label in the page text (within a few characters of it). */
 function readLabelledDate($: CheerioAPI, dates: DateContext): DetailDate | undefined {
   const body = $('body').toArray()[0];
-  const text = body ? readText(body) : '';
+  const text = body ? readBlockText(body) : '';
   for (const label of DATE_LABELS) {
     // Short labels (时间, Date) need a colon; longer ones also stand alone (`Published 27 August 2019`).
     const colon = label.length >= 4 ? '[:：]?' : '[:：]';
@@ -169,7 +169,7 @@ function readBylineDate($: CheerioAPI, dates: DateContext): DetailDate | undefin
   const body = $('body').toArray()[0];
   if (!heading || !body) return undefined;
   const title = readText(heading);
-  const text = readText(body);
+  const text = readBlockText(body);
   const at = title === '' ? -1 : text.indexOf(title);
   if (at < 0) return undefined;
   const window = text.slice(at + title.length, at + title.length + BYLINE_WINDOW);
@@ -183,4 +183,31 @@ function isSameDay(a: ParsedDate, b: ParsedDate, dates: DateContext): boolean {
   const dayA = Math.floor((a.date.getTime() + offsetA * 60_000) / 86_400_000);
   const dayB = Math.floor((b.date.getTime() + offsetB * 60_000) / 86_400_000);
   return dayA === dayB;
+}
+
+/** Elements that start a new line on screen: their text must not run into the next block's (`15:30` + `7月`). */
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'tr', 'td', 'th', 'table', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'blockquote', 'pre', 'hr', 'form', 'figure', 'figcaption',
+]);
+const NO_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'select', 'textarea']);
+
+/** The visible text of a subtree with a space between blocks, whitespace folded. */
+function readBlockText(root: Element): string {
+  const parts: string[] = [];
+  const walk = (node: Element): void => {
+    for (const child of node.children) {
+      if (child.type === 'text') parts.push((child as unknown as { data: string }).data);
+      else if (child.type === 'tag') {
+        const element = child as Element;
+        if (NO_TEXT_TAGS.has(element.name)) continue;
+        const block = BLOCK_TAGS.has(element.name);
+        if (block) parts.push(' ');
+        walk(element);
+        if (block) parts.push(' ');
+      }
+    }
+  };
+  walk(root);
+  return parts.join('').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
 }

@@ -2,10 +2,12 @@
  * Detail-page extraction: an item's own page in, its publication date and/or summary out. Pure like
  * the rest of the stage (no I/O, no clock, no logging); fetching and caching are the pipeline's.
  */
-import type { ExtractWarning, FieldSelector, ParsedDate } from '../../model.js';
+import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, ReplaceRule } from '../../model.js';
 import { createDateContext } from '../date/parse-date.js';
 import { ExtractError } from '../extract-error.js';
 import { loadDocument } from '../html/load-document.js';
+import { foldWhitespace, trimText } from '../text/fold-text.js';
+import { compileTextRules } from '../text/text-rules.js';
 import { WarningCollector } from '../warnings.js';
 import { findDetailDate, type DetailDateSource } from './detail-date.js';
 import { findDetailSummary, type DetailSummarySource } from './detail-summary.js';
@@ -31,6 +33,9 @@ export interface DetailOptions {
   now: Date;
   /** Plain-text summaries are trimmed to this many characters. */
   summaryLength: number;
+  /** The source's `replace:` rules and `convert:`, applied to the summary as to list-page summaries. */
+  replace?: ReplaceRule[];
+  convert?: ChineseConversion;
 }
 
 /** What a detail page gave. */
@@ -63,8 +68,11 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
   }
   if (options.fields.includes('summary')) {
     const found = findDetailSummary($, input.body, options.summary, options.summaryLength);
-    if (found) {
-      result.summary = found.text;
+    const { rules, bad } = compileTextRules(options.replace ?? [], options.convert);
+    for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
+    const text = found ? trimText(foldWhitespace(rules.apply('summary', found.text)), options.summaryLength) : '';
+    if (found && text !== '') {
+      result.summary = text;
       result.summarySource = found.source;
     } else warnings.add('detail-summary-missing', 'no summary found on the detail page', input.url);
   }
