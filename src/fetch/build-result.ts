@@ -6,7 +6,7 @@
  * Last-Modified: identical bytes extract to identical items, and many servers send validators
  * that change on every request.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FetchRequest, FetchResult, FetchValidators } from '../model.js';
 import { classifyFailure } from './classify-error.js';
 import { isXmlType, judgeContentType, parseContentType, sniffMediaType } from './content-type.js';
@@ -31,21 +31,37 @@ export interface ResultInput {
 export function buildResult(input: ResultInput): FetchResult {
   const { request, exchange } = input;
   const finishedAt = input.now();
-  const base = {
-    sourceId: request.sourceId,
-    requestedUrl: request.url,
-    finalUrl: input.finalUrl.href,
-    status: exchange.status,
-    fetchedAt: new Date(finishedAt),
-    durationMs: finishedAt - input.startedAt,
-    requests: input.trace.requests,
-  };
+  // Each outcome is built as one literal (no spreads): this runs once per fetch, 304s included.
   if (exchange.status === 304) {
-    return { ...base, kind: 'not-modified', reason: 'http-304', validators: refreshValidators(request.validators, exchange.headers) };
+    return {
+      kind: 'not-modified',
+      reason: 'http-304',
+      sourceId: request.sourceId,
+      requestedUrl: request.url,
+      finalUrl: input.finalUrl.href,
+      status: 304,
+      fetchedAt: new Date(finishedAt),
+      durationMs: finishedAt - input.startedAt,
+      requests: input.trace.requests,
+      validators: refreshValidators(request.validators, exchange.headers),
+    };
   }
   const body = exchange.body ?? Buffer.alloc(0);
   const validators = readValidators(exchange.headers, hashBody(body));
-  if (request.validators?.bodyHash === validators.bodyHash) return { ...base, kind: 'not-modified', reason: 'same-body', validators };
+  if (request.validators?.bodyHash === validators.bodyHash) {
+    return {
+      kind: 'not-modified',
+      reason: 'same-body',
+      sourceId: request.sourceId,
+      requestedUrl: request.url,
+      finalUrl: input.finalUrl.href,
+      status: exchange.status,
+      fetchedAt: new Date(finishedAt),
+      durationMs: finishedAt - input.startedAt,
+      requests: input.trace.requests,
+      validators,
+    };
+  }
   const header = headerValue(exchange.headers, 'content-type');
   const media = parseContentType(header);
   const accepted = media && judgeContentType(media, request.purpose) === 'accept';
@@ -55,25 +71,47 @@ export function buildResult(input: ResultInput): FetchResult {
     throw classifyFailure({ kind: 'content-type', contentType: header ?? '', purpose: request.purpose }, context);
   }
   const decoded = decodeBody(body, { contentTypeCharset: media?.charset, forcedCharset: request.policy.encoding, xml: isXmlType(contentType) });
-  return { ...base, kind: 'fetched', contentType, charset: decoded.charset, body: decoded.text, bytes: body.length, warnings: decoded.warnings, validators };
+  return {
+    kind: 'fetched',
+    sourceId: request.sourceId,
+    requestedUrl: request.url,
+    finalUrl: input.finalUrl.href,
+    status: exchange.status,
+    fetchedAt: new Date(finishedAt),
+    durationMs: finishedAt - input.startedAt,
+    requests: input.trace.requests,
+    contentType,
+    charset: decoded.charset,
+    body: decoded.text,
+    bytes: body.length,
+    warnings: decoded.warnings,
+    validators,
+  };
 }
 
 /** sha256 of the decompressed body, hex. */
 export function hashBody(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
+  return hash('sha256', body, 'hex');
 }
 
 // --- Internal helpers ---
 
 function readValidators(headers: ResponseHeaders, bodyHash: string): FetchValidators {
+  const validators: FetchValidators = {};
   const etag = headerValue(headers, 'etag');
   const lastModified = headerValue(headers, 'last-modified');
-  return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), bodyHash };
+  if (etag) validators.etag = etag;
+  if (lastModified) validators.lastModified = lastModified;
+  validators.bodyHash = bodyHash;
+  return validators;
 }
 
 /** A 304 keeps last run's validators; a fresh ETag or Last-Modified on the 304 replaces the old one (RFC 9111 §4.3.4). */
 function refreshValidators(previous: FetchValidators | undefined, headers: ResponseHeaders): FetchValidators {
+  const validators: FetchValidators = { ...previous };
   const etag = headerValue(headers, 'etag');
   const lastModified = headerValue(headers, 'last-modified');
-  return { ...previous, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+  if (etag) validators.etag = etag;
+  if (lastModified) validators.lastModified = lastModified;
+  return validators;
 }

@@ -11,6 +11,7 @@ import { FetchFailureSignal, type FetchError, type FetchFailure } from './fetch-
 import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
 import { exchangeThroughGate } from './gated-exchange.js';
 import { loadRobotsTxt } from './load-robots.js';
+import type { RobotsVerdict } from './robots-cache.js';
 import { computeBackoffMs, parseRetryAfter } from './retry-delay.js';
 import { headerValue, isRedirectStatus, type Exchange, type ResponseHeaders } from './send-request.js';
 
@@ -48,7 +49,8 @@ function parseSourceUrl(request: FetchRequest): URL {
 
 /** Robots check, then attempts until one succeeds, fails for good, or retries run out. */
 async function fetchHop(url: URL, sameOrigin: boolean, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<HopOutcome> {
-  const minDelayMs = await checkRobots(url, request, deps, trace);
+  const spacing = checkRobots(url, request, deps, trace);
+  const minDelayMs = typeof spacing === 'number' ? spacing : await spacing;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await attemptHop(url, sameOrigin, minDelayMs, request, deps, trace);
@@ -94,11 +96,19 @@ function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, de
   return computeBackoffMs(attempt, policy.maxRetryDelayMs, deps.random);
 }
 
-/** Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or Crawl-delay). */
-async function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<number> {
+/**
+ * Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or
+ * Crawl-delay), synchronously when the origin's rules are already known.
+ */
+function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): number | Promise<number> {
   const { policy } = request;
   if (policy.robots === 'ignore') return policy.minHostDelayMs;
-  const verdict = await deps.robots.check(url, policy.userAgent, (robotsUrl) => loadRobotsTxt(robotsUrl, request, deps, trace));
+  const verdict = deps.robots.check(url, policy.userAgent, (robotsUrl) => loadRobotsTxt(robotsUrl, request, deps, trace));
+  return verdict instanceof Promise ? verdict.then((settled) => spacingFor(settled, url, request)) : spacingFor(verdict, url, request);
+}
+
+function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): number {
+  const { policy } = request;
   if (!verdict.allowed) {
     throw fail({ kind: 'robots', userAgent: policy.userAgent, robotsUrl: verdict.robotsUrl, line: verdict.line }, request, url.href);
   }

@@ -21,8 +21,11 @@ export interface GatedRequest {
 /** Waits for the host's turn and a global slot, sends the request, then frees both. */
 export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
   const { policy, url } = hop;
-  const release = await deps.gate.acquire(url.host, { perHostConcurrency: policy.perHostConcurrency, minHostDelayMs: hop.minDelayMs });
-  const startedAt = deps.now();
+  const turn = deps.gate.acquire(url.host, { perHostConcurrency: policy.perHostConcurrency, minHostDelayMs: hop.minDelayMs });
+  const release = typeof turn === 'function' ? turn : await turn;
+  // Debug lines are built only when someone reads them: this runs for every request.
+  const debug = deps.logger.isLevelEnabled('debug');
+  const startedAt = debug ? deps.now() : 0;
   deps.stats.requests += 1;
   trace.requests += 1;
   try {
@@ -36,7 +39,7 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
       inspect: hop.inspect,
     });
     deps.stats.bytes += exchange.wireBytes;
-    deps.logger.debug({ sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt }, 'fetch: response');
+    if (debug) deps.logger.debug({ sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt }, 'fetch: response');
     return exchange;
   } finally {
     release();

@@ -18,7 +18,8 @@ export interface HostLimits {
 
 /** Gives out permission to send one request; call the returned function when the exchange is over. */
 export interface HostGate {
-  acquire(host: string, limits: HostLimits): Promise<() => void>;
+  /** The release function at once when nothing has to wait (no promise on the common path), else a promise of it. */
+  acquire(host: string, limits: HostLimits): (() => void) | Promise<() => void>;
   /** Makes the next request to `host` start no earlier than `untilMs` (epoch ms on the gate's clock). */
   defer(host: string, untilMs: number): void;
   /** Hosts currently tracked (for tests: idle hosts are forgotten). */
@@ -43,22 +44,37 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
     if (state.slots.isIdle() && state.nextStartAt <= clock.now()) hosts.delete(host);
   };
 
+  const releaserFor = (host: string, state: HostState): (() => void) => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      global.release();
+      state.slots.release();
+      forgetIfIdle(host, state);
+    };
+  };
+
+  /** The rest of an acquisition once the host's turn is known: wait it out, then take a global slot. */
+  const finishAcquiring = async (host: string, state: HostState, pause: number): Promise<() => void> => {
+    if (pause > 0) await clock.sleep(pause);
+    if (!global.tryAcquire(Math.max(1, globalLimit))) await global.wait();
+    return releaserFor(host, state);
+  };
+
+  const acquireAfterHostSlot = async (host: string, state: HostState, limits: HostLimits): Promise<() => void> => {
+    await state.slots.wait();
+    return finishAcquiring(host, state, reserveTurn(state, limits.minHostDelayMs, clock.now()));
+  };
+
   return {
-    async acquire(host, limits) {
+    acquire(host, limits) {
       const state = stateOf(host);
-      // Each step only awaits when it really has to wait: most acquisitions on an idle host are free.
-      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency))) await state.slots.wait();
+      // Each step only waits when it really has to; an acquisition that waits for nothing returns without a promise.
+      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency))) return acquireAfterHostSlot(host, state, limits);
       const pause = reserveTurn(state, limits.minHostDelayMs, clock.now());
-      if (pause > 0) await clock.sleep(pause);
-      if (!global.tryAcquire(Math.max(1, globalLimit))) await global.wait();
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        global.release();
-        state.slots.release();
-        forgetIfIdle(host, state);
-      };
+      if (pause > 0 || !global.tryAcquire(Math.max(1, globalLimit))) return finishAcquiring(host, state, pause);
+      return releaserFor(host, state);
     },
     defer(host, untilMs) {
       const state = stateOf(host);

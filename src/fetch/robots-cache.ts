@@ -34,7 +34,8 @@ export interface RobotsVerdict {
 
 /** Answers robots questions, loading each origin's robots.txt at most once per TTL. */
 export interface RobotsCache {
-  check(url: URL, userAgent: string, load: (robotsUrl: string) => Promise<RobotsLoad>): Promise<RobotsVerdict>;
+  /** The verdict at once when the origin's rules are cached and fresh (the common case), else a promise of it. */
+  check(url: URL, userAgent: string, load: (robotsUrl: string) => Promise<RobotsLoad>): RobotsVerdict | Promise<RobotsVerdict>;
   /** Origins currently cached. */
   size(): number;
 }
@@ -60,9 +61,9 @@ export function createRobotsCache(now: () => number): RobotsCache {
 
   return {
     check(url, userAgent, load) {
-      // Fast path: a fresh entry answers without a promise chain (the common case after the first fetch).
+      // Fast path: a fresh entry answers without a promise (the common case after the first fetch).
       const cached = entries.get(url.origin);
-      if (cached && !cached.pending && cached.expiresAt > now()) return Promise.resolve(judge(cached, url, userAgent));
+      if (cached && !cached.pending && cached.expiresAt > now()) return judge(cached, url, userAgent);
       return entryFor(url.origin, load).then((entry) => judge(entry, url, userAgent));
     },
     size: () => entries.size,

@@ -42,7 +42,7 @@ describe('createHostGate', () => {
     const first = await gate.acquire('a.example', limits);
     await gate.acquire('a.example', limits);
     let thirdIn = false;
-    const third = gate.acquire('a.example', limits).then((release) => {
+    const third = Promise.resolve(gate.acquire('a.example', limits)).then((release) => {
       thirdIn = true;
       return release;
     });
@@ -53,6 +53,17 @@ describe('createHostGate', () => {
     expect(thirdIn).toBe(true);
   });
 
+  it('grants an acquisition that waits for nothing without a promise, and one that must wait with one', async () => {
+    const gate = createHostGate(1, fakeClock());
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 0 };
+    const first = gate.acquire('a.example', limits);
+    expect(typeof first).toBe('function');
+    const second = gate.acquire('a.example', limits);
+    expect(second).toBeInstanceOf(Promise);
+    (first as () => void)();
+    expect(typeof (await second)).toBe('function');
+  });
+
   it('holds requests beyond the global limit, across hosts', async () => {
     const clock = fakeClock();
     const gate = createHostGate(2, clock);
@@ -60,7 +71,7 @@ describe('createHostGate', () => {
     const a = await gate.acquire('a.example', limits);
     await gate.acquire('b.example', limits);
     let cIn = false;
-    const c = gate.acquire('c.example', limits).then(() => (cIn = true));
+    const c = Promise.resolve(gate.acquire('c.example', limits)).then(() => (cIn = true));
     await flush();
     expect(cIn).toBe(false);
     a();

@@ -33,6 +33,24 @@ describe('createRobotsCache', () => {
     expect(seen).toEqual(['https://a.example/robots.txt', 'http://a.example/robots.txt', 'https://a.example:8443/robots.txt']);
   });
 
+  it('answers from fresh cached rules without a promise, and loads again once they expire', async () => {
+    let time = 0;
+    let loads = 0;
+    const cache = createRobotsCache(() => time);
+    const load = async (): Promise<RobotsLoad> => {
+      loads += 1;
+      return { kind: 'rules', text: 'User-agent: *\nDisallow: /admin\n' };
+    };
+    expect(cache.check(new URL('https://a.example/list'), UA, load)).toBeInstanceOf(Promise);
+    await cache.check(new URL('https://a.example/list'), UA, load);
+    const cached = cache.check(new URL('https://a.example/admin/1'), UA, load);
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect(cached).toMatchObject({ allowed: false, line: 2 });
+    time += 25 * 60 * 60 * 1000;
+    await cache.check(new URL('https://a.example/list'), UA, load);
+    expect(loads).toBe(2);
+  });
+
   it('reads Crawl-delay for our agent', async () => {
     const cache = createRobotsCache(() => 0);
     const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'rules', text: 'User-agent: feedwright\nCrawl-delay: 5\n' }));
