@@ -1,0 +1,119 @@
+/**
+ * Health through real runs: a local server, the real fetcher and a memory store, with an injected
+ * clock. A page that used to yield items and now yields none is degraded (two messages: container
+ * missing vs. zero rows); repeated errors make a source failing; `reportFailuresInFeed` adds one
+ * notice per day to the source's own feed, which disappears when the source recovers.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../../src/config/index.js';
+import { createFetcher } from '../../../src/fetch/index.js';
+import { createSilentLogger } from '../../../src/log.js';
+import type { SourceConfig } from '../../../src/model.js';
+import { runSource, type PipelineDeps } from '../../../src/pipeline/index.js';
+import { openItemStore } from '../../../src/store/index.js';
+import { startTestServer, type TestServer } from '../../helpers/http-server.js';
+
+const LIST = '<html><body><ul class="list"><li><a href="/a.html">关于开展大气污染防治专项检查的通知</a><span>2026-11-20</span></li><li><a href="/b.html">生态环境部发布十月空气质量状况</a><span>2026-11-19</span></li></ul></body></html>';
+
+let server: TestServer;
+let body: string;
+let status: number;
+let dir: string;
+let deps: PipelineDeps;
+let now: Date;
+
+function source(extra = ''): SourceConfig {
+  const yaml = `defaults:\n  retries: 0\n  minDelay: 0ms\n  failAfter: 2\nsources:\n  - id: notices\n    name: 通知公告\n    url: ${server.origin}/list/\n    items: ul.list > li\n${extra}`;
+  return parseConfigText(yaml, 'test.yaml').config.sources[0]!;
+}
+
+beforeEach(async () => {
+  body = LIST;
+  status = 200;
+  server = await startTestServer({
+    '/robots.txt': (_req, res) => void res.writeHead(404).end(),
+    '/list/': (_req, res) => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body),
+  });
+  dir = await mkdtemp(join(tmpdir(), 'feedwright-health-'));
+  now = new Date('2026-11-28T02:00:00Z');
+  deps = {
+    fetcher: createFetcher({ logger: createSilentLogger() }),
+    store: await openItemStore('memory://'),
+    outputDir: dir,
+    site: { title: 't', timezone: 'Asia/Shanghai' },
+    now: () => now,
+    logger: createSilentLogger(),
+  };
+});
+
+afterEach(async () => {
+  await deps.fetcher.close();
+  await deps.store.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('source health', () => {
+  it('marks a source degraded when its list container disappears, and when it has zero rows', async () => {
+    const config = source();
+    expect((await runSource(config, deps)).outcome).toBe('updated');
+    body = '<html><body><div class="new-layout"><p>改版了</p></div></body></html>';
+    const missing = await runSource(config, deps);
+    expect(missing.outcome).toBe('degraded');
+    expect(missing.error?.code).toBe('EXTRACT_NO_CONTAINER');
+    expect(missing.error?.message).toMatch(/source "notices".*layout has probably changed/);
+    body = '<html><body><ul class="list"><li>暂无内容</li></ul></body></html>';
+    const empty = await runSource(config, deps);
+    expect(empty.outcome).toBe('degraded');
+    expect(empty.error?.code).toBe('EXTRACT_NO_ITEMS');
+    const health = await deps.store.getHealth('notices');
+    expect(health).toMatchObject({ status: 'degraded', lastNonEmptyFound: 2 });
+    // The feed written while the page worked is still there.
+    expect(await readFile(join(dir, 'notices.rss.xml'), 'utf8')).toContain('关于开展大气污染防治专项检查的通知');
+  });
+
+  it('counts consecutive failures, reports failing after failAfter, and recovers', async () => {
+    const config = source();
+    await runSource(config, deps);
+    status = 503;
+    await runSource(config, deps);
+    expect(await deps.store.getHealth('notices')).toMatchObject({ status: 'ok', consecutiveFailures: 1 });
+    await runSource(config, deps);
+    const failing = await deps.store.getHealth('notices');
+    expect(failing).toMatchObject({ status: 'failing', consecutiveFailures: 2, lastError: { code: 'FETCH_HTTP_STATUS' } });
+    expect(failing?.failingSince).toBe(now.toISOString());
+    status = 200;
+    body = LIST.replace('</ul>', '<li><a href="/c.html">新通知</a><span>2026-11-27</span></li></ul>');
+    await runSource(config, deps);
+    const recovered = await deps.store.getHealth('notices');
+    expect(recovered).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(recovered?.failingSince).toBeUndefined();
+    expect(recovered?.lastError).toBeUndefined();
+  });
+
+  it('adds one "failing since" notice per day to the feed when reportFailuresInFeed is set, and removes it on recovery', async () => {
+    const config = source('    reportFailuresInFeed: true\n');
+    await runSource(config, deps);
+    status = 500;
+    await runSource(config, deps);
+    await runSource(config, deps); // second failure: failing (failAfter 2) → today's notice
+    now = new Date('2026-11-28T05:00:00Z');
+    await runSource(config, deps); // same local day: no second notice
+    let rss = await readFile(join(dir, 'notices.rss.xml'), 'utf8');
+    expect(rss.match(/Source failing since/g)).toHaveLength(1);
+    expect(rss).toContain('feedwright-failure:notices:2026-11-28');
+    now = new Date('2026-11-29T02:00:00Z');
+    await runSource(config, deps); // next day: a second notice with its own GUID
+    rss = await readFile(join(dir, 'notices.rss.xml'), 'utf8');
+    expect(rss.match(/Source failing since/g)).toHaveLength(2);
+    expect(rss).toContain('feedwright-failure:notices:2026-11-29');
+    status = 200;
+    await runSource(config, deps);
+    rss = await readFile(join(dir, 'notices.rss.xml'), 'utf8');
+    expect(rss).not.toContain('Source failing since');
+    expect(rss).toContain('关于开展大气污染防治专项检查的通知');
+  });
+});
