@@ -18,8 +18,9 @@ import { mapWithLimit } from './map-with-limit.js';
 export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, items: ExtractedItem[], warnings: string[]): Promise<ExtractedItem[]> {
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
-  const fresh = new Set(await deps.store.findNew(source.id, items));
   const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
+  if (linked.length === 0) return items;
+  const fresh = new Set(await deps.store.findNew(source.id, linked));
   const records = await mapWithLimit(linked, RECORD_READS_IN_FLIGHT, (item) => deps.store.getRecord<DetailRecord>(DETAIL_RECORD, cacheKey(item)));
   const plans = linked.map((item, i) => planItem(item, records[i], fresh.has(item), detail, deps.now()));
   const work = plans.filter((plan) => plan.action !== 'skip');

@@ -95,11 +95,16 @@ function widenUntilExact(
     prefix = `${describeElement(node)} `;
     node = readStableId(node) ? undefined : findParentElement(node);
   }
+  let tried = '';
   for (let level = 0; level <= MAX_ANCESTORS; level += 1) {
     const selector = `${prefix}${containerPart} > ${rowPart}`;
-    const result = check($, selector, strong, allowed);
-    if (Array.isArray(result)) return { selector, blocks: result };
-    if (result === 'misses') return undefined;
+    // A bare wrapper (`<div>`, `<td>`) adds nothing to the prefix: the same query would answer the same.
+    if (selector !== tried) {
+      tried = selector;
+      const result = check($, selector, strong, allowed);
+      if (Array.isArray(result)) return { selector, blocks: result };
+      if (result === 'misses') return undefined;
+    }
     if (!node || node.name === 'html') break;
     const described = describeElement(node);
     if (described !== node.name) prefix = `${described} ${prefix}`;
