@@ -182,6 +182,19 @@ describe('feedwright start', () => {
     expect(Math.max(...seconds.values())).toBe(1);
   }, 60_000);
 
+  it('--watch reloads the config when the file changes', async () => {
+    await writeFile(join(dir, 'watched.yaml'), config(['fast'], [], 'sqlite://data/watched.sqlite'));
+    const child = spawnCli(dir, ['start', '-c', 'watched.yaml', '--watch', '--no-initial-run']);
+    children.push(child);
+    await waitForLog(child, (line) => String(line.msg).startsWith('worker started'));
+    const reloaded = waitForLog(child, (line) => String(line.msg).includes('config reloaded (file changed)'));
+    await writeFile(join(dir, 'watched.yaml'), config(['fast', 'added'], [], 'sqlite://data/watched.sqlite'));
+    const line = await reloaded;
+    expect(line.itemCount).toBe(2);
+    child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(0);
+  }, 30_000);
+
   it('`feedwright serve` serves the output with feed content types and reports health from the store', async () => {
     const child = spawnCli(dir, ['serve', '-c', 'feedwright.yaml', '--port', '0']);
     children.push(child);
