@@ -51,16 +51,17 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   const used: RawBlock['used'] = {};
   const titleValue = specs.title ? readFirstValue($, block, specs.title) : undefined;
   const link = chooseLink(context, block, titleValue?.element);
-  used.link = link?.source;
+  // Only configured selectors are reported: the defaults are not CSS one could paste (see README).
+  used.link = specs.link ? link?.source : undefined;
   // A title-less configuration links through an `<a>`; a link read from elsewhere (`@data-url`) still
   // takes its title from the block's headline anchor.
   const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor(block);
   let title = titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined);
-  used.title = titleValue ? titleValue.spec.raw : anchor ? 'a[href]' : undefined;
+  used.title = titleValue ? titleValue.spec.raw : undefined;
   if (title && isTruncatedText(title)) title = restoreTruncatedTitle(title, [titleValue?.element, anchor]);
   const exclude = new Set<AnyNode>([titleValue?.element, anchor].filter((node): node is Element => node !== undefined));
   const date = readDate(context, block, exclude);
-  used.date = date?.source;
+  used.date = specs.date ? date?.source : undefined;
   return {
     title: title ? foldWhitespace(title) : undefined,
     href: link?.href,
