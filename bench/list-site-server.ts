@@ -8,7 +8,8 @@
  * - Every response waits `latencyMs` before it is written (a slow upstream, not a slow server).
  * - Pages are realistic list pages: GBK (charset in the Content-Type header), gzip-compressed,
  *   `rows` headline rows like `生态环境部印发《…》` with a `<span class="date">` each; with the default
- *   420 rows a page is ~82 KB in GBK (~60,000 characters) and ~3 KB gzipped.
+ *   420 rows a page is ~82 KB in GBK (~60,000 characters) and ~3 KB gzipped. `chromeChars` adds a
+ *   portal's navigation and footer around a shorter list, the shape of real government boards.
  * - Validators: an ETag per page and version; `If-None-Match` with the current ETag → 304. Lists
  *   whose index is a multiple of `withoutEtagEvery` send no validators at all (such pages can
  *   only be recognised as unchanged by their body).
@@ -32,6 +33,11 @@ export interface ListSiteOptions {
   latencyMs: number;
   /** Headline rows per page (default 420, ~82 KB of GBK). */
   rows?: number;
+  /**
+   * Surround the list with a portal's chrome (channel navigation, related links, footer) of about
+   * this many characters, as real notice boards have: 20–40 headlines inside ~60 KB of page.
+   */
+  chromeChars?: number;
   /** Lists whose index is a multiple of this send no ETag (default: every list sends one). */
   withoutEtagEvery?: number;
 }
@@ -116,7 +122,7 @@ async function runChild(options: ListSiteOptions): Promise<void> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     ports.push((server.address() as AddressInfo).port);
   }
-  const text = buildListPage(0, 0, rows);
+  const text = buildListPage(0, 0, rows, options.chromeChars ?? 0);
   const page: PageFacts = { rows, bytes: iconv.encode(text, 'gbk').length, gzipBytes: pages[0]?.gzip.length ?? 0, chars: text.length };
   process.send?.({ ports, page } satisfies ReadyMessage);
   process.on('message', (message: Command) => {
@@ -133,7 +139,7 @@ async function runChild(options: ListSiteOptions): Promise<void> {
 
 function buildPages(options: ListSiteOptions, rows: number, version: number): ServedPage[] {
   return Array.from({ length: options.lists }, (_, list) => {
-    const gzip = gzipSync(iconv.encode(buildListPage(list, version, rows), 'gbk'));
+    const gzip = gzipSync(iconv.encode(buildListPage(list, version, rows, options.chromeChars ?? 0), 'gbk'));
     const withEtag = !options.withoutEtagEvery || list % options.withoutEtagEvery !== 0;
     return { gzip, etag: withEtag ? `"list-${list}-v${version}"` : undefined };
   });
@@ -161,7 +167,7 @@ function answer(req: IncomingMessage, res: ServerResponse, pages: ServedPage[]):
  * A government-style notice list, newest first: headline numbers `version + rows - 1` down to
  * `version`, so each new version adds headlines at the top and drops the oldest.
  */
-function buildListPage(list: number, version: number, rows: number): string {
+function buildListPage(list: number, version: number, rows: number, chromeChars: number): string {
   const topics = ['大气污染防治', '水生态环境保护', '土壤污染风险管控', '固体废物与化学品', '自然生态保护', '核与辐射安全'];
   const lines: string[] = [];
   for (let n = version + rows - 1; n >= version; n -= 1) {
@@ -169,7 +175,22 @@ function buildListPage(list: number, version: number, rows: number): string {
     const title = `生态环境部印发《关于进一步加强${topic}工作的通知》`;
     lines.push(`<li><a href="/xxgk/${list}/${n}.html" title="${title}">${title}</a><span class="date">${dateOf(n)}</span></li>`);
   }
-  return `<!DOCTYPE html><html><head><title>生态环境部 要闻动态 ${list}</title></head><body><ul class="list">${lines.join('\n')}</ul></body></html>`;
+  const [header, footer] = chromeChars > 0 ? buildChrome(list, chromeChars) : ['', ''];
+  return `<!DOCTYPE html><html><head><title>生态环境部 要闻动态 ${list}</title></head><body>${header}<ul class="list">${lines.join('\n')}</ul>${footer}</body></html>`;
+}
+
+/** Channel navigation (before the list) and related links plus footer (after it), about `chars` characters in all. */
+function buildChrome(list: number, chars: number): [string, string] {
+  const channels = ['要闻动态', '通知公告', '政策文件', '法律法规', '环境标准', '规划计划', '行政审批', '督察执法', '监测信息', '机构设置'];
+  const nav: string[] = [];
+  const related: string[] = [];
+  for (let k = 0; nav.join('').length + related.join('').length < chars; k += 1) {
+    const channel = channels[k % channels.length] ?? '';
+    nav.push(`<li class="nav-item"><a href="/channel/${k}/index.shtml" target="_blank">${channel}（${k}）</a></li>`);
+    related.push(`<li><a href="/zhuanti/${list}/${k}/">${channel}专题：生态环境保护督察工作进展情况通报</a></li>`);
+  }
+  const footer = '<div class="footer"><p>主办单位：生态环境部 地址：北京市东城区东安门大街 邮编：100006</p><p>版权所有 京ICP备05009132号</p></div>';
+  return [`<div class="header"><ul class="nav">${nav.join('')}</ul></div>`, `<div class="side"><ul class="related">${related.join('')}</ul></div>${footer}`];
 }
 
 /** Headline n's date: two headlines a day from 2019-01-01 on (always in the past). */
