@@ -3,6 +3,20 @@ import cron from 'node-cron';
 
 /** The shortest gap in milliseconds between the next 24 fires of a valid cron expression. */
 export function measureScheduleInterval(expression: string, timezone: string): number {
+  // Large configs repeat a handful of schedules; each measurement walks the cron calendar.
+  const key = `${timezone} ${expression}`;
+  const known = measured.get(key);
+  if (known !== undefined) return known;
+  const interval = computeInterval(expression, timezone);
+  measured.set(key, interval);
+  return interval;
+}
+
+// --- Internal helpers ---
+
+const measured = new Map<string, number>();
+
+function computeInterval(expression: string, timezone: string): number {
   // A stopped task is only a calculator here: it is never started and is destroyed right away.
   const task = cron.createTask(expression, () => undefined, { timezone });
   try {

@@ -4,16 +4,17 @@
  * unchanged; only the offset shown differs, so every reader computes the same time.
  */
 import { DateTime } from 'luxon';
+import { getCachedZone } from '../cached-zone.js';
 
 /** RFC 822/2822 date with the zone's numeric offset, for RSS `pubDate` / `lastBuildDate`. */
 export function formatRfc822(date: Date, zone: string | undefined): string {
   if (!zone) return date.toUTCString();
-  return DateTime.fromJSDate(date, { zone }).setLocale('en-US').toRFC2822() ?? date.toUTCString();
+  return DateTime.fromJSDate(date, { zone: getCachedZone(zone) }).setLocale('en-US').toRFC2822() ?? date.toUTCString();
 }
 
 /** RFC 3339 date with the zone's offset (no milliseconds), for Atom and JSON Feed. */
 export function formatRfc3339(date: Date, zone: string | undefined): string {
-  const local = zone ? DateTime.fromJSDate(date, { zone }) : DateTime.fromJSDate(date, { zone: 'utc' });
+  const local = zone ? DateTime.fromJSDate(date, { zone: getCachedZone(zone) }) : DateTime.fromJSDate(date, { zone: 'utc' });
   return local.toISO({ suppressMilliseconds: true }) ?? date.toISOString();
 }
 

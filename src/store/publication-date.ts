@@ -3,6 +3,7 @@
  * never recomputed, so a feed's dates do not move between runs.
  */
 import { DateTime } from 'luxon';
+import { getCachedZone } from '../cached-zone.js';
 import type { ParsedDate } from '../model.js';
 import { StoreError } from './store-error.js';
 
@@ -20,7 +21,7 @@ export type PublishedAtResolver = (published: ParsedDate | undefined, position: 
  * local midnight); nothing is ever later than `now`.
  */
 export function createPublishedAtResolver(now: Date, timezone: string): PublishedAtResolver {
-  const nowLocal = DateTime.fromJSDate(now, { zone: timezone });
+  const nowLocal = DateTime.fromJSDate(now, { zone: getCachedZone(timezone) });
   if (!nowLocal.isValid) {
     throw new StoreError('CONFIG_INVALID', `store: unknown time zone (${timezone})`, {
       hint: 'Use an IANA zone name such as Asia/Shanghai or Europe/Paris.',
@@ -35,7 +36,7 @@ export function createPublishedAtResolver(now: Date, timezone: string): Publishe
     const dateMs = published.date.getTime();
     if (published.precision === 'time') return new Date(Math.min(dateMs, nowMs));
     if (dateMs >= todayStartMs && dateMs < tomorrowStartMs) return new Date(Math.max(steppedMs, todayStartMs));
-    const dayStartMs = DateTime.fromMillis(dateMs, { zone: timezone }).startOf('day').toMillis();
+    const dayStartMs = DateTime.fromMillis(dateMs, { zone: getCachedZone(timezone) }).startOf('day').toMillis();
     return new Date(Math.min(dayStartMs, nowMs));
   };
 }

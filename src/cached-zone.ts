@@ -1,5 +1,6 @@
 /**
- * An IANA zone for luxon whose offsets are cached. luxon asks `Intl.DateTimeFormat.formatToParts` for
+ * An IANA zone for luxon whose offsets are cached, shared by every stage that works in a source's zone
+ * (extract parses dates, store fixes publication dates, feed writes offsets). luxon asks `Intl.DateTimeFormat.formatToParts` for
  * the offset on every DateTime it builds in an IANA zone, which was over half the cost of extracting an
  * item. Offsets are cached per 15-minute bucket, and only when the offset is the same at both ends of
  * the bucket, so DST and other transitions (which never occur twice within 15 minutes) stay exact.
