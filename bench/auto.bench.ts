@@ -12,6 +12,7 @@ import type { ExtractedItem } from '../src/model.js';
 import { loadAllListFixtures } from '../tests/helpers/auto-fixtures.js';
 import { toExtractCall } from '../tests/helpers/source-fixtures.js';
 import { inflatePage } from './inflate-pages.js';
+import { cpuTime, kb, mean, median, ms } from './measure.js';
 
 const VARIANTS = 2;
 const BLOCKS = 6;
@@ -44,7 +45,7 @@ function main(): void {
     let total = 0;
     for (let pass = 0; pass < PASSES_PER_BLOCK; pass += 1) {
       pages.forEach((page, i) => {
-        const t = time(() => extractItems(page.input, mode === 'auto' ? page.auto : page.configured));
+        const t = cpuTime(() => extractItems(page.input, mode === 'auto' ? page.auto : page.configured));
         timings[mode][i]?.push(t);
         if (!page.fallback) total += t;
       });
@@ -118,28 +119,4 @@ function compare(auto: ExtractedItem[], configured: ExtractedItem[]): { correct:
 // --- Small helpers -------------------------------------------------------------
 
 /** CPU time (user + system, ms) of one call. */
-function time(fn: () => unknown): number {
-  const started = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / 1000;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
-}
-
-function kb(bytes: number): string {
-  return (bytes / 1024).toFixed(0);
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(2)}ms`.padStart(9);
-}
-
 main();

@@ -11,6 +11,7 @@ import { load, type CheerioAPI } from 'cheerio';
 import { extractItems, type ExtractInput, type ExtractOptions } from '../src/extract/index.js';
 import { inflatePage } from './inflate-pages.js';
 import { loadSourceFixtures, toExtractCall } from '../tests/helpers/source-fixtures.js';
+import { cpuTime, kb, mean, median, ms } from './measure.js';
 
 const VARIANTS = 2;
 const BLOCKS = 8;
@@ -49,11 +50,11 @@ function main(): void {
     for (let pass = 0; pass < PASSES_PER_BLOCK; pass += 1) {
       pages.forEach((page, i) => {
         if (mode === 'bare') {
-          const t = time(() => bareHtmlparser2(page));
+          const t = cpuTime(() => bareHtmlparser2(page));
           bare[i]?.push(t);
           if (!page.fallback) total += t;
         } else {
-          const t = time(() => extractItems(page.input, page.options));
+          const t = cpuTime(() => extractItems(page.input, page.options));
           full[i]?.push(t);
           if (!page.fallback) total += t;
         }
@@ -64,7 +65,7 @@ function main(): void {
   const roundRatios = blocks.full.map((f, i) => f / (blocks.bare[i] ?? f));
   // parse5 only for reference, measured on its own: its garbage would otherwise land on the paired timings.
   const parse5: number[][] = pages.map(() => []);
-  for (let round = 0; round < PARSE5_ROUNDS; round += 1) pages.forEach((page, i) => parse5[i]?.push(time(() => bareParse5(page))));
+  for (let round = 0; round < PARSE5_ROUNDS; round += 1) pages.forEach((page, i) => parse5[i]?.push(cpuTime(() => bareParse5(page))));
   report(pages, { bare: bare.map(median), full: full.map(median), parse5: parse5.map(median) }, blocks, roundRatios);
 }
 
@@ -139,28 +140,4 @@ function selectLinks($: CheerioAPI, page: BenchPage): number {
 
 /** CPU time (user + system, ms) of one call: unlike wall time it does not count time spent descheduled
  *  while other processes share the two cores. */
-function time(fn: () => unknown): number {
-  const started = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / 1000;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
-}
-
-function kb(bytes: number): string {
-  return (bytes / 1024).toFixed(0);
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(2)}ms`.padStart(9);
-}
-
 main();

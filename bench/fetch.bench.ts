@@ -30,6 +30,7 @@ import { Agent, request } from 'undici';
 import { createFetcher, DEFAULT_USER_AGENT, defaultFetchPolicy, type Fetcher } from '../src/fetch/index.js';
 import type { FetchPolicy, FetchResult, FetchValidators } from '../src/model.js';
 import { startListSite, type ListSite } from './list-site-server.js';
+import { median } from './measure.js';
 
 const HOSTS = 50;
 const SOURCES = 1_000;
@@ -201,7 +202,3 @@ function countOutcomes(rounds: Round[], pass: 'first' | 'second', outcome: strin
   return rounds.reduce((sum, round) => sum + round[pass].outcomes.filter((o) => o.outcome === outcome).length, 0);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
