@@ -308,6 +308,7 @@ export type RunOutcome =
   | 'same-body' // body identical to the previous fetch
   | 'degraded' // fetched, but the page yielded no items where it used to
   | 'disallowed' // robots.txt forbids the page
+  | 'deferred' // the site asked us to wait (Retry-After) and that time has not come: no request sent
   | 'failed';
 
 /** Report of one source run: what the CLI prints and the scheduler logs. */

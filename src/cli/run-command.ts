@@ -44,8 +44,8 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
   const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'MS', 'NOTE']];
   for (const report of reports) {
     const note = report.error ? report.error.message : report.warnings.length ? `${report.warnings.length} warning(s): ${report.warnings[0]}` : '';
-    // A 304 or an identical body is not parsed, so there is no item count to show.
-    const found = report.outcome === 'not-modified' || report.outcome === 'same-body' ? '-' : String(report.found);
+    // A 304, an identical body or a deferred run is not parsed, so there is no item count to show.
+    const found = report.outcome === 'not-modified' || report.outcome === 'same-body' || report.outcome === 'deferred' ? '-' : String(report.found);
     rows.push([report.sourceId, report.outcome, found, String(report.newItems), String(report.durationMs), truncateToWidth(note, 90)]);
   }
   process.stdout.write(`${formatTable(rows)}\n`);

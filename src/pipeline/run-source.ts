@@ -5,6 +5,7 @@
  */
 import { AppError, toAppError } from '../errors.js';
 import { ExtractError, extractItems, type ExtractOptions } from '../extract/index.js';
+import { FetchError } from '../fetch/index.js';
 import type { ExtractResult, FetchedPage, FetchResult, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { enrichNewItems } from './enrich-new-items.js';
@@ -13,7 +14,10 @@ import { publishSourceFeed, type PageMemo } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
 
 /** Namespaces of the small per-source records the pipeline keeps in the store. */
-export const RECORD = { pendingOutput: 'pending-output', page: 'page' } as const;
+export const RECORD = { pendingOutput: 'pending-output', page: 'page', retryAfter: 'retry-after' } as const;
+
+/** The longest a Retry-After answer may hold a source back. */
+const MAX_DEFERRAL_MS = 86_400_000;
 
 /** Runs one source end to end; never throws for a source failure. */
 export async function runSource(source: SourceConfig, deps: PipelineDeps): Promise<RunReport> {
@@ -26,6 +30,7 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
     report = await runStages(source, deps, previous);
   } catch (error) {
     report = failedReport(source, error);
+    await rememberRetryAfter(source, deps, error);
   }
   report.durationMs = Math.round(performance.now() - started);
   const health = await saveHealth(source, deps, previous, report, startedAt);
@@ -37,6 +42,8 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
 // --- Internal helpers ---
 
 async function runStages(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined): Promise<RunReport> {
+  const waitUntil = await deps.store.getRecord<string>(RECORD.retryAfter, source.id);
+  if (waitUntil && Date.parse(waitUntil) > deps.now().getTime()) return deferredReport(source, waitUntil);
   const validators = await deps.store.getValidators(source.id);
   const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators, purpose: 'page' });
   if (fetched.kind === 'not-modified') return finishNotModified(source, deps, fetched);
@@ -117,6 +124,24 @@ function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknow
     error: reported,
     written: [],
   };
+}
+
+/** Polite to a site that answered 429/503 with a Retry-After: no request until that time. */
+function deferredReport(source: SourceConfig, waitUntil: string): RunReport {
+  const warning = `the site asked to wait (Retry-After) until ${waitUntil}; no request sent`;
+  return { sourceId: source.id, outcome: 'deferred', found: 0, newItems: 0, durationMs: 0, warnings: [warning], written: [] };
+}
+
+async function rememberRetryAfter(source: SourceConfig, deps: PipelineDeps, error: unknown): Promise<void> {
+  const waitMs = error instanceof FetchError ? error.retryAfterMs : undefined;
+  if (!waitMs || waitMs <= 0) return;
+  const capped = Math.min(waitMs, MAX_DEFERRAL_MS);
+  const until = new Date(deps.now().getTime() + capped).toISOString();
+  try {
+    await deps.store.setRecord(RECORD.retryAfter, source.id, until, capped);
+  } catch (storeError) {
+    deps.logger.warn({ sourceId: source.id, err: toAppError(storeError, source.id).message }, 'could not remember the Retry-After time');
+  }
 }
 
 function failedReport(source: SourceConfig, error: unknown): RunReport {

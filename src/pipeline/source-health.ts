@@ -10,6 +10,8 @@ export function initialHealth(sourceId: string): SourceHealth {
 export function nextHealth(previous: SourceHealth | undefined, report: RunReport, source: SourceConfig, at: Date): SourceHealth {
   const before = previous ?? initialHealth(source.id);
   const iso = at.toISOString();
+  // Nothing was asked of the site: the health it had stands.
+  if (report.outcome === 'deferred') return { ...before, lastRunAt: iso };
   const base: SourceHealth = {
     ...before,
     lastRunAt: iso,

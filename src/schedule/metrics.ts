@@ -129,6 +129,9 @@ const FAMILIES: Family[] = [
   },
 ];
 
+/** Outcomes in which the source did not deliver its items. */
+const FAILED_OUTCOMES: ReadonlySet<RunReport['outcome']> = new Set(['failed', 'degraded', 'disallowed']);
+
 function createSeries(bucketCount: number): SourceSeries {
   return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, run: createHistogram(bucketCount), fetch: createHistogram(bucketCount) };
 }
@@ -147,8 +150,9 @@ function observeSeconds(histogram: Histogram, seconds: number, buckets: number[]
 
 function recordReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
   increment(series.runs, report.outcome);
-  if (report.outcome === 'failed') increment(series.failures, report.error?.code ?? 'UNKNOWN');
-  else series.lastSuccess = nowSeconds;
+  if (FAILED_OUTCOMES.has(report.outcome)) increment(series.failures, report.error?.code ?? 'UNKNOWN');
+  // A deferred run sent no request (Retry-After): neither a success nor a failure.
+  else if (report.outcome !== 'deferred') series.lastSuccess = nowSeconds;
   series.lastRun = nowSeconds;
   series.found += report.found;
   series.newItems += report.newItems;

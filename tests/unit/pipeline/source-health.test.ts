@@ -21,6 +21,7 @@ const LIST = '<html><body><ul class="list"><li><a href="/a.html">关于开展大
 let server: TestServer;
 let body: string;
 let status: number;
+let extraHeaders: Record<string, string>;
 let dir: string;
 let deps: PipelineDeps;
 let now: Date;
@@ -33,9 +34,10 @@ function source(extra = ''): SourceConfig {
 beforeEach(async () => {
   body = LIST;
   status = 200;
+  extraHeaders = {};
   server = await startTestServer({
     '/robots.txt': (_req, res) => void res.writeHead(404).end(),
-    '/list/': (_req, res) => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body),
+    '/list/': (_req, res) => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...extraHeaders }).end(body),
   });
   dir = await mkdtemp(join(tmpdir(), 'feedwright-health-'));
   now = new Date('2026-11-28T02:00:00Z');
@@ -115,5 +117,27 @@ describe('source health', () => {
     rss = await readFile(join(dir, 'notices.rss.xml'), 'utf8');
     expect(rss).not.toContain('Source failing since');
     expect(rss).toContain('关于开展大气污染防治专项检查的通知');
+  });
+
+  it('honours a long Retry-After across runs: no request until that time, health unchanged', async () => {
+    // The fetcher itself holds the host back for at most maxRetryDelay (real time); the store remembers the rest.
+    const config = source('    maxRetryDelay: 200ms\n');
+    await runSource(config, deps);
+    status = 429;
+    extraHeaders = { 'retry-after': '3600' };
+    const limited = await runSource(config, deps);
+    expect(limited.outcome).toBe('failed');
+    const seen = server.count('/list/');
+    now = new Date(now.getTime() + 30 * 60_000);
+    const deferred = await runSource(config, deps);
+    expect(deferred.outcome).toBe('deferred');
+    expect(deferred.warnings[0]).toMatch(/Retry-After/);
+    expect(server.count('/list/')).toBe(seen);
+    expect((await deps.store.getHealth('notices'))?.consecutiveFailures).toBe(1);
+    status = 200;
+    extraHeaders = {};
+    now = new Date(now.getTime() + 31 * 60_000);
+    expect((await runSource(config, deps)).outcome).not.toBe('deferred');
+    expect(server.count('/list/')).toBe(seen + 1);
   });
 });
