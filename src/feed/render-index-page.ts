@@ -15,8 +15,11 @@ export interface IndexPageOptions {
   timeZone?: string;
 }
 
-/** Renders the index page listing every feed and each source's health. */
-export function renderIndexPage(site: SiteConfig, listings: FeedListing[], generatedAt: Date, options: IndexPageOptions = {}): string {
+/**
+ * Renders the index page listing every feed and each source's health. `updatedAt` is the newest
+ * item date across the feeds (not the clock), so the page only changes when its content does.
+ */
+export function renderIndexPage(site: SiteConfig, listings: FeedListing[], updatedAt: Date | undefined, options: IndexPageOptions = {}): string {
   const zone = options.timeZone ?? 'UTC';
   const ordered = orderListings(listings);
   const sources = ordered.filter((l) => l.kind === 'source');
@@ -43,7 +46,7 @@ ${site.description ? `<p>${h(site.description)}</p>\n` : ''}<p>${ordered.length}
 </header>
 <main>
 ${renderSection('来源', 'Sources', sources, site, zone)}${renderSection('专题', 'Topic feeds', topics, site, zone)}</main>
-<footer><p>生成于 <span lang="en">Generated</span> ${renderTime(generatedAt, zone)} · feedwright</p></footer>
+<footer><p>${updatedAt ? `最近更新 <span lang="en">Latest item</span> ${renderTime(updatedAt, zone)} · ` : ''}feedwright</p></footer>
 </body>
 </html>
 `;

@@ -47,7 +47,7 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
     });
   }
   if (await writeOutputFile(deps.outputDir, 'feeds.opml', renderOpml(config.site, listings))) written.push('feeds.opml');
-  if (await writeOutputFile(deps.outputDir, 'index.html', renderIndexPage(config.site, listings, deps.now(), { timeZone: config.site.timezone }))) written.push('index.html');
+  if (await writeOutputFile(deps.outputDir, 'index.html', renderIndexPage(config.site, listings, newestListing(listings), { timeZone: config.site.timezone }))) written.push('index.html');
   return written;
 }
 
@@ -66,6 +66,12 @@ function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps
     maxItems: topic.maxItems,
     timezone: config.site.timezone,
   };
+}
+
+function newestListing(listings: FeedListing[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const listing of listings) if (listing.updated && (!newest || listing.updated > newest)) newest = listing.updated;
+  return newest;
 }
 
 function newestDate(items: StoredItem[]): Date | undefined {
