@@ -5,26 +5,17 @@
 import type { StoredItem } from '../model.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 
+/** A type as JSON stores it: Date fields become ISO strings, everything else (and optionality) is kept. */
+type Persisted<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
+
 /** One item as persisted under `item:<sourceId>:<id>` and inside the history. */
-export interface ItemRecord {
-  id: string;
-  sourceId: string;
-  title: string;
-  link?: string;
-  summary?: string;
-  summaryIsHtml?: boolean;
-  author?: string;
-  image?: string;
-  categories?: string[];
-  publishedAt: string;
-  updatedAt: string;
-  firstSeenAt: string;
+export type ItemRecord = Persisted<StoredItem> & {
   lastSeenAt: string;
   /** Page position when first seen: the tie-breaker between items first seen in the same run. */
   position: number;
   /** When the record stops protecting the item from being announced again (retainDays after last seen). */
   expiresAt: string;
-}
+};
 
 /** The per-source history: the newest `historySize` items, newest first. */
 export interface HistoryRecord {
