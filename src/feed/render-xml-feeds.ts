@@ -7,7 +7,7 @@
  *   show HTML titles verbatim, so they are switched to `type="text"` (summaries stay HTML);
  * - `updated` defaults to "now" in `feed`, so it is always passed.
  */
-import { Feed, type Item } from 'feed';
+import { Feed, type FeedOptions, type Item } from 'feed';
 import type { FeedEntry } from './feed-entry.js';
 import { guessImageType } from './feed-entry.js';
 import { escapeMarkup } from './safe-text.js';
@@ -32,16 +32,9 @@ export interface XmlChannel {
 
 /** Writes the RSS 2.0 document. */
 export function renderRss(channel: XmlChannel, entries: readonly FeedEntry[]): string {
-  const feed = new Feed({
-    id: channel.atomId,
-    title: channel.title,
-    description: channel.description,
-    link: channel.homePageUrl,
-    updated: channel.updated,
-    generator: GENERATOR,
+  const feed = createFeed(channel, {
     ...(channel.language ? { language: channel.language } : {}),
     ...(channel.ttlMinutes ? { ttl: channel.ttlMinutes } : {}),
-    ...(channel.image ? { image: channel.image } : {}),
     ...(channel.selfRss ? { feedLinks: { rss: channel.selfRss } } : {}),
   });
   for (const entry of entries) feed.addItem(toRssItem(entry));
@@ -52,15 +45,8 @@ export function renderRss(channel: XmlChannel, entries: readonly FeedEntry[]): s
 
 /** Writes the Atom 1.0 document. */
 export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): string {
-  const feed = new Feed({
-    id: channel.atomId,
-    title: channel.title,
-    description: channel.description,
-    link: channel.homePageUrl,
-    updated: channel.updated,
-    generator: GENERATOR,
+  const feed = createFeed(channel, {
     author: { name: channel.authorName },
-    ...(channel.image ? { image: channel.image } : {}),
     ...(channel.icon ? { favicon: channel.icon } : {}),
     ...(channel.selfAtom ? { feedLinks: { atom: channel.selfAtom } } : {}),
   });
@@ -85,6 +71,20 @@ export function protectCdata(text: string): string {
 
 const GENERATOR = 'feedwright';
 const DC_NAMESPACE = 'http://purl.org/dc/elements/1.1/';
+
+/** The channel options both formats share, plus the format-specific ones. */
+function createFeed(channel: XmlChannel, formatOptions: Partial<FeedOptions>): Feed {
+  return new Feed({
+    id: channel.atomId,
+    title: channel.title,
+    description: channel.description,
+    link: channel.homePageUrl,
+    updated: channel.updated,
+    generator: GENERATOR,
+    ...(channel.image ? { image: channel.image } : {}),
+    ...formatOptions,
+  });
+}
 
 function toRssItem(entry: FeedEntry): Item {
   const item: Item = { title: protectCdata(entry.title), link: entry.url, date: entry.published, published: entry.published };
