@@ -1,8 +1,9 @@
 /**
- * Shared setup for fetch tests: a fast policy, a fetcher with a silent logger, and a
- * helper that captures the FetchError a promise rejects with.
+ * Shared setup for fetch tests: a fast policy, a fetcher with a silent logger, a per-test
+ * server + fetcher pair, and a helper that captures the FetchError a promise rejects with.
  */
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { startTestServer, type RouteHandler, type TestServer } from '../../helpers/http-server.js';
 import { createFetcher, defaultFetchPolicy, FetchError, type Fetcher, type FetcherOptions } from '../../../src/fetch/index.js';
 import type { FetchPolicy, FetchRequest } from '../../../src/model.js';
 
@@ -45,6 +46,37 @@ export function createTestFetcher(options: FetcherOptions & { fakeSleep?: boolea
   const now = fakeClock ? () => fakeClock.now : undefined;
   const fetcher = createFetcher({ sleep, random: () => 0.5, ...(now ? { now } : {}), ...fetcherOptions });
   return Object.assign(fetcher, { sleeps });
+}
+
+/** The server and fetcher a test file shares; set afresh before each test. */
+export interface FetchTestEnv {
+  server: TestServer;
+  fetcher: ReturnType<typeof createTestFetcher>;
+  /** Present when the env was asked for a fake clock. */
+  clock: FakeClock;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that start a test server and a fetcher for every test
+ * and close both afterwards. Sleeps are faked; with `clockAt` (an ISO date) they advance a
+ * fake clock starting there instead of returning at once.
+ */
+export function useFetchTestEnv(options: { routes?: Record<string, RouteHandler>; clockAt?: string } = {}): FetchTestEnv {
+  const env = {} as FetchTestEnv;
+  beforeEach(async () => {
+    env.server = await startTestServer(options.routes);
+    if (options.clockAt === undefined) {
+      env.fetcher = createTestFetcher({ fakeSleep: true });
+    } else {
+      env.clock = { now: Date.parse(options.clockAt) };
+      env.fetcher = createTestFetcher({ fakeClock: env.clock });
+    }
+  });
+  afterEach(async () => {
+    await env.fetcher.close();
+    await env.server.close();
+  });
+  return env;
 }
 
 /** Awaits a promise that must reject with a FetchError and returns it. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
+import { describe, expect, it } from 'vitest';
+import { serveBytes } from '../../helpers/http-server.js';
 import { compressed } from '../../helpers/knob-server.js';
-import { createTestFetcher, pageRequest } from './fetch-test-kit.js';
+import { pageRequest, useFetchTestEnv } from './fetch-test-kit.js';
 
 const BODY = '<html><body><ul><li><a href="/1">生态环境部印发《通知》</a> 2019-08-27</li></ul></body></html>';
 
@@ -24,69 +24,59 @@ function conditional(validator: { etag?: string; lastModified?: string }) {
 }
 
 describe('fetcher conditional GET', () => {
-  let server: TestServer;
-  let fetcher: ReturnType<typeof createTestFetcher>;
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    fetcher = createTestFetcher({ fakeSleep: true });
-  });
-  afterEach(async () => {
-    await fetcher.close();
-    await server.close();
-  });
+  const env = useFetchTestEnv();
 
   it('sends If-None-Match and reports a 304 as not-modified, keeping the validators', async () => {
-    server.route('/etag', conditional({ etag: '"v1"' }));
-    const first = await fetcher.fetch(pageRequest(`${server.origin}/etag`));
+    env.server.route('/etag', conditional({ etag: '"v1"' }));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/etag`));
     expect(first.kind).toBe('fetched');
     expect(first.validators.etag).toBe('"v1"');
-    const second = await fetcher.fetch(pageRequest(`${server.origin}/etag`, {}, { validators: first.validators }));
+    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/etag`, {}, { validators: first.validators }));
     expect(second).toMatchObject({ kind: 'not-modified', reason: 'http-304', status: 304, validators: first.validators });
-    expect(server.requests[1]?.headers['if-none-match']).toBe('"v1"');
-    expect(fetcher.stats().notModified).toBe(1);
+    expect(env.server.requests[1]?.headers['if-none-match']).toBe('"v1"');
+    expect(env.fetcher.stats().notModified).toBe(1);
   });
 
   it('sends If-Modified-Since and reports a 304 as not-modified', async () => {
     const lastModified = 'Tue, 27 Aug 2019 08:00:00 GMT';
-    server.route('/lm', conditional({ lastModified }));
-    const first = await fetcher.fetch(pageRequest(`${server.origin}/lm`));
+    env.server.route('/lm', conditional({ lastModified }));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/lm`));
     expect(first.validators).toMatchObject({ lastModified });
-    const second = await fetcher.fetch(pageRequest(`${server.origin}/lm`, {}, { validators: first.validators }));
+    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/lm`, {}, { validators: first.validators }));
     expect(second).toMatchObject({ kind: 'not-modified', reason: 'http-304' });
-    expect(server.requests[1]?.headers['if-modified-since']).toBe(lastModified);
-    expect(server.requests[1]?.headers['if-none-match']).toBeUndefined();
+    expect(env.server.requests[1]?.headers['if-modified-since']).toBe(lastModified);
+    expect(env.server.requests[1]?.headers['if-none-match']).toBeUndefined();
   });
 
   it('takes a fresh ETag from a 304 while keeping the body hash', async () => {
-    server.route('/rotate', (_req, res) => void res.writeHead(304, { etag: '"v2"' }).end());
+    env.server.route('/rotate', (_req, res) => void res.writeHead(304, { etag: '"v2"' }).end());
     const previous = { etag: '"v1"', bodyHash: 'abc' };
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/rotate`, {}, { validators: previous }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/rotate`, {}, { validators: previous }));
     expect(result.validators).toEqual({ etag: '"v2"', bodyHash: 'abc' });
   });
 
   it('reports an identical body as same-body without decoding it', async () => {
-    server.route('/plain', serveBytes(BODY));
-    const first = await fetcher.fetch(pageRequest(`${server.origin}/plain`));
+    env.server.route('/plain', serveBytes(BODY));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`));
     expect(first.validators.bodyHash).toBe(createHash('sha256').update(BODY).digest('hex'));
     expect(first.validators.etag).toBeUndefined();
-    const second = await fetcher.fetch(pageRequest(`${server.origin}/plain`, {}, { validators: first.validators }));
+    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`, {}, { validators: first.validators }));
     expect(second).toMatchObject({ kind: 'not-modified', reason: 'same-body', status: 200 });
     expect(second.validators.bodyHash).toBe(first.validators.bodyHash);
-    expect(server.count('/plain')).toBe(2);
+    expect(env.server.count('/plain')).toBe(2);
   });
 
   it('hashes the decompressed body, so gzip and identity copies of one page match', async () => {
-    server.route('/gz', compressed(BODY, 'gzip'));
-    server.route('/raw', serveBytes(BODY));
-    const zipped = await fetcher.fetch(pageRequest(`${server.origin}/gz`));
-    const again = await fetcher.fetch(pageRequest(`${server.origin}/raw`, {}, { validators: zipped.validators }));
+    env.server.route('/gz', compressed(BODY, 'gzip'));
+    env.server.route('/raw', serveBytes(BODY));
+    const zipped = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gz`));
+    const again = await env.fetcher.fetch(pageRequest(`${env.server.origin}/raw`, {}, { validators: zipped.validators }));
     expect(again).toMatchObject({ kind: 'not-modified', reason: 'same-body' });
   });
 
   it('returns the page when the body changed', async () => {
-    server.route('/plain', serveBytes(BODY));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/plain`, {}, { validators: { bodyHash: 'stale' } }));
+    env.server.route('/plain', serveBytes(BODY));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`, {}, { validators: { bodyHash: 'stale' } }));
     expect(result.kind).toBe('fetched');
   });
 });

@@ -1,8 +1,8 @@
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
+import { describe, expect, it } from 'vitest';
+import { serveBytes } from '../../helpers/http-server.js';
 import { compressed, oversizeBody, respond } from '../../helpers/knob-server.js';
-import { captureFetchError, createTestFetcher, pageRequest } from './fetch-test-kit.js';
+import { captureFetchError, pageRequest, useFetchTestEnv } from './fetch-test-kit.js';
 
 const ZH_PAGE = [
   '<html><head><title>生态环境部 要闻动态</title></head><body><ul>',
@@ -13,37 +13,27 @@ const ZH_PAGE = [
 ].join('\n');
 
 describe('fetcher content handling', () => {
-  let server: TestServer;
-  let fetcher: ReturnType<typeof createTestFetcher>;
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    fetcher = createTestFetcher({ fakeSleep: true });
-  });
-  afterEach(async () => {
-    await fetcher.close();
-    await server.close();
-  });
+  const env = useFetchTestEnv();
 
   it.each(['gzip', 'br', 'deflate', 'deflate-raw'] as const)('decodes a %s body and asks for compression', async (encoding) => {
-    server.route('/z', compressed(ZH_PAGE, encoding));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/z`));
+    env.server.route('/z', compressed(ZH_PAGE, encoding));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/z`));
     expect(result.kind === 'fetched' && result.body).toBe(ZH_PAGE);
     expect(result.kind === 'fetched' && result.bytes).toBe(Buffer.byteLength(ZH_PAGE));
-    expect(server.requests[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
-    expect(fetcher.stats().bytes).toBeLessThan(Buffer.byteLength(ZH_PAGE));
+    expect(env.server.requests[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
+    expect(env.fetcher.stats().bytes).toBeLessThan(Buffer.byteLength(ZH_PAGE));
   });
 
   it('caps the decompressed size too (a small gzip bomb is too large)', async () => {
-    server.route('/bomb', compressed(Buffer.alloc(5 * 1024 * 1024, 'a'), 'gzip'));
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/bomb`, { maxBytes: 1024 * 1024 })));
+    env.server.route('/bomb', compressed(Buffer.alloc(5 * 1024 * 1024, 'a'), 'gzip'));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/bomb`, { maxBytes: 1024 * 1024 })));
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toContain('decompressed body over limit 1048576 bytes');
   });
 
   it('reports a corrupt compressed body', async () => {
-    server.route('/broken', respond(200, { 'content-encoding': 'gzip' }, Buffer.from('definitely not gzip')));
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/broken`)));
+    env.server.route('/broken', respond(200, { 'content-encoding': 'gzip' }, Buffer.from('definitely not gzip')));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/broken`)));
     expect(error.code).toBe('FETCH_DECODE');
     expect(error.message).toContain('Content-Encoding gzip');
   });
@@ -56,8 +46,8 @@ describe('fetcher content handling', () => {
     ['application/json', 'detail'],
   ] as const)('rejects %s for a %s without downloading the body', async (type, purpose) => {
     const big = oversizeBody(20 * 1024 * 1024, { declareLength: false, contentType: type });
-    server.route('/file', big);
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/file`, {}, { purpose })));
+    env.server.route('/file', big);
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/file`, {}, { purpose })));
     expect(error.code).toBe('FETCH_CONTENT_TYPE');
     expect(error.message).toContain(type);
     expect(error.hint).toMatch(/does not point to a web page or feed/);
@@ -73,33 +63,33 @@ describe('fetcher content handling', () => {
     ['text/xml', 'text/xml'],
     ['application/feed+json', 'application/feed+json'],
   ])('accepts %s for a page', async (header, essence) => {
-    server.route('/ok', serveBytes('<?xml version="1.0"?><rss></rss>', { 'content-type': header }));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/ok`));
+    env.server.route('/ok', serveBytes('<?xml version="1.0"?><rss></rss>', { 'content-type': header }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/ok`));
     expect(result.kind === 'fetched' && result.contentType).toBe(essence);
   });
 
   it('sniffs text/plain and missing types: HTML is accepted, plain text is not', async () => {
-    server.route('/plain-html', serveBytes('  <!DOCTYPE html><html><body>hi</body></html>', { 'content-type': 'text/plain' }));
-    server.route('/no-type', (_req, res) => {
+    env.server.route('/plain-html', serveBytes('  <!DOCTYPE html><html><body>hi</body></html>', { 'content-type': 'text/plain' }));
+    env.server.route('/no-type', (_req, res) => {
       res.removeHeader('content-type');
       res.end('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"></rss>');
     });
-    server.route('/plain-text', serveBytes('just some words', { 'content-type': 'text/plain' }));
-    const html = await fetcher.fetch(pageRequest(`${server.origin}/plain-html`));
+    env.server.route('/plain-text', serveBytes('just some words', { 'content-type': 'text/plain' }));
+    const html = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain-html`));
     expect(html.kind === 'fetched' && html.contentType).toBe('text/html');
-    const xml = await fetcher.fetch(pageRequest(`${server.origin}/no-type`));
+    const xml = await env.fetcher.fetch(pageRequest(`${env.server.origin}/no-type`));
     expect(xml.kind === 'fetched' && xml.contentType).toBe('application/xml');
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/plain-text`)));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/plain-text`)));
     expect(error.code).toBe('FETCH_CONTENT_TYPE');
     expect(error.message).toContain('text/plain');
   });
 
   it('decodes GBK with and without a declared charset', async () => {
     const bytes = iconv.encode(ZH_PAGE, 'gbk');
-    server.route('/gbk-header', serveBytes(bytes, { 'content-type': 'text/html; charset=GBK' }));
-    server.route('/gbk-bare', serveBytes(bytes, { 'content-type': 'text/html' }));
+    env.server.route('/gbk-header', serveBytes(bytes, { 'content-type': 'text/html; charset=GBK' }));
+    env.server.route('/gbk-bare', serveBytes(bytes, { 'content-type': 'text/html' }));
     for (const path of ['/gbk-header', '/gbk-bare']) {
-      const result = await fetcher.fetch(pageRequest(`${server.origin}${path}`));
+      const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`));
       expect(result.kind === 'fetched' && result.body).toBe(ZH_PAGE);
       expect(result.kind === 'fetched' && result.charset).toBe('gb18030');
     }
@@ -114,11 +104,11 @@ describe('fetcher content handling', () => {
   it.each(LOCALES)('decodes a %s page declared in the header, in <meta>, and not at all', async (encoding, text, charset) => {
     const bytes = iconv.encode(text, encoding);
     const withMeta = iconv.encode(text.replace('<head>', `<head><meta http-equiv="Content-Type" content="text/html; charset=${encoding}">`), encoding);
-    server.route('/header', serveBytes(bytes, { 'content-type': `text/html; charset=${encoding}` }));
-    server.route('/meta', serveBytes(withMeta, { 'content-type': 'text/html' }));
-    server.route('/bare', serveBytes(bytes, { 'content-type': 'text/html' }));
+    env.server.route('/header', serveBytes(bytes, { 'content-type': `text/html; charset=${encoding}` }));
+    env.server.route('/meta', serveBytes(withMeta, { 'content-type': 'text/html' }));
+    env.server.route('/bare', serveBytes(bytes, { 'content-type': 'text/html' }));
     for (const path of ['/header', '/meta', '/bare']) {
-      const result = await fetcher.fetch(pageRequest(`${server.origin}${path}`));
+      const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`));
       if (result.kind !== 'fetched') throw new Error('expected a page');
       expect(result.charset).toBe(charset);
       expect(result.body).toContain(text.slice(text.indexOf('<body>'), text.indexOf('<body>') + 40));
@@ -128,15 +118,15 @@ describe('fetcher content handling', () => {
 
   it('decodes GB18030 four-byte characters on a page declared as GB2312', async () => {
     const text = ZH_PAGE.replace('<title>', '<meta charset="gb2312"><title>㐀𠀀 ');
-    server.route('/gb', serveBytes(iconv.encode(text, 'gb18030'), { 'content-type': 'text/html' }));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/gb`));
+    env.server.route('/gb', serveBytes(iconv.encode(text, 'gb18030'), { 'content-type': 'text/html' }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gb`));
     expect(result.kind === 'fetched' && result.body).toContain('㐀𠀀 生态环境部');
     expect(result.kind === 'fetched' && result.warnings).toEqual([]);
   });
 
   it('decodes a page whose header says UTF-8 but whose bytes are GBK, with a warning naming both', async () => {
-    server.route('/liar', serveBytes(iconv.encode(ZH_PAGE, 'gbk'), { 'content-type': 'text/html; charset=utf-8' }));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/liar`));
+    env.server.route('/liar', serveBytes(iconv.encode(ZH_PAGE, 'gbk'), { 'content-type': 'text/html; charset=utf-8' }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/liar`));
     if (result.kind !== 'fetched') throw new Error('expected a page');
     expect(result.body).toBe(ZH_PAGE);
     expect(result.charset).toBe('gb18030');
@@ -146,8 +136,8 @@ describe('fetcher content handling', () => {
 
   it('lets the source encoding setting override detection', async () => {
     const big5 = iconv.encode('<p>香港環境保護署 嘅 空氣質素</p>', 'big5-hkscs');
-    server.route('/forced', serveBytes(big5, { 'content-type': 'text/html; charset=utf-8' }));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/forced`, { encoding: 'big5' }));
+    env.server.route('/forced', serveBytes(big5, { 'content-type': 'text/html; charset=utf-8' }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/forced`, { encoding: 'big5' }));
     expect(result.kind === 'fetched' && result.body).toBe('<p>香港環境保護署 嘅 空氣質素</p>');
     expect(result.kind === 'fetched' && result.charset).toBe('big5-hkscs');
   });

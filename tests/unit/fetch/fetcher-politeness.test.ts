@@ -4,102 +4,90 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_AGENT } from '../../../src/fetch/index.js';
 import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
 import { concurrencyProbe, respond, sequence } from '../../helpers/knob-server.js';
-import { captureFetchError, createTestFetcher, pageRequest, type FakeClock } from './fetch-test-kit.js';
+import { captureFetchError, createTestFetcher, pageRequest, useFetchTestEnv } from './fetch-test-kit.js';
 
 const PAGE = serveBytes('<html><body>list</body></html>');
 const ROBOTS = (text: string) => serveBytes(text, { 'content-type': 'text/plain' });
 const HOUR = 60 * 60 * 1000;
 
 describe('fetcher robots.txt', () => {
-  let server: TestServer;
-  let clock: FakeClock;
-  let fetcher: ReturnType<typeof createTestFetcher>;
-
-  beforeEach(async () => {
-    server = await startTestServer({ '/list': PAGE, '/private/list': PAGE });
-    clock = { now: Date.parse('2024-05-01T00:00:00Z') };
-    fetcher = createTestFetcher({ fakeClock: clock });
-  });
-  afterEach(async () => {
-    await fetcher.close();
-    await server.close();
-  });
+  const env = useFetchTestEnv({ routes: { '/list': PAGE, '/private/list': PAGE }, clockAt: '2024-05-01T00:00:00Z' });
 
   it('refuses a disallowed URL with FETCH_ROBOTS and never requests it', async () => {
-    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
+    env.server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
     expect(error.code).toBe('FETCH_ROBOTS');
-    expect(error.message).toContain(`${server.origin}/robots.txt line 2`);
+    expect(error.message).toContain(`${env.server.origin}/robots.txt line 2`);
     expect(error.hint).toMatch(/robots: ignore/);
-    expect(server.count('/private/list')).toBe(0);
+    expect(env.server.count('/private/list')).toBe(0);
   });
 
   it('applies the group for our user agent token', async () => {
-    server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n\nUser-agent: feedwright\nDisallow: /list\n'));
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' })));
+    env.server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n\nUser-agent: feedwright\nDisallow: /list\n'));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })));
     expect(error.code).toBe('FETCH_ROBOTS');
     expect(error.message).toContain(`user agent "${DEFAULT_USER_AGENT}"`);
     // Another product token is not bound by feedwright's group.
-    const other = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey', userAgent: 'OtherBot/2.0' }));
+    const other = await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey', userAgent: 'OtherBot/2.0' }));
     expect(other.kind).toBe('fetched');
   });
 
   it('fetches robots.txt once for many requests and again after 24 hours', async () => {
-    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
-    const requests = Array.from({ length: 12 }, () => fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' })));
+    env.server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
+    const requests = Array.from({ length: 12 }, () => env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })));
     const results = await Promise.all(requests);
     expect(results.every((r) => r.kind === 'fetched')).toBe(true);
-    expect(server.count('/robots.txt')).toBe(1);
-    expect(server.count('/list')).toBe(12);
-    clock.now += 23 * HOUR;
-    await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
-    expect(server.count('/robots.txt')).toBe(1);
-    clock.now += 2 * HOUR;
-    await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
-    expect(server.count('/robots.txt')).toBe(2);
-    expect(fetcher.stats().robotsFetches).toBe(2);
+    expect(env.server.count('/robots.txt')).toBe(1);
+    expect(env.server.count('/list')).toBe(12);
+    env.clock.now += 23 * HOUR;
+    await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' }));
+    expect(env.server.count('/robots.txt')).toBe(1);
+    env.clock.now += 2 * HOUR;
+    await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' }));
+    expect(env.server.count('/robots.txt')).toBe(2);
+    expect(env.fetcher.stats().robotsFetches).toBe(2);
   });
 
   it('counts the robots.txt request in the first result only', async () => {
-    server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n'));
-    const first = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
-    const second = await fetcher.fetch(pageRequest(`${server.origin}/list`, { robots: 'obey' }));
+    env.server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n'));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' }));
+    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' }));
     expect(first.requests).toBe(2);
     expect(second.requests).toBe(1);
   });
 
   it('allows everything when robots.txt is missing (404)', async () => {
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' }));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' }));
     expect(result.kind).toBe('fetched');
-    expect(server.count('/robots.txt')).toBe(1);
+    expect(env.server.count('/robots.txt')).toBe(1);
   });
 
   it('allows on a robots.txt server error, keeps old rules, and asks again only after an hour', async () => {
-    server.route('/robots.txt', sequence(ROBOTS('User-agent: *\nDisallow: /private\n'), respond(503)));
-    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
-    clock.now += 25 * HOUR;
+    env.server.route('/robots.txt', sequence(ROBOTS('User-agent: *\nDisallow: /private\n'), respond(503)));
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
+    env.clock.now += 25 * HOUR;
     // The refetch fails (503): the rules fetched before still apply.
-    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
-    expect(server.count('/robots.txt')).toBe(2);
-    clock.now += 30 * 60 * 1000;
-    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
-    expect(server.count('/robots.txt')).toBe(2);
-    clock.now += 31 * 60 * 1000;
-    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' })));
-    expect(server.count('/robots.txt')).toBe(3);
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
+    expect(env.server.count('/robots.txt')).toBe(2);
+    env.clock.now += 30 * 60 * 1000;
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
+    expect(env.server.count('/robots.txt')).toBe(2);
+    env.clock.now += 31 * 60 * 1000;
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
+    expect(env.server.count('/robots.txt')).toBe(3);
   });
 
   it('allows when robots.txt has never been readable (5xx)', async () => {
-    server.route('/robots.txt', respond(500));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'obey' }));
+    env.server.route('/robots.txt', respond(500));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' }));
     expect(result.kind).toBe('fetched');
   });
 
   it('skips robots.txt entirely with robots: ignore', async () => {
-    server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /\n'));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/private/list`, { robots: 'ignore' }));
+    env.server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /\n'));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'ignore' }));
     expect(result.kind).toBe('fetched');
-    expect(server.count('/robots.txt')).toBe(0);
+    expect(env.server.count('/robots.txt')).toBe(0);
   });
 });
 

@@ -1,30 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type RouteHandler, type TestServer } from '../../helpers/http-server.js';
+import { describe, expect, it } from 'vitest';
+import type { RouteHandler } from '../../helpers/http-server.js';
 import { oversizeBody, respond } from '../../helpers/knob-server.js';
-import { captureFetchError, createTestFetcher, pageRequest } from './fetch-test-kit.js';
+import { captureFetchError, pageRequest, useFetchTestEnv } from './fetch-test-kit.js';
 
 const PAGE = `<html><body><ul>${Array.from({ length: 200 }, (_, i) => `<li><a href="/n/${i}">关于第${i}号通知</a></li>`).join('')}</ul></body></html>`;
 
 describe('fetcher on the wire: gzip sizing, error pages, informational responses', () => {
-  let server: TestServer;
-  let fetcher: ReturnType<typeof createTestFetcher>;
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    fetcher = createTestFetcher({ fakeSleep: true });
-  });
-  afterEach(async () => {
-    await fetcher.close();
-    await server.close();
-  });
+  const env = useFetchTestEnv();
 
   it('inflates a body of several gzip members (the trailer only sizes the last one)', async () => {
     const half = PAGE.length / 2;
     const body = Buffer.concat([gzipSync(PAGE.slice(0, half)), gzipSync(PAGE.slice(half))]);
-    server.route('/members', respond(200, { 'content-encoding': 'gzip' }, body));
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/members`));
+    env.server.route('/members', respond(200, { 'content-encoding': 'gzip' }, body));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/members`));
     expect(result.kind === 'fetched' && result.body).toBe(PAGE);
   });
 
@@ -34,18 +24,18 @@ describe('fetcher on the wire: gzip sizing, error pages, informational responses
   ])('reports a gzip body whose trailer announces a %s size as corrupt, not as a page', async (_label, announced) => {
     const body = gzipSync(PAGE);
     body.writeUInt32LE(announced, body.length - 4);
-    server.route('/lying', respond(200, { 'content-encoding': 'gzip' }, body));
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/lying`, { retries: 0 })));
+    env.server.route('/lying', respond(200, { 'content-encoding': 'gzip' }, body));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/lying`, { retries: 0 })));
     expect(error.code).toBe('FETCH_DECODE');
   });
 
   it('keeps the status of an error page whose body is too big to drain, and closes that connection', async () => {
     const big = oversizeBody(8 * 1024 * 1024, { declareLength: false });
-    server.route('/gone', (req, res, seen) => {
+    env.server.route('/gone', (req, res, seen) => {
       res.statusCode = 404;
       return big(req, wrapWriteHead(res, 404), seen);
     });
-    const error = await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/gone`)));
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/gone`)));
     expect(error.code).toBe('FETCH_HTTP_STATUS');
     expect(error.status).toBe(404);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -58,21 +48,21 @@ describe('fetcher on the wire: gzip sizing, error pages, informational responses
       ports.push(req.socket.remotePort);
       return respond(status, {}, body)(req, res, seen);
     };
-    server.route('/missing', recordPort(404, 'not here'.repeat(100)));
-    server.route('/page', recordPort(200, PAGE));
-    await captureFetchError(fetcher.fetch(pageRequest(`${server.origin}/missing`)));
+    env.server.route('/missing', recordPort(404, 'not here'.repeat(100)));
+    env.server.route('/page', recordPort(200, PAGE));
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/missing`)));
     // undici gives the request that follows at once a second connection; the next one finds the first free again.
-    for (let i = 0; i < 2; i += 1) expect((await fetcher.fetch(pageRequest(`${server.origin}/page`))).kind).toBe('fetched');
+    for (let i = 0; i < 2; i += 1) expect((await env.fetcher.fetch(pageRequest(`${env.server.origin}/page`))).kind).toBe('fetched');
     expect(ports).toHaveLength(3);
     expect(ports[2]).toBe(ports[0]);
   });
 
   it('waits past an informational 102 response for the final one', async () => {
-    server.route('/slowly', (_req, res) => {
+    env.server.route('/slowly', (_req, res) => {
       res.writeProcessing();
       setTimeout(() => void respond(200, {}, PAGE)(_req, res, undefined as never), 20);
     });
-    const result = await fetcher.fetch(pageRequest(`${server.origin}/slowly`));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/slowly`));
     expect(result.kind === 'fetched' && result.body).toBe(PAGE);
   });
 });
