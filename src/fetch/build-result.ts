@@ -31,36 +31,23 @@ export interface ResultInput {
 export function buildResult(input: ResultInput): FetchResult {
   const { request, exchange } = input;
   const finishedAt = input.now();
-  // Each outcome is built as one literal (no spreads): this runs once per fetch, 304s included.
+  const outcome = {
+    sourceId: request.sourceId,
+    requestedUrl: request.url,
+    finalUrl: input.finalUrl.href,
+    fetchedAt: new Date(finishedAt),
+    durationMs: finishedAt - input.startedAt,
+    requests: input.trace.requests,
+  };
   if (exchange.status === 304) {
-    return {
-      kind: 'not-modified',
-      reason: 'http-304',
-      sourceId: request.sourceId,
-      requestedUrl: request.url,
-      finalUrl: input.finalUrl.href,
-      status: 304,
-      fetchedAt: new Date(finishedAt),
-      durationMs: finishedAt - input.startedAt,
-      requests: input.trace.requests,
-      validators: refreshValidators(request.validators, exchange.headers),
-    };
+    const validators = withHeaderValidators({ ...request.validators }, exchange.headers);
+    return { kind: 'not-modified', reason: 'http-304', ...outcome, status: 304, validators };
   }
   const body = exchange.body ?? Buffer.alloc(0);
-  const validators = readValidators(exchange.headers, hashBody(body));
+  const validators = withHeaderValidators({}, exchange.headers);
+  validators.bodyHash = hash('sha256', body, 'hex');
   if (request.validators?.bodyHash === validators.bodyHash) {
-    return {
-      kind: 'not-modified',
-      reason: 'same-body',
-      sourceId: request.sourceId,
-      requestedUrl: request.url,
-      finalUrl: input.finalUrl.href,
-      status: exchange.status,
-      fetchedAt: new Date(finishedAt),
-      durationMs: finishedAt - input.startedAt,
-      requests: input.trace.requests,
-      validators,
-    };
+    return { kind: 'not-modified', reason: 'same-body', ...outcome, status: exchange.status, validators };
   }
   const header = headerValue(exchange.headers, 'content-type');
   const media = parseContentType(header);
@@ -73,13 +60,8 @@ export function buildResult(input: ResultInput): FetchResult {
   const decoded = decodeBody(body, { contentTypeCharset: media?.charset, forcedCharset: request.policy.encoding, xml: isXmlType(contentType) });
   return {
     kind: 'fetched',
-    sourceId: request.sourceId,
-    requestedUrl: request.url,
-    finalUrl: input.finalUrl.href,
+    ...outcome,
     status: exchange.status,
-    fetchedAt: new Date(finishedAt),
-    durationMs: finishedAt - input.startedAt,
-    requests: input.trace.requests,
     contentType,
     charset: decoded.charset,
     body: decoded.text,
@@ -89,26 +71,13 @@ export function buildResult(input: ResultInput): FetchResult {
   };
 }
 
-/** sha256 of the decompressed body, hex. */
-export function hashBody(body: Buffer): string {
-  return hash('sha256', body, 'hex');
-}
-
 // --- Internal helpers ---
 
-function readValidators(headers: ResponseHeaders, bodyHash: string): FetchValidators {
-  const validators: FetchValidators = {};
-  const etag = headerValue(headers, 'etag');
-  const lastModified = headerValue(headers, 'last-modified');
-  if (etag) validators.etag = etag;
-  if (lastModified) validators.lastModified = lastModified;
-  validators.bodyHash = bodyHash;
-  return validators;
-}
-
-/** A 304 keeps last run's validators; a fresh ETag or Last-Modified on the 304 replaces the old one (RFC 9111 §4.3.4). */
-function refreshValidators(previous: FetchValidators | undefined, headers: ResponseHeaders): FetchValidators {
-  const validators: FetchValidators = { ...previous };
+/**
+ * Copies the response's ETag and Last-Modified into `validators`, replacing older ones. On a 304
+ * this keeps last run's validators unless the 304 sent fresh ones (RFC 9111 §4.3.4).
+ */
+function withHeaderValidators(validators: FetchValidators, headers: ResponseHeaders): FetchValidators {
   const etag = headerValue(headers, 'etag');
   const lastModified = headerValue(headers, 'last-modified');
   if (etag) validators.etag = etag;
