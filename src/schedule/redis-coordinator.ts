@@ -11,6 +11,7 @@ import { createClient } from '@keyv/redis';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunCoordinator } from './run-coordinator.js';
+import { describeError } from './schedule-error.js';
 
 /** Options for {@link createRedisCoordinator}. */
 export interface RedisCoordinatorOptions {
@@ -51,13 +52,14 @@ export async function createRedisCoordinator(url: string, options: RedisCoordina
     await client.connect();
     connectedOnce = true;
   } catch (error) {
-    throw new AppError('COORDINATOR_UNAVAILABLE', `schedule: cannot connect to the run coordinator at ${redactUrl(url)} (${describe(error)})`, {
+    throw new AppError('COORDINATOR_UNAVAILABLE', `schedule: cannot connect to the run coordinator at ${redactUrl(url)} (${describeError(error)})`, {
       cause: error,
       hint: 'Start Redis or fix the coordinator URL; several workers need a shared Redis to split the fires.',
     });
   }
 
   const held = new Set<string>();
+  const runningKey = (sourceId: string): string => `${prefix}running:${sourceId}`;
   const run = <T>(what: string, command: () => Promise<T>): Promise<T> => withTimeout(command(), timeoutMs, what);
   const renewTimer = setInterval(() => void renewLeases(), Math.max(250, Math.floor(leaseMs / 3)));
   renewTimer.unref();
@@ -66,11 +68,11 @@ export async function createRedisCoordinator(url: string, options: RedisCoordina
     for (const sourceId of held) {
       try {
         const kept = await run('renew', () =>
-          client.eval(RENEW_SCRIPT, { keys: [`${prefix}running:${sourceId}`], arguments: [workerId, String(leaseMs)] }),
+          client.eval(RENEW_SCRIPT, { keys: [runningKey(sourceId)], arguments: [workerId, String(leaseMs)] }),
         );
         if (Number(kept) !== 1) logger?.warn({ sourceId, workerId }, `schedule: source "${sourceId}": running lease was lost (another worker may start the source)`);
       } catch (error) {
-        logger?.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not renew the running lease (${describe(error)})`);
+        logger?.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not renew the running lease (${describeError(error)})`);
       }
     }
   }
@@ -78,16 +80,15 @@ export async function createRedisCoordinator(url: string, options: RedisCoordina
   async function release(sourceId: string): Promise<void> {
     held.delete(sourceId);
     if (!client.isOpen) return;
-    await run('release', () => client.eval(RELEASE_SCRIPT, { keys: [`${prefix}running:${sourceId}`], arguments: [workerId] }));
+    await run('release', () => client.eval(RELEASE_SCRIPT, { keys: [runningKey(sourceId)], arguments: [workerId] }));
   }
 
   return {
     async claim(sourceId, fireAt, ttlMs) {
       const fireKey = `${prefix}fire:${sourceId}:${fireAt.toISOString()}`;
-      const runningKey = `${prefix}running:${sourceId}`;
       const won = await run('claim', () =>
         client.eval(CLAIM_SCRIPT, {
-          keys: [fireKey, runningKey],
+          keys: [fireKey, runningKey(sourceId)],
           arguments: [workerId, String(Math.max(1, Math.round(ttlMs))), String(leaseMs)],
         }),
       );
@@ -146,8 +147,4 @@ function redactUrl(url: string): string {
     // Not a URL at all: say nothing about it rather than risk printing a secret.
     return '<invalid url>';
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }
