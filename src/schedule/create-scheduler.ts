@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { describeSchedule } from './describe-schedule.js';
 import type { RunCoordinator } from './run-coordinator.js';
-import { ScheduleError } from './schedule-error.js';
+import { ScheduleError, describeError } from './schedule-error.js';
 
 /** One source as the scheduler sees it. */
 export interface ScheduledSource {
@@ -100,7 +100,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       return won;
     } catch (error) {
-      log.error({ ...fields, err: error }, `schedule: source "${source.id}": run coordinator unavailable, fire skipped (${describe(error)})`);
+      log.error({ ...fields, err: error }, `schedule: source "${source.id}": run coordinator unavailable, fire skipped (${describeError(error)})`);
       return false;
     }
   }
@@ -126,7 +126,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       options.onReport?.(report);
     } catch (error) {
-      log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describe(error)})`);
+      log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`);
     }
   }
 
@@ -134,7 +134,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       await options.coordinator?.release?.(sourceId);
     } catch (error) {
-      log.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not release the run (${describe(error)}); it frees itself when its lease ends`);
+      log.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not release the run (${describeError(error)}); it frees itself when its lease ends`);
     }
   }
 
@@ -203,9 +203,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const nextIds = new Set(next.map((source) => source.id));
       for (const sourceId of [...tasks.keys()]) if (!nextIds.has(sourceId)) unscheduleSource(sourceId);
       for (const source of next) {
-        const current = tasks.get(source.id)?.source;
-        if (current && isSameTiming(current, source)) {
-          tasks.set(source.id, { source, task: (tasks.get(source.id) as { task: ScheduledTask }).task });
+        const current = tasks.get(source.id);
+        if (current && isSameTiming(current.source, source)) {
+          current.source = source;
           continue;
         }
         unscheduleSource(source.id);
@@ -231,7 +231,7 @@ function findScheduleProblem(source: ScheduledSource): string | undefined {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: source.timezone });
   } catch (error) {
-    return `timezone "${source.timezone}": ${describe(error)}`;
+    return `timezone "${source.timezone}": ${describeError(error)}`;
   }
   return undefined;
 }
@@ -295,8 +295,4 @@ function createCronLogger(log: Logger): CronLogger {
     error: (message, err) => log.error({ err: err ?? message }, `node-cron: ${message instanceof Error ? message.message : message}`),
     debug: (message) => log.debug(`node-cron: ${message instanceof Error ? message.message : message}`),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }
