@@ -34,6 +34,8 @@ export type ErrorCode =
   // worker and server
   | 'SERVE_LISTEN'
   | 'COORDINATOR_UNAVAILABLE'
+  // command line
+  | 'USAGE'
   // anything unexpected
   | 'INTERNAL';
 

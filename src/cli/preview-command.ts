@@ -4,11 +4,12 @@
  */
 import { stringify } from 'yaml';
 import { loadConfig, resolveAdHocSource } from '../config/index.js';
-import { extractItems } from '../extract/index.js';
 import { createFetcher } from '../fetch/index.js';
 import type { ExtractResult, SourceConfig } from '../model.js';
+import { previewSource } from '../pipeline/index.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createCommandLogger, type GlobalOptions } from './services.js';
+import { UsageError } from './usage-error.js';
 
 /** Options of `preview`. */
 export interface PreviewOptions extends GlobalOptions {
@@ -26,24 +27,10 @@ export async function previewCommand(target: string, options: PreviewOptions): P
   const source = applyOverrides(await findSource(target, options), options);
   const fetcher = createFetcher({ concurrency: 1, logger: createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' }) });
   try {
-    const page = await fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' });
-    if (page.kind !== 'fetched') throw new Error('unexpected not-modified answer to an unconditional request');
-    const result = extractItems(
-      { body: page.body, contentType: page.contentType, url: page.finalUrl },
-      {
-        sourceId: source.id,
-        type: source.type,
-        selectors: source.selectors,
-        timezone: source.timezone,
-        now: new Date(),
-        dateFormat: source.dateFormat,
-        replace: source.replace,
-        convert: source.convert,
-        summaryLength: source.summaryLength,
-      },
-    );
-    if (options.json) process.stdout.write(`${JSON.stringify({ source: source.id, url: page.finalUrl, charset: page.charset, ...result }, null, 2)}\n`);
-    else printPreview(source, result, page.charset, page.warnings);
+    const preview = await previewSource(source, fetcher, new Date());
+    const { result } = preview;
+    if (options.json) process.stdout.write(`${JSON.stringify({ source: source.id, url: preview.finalUrl, charset: preview.charset, ...result }, null, 2)}\n`);
+    else printPreview(source, result, preview.charset, preview.warnings);
     return result.items.length > 0 ? 0 : 1;
   } finally {
     await fetcher.close();
@@ -56,7 +43,7 @@ async function findSource(target: string, options: PreviewOptions): Promise<Sour
   if (/^https?:\/\//i.test(target)) return resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding });
   const { config } = await loadConfig(options.config);
   const source = config.sources.find((candidate) => candidate.id === target);
-  if (!source) throw new Error(`no source "${target}" in ${config.file}; give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL`);
+  if (!source) throw new UsageError(`preview: no source "${target}" in ${config.file}`, `Give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL.`);
   return source;
 }
 
@@ -74,7 +61,7 @@ function applyOverrides(source: SourceConfig, options: PreviewOptions): SourceCo
   };
 }
 
-function printPreview(source: SourceConfig, result: ExtractResult, charset: string, fetchWarnings: string[]): void {
+function printPreview(source: SourceConfig, result: ExtractResult, charset: string, warnings: string[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`${source.url} — ${result.items.length} item(s), mode: ${result.mode}, charset: ${charset}`);
   out();
@@ -83,7 +70,6 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
     rows.push([item.published ? formatDate(item.published.date, source.timezone, item.published.precision) : '-', truncateToWidth(item.title, 60), item.link ?? '-']);
   }
   out(formatTable(rows));
-  const warnings = [...fetchWarnings, ...result.warnings.map((w) => (w.text ? `${w.message} (${w.text})` : w.message))];
   if (warnings.length) {
     out();
     out('Warnings:');

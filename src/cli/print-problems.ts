@@ -19,7 +19,7 @@ export function printFatalError(error: unknown): number {
   if (error instanceof AppError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    return 1;
+    return error.code === 'USAGE' ? 2 : 1;
   }
   process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;

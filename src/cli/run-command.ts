@@ -3,6 +3,7 @@ import { isFailure, runPass } from '../pipeline/index.js';
 import type { RunReport, SourceConfig } from '../model.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createCommandLogger, loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
+import { UsageError } from './usage-error.js';
 
 /** Options of `run`. */
 export interface RunOptions extends GlobalOptions {
@@ -15,8 +16,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options);
   const unknown = options.source.filter((id) => !config.sources.some((source) => source.id === id));
   if (unknown.length > 0) {
-    process.stderr.write(`error: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ')}\n`);
-    return 2;
+    throw new UsageError(`run: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}`, `Known sources: ${config.sources.map((s) => s.id).join(', ')}.`);
   }
   // The summary table says what info logs would; warnings and errors still go to stderr.
   const logger = createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' });

@@ -6,6 +6,7 @@ import { describeSchedule } from '../schedule/index.js';
 import { buildHealthSnapshot, createFeedServer, type HealthSnapshot } from '../serve/index.js';
 import { openItemStore, type ItemStore } from '../store/index.js';
 import { createCommandLogger, loadConfigForCommand, type GlobalOptions } from './services.js';
+import { UsageError } from './usage-error.js';
 
 /** Options of `serve`. */
 export interface ServeOptions extends GlobalOptions {
@@ -42,7 +43,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 export function parseListenAddress(value: string | undefined): { host: string; port: number } {
   if (!value) return { host: DEFAULT_HOST, port: DEFAULT_PORT };
   const match = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(value.trim());
-  if (!match) throw new Error(`invalid listen address "${value}"; expected host:port, e.g. 127.0.0.1:8080`);
+  if (!match) throw new UsageError(`invalid listen address "${value}"`, 'Expected host:port, e.g. 127.0.0.1:8080.');
   return { host: match[1] || DEFAULT_HOST, port: parsePort(match[2] ?? '') };
 }
 
@@ -61,6 +62,6 @@ export async function healthSnapshotFor(config: AppConfig, store: ItemStore, las
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid port "${value}"; expected 0–65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`invalid port "${value}"`, 'Expected a number from 0 to 65535.');
   return port;
 }

@@ -6,3 +6,4 @@ export { publishSite } from './publish-site.js';
 export { nextHealth, initialHealth } from './source-health.js';
 export { sourceFeedMeta } from './publish-source-feed.js';
 export { createSitePublisher, type SitePublisher } from './site-publisher.js';
+export { previewSource, type PreviewResult } from './preview-source.js';

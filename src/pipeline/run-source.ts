@@ -4,9 +4,10 @@
  * nothing: items are recorded before the feed is rendered, and fetch validators are saved last.
  */
 import { AppError, toAppError } from '../errors.js';
-import { ExtractError, extractItems, type ExtractOptions } from '../extract/index.js';
+import { ExtractError, extractItems } from '../extract/index.js';
+import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
 import { FetchError } from '../fetch/index.js';
-import type { ExtractResult, FetchedPage, FetchResult, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
+import type { ExtractResult, FetchedPage, NotModified, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { enrichNewItems } from './enrich-new-items.js';
 import { addFailureNotice, clearFailureNotices } from './failure-notices.js';
@@ -50,11 +51,11 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
 
   let extracted: ExtractResult;
   try {
-    extracted = extractItems({ body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl }, extractOptions(source, deps));
+    extracted = extractItems({ body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl }, extractOptionsFor(source, deps.now()));
   } catch (error) {
     return noItemsReport(source, fetched, error, previous);
   }
-  const warnings = [...fetched.warnings, ...extracted.warnings.map((w) => (w.text ? `${w.message} (${w.text})` : w.message))];
+  const warnings = [...fetched.warnings, ...extracted.warnings.map(formatExtractWarning)];
   const enriched = await enrichNewItems(source, deps, extracted.items, warnings);
 
   // Mark the output as pending before touching the items, so a crash between the two is repaired next run.
@@ -87,7 +88,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
 }
 
 /** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
-async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: FetchResult): Promise<RunReport> {
+async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: NotModified): Promise<RunReport> {
   let written: string[] = [];
   const pending = await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id);
   const cleared = await clearFailureNotices(source, deps);
@@ -95,7 +96,7 @@ async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetch
     written = await republish(source, deps);
     await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
   }
-  const outcome: RunOutcome = fetched.kind === 'not-modified' && fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
+  const outcome: RunOutcome = fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
   return { sourceId: source.id, outcome, found: 0, newItems: 0, httpStatus: fetched.status, durationMs: 0, fetchMs: fetched.durationMs, warnings: [], written };
 }
 
@@ -159,19 +160,6 @@ function failedReport(source: SourceConfig, error: unknown): RunReport {
   };
 }
 
-function extractOptions(source: SourceConfig, deps: PipelineDeps): ExtractOptions {
-  return {
-    sourceId: source.id,
-    type: source.type,
-    selectors: source.selectors,
-    timezone: source.timezone,
-    now: deps.now(),
-    dateFormat: source.dateFormat,
-    replace: source.replace,
-    convert: source.convert,
-    summaryLength: source.summaryLength,
-  };
-}
 
 async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined, report: RunReport, at: Date): Promise<SourceHealth | undefined> {
   const health = nextHealth(previous, report, source, at);

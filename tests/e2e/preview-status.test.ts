@@ -49,6 +49,17 @@ describe('feedwright preview', () => {
     expect(parsed.items).toHaveLength(6);
   });
 
+  it('rejects an unknown source id as a usage error (exit 2) naming the known ones', async () => {
+    const preview = await runCli(dir, ['preview', 'nope', '-c', 'feedwright.yaml']);
+    expect(preview.code).toBe(2);
+    expect(preview.stderr).toContain('preview: no source "nope" in feedwright.yaml');
+    expect(preview.stderr).toContain('hint: Give a source id (province, gone) or a URL.');
+    const run = await runCli(dir, ['run', '-c', 'feedwright.yaml', '--source', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('run: unknown source "nope"');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace for a usage error
+  });
+
   it('explains a failing page with the source id and a hint', async () => {
     const result = await runCli(dir, ['preview', 'gone', '-c', 'feedwright.yaml']);
     expect(result.code).toBe(1);
