@@ -82,8 +82,7 @@ async function handleRequest(context: HandlerContext, req: IncomingMessage, res:
 async function sendFile(context: HandlerContext, req: IncomingMessage, res: ServerResponse, file: CachedFile): Promise<void> {
   const encoding = file.compressible ? chooseEncoding(req.headers['accept-encoding']) : 'identity';
   const encoded = encoding === 'identity' ? undefined : await context.cache.encode(file, encoding);
-  const etag = encoded ? `${file.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : file.etag;
-  res.setHeader('ETag', etag);
+  res.setHeader('ETag', file.etags[encoded ? encoding : 'identity']);
   res.setHeader('Last-Modified', file.lastModified);
   res.setHeader('Cache-Control', context.cacheControl);
   if (file.compressible) res.setHeader('Vary', 'Accept-Encoding');

@@ -20,10 +20,8 @@ export interface CachedFile {
   contentType: string;
   compressible: boolean;
   body: Buffer;
-  /** Strong validator of the identity body; compressed variants append `-br` / `-gz`. */
-  etag: string;
-  /** Every ETag this version was ever sent under (identity and compressed). */
-  etags: string[];
+  /** The strong validator of this version in each coding: the identity body's hash, `-br` / `-gz` appended for compressed ones. */
+  etags: Record<Encoding | 'identity', string>;
   lastModified: string;
   /** mtime in whole seconds, as HTTP dates carry it. */
   lastModifiedMs: number;
@@ -147,8 +145,7 @@ async function readEntry(path: string, name: string, contentType: string, compre
       contentType,
       compressible,
       body,
-      etag: `"${hash}"`,
-      etags: [`"${hash}"`, `"${hash}-br"`, `"${hash}-gz"`],
+      etags: { identity: `"${hash}"`, br: `"${hash}-br"`, gzip: `"${hash}-gz"` },
       lastModified: new Date(lastModifiedMs).toUTCString(),
       lastModifiedMs,
     };

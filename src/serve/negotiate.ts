@@ -29,7 +29,8 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() === '*') return true;
     const tags = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-    return tags.some((tag) => file.etags.includes(tag));
+    const current = Object.values(file.etags);
+    return tags.some((tag) => current.includes(tag));
   }
   const ifModifiedSince = headers['if-modified-since'];
   if (ifModifiedSince === undefined) return false;

@@ -53,7 +53,7 @@ describe('createFileCache', () => {
     await rename(join(dir, 'a.rss.xml.tmp'), join(dir, 'a.rss.xml'));
     const second = await cache.load('a.rss.xml');
     expect(second?.body.toString()).toBe('<rss>bbbb</rss>');
-    expect(second?.etag).not.toBe(first?.etag);
+    expect(second?.etags.identity).not.toBe(first?.etags.identity);
   });
 
   it('evicts least recently used files beyond its byte budget and still serves them correctly', async () => {
