@@ -2,45 +2,30 @@
  * Everything that spans sources: topic feeds, `feeds.opml` and `index.html`. Rebuilt from the
  * store after each pass, and written only when their content changed.
  */
-import { renderFeed, renderIndexPage, renderOpml, selectTopicItems, writeFeedFiles, writeOutputFile, type FeedListing } from '../feed/index.js';
-import type { AppConfig, SourceHealth, StoredItem, TopicFeedConfig } from '../model.js';
+import { renderFeed, type FeedMeta, renderIndexPage, renderOpml, selectTopicItems, writeFeedFiles, writeOutputFile, type FeedListing } from '../feed/index.js';
+import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { sourceFeedMeta, type PageMemo } from './publish-source-feed.js';
-import { RECORD } from './run-source.js';
+import { RECORD } from './record-names.js';
 import { initialHealth } from './source-health.js';
 
 /** Writes topic feeds, OPML and the index page; returns the files that changed. */
 export async function publishSite(config: AppConfig, deps: PipelineDeps): Promise<string[]> {
-  const histories = new Map<string, StoredItem[]>();
-  const listings: FeedListing[] = [];
-  for (const source of config.sources) {
-    const history = await deps.store.listHistory(source.id);
-    histories.set(source.id, history);
-    const health: SourceHealth = (await deps.store.getHealth(source.id)) ?? initialHealth(source.id);
-    const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
-    const meta = sourceFeedMeta(source, deps, page);
-    listings.push({
-      id: source.id,
-      kind: 'source',
-      title: source.name,
-      description: meta.description,
-      homePageUrl: source.url,
-      updated: newestDate(history),
-      itemCount: Math.min(history.length, source.maxItems),
-      health,
-      language: meta.language,
-    });
-  }
+  // Sources are read concurrently: with a networked store (Redis) this is one round trip per key, not a queue of them.
+  const sourceListings = await Promise.all(config.sources.map((source) => readSourceListing(source, deps)));
+  const histories = new Map(sourceListings.map(({ listing, history }) => [listing.id, history]));
+  const listings: FeedListing[] = sourceListings.map(({ listing }) => listing);
   const written: string[] = [];
   for (const topic of config.feeds) {
     const items = selectTopicItems(topic, histories);
-    written.push(...(await writeFeedFiles(deps.outputDir, renderFeed(topicMeta(topic, config, deps), items))));
+    const meta = topicMeta(topic, config, deps);
+    written.push(...(await writeFeedFiles(deps.outputDir, renderFeed(meta, items))));
     listings.push({
       id: topic.id,
       kind: 'topic',
       title: topic.title,
       description: topic.description,
-      homePageUrl: deps.site.url ?? config.sources[0]?.url ?? '',
+      homePageUrl: meta.homePageUrl,
       updated: newestDate(items),
       itemCount: Math.min(items.length, topic.maxItems),
       language: topic.language,
@@ -53,8 +38,31 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
 
 // --- Internal helpers ---
 
-function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps) {
-  const shortest = Math.min(...config.sources.map((source) => source.intervalMs));
+async function readSourceListing(source: SourceConfig, deps: PipelineDeps): Promise<{ listing: FeedListing; history: StoredItem[] }> {
+  const [history, health, page] = await Promise.all([
+    deps.store.listHistory(source.id),
+    deps.store.getHealth(source.id),
+    deps.store.getRecord<PageMemo>(RECORD.page, source.id),
+  ]);
+  const meta = sourceFeedMeta(source, deps, page ?? {});
+  const listing: FeedListing = {
+    id: source.id,
+    kind: 'source',
+    title: source.name,
+    description: meta.description,
+    homePageUrl: source.url,
+    updated: newestDate(history),
+    itemCount: Math.min(history.length, source.maxItems),
+    health: health ?? initialHealth(source.id),
+    language: meta.language,
+  };
+  return { listing, history };
+}
+
+function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps): FeedMeta {
+  // The topic refreshes as often as its most frequent source.
+  const members = topic.sources === 'all' ? config.sources : config.sources.filter((source) => topic.sources.includes(source.id));
+  const shortest = Math.min(...members.map((source) => source.intervalMs));
   return {
     id: topic.id,
     title: topic.title,

@@ -9,13 +9,12 @@ import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
 import { FetchError } from '../fetch/index.js';
 import type { ExtractResult, FetchedPage, NotModified, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
 import type { PipelineDeps } from './deps.js';
+import { RECORD } from './record-names.js';
 import { enrichNewItems } from './enrich-new-items.js';
 import { addFailureNotice, clearFailureNotices } from './failure-notices.js';
 import { publishSourceFeed, type PageMemo } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
 
-/** Namespaces of the small per-source records the pipeline keeps in the store. */
-export const RECORD = { pendingOutput: 'pending-output', page: 'page', retryAfter: 'retry-after' } as const;
 
 /** The longest a Retry-After answer may hold a source back. */
 const MAX_DEFERRAL_MS = 86_400_000;
