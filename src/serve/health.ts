@@ -5,23 +5,11 @@
  */
 import type { SourceHealth } from '../model.js';
 
-/** One source as /healthz shows it. */
-export interface SourceHealthStatus {
-  sourceId: string;
-  status: SourceHealth['status'];
+/** One source as /healthz shows it: its stored health without the store's own bookkeeping, plus a verdict. */
+export type SourceHealthStatus = Omit<SourceHealth, 'lastNonEmptyFound'> & {
   /** False when the source is failing or degraded. */
   ok: boolean;
-  lastRunAt?: string;
-  lastSuccessAt?: string;
-  lastHttpStatus?: number;
-  lastFound: number;
-  lastNew: number;
-  consecutiveFailures: number;
-  failingSince?: string;
-  lastError?: { code: string; message: string; hint?: string };
-  lastDurationMs?: number;
-  degradedReason?: string;
-}
+};
 
 /** The /healthz body; the server answers 200 when `ok`, else 503. */
 export interface HealthSnapshot {
@@ -86,6 +74,7 @@ function judgeWorker(input: HealthInput, staleAfterMs: number): { ok: boolean; r
   return { ok: false, reason: `no run completed since start (limit ${limit})` };
 }
 
+/** Copies field by field: the stored health is read back unchecked, so only known fields reach /healthz. */
 function describeSource(health: SourceHealth): SourceHealthStatus {
   return {
     sourceId: health.sourceId,
