@@ -8,7 +8,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
-import { findCommonAncestor, matchSpec, parseFieldSelector, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
+import { findCommonAncestor, matchSpec, parseFieldSelector, readDateValue, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
 import { describeElement, findParentElement, findTypeIndex, hasClass, readStableClasses, writeTagWithClasses } from './css-names.js';
 
@@ -115,18 +115,12 @@ function findDateElement(block: Element, title: Element, dates: DateContext): El
 function pickVerifiedDate($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
-  const read: ValueReader = (_$, e) => readDateValue(e);
   for (const css of proposeSelectors(element, block)) {
     const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
     // The same element as detection found in every dated block: the same text, so the same date.
-    if ([...expected].every(([b, e]) => readFirstValue($, b, matches, read)?.element === e)) return css;
+    if ([...expected].every(([b, e]) => readFirstValue($, b, matches, readDateValue)?.element === e)) return css;
   }
   return undefined;
-}
-
-/** Selector mode's reading of a date element without `@attr`: its `datetime`, else its text. */
-function readDateValue(element: Element): string {
-  return element.attribs.datetime ? element.attribs.datetime.trim() : readText(element);
 }
 
 /** Relative selectors for an element inside a block, shortest and most readable first. */

@@ -10,7 +10,7 @@ import type { Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { findDateInText, parseDateInContext } from '../date/parse-date.js';
-import { parseFieldSelector, readText } from '../html/field-selector.js';
+import { parseFieldSelector, readDateValue, readText } from '../html/field-selector.js';
 import type { WarningCollector } from '../warnings.js';
 
 /** Where a detail page's date was read. */
@@ -65,7 +65,7 @@ function readConfiguredDate($: CheerioAPI, selectors: string[], dates: DateConte
     const spec = parseFieldSelector(raw);
     const elements = (spec.css === '' ? [] : $(spec.css).toArray()).filter((node): node is Element => 'attribs' in node);
     for (const element of elements) {
-      const text = spec.attr && spec.attr !== 'text' ? (element.attribs[spec.attr] ?? '').trim() : (element.attribs.datetime?.trim() || readText(element));
+      const text = readDateValue($, element, spec);
       if (text === '') continue;
       const parsed = parseDateInContext(text, dates);
       if (parsed) return { parsed, source: 'selector', text };

@@ -116,6 +116,16 @@ export function readElementValue($: CheerioAPI, element: Element, spec: FieldSpe
   return (element.attribs[spec.attr] ?? '').trim();
 }
 
+/**
+ * Reads a date element: an explicit `@attr` reads that attribute; without one a `datetime`
+ * attribute (`<time datetime>`) wins over the text; `@text` reads the text.
+ */
+export function readDateValue(_$: CheerioAPI, element: Element, spec: FieldSpec): string {
+  if (spec.attr && spec.attr !== 'text') return (element.attribs[spec.attr] ?? '').trim();
+  if (!spec.attr && element.attribs.datetime) return element.attribs.datetime.trim();
+  return readText(element);
+}
+
 /** Folded text content of a node, skipping scripts and styles. */
 export function readText(node: AnyNode): string {
   const parts: string[] = [];

@@ -10,7 +10,7 @@ import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
-import { readAllValues, readFirstValue, readText, type FieldSpec, type SpecMatches } from './field-selector.js';
+import { readAllValues, readDateValue, readFirstValue, readText, type FieldSpec, type SpecMatches } from './field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
 /** Field fallbacks of one source with their matches in every block of the page. */
@@ -140,13 +140,6 @@ function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<An
   if (!value) return { source: specs.date.map(({ spec }) => spec.raw).join(', ') };
   const parsed = parseDateInContext(value.value, dates, context.dateFormat);
   return { parsed, text: value.value, source: value.spec.raw };
-}
-
-/** A date field without `@attr` prefers a `datetime` attribute (`<time datetime>`) over the text. */
-function readDateValue(_$: CheerioAPI, element: Element, spec: FieldSpec): string {
-  if (spec.attr && spec.attr !== 'text') return (element.attribs[spec.attr] ?? '').trim();
-  if (!spec.attr && element.attribs.datetime) return element.attribs.datetime.trim();
-  return readText(element);
 }
 
 function readSummary(context: BlockContext, block: Element): RawBlock['summary'] {

@@ -91,6 +91,13 @@ describe('extractDetail rules', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['detail-date-unparsed']);
   });
 
+  it('reads a configured date element as list pages do: datetime first, the text for @text', () => {
+    const page = html('', '<time datetime="2019-08-27T10:21:00+08:00">2019-08-25</time>');
+    const read = (date: string) => extractDetail({ body: page, url: 'http://x/a' }, { ...base, fields: ['date'], date: [date] }).published?.date.toISOString();
+    expect(read('time')).toBe('2019-08-27T02:21:00.000Z');
+    expect(read('time@text')).toBe(new Date('2019-08-25T00:00:00+08:00').toISOString());
+  });
+
   it('reports missing fields as warnings, not errors', () => {
     const result = extractDetail({ body: html('', '<p>短</p>'), url: 'http://x/a' }, { ...base, fields: ['date', 'summary'] });
     expect(result.published).toBeUndefined();
