@@ -2,7 +2,7 @@
 import type { ExtractWarning } from '../model.js';
 
 /** Most warnings kept per code; further ones are counted in one summary warning. */
-export const MAX_WARNINGS_PER_CODE = 10;
+const MAX_WARNINGS_PER_CODE = 10;
 
 /** An append-only list of warnings with a per-code cap. */
 export class WarningCollector {

@@ -28,7 +28,7 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
 }
 
 /** Proxy settings as read from the environment (lower-case names win, as in curl). */
-export function readProxyEnv(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } {
+function readProxyEnv(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } {
   const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
   const httpsProxy = env.https_proxy || env.HTTPS_PROXY || httpProxy;
   const noProxy = env.no_proxy || env.NO_PROXY || undefined;

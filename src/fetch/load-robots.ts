@@ -11,7 +11,7 @@ import type { RobotsLoad } from './robots-cache.js';
 import { headerValue, isRedirectStatus, type Exchange } from './send-request.js';
 
 /** RFC 9309 asks crawlers to read at least 500 KiB of robots.txt. */
-export const ROBOTS_MAX_BYTES = 512 * 1024;
+const ROBOTS_MAX_BYTES = 512 * 1024;
 
 /** Fetches robots.txt for the request's origin; never throws for network or HTTP trouble. */
 export async function loadRobotsTxt(robotsUrl: string, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<RobotsLoad> {

@@ -4,7 +4,7 @@
  */
 
 /** First backoff step; doubled on each further attempt. */
-export const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_BASE_MS = 1_000;
 
 /** Parses a Retry-After value into milliseconds from `nowMs`; undefined when absent or malformed. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {

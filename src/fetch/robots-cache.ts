@@ -12,9 +12,9 @@
 import robotsParser from 'robots-parser';
 
 /** How long fetched (or absent) rules are trusted. */
-export const ROBOTS_TTL_MS = 24 * 60 * 60 * 1000;
+const ROBOTS_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long to wait before asking again after robots.txt could not be read. */
-export const UNAVAILABLE_TTL_MS = 60 * 60 * 1000;
+const UNAVAILABLE_TTL_MS = 60 * 60 * 1000;
 
 /** The outcome of trying to download robots.txt. */
 export type RobotsLoad =

@@ -24,7 +24,7 @@ export interface ListCandidate {
 }
 
 /** Fewest rows a list needs (a slider of two or three headlines is not the list a feed wants). */
-export const MIN_ROWS = 3;
+const MIN_ROWS = 3;
 
 /** Finds and scores every candidate list of a page, best first. */
 export function findListCandidates(page: PageStats, pageHost: string | undefined, readText: (node: Element) => string): ListCandidate[] {

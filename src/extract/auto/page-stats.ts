@@ -30,7 +30,7 @@ export interface PageStats {
 }
 
 /** Fewest element children a node needs to be considered as a list container. */
-export const MIN_LIST_CHILDREN = 2;
+const MIN_LIST_CHILDREN = 2;
 
 /** Walks the document once and collects the figures of every element. */
 export function collectPageStats(root: AnyNode): PageStats {

@@ -38,7 +38,7 @@ export function rateHeadline(units: number): number {
 }
 
 /** Fewest units a link text needs to count as a headline at all. */
-export const MIN_HEADLINE_UNITS = 4;
+const MIN_HEADLINE_UNITS = 4;
 
 // --- Internal helpers ---
 

@@ -58,7 +58,7 @@ export function buildDate(fields: DateFields, ctx: DateContext): DateHit | undef
  * Picks the year for a date printed without one: the latest such day that is not after today,
  * so late-December rows read in January land in the previous year.
  */
-export function inferYear(month: number, day: number, time: Clock | undefined, zone: Zone, ctx: DateContext): DateHit | undefined {
+function inferYear(month: number, day: number, time: Clock | undefined, zone: Zone, ctx: DateContext): DateHit | undefined {
   const { today } = ctx;
   const notAfterToday = month < today.month || (month === today.month && day <= today.day);
   // Eight years back is enough to reach the previous 29 February.
@@ -70,7 +70,7 @@ export function inferYear(month: number, day: number, time: Clock | undefined, z
 }
 
 /** Epoch milliseconds of a wall-clock time in a zone; undefined for an impossible calendar day. */
-export function zonedEpoch(zone: Zone, year: number, month: number, day: number, time?: Clock): number | undefined {
+function zonedEpoch(zone: Zone, year: number, month: number, day: number, time?: Clock): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const local = Date.UTC(year, month - 1, day, time?.hour ?? 0, time?.minute ?? 0, time?.second ?? 0);
   const check = new Date(local);
@@ -88,7 +88,7 @@ export function zonedEpoch(zone: Zone, year: number, month: number, day: number,
 }
 
 /** Parses a numeric offset (`+0800`, `+08:00`, `GMT+8`, `Z`) or an abbreviation into a luxon zone. */
-export function readZone(text: string, sourceZone: string): Zone | undefined {
+function readZone(text: string, sourceZone: string): Zone | undefined {
   const cleaned = text.trim().replace(/^(?:GMT|UTC)\s*(?=[+-])/i, '');
   if (/^z$/i.test(cleaned)) return FixedOffsetZone.utcInstance;
   const numeric = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(cleaned);
@@ -119,7 +119,7 @@ export function readClock(fields: Pick<DateFields, 'hour' | 'minute' | 'second' 
 }
 
 /** Converts a 12-hour clock reading with an English or Chinese marker to 24-hour; null if invalid. */
-export function applyMeridiem(hour: number, marker: string | undefined): number | null {
+function applyMeridiem(hour: number, marker: string | undefined): number | null {
   if (!marker) return hour;
   const m = marker.toLowerCase();
   if (hour > 12) return m === 'pm' || AFTERNOON.has(m) ? hour : null;

@@ -70,7 +70,7 @@ export function createDateContext(timezone: string, now: Date): DateContext | un
 }
 
 /** Folds full-width characters and whitespace so the table sees one spelling of each form. */
-export function normalizeDateText(text: string): string {
+function normalizeDateText(text: string): string {
   // NFKC only matters for full-width forms (０-９, ：, ／, U+3000); most texts have none.
   const folded = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
   return folded.replace(/\s+/g, ' ').trim();

@@ -7,7 +7,7 @@
  */
 
 /** Zones whose sites write "CST" meaning China/Taiwan Standard Time. */
-export const CHINA_STANDARD_TIME_ZONES: ReadonlySet<string> = new Set([
+const CHINA_STANDARD_TIME_ZONES: ReadonlySet<string> = new Set([
   'Asia/Shanghai',
   'Asia/Chongqing',
   'Asia/Chungking',

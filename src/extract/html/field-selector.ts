@@ -110,7 +110,7 @@ export function readAllValues($: CheerioAPI, block: Element, fallbacks: SpecMatc
 export type ValueReader = ($: CheerioAPI, element: Element, spec: FieldSpec) => string;
 
 /** Reads an element's attribute, inner HTML (`@html`) or folded text (default, `@text`). */
-export function readElementValue($: CheerioAPI, element: Element, spec: FieldSpec): string {
+function readElementValue($: CheerioAPI, element: Element, spec: FieldSpec): string {
   if (spec.attr === undefined || spec.attr === 'text') return readText(element);
   if (spec.attr === 'html') return $(element).html()?.trim() ?? '';
   return (element.attribs[spec.attr] ?? '').trim();

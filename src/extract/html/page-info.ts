@@ -6,7 +6,7 @@ import { resolveLink } from '../url/canonicalize-url.js';
 import { readText } from './field-selector.js';
 
 /** Feed media types a page may advertise with `<link rel="alternate">` (not plain JSON/XML: those are oEmbed or APIs). */
-export const FEED_MEDIA_TYPES: ReadonlySet<string> = new Set([
+const FEED_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/rss+xml',
   'application/atom+xml',
   'application/rdf+xml',

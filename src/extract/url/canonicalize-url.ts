@@ -4,7 +4,7 @@
  */
 
 /** Query parameters that only track the visit and never select content. */
-export const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
+const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
   'spm', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
   '_hsenc', '_hsmi', 'mkt_tok', 'from', 'scene', 'srcid', 'sharer_sharetime', 'sharer_shareid',
   'share_token', 'isappinstalled', 'wfr', 'ref_src', 'ref_url', '_ga', '_gl', 'vd_source', 'share_source', 'share_medium',
