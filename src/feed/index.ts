@@ -1,7 +1,7 @@
 /** feed stage: StoredItem[] → RSS 2.0, Atom 1.0 and JSON Feed 1.1; topic feeds, OPML, index page, atomic writes. */
 export { renderFeed, feedFileNames, type FeedMeta, type RenderedFeed } from './render-feed.js';
 export { writeFeedFiles, writeOutputFile } from './write-output.js';
-export { selectTopicItems, DUPLICATE_TITLE_WINDOW_MS } from './topic-items.js';
+export { selectTopicItems } from './topic-items.js';
 export { type FeedListing } from './feed-listing.js';
 export { renderOpml } from './render-opml.js';
 export { renderIndexPage, type IndexPageOptions } from './render-index-page.js';

@@ -56,21 +56,21 @@ export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): 
   return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`);
 }
 
+// --- Internal helpers ---
+
+const GENERATOR = 'feedwright';
+const DC_NAMESPACE = 'http://purl.org/dc/elements/1.1/';
+
 /**
  * Pre-splits every `]]>` but the first: xml-js then splits the first one itself
  * (`cdata.replace(']]>', …)` without /g), so every occurrence ends up closed and reopened.
  */
-export function protectCdata(text: string): string {
+function protectCdata(text: string): string {
   const first = text.indexOf(']]>');
   if (first === -1) return text;
   const head = text.slice(0, first + 3);
   return head + text.slice(first + 3).replaceAll(']]>', ']]]]><![CDATA[>');
 }
-
-// --- Internal helpers ---
-
-const GENERATOR = 'feedwright';
-const DC_NAMESPACE = 'http://purl.org/dc/elements/1.1/';
 
 /** The channel options both formats share, plus the format-specific ones. */
 function createFeed(channel: XmlChannel, formatOptions: Partial<FeedOptions>): Feed {

@@ -6,7 +6,7 @@ import type { StoredItem, TopicFeedConfig } from '../model.js';
 import { OutputError } from './output-error.js';
 
 /** Two items with the same normalised title are the same story when published this close together. */
-export const DUPLICATE_TITLE_WINDOW_MS = 3 * 86_400_000;
+const DUPLICATE_TITLE_WINDOW_MS = 3 * 86_400_000;
 
 /** Merges and filters sources' histories for one topic feed. */
 export function selectTopicItems(topic: TopicFeedConfig, histories: ReadonlyMap<string, StoredItem[]>): StoredItem[] {
@@ -34,12 +34,12 @@ export function selectTopicItems(topic: TopicFeedConfig, histories: ReadonlyMap<
     .slice(0, Math.max(0, topic.maxItems));
 }
 
+// --- Internal helpers ---
+
 /** Folds text for word matching: NFKC, case-folded, whitespace folded. */
-export function foldForMatch(text: string): string {
+function foldForMatch(text: string): string {
   return text.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ');
 }
-
-// --- Internal helpers ---
 
 type Matcher = (text: string) => boolean;
 

@@ -1,5 +1,5 @@
 /** store stage: dedupe, history and per-source state over keyv. */
-export { openItemStore, STORE_SCHEMA, type OpenItemStoreOptions } from './open-item-store.js';
+export { openItemStore, type OpenItemStoreOptions } from './open-item-store.js';
 export { createItemStore, type ItemStore, type ItemStoreOptions, type RecordContext } from './item-store.js';
 export { StoreError } from './store-error.js';
 export { fingerprintItem, normalizeTitle } from './fingerprint.js';

@@ -21,9 +21,6 @@ export interface OpenItemStoreOptions {
   connectTimeoutMs?: number;
 }
 
-/** Version of the key layout; a store written by a newer layout is refused rather than misread. */
-export const STORE_SCHEMA = 1;
-
 /** Opens a store by URL: sqlite://path (default, relative to cwd; creates the folder), redis://host:port[/db], memory:// */
 export async function openItemStore(storeUrl: string, options: OpenItemStoreOptions = {}): Promise<ItemStore> {
   const { url, namespace: fromUrl } = splitStoreUrl(storeUrl);
@@ -48,6 +45,9 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
 }
 
 // --- Internal helpers ---
+
+/** Version of the key layout; a store written by a newer layout is refused rather than misread. */
+const STORE_SCHEMA = 1;
 
 /**
  * Plain JSON instead of keyv's default @keyv/serialize, which walks every value in JavaScript and

@@ -8,7 +8,7 @@ import type { ParsedDate } from '../model.js';
 import { StoreError } from './store-error.js';
 
 /** Step subtracted per page position from a first-seen-based date, so readers sorting by date keep page order. */
-export const POSITION_STEP_MS = 1_000;
+const POSITION_STEP_MS = 1_000;
 
 /** Resolves publication dates for the items of one run (the zone math for `now` is done once). */
 export type PublishedAtResolver = (published: ParsedDate | undefined, position: number) => Date;
