@@ -11,7 +11,7 @@ import type { ExtractedItem } from '../../src/model.js';
 import { loadSourceFixtures, type FixtureExpected, type FixtureItem, type FixtureSource, type SourceFixture } from './source-fixtures.js';
 
 /** Folder of the list pages written for automatic detection. */
-export const AUTO_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/auto/', import.meta.url));
+const AUTO_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/auto/', import.meta.url));
 
 /** Loads the auto-detection pages (tests/fixtures/auto/), sorted by name. */
 export function loadAutoFixtures(): SourceFixture[] {

@@ -12,7 +12,7 @@ import type { ExtractInput, ExtractOptions } from '../../src/extract/index.js';
 import type { ChineseConversion, ExtractResult, ReplaceRule, SourceSelectors } from '../../src/model.js';
 
 /** Folder holding one directory per fixture. */
-export const SOURCE_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/sources/', import.meta.url));
+const SOURCE_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/sources/', import.meta.url));
 
 /** source.json as stored. */
 export interface FixtureSource {
@@ -113,6 +113,6 @@ export function writeExpected(fixture: SourceFixture, result: ExtractResult): vo
 }
 
 /** ISO 8601 of an instant with the offset of a zone, seconds precision. */
-export function formatInZone(date: Date, zone: string): string {
+function formatInZone(date: Date, zone: string): string {
   return DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true }) ?? date.toISOString();
 }

@@ -8,7 +8,7 @@ import { createFetcher, defaultFetchPolicy, FetchError, type Fetcher, type Fetch
 import type { FetchPolicy, FetchRequest } from '../../../src/model.js';
 
 /** The default policy with short timeouts, no host spacing and robots ignored unless overridden. */
-export function fastPolicy(overrides: Partial<FetchPolicy> = {}): FetchPolicy {
+function fastPolicy(overrides: Partial<FetchPolicy> = {}): FetchPolicy {
   return {
     ...defaultFetchPolicy(),
     connectTimeoutMs: 1_000,
