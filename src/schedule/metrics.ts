@@ -39,7 +39,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const lines: string[] = [];
       for (const family of FAMILIES) {
         lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
-        for (const id of ids) lines.push(...family.render(id, sources.get(id) as SourceSeries, buckets));
+        for (const id of ids) lines.push(...family.render(family.name, id, sources.get(id) as SourceSeries, buckets));
       }
       return `${lines.join('\n')}\n`;
     },
@@ -74,7 +74,8 @@ interface Family {
   name: string;
   help: string;
   type: 'counter' | 'gauge' | 'histogram';
-  render(id: string, series: SourceSeries, buckets: number[]): string[];
+  /** The family's samples for one source; `name` is the family name. */
+  render(name: string, id: string, series: SourceSeries, buckets: number[]): string[];
 }
 
 const FAMILIES: Family[] = [
@@ -82,50 +83,50 @@ const FAMILIES: Family[] = [
     name: 'feedwright_source_runs_total',
     help: 'Source runs, by outcome.',
     type: 'counter',
-    render: (id, s) => [...s.runs].map(([outcome, n]) => `feedwright_source_runs_total${labels({ source: id, outcome })} ${n}`),
+    render: (name, id, s) => [...s.runs].map(([outcome, n]) => `${name}${labels({ source: id, outcome })} ${n}`),
   },
   {
     name: 'feedwright_source_failures_total',
     help: 'Failed source runs, by error code.',
     type: 'counter',
-    render: (id, s) => [...s.failures].map(([code, n]) => `feedwright_source_failures_total${labels({ source: id, code })} ${n}`),
+    render: (name, id, s) => [...s.failures].map(([code, n]) => `${name}${labels({ source: id, code })} ${n}`),
   },
   {
     name: 'feedwright_source_items_found_total',
     help: 'Items found on the source page, summed over runs.',
     type: 'counter',
-    render: (id, s) => [`feedwright_source_items_found_total${labels({ source: id })} ${s.found}`],
+    render: (name, id, s) => [`${name}${labels({ source: id })} ${s.found}`],
   },
   {
     name: 'feedwright_source_items_new_total',
     help: 'Items seen for the first time.',
     type: 'counter',
-    render: (id, s) => [`feedwright_source_items_new_total${labels({ source: id })} ${s.newItems}`],
+    render: (name, id, s) => [`${name}${labels({ source: id })} ${s.newItems}`],
   },
   {
     name: 'feedwright_source_run_duration_seconds',
     help: 'Duration of source runs (fetch, extract, store and render).',
     type: 'histogram',
-    render: (id, s, buckets) => renderHistogram('feedwright_source_run_duration_seconds', id, s.run, buckets),
+    render: (name, id, s, buckets) => renderHistogram(name, id, s.run, buckets),
   },
   {
     name: 'feedwright_source_fetch_duration_seconds',
     help: 'Time spent fetching the source page, including retries and politeness waits.',
     type: 'histogram',
-    render: (id, s, buckets) => renderHistogram('feedwright_source_fetch_duration_seconds', id, s.fetch, buckets),
+    render: (name, id, s, buckets) => renderHistogram(name, id, s.fetch, buckets),
   },
   {
     name: 'feedwright_source_last_run_timestamp_seconds',
     help: 'Unix time of the last finished run.',
     type: 'gauge',
-    render: (id, s) => (s.lastRun === undefined ? [] : [`feedwright_source_last_run_timestamp_seconds${labels({ source: id })} ${s.lastRun}`]),
+    render: (name, id, s) => (s.lastRun === undefined ? [] : [`${name}${labels({ source: id })} ${s.lastRun}`]),
   },
   {
     name: 'feedwright_source_last_success_timestamp_seconds',
     help: 'Unix time of the last run that did not fail.',
     type: 'gauge',
-    render: (id, s) =>
-      s.lastSuccess === undefined ? [] : [`feedwright_source_last_success_timestamp_seconds${labels({ source: id })} ${s.lastSuccess}`],
+    render: (name, id, s) =>
+      s.lastSuccess === undefined ? [] : [`${name}${labels({ source: id })} ${s.lastSuccess}`],
   },
 ];
 
