@@ -7,6 +7,11 @@ function report(overrides: Partial<RunReport> & { sourceId: string }): RunReport
   return { outcome: 'updated', found: 10, newItems: 2, durationMs: 800, warnings: [], written: [], ...overrides };
 }
 
+/** Asserts that every line appears in the exposition text. */
+function expectLines(text: string, expected: string[]): void {
+  for (const line of expected) expect(text).toContain(line);
+}
+
 describe('createMetrics', () => {
   const now = () => new Date('2024-05-01T00:00:00Z');
 
@@ -17,14 +22,16 @@ describe('createMetrics', () => {
     const error = new AppError('FETCH_TIMEOUT', 'fetch: source "mee-news": timed out (30 s)', { sourceId: 'mee-news' });
     metrics.observe(report({ sourceId: 'mee-news', outcome: 'failed', found: 0, newItems: 0, durationMs: 30_000, error }));
     const text = metrics.renderPrometheus();
-    expect(text).toContain('feedwright_source_runs_total{source="mee-news",outcome="updated"} 1');
-    expect(text).toContain('feedwright_source_runs_total{source="mee-news",outcome="unchanged"} 1');
-    expect(text).toContain('feedwright_source_runs_total{source="mee-news",outcome="failed"} 1');
-    expect(text).toContain('feedwright_source_failures_total{source="mee-news",code="FETCH_TIMEOUT"} 1');
-    expect(text).toContain('feedwright_source_items_found_total{source="mee-news"} 20');
-    expect(text).toContain('feedwright_source_items_new_total{source="mee-news"} 2');
-    expect(text).toContain('feedwright_source_last_run_timestamp_seconds{source="mee-news"} 1714521600');
-    expect(text).toContain('feedwright_source_last_success_timestamp_seconds{source="mee-news"} 1714521600');
+    expectLines(text, [
+      'feedwright_source_runs_total{source="mee-news",outcome="updated"} 1',
+      'feedwright_source_runs_total{source="mee-news",outcome="unchanged"} 1',
+      'feedwright_source_runs_total{source="mee-news",outcome="failed"} 1',
+      'feedwright_source_failures_total{source="mee-news",code="FETCH_TIMEOUT"} 1',
+      'feedwright_source_items_found_total{source="mee-news"} 20',
+      'feedwright_source_items_new_total{source="mee-news"} 2',
+      'feedwright_source_last_run_timestamp_seconds{source="mee-news"} 1714521600',
+      'feedwright_source_last_success_timestamp_seconds{source="mee-news"} 1714521600',
+    ]);
   });
 
   it('renders a cumulative duration histogram with +Inf, sum and count', () => {
@@ -33,12 +40,14 @@ describe('createMetrics', () => {
     metrics.observe(report({ sourceId: 'a', durationMs: 5_000 }));
     metrics.observe(report({ sourceId: 'a', durationMs: 50_000 }));
     const text = metrics.renderPrometheus();
-    expect(text).toContain('feedwright_source_run_duration_seconds_bucket{source="a",le="1"} 1');
-    expect(text).toContain('feedwright_source_run_duration_seconds_bucket{source="a",le="10"} 2');
-    expect(text).toContain('feedwright_source_run_duration_seconds_bucket{source="a",le="+Inf"} 3');
-    expect(text).toContain('feedwright_source_run_duration_seconds_sum{source="a"} 55.5');
-    expect(text).toContain('feedwright_source_run_duration_seconds_count{source="a"} 3');
-    expect(text).toContain('# TYPE feedwright_source_run_duration_seconds histogram');
+    expectLines(text, [
+      'feedwright_source_run_duration_seconds_bucket{source="a",le="1"} 1',
+      'feedwright_source_run_duration_seconds_bucket{source="a",le="10"} 2',
+      'feedwright_source_run_duration_seconds_bucket{source="a",le="+Inf"} 3',
+      'feedwright_source_run_duration_seconds_sum{source="a"} 55.5',
+      'feedwright_source_run_duration_seconds_count{source="a"} 3',
+      '# TYPE feedwright_source_run_duration_seconds histogram',
+    ]);
   });
 
   it('keeps a separate fetch-duration histogram for runs that fetched', () => {
@@ -46,10 +55,12 @@ describe('createMetrics', () => {
     metrics.observe(report({ sourceId: 'a', durationMs: 3_000, fetchMs: 2_500 }));
     metrics.observe(report({ sourceId: 'a', outcome: 'failed', durationMs: 100 }));
     const text = metrics.renderPrometheus();
-    expect(text).toContain('# TYPE feedwright_source_fetch_duration_seconds histogram');
-    expect(text).toContain('feedwright_source_fetch_duration_seconds_bucket{source="a",le="10"} 1');
-    expect(text).toContain('feedwright_source_fetch_duration_seconds_count{source="a"} 1');
-    expect(text).toContain('feedwright_source_run_duration_seconds_count{source="a"} 2');
+    expectLines(text, [
+      '# TYPE feedwright_source_fetch_duration_seconds histogram',
+      'feedwright_source_fetch_duration_seconds_bucket{source="a",le="10"} 1',
+      'feedwright_source_fetch_duration_seconds_count{source="a"} 1',
+      'feedwright_source_run_duration_seconds_count{source="a"} 2',
+    ]);
   });
 
   it('writes well-formed exposition text: HELP and TYPE once per family, escaped labels, trailing newline', () => {
