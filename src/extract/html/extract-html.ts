@@ -8,6 +8,7 @@ import type { ChosenSelectors, ExtractedItem, ExtractResult, SourceSelectors } f
 import type { DateContext } from '../date/date-building.js';
 import { ExtractError } from '../extract-error.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
+import { trimText } from '../text/fold-text.js';
 import { sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
@@ -183,9 +184,9 @@ function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: War
   return item;
 }
 
+/** A title or block text short enough to quote in a warning: 60 characters and `…`. */
 function snippet(text: string): string {
-  const chars = [...text];
-  return chars.length > 60 ? `${chars.slice(0, 60).join('')}…` : text;
+  return trimText(text, 61);
 }
 
 /** Counts which selector produced each field, to report the one most items used. */
