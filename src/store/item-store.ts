@@ -14,17 +14,11 @@ import {
   type ItemRecord,
   type RegistryRecord,
 } from './item-record.js';
-import { identifyItems, planRun } from './record-run.js';
+import { identifyItems, planRun, type RecordContext } from './record-run.js';
 import { healthKey, historyKey, indexKey, itemKey, recordKey, REGISTRY_KEY, validatorsKey } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 
-/** Per-run settings for {@link ItemStore.recordItems}. */
-export interface RecordContext {
-  now: Date;
-  timezone: string;
-  historySize: number;
-  retainDays: number;
-}
+export type { RecordContext } from './record-run.js';
 
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {

@@ -13,8 +13,8 @@ import {
 } from './item-record.js';
 import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
-/** Per-run settings (mirrors the public RecordContext). */
-export interface RunSettings {
+/** Per-run settings of `ItemStore.recordItems`, passed on to {@link planRun}. */
+export interface RecordContext {
   now: Date;
   timezone: string;
   historySize: number;
@@ -61,7 +61,7 @@ export function identifyItems(sourceId: string, items: readonly ExtractedItem[])
 }
 
 /** Plans one run: new items keep page order; known items are updated in place, never duplicated. */
-export function planRun(sourceId: string, run: IdentifiedItem[], state: SourceState, settings: RunSettings): RunPlan {
+export function planRun(sourceId: string, run: IdentifiedItem[], state: SourceState, settings: RecordContext): RunPlan {
   const nowMs = settings.now.getTime();
   const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
