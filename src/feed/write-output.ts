@@ -11,9 +11,33 @@ import { feedFileNames } from './render-feed.js';
 import { OutputError } from './output-error.js';
 
 /** Atomic write of one file in the output dir if its content changed; returns whether it wrote. */
-export async function writeOutputFile(outputDir: string, name: string, content: string): Promise<boolean> {
+export function writeOutputFile(outputDir: string, name: string, content: string): Promise<boolean> {
+  return writeIfChanged(outputDir, name, content, undefined);
+}
+
+/** Writes <id>.rss.xml, <id>.atom.xml, <id>.feed.json atomically (temp + rename), only files whose content changed; returns the paths written. */
+export async function writeFeedFiles(outputDir: string, feed: RenderedFeed): Promise<string[]> {
+  const names = feedFileNames(feed.id);
+  const documents: Array<[string, string]> = [
+    [names.rss, feed.rss],
+    [names.atom, feed.atom],
+    [names.json, feed.json],
+  ];
+  const written: string[] = [];
+  for (const [name, content] of documents) {
+    if (await writeIfChanged(outputDir, name, content, feed.id)) written.push(join(outputDir, name));
+  }
+  return written;
+}
+
+// --- Internal helpers ---
+
+/** The atomic write; errors name the feed when the file belongs to one. */
+async function writeIfChanged(outputDir: string, name: string, content: string, feedId: string | undefined): Promise<boolean> {
+  const where = feedId === undefined ? 'output: ' : `output: feed "${feedId}": `;
   if (name !== basename(name) || name === '' || name.startsWith('.')) {
-    throw new OutputError('OUTPUT_WRITE', `output: refusing to write "${name}" (not a plain file name)`, {
+    throw new OutputError('OUTPUT_WRITE', `${where}refusing to write "${name}" (not a plain file name)`, {
+      sourceId: feedId,
       hint: 'Feed ids become file names; use letters, digits, dots, dashes and underscores.',
     });
   }
@@ -32,40 +56,13 @@ export async function writeOutputFile(outputDir: string, name: string, content: 
     return true;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new OutputError('OUTPUT_WRITE', `output: could not write ${target} (${detail})`, {
+    throw new OutputError('OUTPUT_WRITE', `${where}could not write ${target} (${detail})`, {
+      sourceId: feedId,
       hint: `Check that ${outputDir} exists and is writable, and that the disk is not full.`,
       cause: error,
     });
   }
 }
-
-/** Writes <id>.rss.xml, <id>.atom.xml, <id>.feed.json atomically (temp + rename), only files whose content changed; returns the paths written. */
-export async function writeFeedFiles(outputDir: string, feed: RenderedFeed): Promise<string[]> {
-  const names = feedFileNames(feed.id);
-  const documents: Array<[string, string]> = [
-    [names.rss, feed.rss],
-    [names.atom, feed.atom],
-    [names.json, feed.json],
-  ];
-  const written: string[] = [];
-  for (const [name, content] of documents) {
-    try {
-      if (await writeOutputFile(outputDir, name, content)) written.push(join(outputDir, name));
-    } catch (error) {
-      if (error instanceof OutputError) {
-        throw new OutputError(error.code, error.message.replace(/^output: /, `output: feed "${feed.id}": `), {
-          sourceId: feed.id,
-          hint: error.hint,
-          cause: error.cause,
-        });
-      }
-      throw error;
-    }
-  }
-  return written;
-}
-
-// --- Internal helpers ---
 
 async function readExisting(path: string): Promise<string | undefined> {
   try {
