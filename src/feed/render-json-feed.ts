@@ -1,9 +1,8 @@
 /**
- * JSON Feed 1.1. The npm `feed` package writes version 1 with `author` instead of `authors`, puts
- * plain text into `content_html`, and sets `date_published` only from `published`; its top-level
- * document is kept and every field it gets wrong is written here instead.
+ * JSON Feed 1.1, written directly. The npm `feed` package writes version 1 with `author` instead of
+ * `authors`, puts plain text into `content_html`, and sets `date_published` only from `published`;
+ * the few channel fields it gets right are plain copies, so nothing here goes through it.
  */
-import { Feed } from 'feed';
 import type { FeedEntry } from './feed-entry.js';
 import { formatRfc3339 } from './zone-dates.js';
 
@@ -24,20 +23,12 @@ export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /** Writes the JSON Feed 1.1 document (2-space indented, stable key order). */
 export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[], timezone?: string): string {
-  const base = JSON.parse(
-    new Feed({
-      title: channel.title,
-      link: channel.homePageUrl,
-      ...(channel.description ? { description: channel.description } : {}),
-      ...(channel.selfJson ? { feedLinks: { json: channel.selfJson } } : {}),
-    }).json1(),
-  ) as Record<string, unknown>;
   const document: Record<string, unknown> = {
     version: JSON_FEED_VERSION,
-    title: base.title,
-    home_page_url: base.home_page_url,
-    ...(base.feed_url === undefined ? {} : { feed_url: base.feed_url }),
-    ...(base.description === undefined ? {} : { description: base.description }),
+    title: channel.title,
+    ...(channel.homePageUrl ? { home_page_url: channel.homePageUrl } : {}),
+    ...(channel.selfJson ? { feed_url: channel.selfJson } : {}),
+    ...(channel.description ? { description: channel.description } : {}),
     ...(channel.image ? { icon: channel.image } : {}),
     ...(channel.icon ? { favicon: channel.icon } : {}),
     ...(channel.language ? { language: channel.language } : {}),
