@@ -1,8 +1,7 @@
 /**
  * Helpers for scheduler tests: a logger that keeps its records, a fake runSource that records
- * when each run started and ended, and a Redis reachability check that fails under CI.
+ * when each run started and ended.
  */
-import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from '../../src/log.js';
@@ -61,21 +60,4 @@ export function sleep(ms: number): Promise<void> {
 /** Waits until the next wall-clock second starts plus offsetMs, so 1-second schedules are predictable. */
 export async function sleepUntilNextSecond(offsetMs = 50): Promise<void> {
   await sleep(1000 - (Date.now() % 1000) + offsetMs);
-}
-
-/** Redis URL for tests. */
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** True when Redis answers on 127.0.0.1:6379; under CI an unreachable Redis throws instead of skipping. */
-export async function checkRedisForTests(): Promise<boolean> {
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.once('error', () => (socket.destroy(), resolve(false)));
-    socket.connect(6379, '127.0.0.1');
-  });
-  if (!reachable && process.env.CI) throw new Error('Redis is not reachable at 127.0.0.1:6379 and CI is set: start Redis');
-  return reachable;
 }

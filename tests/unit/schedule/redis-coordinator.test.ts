@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { createRedisCoordinator, createScheduler, type RunCoordinator, type Scheduler } from '../../../src/schedule/index.js';
-import { checkRedisForTests, createCapturingLogger, createFakeRunner, sleep, sleepUntilNextSecond, TEST_REDIS_URL } from '../../helpers/schedule-harness.js';
+import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
+import { createCapturingLogger, createFakeRunner, sleep, sleepUntilNextSecond } from '../../helpers/schedule-harness.js';
 
 const redisUp = await checkRedisForTests();
 
 describe.skipIf(!redisUp)('createRedisCoordinator (Redis at 127.0.0.1:6379)', () => {
-  const admin = createClient({ url: TEST_REDIS_URL });
+  const admin = createClient({ url: REDIS_URL });
   const opened: RunCoordinator[] = [];
   const schedulers: Scheduler[] = [];
   let namespace = '';
@@ -26,7 +27,7 @@ describe.skipIf(!redisUp)('createRedisCoordinator (Redis at 127.0.0.1:6379)', ()
   });
 
   async function open(workerId: string, leaseMs?: number): Promise<RunCoordinator> {
-    const coordinator = await createRedisCoordinator(TEST_REDIS_URL, { namespace, workerId, leaseMs });
+    const coordinator = await createRedisCoordinator(REDIS_URL, { namespace, workerId, leaseMs });
     opened.push(coordinator);
     return coordinator;
   }
