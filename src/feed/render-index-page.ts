@@ -7,7 +7,7 @@ import type { SiteConfig, SourceHealth } from '../model.js';
 import { feedFileUrl, orderListings, type FeedListing } from './feed-listing.js';
 import { INDEX_PAGE_CSS } from './index-page-style.js';
 import { feedFileNames } from './render-feed.js';
-import { escapeMarkup, toXmlSafeText } from './safe-text.js';
+import { toSafeMarkup as h } from './safe-text.js';
 
 /** Options for {@link renderIndexPage}. */
 export interface IndexPageOptions {
@@ -125,8 +125,3 @@ function renderTime(date: Date, zone: string): string {
   if (!local.isValid || Number.isNaN(date.getTime())) return '—';
   return `<time datetime="${h(date.toISOString())}">${h(local.toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ"))}</time>`;
 }
-
-function h(text: string): string {
-  return escapeMarkup(toXmlSafeText(text));
-}
-

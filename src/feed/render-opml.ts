@@ -6,7 +6,7 @@
 import type { SiteConfig } from '../model.js';
 import { feedFileUrl, orderListings, type FeedListing } from './feed-listing.js';
 import { feedFileNames } from './render-feed.js';
-import { escapeMarkup, toXmlSafeLine, toXmlSafeText } from './safe-text.js';
+import { toSafeMarkup, toXmlSafeLine } from './safe-text.js';
 
 /** Renders the OPML 2.0 subscription list. */
 export function renderOpml(site: SiteConfig, listings: FeedListing[]): string {
@@ -22,8 +22,8 @@ export function renderOpml(site: SiteConfig, listings: FeedListing[]): string {
       return `    <outline text="${attr(label)}" title="${attr(label)}">\n${outlines}\n    </outline>`;
     })
     .join('\n');
-  const head = [`    <title>${text(site.title)}</title>`, `    <docs>http://opml.org/spec2.opml</docs>`];
-  if (site.url) head.push(`    <ownerId>${text(site.url)}</ownerId>`);
+  const head = [`    <title>${toSafeMarkup(site.title)}</title>`, `    <docs>http://opml.org/spec2.opml</docs>`];
+  if (site.url) head.push(`    <ownerId>${toSafeMarkup(site.url)}</ownerId>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<opml version="2.0">',
@@ -56,9 +56,5 @@ function renderOutline(site: SiteConfig, listing: FeedListing): string {
 
 /** Attribute values also escape line breaks and tabs, which XML attribute normalisation would turn into spaces. */
 function attr(value: string): string {
-  return escapeMarkup(toXmlSafeText(value)).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
-}
-
-function text(value: string): string {
-  return escapeMarkup(toXmlSafeText(value));
+  return toSafeMarkup(value).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }

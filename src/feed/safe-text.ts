@@ -19,6 +19,11 @@ export function escapeMarkup(text: string): string {
   return text.replace(/[&<>"']/g, (char) => MARKUP_ENTITIES[char] ?? char);
 }
 
+/** {@link toXmlSafeText}, then {@link escapeMarkup}: a raw string ready for element content or a double-quoted attribute. */
+export function toSafeMarkup(text: string): string {
+  return escapeMarkup(toXmlSafeText(text));
+}
+
 // --- Internal helpers ---
 
 const MARKUP_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
