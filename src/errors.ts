@@ -62,10 +62,15 @@ export class AppError extends Error {
   }
 }
 
+/** The message of anything thrown, for log lines and error messages (an empty message falls back to the name). */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
 /** Wraps anything thrown into an AppError, keeping AppErrors as they are. */
 export function toAppError(error: unknown, sourceId?: string): AppError {
   if (error instanceof AppError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = describeError(error);
   const where = sourceId ? `source "${sourceId}": ` : '';
   return new AppError('INTERNAL', `internal: ${where}unexpected error (${detail})`, {
     sourceId,

@@ -3,6 +3,7 @@
  * or the new file, never half of one, and an unchanged feed keeps its mtime (so servers keep
  * answering 304 Not Modified).
  */
+import { describeError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -55,7 +56,7 @@ async function writeIfChanged(outputDir: string, name: string, content: string, 
     }
     return true;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = describeError(error);
     throw new OutputError('OUTPUT_WRITE', `${where}could not write ${target} (${detail})`, {
       sourceId: feedId,
       hint: `Check that ${outputDir} exists and is writable, and that the disk is not full.`,

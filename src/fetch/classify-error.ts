@@ -3,7 +3,7 @@
  * code, operator-facing message, hint, and whether another attempt could help.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ErrorCode } from '../errors.js';
+import { describeError, type ErrorCode } from '../errors.js';
 import type { FetchPolicy } from '../model.js';
 import { FetchError, FetchFailureSignal, type FetchFailure } from './fetch-error.js';
 
@@ -134,7 +134,7 @@ function classifyThrown(error: unknown, context: FailureContext): FetchError | u
   const code = findErrorCode(error);
   if (code === undefined) return undefined;
   const described = describeNetworkError(code, context);
-  const detail = `${code}: ${error instanceof Error ? error.message : String(error)}`;
+  const detail = `${code}: ${describeError(error)}`;
   return buildError({ ...described, detail, cause: error }, context);
 }
 

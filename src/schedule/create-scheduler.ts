@@ -9,12 +9,12 @@
  * of always going to the fastest one.
  */
 import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
-import { toAppError } from '../errors.js';
+import { describeError, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { describeSchedule } from './describe-schedule.js';
 import type { RunCoordinator } from './run-coordinator.js';
-import { ScheduleError, describeError } from './schedule-error.js';
+import { ScheduleError } from './schedule-error.js';
 
 /** One source as the scheduler sees it. */
 export interface ScheduledSource {

@@ -8,10 +8,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 // @keyv/redis re-exports the client it is built on, so no second Redis package is needed.
 import { createClient } from '@keyv/redis';
-import { AppError } from '../errors.js';
+import { AppError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunCoordinator } from './run-coordinator.js';
-import { describeError } from './schedule-error.js';
 
 /** Options for {@link createRedisCoordinator}. */
 export interface RedisCoordinatorOptions {

@@ -9,8 +9,3 @@ export class ScheduleError extends AppError {
     super(code, message, options);
   }
 }
-
-/** The message of anything thrown, for log lines and error messages (an empty message falls back to the name). */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
-}

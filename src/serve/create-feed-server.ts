@@ -2,6 +2,7 @@
  * Read-only node:http server for output/: feeds, OPML and the index page with validators, 304s and
  * cached compression, plus /healthz and /metrics. It never builds a feed while answering.
  */
+import { describeError } from '../errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -105,7 +106,7 @@ async function sendHealth(context: HandlerContext, req: IncomingMessage, res: Se
     snapshot = await context.options.getHealth();
   } catch (error) {
     context.options.logger?.error({ err: error }, 'serve: health check failed');
-    return sendJson(res, req, 503, { ok: false, reason: `health check failed (${error instanceof Error ? error.message : String(error)})` });
+    return sendJson(res, req, 503, { ok: false, reason: `health check failed (${describeError(error)})` });
   }
   return sendJson(res, req, snapshot.ok ? 200 : 503, snapshot);
 }

@@ -2,6 +2,7 @@
  * The ItemStore: dedupe, history, validators, health and small records over any keyv instance.
  * Every source run costs one batched read and one batched write.
  */
+import { describeError } from '../errors.js';
 import type { Keyv } from 'keyv';
 import type { ExtractedItem, FetchValidators, RecordResult, SourceHealth, StoredItem } from '../model.js';
 import type { Logger } from '../log.js';
@@ -98,7 +99,7 @@ async function runGuarded<T>(what: string, sourceId: string | undefined, hint: s
     return await work();
   } catch (error) {
     if (error instanceof StoreError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = describeError(error);
     throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), { sourceId, hint, cause: error });
   }
 }

@@ -2,6 +2,7 @@
  * Opens an ItemStore from a URL: `sqlite://path` (default), `redis://host:port[/db]`, `memory://`.
  * The backend is checked at open time, so a wrong URL or a stopped Redis fails before any source runs.
  */
+import { describeError } from '../errors.js';
 import { resolve } from 'node:path';
 import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import { createKeyv } from '@keyv/redis';
@@ -27,7 +28,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
   const namespace = options.namespace ?? fromUrl;
   const backend = openBackend(url, namespace, options.connectTimeoutMs ?? 5_000);
   backend.keyv.on('error', (error: unknown) => {
-    options.logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: backend.label }, `store: backend error (${describe(error)})`);
+    options.logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: backend.label }, `store: backend error (${describeError(error)})`);
   });
   try {
     await checkSchema(backend.keyv, backend.label);
@@ -36,7 +37,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
       options.logger?.debug({ err: closeError }, 'store: close after a failed open also failed');
     });
     if (error instanceof StoreError) throw error;
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot open ${backend.label}`, undefined, describe(error)), {
+    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(error)), {
       hint: backend.hint,
       cause: error,
     });
@@ -59,7 +60,7 @@ const JSON_CODEC: { serialize: Serialize; deserialize: Deserialize } = {
     try {
       return JSON.parse(text) as DeserializedData<never>;
     } catch (error) {
-      throw new StoreError('STORE_CORRUPT', formatStoreMessage('unreadable value', undefined, describe(error)), {
+      throw new StoreError('STORE_CORRUPT', formatStoreMessage('unreadable value', undefined, describeError(error)), {
         hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location.',
         cause: error,
       });
@@ -103,8 +104,8 @@ function openSqlite(url: string, namespace: string): Backend {
   try {
     adapter = new SqliteKeyvStore(file);
   } catch (error) {
-    const notADatabase = /SQLITE_NOTADB|not a database|file is (encrypted|not a database)/i.test(describe(error)) || hasCode(error, 'SQLITE_NOTADB');
-    throw new StoreError(notADatabase ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE', formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describe(error)), {
+    const notADatabase = /SQLITE_NOTADB|not a database|file is (encrypted|not a database)/i.test(describeError(error)) || hasCode(error, 'SQLITE_NOTADB');
+    throw new StoreError(notADatabase ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE', formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)), {
       hint: notADatabase
         ? `${file} is not a SQLite database; move it away or point \`store:\` elsewhere.`
         : `Check that the folder of ${file} is writable.`,
@@ -137,9 +138,6 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;

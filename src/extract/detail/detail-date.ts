@@ -5,6 +5,7 @@
  * `datePublished`; `<time datetime>` (inside `<article>`/`<main>` first); then a labelled date in the
  * visible text (`发布时间：2019-08-27 10:21`, `发布日期`, `时间：`, `Published:`).
  */
+import { describeError } from '../../errors.js';
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
@@ -102,7 +103,7 @@ function readJsonLdDate($: CheerioAPI, dates: DateContext, warnings: WarningColl
       data = JSON.parse(raw);
     } catch (error) {
       // Broken JSON-LD is common (trailing commas, raw newlines); the other sources still apply.
-      warnings.add('detail-jsonld-invalid', `ignored JSON-LD that does not parse (${error instanceof Error ? error.message : String(error)})`);
+      warnings.add('detail-jsonld-invalid', `ignored JSON-LD that does not parse (${describeError(error)})`);
       continue;
     }
     const value = findDatePublished(data, 0);

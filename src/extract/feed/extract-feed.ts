@@ -3,6 +3,7 @@
  * Relative links resolve against `xml:base` or the feed's own URL; dates without a zone are read in
  * the source zone; HTML titles become text and HTML summaries are sanitized.
  */
+import { describeError } from '../../errors.js';
 import { parseFeed } from 'feedsmith';
 import type { ExtractedItem, ExtractResult } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
@@ -52,7 +53,7 @@ function parseFeedDocument(body: string, sourceId: string): AnyParsedFeed {
   try {
     return parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = describeError(error);
     throw new ExtractError('EXTRACT_PARSE', sourceId, 'the response is not a readable RSS, Atom or JSON feed', detail, {
       cause: error,
       hint: 'Check the URL returns a feed; set `type: html` if it is a web page.',

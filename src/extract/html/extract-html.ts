@@ -2,6 +2,7 @@
  * Selector-mode extraction of an HTML list page: one item per block matched by `items`, fields read
  * relative to the block, links resolved against `<base href>` / the final URL.
  */
+import { describeError } from '../../errors.js';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ChosenSelectors, ExtractedItem, ExtractResult, SourceSelectors } from '../../model.js';
@@ -151,7 +152,7 @@ function matchFields($: CheerioAPI, blocks: Element[], selectors: SourceSelector
 }
 
 function badSelector(sourceId: string, field: string, selector: string, error: unknown): ExtractError {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = describeError(error);
   return new ExtractError('EXTRACT_BAD_SELECTOR', sourceId, `invalid CSS selector for \`${field}\`: ${selector}`, detail, {
     selector,
     cause: error,

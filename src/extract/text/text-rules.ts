@@ -3,6 +3,7 @@
  * Traditional with OpenCC data). Replace rules run first, on the text as the page wrote it, so patterns
  * match what the operator sees; conversion runs after.
  */
+import { describeError } from '../../errors.js';
 import * as OpenCC from 'opencc-js';
 import type { ChineseConversion, ReplaceRule, RuleField } from '../../model.js';
 
@@ -25,7 +26,7 @@ export function compileTextRules(replace: ReplaceRule[], convert?: ChineseConver
     try {
       compiled.push({ field: rule.field, re: new RegExp(rule.pattern, rule.flags), replacement: rule.replacement });
     } catch (error) {
-      bad.push({ rule, reason: error instanceof Error ? error.message : String(error) });
+      bad.push({ rule, reason: describeError(error) });
     }
   }
   const converter = convert ? getConverter(convert) : undefined;
