@@ -6,7 +6,7 @@ import { load } from 'cheerio';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
-import { measureScheduleInterval } from './schedule-interval.js';
+import { describeSchedule } from '../describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';
 
 /** A problem found by a semantic check; the loader adds file, line and column. */
@@ -40,6 +40,7 @@ export function splitSelector(spec: string): { css: string; attr?: string } {
 }
 
 // --- Internal helpers ---
+
 
 function checkUniqueIds(config: RawConfig): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
@@ -94,8 +95,8 @@ function checkHostFrequency(config: RawConfig): SemanticProblem[] {
   const byHost = new Map<string, Array<{ index: number; intervalMs: number }>>();
   config.sources.forEach((source, index) => {
     const schedule = source.schedule ?? config.defaults.schedule ?? BUILT_IN_DEFAULTS.schedule;
-    const timezone = source.timezone ?? config.defaults.timezone ?? BUILT_IN_DEFAULTS.timezone;
-    if (!cron.validate(schedule) || !IANAZone.isValidZone(timezone)) return;
+    const intervalMs = describeSchedule(schedule).intervalMs;
+    if (intervalMs === undefined) return; // an invalid expression is reported by checkSchedulesAndZones
     let host: string;
     try {
       host = new URL(source.url).host;
@@ -103,7 +104,7 @@ function checkHostFrequency(config: RawConfig): SemanticProblem[] {
       return; // an invalid URL is reported by the schema
     }
     const entries = byHost.get(host) ?? [];
-    entries.push({ index, intervalMs: measureScheduleInterval(schedule, timezone) });
+    entries.push({ index, intervalMs });
     byHost.set(host, entries);
   });
   const problems: SemanticProblem[] = [];

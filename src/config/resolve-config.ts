@@ -5,7 +5,7 @@
 import type { AppConfig, FetchPolicy, FieldSelector, SourceConfig, SourceSelectors, TopicFeedConfig } from '../model.js';
 import { DEFAULT_FETCH_POLICY } from '../defaults.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
-import { measureScheduleInterval } from './schedule-interval.js';
+import { describeSchedule } from '../describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
 
 /** Built-in values used when neither the source nor `defaults:` sets a field. */
@@ -52,6 +52,9 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
 
 // --- Internal helpers ---
 
+/** Interval assumed for an expression that never fires (the check reports it). */
+const DAY_MS = 86_400_000;
+
 function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
   const pick = <K extends keyof RawDefaults>(key: K): RawDefaults[K] => source[key] ?? defaults[key];
   const schedule = pick('schedule') ?? BUILT_IN_DEFAULTS.schedule;
@@ -62,7 +65,7 @@ function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
     url: source.url,
     type: source.type ?? 'auto',
     schedule,
-    intervalMs: measureScheduleInterval(schedule, timezone),
+    intervalMs: describeSchedule(schedule).intervalMs ?? DAY_MS,
     timezone,
     language: pick('language'),
     maxItems: pick('maxItems') ?? BUILT_IN_DEFAULTS.maxItems,

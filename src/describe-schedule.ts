@@ -1,5 +1,6 @@
 /**
- * What a cron expression means in time: the shortest and longest gap between two fires.
+ * What a cron expression means in time (shared by config, for `intervalMs` and the politeness check,
+ * and by schedule, for coordination and /healthz staleness): the shortest and longest gap between two fires.
  * The shortest gap sizes coordination keys; the longest one drives the /healthz staleness rule
  * (a weekday-only schedule must not look dead over the weekend).
  */
