@@ -3,6 +3,7 @@
  * redirects followed hop by hop (so every hop is checked, limited and loop-detected).
  */
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
+import { afterPendingWrites } from './after-pending-writes.js';
 import { buildRequestHeaders } from './build-headers.js';
 import { buildResult } from './build-result.js';
 import { classifyFailure, type FailureContext } from './classify-error.js';
@@ -25,6 +26,8 @@ export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): P
   for (;;) {
     const outcome = await fetchHop(url, url.origin === first.origin, request, deps, trace);
     if (outcome.kind === 'final') {
+      // A page is hashed and decoded only after requests dispatched meanwhile have been written.
+      if (outcome.exchange.body) await afterPendingWrites();
       const result = buildResult({ request, exchange: outcome.exchange, finalUrl: url, startedAt, trace, now: deps.now });
       if (result.kind === 'not-modified') deps.stats.notModified += 1;
       return result;

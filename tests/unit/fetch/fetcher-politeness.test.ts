@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -135,6 +136,29 @@ describe('fetcher host limits and identity', () => {
     await Promise.all(requests);
     expect(hosts.map((s) => s.count('/p'))).toEqual([4, 4, 4]);
     expect(max).toBe(3);
+  });
+
+  it('puts the next queued request on the wire before handing back a page', async () => {
+    // A page is hashed and decoded only after the request that took over its slot was written,
+    // so a busy pass does not leave its slots idle while it decodes. undici reports each
+    // request whose headers it has written on the `undici:client:sendHeaders` channel.
+    const server = await startServer();
+    server.route('/a', PAGE);
+    server.route('/b', PAGE);
+    fetcher = createTestFetcher({ concurrency: 1 });
+    const events: string[] = [];
+    const onSent = (message: unknown): void => void events.push(`sent ${(message as { request: { path: string } }).request.path.split('?')[0]}`);
+    diagnosticsChannel.subscribe('undici:client:sendHeaders', onSent);
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        events.length = 0;
+        const first = fetcher.fetch(pageRequest(`${server.origin}/a?r=${round}`)).then(() => void events.push('page a handed back'));
+        await Promise.all([first, fetcher.fetch(pageRequest(`${server.origin}/b?r=${round}`))]);
+        expect(events.slice(0, 3)).toEqual(['sent /a', 'sent /b', 'page a handed back']);
+      }
+    } finally {
+      diagnosticsChannel.unsubscribe('undici:client:sendHeaders', onSent);
+    }
   });
 
   it('spaces request starts to one host by minHostDelayMs, not other hosts', async () => {
