@@ -51,6 +51,12 @@ export interface PageFacts {
   chars: number;
 }
 
+/** Counters of the delays the server added. */
+export interface ServedDelays {
+  responses: number;
+  totalMs: number;
+}
+
 /** A running site in its child process. */
 export interface ListSite {
   ports: number[];
@@ -59,6 +65,12 @@ export interface ListSite {
   urlOf(list: number, query?: string): string;
   /** The child's CPU time so far (user + system), in ms. */
   cpuMs(): Promise<number>;
+  /**
+   * Responses answered so far and their summed delay (request seen → response written), in ms:
+   * the latency the server really added, which timer granularity and the shared cores make a
+   * little longer than `latencyMs`.
+   */
+  delays(): Promise<ServedDelays>;
   /** Switches every page to version `version` (pages show `version` newer headlines); resolves when rebuilt. */
   setVersion(version: number): Promise<void>;
   close(): void;
@@ -80,6 +92,7 @@ export async function startListSite(options: ListSiteOptions): Promise<ListSite>
     page,
     urlOf: (list, query) => `http://127.0.0.1:${ports[list % ports.length]}/news/list-${list}.html${query ? `?${query}` : ''}`,
     cpuMs: () => ask<{ cpuMs: number }>(child, { type: 'cpu' }).then((answer) => answer.cpuMs),
+    delays: () => ask<ServedDelays>(child, { type: 'delays' }),
     setVersion: (version) => ask(child, { type: 'version', version }).then(() => undefined),
     close: () => void child.kill(),
   };
@@ -95,7 +108,7 @@ interface ReadyMessage {
   page: PageFacts;
 }
 
-type Command = { type: 'cpu' } | { type: 'version'; version: number };
+type Command = { type: 'cpu' } | { type: 'delays' } | { type: 'version'; version: number };
 
 interface ServedPage {
   gzip: Buffer;
@@ -116,8 +129,17 @@ async function runChild(options: ListSiteOptions): Promise<void> {
   const rows = options.rows ?? DEFAULT_ROWS;
   let pages = buildPages(options, rows, 0);
   const ports: number[] = [];
+  const delays: ServedDelays = { responses: 0, totalMs: 0 };
+  const answerLater = (req: IncomingMessage, res: ServerResponse): void => {
+    const seenAt = performance.now();
+    setTimeout(() => {
+      answer(req, res, pages);
+      delays.responses += 1;
+      delays.totalMs += performance.now() - seenAt;
+    }, options.latencyMs);
+  };
   for (let host = 0; host < options.hosts; host += 1) {
-    const server = createServer((req, res) => void setTimeout(() => answer(req, res, pages), options.latencyMs));
+    const server = createServer(answerLater);
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     ports.push((server.address() as AddressInfo).port);
@@ -129,6 +151,10 @@ async function runChild(options: ListSiteOptions): Promise<void> {
     if (message.type === 'version') {
       pages = buildPages(options, rows, message.version);
       process.send?.({ done: true });
+      return;
+    }
+    if (message.type === 'delays') {
+      process.send?.(delays satisfies ServedDelays);
       return;
     }
     const used = process.cpuUsage();
