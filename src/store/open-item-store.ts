@@ -5,6 +5,7 @@
 import { describeError } from '../errors.js';
 import { resolve } from 'node:path';
 import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
+import type KeyvRedis from '@keyv/redis';
 import { createKeyv } from '@keyv/redis';
 import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
@@ -27,9 +28,15 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
   const { url, namespace: fromUrl } = splitStoreUrl(storeUrl);
   const namespace = options.namespace ?? fromUrl;
   const backend = openBackend(url, namespace, options.connectTimeoutMs ?? 5_000);
+  // While opening, a backend error is the reason the open fails and goes into that one message;
+  // once open, errors are logged (an outage repeats the same error on every reconnect attempt).
+  let openError: unknown;
+  const trouble = createBackendErrorLog(options.logger, backend.label);
   backend.keyv.on('error', (error: unknown) => {
-    options.logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: backend.label }, `store: backend error (${describeError(error)})`);
+    if (backend.opened) trouble.error(error);
+    else openError ??= error;
   });
+  backend.onReconnect?.(() => trouble.recovered());
   try {
     await checkSchema(backend.keyv, backend.label);
   } catch (error) {
@@ -37,11 +44,12 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
       options.logger?.debug({ err: closeError }, 'store: close after a failed open also failed');
     });
     if (error instanceof StoreError) throw error;
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(error)), {
+    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(openError ?? error)), {
       hint: backend.hint,
-      cause: error,
+      cause: openError ?? error,
     });
   }
+  backend.opened = true;
   return createItemStore(backend.keyv, { logger: options.logger, unavailableHint: backend.hint, sweepExpired: backend.sweepExpired });
 }
 
@@ -73,19 +81,81 @@ interface Backend {
   label: string;
   hint: string;
   sweepExpired?: () => number;
+  /** Set once the store has answered; until then a lost connection is not retried. */
+  opened: boolean;
+  /** Registers a callback for a network backend's connection coming back after a loss. */
+  onReconnect?: (callback: () => void) => void;
+}
+
+/** During an outage, backend errors are logged at most once a minute, with how many came meanwhile. */
+const REPEAT_LOG_INTERVAL_MS = 60_000;
+
+/** Logging for backend trouble after open: errors (throttled) and the end of an outage. */
+interface BackendErrorLog {
+  error(error: unknown): void;
+  /** The backend answers again: says so once if errors were logged since it last did. */
+  recovered(): void;
+}
+
+/**
+ * An outage produces an error per failed command and per reconnect attempt ("socket closed",
+ * "client is offline", "ECONNREFUSED"…): the first is logged at once, the rest once a minute as a
+ * count with the latest one, and the recovery once.
+ */
+function createBackendErrorLog(logger: Logger | undefined, label: string): BackendErrorLog {
+  let loggedAt: number | undefined;
+  let unlogged = 0;
+  let total = 0;
+  return {
+    error(error) {
+      total += 1;
+      const now = Date.now();
+      if (loggedAt !== undefined && now - loggedAt < REPEAT_LOG_INTERVAL_MS) {
+        unlogged += 1;
+        return;
+      }
+      const again = unlogged > 0 ? `; ${unlogged} more error${unlogged === 1 ? '' : 's'} in the last minute` : '';
+      logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: label }, `store: backend error (${describeError(error)})${again}`);
+      loggedAt = now;
+      unlogged = 0;
+    },
+    recovered() {
+      if (total === 0) return;
+      logger?.info({ store: label, errors: total }, `store: ${label} answers again after ${total} error${total === 1 ? '' : 's'}`);
+      loggedAt = undefined;
+      unlogged = 0;
+      total = 0;
+    },
+  };
 }
 
 function openBackend(url: string, namespace: string, connectTimeoutMs: number): Backend {
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') {
-    return { keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }), label: 'memory store', hint: 'memory:// keeps nothing between runs.' };
+    return { keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }), label: 'memory store', hint: 'memory:// keeps nothing between runs.', opened: false };
   }
   if (scheme === 'sqlite') return openSqlite(url, namespace);
   if (scheme === 'redis' || scheme === 'rediss') {
-    const keyv = createKeyv(url, { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs }) as unknown as Keyv;
-    keyv.serialize = JSON_CODEC.serialize;
-    keyv.deserialize = JSON_CODEC.deserialize;
-    return { keyv, label: `Redis at ${redactUrl(url)}`, hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.` };
+    const backend: Backend = { keyv: undefined as unknown as Keyv, label: `Redis at ${redactUrl(url)}`, hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`, opened: false };
+    const socket = {
+      connectTimeout: connectTimeoutMs,
+      // Refuse to open without Redis (at once, not after minutes of retries); once open, ride out
+      // an outage by reconnecting with a capped backoff (commands fail meanwhile, runs report it).
+      reconnectStrategy: (retries: number, cause: Error): number | Error => (backend.opened ? Math.min(100 * 2 ** retries, 5_000) : cause),
+    };
+    // Commands fail at once while Redis is away instead of queueing until it returns: a run then
+    // reports the store as unavailable rather than hanging with the source's turn held.
+    backend.keyv = createKeyv({ url, socket, disableOfflineQueue: true }, { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs }) as unknown as Keyv;
+    const client = (backend.keyv.store as KeyvRedis<unknown>).client;
+    backend.onReconnect = (callback) => {
+      // 'ready' follows every successful (re)connect; only those after the open are reconnects.
+      client.on('ready', () => {
+        if (backend.opened) callback();
+      });
+    };
+    backend.keyv.serialize = JSON_CODEC.serialize;
+    backend.keyv.deserialize = JSON_CODEC.deserialize;
+    return backend;
   }
   throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage('unsupported store URL', undefined, redactUrl(url)), {
     hint: 'Use sqlite://data/feedwright.sqlite, redis://127.0.0.1:6379 or memory://.',
@@ -115,6 +185,7 @@ function openSqlite(url: string, namespace: string): Backend {
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true, ...JSON_CODEC });
   return {
     keyv,
+    opened: false,
     label: `SQLite file ${file}`,
     hint: `Check that ${file} is writable and not locked by another program.`,
     sweepExpired: () => adapter.sweepExpired(),

@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
+import { createClient } from '@keyv/redis';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { openItemStore, StoreError } from '../../../src/store/index.js';
+import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'feedwright-open-store-'));
+const redisUp = await checkRedisForTests();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openItemStore', () => {
@@ -49,12 +54,41 @@ describe('openItemStore', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('routes keyv errors to the logger', async () => {
-    const lines: string[] = [];
-    const destination = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
-    const logger = createLogger({ level: 'error', pretty: false, destination });
-    await openItemStore('redis://127.0.0.1:1', { connectTimeoutMs: 500, logger }).catch(() => undefined);
-    expect(lines.some((line) => line.includes('"code":"STORE_UNAVAILABLE"') && line.includes('store: backend error'))).toBe(true);
+  it('says at once why Redis cannot be opened, without logging every reconnect attempt', async () => {
+    const { logger, lines } = captureLogger();
+    const started = Date.now();
+    const error = await openItemStore('redis://127.0.0.1:1', { connectTimeoutMs: 5_000, logger }).catch((e: unknown) => e);
+    expect((error as StoreError).message).toBe('store: cannot open Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(lines).toEqual([]);
+  });
+
+  it.skipIf(!redisUp)('rides out a Redis outage once open: commands fail at once, one error line, reconnects and says so', async () => {
+    const proxy = await startTcpProxy(6379);
+    const namespace = `test-outage-${randomUUID().slice(0, 8)}`;
+    const { logger, lines } = captureLogger();
+    const store = await openItemStore(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, { connectTimeoutMs: 1_000, logger });
+    try {
+      await store.setValidators('src', { etag: '"v1"' });
+      await proxy.cut();
+      for (let i = 0; i < 3; i += 1) await expect(store.getValidators('src')).rejects.toThrow();
+      // Reconnect attempts back off 100, 200, 400, 800 ms…: several of them fail meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      const errorLines = lines.filter((line) => line.includes('store: backend error'));
+      // Failed commands and reconnect attempts each raise an error: only the first is logged.
+      expect(errorLines).toHaveLength(1);
+      await proxy.restore();
+      expect(await eventually(() => store.getValidators('src'), 8_000)).toEqual({ etag: '"v1"' });
+      expect(lines.filter((line) => line.includes('answers again after'))).toHaveLength(1);
+    } finally {
+      await store.close().catch(() => undefined);
+      await proxy.close();
+      const admin = createClient({ url: REDIS_URL });
+      await admin.connect();
+      const keys = await admin.keys(`${namespace}*`);
+      if (keys.length > 0) await admin.del(keys);
+      await admin.close();
+    }
   });
 
   it('rejects unknown URL schemes and says which ones exist', async () => {
@@ -62,3 +96,29 @@ describe('openItemStore', () => {
     await expect(openItemStore('sqlite://')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 });
+
+// --- Internal helpers ---
+
+function captureLogger(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'info', pretty: false, destination }), lines };
+}
+
+/** Retries `attempt` until it resolves or `withinMs` has passed (then its last rejection). */
+async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
