@@ -41,9 +41,16 @@ export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): P
 type HopOutcome = { kind: 'final'; exchange: Exchange } | { kind: 'redirect'; location: string };
 
 function parseSourceUrl(request: FetchRequest): URL {
-  const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
+  // URL.parse (Node 22) would avoid the exception; on Node 20 an invalid URL throws.
+  let url: URL | undefined;
+  try {
+    url = new URL(request.url);
+  } catch {
+    url = undefined;
+  }
   if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
-    url.hash = '';
+    // Setting hash re-serialises the URL: only when there is one (possibly empty, as in `…/list#`).
+    if (request.url.includes('#')) url.hash = '';
     return url;
   }
   const detail = url ? `scheme ${url.protocol} is not http or https` : 'not an absolute URL';

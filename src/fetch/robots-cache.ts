@@ -83,7 +83,15 @@ interface Entry {
   rules?: Robot;
   expiresAt: number;
   pending?: Promise<Entry>;
+  /**
+   * Verdicts already given under these rules, by user agent and URL: sources ask about the same
+   * URL on every run, and robots-parser parses the URL again for each of its three questions.
+   */
+  verdicts?: Map<string, RobotsVerdict>;
 }
+
+/** Verdicts remembered per origin; past this many distinct URLs, new ones are judged without being kept. */
+const MAX_REMEMBERED_VERDICTS = 1_000;
 
 /** robots-parser's typings do not resolve under NodeNext; this is its real signature. */
 const parseRobots = robotsParser as unknown as (url: string, text: string) => Robot;
@@ -97,9 +105,19 @@ function buildEntry(robotsUrl: string, outcome: RobotsLoad, previous: Robot | un
 function judge(entry: Entry, url: URL, userAgent: string): RobotsVerdict {
   const rules = entry.rules;
   if (!rules) return { allowed: true, robotsUrl: entry.robotsUrl };
+  const key = `${userAgent}\n${url.href}`;
+  const known = entry.verdicts?.get(key);
+  if (known) return known;
+  const verdict = judgeByRules(rules, entry.robotsUrl, url, userAgent);
+  entry.verdicts ??= new Map();
+  if (entry.verdicts.size < MAX_REMEMBERED_VERDICTS) entry.verdicts.set(key, verdict);
+  return verdict;
+}
+
+function judgeByRules(rules: Robot, robotsUrl: string, url: URL, userAgent: string): RobotsVerdict {
   const allowed = rules.isAllowed(url.href, userAgent) !== false;
   const line = rules.getMatchingLineNumber(url.href, userAgent);
   const delaySeconds = rules.getCrawlDelay(userAgent);
   const crawlDelayMs = typeof delaySeconds === 'number' && Number.isFinite(delaySeconds) ? delaySeconds * 1000 : undefined;
-  return { allowed, robotsUrl: entry.robotsUrl, line: line > 0 ? line : undefined, crawlDelayMs };
+  return { allowed, robotsUrl, line: line > 0 ? line : undefined, crawlDelayMs };
 }

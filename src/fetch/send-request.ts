@@ -128,7 +128,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.headers = util.parseHeaders(rawHeaders) as ResponseHeaders;
     if (status >= 300) {
       this.discarding = true;
-      this.timer = setTimeout(onDiscardDeadline, Math.min(this.options.bodyTimeoutMs, DISCARD_TIMEOUT_MS), this);
+      // A 304 has no body by definition (undici completes it right after these headers): no deadline needed.
+      if (status !== 304) this.timer = setTimeout(onDiscardDeadline, Math.min(this.options.bodyTimeoutMs, DISCARD_TIMEOUT_MS), this);
       return true;
     }
     const failure = this.options.inspect?.(this.headers) ?? checkDeclaredLength(this.headers, this.options.maxBytes);

@@ -57,6 +57,13 @@ describe('fetcher on the wire: gzip sizing, error pages, informational responses
     expect(ports[2]).toBe(ports[0]);
   });
 
+  it.each(['#top', '#'])('sends the URL without its fragment (%s) and reports it without one', async (fragment) => {
+    env.server.route('/list', respond(200, { 'content-type': 'text/html; charset=utf-8' }, PAGE));
+    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/list?page=1${fragment}`));
+    expect(result.finalUrl).toBe(`${env.server.origin}/list?page=1`);
+    expect(env.server.requests.map((r) => r.path)).toEqual(['/list']);
+  });
+
   it('waits past an informational 102 response for the final one', async () => {
     env.server.route('/slowly', (_req, res) => {
       res.writeProcessing();

@@ -51,6 +51,24 @@ describe('createRobotsCache', () => {
     expect(loads).toBe(2);
   });
 
+  it('judges a URL once per user agent under the same rules, and afresh under new rules', async () => {
+    let time = 0;
+    let text = 'User-agent: *\nDisallow: /admin\n';
+    const cache = createRobotsCache(() => time);
+    const load = async (): Promise<RobotsLoad> => ({ kind: 'rules', text });
+    const url = new URL('https://a.example/admin/list');
+    const first = await cache.check(url, UA, load);
+    // The same question again gets the remembered verdict (robots-parser is not asked again).
+    expect(cache.check(new URL(url.href), UA, load)).toBe(first);
+    const otherAgent = cache.check(url, 'otherbot/1.0', load);
+    expect(otherAgent).not.toBe(first);
+    expect(otherAgent).toMatchObject({ allowed: false });
+    // New rules after the TTL: the old verdict is not reused.
+    text = 'User-agent: *\nAllow: /\n';
+    time += 25 * 60 * 60 * 1000;
+    expect(await cache.check(url, UA, load)).toMatchObject({ allowed: true });
+  });
+
   it('reads Crawl-delay for our agent', async () => {
     const cache = createRobotsCache(() => 0);
     const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'rules', text: 'User-agent: feedwright\nCrawl-delay: 5\n' }));
