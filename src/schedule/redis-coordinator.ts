@@ -11,6 +11,7 @@ import { createClient } from '@keyv/redis';
 import { AppError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunCoordinator } from './run-coordinator.js';
+import { redactUrl } from '../redact-url.js';
 
 /** Options for {@link createRedisCoordinator}. */
 export interface RedisCoordinatorOptions {
@@ -134,16 +135,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`Redis ${what} took longer than ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Hides a password in a redis:// URL before it reaches a log or an error message. */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    // Not a URL at all: say nothing about it rather than risk printing a secret.
-    return '<invalid url>';
-  }
 }

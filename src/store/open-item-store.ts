@@ -13,6 +13,7 @@ import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
+import { redactUrl } from '../redact-url.js';
 
 /** Options for {@link openItemStore}. */
 export interface OpenItemStoreOptions {
@@ -203,10 +204,6 @@ async function checkSchema(keyv: Keyv, label: string): Promise<void> {
       hint: 'It was written by another feedwright version; use a fresh store location or namespace.',
     });
   }
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 
