@@ -9,6 +9,7 @@ import { buildDate, type DateContext, type DateHit } from './date-building.js';
 import { getCachedZone } from '../../cached-zone.js';
 import { DATE_PATTERNS } from './date-patterns.js';
 import { RELATIVE_PATTERNS } from './relative-dates.js';
+import { arabizeCjkDates } from './chinese-numerals.js';
 
 /** Options for {@link parseDate}. */
 export interface ParseDateOptions {
@@ -69,11 +70,11 @@ export function createDateContext(timezone: string, now: Date): DateContext | un
   return dt.isValid ? { zone, zoneName: zone.name, now: dt, today: { year: dt.year, month: dt.month, day: dt.day } } : undefined;
 }
 
-/** Folds full-width characters and whitespace so the table sees one spelling of each form. */
+/** Folds full-width characters, whitespace and Chinese-numeral dates so the table sees one spelling of each form. */
 function normalizeDateText(text: string): string {
   // NFKC only matters for full-width forms (０-９, ：, ／, U+3000); most texts have none.
   const folded = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
-  return folded.replace(/\s+/g, ' ').trim();
+  return arabizeCjkDates(folded.replace(/\s+/g, ' ').trim());
 }
 
 // --- Internal helpers ---

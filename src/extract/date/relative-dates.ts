@@ -5,6 +5,7 @@
  */
 import type { DurationLikeObject } from 'luxon';
 import { readClock, type DateContext, type DateHit } from './date-building.js';
+import { readCjkNumber } from './chinese-numerals.js';
 
 /** One row of the relative-date table. */
 export interface RelativePattern {
@@ -66,8 +67,6 @@ const CJK_UNITS: Record<string, Unit> = {
   年: 'years',
 };
 
-const CJK_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 兩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
 function normalizeCjkUnit(unit: string): string {
   if (unit.startsWith('秒')) return '秒';
   if (unit.startsWith('分')) return '分';
@@ -76,16 +75,6 @@ function normalizeCjkUnit(unit: string): string {
   if (unit === '周' || unit === '週' || unit === '星期') return '周';
   if (unit.endsWith('月')) return '月';
   return unit;
-}
-
-function readCjkNumber(text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  if (text === '半') return 0.5;
-  if (text === '十') return 10;
-  // 十五 = 15, 二十 = 20, 二十三 = 23
-  const tens = /^([一二两兩三四五六七八九]?)十([一二三四五六七八九]?)$/.exec(text);
-  if (tens) return (tens[1] ? (CJK_DIGITS[tens[1]] ?? 0) : 1) * 10 + (tens[2] ? (CJK_DIGITS[tens[2]] ?? 0) : 0);
-  return text.length === 1 ? CJK_DIGITS[text] : undefined;
 }
 
 function readEnglishNumber(text: string): number | undefined {

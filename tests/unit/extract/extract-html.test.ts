@@ -129,6 +129,19 @@ describe('extractItems on HTML (selector mode)', () => {
     ]);
   });
 
+  it('reads document dates written in Chinese numerals, with and without a date selector', () => {
+    const rows = `<table class="wj"><tr><td><a href="./1.html">关于印发《生态环境执法监测工作规程》的通知</a></td><td>二〇一九年八月二十七日</td></tr>
+<tr><td><a href="./2.html">关于开展二〇一九年度排污许可执法检查的通知</a></td><td>二O一九年七月三十日</td></tr></table>`;
+    for (const selectors of [{ items: 'table.wj tr', date: ['td:last-child'] }, { items: 'table.wj tr' }]) {
+      const result = run(page(rows), selectors);
+      expect(result.items.map((item) => item.published)).toEqual([
+        { date: new Date('2019-08-27T00:00:00+08:00'), precision: 'day' },
+        { date: new Date('2019-07-30T00:00:00+08:00'), precision: 'day' },
+      ]);
+      expect(result.warnings).toEqual([]);
+    }
+  });
+
   it('applies dateFormat to configured dates', () => {
     const body = page(`<ul class="l"><li><a href="/1">一</a><span class="d">27/08/19</span></li></ul>`);
     const result = run(body, { items: 'ul.l li', date: ['span.d'] }, { dateFormat: 'dd/MM/yy' });
