@@ -5,7 +5,7 @@
  * item. Offsets are cached per 15-minute bucket, and only when the offset is the same at both ends of
  * the bucket, so DST and other transitions (which never occur twice within 15 minutes) stay exact.
  */
-import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 /** A luxon Zone delegating to IANAZone with an offset cache. */
 export class CachedZone extends Zone {
@@ -38,7 +38,8 @@ export class CachedZone extends Zone {
   }
 
   override formatOffset(ts: number, format: ZoneOffsetFormat): string {
-    return this.inner.formatOffset(ts, format);
+    // IANAZone would compute the offset again without the cache; a fixed zone only formats it.
+    return FixedOffsetZone.instance(this.offset(ts)).formatOffset(ts, format);
   }
 
   override equals(other: Zone): boolean {

@@ -9,7 +9,7 @@ import { getCachedZone } from '../cached-zone.js';
 /** RFC 822/2822 date with the zone's numeric offset, for RSS `pubDate` / `lastBuildDate`. */
 export function formatRfc822(date: Date, zone: string | undefined): string {
   if (!zone) return date.toUTCString();
-  return DateTime.fromJSDate(date, { zone: getCachedZone(zone) }).setLocale('en-US').toRFC2822() ?? date.toUTCString();
+  return DateTime.fromMillis(date.getTime(), { zone: getCachedZone(zone), locale: 'en-US' }).toRFC2822() ?? date.toUTCString();
 }
 
 /** RFC 3339 date with the zone's offset (no milliseconds), for Atom and JSON Feed. */

@@ -4,7 +4,7 @@ import { CachedZone } from '../../../src/cached-zone.js';
 
 describe('CachedZone', () => {
   it.each(['America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Shanghai', 'America/Sao_Paulo'])(
-    'returns exactly the IANA offset around every transition in %s',
+    'returns and formats exactly the IANA offset around every transition in %s',
     (name) => {
       const cached = new CachedZone(name);
       const plain = IANAZone.create(name);
@@ -21,6 +21,10 @@ describe('CachedZone', () => {
       for (let pass = 0; pass < 2; pass += 1) {
         for (const ts of probes) {
           if (cached.offset(ts) !== plain.offset(ts)) throw new Error(`${name} at ${new Date(ts).toISOString()}: ${cached.offset(ts)} ≠ ${plain.offset(ts)}`);
+          for (const format of ['short', 'narrow', 'techie'] as const) {
+            const [mine, theirs] = [cached.formatOffset(ts, format), plain.formatOffset(ts, format)];
+            if (mine !== theirs) throw new Error(`${name} at ${new Date(ts).toISOString()} (${format}): ${mine} ≠ ${theirs}`);
+          }
         }
       }
       expect(cached.equals(plain)).toBe(true);
