@@ -36,9 +36,13 @@ export function selectTopicItems(topic: TopicFeedConfig, histories: ReadonlyMap<
 
 // --- Internal helpers ---
 
-/** Folds text for word matching: NFKC, case-folded, whitespace folded. */
+/**
+ * Folds text for word matching: NFKC, case-folded, whitespace folded. `toLowerCase()` is the
+ * root-locale mapping (the same as `toLocaleLowerCase('und')` for every code point) at a fifth of
+ * the cost, which matters: a topic over all sources folds every stored title on each publish.
+ */
 function foldForMatch(text: string): string {
-  return text.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ');
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ');
 }
 
 type Matcher = (text: string) => boolean;
