@@ -83,6 +83,29 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     build: (g, ctx) => buildUnambiguousSlash(g, ctx),
   },
   {
+    // Date badges, the day written large beside the year and month: 27 2019-08, 272019.08, 27 2019/8
+    // (calendar-style boxes on many government portals; the parts are separate elements). Years
+    // 19xx/20xx only, and never the start of a full date (12 2019-08-27 is that date).
+    name: 'd-ym-badge',
+    re: re(`(?<![\\d\\-/.:])(?<d>[0-3]?\\d)\\s*(?<y>(?:19|20)\\d{2})(?<sep>[-/.])(?<mo>[01]?\\d)(?![\\d:%]|\\s*[-/.]\\s*\\d)`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
+  },
+  {
+    // The same badge the other way round: 2019-08 27, 2019.08 27 (day after a space)
+    name: 'ym-d-badge',
+    re: re(`(?<![\\d.])(?<y>(?:19|20)\\d{2})(?<sep>[-/.])(?<mo>[01]?\\d)\\s+(?<d>[0-3]?\\d)(?![\\d:%.\\-/点點时時])`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
+  },
+  {
+    // Month-day with the year after it: 08-27 2019, 8/27 2019 (a badge, or a year printed below)
+    name: 'md-y',
+    re: re(`(?<![\\d\\-/.:])(?<mo>[01]?\\d)(?<sep>[-/.])(?<d>[0-3]?\\d)\\s+(?<y>(?:19|20)\\d{2})(?![\\d:\\-/.年])`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
+  },
+  {
     // 8月27日, 08月27日 14:30 (year inferred)
     name: 'md-cjk',
     re: re(`(?<![\\d年])(?<mo>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})(?!\\d)\\s*[日号號]${TIME}`),
