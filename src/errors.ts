@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'EXTRACT_NO_CONTAINER'
   | 'EXTRACT_PARSE'
   | 'EXTRACT_BAD_SELECTOR'
+  | 'EXTRACT_CHALLENGE'
   // store and output
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'

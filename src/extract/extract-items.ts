@@ -13,7 +13,8 @@ import { WarningCollector } from './warnings.js';
 /**
  * Extracts items from an HTML list page (selector mode) or a feed; throws ExtractError
  * (EXTRACT_NO_CONTAINER when `items` matched nothing, EXTRACT_NO_ITEMS when blocks matched but yielded
- * no titled item, EXTRACT_PARSE for a broken feed, EXTRACT_BAD_SELECTOR for invalid CSS).
+ * no titled item, EXTRACT_PARSE for a broken feed, EXTRACT_BAD_SELECTOR for invalid CSS,
+ * EXTRACT_CHALLENGE for an anti-bot JavaScript challenge served in place of the page).
  */
 export function extractItems(input: ExtractInput, options: ExtractOptions): ExtractResult {
   const dates = createDateContext(options.timezone, options.now);

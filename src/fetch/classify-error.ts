@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { FetchPolicy } from '../model.js';
-import { FetchError, FetchFailureSignal, type FetchFailure } from './fetch-error.js';
+import { FetchError, FetchFailureSignal, type AntiBotChallenge, type FetchFailure } from './fetch-error.js';
 
 /** Where a failure happened, for the message. */
 export interface FailureContext {
@@ -24,7 +24,7 @@ export function classifyFailure(failure: Exclude<FetchFailure, { kind: 'thrown' 
 export function classifyFailure(failure: FetchFailure, context: FailureContext): FetchError | undefined;
 export function classifyFailure(failure: FetchFailure, context: FailureContext): FetchError | undefined {
   if (failure.kind === 'thrown') return classifyThrown(failure.error, context);
-  if (failure.kind === 'status') return classifyStatus(failure.status, failure.retryAfterMs, context);
+  if (failure.kind === 'status') return classifyStatus(failure, context);
   const described = describeFailure(failure, context);
   return buildError(described, context);
 }
@@ -57,22 +57,29 @@ function buildError(described: Described, context: FailureContext): FetchError {
   });
 }
 
-function classifyStatus(status: number, retryAfterMs: number | undefined, context: FailureContext): FetchError {
+function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, context: FailureContext): FetchError {
+  const { status, retryAfterMs, challenge } = failure;
   const reason = STATUS_CODES[status] ?? 'unknown status';
   const wait = retryAfterMs === undefined ? '' : `; Retry-After ${formatSeconds(retryAfterMs)}`;
   return buildError(
     {
       code: 'FETCH_HTTP_STATUS',
       what: `HTTP ${status} from ${context.url}`,
-      detail: `${reason}${wait}`,
-      hint: hintForStatus(status, retryAfterMs, context.policy),
-      retryable: RETRYABLE_STATUSES.has(status),
+      detail: challenge ? `${reason}: ${CHALLENGES[challenge]} JavaScript challenge` : `${reason}${wait}`,
+      hint: challenge ? CHALLENGE_HINT : hintForStatus(status, retryAfterMs, context.policy),
+      // Asking again only meets the same challenge.
+      retryable: !challenge && RETRYABLE_STATUSES.has(status),
       status,
       retryAfterMs,
     },
     context,
   );
 }
+
+const CHALLENGES: Record<AntiBotChallenge, string> = { ruishu: '瑞数 (Ruishu) anti-bot', cloudflare: 'Cloudflare' };
+
+const CHALLENGE_HINT =
+  'The site shows automated clients a JavaScript challenge instead of the page, and feedwright does not run JavaScript. Look for an RSS feed, an API or a mobile version of this list and use that URL; retrying will not help.';
 
 const HEADERS_TIMEOUT_HINT = 'The server is slow to answer; raise headersTimeoutMs for this source or try later.';
 

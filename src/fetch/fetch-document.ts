@@ -8,7 +8,7 @@ import { buildRequestHeaders } from './build-headers.js';
 import { buildResult } from './build-result.js';
 import { classifyFailure, type FailureContext } from './classify-error.js';
 import { judgeContentType, parseContentType } from './content-type.js';
-import { FetchFailureSignal, type FetchError, type FetchFailure } from './fetch-error.js';
+import { FetchFailureSignal, type AntiBotChallenge, type FetchError, type FetchFailure } from './fetch-error.js';
 import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
 import { exchangeThroughGate } from './gated-exchange.js';
 import { loadRobotsTxt } from './load-robots.js';
@@ -95,7 +95,7 @@ async function attemptHop(url: URL, sameOrigin: boolean, minDelayMs: number, req
   if ((status >= 200 && status < 300) || status === 304) return { kind: 'final', exchange };
   const location = headerValue(headers, 'location');
   if (isRedirectStatus(status) && location) return { kind: 'redirect', location };
-  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()) });
+  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()), challenge: recognizeChallenge(status, headers) });
 }
 
 /** Milliseconds to wait before the next attempt, or undefined to give up now. */
@@ -123,6 +123,17 @@ function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): nu
     throw fail({ kind: 'robots', userAgent: policy.userAgent, robotsUrl: verdict.robotsUrl, line: verdict.line }, request, url.href);
   }
   return Math.max(policy.minHostDelayMs, Math.min(verdict.crawlDelayMs ?? 0, policy.maxRetryDelayMs));
+}
+
+/**
+ * An anti-bot firewall's JavaScript challenge, recognised from the status and headers alone:
+ * Cloudflare marks its challenges with `cf-mitigated: challenge`; 412 to a GET that carried no
+ * If-Match or If-Unmodified-Since (feedwright never sends them) is what 瑞数 (Ruishu) answers, a
+ * firewall common on Chinese government sites, until a browser has run its script.
+ */
+function recognizeChallenge(status: number, headers: ResponseHeaders): AntiBotChallenge | undefined {
+  if (headerValue(headers, 'cf-mitigated')?.toLowerCase() === 'challenge') return 'cloudflare';
+  return status === 412 ? 'ruishu' : undefined;
 }
 
 function inspectContentType(headers: ResponseHeaders, purpose: FetchRequest['purpose']): FetchFailure | undefined {

@@ -15,6 +15,7 @@ import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { flattenFeed, type AnyParsedFeed, type FeedEntry } from './feed-entries.js';
+import { challengePageError } from '../challenge-page.js';
 
 /** Items of a feed before the shared finishing steps, plus its page info. */
 export type FeedExtraction = Omit<ExtractResult, 'warnings'>;
@@ -53,6 +54,8 @@ function parseFeedDocument(body: string, sourceId: string): AnyParsedFeed {
   try {
     return parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
   } catch (error) {
+    const challenge = challengePageError(body, sourceId);
+    if (challenge) throw challenge;
     const detail = describeError(error);
     throw new ExtractError('EXTRACT_PARSE', sourceId, 'the response is not a readable RSS, Atom or JSON feed', detail, {
       cause: error,

@@ -18,6 +18,7 @@ import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecM
 import { loadDocument } from './load-document.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
+import { challengePageError } from '../challenge-page.js';
 
 /** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
 export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
@@ -33,7 +34,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   const detected = list?.selectors;
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
-    throw new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
+    throw challengePageError(input.body, options.sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
       hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li` (try it with `feedwright preview`).',
     });
   }
@@ -103,7 +104,7 @@ function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: str
   const browserShaped = loadDocument(body, 'parse5');
   const retried = selectBlocks(browserShaped, selector, sourceId);
   if (retried.length === 0) {
-    throw new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
+    throw challengePageError(body, sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
       selector,
       hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
     });

@@ -129,6 +129,11 @@ describe('extractItems on feeds', () => {
     expect(() => run('{"not":"a feed"}', 'application/json')).toThrowError(expect.objectContaining({ code: 'EXTRACT_PARSE' }));
     expect(() => run('<html><body>x</body></html>', 'text/html', { type: 'feed' })).toThrowError(expect.objectContaining({ code: 'EXTRACT_PARSE' }));
   });
+
+  it('names an anti-bot challenge served in place of the feed', () => {
+    const stub = '<html><head><script>var x=1;document.cookie="acw_sc__v2=5f1a…";location.reload();</script></head></html>';
+    expect(() => run(stub, 'text/html', { type: 'feed' })).toThrowError(expect.objectContaining({ code: 'EXTRACT_CHALLENGE', message: expect.stringContaining('(Aliyun WAF)') }));
+  });
 });
 
 describe('sniffContent', () => {

@@ -272,6 +272,19 @@ describe('extractItems errors', () => {
     expect(error.message).toBe('extract: source "test": the item selector matched nothing (div.gone li)');
   });
 
+  it.each([
+    ['瑞数 (Ruishu)', `<html><head><meta id="9DhefwqGPrzGxEp9hPaoag" content="x"><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script><script src="/4QbVtADbnLVIc/c.FxJzG50F.js" r="m"></script></head><body></body></html>`],
+    ['加速乐 (Jiasule)', `<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e');document.cookie='__jsl_clearance=1585…;max-age=3600;path=/';location.href=location.pathname+location.search</script>`],
+    ['Cloudflare', '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>'],
+  ])('names a %s anti-bot challenge served instead of the page, in selector and automatic mode', (vendor, stub) => {
+    for (const selectors of [{ items: 'ul.list li' }, {}]) {
+      const error = catchError(() => run(stub, selectors));
+      expect(error).toMatchObject({ code: 'EXTRACT_CHALLENGE', sourceId: 'test' });
+      expect(error.message).toBe(`extract: source "test": the site answered with an anti-bot JavaScript challenge instead of the page (${vendor})`);
+      expect(error.hint).toMatch(/does not run JavaScript/);
+    }
+  });
+
   it('throws EXTRACT_NO_ITEMS when blocks match but none has a title', () => {
     expect(catchError(() => run(body, { items: 'ul.l li' }))).toMatchObject({ code: 'EXTRACT_NO_ITEMS', selector: 'ul.l li' });
   });

@@ -89,4 +89,22 @@ describe('fetcher retries', () => {
     expect(error.hint).toMatch(/server problem/);
     expect(env.server.count('/bug')).toBe(1);
   });
+
+  it.each([
+    // 瑞数 (Ruishu) answers a plain GET with 412 and a script stub until a browser has run it.
+    ['/ruishu', respond(412, {}, RUISHU_STUB), 412, /瑞数 \(Ruishu\) anti-bot JavaScript challenge/],
+    ['/cf-403', respond(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' }, '<title>Just a moment...</title>'), 403, /Cloudflare JavaScript challenge/],
+    // A 503 is normally retried; a challenge is not, asking again only meets it again.
+    ['/cf-503', respond(503, { 'cf-mitigated': 'challenge' }, '<title>Just a moment...</title>'), 503, /Cloudflare JavaScript challenge/],
+  ] as const)('names an anti-bot challenge at %s, with what to do instead, and does not retry it', async (path, handler, status, detail) => {
+    env.server.route(path, handler);
+    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`, { retries: 3 })));
+    expect(error).toMatchObject({ code: 'FETCH_HTTP_STATUS', status, retryable: false });
+    expect(error.message).toMatch(detail);
+    expect(error.hint).toMatch(/does not run JavaScript.*RSS feed, an API or a mobile version/);
+    expect(env.server.count(path)).toBe(1);
+  });
 });
+
+/** The shape of a 瑞数 challenge page: a meta token and a script that sets cookies, then reloads. */
+const RUISHU_STUB = `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta id="9DhefwqGPrzGxEp9hPaoag" content="x2AbC…"><script type="text/javascript">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;$_ts.cd="qEr…";</script><script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js" r="m"></script></head><body></body></html>`;

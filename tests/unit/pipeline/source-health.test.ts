@@ -77,6 +77,17 @@ describe('source health', () => {
     expect(await readFile(join(dir, 'notices.rss.xml'), 'utf8')).toContain('关于开展大气污染防治专项检查的通知');
   });
 
+  it('reports an anti-bot challenge served instead of a working page as failed, not as a layout change', async () => {
+    const config = source();
+    expect((await runSource(config, deps)).outcome).toBe('updated');
+    body = `<html><head><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};</script><script src="/x/c.js" r="m"></script></head><body></body></html>`;
+    const challenged = await runSource(config, deps);
+    expect(challenged.outcome).toBe('failed');
+    expect(challenged.error?.code).toBe('EXTRACT_CHALLENGE');
+    expect(challenged.error?.message).toMatch(/source "notices".*anti-bot JavaScript challenge.*瑞数/);
+    expect(await readFile(join(dir, 'notices.rss.xml'), 'utf8')).toContain('关于开展大气污染防治专项检查的通知');
+  });
+
   it('counts consecutive failures, reports failing after failAfter, and recovers', async () => {
     const config = source();
     await runSource(config, deps);
