@@ -19,6 +19,7 @@ import { loadDocument } from './load-document.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
 import { challengePageError } from '../challenge-page.js';
+import { redirectPageError } from './redirect-page.js';
 
 /** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
 export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
@@ -34,13 +35,13 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   const detected = list?.selectors;
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
-    throw challengePageError(input.body, options.sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
+    throw challengePageError(input.body, options.sourceId) ?? redirectPageError($, baseUrl, options.sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
       hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li` (try it with `feedwright preview`).',
     });
   }
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   // Detection already ran its items selector on this tree and checked what it matches.
-  const found = list ? { $, blocks: list.blocks } : findBlocks($, input.body, itemsSelector, options.sourceId, warnings);
+  const found = list ? { $, blocks: list.blocks } : findBlocks($, { body: input.body, baseUrl }, itemsSelector, options.sourceId, warnings);
   const { blocks } = found;
   $ = found.$;
   const specs = matchFields($, blocks, selectors, options.sourceId);
@@ -96,7 +97,8 @@ function reportDetected(used: ChosenSelectors, configured: SourceSelectors, dete
 }
 
 /** Selects the item blocks, retrying on a browser-shaped (parse5) tree when the fast tree has none. */
-function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: string, warnings: WarningCollector): { $: CheerioAPI; blocks: Element[] } {
+function findBlocks($: CheerioAPI, page: { body: string; baseUrl: string }, selector: string, sourceId: string, warnings: WarningCollector): { $: CheerioAPI; blocks: Element[] } {
+  const { body, baseUrl } = page;
   const blocks = selectBlocks($, selector, sourceId);
   if (blocks.length > 0) return { $, blocks };
   // htmlparser2 builds the tree as written; browsers (and parse5) add implied elements such as <tbody>,
@@ -104,7 +106,7 @@ function findBlocks($: CheerioAPI, body: string, selector: string, sourceId: str
   const browserShaped = loadDocument(body, 'parse5');
   const retried = selectBlocks(browserShaped, selector, sourceId);
   if (retried.length === 0) {
-    throw challengePageError(body, sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
+    throw challengePageError(body, sourceId) ?? redirectPageError($, baseUrl, sourceId, selector) ?? new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
       selector,
       hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
     });

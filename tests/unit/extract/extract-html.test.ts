@@ -285,6 +285,23 @@ describe('extractItems errors', () => {
     }
   });
 
+  it.each([
+    ['<html><head><meta http-equiv="Refresh" content="0; URL=../xxgk/tzgg/index.shtml"></head><body></body></html>'],
+    ['<html><head><script type="text/javascript">window.location.href = "../xxgk/tzgg/index.shtml";</script></head><body>页面跳转中…</body></html>'],
+  ])('names where a redirect stub sends the browser, in selector and automatic mode (%#)', (stub) => {
+    for (const selectors of [{ items: 'ul.list li' }, {}]) {
+      const error = catchError(() => run(stub, selectors));
+      expect(error).toMatchObject({ code: 'EXTRACT_NO_CONTAINER', sourceId: 'test' });
+      expect(error.message).toBe('extract: source "test": the page only redirects the browser elsewhere (http://www.example.gov.cn/news/xxgk/tzgg/index.shtml)');
+      expect(error.hint).toMatch(/Set this source's `url:` to http:\/\/www\.example\.gov\.cn\/news\/xxgk\/tzgg\/index\.shtml/);
+    }
+  });
+
+  it('does not take a script that sets location on a page with content for a redirect stub', () => {
+    const body = page(`<div class="content">${'政务公开 '.repeat(60)}</div><script>function go(){ location.href = "/search/"; }</script>`);
+    expect(catchError(() => run(body, { items: 'ul.list li' }))).toMatchObject({ code: 'EXTRACT_NO_CONTAINER', message: expect.stringContaining('the item selector matched nothing') });
+  });
+
   it('throws EXTRACT_NO_ITEMS when blocks match but none has a title', () => {
     expect(catchError(() => run(body, { items: 'ul.l li' }))).toMatchObject({ code: 'EXTRACT_NO_ITEMS', selector: 'ul.l li' });
   });
