@@ -5,7 +5,8 @@
 import { STATUS_CODES } from 'node:http';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { FetchPolicy } from '../model.js';
-import { FetchError, FetchFailureSignal, type AntiBotChallenge, type FetchFailure } from './fetch-error.js';
+import { CHALLENGE_HINT } from '../anti-bot-challenge.js';
+import { FetchError, FetchFailureSignal, type FetchFailure } from './fetch-error.js';
 
 /** Where a failure happened, for the message. */
 export interface FailureContext {
@@ -65,7 +66,7 @@ function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, cont
     {
       code: 'FETCH_HTTP_STATUS',
       what: `HTTP ${status} from ${context.url}`,
-      detail: challenge ? `${reason}: ${CHALLENGES[challenge]} JavaScript challenge` : `${reason}${wait}`,
+      detail: challenge ? `${reason}: ${challenge} anti-bot JavaScript challenge` : `${reason}${wait}`,
       hint: challenge ? CHALLENGE_HINT : hintForStatus(status, retryAfterMs, context.policy),
       // Asking again only meets the same challenge.
       retryable: !challenge && RETRYABLE_STATUSES.has(status),
@@ -76,10 +77,7 @@ function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, cont
   );
 }
 
-const CHALLENGES: Record<AntiBotChallenge, string> = { ruishu: '瑞数 (Ruishu) anti-bot', cloudflare: 'Cloudflare' };
 
-const CHALLENGE_HINT =
-  'The site shows automated clients a JavaScript challenge instead of the page, and feedwright does not run JavaScript. Look for an RSS feed, an API or a mobile version of this list and use that URL; retrying will not help.';
 
 const HEADERS_TIMEOUT_HINT = 'The server is slow to answer; raise headersTimeoutMs for this source or try later.';
 

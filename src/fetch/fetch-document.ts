@@ -2,18 +2,20 @@
  * One fetch from URL to result: robots.txt check, retries with backoff or Retry-After, and
  * redirects followed hop by hop (so every hop is checked, limited and loop-detected).
  */
+import { recognizeChallengeText } from '../anti-bot-challenge.js';
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
 import { afterPendingWrites } from './after-pending-writes.js';
 import { buildRequestHeaders } from './build-headers.js';
 import { buildResult } from './build-result.js';
 import { classifyFailure, type FailureContext } from './classify-error.js';
 import { judgeContentType, parseContentType } from './content-type.js';
-import { FetchFailureSignal, type AntiBotChallenge, type FetchError, type FetchFailure } from './fetch-error.js';
+import { FetchFailureSignal, type FetchError, type FetchFailure } from './fetch-error.js';
 import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
 import { exchangeThroughGate } from './gated-exchange.js';
 import { loadRobotsTxt } from './load-robots.js';
 import type { RobotsVerdict } from './robots-cache.js';
 import { computeBackoffMs, parseRetryAfter } from './retry-delay.js';
+import { peekDecompressed } from './read-body.js';
 import { headerValue, isRedirectStatus, type Exchange, type ResponseHeaders } from './send-request.js';
 
 /** Fetches a request to its final result; throws FetchError. */
@@ -95,7 +97,7 @@ async function attemptHop(url: URL, sameOrigin: boolean, minDelayMs: number, req
   if ((status >= 200 && status < 300) || status === 304) return { kind: 'final', exchange };
   const location = headerValue(headers, 'location');
   if (isRedirectStatus(status) && location) return { kind: 'redirect', location };
-  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()), challenge: recognizeChallenge(status, headers) });
+  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()), challenge: recognizeChallenge(exchange) });
 }
 
 /** Milliseconds to wait before the next attempt, or undefined to give up now. */
@@ -126,15 +128,21 @@ function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): nu
 }
 
 /**
- * An anti-bot firewall's JavaScript challenge, recognised from the status and headers alone:
- * Cloudflare marks its challenges with `cf-mitigated: challenge`; 412 to a GET that carried no
- * If-Match or If-Unmodified-Since (feedwright never sends them) is what 瑞数 (Ruishu) answers, a
- * firewall common on Chinese government sites, until a browser has run its script.
+ * An anti-bot firewall's JavaScript challenge served with an error status: by the vendors' stub
+ * markers in the start of the error page, by Cloudflare's `cf-mitigated: challenge`, or by a 412 to
+ * a GET that carried no If-Match or If-Unmodified-Since (feedwright never sends them), which is what
+ * 瑞数 (Ruishu), common on Chinese government sites, answers until a browser has run its script.
  */
-function recognizeChallenge(status: number, headers: ResponseHeaders): AntiBotChallenge | undefined {
-  if (headerValue(headers, 'cf-mitigated')?.toLowerCase() === 'challenge') return 'cloudflare';
-  return status === 412 ? 'ruishu' : undefined;
+function recognizeChallenge(exchange: Exchange): string | undefined {
+  const head = exchange.errorHead && peekDecompressed(exchange.errorHead, headerValue(exchange.headers, 'content-encoding'), ERROR_HEAD_TEXT_BYTES);
+  const fromBody = head ? recognizeChallengeText(head.toString('latin1')) : undefined;
+  if (fromBody) return fromBody;
+  if (headerValue(exchange.headers, 'cf-mitigated')?.toLowerCase() === 'challenge') return 'Cloudflare';
+  return exchange.status === 412 ? '瑞数 (Ruishu)' : undefined;
 }
+
+/** Decoded bytes of an error page's start looked at for challenge markers. */
+const ERROR_HEAD_TEXT_BYTES = 64 * 1024;
 
 function inspectContentType(headers: ResponseHeaders, purpose: FetchRequest['purpose']): FetchFailure | undefined {
   const header = headerValue(headers, 'content-type');

@@ -35,13 +35,11 @@ export class FetchError extends AppError {
   }
 }
 
-/** Who answered with an anti-bot JavaScript challenge instead of the page (see classify-error.ts). */
-export type AntiBotChallenge = 'ruishu' | 'cloudflare';
-
 /** What went wrong, before it is turned into a FetchError. */
 export type FetchFailure =
   | { kind: 'thrown'; error: unknown }
-  | { kind: 'status'; status: number; retryAfterMs?: number; challenge?: AntiBotChallenge }
+  /** `challenge`: the vendor of an anti-bot JavaScript challenge served with this status. */
+  | { kind: 'status'; status: number; retryAfterMs?: number; challenge?: string }
   | { kind: 'headers-timeout'; timeoutMs: number }
   | { kind: 'body-deadline'; timeoutMs: number }
   | { kind: 'too-large'; limitBytes: number; declaredBytes?: number; decoded?: boolean }

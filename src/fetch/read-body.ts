@@ -5,7 +5,7 @@
  * copied once more at the end.
  */
 import { promisify } from 'node:util';
-import { brotliDecompress, brotliDecompressSync, gunzip, gunzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { brotliDecompress, brotliDecompressSync, constants as zlibConstants, gunzip, gunzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { FetchFailureSignal } from './fetch-error.js';
 
 /** Encodings feedwright can undo, for the Accept-Encoding header. */
@@ -30,6 +30,24 @@ export function decompressBody(raw: Buffer, header: string | undefined, maxBytes
     }
   }
   return bytes;
+}
+
+/**
+ * The start of a body whose end may be missing (an error page read only in part), decoded as far
+ * as it goes: for recognising what answered, never for content. Undefined when it cannot be decoded.
+ */
+export function peekDecompressed(head: Buffer, header: string | undefined, maxBytes: number): Buffer | undefined {
+  const encoding = header?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return head;
+  const options = { maxOutputLength: maxBytes, finishFlush: encoding === 'br' ? zlibConstants.BROTLI_OPERATION_FLUSH : zlibConstants.Z_SYNC_FLUSH };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(head, options);
+    if (encoding === 'br') return brotliDecompressSync(head, options);
+    if (encoding === 'deflate') return hasZlibHeader(head) ? inflateSync(head, options) : inflateRawSync(head, options);
+  } catch {
+    // A corrupt or unusual error page is simply not recognised.
+  }
+  return undefined;
 }
 
 // --- Internal helpers ---

@@ -31,6 +31,8 @@ export interface Exchange {
   status: number;
   headers: ResponseHeaders;
   body?: Buffer;
+  /** The first bytes of a non-2xx body as sent (still encoded), for recognising what answered. */
+  errorHead?: Buffer;
   wireBytes: number;
 }
 
@@ -56,7 +58,7 @@ export async function sendRequest(options: ExchangeOptions): Promise<Exchange> {
       handler,
     );
   });
-  if (received.raw === undefined) return { status: received.status, headers: received.headers, wireBytes: 0 };
+  if (received.raw === undefined) return { status: received.status, headers: received.headers, errorHead: received.errorHead, wireBytes: 0 };
   const body = await decompressBody(received.raw, headerValue(received.headers, 'content-encoding'), options.maxBytes);
   return { status: received.status, headers: received.headers, body, wireBytes: received.raw.length };
 }
@@ -79,10 +81,13 @@ interface Received {
   status: number;
   headers: ResponseHeaders;
   raw?: Buffer;
+  errorHead?: Buffer;
 }
 
 /** Small error pages are read to the end to keep the connection alive; bigger ones close it. */
 const DISCARD_LIMIT_BYTES = 64 * 1024;
+/** How much of an error page is kept (challenge stubs are small; their markers come early). */
+const ERROR_HEAD_BYTES = 8 * 1024;
 const DISCARD_TIMEOUT_MS = 5_000;
 const NO_HEADERS: ResponseHeaders = Object.freeze({}) as ResponseHeaders;
 
@@ -143,6 +148,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return true;
     this.size += chunk.length;
     if (this.discarding) {
+      if (this.size - chunk.length < ERROR_HEAD_BYTES) this.chunks.push(chunk);
       if (this.size > DISCARD_LIMIT_BYTES) this.abort(new DiscardEnded());
       return true;
     }
@@ -159,7 +165,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.settle();
     const { status, headers, chunks } = this;
     if (this.discarding) {
-      this.resolve({ status, headers });
+      this.resolve({ status, headers, errorHead: this.errorHead() });
       return;
     }
     const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.size);
@@ -170,8 +176,15 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settle();
     // An error page is only read to keep the connection; whatever ends that read, the status stands.
-    if (this.discarding) this.resolve({ status: this.status, headers: this.headers });
+    if (this.discarding) this.resolve({ status: this.status, headers: this.headers, errorHead: this.errorHead() });
     else this.reject(error);
+  }
+
+  /** The start of a discarded error page, when it had a body. */
+  private errorHead(): Buffer | undefined {
+    if (this.chunks.length === 0) return undefined;
+    const head = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    return head.subarray(0, ERROR_HEAD_BYTES);
   }
 
   /** Stops the exchange: undici then calls onError with `reason` (at once, or when the request leaves its queue). */

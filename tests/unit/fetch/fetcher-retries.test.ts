@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { serveBytes } from '../../helpers/http-server.js';
 import { respond, sequence } from '../../helpers/knob-server.js';
@@ -93,9 +95,14 @@ describe('fetcher retries', () => {
   it.each([
     // 瑞数 (Ruishu) answers a plain GET with 412 and a script stub until a browser has run it.
     ['/ruishu', respond(412, {}, RUISHU_STUB), 412, /瑞数 \(Ruishu\) anti-bot JavaScript challenge/],
-    ['/cf-403', respond(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' }, '<title>Just a moment...</title>'), 403, /Cloudflare JavaScript challenge/],
+    ['/cf-403', respond(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' }, '<title>Just a moment...</title>'), 403, /Cloudflare anti-bot JavaScript challenge/],
     // A 503 is normally retried; a challenge is not, asking again only meets it again.
-    ['/cf-503', respond(503, { 'cf-mitigated': 'challenge' }, '<title>Just a moment...</title>'), 503, /Cloudflare JavaScript challenge/],
+    ['/cf-503', respond(503, { 'cf-mitigated': 'challenge' }, ''), 503, /Cloudflare anti-bot JavaScript challenge/],
+    // 加速乐 (Jiasule) answers 521 with a cookie-setting script, gzip-compressed like any page.
+    ['/jsl-521', respond(521, { 'content-encoding': 'gzip' }, gzipSync(JIASULE_STUB)), 521, /加速乐 \(Jiasule\) anti-bot JavaScript challenge/],
+    // Only the first 8 KB of an error page are kept: a compressed stub cut there is still decoded.
+    ['/ruishu-400', respond(400, { 'content-encoding': 'gzip' }, gzipSync(RUISHU_STUB + randomBytes(48 * 1024).toString('base64'))), 400, /瑞数 \(Ruishu\) anti-bot JavaScript challenge/],
+    ['/aliyun-405', respond(405, {}, '<html><script>var arg1=\'3B2C…\';document.cookie="acw_sc__v2="+x;location.reload();</script></html>'), 405, /Aliyun WAF anti-bot JavaScript challenge/],
   ] as const)('names an anti-bot challenge at %s, with what to do instead, and does not retry it', async (path, handler, status, detail) => {
     env.server.route(path, handler);
     const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`, { retries: 3 })));
@@ -105,6 +112,9 @@ describe('fetcher retries', () => {
     expect(env.server.count(path)).toBe(1);
   });
 });
+
+/** The shape of a 加速乐 challenge: a script that assembles the clearance cookie, then reloads. */
+const JIASULE_STUB = `<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')+('=')+(+new Date());document.cookie='__jsl_clearance=1585046789.52|0|abc;max-age=3600;path=/';location.href=location.pathname+location.search</script>`;
 
 /** The shape of a 瑞数 challenge page: a meta token and a script that sets cookies, then reloads. */
 const RUISHU_STUB = `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta id="9DhefwqGPrzGxEp9hPaoag" content="x2AbC…"><script type="text/javascript">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;$_ts.cd="qEr…";</script><script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js" r="m"></script></head><body></body></html>`;
