@@ -77,8 +77,6 @@ function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, cont
   );
 }
 
-
-
 const HEADERS_TIMEOUT_HINT = 'The server is slow to answer; raise headersTimeoutMs for this source or try later.';
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
