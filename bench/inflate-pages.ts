@@ -4,6 +4,7 @@
  * side rankings, inline scripts and JSON, SVG sprites, hidden templates, CSS).
  */
 import { load } from 'cheerio';
+import { createRandom } from '../tests/helpers/seeded-random.js';
 
 /** Smallest size an inflated page reaches. */
 export const MIN_PAGE_BYTES = 100 * 1024;
@@ -34,17 +35,6 @@ export function inflatePage(html: string, itemsSelector: string, variant: number
   return $.html();
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // --- Internal helpers ---
 

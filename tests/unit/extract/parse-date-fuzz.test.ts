@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../../src/extract/index.js';
+import { createRandom } from '../../helpers/seeded-random.js';
 
-/** mulberry32: a small seeded PRNG so a failure reproduces exactly. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pieces that look like parts of dates, so the fuzz reaches deep into the table instead of failing early. */
 const PIECES = [
