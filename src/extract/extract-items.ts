@@ -1,7 +1,6 @@
 /** The extract stage's entry point: a decoded response in, items and warnings out. Pure: no I/O, no clock, no logging. */
 import type { ExtractResult } from '../model.js';
-import { createDateContext } from './date/parse-date.js';
-import { ExtractError } from './extract-error.js';
+import { sourceDateContext } from './date/source-date-context.js';
 import type { ExtractInput, ExtractOptions } from './extract-options.js';
 import { extractFeed } from './feed/extract-feed.js';
 import { extractHtml } from './html/extract-html.js';
@@ -17,12 +16,7 @@ import { WarningCollector } from './warnings.js';
  * EXTRACT_CHALLENGE for an anti-bot JavaScript challenge served in place of the page).
  */
 export function extractItems(input: ExtractInput, options: ExtractOptions): ExtractResult {
-  const dates = createDateContext(options.timezone, options.now);
-  if (!dates) {
-    throw new ExtractError('EXTRACT_PARSE', options.sourceId, 'cannot read dates in an unknown time zone', options.timezone, {
-      hint: 'Set `timezone:` to an IANA zone name such as Asia/Shanghai.',
-    });
-  }
+  const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
   const warnings = new WarningCollector();
   const { rules, bad } = compileTextRules(options.replace, options.convert);
   for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);

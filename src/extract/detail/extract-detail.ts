@@ -3,8 +3,7 @@
  * the rest of the stage (no I/O, no clock, no logging); fetching and caching are the pipeline's.
  */
 import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, ReplaceRule } from '../../model.js';
-import { createDateContext } from '../date/parse-date.js';
-import { ExtractError } from '../extract-error.js';
+import { sourceDateContext } from '../date/source-date-context.js';
 import { loadDocument } from '../html/load-document.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { compileTextRules } from '../text/text-rules.js';
@@ -50,12 +49,7 @@ export interface DetailResult {
 
 /** Reads the publication date and/or summary of an item's own page (see detail-date.ts and detail-summary.ts for the order). */
 export function extractDetail(input: DetailInput, options: DetailOptions): DetailResult {
-  const dates = createDateContext(options.timezone, options.now);
-  if (!dates) {
-    throw new ExtractError('EXTRACT_PARSE', options.sourceId, 'cannot read dates in an unknown time zone', options.timezone, {
-      hint: 'Set `timezone:` to an IANA zone name such as Asia/Shanghai.',
-    });
-  }
+  const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
   const warnings = new WarningCollector();
   const $ = loadDocument(input.body);
   const result: DetailResult = { warnings: [] };

@@ -1,0 +1,16 @@
+/**
+ * The date context for one source's run: its zone and "now", or an EXTRACT_PARSE error naming the
+ * source when the zone is not a valid IANA name (config checks zones, library callers may not).
+ */
+import { ExtractError } from '../extract-error.js';
+import type { DateContext } from './date-building.js';
+import { createDateContext } from './parse-date.js';
+
+/** Builds the context or throws ExtractError (EXTRACT_PARSE) for an unknown zone. */
+export function sourceDateContext(sourceId: string, timezone: string, now: Date): DateContext {
+  const dates = createDateContext(timezone, now);
+  if (dates) return dates;
+  throw new ExtractError('EXTRACT_PARSE', sourceId, 'cannot read dates in an unknown time zone', timezone, {
+    hint: 'Set `timezone:` to an IANA zone name such as Asia/Shanghai.',
+  });
+}
