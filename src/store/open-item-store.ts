@@ -136,30 +136,37 @@ function openBackend(url: string, namespace: string, connectTimeoutMs: number): 
     return { keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }), label: 'memory store', hint: 'memory:// keeps nothing between runs.', opened: false };
   }
   if (scheme === 'sqlite') return openSqlite(url, namespace);
-  if (scheme === 'redis' || scheme === 'rediss') {
-    const backend: Backend = { keyv: undefined as unknown as Keyv, label: `Redis at ${redactUrl(url)}`, hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`, opened: false };
-    const socket = {
-      connectTimeout: connectTimeoutMs,
-      // Refuse to open without Redis (at once, not after minutes of retries); once open, ride out
-      // an outage by reconnecting with a capped backoff (commands fail meanwhile, runs report it).
-      reconnectStrategy: (retries: number, cause: Error): number | Error => (backend.opened ? Math.min(100 * 2 ** retries, 5_000) : cause),
-    };
-    // Commands fail at once while Redis is away instead of queueing until it returns: a run then
-    // reports the store as unavailable rather than hanging with the source's turn held.
-    backend.keyv = createKeyv({ url, socket, disableOfflineQueue: true }, { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs }) as unknown as Keyv;
-    const client = (backend.keyv.store as KeyvRedis<unknown>).client;
-    backend.onReconnect = (callback) => {
-      // 'ready' follows every successful (re)connect; only those after the open are reconnects.
-      client.on('ready', () => {
-        if (backend.opened) callback();
-      });
-    };
-    backend.keyv.serialize = JSON_CODEC.serialize;
-    backend.keyv.deserialize = JSON_CODEC.deserialize;
-    return backend;
-  }
+  if (scheme === 'redis' || scheme === 'rediss') return openRedis(url, namespace, connectTimeoutMs);
   throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage('unsupported store URL', undefined, redactUrl(url)), {
     hint: 'Use sqlite://data/feedwright.sqlite, redis://127.0.0.1:6379 or memory://.',
+  });
+}
+
+function openRedis(url: string, namespace: string, connectTimeoutMs: number): Backend {
+  // The backend's `opened` flag is read by the reconnect strategy and the reconnect listener.
+  const state = { opened: false };
+  const socket = {
+    connectTimeout: connectTimeoutMs,
+    // Refuse to open without Redis (at once, not after minutes of retries); once open, ride out
+    // an outage by reconnecting with a capped backoff (commands fail meanwhile, runs report it).
+    reconnectStrategy: (retries: number, cause: Error): number | Error => (state.opened ? Math.min(100 * 2 ** retries, 5_000) : cause),
+  };
+  // Commands fail at once while Redis is away instead of queueing until it returns: a run then
+  // reports the store as unavailable rather than hanging with the source's turn held.
+  const keyv = createKeyv({ url, socket, disableOfflineQueue: true }, { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs }) as unknown as Keyv;
+  keyv.serialize = JSON_CODEC.serialize;
+  keyv.deserialize = JSON_CODEC.deserialize;
+  const client = (keyv.store as KeyvRedis<unknown>).client;
+  return Object.assign(state, {
+    keyv,
+    label: `Redis at ${redactUrl(url)}`,
+    hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`,
+    onReconnect: (callback: () => void) => {
+      // 'ready' follows every successful (re)connect; only those after the open are reconnects.
+      client.on('ready', () => {
+        if (state.opened) callback();
+      });
+    },
   });
 }
 
