@@ -1,7 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_AGENT } from '../../../src/fetch/index.js';
 import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
 import { concurrencyProbe, respond, sequence } from '../../helpers/knob-server.js';
