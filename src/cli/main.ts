@@ -1,7 +1,7 @@
 /** The `feedwright` command line: parses arguments and dispatches to one file per command. */
 import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../log.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../defaults/version.js';
 import { printFatalError } from './print-problems.js';
 import { checkCommand } from './check-command.js';
 import { previewCommand } from './preview-command.js';

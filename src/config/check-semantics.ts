@@ -6,7 +6,7 @@ import { load } from 'cheerio';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
-import { describeSchedule } from '../describe-schedule.js';
+import { describeSchedule } from '../time/describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';
 
 /** A problem found by a semantic check; the loader adds file, line and column. */

@@ -3,9 +3,9 @@
  * the `defaults:` values and then the built-in ones, so no stage has to know about defaults.
  */
 import type { AppConfig, FetchPolicy, FieldSelector, SourceConfig, SourceSelectors, TopicFeedConfig } from '../model.js';
-import { DEFAULT_FETCH_POLICY } from '../defaults.js';
+import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
-import { describeSchedule } from '../describe-schedule.js';
+import { describeSchedule } from '../time/describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
 
 /** Built-in values used when neither the source nor `defaults:` sets a field. */

@@ -4,7 +4,7 @@
  * unchanged; only the offset shown differs, so every reader computes the same time.
  */
 import { DateTime } from 'luxon';
-import { getCachedZone } from '../cached-zone.js';
+import { getCachedZone } from '../time/cached-zone.js';
 
 /** RFC 822/2822 date with the zone's numeric offset, for RSS `pubDate` / `lastBuildDate`. */
 export function formatRfc822(date: Date, zone: string | undefined): string {

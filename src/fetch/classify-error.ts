@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { FetchPolicy } from '../model.js';
-import { CHALLENGE_HINT } from '../anti-bot-challenge.js';
+import { CHALLENGE_HINT } from '../anti-bot/recognize-challenge.js';
 import { FetchError, FetchFailureSignal, type FetchFailure } from './fetch-error.js';
 
 /** Where a failure happened, for the message. */

@@ -2,7 +2,7 @@
  * One fetch from URL to result: robots.txt check, retries with backoff or Retry-After, and
  * redirects followed hop by hop (so every hop is checked, limited and loop-detected).
  */
-import { recognizeChallengeText } from '../anti-bot-challenge.js';
+import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
 import { afterPendingWrites } from './after-pending-writes.js';
 import { buildRequestHeaders } from './build-headers.js';

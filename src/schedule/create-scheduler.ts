@@ -12,7 +12,7 @@ import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-
 import { describeError, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
-import { describeSchedule } from '../describe-schedule.js';
+import { describeSchedule } from '../time/describe-schedule.js';
 import type { RunCoordinator } from './run-coordinator.js';
 import { ScheduleError } from './schedule-error.js';
 

@@ -11,7 +11,7 @@ import { createClient } from '@keyv/redis';
 import { AppError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunCoordinator } from './run-coordinator.js';
-import { redactUrl } from '../redact-url.js';
+import { redactUrl } from '../redact/redact-url.js';
 
 /** Options for {@link createRedisCoordinator}. */
 export interface RedisCoordinatorOptions {

@@ -13,7 +13,7 @@ import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
-import { redactUrl } from '../redact-url.js';
+import { redactUrl } from '../redact/redact-url.js';
 
 /** Options for {@link openItemStore}. */
 export interface OpenItemStoreOptions {

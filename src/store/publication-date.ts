@@ -3,7 +3,7 @@
  * never recomputed, so a feed's dates do not move between runs.
  */
 import { DateTime } from 'luxon';
-import { getCachedZone } from '../cached-zone.js';
+import { getCachedZone } from '../time/cached-zone.js';
 import type { ParsedDate } from '../model.js';
 import { StoreError } from './store-error.js';
 

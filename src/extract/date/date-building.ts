@@ -11,7 +11,7 @@ import { resolveZoneAbbreviation } from './zone-abbreviations.js';
 
 /** The zone and the injected "now" every parse runs against. */
 export interface DateContext {
-  /** The source zone (offset-cached, see src/cached-zone.ts). */
+  /** The source zone (offset-cached, see src/time/cached-zone.ts). */
   zone: Zone;
   /** Its IANA name, e.g. to decide what "CST" means. */
   zoneName: string;

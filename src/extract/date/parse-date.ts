@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { ParsedDate } from '../../model.js';
 import { buildDate, type DateContext, type DateHit } from './date-building.js';
-import { getCachedZone } from '../../cached-zone.js';
+import { getCachedZone } from '../../time/cached-zone.js';
 import { DATE_PATTERNS } from './date-patterns.js';
 import { RELATIVE_PATTERNS } from './relative-dates.js';
 import { arabizeCjkDates } from './chinese-numerals.js';

@@ -34,7 +34,7 @@ describe('defaultFetchPolicy', () => {
   });
 
   it('matches the User-Agent the config defaults use', async () => {
-    const version = await import('../../../src/version.js');
+    const version = await import('../../../src/defaults/version.js');
     expect(DEFAULT_USER_AGENT).toBe(version.DEFAULT_USER_AGENT);
   });
 });

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { CachedZone } from '../../../src/cached-zone.js';
+import { CachedZone } from '../../../src/time/cached-zone.js';
 
 describe('CachedZone', () => {
   it.each(['America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Shanghai', 'America/Sao_Paulo'])(

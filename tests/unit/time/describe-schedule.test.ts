@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule } from '../../../src/describe-schedule.js';
+import { describeSchedule } from '../../../src/time/describe-schedule.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

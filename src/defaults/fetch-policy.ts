@@ -2,7 +2,7 @@
  * Built-in fetch defaults, in one place: the config stage resolves sources from them, and the
  * fetch stage offers them to library users (`defaultFetchPolicy()`).
  */
-import type { FetchPolicy } from './model.js';
+import type { FetchPolicy } from '../model.js';
 import { DEFAULT_USER_AGENT } from './version.js';
 
 /** The fetch policy a source gets when neither it nor `defaults:` says otherwise. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../../src/redact-url.js';
+import { redactUrl } from '../../../src/redact/redact-url.js';
 
 describe('redactUrl', () => {
   it.each([
