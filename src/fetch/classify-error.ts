@@ -77,7 +77,7 @@ function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, cont
   );
 }
 
-const HEADERS_TIMEOUT_HINT = 'The server is slow to answer; raise headersTimeoutMs for this source or try later.';
+const HEADERS_TIMEOUT_HINT = 'The server is slow to answer; raise `headersTimeout` for this source or try later.';
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -85,8 +85,8 @@ function hintForStatus(status: number, retryAfterMs: number | undefined, policy:
   if (status === 429) {
     const capped = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryDelayMs;
     return capped
-      ? `The site asks us to wait ${formatSeconds(retryAfterMs)}, longer than maxRetryDelayMs; feedwright gave up instead of waiting. Lower this source's frequency.`
-      : "The site is rate limiting us; lower this source's frequency or raise minHostDelayMs.";
+      ? `The site asks us to wait ${formatSeconds(retryAfterMs)}, longer than \`maxRetryDelay\`; feedwright gave up instead of waiting. Lower this source's frequency.`
+      : "The site is rate limiting us; lower this source's frequency or raise `minDelay`.";
   }
   if (status === 401 || status === 407) return 'The page needs credentials; add headers or cookies for this source if you are allowed to.';
   if (status === 403) return 'The site may block automated clients; check the user agent or lower the frequency.';
@@ -102,13 +102,13 @@ function describeFailure(failure: Exclude<FetchFailure, { kind: 'thrown' | 'stat
     case 'headers-timeout':
       return { code: 'FETCH_TIMEOUT', what: `no response headers from ${url} within ${formatSeconds(failure.timeoutMs)}`, detail: 'headers timeout', retryable: true, hint: HEADERS_TIMEOUT_HINT };
     case 'body-deadline':
-      return { code: 'FETCH_TIMEOUT', what: `timed out reading the body of ${url}`, detail: `not complete after ${formatSeconds(failure.timeoutMs)}`, hint: 'The server sends very slowly; raise bodyTimeoutMs for this source or try later.' };
+      return { code: 'FETCH_TIMEOUT', what: `timed out reading the body of ${url}`, detail: `not complete after ${formatSeconds(failure.timeoutMs)}`, hint: 'The server sends very slowly; raise `timeout` (the whole-body deadline) for this source or try later.' };
     case 'too-large':
-      return { code: 'FETCH_TOO_LARGE', what: `response from ${url} is too large`, detail: describeTooLarge(failure), hint: 'Raise maxBytes for this source if the page is really that big.' };
+      return { code: 'FETCH_TOO_LARGE', what: `response from ${url} is too large`, detail: describeTooLarge(failure), hint: 'Raise `maxSize` for this source if the page is really that big.' };
     case 'redirect-loop':
       return { code: 'FETCH_REDIRECT_LOOP', what: `redirect loop at ${url}`, detail: failure.chain.join(' → '), hint: 'The site redirects in a circle, often because it expects cookies; open the URL in a browser.' };
     case 'too-many-redirects':
-      return { code: 'FETCH_TOO_MANY_REDIRECTS', what: `more than ${failure.limit} redirects from ${url}`, detail: failure.chain.join(' → '), hint: 'Use the final URL as the source URL, or raise maxRedirects.' };
+      return { code: 'FETCH_TOO_MANY_REDIRECTS', what: `more than ${failure.limit} redirects from ${url}`, detail: failure.chain.join(' → '), hint: 'Use the final URL as the source URL, or raise `maxRedirects`.' };
     case 'bad-redirect':
       return { code: 'FETCH_INVALID_URL', what: `unusable redirect from ${url}`, detail: `Location: ${failure.location}`, hint: 'The site redirects to something that is not an http(s) URL; check the source URL in a browser.' };
     case 'content-type':
@@ -145,13 +145,13 @@ function describeNetworkError(code: string, context: FailureContext): Omit<Descr
   const url = context.url;
   const { policy } = context;
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
-    return { code: 'FETCH_TIMEOUT', what: `no connection to ${url} within ${formatSeconds(policy.connectTimeoutMs)}`, retryable: true, hint: 'The host does not answer; it may be down or block us. Raise connectTimeoutMs or try later.' };
+    return { code: 'FETCH_TIMEOUT', what: `no connection to ${url} within ${formatSeconds(policy.connectTimeoutMs)}`, retryable: true, hint: 'The host does not answer; it may be down or block us. Raise `connectTimeout` or try later.' };
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
     return { code: 'FETCH_TIMEOUT', what: `no response headers from ${url} within ${formatSeconds(policy.headersTimeoutMs)}`, retryable: true, hint: HEADERS_TIMEOUT_HINT };
   }
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return { code: 'FETCH_TIMEOUT', what: `body of ${url} stalled`, retryable: true, hint: 'The server stopped sending mid-body; raise bodyTimeoutMs for this source or try later.' };
+    return { code: 'FETCH_TIMEOUT', what: `body of ${url} stalled`, retryable: true, hint: 'The server stopped sending mid-body; raise `timeout` for this source or try later.' };
   }
   if (DNS_CODES.has(code)) {
     return { code: 'FETCH_DNS', what: `cannot resolve the host of ${url}`, retryable: code === 'EAI_AGAIN', hint: 'Check the host name in the source URL; the domain may have expired, or DNS is down on this machine.' };

@@ -48,7 +48,7 @@ describe.skipIf(pythonMissing)(`fetcher connect timeout${pythonMissing ? ` (no $
       const elapsed = Date.now() - started;
       expect(error.code).toBe('FETCH_TIMEOUT');
       expect(error.message).toMatch(/no connection to http:\/\/127\.0\.0\.1:\d+\/list\.html within 300 ms \(UND_ERR_CONNECT_TIMEOUT.*after 2 attempts/);
-      expect(error.hint).toMatch(/connectTimeoutMs/);
+      expect(error.hint).toMatch(/`connectTimeout`/);
       expect(error.attempts).toBe(2);
       // Two attempts, each stopped by the connect timeout (undici's connect timer ticks every
       // ~0.5 s, so an attempt lasts 300–1,000 ms), not by some longer default.

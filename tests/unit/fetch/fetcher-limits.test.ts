@@ -12,7 +12,7 @@ describe('fetcher timeouts, size cap and broken connections', () => {
     const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/slow`, { headersTimeoutMs: 150, retries: 1 })));
     expect(error.code).toBe('FETCH_TIMEOUT');
     expect(error.message).toMatch(/no response headers .* within 150 ms .*after 2 attempts/);
-    expect(error.hint).toMatch(/headersTimeoutMs/);
+    expect(error.hint).toMatch(/`headersTimeout`/);
     expect(env.server.count('/slow')).toBe(2);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
@@ -38,7 +38,7 @@ describe('fetcher timeouts, size cap and broken connections', () => {
     const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/big`, { maxBytes: 100_000 })));
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toContain('Content-Length 52428800 bytes, limit 100000 bytes');
-    expect(error.hint).toMatch(/maxBytes/);
+    expect(error.hint).toMatch(/`maxSize`/);
     expect(env.server.count('/big')).toBe(1);
   });
 
