@@ -13,7 +13,11 @@ export interface FeedEntry {
   link?: string;
   /** Where the entry points: its link, else the feed's home page. */
   url: string;
-  /** Stable identifier: the link itself (a permalink) or a URN built from source and item id. */
+  /**
+   * Stable identifier: the link itself (a permalink) or a URN built from source and item id; in a
+   * topic feed always a URN built from topic and item id, because readers key items by GUID across
+   * feeds and would hide a topic's copy of an item they already have from the source's feed.
+   */
   guid: string;
   isPermaLink: boolean;
   /** Summary as HTML (plain-text summaries escaped), XML-safe. */
@@ -35,14 +39,18 @@ export function sortNewestFirst(items: readonly StoredItem[]): StoredItem[] {
   );
 }
 
-/** Prepares one item for rendering; `homePageUrl` stands in for a missing link. */
-export function prepareEntry(item: StoredItem, homePageUrl: string): FeedEntry {
+/** Prepares one item for rendering; `homePageUrl` stands in for a missing link; `topicId` marks a topic feed's entry. */
+export function prepareEntry(item: StoredItem, homePageUrl: string, topicId?: string): FeedEntry {
   const link = normalizeHttpUrl(item.link);
+  const guid =
+    topicId !== undefined
+      ? `urn:feedwright:topic:${encodeURIComponent(topicId)}:${item.id}`
+      : (link ?? `urn:feedwright:${encodeURIComponent(item.sourceId)}:${item.id}`);
   const entry: FeedEntry = {
     title: toXmlSafeLine(item.title) || UNTITLED,
     url: link ?? homePageUrl,
-    guid: link ?? `urn:feedwright:${encodeURIComponent(item.sourceId)}:${item.id}`,
-    isPermaLink: link !== undefined,
+    guid,
+    isPermaLink: guid === link,
     categories: (item.categories ?? []).map(toXmlSafeLine).filter((c) => c !== ''),
     published: item.publishedAt,
     updated: new Date(Math.max(item.updatedAt.getTime(), item.publishedAt.getTime())),

@@ -7,3 +7,4 @@ export { renderOpml } from './render-opml.js';
 export { renderIndexPage, type IndexPageOptions } from './render-index-page.js';
 export { OutputError } from './output-error.js';
 export { JSON_FEED_VERSION } from './render-json-feed.js';
+export { feedLanguage } from './feed-language.js';

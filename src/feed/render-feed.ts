@@ -24,6 +24,8 @@ export interface FeedMeta {
   maxItems: number;
   /** IANA zone whose offset the feed's dates are written in (the source's zone); UTC when absent. */
   timezone?: string;
+  /** `topic`: entries get GUIDs of their own (topic id + item id), never the source feed's. Default `source`. */
+  kind?: 'source' | 'topic';
 }
 
 /** The three documents of one feed. */
@@ -46,7 +48,8 @@ export function feedFileNames(id: string): { rss: string; atom: string; json: st
 export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
   const homePageUrl = normalizeHttpUrl(meta.homePageUrl) ?? meta.homePageUrl;
   const shown = sortNewestFirst(items).slice(0, Math.max(0, meta.maxItems));
-  const entries = shown.map((item) => prepareEntry(item, homePageUrl));
+  const topicId = meta.kind === 'topic' ? meta.id : undefined;
+  const entries = shown.map((item) => prepareEntry(item, homePageUrl, topicId));
   const updated = entries.reduce<Date | undefined>((newest, e) => (newest === undefined || e.updated > newest ? e.updated : newest), undefined);
   const names = feedFileNames(meta.id);
   const base = selfBase(meta.siteUrl);

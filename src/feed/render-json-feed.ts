@@ -44,7 +44,11 @@ function toJsonItem(entry: FeedEntry, timezone: string | undefined): Record<stri
   const item: Record<string, unknown> = { id: entry.guid, url: entry.url, title: entry.title };
   if (entry.summaryText !== undefined) item.content_text = entry.summaryText;
   else if (entry.summaryHtml !== undefined) item.content_html = entry.summaryHtml;
-  else item.content_text = entry.title;
+  // JSON Feed 1.1: "content_html and content_text are each optional strings — but one or the other must
+  // be present". Without a summary there is no body to give: an empty content_text keeps the item valid
+  // while readers (Miniflux, NetNewsWire, Feedbin skip blank content) show the headline once, from `title`,
+  // instead of twice as a repeated title in the body would.
+  else item.content_text = '';
   if (entry.image !== undefined) item.image = entry.image;
   item.date_published = formatRfc3339(entry.published, timezone);
   if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = formatRfc3339(entry.updated, timezone);

@@ -1,6 +1,9 @@
 /**
  * RSS 2.0 and Atom 1.0 through the npm `feed` package, with its pitfalls handled here:
- * - xml-js escapes only the first `]]>` inside CDATA, so later ones are pre-split (see protectCdata);
+ * - plain-text fields (titles, authors) are escaped text, never CDATA: `feed` would write titles as
+ *   CDATA, and xml-js writes `_text` without escaping `&amp;` (the literal text `&amp;` would read as
+ *   `&`), so they go through {@link PlainTextSlots} placeholders and are escaped here;
+ * - xml-js escapes only the first `]]>` inside CDATA, so later ones (in summaries) are pre-split (see protectCdata);
  * - an RSS `<author>` must be an e-mail address, so authors go to `dc:creator`;
  * - RSS `<guid>` is a permalink only when `guid`/`id` are left unset, so they are set only for URN GUIDs;
  * - `feed` writes Atom entry titles as `type="html"`; titles are plain text, and readers such as sfeed
@@ -32,26 +35,28 @@ export interface XmlChannel {
 
 /** Writes the RSS 2.0 document. */
 export function renderRss(channel: XmlChannel, entries: readonly FeedEntry[]): string {
-  const feed = createFeed(channel, {
+  const text = new PlainTextSlots();
+  const feed = createFeed(channel, text, {
     ...(channel.language ? { language: channel.language } : {}),
     ...(channel.ttlMinutes ? { ttl: channel.ttlMinutes } : {}),
     ...(channel.selfRss ? { feedLinks: { rss: channel.selfRss } } : {}),
   });
-  for (const entry of entries) feed.addItem(toRssItem(entry));
-  const xml = feed.rss2();
+  for (const entry of entries) feed.addItem(toRssItem(entry, text));
+  const xml = text.fill(feed.rss2());
   if (!entries.some((entry) => entry.author !== undefined)) return xml;
   return xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:dc="${DC_NAMESPACE}"`);
 }
 
 /** Writes the Atom 1.0 document. */
 export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): string {
-  const feed = createFeed(channel, {
+  const text = new PlainTextSlots();
+  const feed = createFeed(channel, text, {
     author: { name: channel.authorName },
     ...(channel.icon ? { favicon: channel.icon } : {}),
     ...(channel.selfAtom ? { feedLinks: { atom: channel.selfAtom } } : {}),
   });
-  for (const entry of entries) feed.addItem(toAtomItem(entry));
-  const xml = feed.atom1().replaceAll('<title type="html"><![CDATA[', '<title type="text"><![CDATA[');
+  for (const entry of entries) feed.addItem(toAtomItem(entry, text));
+  const xml = text.fill(feed.atom1().replaceAll('<title type="html">', '<title type="text">'));
   if (!channel.language) return xml;
   return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`);
 }
@@ -72,12 +77,32 @@ function protectCdata(text: string): string {
   return head + text.slice(first + 3).replaceAll(']]>', ']]]]><![CDATA[>');
 }
 
+/**
+ * Plain text written as escaped character data. Each value is handed to `feed` as a placeholder
+ * (`\u0001n\u0001`: U+0001 never survives toXmlSafeText, so no real text contains one), and the
+ * placeholder, with the CDATA wrapper `feed` may have put around it, is replaced by the escaped text.
+ */
+class PlainTextSlots {
+  private readonly values: string[] = [];
+
+  /** The placeholder for `value`. */
+  slot(value: string): string {
+    this.values.push(value);
+    return `\u0001${this.values.length - 1}\u0001`;
+  }
+
+  /** Replaces every placeholder in `xml` by its escaped text. */
+  fill(xml: string): string {
+    return xml.replace(/(?:<!\[CDATA\[)?\u0001(\d+)\u0001(?:\]\]>)?/g, (_, index: string) => escapeMarkup(this.values[Number(index)] ?? ''));
+  }
+}
+
 /** The channel options both formats share, plus the format-specific ones. */
-function createFeed(channel: XmlChannel, formatOptions: Partial<FeedOptions>): Feed {
+function createFeed(channel: XmlChannel, text: PlainTextSlots, formatOptions: Partial<FeedOptions>): Feed {
   return new Feed({
     id: channel.atomId,
-    title: channel.title,
-    description: channel.description,
+    title: text.slot(channel.title),
+    description: text.slot(channel.description),
     link: channel.homePageUrl,
     updated: channel.updated,
     generator: GENERATOR,
@@ -86,27 +111,27 @@ function createFeed(channel: XmlChannel, formatOptions: Partial<FeedOptions>): F
   });
 }
 
-function toRssItem(entry: FeedEntry): Item {
-  const item: Item = { title: protectCdata(entry.title), link: entry.url, date: entry.published, published: entry.published };
+function toRssItem(entry: FeedEntry, text: PlainTextSlots): Item {
+  const item: Item = { title: text.slot(entry.title), link: entry.url, date: entry.published, published: entry.published };
   if (!entry.isPermaLink) item.guid = entry.guid;
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
   if (entry.categories.length > 0) item.category = entry.categories.map((name) => ({ name }));
-  if (entry.author !== undefined) item.extensions = [{ name: 'dc:creator', objects: { _cdata: protectCdata(entry.author) } }];
+  if (entry.author !== undefined) item.extensions = [{ name: 'dc:creator', objects: { _text: text.slot(entry.author) } }];
   const imageType = entry.image === undefined ? undefined : guessImageType(entry.image);
   if (entry.image !== undefined && imageType !== undefined) item.enclosure = { url: entry.image, type: imageType, length: 0 };
   return item;
 }
 
-function toAtomItem(entry: FeedEntry): Item {
+function toAtomItem(entry: FeedEntry, text: PlainTextSlots): Item {
   const item: Item = {
-    title: protectCdata(entry.title),
+    title: text.slot(entry.title),
     id: entry.guid,
     link: entry.url,
     date: entry.updated,
     published: entry.published,
   };
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
-  if (entry.author !== undefined) item.author = [{ name: entry.author }];
+  if (entry.author !== undefined) item.author = [{ name: text.slot(entry.author) }];
   // Atom category terms are attributes, which xml-js escapes only for `"`: angle brackets are replaced.
   if (entry.categories.length > 0) item.category = entry.categories.map((term) => ({ term: term.replace(/</g, '‹').replace(/>/g, '›') }));
   return item;

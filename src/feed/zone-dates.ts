@@ -21,7 +21,8 @@ export function formatRfc3339(date: Date, zone: string | undefined): string {
 /**
  * Rewrites the UTC dates the `feed` package writes (`toUTCString()` in RSS, `toISOString()` in Atom)
  * into the zone. Only whole date elements on their own line are touched: titles and summaries are
- * CDATA on the line of their own element, so their text is never rewritten by this.
+ * escaped text (no literal `<`) or CDATA on the line of their own element, so their text is never
+ * rewritten by this.
  */
 export function localizeFeedDates(xml: string, format: 'rss' | 'atom', zone: string | undefined): string {
   if (!zone) return xml;

@@ -65,6 +65,7 @@ function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps
   const shortest = Math.min(...members.map((source) => source.intervalMs));
   return {
     id: topic.id,
+    kind: 'topic',
     title: topic.title,
     description: topic.description ?? topic.title,
     homePageUrl: deps.site.url ?? config.sources[0]?.url ?? 'http://localhost/',

@@ -1,5 +1,5 @@
 /** Renders one source's history into its three feed files. */
-import { renderFeed, writeFeedFiles, type FeedMeta } from '../feed/index.js';
+import { feedLanguage, renderFeed, writeFeedFiles, type FeedMeta } from '../feed/index.js';
 import type { SourceConfig, StoredItem } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { listFailureNoticeItems } from './failure-notices.js';
@@ -19,7 +19,7 @@ export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 's
     description: page.title && page.title !== source.name ? `${source.name} — ${page.title}` : `${source.name} (${source.url})`,
     homePageUrl: source.url,
     siteUrl: deps.site.url,
-    language: source.language ?? page.language ?? deps.site.language,
+    language: feedLanguage(source.language ?? page.language ?? deps.site.language, source.convert),
     ttlMinutes: Math.max(1, Math.round(source.intervalMs / 60_000)),
     icon: page.icon,
     maxItems: source.maxItems,

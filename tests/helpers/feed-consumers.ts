@@ -83,11 +83,20 @@ export async function parseWithSfeed(file: string): Promise<ConsumedEntry[]> {
 
 /** Reloads a file:// feed in newsboat non-interactively (temp HOME) and reads its SQLite cache. */
 export async function loadWithNewsboat(file: string): Promise<{ feedTitle: string; entries: ConsumedEntry[] }> {
+  const [loaded] = await loadAllWithNewsboat([file]);
+  return loaded ?? { feedTitle: '', entries: [] };
+}
+
+/**
+ * Subscribes one newsboat to several file:// feeds at once (as a reader subscribed to a source and a
+ * topic feed is) and returns, per feed in the order given, the items newsboat keeps for it.
+ */
+export async function loadAllWithNewsboat(files: string[]): Promise<Array<{ feedTitle: string; entries: ConsumedEntry[] }>> {
   const home = mkdtempSync(join(tmpdir(), 'feedwright-newsboat-'));
   try {
     mkdirSync(join(home, '.newsboat'));
-    const url = pathToFileURL(file).toString();
-    writeFileSync(join(home, 'urls'), `${url}\n`);
+    const urls = files.map((file) => pathToFileURL(file).toString());
+    writeFileSync(join(home, 'urls'), `${urls.join('\n')}\n`);
     writeFileSync(join(home, 'config'), '');
     const cache = join(home, 'cache.db');
     await run(TOOLS.newsboat, ['-u', join(home, 'urls'), '-c', cache, '-C', join(home, 'config'), '-x', 'reload'], {
@@ -96,18 +105,20 @@ export async function loadWithNewsboat(file: string): Promise<{ feedTitle: strin
     });
     const db = new Database(cache, { readonly: true });
     try {
-      const feed = db.prepare('SELECT title FROM rss_feed WHERE rssurl = ?').get(url) as { title: string } | undefined;
-      const rows = db.prepare('SELECT title, url, guid, pubDate, author FROM rss_item WHERE feedurl = ? ORDER BY id').all(url) as Array<{
-        title: string;
-        url: string;
-        guid: string;
-        pubDate: number;
-        author: string;
-      }>;
-      return {
-        feedTitle: feed?.title ?? '',
-        entries: rows.map((r) => ({ title: r.title, link: r.url, id: r.guid, published: r.pubDate, ...(r.author ? { author: r.author } : {}) })),
-      };
+      return urls.map((url) => {
+        const feed = db.prepare('SELECT title FROM rss_feed WHERE rssurl = ?').get(url) as { title: string } | undefined;
+        const rows = db.prepare('SELECT title, url, guid, pubDate, author FROM rss_item WHERE feedurl = ? ORDER BY id').all(url) as Array<{
+          title: string;
+          url: string;
+          guid: string;
+          pubDate: number;
+          author: string;
+        }>;
+        return {
+          feedTitle: feed?.title ?? '',
+          entries: rows.map((r) => ({ title: r.title, link: r.url, id: r.guid, published: r.pubDate, ...(r.author ? { author: r.author } : {}) })),
+        };
+      });
     } finally {
       db.close();
     }

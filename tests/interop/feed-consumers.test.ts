@@ -11,6 +11,7 @@ import { renderFeed, selectTopicItems, writeFeedFiles, JSON_FEED_VERSION, type F
 import type { StoredItem } from '../../src/model.js';
 import {
   findXmlError,
+  loadAllWithNewsboat,
   loadWithNewsboat,
   missingTools,
   parseWithFeedparser,
@@ -33,6 +34,8 @@ const TORTURE: Array<[string, string]> = [
   ['生态环境部印发《关于进一步加强重金属污染防控的意见》', '生态环境部印发《关于进一步加强重金属污染防控的意见》'],
   ['繁體：環境保護署公告（第１號）', '繁體：環境保護署公告（第１號）'],
   ['Tags <b>bold</b> &amp; entity', 'Tags <b>bold</b> &amp; entity'],
+  ['</title><script>alert(1)</script><![CDATA[ x ]]>', '</title><script>alert(1)</script><![CDATA[ x ]]>'],
+  ['C1 next\u0085line\u0080\u009F gone', 'C1 nextline gone'],
   ['quotes "double" and \'single\'', 'quotes "double" and \'single\''],
   ['lone surrogate \uD800 removed', 'lone surrogate removed'],
   ['Cafe\u0301 NFC', 'Café NFC'],
@@ -82,9 +85,9 @@ beforeAll(async () => {
     new Map([['mee', news], ['torture', torture]]),
   );
   await publish(
-    { id: 'air', title: '大气 · 专题', homePageUrl: 'https://feeds.example.org/', maxItems: 10 },
+    { id: 'air', kind: 'topic', title: '大气 · 专题', homePageUrl: 'https://feeds.example.org/', maxItems: 10 },
     topicItems,
-    topicItems.map((n) => ({ title: n.title, link: n.link ?? '', id: n.link ?? '', published: n.publishedAt.getTime() / 1000 })),
+    topicItems.map((n) => ({ title: n.title, link: n.link ?? '', id: `urn:feedwright:topic:air:${n.id}`, published: n.publishedAt.getTime() / 1000 })),
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -143,6 +146,19 @@ describeConsumer('newsboat', ['newsboat'], () => {
       const loaded = await loadWithNewsboat(expected.file);
       expect(loaded.feedTitle).toBe(expected.title);
       compare(loaded.entries.slice().sort((a, b) => (b.published ?? 0) - (a.published ?? 0)), expected, ['title', 'link', 'id', 'published']);
+    }
+  }, 120_000);
+});
+
+describeConsumer('newsboat subscribed to a source feed and a topic feed at once', ['newsboat'], () => {
+  it('keeps every item of both feeds: topic entries have GUIDs of their own', async () => {
+    for (const ext of ['rss.xml', 'atom.xml']) {
+      const [source, topic] = await loadAllWithNewsboat([join(dir, `mee-news.${ext}`), join(dir, `air.${ext}`)]);
+      expect(source?.entries, ext).toHaveLength(20);
+      expect(topic?.entries, ext).toHaveLength(10);
+      const sourceLinks = new Set(source?.entries.map((e) => e.link));
+      // The topic shares articles with the source feed (same links), yet newsboat shows both copies.
+      expect(topic?.entries.filter((e) => sourceLinks.has(e.link)).length, ext).toBeGreaterThan(5);
     }
   }, 120_000);
 });

@@ -51,7 +51,7 @@ describe('renderFeed', () => {
     for (const item of json.items) {
       expect(item.id).toBe(item.url);
       expect(item.date_published).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
-      expect(item.content_text ?? item.content_html).toBeTruthy();
+      expect(typeof (item.content_text ?? item.content_html)).toBe('string');
     }
   });
 
@@ -60,7 +60,7 @@ describe('renderFeed', () => {
     const feed = renderFeed({ ...meta, maxItems: 10 }, [storedItem(1, 1), linkless]);
     expect(feed.rss).toContain('<guid isPermaLink="true">https://www.mee.gov.cn/ywdt/1.shtml</guid>');
     expect(feed.rss).toContain('<guid isPermaLink="false">urn:feedwright:mee:id9</guid>');
-    expect(feed.rss).toMatch(/<title><!\[CDATA\[生态环境部通知 9\]\]><\/title>\s*<link>https:\/\/www\.mee\.gov\.cn\/ywdt\/<\/link>/);
+    expect(feed.rss).toMatch(/<title>生态环境部通知 9<\/title>\s*<link>https:\/\/www\.mee\.gov\.cn\/ywdt\/<\/link>/);
     expect(feed.atom).toContain('<id>urn:feedwright:mee:id9</id>');
   });
 
@@ -83,7 +83,7 @@ describe('renderFeed', () => {
     const feed = renderFeed(meta, [storedItem(1, 1, { author: '办公厅' })]);
     expect(feed.rss).not.toMatch(/<author>/);
     expect(feed.rss).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
-    expect(feed.rss).toContain('<dc:creator><![CDATA[办公厅]]></dc:creator>');
+    expect(feed.rss).toContain('<dc:creator>办公厅</dc:creator>');
     expect(feed.atom).toMatch(/<feed[^>]*>[\s\S]*?<author>\s*<name>生态环境部 · 要闻动态<\/name>/);
     expect(feed.atom).toMatch(/<entry>[\s\S]*<author>\s*<name>办公厅<\/name>/);
   });
@@ -100,9 +100,51 @@ describe('renderFeed', () => {
 
   it('keeps every `]]>` inside CDATA closed and escapes markup in plain summaries', () => {
     const feed = renderFeed(meta, [storedItem(1, 1, { title: 'a ]]> b ]]> c ]]> d', summary: '<b>not html</b> & more' })]);
-    expect(feed.rss).toContain('<title><![CDATA[a ]]]]><![CDATA[> b ]]]]><![CDATA[> c ]]]]><![CDATA[> d]]></title>');
+    expect(feed.rss).toContain('<title>a ]]&gt; b ]]&gt; c ]]&gt; d</title>');
     expect(feed.rss).toContain('<description><![CDATA[&lt;b&gt;not html&lt;/b&gt; &amp; more]]></description>');
-    expect(feed.atom).toContain('<title type="text"><![CDATA[a ]]]]><![CDATA[> b ]]]]><![CDATA[> c ]]]]><![CDATA[> d]]></title>');
+    const html = renderFeed(meta, [storedItem(1, 1, { summary: '<p>x ]]> y ]]> z</p>', summaryIsHtml: true })]);
+    expect(html.rss).toContain('<description><![CDATA[<p>x ]]]]><![CDATA[> y ]]]]><![CDATA[> z</p>]]></description>');
+    expect(feed.atom).toContain('<title type="text">a ]]&gt; b ]]&gt; c ]]&gt; d</title>');
+  });
+
+  it('writes plain-text fields as escaped text, never CDATA, and keeps a literal `&amp;` literal', () => {
+    const title = '</title><script>alert(1)</script> &amp; AT&T';
+    const feed = renderFeed({ ...meta, title: 'Feed &amp; <b>' }, [storedItem(1, 1, { title, author: '<i>办公厅</i> &amp;' })]);
+    const escaped = '&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; AT&amp;T';
+    expect(feed.rss).toContain(`<title>${escaped}</title>`);
+    expect(feed.rss).toContain('<dc:creator>&lt;i&gt;办公厅&lt;/i&gt; &amp;amp;</dc:creator>');
+    expect(feed.rss).toContain('<title>Feed &amp;amp; &lt;b&gt;</title>');
+    expect(feed.atom).toContain(`<title type="text">${escaped}</title>`);
+    for (const doc of [feed.rss, feed.atom]) expect(doc).not.toMatch(/<(title|dc:creator|name)[^>]*><!\[CDATA\[/);
+    expect(feed.rss).not.toContain('\u0001');
+  });
+
+  it('removes C1 controls such as U+0085 (NEL) like C0 ones', () => {
+    const feed = renderFeed(meta, [storedItem(1, 1, { title: 'a\u0085b\u0080c\u009Fd', summary: 'x\u0085y' })]);
+    for (const doc of [feed.rss, feed.atom, feed.json]) expect(doc).not.toMatch(/[\u0080-\u009F]/);
+    expect(feed.rss).toContain('<title>abcd</title>');
+  });
+
+  it('gives topic-feed entries GUIDs of their own (topic id + item id), keeping the article link', () => {
+    const { link: _unused, ...linkless } = storedItem(9, 0);
+    const topic = renderFeed({ ...meta, id: 'air', kind: 'topic', maxItems: 10 }, [storedItem(1, 1), linkless]);
+    const source = renderFeed({ ...meta, maxItems: 10 }, [storedItem(1, 1), linkless]);
+    expect(topic.rss).toContain('<guid isPermaLink="false">urn:feedwright:topic:air:id1</guid>');
+    expect(topic.rss).toContain('<link>https://www.mee.gov.cn/ywdt/1.shtml</link>');
+    expect(topic.rss).toContain('<guid isPermaLink="false">urn:feedwright:topic:air:id9</guid>');
+    expect(topic.atom).toContain('<id>urn:feedwright:topic:air:id1</id>');
+    const ids = (doc: string) => (JSON.parse(doc) as { items: Array<{ id: string; url: string }> }).items;
+    expect(ids(topic.json).map((i) => i.id)).toEqual(['urn:feedwright:topic:air:id9', 'urn:feedwright:topic:air:id1']);
+    expect(ids(topic.json)[1]?.url).toBe('https://www.mee.gov.cn/ywdt/1.shtml');
+    const sourceIds = new Set(ids(source.json).map((i) => i.id));
+    for (const item of ids(topic.json)) expect(sourceIds.has(item.id)).toBe(false);
+  });
+
+  it('gives JSON Feed items without a summary an empty content_text, so readers show the headline once', () => {
+    const json = JSON.parse(renderFeed(meta, [storedItem(1, 1), storedItem(2, 2, { summary: '摘要' })]).json) as { items: Array<Record<string, unknown>> };
+    expect(json.items[0]).toMatchObject({ title: '生态环境部通知 1', content_text: '' });
+    expect(json.items[0]).not.toHaveProperty('content_html');
+    expect(json.items[1]).toMatchObject({ title: '生态环境部通知 2', content_text: '摘要' });
   });
 
   it('writes RFC 822 dates in RSS and RFC 3339 dates in Atom', () => {
