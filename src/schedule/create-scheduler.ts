@@ -29,7 +29,10 @@ export interface SchedulerOptions {
   sources: ScheduledSource[];
   /** Runs one source (the pipeline); never throws for a source failure, it returns a failed RunReport. */
   runSource: (sourceId: string) => Promise<RunReport>;
-  /** Random delay (0..jitterMs) before each run so sources on one schedule do not fire at once. */
+  /**
+   * Random delay (0..jitterMs) before each run so sources on one schedule do not fire at once; capped
+   * per source at a quarter of its shortest interval, so a fast schedule is not starved by its own jitter.
+   */
   jitterMs: number;
   /** Run every source once at start-up (and sources added later by reload). */
   initialRun: boolean;
@@ -59,8 +62,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const log = options.logger;
   const random = options.random ?? Math.random;
   const tasks = new Map<string, { source: ScheduledSource; task: ScheduledTask }>();
-  /** Sources with a fire between its guard and the end of its run (jitter included). */
-  const reserved = new Set<string>();
+  /** Sources with a fire between its guard and the end of its run, and where that fire is now. */
+  const reserved = new Map<string, FirePhase>();
   const running = new Map<string, Promise<void>>();
   const delays = createDelays();
   let sources = options.sources;
@@ -71,21 +74,29 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const fields = { sourceId: source.id, host: source.host, fireAt: fireAt.toISOString(), trigger };
     if (state !== 'started') return;
     if (reserved.has(source.id)) {
-      log.warn(fields, `schedule: source "${source.id}": skipped a fire, its previous run is still in progress`);
+      logSkippedFire(source.id, fields);
       return;
     }
-    reserved.add(source.id);
+    reserved.set(source.id, 'waiting');
     try {
-      const delayMs = Math.floor(random() * Math.max(0, options.jitterMs));
+      const delayMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
       if (delayMs > 0 && !(await delays.wait(delayMs))) return;
       if (state !== 'started' || !tasks.has(source.id)) return;
+      reserved.set(source.id, 'claiming');
       if (!(await claimFire(source, fireAt, fields))) return;
+      reserved.set(source.id, 'running');
       const done = executeRun(source.id).finally(() => running.delete(source.id));
       running.set(source.id, done);
       await done;
     } finally {
       reserved.delete(source.id);
     }
+  }
+
+  /** A fire that comes while the previous one is still pending says where that one is. */
+  function logSkippedFire(sourceId: string, fields: Record<string, unknown>): void {
+    const why = SKIP_REASONS[reserved.get(sourceId) ?? 'running'];
+    log.warn(fields, `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`);
   }
 
   async function claimFire(source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<boolean> {
@@ -156,9 +167,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       suppressMissedWarning: true,
       logger: createCronLogger(log.child({ sourceId: source.id })),
     });
-    task.on('execution:overlap', (context) =>
-      log.warn({ sourceId: source.id, fireAt: context.date.toISOString() }, `schedule: source "${source.id}": skipped a fire, its previous run is still in progress`),
-    );
+    task.on('execution:overlap', (context) => logSkippedFire(source.id, { sourceId: source.id, fireAt: context.date.toISOString() }));
     task.on('execution:missed', (context) =>
       log.warn({ sourceId: source.id, fireAt: context.date.toISOString() }, `schedule: source "${source.id}": missed a fire (the process was blocked)`),
     );
@@ -219,6 +228,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 }
 
 // --- Internal helpers ---
+
+/** Where a fire is between the overlap guard and the end of its run. */
+type FirePhase = 'waiting' | 'claiming' | 'running';
+
+const SKIP_REASONS: Record<FirePhase, string> = {
+  waiting: 'waiting out its random start delay (worker.jitter)',
+  claiming: 'waiting for the run coordinator',
+  running: 'in progress',
+};
+
+/** The jitter never exceeds this share of a source's shortest interval: its fire must start before the next one. */
+const JITTER_INTERVAL_FRACTION = 0.25;
+
+/** The random start delay's upper bound for one source: worker.jitter, capped by the source's interval. */
+function capJitter(jitterMs: number, schedule: string): number {
+  const intervalMs = describeSchedule(schedule).intervalMs;
+  const cap = intervalMs === undefined ? jitterMs : Math.floor(intervalMs * JITTER_INTERVAL_FRACTION);
+  return Math.max(0, Math.min(jitterMs, cap));
+}
 
 /** Fire keys must outlive every worker's claim attempt: the jitter plus clock skew between hosts. */
 const COORDINATION_MARGIN_MS = 60_000;
