@@ -98,10 +98,3 @@ function collect(value: string, previous: string[]): string[] {
 function setExit(code: number): void {
   process.exitCode = code;
 }
-
-process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`fatal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
-  process.exit(1);
-});
-
-await main(process.argv);

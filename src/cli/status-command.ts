@@ -1,5 +1,5 @@
 /** `feedwright status`: per-source health from the store, as a table or JSON. */
-import { initialHealth } from '../pipeline/index.js';
+import { isUnhealthy, readAllHealth } from '../pipeline/index.js';
 import type { SourceHealth } from '../model.js';
 import { openItemStore } from '../store/index.js';
 import { formatTable, truncateToWidth } from './format-table.js';
@@ -16,7 +16,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   const store = await openItemStore(config.store, { logger: createCommandLogger(options) });
   let healths: SourceHealth[];
   try {
-    healths = await Promise.all(config.sources.map(async (source) => (await store.getHealth(source.id)) ?? initialHealth(source.id)));
+    healths = await readAllHealth(store, config.sources.map((source) => source.id));
   } finally {
     await store.close();
   }
@@ -38,7 +38,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     }
     process.stdout.write(`${formatTable(rows)}\n`);
   }
-  return healths.some((health) => health.status === 'failing' || health.status === 'degraded') ? 1 : 0;
+  return healths.some(isUnhealthy) ? 1 : 0;
 }
 
 // --- Internal helpers ---

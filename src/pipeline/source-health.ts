@@ -1,6 +1,11 @@
 /** Health bookkeeping: how a source's status evolves from one run to the next. */
 import type { RunReport, SourceConfig, SourceHealth } from '../model.js';
 
+/** The one "unhealthy" rule: a failing or degraded source needs the operator (status exits 1, /healthz marks it). */
+export function isUnhealthy(health: Pick<SourceHealth, 'status'>): boolean {
+  return health.status === 'failing' || health.status === 'degraded';
+}
+
 /** A fresh record for a source that never ran. */
 export function initialHealth(sourceId: string): SourceHealth {
   return { sourceId, status: 'never-run', lastFound: 0, lastNew: 0, consecutiveFailures: 0 };

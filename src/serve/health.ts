@@ -4,6 +4,7 @@
  * listed alongside for people and dashboards.
  */
 import type { SourceHealth } from '../model.js';
+import { isUnhealthy } from '../pipeline/index.js';
 
 /** One source as /healthz shows it: its stored health without the store's own bookkeeping, plus a verdict. */
 export type SourceHealthStatus = Omit<SourceHealth, 'lastNonEmptyFound'> & {
@@ -79,7 +80,7 @@ function describeSource(health: SourceHealth): SourceHealthStatus {
   return {
     sourceId: health.sourceId,
     status: health.status,
-    ok: health.status !== 'failing' && health.status !== 'degraded',
+    ok: !isUnhealthy(health),
     lastRunAt: health.lastRunAt,
     lastSuccessAt: health.lastSuccessAt,
     lastHttpStatus: health.lastHttpStatus,

@@ -1,3 +1,4 @@
 export { createFeedServer, type FeedServer, type FeedServerOptions } from './create-feed-server.js';
 export { buildHealthSnapshot, type HealthInput, type HealthSnapshot, type SourceHealthStatus } from './health.js';
 export { ServeError } from './serve-error.js';
+export { createHealthReader, type HealthReaderOptions } from './health-reader.js';

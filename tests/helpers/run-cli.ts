@@ -1,7 +1,7 @@
 /** Runs the real `feedwright` CLI from the TypeScript sources in a child process. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const CLI = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
 /** tsx's loader by absolute URL: the child's working directory (a temp dir) has no node_modules. */
 const TSX = import.meta.resolve('tsx');
 

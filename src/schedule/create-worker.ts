@@ -1,0 +1,145 @@
+/**
+ * The scheduled worker, wired: one scheduler over the config's sources, the pipeline as its run
+ * function, a debounced site publisher, metrics, an optional feed server with /healthz and
+ * /metrics, and the run coordinator when several workers share a store. The CLI loads the config,
+ * opens the services and handles signals; everything between lives here.
+ */
+import type { Logger } from '../log.js';
+import type { AppConfig, RunReport, SourceConfig } from '../model.js';
+import { createSitePublisher, readAllHealth, runSource, type PipelineDeps } from '../pipeline/index.js';
+import { createFeedServer, createHealthReader, type FeedServer } from '../serve/index.js';
+import { createMetrics } from './metrics.js';
+import { openRunCoordinator } from './open-run-coordinator.js';
+import type { RunCoordinator } from './run-coordinator.js';
+import { createScheduler, type ScheduledSource, type SchedulerOptions } from './create-scheduler.js';
+import { ScheduleError } from './schedule-error.js';
+
+/** What the worker is given rather than building itself, so tests and other engines can slot in. */
+export interface WorkerDeps {
+  /** The pipeline's services (fetcher, store, output folder, clock, logger). */
+  pipeline: PipelineDeps;
+  /**
+   * Opens what decides which worker runs each fire. Default: a Redis coordinator when the store is
+   * Redis, none for a store only this process uses.
+   */
+  openCoordinator?: (config: AppConfig, logger: Logger) => Promise<RunCoordinator | undefined>;
+  /** Scheduler knobs a test controls (random jitter, clock, timers). */
+  scheduler?: Pick<SchedulerOptions, 'random'>;
+}
+
+/** How the worker runs. */
+export interface WorkerOptions {
+  /** Run every source once at start-up; default `config.worker.initialRun`. */
+  initialRun?: boolean;
+  /** Also serve the output folder on this address. */
+  serve?: { host: string; port: number };
+  /** Site rebuild debounce; default 2 s after the last run, at most 30 s after the first. */
+  publishDelayMs?: number;
+  publishMaxDelayMs?: number;
+}
+
+/** A worker: start it, reload it with a new config, stop it. */
+export interface Worker {
+  /** Starts the schedule (and the server); resolves with the server's URL when serving. */
+  start(): Promise<{ url?: string }>;
+  /** Uses a new config: sources are rescheduled, the site rebuilt. `store` and `output` stay as started. */
+  reload(config: AppConfig, reason?: string): void;
+  /** Stops scheduling, waits for runs in flight (up to `worker.shutdownTimeout`), flushes the site, closes what it opened. */
+  stop(): Promise<{ finished: boolean; inFlight: string[] }>;
+  /** The config in use. */
+  config(): AppConfig;
+}
+
+/** Creates a worker; nothing runs until start(). The pipeline's services stay open: the caller closes them. */
+export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options: WorkerOptions = {}): Worker {
+  const { pipeline } = deps;
+  const logger = pipeline.logger;
+  const openCoordinator = deps.openCoordinator ?? openRunCoordinator;
+  const metrics = createMetrics();
+  const publisher = createSitePublisher(initialConfig, pipeline, {
+    delayMs: options.publishDelayMs ?? 2_000,
+    maxDelayMs: options.publishMaxDelayMs ?? 30_000,
+  });
+  let config = initialConfig;
+  let coordinator: RunCoordinator | undefined;
+  let server: FeedServer | undefined;
+  let started = false;
+  const startedAt = pipeline.now();
+
+  const runById = async (sourceId: string): Promise<RunReport> => {
+    const source = config.sources.find((candidate) => candidate.id === sourceId);
+    if (!source) {
+      throw new ScheduleError('INTERNAL', `schedule: source "${sourceId}": no longer in the config`, { sourceId });
+    }
+    const report = await runSource(source, pipeline);
+    publisher.request();
+    return report;
+  };
+
+  let scheduler: ReturnType<typeof createScheduler> | undefined;
+
+  return {
+    async start() {
+      if (started) throw new ScheduleError('INTERNAL', 'schedule: the worker was already started');
+      started = true;
+      coordinator = await openCoordinator(config, logger);
+      const active = createScheduler({
+        sources: toScheduled(config.sources),
+        runSource: runById,
+        jitterMs: config.worker.jitterMs,
+        initialRun: options.initialRun ?? config.worker.initialRun,
+        coordinator,
+        logger,
+        onReport: (report) => metrics.observe(report),
+        ...deps.scheduler,
+      });
+      scheduler = active;
+      let url: string | undefined;
+      if (options.serve) {
+        server = createFeedServer({
+          outputDir: pipeline.outputDir,
+          getHealth: createHealthReader({
+            sources: () => config.sources,
+            readHealth: (ids) => readAllHealth(pipeline.store, ids),
+            lastCompletedAt: () => active.lastCompletedAt(),
+            startedAt,
+            now: pipeline.now,
+          }),
+          getMetrics: () => metrics.renderPrometheus(),
+          logger,
+        });
+        ({ url } = await server.listen(options.serve.host, options.serve.port));
+        logger.info({ url }, `serving ${pipeline.outputDir} at ${url}`);
+      }
+      await active.start();
+      logger.info({ itemCount: config.sources.length }, `worker started: ${config.sources.length} sources (${config.file})`);
+      return { url };
+    },
+    reload(next, reason = 'reload requested') {
+      if (next.store !== config.store || next.output !== config.output) {
+        logger.warn({}, 'config reload: `store` and `output` changes take effect only after a restart');
+      }
+      config = { ...next, store: config.store, output: config.output };
+      pipeline.site = config.site;
+      publisher.setConfig(config);
+      scheduler?.reload(toScheduled(config.sources));
+      publisher.request();
+      logger.info({ itemCount: config.sources.length }, `config reloaded (${reason}): ${config.sources.length} sources`);
+    },
+    async stop() {
+      const stopped = scheduler ? await scheduler.stop(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
+      if (!stopped.finished) logger.warn({}, `shutdown timeout: gave up waiting for ${stopped.inFlight.join(', ')}`);
+      await publisher.flush();
+      await server?.close();
+      await coordinator?.close();
+      return stopped;
+    },
+    config: () => config,
+  };
+}
+
+// --- Internal helpers ---
+
+function toScheduled(sources: readonly SourceConfig[]): ScheduledSource[] {
+  return sources.map((source) => ({ id: source.id, schedule: source.schedule, timezone: source.timezone, host: new URL(source.url).host }));
+}
