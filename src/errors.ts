@@ -34,7 +34,7 @@ export type ErrorCode =
   | 'OUTPUT_WRITE'
   // worker and server
   | 'SERVE_LISTEN'
-  | 'COORDINATOR_UNAVAILABLE'
+  | 'QUEUE_UNAVAILABLE'
   // command line
   | 'USAGE'
   // anything unexpected

@@ -1,19 +1,18 @@
 /**
  * The worker's clock: one node-cron task per source (its own schedule and time zone, `noOverlap`),
- * a random delay before each run, an optional pass at start-up, optional multi-worker coordination,
- * and a shutdown that waits for in-flight runs.
+ * a random delay before each run, an optional pass at start-up, and a shutdown that waits for
+ * in-flight runs.
  *
- * Order of one fire: local overlap guard → jitter → claim (coordinator) → runSource → release.
- * Claiming after the jitter (rather than with node-cron's `distributed` option, which claims before
- * its random delay) lets the worker with the shorter delay win, so fires spread over workers instead
- * of always going to the fastest one.
+ * One process: local overlap guard → jitter → runSource. Shared mode (a dispatcher is given): the
+ * fire goes to the queue with the jitter as its delay, and whichever worker is free runs it; an
+ * enqueue that fails (Redis away) is retried with backoff until the fire's slot ends.
  */
 import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
 import { describeError, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { describeSchedule } from '../time/describe-schedule.js';
-import type { RunCoordinator } from './run-coordinator.js';
+import type { FireDispatcher } from './fire-queue.js';
 import { ScheduleError } from './schedule-error.js';
 
 /** One source as the scheduler sees it. */
@@ -36,8 +35,8 @@ export interface SchedulerOptions {
   jitterMs: number;
   /** Run every source once at start-up (and sources added later by reload). */
   initialRun: boolean;
-  /** Multi-worker: each fire of a source runs on exactly one worker. */
-  coordinator?: RunCoordinator;
+  /** Shared mode: fires are queued (once across workers) instead of run here. */
+  dispatcher?: FireDispatcher;
   logger: Logger;
   random?: () => number;
   onReport?: (report: RunReport) => void;
@@ -53,7 +52,7 @@ export interface Scheduler {
   reload(sources: ScheduledSource[]): void;
   /** Ids of sources whose run is executing now. */
   inFlight(): string[];
-  /** Last time this worker finished handling a fire: its own run ended, or another worker had claimed it. */
+  /** Last time this worker finished handling a fire: its own run ended, or the fire was queued. */
   lastCompletedAt(): Date | undefined;
 }
 
@@ -73,6 +72,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function handleFire(source: ScheduledSource, fireAt: Date, trigger: 'scheduled' | 'initial'): Promise<void> {
     const fields = { sourceId: source.id, host: source.host, fireAt: fireAt.toISOString(), trigger };
     if (state !== 'started') return;
+    if (options.dispatcher) return dispatchFire(options.dispatcher, source, fireAt, fields);
     if (reserved.has(source.id)) {
       logSkippedFire(source.id, fields);
       return;
@@ -82,8 +82,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const delayMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
       if (delayMs > 0 && !(await delays.wait(delayMs))) return;
       if (state !== 'started' || !tasks.has(source.id)) return;
-      reserved.set(source.id, 'claiming');
-      if (!(await claimFire(source, fireAt, fields))) return;
       reserved.set(source.id, 'running');
       const done = executeRun(source.id).finally(() => running.delete(source.id));
       running.set(source.id, done);
@@ -99,20 +97,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     log.warn(fields, `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`);
   }
 
-  async function claimFire(source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<boolean> {
-    const coordinator = options.coordinator;
-    if (!coordinator) return true;
-    const ttlMs = Math.max(describeSchedule(source.schedule).intervalMs ?? 0, options.jitterMs + COORDINATION_MARGIN_MS);
-    try {
-      const won = await coordinator.claim(source.id, fireAt, ttlMs);
-      if (!won) {
+  async function dispatchFire(dispatcher: FireDispatcher, source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<void> {
+    const slotMs = describeSchedule(source.schedule).intervalMs ?? 60_000;
+    const jitterMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
+    const slotEnd = fireAt.getTime() + slotMs;
+    for (let attempt = 0; state === 'started'; attempt += 1) {
+      try {
+        const delayMs = Math.max(0, fireAt.getTime() + jitterMs - Date.now());
+        await dispatcher.enqueue({ sourceId: source.id, fireAt, slotMs, delayMs });
         lastCompleted = new Date();
-        log.debug(fields, `schedule: source "${source.id}": fire taken by another worker`);
+        log.debug(fields, `schedule: source "${source.id}": fire queued`);
+        return;
+      } catch (error) {
+        const waitMs = Math.min(ENQUEUE_RETRY_BASE_MS * 2 ** attempt, ENQUEUE_RETRY_MAX_MS);
+        if (Date.now() + waitMs >= slotEnd) {
+          log.error({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
+          return;
+        }
+        if (attempt === 0) log.warn({ ...fields, err: error }, `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`);
+        if (!(await delays.wait(waitMs))) return;
       }
-      return won;
-    } catch (error) {
-      log.error({ ...fields, err: error }, `schedule: source "${source.id}": run coordinator unavailable, fire skipped (${describeError(error)})`);
-      return false;
     }
   }
 
@@ -130,7 +134,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lastCompleted = new Date();
     // The pipeline logs each report; the scheduler only hands it on.
     deliverReport(report);
-    await releaseSource(sourceId);
   }
 
   function deliverReport(report: RunReport): void {
@@ -138,14 +141,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       options.onReport?.(report);
     } catch (error) {
       log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`);
-    }
-  }
-
-  async function releaseSource(sourceId: string): Promise<void> {
-    try {
-      await options.coordinator?.release?.(sourceId);
-    } catch (error) {
-      log.warn({ sourceId, err: error }, `schedule: source "${sourceId}": could not release the run (${describeError(error)}); it frees itself when its lease ends`);
     }
   }
 
@@ -230,11 +225,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 // --- Internal helpers ---
 
 /** Where a fire is between the overlap guard and the end of its run. */
-type FirePhase = 'waiting' | 'claiming' | 'running';
+type FirePhase = 'waiting' | 'running';
 
 const SKIP_REASONS: Record<FirePhase, string> = {
   waiting: 'waiting out its random start delay (worker.jitter)',
-  claiming: 'waiting for the run coordinator',
   running: 'in progress',
 };
 
@@ -248,8 +242,9 @@ function capJitter(jitterMs: number, schedule: string): number {
   return Math.max(0, Math.min(jitterMs, cap));
 }
 
-/** Fire keys must outlive every worker's claim attempt: the jitter plus clock skew between hosts. */
-const COORDINATION_MARGIN_MS = 60_000;
+/** Backoff between attempts to queue a fire while Redis is away. */
+const ENQUEUE_RETRY_BASE_MS = 500;
+const ENQUEUE_RETRY_MAX_MS = 5_000;
 /** node-cron drops a fire that is more than 1 s late; a GC pause must not cost a 30-minute run. */
 const MISSED_TOLERANCE_MS = 60_000;
 

@@ -1,16 +1,15 @@
 /**
  * The scheduled worker, wired: one scheduler over the config's sources, the pipeline as its run
  * function, a debounced site publisher, metrics, an optional feed server with /healthz and
- * /metrics, and the run coordinator when several workers share a store. The CLI loads the config,
+ * /metrics, and the fire queue when several workers share a store. The CLI loads the config,
  * opens the services and handles signals; everything between lives here.
  */
-import type { Logger } from '../log.js';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import { createSitePublisher, readAllHealth, runSource, type PipelineDeps } from '../pipeline/index.js';
 import { createFeedServer, createHealthReader, type FeedServer } from '../serve/index.js';
 import { createMetrics } from './metrics.js';
-import { openRunCoordinator } from './open-run-coordinator.js';
-import type { RunCoordinator } from './run-coordinator.js';
+import { openDefaultQueue, type QueueHooks } from './open-default-queue.js';
+import type { FireQueue } from './fire-queue.js';
 import { createScheduler, type ScheduledSource, type SchedulerOptions } from './create-scheduler.js';
 import { ScheduleError } from './schedule-error.js';
 
@@ -19,10 +18,10 @@ export interface WorkerDeps {
   /** The pipeline's services (fetcher, store, output folder, clock, logger). */
   pipeline: PipelineDeps;
   /**
-   * Opens what decides which worker runs each fire. Default: a Redis coordinator when the store is
-   * Redis, none for a store only this process uses.
+   * Opens the queue that hands each fire to one of the workers. Default: a BullMQ queue when the
+   * store is Redis, none (the scheduler runs sources itself) for a store only this process uses.
    */
-  openCoordinator?: (config: AppConfig, logger: Logger) => Promise<RunCoordinator | undefined>;
+  openQueue?: (config: AppConfig, hooks: QueueHooks) => Promise<FireQueue | undefined>;
   /** Scheduler knobs a test controls (random jitter, clock, timers). */
   scheduler?: Pick<SchedulerOptions, 'random'>;
 }
@@ -54,14 +53,14 @@ export interface Worker {
 export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options: WorkerOptions = {}): Worker {
   const { pipeline } = deps;
   const logger = pipeline.logger;
-  const openCoordinator = deps.openCoordinator ?? openRunCoordinator;
+  const openQueue = deps.openQueue ?? openDefaultQueue;
   const metrics = createMetrics();
   const publisher = createSitePublisher(initialConfig, pipeline, {
     delayMs: options.publishDelayMs ?? 2_000,
     maxDelayMs: options.publishMaxDelayMs ?? 30_000,
   });
   let config = initialConfig;
-  let coordinator: RunCoordinator | undefined;
+  let queue: FireQueue | undefined;
   let server: FeedServer | undefined;
   let started = false;
   const startedAt = pipeline.now();
@@ -82,15 +81,16 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
     async start() {
       if (started) throw new ScheduleError('INTERNAL', 'schedule: the worker was already started');
       started = true;
-      coordinator = await openCoordinator(config, logger);
+      const onReport = (report: RunReport) => metrics.observe(report);
+      queue = await openQueue(config, { runSource: runById, onReport, logger });
       const active = createScheduler({
         sources: toScheduled(config.sources),
         runSource: runById,
         jitterMs: config.worker.jitterMs,
         initialRun: options.initialRun ?? config.worker.initialRun,
-        coordinator,
+        dispatcher: queue,
         logger,
-        onReport: (report) => metrics.observe(report),
+        onReport,
         ...deps.scheduler,
       });
       scheduler = active;
@@ -101,7 +101,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
           getHealth: createHealthReader({
             sources: () => config.sources,
             readHealth: (ids) => readAllHealth(pipeline.store, ids),
-            lastCompletedAt: () => active.lastCompletedAt(),
+            lastCompletedAt: () => newest(active.lastCompletedAt(), queue?.lastCompletedAt()),
             startedAt,
             now: pipeline.now,
           }),
@@ -129,16 +129,24 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
     async stop() {
       const stopped = scheduler ? await scheduler.stop(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
       if (!stopped.finished) logger.warn({}, `shutdown timeout: gave up waiting for ${stopped.inFlight.join(', ')}`);
+      const queued = queue ? await queue.close(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
+      if (!queued.finished) {
+        logger.warn({}, `shutdown timeout: gave up waiting for ${queued.inFlight.join(', ')}; another worker runs them again`);
+      }
       await publisher.flush();
       await server?.close();
-      await coordinator?.close();
-      return stopped;
+      return { finished: stopped.finished && queued.finished, inFlight: [...stopped.inFlight, ...queued.inFlight] };
     },
     config: () => config,
   };
 }
 
 // --- Internal helpers ---
+
+function newest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a || !b) return a ?? b;
+  return a > b ? a : b;
+}
 
 function toScheduled(sources: readonly SourceConfig[]): ScheduledSource[] {
   return sources.map((source) => ({ id: source.id, schedule: source.schedule, timezone: source.timezone, host: new URL(source.url).host }));

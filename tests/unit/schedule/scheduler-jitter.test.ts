@@ -87,25 +87,22 @@ describe('createScheduler: jitter and the interval', () => {
     expect(fake.runsOf('s')).toHaveLength(1);
   });
 
-  it('says so for a fire skipped while the previous one waits for the run coordinator', async () => {
+  it('caps the delay a queued fire waits (shared mode) the same way', async () => {
     const fake = createFakeRunner(() => 10);
-    const { logger, records } = createCapturingLogger();
-    // A coordinator that takes 1.5 s to answer holds the first fire past the next one.
+    const delays: number[] = [];
     scheduler = createScheduler({
-      sources: [source('s', '* * * * * *')],
+      sources: [source('s', '*/2 * * * * *')],
       runSource: fake.runSource,
-      jitterMs: 0,
+      jitterMs: 30_000,
       initialRun: false,
-      logger,
-      coordinator: {
-        claim: () => new Promise((resolve) => setTimeout(() => resolve(true), 1_500)),
-        close: async () => undefined,
-      },
+      logger: createCapturingLogger().logger,
+      random: () => 0.999,
+      dispatcher: { enqueue: async (fire) => void delays.push(fire.delayMs) },
     });
     await scheduler.start();
-    await vi.advanceTimersByTimeAsync(2_000);
-    const skipped = records.filter((r) => r.msg.includes('skipped a fire'));
-    expect(skipped.length).toBeGreaterThanOrEqual(1);
-    expect(skipped.every((r) => r.msg.endsWith('still waiting for the run coordinator'))).toBe(true);
+    await vi.advanceTimersByTimeAsync(4_100);
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    expect(delays.every((ms) => ms <= 500)).toBe(true);
+    expect(fake.runs).toHaveLength(0);
   });
 });

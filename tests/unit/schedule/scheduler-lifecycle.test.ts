@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScheduler, type RunCoordinator, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
+import { createScheduler, type Fire, type FireDispatcher, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
 import type { RunReport } from '../../../src/model.js';
 import { createCapturingLogger, createFakeRunner, sleep } from '../../helpers/schedule-harness.js';
 
@@ -143,55 +143,59 @@ describe('createScheduler: reload and failures', () => {
   });
 });
 
-describe('createScheduler: coordinator', () => {
-  function fakeCoordinator(answer: () => Promise<boolean>) {
-    const claims: Array<{ sourceId: string; fireAt: Date; ttlMs: number }> = [];
-    const released: string[] = [];
-    const coordinator: RunCoordinator = {
-      claim: async (sourceId, fireAt, ttlMs) => (claims.push({ sourceId, fireAt, ttlMs }), answer()),
-      release: async (sourceId) => void released.push(sourceId),
-      close: async () => undefined,
-    };
-    return { coordinator, claims, released };
+describe('createScheduler: dispatcher (shared mode)', () => {
+  function fakeDispatcher(answer: (fire: Fire) => Promise<void>) {
+    const fires: Fire[] = [];
+    const dispatcher: FireDispatcher = { enqueue: async (fire) => (fires.push(fire), answer(fire)) };
+    return { dispatcher, fires };
   }
 
-  it('claims each fire with its scheduled time and releases after the run', async () => {
+  it('queues each fire with its scheduled slot and a jitter delay, and runs nothing itself', async () => {
     const fake = createFakeRunner();
-    const { coordinator, claims, released } = fakeCoordinator(async () => true);
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, coordinator, logger: createCapturingLogger().logger });
+    const { dispatcher, fires } = fakeDispatcher(async () => undefined);
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, dispatcher, logger: createCapturingLogger().logger });
     await scheduler.start();
     await sleep(1500);
     await scheduler.stop(1000);
-    expect(claims.length).toBeGreaterThanOrEqual(1);
-    for (const claim of claims) {
-      expect(claim.fireAt.getTime() % 1000).toBe(0);
-      // ttl covers the jitter plus clock skew, and at least the interval.
-      expect(claim.ttlMs).toBeGreaterThanOrEqual(60_300);
+    expect(fires.length).toBeGreaterThanOrEqual(1);
+    for (const fire of fires) {
+      expect(fire.sourceId).toBe('a');
+      expect(fire.fireAt.getTime() % 1000).toBe(0);
+      expect(fire.slotMs).toBe(1000);
+      // The jitter is capped at half the slot so a queued fire still starts within it.
+      expect(fire.delayMs).toBeLessThanOrEqual(500);
     }
-    expect(released.length).toBe(fake.runs.length);
-  });
-
-  it('does not run a fire another worker won, but counts it as handled', async () => {
-    const fake = createFakeRunner();
-    const { coordinator } = fakeCoordinator(async () => false);
-    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, coordinator, logger: createCapturingLogger().logger });
-    await scheduler.start();
-    await sleep(150);
     expect(fake.runs).toHaveLength(0);
     expect(scheduler.lastCompletedAt()).toBeInstanceOf(Date);
   });
 
-  it('skips the fire (fail closed) when the coordinator is unreachable', async () => {
+  it('retries a fire the queue refused until it is queued', async () => {
     const fake = createFakeRunner();
-    const { coordinator } = fakeCoordinator(async () => {
+    let refusals = 2;
+    const { dispatcher, fires } = fakeDispatcher(async () => {
+      if (refusals-- > 0) throw new Error('ECONNREFUSED');
+    });
+    const { logger, records } = createCapturingLogger();
+    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, dispatcher, logger });
+    await scheduler.start();
+    await sleep(2500);
+    expect(fires).toHaveLength(3);
+    expect(new Set(fires.map((fire) => fire.fireAt.getTime())).size).toBe(1);
+    expect(fake.runs).toHaveLength(0);
+    expect(records.some((r) => r.level === 40 && r.sourceId === 'a' && r.msg.includes('ECONNREFUSED'))).toBe(true);
+    expect(scheduler.lastCompletedAt()).toBeInstanceOf(Date);
+  });
+
+  it('gives a fire up, loudly, when the queue stays unreachable for its whole slot', async () => {
+    const fake = createFakeRunner();
+    const { dispatcher } = fakeDispatcher(async () => {
       throw new Error('ECONNREFUSED');
     });
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, coordinator, logger });
+    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: false, dispatcher, logger });
     await scheduler.start();
-    await sleep(150);
+    await sleep(2300);
     expect(fake.runs).toHaveLength(0);
-    expect(scheduler.lastCompletedAt()).toBeUndefined();
-    expect(records.some((r) => r.level === 50 && r.sourceId === 'a' && r.msg.includes('ECONNREFUSED'))).toBe(true);
+    expect(records.some((r) => r.level === 50 && r.sourceId === 'a' && r.msg.includes('fire lost'))).toBe(true);
   });
 });
