@@ -8,7 +8,7 @@ export type { Logger };
 
 /** Accepted log levels, from most to least verbose. */
 export type LogLevel = LevelWithSilent;
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+export { LOG_LEVELS } from './log-levels.js';
 
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {

@@ -1,15 +1,11 @@
-/** The `feedwright` command line: parses arguments and dispatches to one file per command. */
+/**
+ * The `feedwright` command line: parses arguments and dispatches to one file per command.
+ * Each command's module is imported only when that command runs, so `--version`, `--help` and
+ * `check` do not load the fetcher, the store, the extractors or the feed renderers.
+ */
 import { Command, Option } from 'commander';
-import { LOG_LEVELS } from '../log.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import { VERSION } from '../defaults/version.js';
-import { printFatalError } from './print-problems.js';
-import { checkCommand } from './check-command.js';
-import { previewCommand } from './preview-command.js';
-import { runCommand } from './run-command.js';
-import { schemaCommand } from './schema-command.js';
-import { serveCommand } from './serve-command.js';
-import { startCommand } from './start-command.js';
-import { statusCommand } from './status-command.js';
 
 const DEFAULT_CONFIG = 'config/feedwright.yaml';
 
@@ -23,31 +19,31 @@ export function buildProgram(): Command {
   const common = (command: Command) =>
     command
       .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
-      .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS as string[]));
+      .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS));
 
   common(program.command('run'))
     .description('fetch every source once, update the feeds, print a summary')
     .option('-s, --source <id>', 'only this source (repeatable)', collect, [])
     .option('--json', 'print the reports as JSON')
-    .action(async (opts) => setExit(await runCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./run-command.js')).runCommand(opts)));
 
   common(program.command('start'))
     .description('run the scheduled worker until SIGINT/SIGTERM (SIGHUP reloads the config)')
     .option('--serve [host:port]', 'also serve the output folder (default 127.0.0.1:8080)')
     .option('--watch', 'reload the config when the file changes')
     .option('--no-initial-run', 'do not run every source once at start-up')
-    .action(async (opts) => setExit(await startCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./start-command.js')).startCommand(opts)));
 
   common(program.command('serve'))
     .description('serve the output folder with /healthz and /metrics')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
-    .action(async (opts) => setExit(await serveCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./serve-command.js')).serveCommand(opts)));
 
   common(program.command('status'))
     .description('show each source\'s health from the store')
     .option('--json', 'print JSON')
-    .action(async (opts) => setExit(await statusCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./status-command.js')).statusCommand(opts)));
 
   common(program.command('preview'))
     .description('fetch and extract a source or URL without writing anything; print items and selectors')
@@ -59,16 +55,16 @@ export function buildProgram(): Command {
     .option('--timezone <zone>', 'time zone for dates, e.g. Asia/Shanghai')
     .option('--encoding <charset>', 'force the page charset, e.g. gbk')
     .option('--json', 'print JSON')
-    .action(async (target, opts) => setExit(await previewCommand(target, opts)));
+    .action(async (target, opts) => setExit(await (await import('./preview-command.js')).previewCommand(target, opts)));
 
   common(program.command('check'))
     .description('validate the config and list every problem with file, line and field')
-    .action(async (opts) => setExit(await checkCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./check-command.js')).checkCommand(opts)));
 
   program
     .command('schema')
     .description('print the JSON Schema of the config file (for editors)')
-    .action(() => setExit(schemaCommand()));
+    .action(async () => setExit((await import('./schema-command.js')).schemaCommand()));
 
   return program;
 }
@@ -85,6 +81,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
       return;
     }
+    const { printFatalError } = await import('./print-problems.js');
     process.exitCode = printFatalError(error);
   }
 }

@@ -2,7 +2,8 @@
  * Cross-field checks the schema cannot express: unique ids, topic feeds naming known sources,
  * valid cron expressions, time zones, regexes and CSS selectors.
  */
-import { load } from 'cheerio';
+// The htmlparser2-only build: selectors are checked by the same engine, without loading parse5.
+import { load, type CheerioAPI } from 'cheerio/slim';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
@@ -150,13 +151,26 @@ function checkSourceSelectorsAndRules(source: RawSource, index: number): Semanti
 }
 
 function checkCss(css: string, path: Array<string | number>): SemanticProblem[] {
-  try {
-    load('<html></html>')(css);
-    return [];
-  } catch (cause) {
-    return [error(path, `invalid CSS selector "${css}" (${(cause as Error).message})`)];
+  // Most sources repeat the same few selectors: compile each distinct one once, on one empty document.
+  let verdict = cssVerdicts.get(css);
+  if (verdict === undefined) {
+    try {
+      emptyDocument ??= load('<html></html>');
+      emptyDocument(css);
+      verdict = '';
+    } catch (cause) {
+      verdict = (cause as Error).message;
+    }
+    if (cssVerdicts.size >= CSS_VERDICT_LIMIT) cssVerdicts.clear();
+    cssVerdicts.set(css, verdict);
   }
+  return verdict === '' ? [] : [error(path, `invalid CSS selector "${css}" (${verdict})`)];
 }
+
+const CSS_VERDICT_LIMIT = 1_000;
+/** Selector → '' when it compiles, else the parser's message. */
+const cssVerdicts = new Map<string, string>();
+let emptyDocument: CheerioAPI | undefined;
 
 function checkKeyword(word: string, path: Array<string | number>): SemanticProblem[] {
   const match = /^\/(.*)\/([a-z]*)$/s.exec(word);

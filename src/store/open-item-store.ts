@@ -6,7 +6,6 @@ import { describeError } from '../errors.js';
 import { resolve } from 'node:path';
 import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import type KeyvRedis from '@keyv/redis';
-import { createKeyv } from '@keyv/redis';
 import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
@@ -28,7 +27,7 @@ export interface OpenItemStoreOptions {
 export async function openItemStore(storeUrl: string, options: OpenItemStoreOptions = {}): Promise<ItemStore> {
   const { url, namespace: fromUrl } = splitStoreUrl(storeUrl);
   const namespace = options.namespace ?? fromUrl;
-  const backend = openBackend(url, namespace, options.connectTimeoutMs ?? 5_000);
+  const backend = await openBackend(url, namespace, options.connectTimeoutMs ?? 5_000);
   // While opening, a backend error is the reason the open fails and goes into that one message;
   // once open, errors are logged (an outage repeats the same error on every reconnect attempt).
   let openError: unknown;
@@ -130,7 +129,7 @@ function createBackendErrorLog(logger: Logger | undefined, label: string): Backe
   };
 }
 
-function openBackend(url: string, namespace: string, connectTimeoutMs: number): Backend {
+async function openBackend(url: string, namespace: string, connectTimeoutMs: number): Promise<Backend> {
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') {
     return { keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }), label: 'memory store', hint: 'memory:// keeps nothing between runs.', opened: false };
@@ -142,7 +141,9 @@ function openBackend(url: string, namespace: string, connectTimeoutMs: number): 
   });
 }
 
-function openRedis(url: string, namespace: string, connectTimeoutMs: number): Backend {
+async function openRedis(url: string, namespace: string, connectTimeoutMs: number): Promise<Backend> {
+  // The Redis client (~0.25 s to load) is imported only for a redis:// store.
+  const { createKeyv } = await import('@keyv/redis');
   // The backend's `opened` flag is read by the reconnect strategy and the reconnect listener.
   const state = { opened: false };
   const socket = {

@@ -4,10 +4,11 @@
  * the main text as found by Mozilla Readability on a light DOM (linkedom), trimmed to the source's
  * summary length.
  */
-import { Readability } from '@mozilla/readability';
+import type * as ReadabilityModule from '@mozilla/readability';
+import { createRequire } from 'node:module';
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { parseHTML } from 'linkedom';
+import type * as Linkedom from 'linkedom';
 import { measureTextUnits } from '../auto/text-units.js';
 import { parseFieldSelector, readText } from '../html/field-selector.js';
 import { loadDocument } from '../html/load-document.js';
@@ -69,8 +70,11 @@ function readDescription($: CheerioAPI): string | undefined {
  * that is too short to tell anything.
  */
 function readMainText(html: string): string | undefined {
-  const { document } = parseHTML(html);
-  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 100 }).parse();
+  // linkedom and Readability load on the first detail page that needs its main text, not at start-up.
+  linkedom ??= requireModule('linkedom') as typeof Linkedom;
+  readability ??= requireModule('@mozilla/readability') as typeof ReadabilityModule;
+  const { document } = linkedom.parseHTML(html);
+  const article = new readability.Readability(document as unknown as ConstructorParameters<typeof ReadabilityModule.Readability>[0], { charThreshold: 100 }).parse();
   if (!article) return undefined;
   const content = loadDocument(article.content ?? '');
   const paragraphs = content('p')
@@ -88,3 +92,7 @@ function isMetadataLine(text: string): boolean {
 
 const MAX_METADATA_UNITS = 60;
 const METADATA_LABEL = /(?:来源|作者|发布时间|发布日期|浏览次数|点击数|阅读次数|责任编辑|编辑|字号|來源|發布時間)\s*[:：]|^\s*(?:by|posted|published|updated)\b/i;
+
+const requireModule = createRequire(import.meta.url);
+let linkedom: typeof Linkedom | undefined;
+let readability: typeof ReadabilityModule | undefined;

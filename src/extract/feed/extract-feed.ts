@@ -4,7 +4,8 @@
  * the source zone; HTML titles become text and HTML summaries are sanitized.
  */
 import { describeError } from '../../errors.js';
-import { parseFeed } from 'feedsmith';
+import type * as Feedsmith from 'feedsmith';
+import { createRequire } from 'node:module';
 import type { ExtractedItem, ExtractResult } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
@@ -52,7 +53,7 @@ export function extractFeed(input: ExtractInput, options: ExtractOptions, dates:
 function parseFeedDocument(body: string, sourceId: string): AnyParsedFeed {
   const trimmed = body.replace(/^\ufeff/, '').trim();
   try {
-    return parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
+    return loadFeedsmith().parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
   } catch (error) {
     const challenge = challengePageError(body, sourceId);
     if (challenge) throw challenge;
@@ -99,3 +100,12 @@ function readDate(text: string | undefined, title: string, dates: DateContext, w
   if (!parsed) warnings.add('date-unparsed', `could not read the date of "${trimText(title, 60)}"; the item is undated`, text);
   return parsed;
 }
+
+/** feedsmith is loaded (synchronously, ~0.2 s) on the first feed source, not by every command that imports extract. */
+function loadFeedsmith(): typeof Feedsmith {
+  feedsmith ??= requireModule('feedsmith') as typeof Feedsmith;
+  return feedsmith;
+}
+
+const requireModule = createRequire(import.meta.url);
+let feedsmith: typeof Feedsmith | undefined;

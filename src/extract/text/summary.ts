@@ -1,5 +1,6 @@
 /** Item summaries: HTML sanitized for feed readers, plain text folded and trimmed. */
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type SanitizeHtml from 'sanitize-html';
 import { resolveLink } from '../url/canonicalize-url.js';
 import { foldWhitespace, trimText } from './fold-text.js';
 
@@ -12,7 +13,7 @@ const ALLOWED_TAGS = [
 
 /** Sanitizes an HTML fragment: no scripts, styles, iframes or event handlers; links and images made absolute. */
 export function sanitizeSummaryHtml(html: string, baseUrl: string): string {
-  return sanitizeHtml(html, {
+  return loadSanitizeHtml()(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title'],
@@ -39,7 +40,7 @@ export function toPlainSummary(text: string, max: number): string | undefined {
 
 /** Plain text of an HTML fragment (tags removed, entities decoded by sanitize-html's parser). */
 export function htmlToText(html: string): string {
-  const text = sanitizeHtml(html.replace(/<(?:br|\/p|\/div|\/li|\/h\d)\b[^>]*>/gi, '$& '), {
+  const text = loadSanitizeHtml()(html.replace(/<(?:br|\/p|\/div|\/li|\/h\d)\b[^>]*>/gi, '$& '), {
     allowedTags: [],
     allowedAttributes: {},
     nonTextTags: ['script', 'style', 'textarea', 'noscript', 'iframe', 'template'],
@@ -48,6 +49,15 @@ export function htmlToText(html: string): string {
 }
 
 // --- Internal helpers ---
+
+/** sanitize-html (with postcss, ~0.1 s to load) is loaded by the first HTML summary, not at start-up. */
+function loadSanitizeHtml(): typeof SanitizeHtml {
+  sanitizeHtml ??= requireModule('sanitize-html') as typeof SanitizeHtml;
+  return sanitizeHtml;
+}
+
+const requireModule = createRequire(import.meta.url);
+let sanitizeHtml: typeof SanitizeHtml | undefined;
 
 function absolutise(attribs: Record<string, string>, name: string, baseUrl: string): Record<string, string> {
   const value = attribs[name];

@@ -4,7 +4,8 @@
  * match what the operator sees; conversion runs after.
  */
 import { describeError } from '../../errors.js';
-import * as OpenCC from 'opencc-js';
+import { createRequire } from 'node:module';
+import type * as OpenCCModule from 'opencc-js';
 import type { ChineseConversion, ReplaceRule, RuleField } from '../../model.js';
 
 /** Rules compiled once per extraction. */
@@ -45,12 +46,16 @@ export function compileTextRules(replace: ReplaceRule[], convert?: ChineseConver
 // --- Internal helpers ---
 
 const converters = new Map<ChineseConversion, (text: string) => string>();
+const requireModule = createRequire(import.meta.url);
+let openCC: typeof OpenCCModule | undefined;
 
 /** Builds a converter on first use (loading the dictionaries takes ~20 ms) and keeps it for later runs. */
 function getConverter(kind: ChineseConversion): (text: string) => string {
   let converter = converters.get(kind);
   if (!converter) {
     // `tw` as the Traditional side also folds Taiwan-specific variant characters (裡 → 里).
+    // opencc-js and its dictionaries are loaded only by sources that use `convert:`.
+    const OpenCC = (openCC ??= requireModule('opencc-js') as typeof OpenCCModule);
     const built = kind === 't2s' ? OpenCC.Converter({ from: 'tw', to: 'cn' }) : OpenCC.Converter({ from: 'cn', to: 't' });
     converter = (text: string) => built(text);
     converters.set(kind, converter);

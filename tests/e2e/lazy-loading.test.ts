@@ -1,0 +1,70 @@
+/**
+ * Start-up cost: each command loads only the packages it uses. The CLI runs from the sources in a
+ * child process with loader hooks that log every module it imports; the test reads which packages
+ * appeared (a package list, not a timing, so it holds on a loaded machine).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
+const TSX = import.meta.resolve('tsx');
+const HOOKS = new URL('../helpers/module-load-hooks.mjs', import.meta.url).href;
+const HEAVY = ['undici', 'zod', 'cheerio', 'parse5', '@keyv/redis', 'linkedom', '@mozilla/readability', 'feedsmith', 'opencc-js', 'sanitize-html', 'better-sqlite3', 'pino', 'feed'];
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'feedwright-lazy-'));
+  const sources = Array.from({ length: 3 }, (_, i) => `  - id: s${i}\n    url: http://127.0.0.1:9/list-${i}.html\n    items: ul li\n`).join('');
+  await writeFile(join(dir, 'feedwright.yaml'), `site:\n  title: t\n  url: http://127.0.0.1:8080/\nstore: memory://\ndefaults:\n  retries: 0\n  minDelay: 0ms\n  robots: ignore\nsources:\n${sources}`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('lazy loading', () => {
+  it('--version and --help load none of the heavy packages', async () => {
+    for (const flag of ['--version', '--help']) {
+      const loaded = await packagesLoadedBy([flag]);
+      expect(loaded.filter((name) => HEAVY.includes(name)), flag).toEqual([]);
+      expect(loaded).toContain('commander');
+    }
+  });
+
+  it('check loads the config validators but no fetcher, store, renderer or optional extractor', async () => {
+    const loaded = await packagesLoadedBy(['check', '-c', 'feedwright.yaml']);
+    expect(loaded).toEqual(expect.arrayContaining(['yaml', 'zod']));
+    const unexpected = ['undici', 'parse5', '@keyv/redis', 'linkedom', 'feedsmith', 'opencc-js', 'sanitize-html', 'better-sqlite3', 'feed'];
+    expect(loaded.filter((name) => unexpected.includes(name))).toEqual([]);
+  });
+
+  it('run on a memory store loads no Redis client, linkedom, Readability, feedsmith, OpenCC or sanitize-html', async () => {
+    // The sources point at a closed port: the run fails fast, after every module a pass needs was loaded.
+    const loaded = await packagesLoadedBy(['run', '-c', 'feedwright.yaml']);
+    expect(loaded).toEqual(expect.arrayContaining(['undici', 'cheerio', 'feed']));
+    const optional = ['@keyv/redis', 'linkedom', '@mozilla/readability', 'feedsmith', 'opencc-js', 'sanitize-html'];
+    expect(loaded.filter((name) => optional.includes(name))).toEqual([]);
+  });
+});
+
+// --- Internal helpers ---
+
+/** Runs the CLI with the module-logging hooks and returns the npm packages it loaded. */
+async function packagesLoadedBy(args: string[]): Promise<string[]> {
+  const log = join(dir, `modules-${args[0]}.log`);
+  await rm(log, { force: true });
+  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(HOOKS)})`;
+  await new Promise<void>((resolve) => {
+    execFile(process.execPath, ['--import', register, '--import', TSX, CLI, ...args], { cwd: dir, env: { ...process.env, MODULE_LOG: log } }, () =>
+      resolve(),
+    );
+  });
+  const urls = (await readFile(log, 'utf8')).split('\n');
+  const packages = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name): name is string => !!name);
+  return [...new Set(packages)].filter((name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig' && name !== 'resolve-pkg-maps');
+}
+
