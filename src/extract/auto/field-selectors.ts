@@ -9,7 +9,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
 import { findCommonAncestor, matchSpec, parseFieldSelector, readDateValue, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
-import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
+import { findAnchors, findEnclosingAnchor, findHeading, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
 import { describeElement, findParentElement, findTypeIndex, hasClass, readStableClasses, writeTagWithClasses } from './css-names.js';
 
 /** Field selectors found for a list (each optional). */
@@ -52,6 +52,9 @@ const readHref: ValueReader = (_$, element) => (element.attribs.href ?? '').trim
 function findTitleElement(block: Element, dates: DateContext): Element | undefined {
   const anchor = pickHeadlineAnchor(block);
   if (!anchor || !isUsableHref(anchor.attribs.href)) return undefined;
+  // `<a><p>03/10</p><h3>headline</h3><p>summary…</p></a>`: the heading inside the link is the title.
+  const heading = findHeading(anchor);
+  if (heading && readText(heading) !== '' && readText(heading) !== readText(anchor)) return heading;
   const parts = anchor.children.filter((child): child is Element => child.type === 'tag');
   const dated = parts.filter((part) => parseDateOnlyText(readText(part), dates) !== undefined || part.attribs.datetime !== undefined);
   if (dated.length === 0) return anchor === block ? undefined : anchor;

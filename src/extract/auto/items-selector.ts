@@ -6,7 +6,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import type { ListCandidate } from './find-list-candidates.js';
+import { rowHeadline, type ListCandidate } from './find-list-candidates.js';
 import { describeElement, findCommonClasses, findParentElement, findTypeIndex, hasClass, readStableClasses, readStableId, writeTagWithClasses } from './css-names.js';
 import type { NodeStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
@@ -20,10 +20,17 @@ export interface ItemsSelection {
 /** Writes and checks the items selector of a candidate list; undefined when no selector isolates it. */
 export function buildItemsSelector($: CheerioAPI, candidate: ListCandidate, stats: ReadonlyMap<Element, NodeStats>): ItemsSelection | undefined {
   const rowSet = new Set(candidate.rows);
-  const strong = candidate.rows.filter((row) => rateHeadline(stats.get(row)?.bestUnits ?? 0) > 0);
+  const strong = candidate.rows.filter((row) => {
+    const figures = stats.get(row);
+    return figures !== undefined && rateHeadline(rowHeadline(figures).units) > 0;
+  });
   const members = candidate.containers.flatMap((container) => container.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === candidate.rowTag));
-  // Members that are not rows may be selected only when they hold no link (they then yield no item).
-  const allowed = new Set(members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0));
+  // Members that are not rows may be selected only when they hold no link (they then yield no item), or
+  // when they carry every class the rows share (a card of the list that holds more links than most).
+  const common = findCommonClasses(strong.length > 0 ? strong : candidate.rows);
+  const sameKind = (member: Element): boolean => common.length > 0 && common.every((name) => hasClass(member, name));
+  const allowedMembers = new Set(members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0 || sameKind(member)));
+  const allowed = (element: Element): boolean => allowedMembers.has(element) || isCousinRow(element, candidate);
   const rowPart = writeRowPart(candidate, strong, members);
   for (const containerPart of describeContainers(candidate.containers)) {
     const found = widenUntilExact($, containerPart, rowPart, candidate.containers, strong, allowed);
@@ -65,6 +72,21 @@ function hasLinkInside(element: Element): boolean {
   return false;
 }
 
+/**
+ * A row of the list's tag in a container of the list's kind beside the others (same grandparent): a
+ * sub-column holding a single row is part of a list split over columns, though too small to be found.
+ */
+function isCousinRow(element: Element, candidate: ListCandidate): boolean {
+  if (candidate.containers.length < 2 || element.name !== candidate.rowTag) return false;
+  const parent = findParentElement(element);
+  const first = candidate.containers[0] as Element;
+  if (!parent || parent.name !== first.name || (parent.attribs.class ?? '') !== (first.attribs.class ?? '')) return false;
+  const wrapper = findParentElement(parent);
+  const firstWrapper = findParentElement(first);
+  if (!wrapper || !firstWrapper || wrapper.name !== firstWrapper.name || wrapper.attribs.class !== firstWrapper.attribs.class) return false;
+  return wrapper.parent !== null && wrapper.parent === firstWrapper.parent;
+}
+
 /** Ways to name the container(s), most specific first. */
 function describeContainers(containers: Element[]): string[] {
   const first = containers[0] as Element;
@@ -86,7 +108,7 @@ function widenUntilExact(
   rowPart: string,
   containers: Element[],
   strong: Element[],
-  allowed: ReadonlySet<Element>,
+  allowed: (element: Element) => boolean,
 ): ItemsSelection | undefined {
   let prefix = '';
   let node = findParentElement(containers[0] as Element);
@@ -146,11 +168,11 @@ function hasSameTagSibling(element: Element): boolean {
 }
 
 /** The matched blocks when they are every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
-function check($: CheerioAPI, selector: string, strong: Element[], allowed: ReadonlySet<Element>): Element[] | 'wider' | 'misses' {
+function check($: CheerioAPI, selector: string, strong: Element[], allowed: (element: Element) => boolean): Element[] | 'wider' | 'misses' {
   const matched = select($, selector);
   const set = new Set(matched);
   if (!strong.every((row) => set.has(row))) return 'misses';
-  return matched.every((element) => allowed.has(element)) ? matched : 'wider';
+  return matched.every(allowed) ? matched : 'wider';
 }
 
 function select($: CheerioAPI, selector: string): Element[] {
