@@ -15,7 +15,8 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Force pretty (true) or JSON (false) output; default: pretty when stderr is a TTY. */
   pretty?: boolean;
-  destination?: NodeJS.WritableStream;
+  /** Where lines go (default stderr); anything with a `write(line)`. */
+  destination?: { write(line: string): unknown };
 }
 
 /** Creates the process logger, writing to stderr. */
@@ -37,7 +38,7 @@ export function createSilentLogger(): Logger {
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /** Formats pino's JSON lines as `HH:MM:SS LEVEL msg key=value …` for humans. */
-function createPrettyStream(out: NodeJS.WritableStream): pino.DestinationStream {
+function createPrettyStream(out: { write(line: string): unknown }): pino.DestinationStream {
   return {
     write(line: string) {
       let record: Record<string, unknown>;

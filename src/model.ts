@@ -167,6 +167,8 @@ interface FetchOutcomeBase {
   durationMs: number;
   /** HTTP requests spent, including retries, redirects and robots.txt. */
   requests: number;
+  /** Of `durationMs`, the time spent waiting for the host's turn (politeness spacing, per-host limit, backoff). */
+  waitMs?: number;
   validators: FetchValidators;
 }
 
@@ -321,6 +323,10 @@ export interface RunReport {
   durationMs: number;
   /** Time spent fetching the page (including retries and waits for politeness limits). */
   fetchMs?: number;
+  /** Of `fetchMs`, the time spent waiting for the host's turn (minDelay spacing, per-host limit, backoff). */
+  waitMs?: number;
+  /** A 304 or identical body is not parsed: the item count of the last extraction, kept. */
+  keptFound?: number;
   warnings: string[];
   error?: AppError;
   /** Feed files written by this run. */

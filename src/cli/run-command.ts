@@ -2,7 +2,8 @@
 import { isFailure, runPass } from '../pipeline/index.js';
 import type { RunReport, SourceConfig } from '../model.js';
 import { formatTable, truncateToWidth } from './format-table.js';
-import { createCommandLogger, loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
+import { createLogger, type LogLevel } from '../log.js';
+import { loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of `run`. */
@@ -18,10 +19,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (unknown.length > 0) {
     throw new UsageError(`run: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}`, `Known sources: ${config.sources.map((s) => s.id).join(', ')}.`);
   }
-  // The summary table says what info logs would; warnings and errors still go to stderr.
-  const logger = createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' });
-  const services = await openServices(config, logger);
   const progress = createProgress(options.source.length || config.sources.length, !options.json && Boolean(process.stderr.isTTY));
+  // The summary table says what info logs would; warnings and errors still go to stderr, above the progress bar.
+  const logger = createLogger({ level: (options.logLevel ?? 'warn') as LogLevel, destination: progress.logStream });
+  const services = await openServices(config, logger);
   try {
     const { reports, siteFiles } = await runPass(config, services.deps, {
       sourceIds: options.source,
@@ -41,12 +42,21 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 /** Prints the per-source table, the errors with their hints, and where the feeds are. */
 export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[]): void {
-  const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'MS', 'NOTE']];
+  const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'FETCH MS', 'WAIT MS', 'TOTAL MS', 'NOTE']];
   for (const report of reports) {
     const note = report.error ? report.error.message : report.warnings.length ? `${report.warnings.length} warning(s): ${report.warnings[0]}` : '';
-    // A 304, an identical body or a deferred run is not parsed, so there is no item count to show.
-    const found = report.outcome === 'not-modified' || report.outcome === 'same-body' || report.outcome === 'deferred' ? '-' : String(report.found);
-    rows.push([report.sourceId, report.outcome, found, String(report.newItems), String(report.durationMs), truncateToWidth(note, 90)]);
+    const wait = report.waitMs ?? 0;
+    rows.push([
+      report.sourceId,
+      report.outcome,
+      foundCell(report),
+      String(report.newItems),
+      // The fetch alone, without the politeness waits, which get their own column.
+      report.fetchMs === undefined ? '-' : String(Math.max(0, report.fetchMs - wait)),
+      report.fetchMs === undefined ? '-' : String(wait),
+      String(report.durationMs),
+      truncateToWidth(note, 90),
+    ]);
   }
   process.stdout.write(`${formatTable(rows)}\n`);
   const failed = reports.filter(isFailure);
@@ -61,23 +71,41 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
 
 // --- Internal helpers ---
 
+/** A 304 or an identical body is not parsed: it shows the count kept from the last extraction. A deferred run shows none. */
+function foundCell(report: RunReport): string {
+  if (report.outcome === 'not-modified' || report.outcome === 'same-body') return report.keptFound === undefined ? '-' : String(report.keptFound);
+  return report.outcome === 'deferred' ? '-' : String(report.found);
+}
+
 function toJsonReport(report: RunReport) {
   const { error, ...rest } = report;
   return { ...rest, error: error ? { code: error.code, message: error.message, hint: error.hint } : undefined };
 }
 
-/** A one-line progress indicator on a terminal; silent otherwise. */
+/**
+ * A one-line progress indicator on a terminal; silent otherwise. Log lines go through `logStream`,
+ * which clears the bar, writes the line, and draws the bar again below it: a WARN line never ends
+ * up glued to the bar.
+ */
 function createProgress(total: number, enabled: boolean) {
   let done = 0;
+  let bar = '';
   const running = new Set<string>();
   const draw = () => {
     if (!enabled) return;
     const names = [...running].slice(0, 3).join(', ');
     const width = 24;
     const filled = Math.round((done / Math.max(total, 1)) * width);
-    process.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${truncateToWidth(names, 50)}`);
+    bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${truncateToWidth(names, 50)}`;
+    process.stderr.write(`\r\x1b[2K${bar}`);
   };
   return {
+    logStream: {
+      write(text: string) {
+        if (bar === '') process.stderr.write(text);
+        else process.stderr.write(`\r\x1b[2K${text}${text.endsWith('\n') ? '' : '\n'}${bar}`);
+      },
+    },
     start: (source: SourceConfig) => {
       running.add(source.id);
       draw();
@@ -88,7 +116,8 @@ function createProgress(total: number, enabled: boolean) {
       draw();
     },
     clear: () => {
-      if (enabled) process.stderr.write('\r\x1b[2K');
+      if (enabled && bar !== '') process.stderr.write('\r\x1b[2K');
+      bar = '';
     },
   };
 }

@@ -14,7 +14,7 @@ export interface ServeOptions extends GlobalOptions {
 
 /** Serves until SIGINT/SIGTERM; resolves with the exit code. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
-  const { config } = await loadConfigForCommand(options);
+  const { config } = await loadConfigForCommand(options, { warnings: false });
   const logger = createCommandLogger(options);
   const store = await openItemStore(config.store, { logger });
   const server = createFeedServer({

@@ -24,10 +24,14 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** Loads the config and prints its warnings (errors throw ConfigError). */
-export async function loadConfigForCommand(options: GlobalOptions): Promise<LoadedConfig> {
+/**
+ * Loads the config and prints its warnings (errors throw ConfigError). Commands that only read
+ * (`status`, `serve`) pass `warnings: false`: the warnings are about fetching, said by `check`,
+ * `run` and `start`, not repeated on every look.
+ */
+export async function loadConfigForCommand(options: GlobalOptions, { warnings = true }: { warnings?: boolean } = {}): Promise<LoadedConfig> {
   const loaded = await loadConfig(options.config);
-  printConfigWarnings(loaded.warnings);
+  if (warnings) printConfigWarnings(loaded.warnings);
   return loaded;
 }
 

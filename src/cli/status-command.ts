@@ -1,4 +1,5 @@
 /** `feedwright status`: per-source health from the store, as a table or JSON. */
+import { DateTime } from 'luxon';
 import { isUnhealthy, readAllHealth } from '../pipeline/index.js';
 import type { SourceHealth } from '../model.js';
 import { openItemStore } from '../store/index.js';
@@ -12,11 +13,13 @@ export interface StatusOptions extends GlobalOptions {
 
 /** Prints every source's health; returns 1 when any source is failing or degraded. */
 export async function statusCommand(options: StatusOptions): Promise<number> {
-  const { config } = await loadConfigForCommand(options);
+  const { config } = await loadConfigForCommand(options, { warnings: false });
   const store = await openItemStore(config.store, { logger: createCommandLogger(options) });
   let healths: SourceHealth[];
+  let zones: Map<string, string>;
   try {
     healths = await readAllHealth(store, config.sources.map((source) => source.id));
+    zones = new Map(config.sources.map((source) => [source.id, source.timezone]));
   } finally {
     await store.close();
   }
@@ -25,12 +28,14 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   } else {
     const rows = [['SOURCE', 'STATUS', 'LAST RUN', 'LAST SUCCESS', 'FOUND', 'FAILURES', 'LAST ERROR']];
     for (const health of healths) {
-      const status = health.status === 'failing' && health.failingSince ? `failing since ${shortTime(health.failingSince)}` : health.status;
+      // Times in the source's own zone, as its feeds write them.
+      const zone = zones.get(health.sourceId) ?? 'UTC';
+      const status = health.status === 'failing' && health.failingSince ? `failing since ${shortTime(health.failingSince, zone)}` : health.status;
       rows.push([
         health.sourceId,
         status,
-        shortTime(health.lastRunAt),
-        shortTime(health.lastSuccessAt),
+        shortTime(health.lastRunAt, zone),
+        shortTime(health.lastSuccessAt, zone),
         String(health.lastFound),
         String(health.consecutiveFailures),
         truncateToWidth(health.degradedReason ?? health.lastError?.message ?? '', 80),
@@ -43,6 +48,9 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
 
 // --- Internal helpers ---
 
-function shortTime(iso: string | undefined): string {
-  return iso ? iso.replace('T', ' ').slice(0, 16) + 'Z' : '-';
+/** `2026-11-30 18:44 +08:00`: minutes and the zone's offset. */
+function shortTime(iso: string | undefined, zone: string): string {
+  if (!iso) return '-';
+  const local = DateTime.fromISO(iso, { zone });
+  return local.isValid ? local.toFormat('yyyy-MM-dd HH:mm ZZ') : iso;
 }

@@ -91,7 +91,14 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
   });
 }
 
-/** Warns when the sources of one host together fire more often than every 5 minutes. */
+/**
+ * Fetches per hour above which one host hears from feedwright more than once a minute on average.
+ * Seven sections of one ministry site every 30 minutes (14 an hour) are polite; sixty sources on one
+ * host every 30 minutes, or one source every 30 seconds, are not.
+ */
+export const MAX_HOST_FETCHES_PER_HOUR = 60;
+
+/** Warns once per host whose sources together fire more than once a minute on average. */
 function checkHostFrequency(config: RawConfig): SemanticProblem[] {
   const byHost = new Map<string, Array<{ index: number; intervalMs: number }>>();
   config.sources.forEach((source, index) => {
@@ -111,14 +118,20 @@ function checkHostFrequency(config: RawConfig): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   for (const [host, entries] of byHost) {
     const firesPerHour = entries.reduce((sum, entry) => sum + 3_600_000 / entry.intervalMs, 0);
-    if (firesPerHour <= 12) continue;
-    const every = Math.round(60 / firesPerHour * 10) / 10;
-    for (const entry of entries) {
-      const path: Array<string | number> = config.sources[entry.index]?.schedule === undefined ? ['sources', entry.index, 'url'] : ['sources', entry.index, 'schedule'];
-      problems.push(
-        warning(path, `${host} would be fetched about every ${every} min by ${entries.length} source(s); more often than every 5 minutes is impolite to the site — widen the schedule`),
-      );
-    }
+    if (firesPerHour <= MAX_HOST_FETCHES_PER_HOUR) continue;
+    const perMinute = Math.round((firesPerHour / 60) * 10) / 10;
+    const first = entries[0];
+    if (first === undefined) continue;
+    const path: Array<string | number> = config.sources[first.index]?.schedule === undefined ? ['sources', first.index, 'url'] : ['sources', first.index, 'schedule'];
+    const names = entries.map((entry) => config.sources[entry.index]?.id ?? `sources[${entry.index}]`);
+    const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+    problems.push(
+      warning(
+        path,
+        `${host} would be fetched about ${perMinute} times a minute on average by ${entries.length} source(s) (${listed}); ` +
+          'more than once a minute per host is impolite to the site — widen their schedules',
+      ),
+    );
   }
   return problems;
 }

@@ -38,6 +38,7 @@ export function buildResult(input: ResultInput): FetchResult {
     fetchedAt: new Date(finishedAt),
     durationMs: finishedAt - input.startedAt,
     requests: input.trace.requests,
+    waitMs: input.trace.waitMs,
   };
   if (exchange.status === 304) {
     const validators = withHeaderValidators({ ...request.validators }, exchange.headers);

@@ -21,7 +21,7 @@ import { headerValue, isRedirectStatus, type Exchange, type ResponseHeaders } fr
 /** Fetches a request to its final result; throws FetchError. */
 export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): Promise<FetchResult> {
   const startedAt = deps.now();
-  const trace: FetchTrace = { requests: 0 };
+  const trace: FetchTrace = { requests: 0, waitMs: 0 };
   const first = parseSourceUrl(request);
   const chain = [first.href];
   let url = first;

@@ -57,4 +57,6 @@ export interface FetcherDeps {
 /** Per-fetch counters (internal). */
 export interface FetchTrace {
   requests: number;
+  /** Time spent waiting at the politeness gate, summed over the fetch's requests. */
+  waitMs: number;
 }

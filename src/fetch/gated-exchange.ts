@@ -22,7 +22,14 @@ export interface GatedRequest {
 export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
   const { policy, url } = hop;
   const turn = deps.gate.acquire(url.host, { perHostConcurrency: policy.perHostConcurrency, minHostDelayMs: hop.minDelayMs });
-  const release = typeof turn === 'function' ? turn : await turn;
+  let release: () => void;
+  if (typeof turn === 'function') release = turn;
+  else {
+    // Only a request that has to wait pays for the clock reads.
+    const waitStartedAt = deps.now();
+    release = await turn;
+    trace.waitMs += deps.now() - waitStartedAt;
+  }
   // Debug lines are built only when someone reads them: this runs for every request.
   const debug = deps.logger.isLevelEnabled('debug');
   const startedAt = debug ? deps.now() : 0;

@@ -46,7 +46,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
   if (waitUntil && Date.parse(waitUntil) > deps.now().getTime()) return deferredReport(source, waitUntil);
   const validators = await deps.store.getValidators(source.id);
   const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators, purpose: 'page' });
-  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, fetched);
+  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, fetched, previous);
 
   let extracted: ExtractResult;
   try {
@@ -81,13 +81,14 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
     httpStatus: fetched.status,
     durationMs: 0,
     fetchMs: fetched.durationMs,
+    waitMs: fetched.waitMs,
     warnings,
     written,
   };
 }
 
 /** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
-async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: NotModified): Promise<RunReport> {
+async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: NotModified, previous: SourceHealth | undefined): Promise<RunReport> {
   let written: string[] = [];
   const pending = await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id);
   const cleared = await clearFailureNotices(source, deps);
@@ -96,7 +97,19 @@ async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetch
     await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
   }
   const outcome: RunOutcome = fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
-  return { sourceId: source.id, outcome, found: 0, newItems: 0, httpStatus: fetched.status, durationMs: 0, fetchMs: fetched.durationMs, warnings: [], written };
+  return {
+    sourceId: source.id,
+    outcome,
+    found: 0,
+    ...(previous === undefined ? {} : { keptFound: previous.lastFound }),
+    newItems: 0,
+    httpStatus: fetched.status,
+    durationMs: 0,
+    fetchMs: fetched.durationMs,
+    waitMs: fetched.waitMs,
+    warnings: [],
+    written,
+  };
 }
 
 /** A page that yields no items: degraded when it used to yield some (likely a layout change), else failed. */
@@ -120,6 +133,7 @@ function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknow
     httpStatus: fetched.status,
     durationMs: 0,
     fetchMs: fetched.durationMs,
+    waitMs: fetched.waitMs,
     warnings: fetched.warnings,
     error: reported,
     written: [],

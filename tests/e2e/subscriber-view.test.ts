@@ -7,11 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoSite, type DemoSite } from '../../demo/demo-site.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
+
+const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const TSX = import.meta.resolve('tsx');
+/** util-linux `script` gives the command a pseudo-terminal, as an operator's shell would. */
+const SCRIPT = '/usr/bin/script';
 
 let site: DemoSite;
 let dir: string;
 let firstRun: CliResult;
+let secondRun: CliResult;
 
 function feedwright(...args: string[]) {
   return runCli(dir, args);
@@ -49,6 +58,13 @@ beforeAll(async () => {
       '    date: p.meta',
       '    summary: p.desc',
       '    convert: t2s',
+      '  - id: clean-air',
+      `    url: ${site.origin}/feed.xml`,
+      '    timezone: America/New_York',
+      '  - id: odd-dates',
+      `    url: ${site.origin}/ywdt/`,
+      '    items: ul.list > li',
+      '    date: a',
       'feeds:',
       '  - id: air',
       '    title: 大气',
@@ -57,7 +73,29 @@ beforeAll(async () => {
     ].join('\n'),
   );
   firstRun = await feedwright('run', '-c', 'feedwright.yaml');
-}, 60_000);
+  secondRun = await feedwright('run', '-c', 'feedwright.yaml');
+}, 90_000);
+
+/** What a terminal shows for `raw` output: `\r\x1b[2K` clears the line, other escapes are dropped. */
+function renderTerminal(raw: string): string[] {
+  const lines: string[] = [];
+  let current = '';
+  const text = raw.replace(/\r\n/g, '\n');
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('\r\x1b[2K', i)) {
+      current = '';
+      i += 4;
+    } else if (text[i] === '\n') {
+      lines.push(current);
+      current = '';
+    } else if (text[i] === '\x1b') {
+      const end = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(text.slice(i));
+      i += (end?.[0].length ?? 1) - 1;
+    } else if (text[i] !== '\r') current += text[i];
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
 
 afterAll(async () => {
   await site?.close();
@@ -71,4 +109,72 @@ describe('feeds after conversion between Chinese scripts', () => {
     expect(await output('tw-news.atom.xml')).toContain('xml:lang="zh-Hans"');
     expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ language: 'zh-Hans' });
   });
+});
+
+describe('the run table', () => {
+  it('shows fetch and wait time apart, and for an unchanged page the count kept from the last extraction', () => {
+    expect(firstRun.stdout).toMatch(/SOURCE\s+STATUS\s+FOUND\s+NEW\s+FETCH MS\s+WAIT MS\s+TOTAL MS\s+NOTE/);
+    expect(firstRun.stdout).toMatch(/^mee-news\s+updated\s+8\s+8\s+\d+\s+\d+\s+\d+/m);
+    expect(secondRun.stdout).toMatch(/^mee-news\s+same-body\s+8\s+0\s+\d+\s+\d+\s+\d+/m);
+    expect(secondRun.stdout).toMatch(/^tw-news\s+same-body\s+4\s+0\s/m);
+  });
+});
+
+describe('status', () => {
+  it('prints times in each source\'s own zone, with its offset', async () => {
+    const status = await feedwright('status', '-c', 'feedwright.yaml');
+    expect(status.stdout).toMatch(/^mee-news\s+(ok|not-modified)\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00/m);
+    expect(status.stdout).toMatch(/^clean-air\s+\S+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} -0[45]:00/m);
+    expect(status.stdout).not.toMatch(/\d{2}:\d{2}Z/);
+  });
+});
+
+describe('the politeness warning', () => {
+  it('is said once per host by check and run when a host is fetched more than once a minute, never by status or serve', async () => {
+    const sources = ['a', 'b', 'c'].map((id) => `  - id: ${id}\n    url: ${site.origin}/ywdt/?${id}\n    items: ul.list > li\n    schedule: "*/2 * * * *"\n`);
+    await writeFile(join(dir, 'busy.yaml'), `store: sqlite://data/busy.sqlite\noutput: busy\ndefaults:\n  minDelay: 0ms\nsources:\n${sources.join('')}`);
+    const check = await feedwright('check', '-c', 'busy.yaml');
+    expect(check.stdout + check.stderr).toMatch(/1\.5 times a minute on average by 3 source\(s\) \(a, b, c\)/);
+    expect((check.stdout + check.stderr).match(/times a minute/g)).toHaveLength(1);
+    const run = await feedwright('run', '-c', 'busy.yaml');
+    expect((run.stdout + run.stderr).match(/times a minute/g)).toHaveLength(1);
+    const status = await feedwright('status', '-c', 'busy.yaml');
+    expect(status.stdout + status.stderr).not.toMatch(/times a minute/);
+    // Seven sections of one site every 30 minutes is polite: no warning at all.
+    const polite = Array.from({ length: 7 }, (_, n) => `  - id: s${n}\n    url: ${site.origin}/ywdt/?${n}\n`);
+    await writeFile(join(dir, 'polite.yaml'), `defaults:\n  schedule: "*/30 * * * *"\nsources:\n${polite.join('')}`);
+    const politeCheck = await feedwright('check', '-c', 'polite.yaml');
+    expect(politeCheck.stdout + politeCheck.stderr).not.toMatch(/impolite|times a minute/);
+  }, 60_000);
+});
+
+const missingScript = !existsSync(SCRIPT);
+describe.skipIf(missingScript && !process.env.CI)('run on a terminal', () => {
+  it('prints WARN lines above the progress bar, never glued to it', async () => {
+    if (missingScript) throw new Error(`missing ${SCRIPT}: .ci/run must apt-get install bsdutils`);
+    // Dates read from the headlines cannot be parsed: one warning per row, logged while the bar is drawn.
+    await writeFile(
+      join(dir, 'tty.yaml'),
+      `store: sqlite://data/tty.sqlite\noutput: tty\ndefaults:\n  minDelay: 0ms\nsources:\n  - id: odd-dates\n    url: ${site.origin}/ywdt/\n` +
+        '    items: ul.list > li\n    date: a\n  - id: mee-news\n' +
+        `    url: ${site.origin}/ywdt/?again\n    items: ul.list > li\n`,
+    );
+    const command = [process.execPath, '--import', TSX, CLI, 'run', '-c', 'tty.yaml'];
+    const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
+    // Asynchronously: the demo site answers from this very process.
+    const result = await promisify(execFile)(SCRIPT, ['-qec', quoted, '/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const screen = renderTerminal(result.stdout);
+    const warnLines = screen.filter((line) => /\bWARN\b/.test(line));
+    expect(warnLines.length, screen.join('\n')).toBeGreaterThan(0);
+    for (const line of warnLines) {
+      expect(line, screen.join('\n')).toMatch(/^\d{2}:\d{2}:\d{2} WARN /);
+      expect(line).not.toMatch(/\[[#.]{24}\]/);
+    }
+    expect(screen.some((line) => /^odd-dates\s+\S+/.test(line))).toBe(true);
+  }, 90_000);
 });

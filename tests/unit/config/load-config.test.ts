@@ -82,13 +82,16 @@ describe('rejecting a broken config names file, line, column and field', () => {
 });
 
 describe('likely mistakes', () => {
-  it('warns when one host would be fetched more often than every 5 minutes', () => {
-    const text = `sources:\n  - id: a\n    url: https://www.mee.gov.cn/a/\n    schedule: "*/5 * * * *"\n  - id: b\n    url: https://www.mee.gov.cn/b/\n    schedule: "*/5 * * * *"\n  - id: c\n    url: https://other.example/\n    schedule: "*/5 * * * *"\n`;
-    const { warnings } = parseConfigText(text, FILE);
+  it('warns once per host fetched more than once a minute on average, not for seven sections every 30 minutes', () => {
+    const source = (id: string, url: string, schedule: string) => `  - id: ${id}\n    url: ${url}\n    schedule: "${schedule}"\n`;
+    const busy = ['a', 'b', 'c'].map((id) => source(id, `https://www.mee.gov.cn/${id}/`, '*/2 * * * *')).join('');
+    const polite = ['1', '2', '3', '4', '5', '6', '7'].map((n) => source(`s${n}`, `https://sthj.example.gov.cn/${n}/`, '*/30 * * * *')).join('');
+    const { warnings } = parseConfigText(`sources:\n${busy}${polite}`, FILE);
     expect(warnings.map(formatProblem)).toEqual([
-      expect.stringContaining('config/test.yaml:4:5 sources[0].schedule: www.mee.gov.cn would be fetched about every 2.5 min'),
-      expect.stringContaining('config/test.yaml:7:5 sources[1].schedule: www.mee.gov.cn'),
+      expect.stringContaining('config/test.yaml:4:5 sources[0].schedule: www.mee.gov.cn would be fetched about 1.5 times a minute on average by 3 source(s) (a, b, c)'),
     ]);
+    const atLimit = parseConfigText(`sources:\n${source('x', 'https://e.example/', '* * * * *')}`, FILE);
+    expect(atLimit.warnings).toEqual([]);
   });
 });
 
