@@ -10,10 +10,8 @@ import { startDemoSite, type DemoSite } from '../../demo/demo-site.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { cliCommand, runCli, type CliResult } from '../helpers/run-cli.js';
 
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
 /** util-linux `script` gives the command a pseudo-terminal, as an operator's shell would. */
 const SCRIPT = '/usr/bin/script';
 
@@ -159,7 +157,7 @@ describe.skipIf(missingScript && !process.env.CI)('run on a terminal', () => {
         '    items: ul.list > li\n    date: a\n  - id: mee-news\n' +
         `    url: ${site.origin}/ywdt/?again\n    items: ul.list > li\n`,
     );
-    const command = [process.execPath, '--import', TSX, CLI, 'run', '-c', 'tty.yaml'];
+    const command = cliCommand(['run', '-c', 'tty.yaml']);
     const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
     // Asynchronously: the demo site answers from this very process.
     const result = await promisify(execFile)(SCRIPT, ['-qec', quoted, '/dev/null'], {

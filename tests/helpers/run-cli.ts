@@ -5,6 +5,11 @@ const CLI = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
 /** tsx's loader by absolute URL: the child's working directory (a temp dir) has no node_modules. */
 const TSX = import.meta.resolve('tsx');
 
+/** The argv that runs `feedwright ...args` (for wrappers such as `script`, which give it a terminal). */
+export function cliCommand(args: string[]): string[] {
+  return [process.execPath, '--import', TSX, CLI, ...args];
+}
+
 /** What a finished CLI run printed and returned. */
 export interface CliResult {
   code: number;
