@@ -1,8 +1,13 @@
-/** `feedwright serve`: serves a config's output folder, with /healthz and /metrics. */
+/**
+ * `feedwright serve`: serves a config's feeds, with /healthz. With a shared (Redis) store it renders
+ * them from the store on request, so every node serves every source's current feed; otherwise it
+ * serves the output folder the worker writes.
+ */
 import { resolve } from 'node:path';
-import { readAllHealth } from '../pipeline/index.js';
-import { createFeedServer, createHealthReader } from '../serve/index.js';
-import { openItemStore } from '../store/index.js';
+import { createSiteReader, readAllHealth } from '../pipeline/index.js';
+import { createFeedServer, createHealthReader, createRenderedCache } from '../serve/index.js';
+import { isSharedStore, openItemStore, splitStoreUrl } from '../store/index.js';
+import { redactUrl } from '../redact/redact-url.js';
 import { parsePort } from './listen-address.js';
 import { createCommandLogger, loadConfigForCommand, type GlobalOptions } from './services.js';
 
@@ -17,14 +22,18 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options, { warnings: false });
   const logger = createCommandLogger(options);
   const store = await openItemStore(config.store, { logger });
+  const shared = isSharedStore(config.store);
+  const documents = shared ? createRenderedCache(createSiteReader(() => config, { store, site: config.site }), CACHE_BYTES) : undefined;
   const server = createFeedServer({
     outputDir: resolve(config.output),
+    documents,
     // A standalone server has no worker of its own: the newest run recorded in the store stands for it.
     getHealth: createHealthReader({ sources: () => config.sources, readHealth: (ids) => readAllHealth(store, ids) }),
     logger,
   });
   const { url } = await server.listen(options.host, parsePort(options.port));
-  process.stdout.write(`Serving ${resolve(config.output)} at ${url} (Ctrl-C to stop)\n`);
+  const what = shared ? `feeds from ${splitForDisplay(config.store)}` : resolve(config.output);
+  process.stdout.write(`Serving ${what} at ${url} (Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
@@ -32,4 +41,13 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   await server.close();
   await store.close();
   return 0;
+}
+
+// --- Internal helpers ---
+
+/** Memory for rendered documents and their compressed copies. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+function splitForDisplay(storeUrl: string): string {
+  return redactUrl(splitStoreUrl(storeUrl).url);
 }

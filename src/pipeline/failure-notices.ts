@@ -46,7 +46,7 @@ export async function clearFailureNotices(source: SourceConfig, deps: PipelineDe
 }
 
 /** The notices of a source as feed items. */
-export async function listFailureNoticeItems(source: SourceConfig, deps: PipelineDeps): Promise<StoredItem[]> {
+export async function listFailureNoticeItems(source: SourceConfig, deps: Pick<PipelineDeps, 'store'>): Promise<StoredItem[]> {
   if (!source.reportFailuresInFeed) return [];
   const notices = (await deps.store.getRecord<FailureNotice[]>(NAMESPACE, source.id)) ?? [];
   return notices.map((notice) => {

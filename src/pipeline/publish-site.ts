@@ -2,24 +2,51 @@
  * Everything that spans sources: topic feeds, `feeds.opml` and `index.html`. Rebuilt from the
  * store after each pass, and written only when their content changed.
  */
-import { renderFeed, type FeedMeta, renderIndexPage, renderOpml, selectTopicItems, writeFeedFiles, writeOutputFile, type FeedListing } from '../feed/index.js';
+import {
+  renderFeed,
+  type FeedMeta,
+  renderIndexPage,
+  renderOpml,
+  selectTopicItems,
+  writeFeedFiles,
+  writeOutputFile,
+  type FeedListing,
+  type RenderedFeed,
+} from '../feed/index.js';
 import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { sourceFeedMeta, type PageMemo } from './publish-source-feed.js';
 import { RECORD } from './record-names.js';
 import { initialHealth } from './source-health.js';
 
+/** Topic feeds, OPML and the index page as rendered from the store, before any write. */
+export interface RenderedSite {
+  topics: RenderedFeed[];
+  opml: string;
+  index: string;
+}
+
 /** Writes topic feeds, OPML and the index page; returns the files that changed. */
 export async function publishSite(config: AppConfig, deps: PipelineDeps): Promise<string[]> {
+  const site = await renderSite(config, deps);
+  const written: string[] = [];
+  for (const feed of site.topics) written.push(...(await writeFeedFiles(deps.outputDir, feed)));
+  if (await writeOutputFile(deps.outputDir, 'feeds.opml', site.opml)) written.push('feeds.opml');
+  if (await writeOutputFile(deps.outputDir, 'index.html', site.index)) written.push('index.html');
+  return written;
+}
+
+/** Renders topic feeds, OPML and the index page from the store; the worker and servers share this. */
+export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedSite> {
   // Sources are read concurrently: with a networked store (Redis) this is one round trip per key, not a queue of them.
   const sourceListings = await Promise.all(config.sources.map((source) => readSourceListing(source, deps)));
   const histories = new Map(sourceListings.map(({ listing, history }) => [listing.id, history]));
   const listings: FeedListing[] = sourceListings.map(({ listing }) => listing);
-  const written: string[] = [];
+  const topics: RenderedFeed[] = [];
   for (const topic of config.feeds) {
     const items = selectTopicItems(topic, histories);
     const meta = topicMeta(topic, config, deps);
-    written.push(...(await writeFeedFiles(deps.outputDir, renderFeed(meta, items))));
+    topics.push(renderFeed(meta, items));
     listings.push({
       id: topic.id,
       kind: 'topic',
@@ -31,14 +58,26 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
       language: topic.language,
     });
   }
-  if (await writeOutputFile(deps.outputDir, 'feeds.opml', renderOpml(config.site, listings))) written.push('feeds.opml');
-  if (await writeOutputFile(deps.outputDir, 'index.html', renderIndexPage(config.site, listings, newestListing(listings), { timeZone: config.site.timezone }))) written.push('index.html');
-  return written;
+  const opml = renderOpml(config.site, listings);
+  const index = renderIndexPage(config.site, listings, newestListing(listings), { timeZone: config.site.timezone });
+  return { topics, opml, index };
+}
+
+/** Renders one topic feed from its member sources' histories only. */
+export async function renderTopicFeed(topic: TopicFeedConfig, config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedFeed> {
+  const members = topicMembers(topic, config);
+  const histories = new Map(await Promise.all(members.map(async (source) => [source.id, await deps.store.listHistory(source.id)] as const)));
+  return renderFeed(topicMeta(topic, config, deps), selectTopicItems(topic, histories));
+}
+
+/** The sources a topic feed merges. */
+export function topicMembers(topic: TopicFeedConfig, config: AppConfig): SourceConfig[] {
+  return topic.sources === 'all' ? config.sources : config.sources.filter((source) => topic.sources.includes(source.id));
 }
 
 // --- Internal helpers ---
 
-async function readSourceListing(source: SourceConfig, deps: PipelineDeps): Promise<{ listing: FeedListing; history: StoredItem[] }> {
+async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<{ listing: FeedListing; history: StoredItem[] }> {
   const [history, health, page] = await Promise.all([
     deps.store.listHistory(source.id),
     deps.store.getHealth(source.id),
@@ -59,9 +98,9 @@ async function readSourceListing(source: SourceConfig, deps: PipelineDeps): Prom
   return { listing, history };
 }
 
-function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: PipelineDeps): FeedMeta {
+function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: Pick<PipelineDeps, 'site'>): FeedMeta {
   // The topic refreshes as often as its most frequent source.
-  const members = topic.sources === 'all' ? config.sources : config.sources.filter((source) => topic.sources.includes(source.id));
+  const members = topicMembers(topic, config);
   const shortest = Math.min(...members.map((source) => source.intervalMs));
   return {
     id: topic.id,

@@ -1,5 +1,6 @@
 /** Renders one source's history into its three feed files. */
-import { feedLanguage, renderFeed, writeFeedFiles, type FeedMeta } from '../feed/index.js';
+import { feedLanguage, renderFeed, writeFeedFiles, type FeedMeta, type RenderedFeed } from '../feed/index.js';
+import { bumpFeedVersion } from './feed-version.js';
 import type { SourceConfig, StoredItem } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { listFailureNoticeItems } from './failure-notices.js';
@@ -27,8 +28,20 @@ export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 's
   };
 }
 
-/** Renders and writes the source's feeds; returns the files that changed. */
-export async function publishSourceFeed(source: SourceConfig, deps: PipelineDeps, history: StoredItem[], page: PageMemo): Promise<string[]> {
+/** Renders the source's feed (its history and any failure notices); the worker and servers share this. */
+export async function renderSourceFeed(
+  source: SourceConfig,
+  deps: Pick<PipelineDeps, 'store' | 'site'>,
+  history: StoredItem[],
+  page: PageMemo,
+): Promise<RenderedFeed> {
   const notices = await listFailureNoticeItems(source, deps);
-  return writeFeedFiles(deps.outputDir, renderFeed(sourceFeedMeta(source, deps, page), notices.length ? [...notices, ...history] : history));
+  return renderFeed(sourceFeedMeta(source, deps, page), notices.length ? [...notices, ...history] : history);
+}
+
+/** Renders the source's feed, bumps its version when it changed, and writes its files; returns the files that changed. */
+export async function publishSourceFeed(source: SourceConfig, deps: PipelineDeps, history: StoredItem[], page: PageMemo): Promise<string[]> {
+  const feed = await renderSourceFeed(source, deps, history, page);
+  await bumpFeedVersion(deps.store, source.id, feed);
+  return writeFeedFiles(deps.outputDir, feed);
 }

@@ -5,8 +5,9 @@
  * opens the services and handles signals; everything between lives here.
  */
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
-import { createSitePublisher, readAllHealth, runSource, type PipelineDeps } from '../pipeline/index.js';
-import { createFeedServer, createHealthReader, type FeedServer } from '../serve/index.js';
+import { createSitePublisher, createSiteReader, readAllHealth, runSource, type PipelineDeps } from '../pipeline/index.js';
+import { createFeedServer, createHealthReader, createRenderedCache, type FeedServer } from '../serve/index.js';
+import { isSharedStore } from '../store/index.js';
 import { createMetrics } from './metrics.js';
 import { openDefaultQueue, type QueueHooks } from './open-default-queue.js';
 import type { FireQueue } from './fire-queue.js';
@@ -96,8 +97,13 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       scheduler = active;
       let url: string | undefined;
       if (options.serve) {
+        // Shared store: serve every source's feed from the store, not only the ones this worker wrote.
+        const documents = isSharedStore(config.store)
+          ? createRenderedCache(createSiteReader(() => config, pipeline), 64 * 1024 * 1024)
+          : undefined;
         server = createFeedServer({
           outputDir: pipeline.outputDir,
+          documents,
           getHealth: createHealthReader({
             sources: () => config.sources,
             readHealth: (ids) => readAllHealth(pipeline.store, ids),

@@ -1,6 +1,7 @@
 /**
- * Read-only node:http server for output/: feeds, OPML and the index page with validators, 304s and
- * cached compression, plus /healthz and /metrics. It never builds a feed while answering.
+ * Read-only node:http server for the published documents: feeds, OPML and the index page with
+ * validators, 304s and cached compression, plus /healthz and /metrics. Single-node mode serves the
+ * files in output/; shared mode passes `documents` rendered from the store (rendered-cache.ts).
  */
 import { describeError } from '../errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +17,8 @@ import { ServeError } from './serve-error.js';
 /** What the server serves and where its dynamic answers come from. */
 export interface FeedServerOptions {
   outputDir: string;
+  /** Where documents come from instead of output/ (shared mode: rendered from the store). */
+  documents?: FileCache;
   /** Returns the health document; the server answers /healthz 200 when ok, else 503. */
   getHealth: () => Promise<HealthSnapshot>;
   /** /metrics (Prometheus text format); 404 when absent. */
@@ -37,7 +40,7 @@ export interface FeedServer {
 
 /** Creates the server for `outputDir`; nothing listens until listen(). */
 export function createFeedServer(options: FeedServerOptions): FeedServer {
-  const cache = createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
+  const cache = options.documents ?? createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
   const context: HandlerContext = { options, cache, cacheControl: `public, max-age=${options.maxAgeSeconds ?? 300}` };
   const server = createServer((req, res) => {
     handleRequest(context, req, res).catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlibConstants } from 'node:zlib';
-import { findContentType } from './content-type.js';
+import { findContentType, type ContentTypeInfo } from './content-type.js';
 
 /** A content coding the server can send. */
 export type Encoding = 'br' | 'gzip';
@@ -138,21 +138,32 @@ async function readEntry(path: string, name: string, contentType: string, compre
     const stats = await handle.stat();
     if (!stats.isFile()) return undefined;
     const body = await handle.readFile();
-    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-    const lastModifiedMs = Math.floor(stats.mtimeMs / 1000) * 1000;
-    const file: CachedFile = {
-      name,
-      contentType,
-      compressible,
-      body,
-      etags: { identity: `"${hash}"`, br: `"${hash}-br"`, gzip: `"${hash}-gz"` },
-      lastModified: new Date(lastModifiedMs).toUTCString(),
-      lastModifiedMs,
-    };
+    const file = toCachedFile(name, { type: contentType, compressible }, body, stats.mtimeMs);
     return { file, mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, bytes: body.length, encoded: new Map() };
   } finally {
     await handle.close();
   }
+}
+
+/** One version of a document with its validators: strong ETags from the body's hash, so equal bodies get equal tags on every node. */
+export function toCachedFile(name: string, info: ContentTypeInfo, body: Buffer, modifiedMs: number): CachedFile {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  const lastModifiedMs = Math.floor(modifiedMs / 1000) * 1000;
+  return {
+    name,
+    contentType: info.type,
+    compressible: info.compressible,
+    body,
+    etags: { identity: `"${hash}"`, br: `"${hash}-br"`, gzip: `"${hash}-gz"` },
+    lastModified: new Date(lastModifiedMs).toUTCString(),
+    lastModifiedMs,
+  };
+}
+
+/** Compresses a body in a coding; undefined when it is too small or compressing does not shrink it. */
+export async function encodeBody(body: Buffer, encoding: Encoding): Promise<Buffer | undefined> {
+  if (body.length < MIN_COMPRESS_BYTES) return undefined;
+  return shrink(await compress(body, encoding), body);
 }
 
 function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {

@@ -5,4 +5,4 @@ export { StoreError } from './store-error.js';
 export { fingerprintItem, normalizeTitle } from './fingerprint.js';
 export { resolvePublishedAt } from './publication-date.js';
 export { SqliteKeyvStore } from './sqlite-keyv-store.js';
-export { splitStoreUrl } from './store-url.js';
+export { isSharedStore, splitStoreUrl } from './store-url.js';

@@ -13,3 +13,8 @@ export function splitStoreUrl(url: string): { url: string; namespace: string } {
   const rest = params.toString();
   return { url: rest ? `${base}?${rest}` : base, namespace };
 }
+
+/** True for a store several processes share (Redis): workers queue fires and servers render from it. */
+export function isSharedStore(url: string): boolean {
+  return /^rediss?:\/\//i.test(splitStoreUrl(url).url);
+}

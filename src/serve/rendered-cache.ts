@@ -1,0 +1,101 @@
+/**
+ * Shared mode: documents rendered from the store on request instead of read from output/. Each
+ * request reads the document's version key (one cheap store read); a known key is answered from
+ * memory, an unknown one is rendered once (concurrent requests for it wait for the same render)
+ * together with its siblings (a feed's three formats). Compressed copies are made once per version.
+ */
+import { findContentType } from './content-type.js';
+import { encodeBody, toCachedFile, type CachedFile, type Encoding, type FileCache } from './file-cache.js';
+
+/** Where rendered documents come from (the pipeline's site reader, wired in by the caller). */
+export interface DocumentRenderer {
+  /** The version key of a document, or undefined when there is no such document. */
+  version(name: string): Promise<string | undefined>;
+  /** Renders the document and its siblings at their current version. */
+  render(name: string): Promise<{ version: string; lastModified: Date; documents: Array<{ name: string; body: string }> } | undefined>;
+}
+
+/** Creates a document cache over a renderer, holding at most `maxBytes` of bodies (least recently used evicted first). */
+export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number): FileCache {
+  const entries = new Map<string, Entry>();
+  const rendering = new Map<string, Promise<void>>();
+  let totalBytes = 0;
+
+  function remember(entry: Entry): void {
+    forget(entry.file.name);
+    entries.set(entry.file.name, entry);
+    totalBytes += entry.bytes;
+    for (const [name, old] of entries) {
+      if (totalBytes <= maxBytes || old === entry) break;
+      forget(name);
+    }
+  }
+
+  function forget(name: string): void {
+    const old = entries.get(name);
+    if (!old) return;
+    entries.delete(name);
+    totalBytes -= old.bytes;
+  }
+
+  async function renderOnce(name: string, version: string): Promise<void> {
+    const key = `${version}\n${name}`;
+    let pending = rendering.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const rendered = await renderer.render(name);
+        if (!rendered) return;
+        for (const document of rendered.documents) {
+          const info = findContentType(document.name);
+          if (!info) continue;
+          const file = toCachedFile(document.name, info, Buffer.from(document.body, 'utf8'), rendered.lastModified.getTime());
+          remember({ version: rendered.version, file, bytes: file.body.length, encoded: new Map() });
+        }
+      })().finally(() => rendering.delete(key));
+      rendering.set(key, pending);
+    }
+    await pending;
+  }
+
+  return {
+    async load(name) {
+      const version = await renderer.version(name);
+      if (version === undefined) return void forget(name);
+      const hit = entries.get(name);
+      if (hit?.version === version) {
+        entries.delete(name);
+        entries.set(name, hit); // most recently used goes last
+        return hit.file;
+      }
+      await renderOnce(name, version);
+      return entries.get(name)?.file;
+    },
+    async encode(file, encoding) {
+      if (!file.compressible) return undefined;
+      const entry = entries.get(file.name);
+      if (!entry || entry.file !== file) return encodeBody(file.body, encoding);
+      let pending = entry.encoded.get(encoding);
+      if (!pending) {
+        pending = encodeBody(file.body, encoding).then((buffer) => {
+          if (buffer && entries.get(file.name) === entry) {
+            entry.bytes += buffer.length;
+            totalBytes += buffer.length;
+          }
+          return buffer;
+        });
+        entry.encoded.set(encoding, pending);
+        pending.catch(() => entry.encoded.delete(encoding));
+      }
+      return pending;
+    },
+  };
+}
+
+// --- Internal helpers ---
+
+interface Entry {
+  version: string;
+  file: CachedFile;
+  bytes: number;
+  encoded: Map<Encoding, Promise<Buffer | undefined>>;
+}
