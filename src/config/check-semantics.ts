@@ -6,6 +6,7 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
+import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';
@@ -151,11 +152,8 @@ function checkSourceSelectorsAndRules(source: RawSource, index: number): Semanti
     });
   }
   (source.replace ?? []).forEach((rule, ruleIndex) => {
-    try {
-      new RegExp(rule.pattern, rule.flags);
-    } catch (cause) {
-      problems.push(error(['sources', index, 'replace', ruleIndex, 'pattern'], `regular expression does not compile (${(cause as Error).message})`));
-    }
+    const problem = checkPattern(rule.pattern, rule.flags, ['sources', index, 'replace', ruleIndex, 'pattern']);
+    if (problem) problems.push(problem);
   });
   if (source.type === 'feed' && source.items !== undefined) {
     problems.push(warning(['sources', index, 'items'], 'selectors are ignored for a source of type feed'));
@@ -186,13 +184,22 @@ const cssVerdicts = new Map<string, string>();
 let emptyDocument: CheerioAPI | undefined;
 
 function checkKeyword(word: string, path: Array<string | number>): SemanticProblem[] {
-  const match = /^\/(.*)\/([a-z]*)$/s.exec(word);
-  if (!match) return [];
+  const regex = splitSlashPattern(word);
+  const problem = regex && checkPattern(regex.source, regex.flags, path);
+  return problem ? [problem] : [];
+}
+
+/** A user regex must compile, and run in the linear-time engine (no backreferences, no lookaround). */
+function checkPattern(source: string, flags: string, path: Array<string | number>): SemanticProblem | undefined {
   try {
-    new RegExp(match[1] ?? '', match[2]);
-    return [];
+    compileLinearRegex(source, flags);
+    return undefined;
   } catch (cause) {
-    return [error(path, `regular expression ${word} does not compile (${(cause as Error).message})`)];
+    const shown = `/${source}/${flags}`;
+    if (cause instanceof UnsupportedPatternError) {
+      return error(path, `regular expression ${shown} cannot be used: ${cause.message}; patterns run in a linear-time engine so no page can freeze feedwright`);
+    }
+    return error(path, `regular expression ${shown} does not compile (${(cause as Error).message})`);
   }
 }
 

@@ -3,6 +3,7 @@
  * and show an item published by several sources once.
  */
 import type { StoredItem, TopicFeedConfig } from '../model.js';
+import { compileLinearRegex, splitSlashPattern, type LinearRegex } from '../linear-regex/index.js';
 import { OutputError } from './output-error.js';
 
 /** Two items with the same normalised title are the same story when published this close together. */
@@ -47,16 +48,20 @@ function foldForMatch(text: string): string {
 
 type Matcher = (text: string) => boolean;
 
-/** `/regex/flags` is a regular expression; anything else is a word matched case-insensitively anywhere. */
+/**
+ * `/regex/flags` is a regular expression, run in the linear-time engine so no title can freeze a
+ * publish; anything else is a word matched case-insensitively anywhere.
+ */
 function compilePattern(topicId: string, pattern: string): Matcher {
-  const regex = /^\/(.+)\/([dgimsuvy]*)$/su.exec(pattern);
-  if (regex === null) {
+  const regex = splitSlashPattern(pattern);
+  if (regex === undefined) {
     const word = foldForMatch(pattern).trim();
     return (text) => word !== '' && foldForMatch(text).includes(word);
   }
-  let compiled: RegExp;
+  let compiled: LinearRegex;
   try {
-    compiled = new RegExp(regex[1] ?? '', (regex[2] ?? '').replace(/[gy]/g, ''));
+    // `g` and `y` mean nothing for a yes/no test.
+    compiled = compileLinearRegex(regex.source, regex.flags.replace(/[gy]/g, ''));
   } catch (error) {
     throw new OutputError('CONFIG_INVALID', `feed: topic "${topicId}": invalid pattern ${pattern} (${(error as Error).message})`, {
       sourceId: topicId,

@@ -1,11 +1,13 @@
 /**
  * Per-source text rules: `replace:` (regex → replacement on one field) and `convert:` (Simplified ⇄
  * Traditional with OpenCC data). Replace rules run first, on the text as the page wrote it, so patterns
- * match what the operator sees; conversion runs after.
+ * match what the operator sees; conversion runs after. Patterns run in the linear-time engine
+ * (`linear-regex/`): page text is hostile input, and a backtracking pattern on it could freeze the process.
  */
 import { describeError } from '../../errors.js';
 import { createRequire } from 'node:module';
 import type * as OpenCCModule from 'opencc-js';
+import { compileLinearRegex, type LinearRegex } from '../../linear-regex/index.js';
 import type { ChineseConversion, ReplaceRule, RuleField } from '../../model.js';
 
 /** Rules compiled once per extraction. */
@@ -13,7 +15,7 @@ export interface TextRules {
   apply(field: RuleField, text: string): string;
 }
 
-/** A replace rule whose pattern is not a valid regex. */
+/** A replace rule whose pattern is not a valid regex, or needs backtracking the linear-time engine cannot do. */
 export interface BadRule {
   rule: ReplaceRule;
   reason: string;
@@ -21,11 +23,11 @@ export interface BadRule {
 
 /** Compiles replace rules and the conversion; invalid patterns are returned in `bad` and skipped. */
 export function compileTextRules(replace: ReplaceRule[], convert?: ChineseConversion): { rules: TextRules; bad: BadRule[] } {
-  const compiled: Array<{ field: RuleField; re: RegExp; replacement: string }> = [];
+  const compiled: Array<{ field: RuleField; re: LinearRegex; replacement: string }> = [];
   const bad: BadRule[] = [];
   for (const rule of replace) {
     try {
-      compiled.push({ field: rule.field, re: new RegExp(rule.pattern, rule.flags), replacement: rule.replacement });
+      compiled.push({ field: rule.field, re: compileLinearRegex(rule.pattern, rule.flags), replacement: rule.replacement });
     } catch (error) {
       bad.push({ rule, reason: describeError(error) });
     }
@@ -36,7 +38,7 @@ export function compileTextRules(replace: ReplaceRule[], convert?: ChineseConver
     rules: {
       apply(field, text) {
         let out = text;
-        for (const rule of compiled) if (rule.field === field) out = out.replace(rule.re, rule.replacement);
+        for (const rule of compiled) if (rule.field === field) out = rule.re.replace(out, rule.replacement);
         return converter ? converter(out) : out;
       },
     },

@@ -56,7 +56,7 @@ describe('rejecting a broken config names file, line, column and field', () => {
     ['a bad cron expression', `${minimal}    schedule: "*/30 * * *"\n`, 'config/test.yaml:5:5 sources[0].schedule: invalid cron expression'],
     ['an unknown time zone', `${minimal}    timezone: Asia/Shangai\n`, 'config/test.yaml:5:5 sources[0].timezone: unknown time zone "Asia/Shangai"'],
     ['a broken CSS selector', `${minimal}    date: "span["\n`, 'config/test.yaml:5:5 sources[0].date: invalid CSS selector'],
-    ['a regex that does not compile', `${minimal}    replace:\n      - pattern: "(["\n`, 'config/test.yaml:6:9 sources[0].replace[0].pattern: regular expression does not compile'],
+    ['a regex that does not compile', `${minimal}    replace:\n      - pattern: "(["\n`, 'config/test.yaml:6:9 sources[0].replace[0].pattern: regular expression /([/gu does not compile'],
     ['a duplicate id', `${minimal}  - id: mee\n    url: https://example.org/\n`, 'config/test.yaml:5:5 sources[1].id: duplicate id "mee"'],
     ['a topic feed naming an unknown source', `${minimal}feeds:\n  - id: air\n    title: Air\n    sources: [mee, nope]\n`, 'config/test.yaml:8:20 feeds[0].sources[1]: unknown source "nope"'],
     ['a bad duration', `${minimal}    timeout: soon\n`, 'config/test.yaml:5:5 sources[0].timeout: expected a duration'],

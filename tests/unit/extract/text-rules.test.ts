@@ -49,3 +49,23 @@ describe('Chinese conversion', () => {
     expect(rules.apply('author', '環境部 臺灣 裡面')).toBe('环境部 台湾 里面');
   });
 });
+
+describe('replace rules run in linear time', () => {
+  it('a catastrophic pattern on 40 `a` and a `!` returns at once (it backtracked for hours before)', () => {
+    const { rules, bad } = compileTextRules([{ field: 'title', pattern: '^(a+)+$', flags: 'gu', replacement: 'x' }]);
+    expect(bad).toEqual([]);
+    const title = `${'a'.repeat(40)}!`;
+    expect(rules.apply('title', title)).toBe(title);
+    expect(rules.apply('title', 'a'.repeat(40))).toBe('x');
+  });
+
+  it('keeps $1 and $<name> replacements', () => {
+    const { rules } = compileTextRules([{ field: 'title', pattern: '(?<year>\\d{4})-(\\d\\d)', flags: 'g', replacement: '$2/$<year>' }]);
+    expect(rules.apply('title', '2019-08 and 2020-01')).toBe('08/2019 and 01/2020');
+  });
+
+  it('skips a rule the engine cannot run and says why', () => {
+    const { bad } = compileTextRules([{ field: 'title', pattern: '(?<=国)家', flags: 'gu', replacement: '' }]);
+    expect(bad[0]?.reason).toMatch(/lookbehind/);
+  });
+});

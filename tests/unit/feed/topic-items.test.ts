@@ -38,6 +38,12 @@ describe('selectTopicItems', () => {
     expect(picked.map((i) => i.id)).toEqual(['id1', 'id2']);
   });
 
+  it('runs a catastrophic include pattern on 40 `a` and a `!` at once (it backtracked for hours before)', () => {
+    const items = [storedItem(1, 1, { title: `${'a'.repeat(40)}!` }), storedItem(2, 2, { title: 'a'.repeat(40) })];
+    const picked = selectTopicItems(topic({ include: ['/^(a+)+$/'] }), histories({ mee: items }));
+    expect(picked.map((i) => i.id)).toEqual(['id2']);
+  });
+
   it('matches the summary (HTML stripped) only when asked to', () => {
     expect(selectTopicItems(topic({ include: ['臭氧'] }), histories({ mee }))).toEqual([]);
     const picked = selectTopicItems(topic({ include: ['臭氧', '大气环境'], match: ['title', 'summary'] }), histories({ mee }));

@@ -1,0 +1,2 @@
+/** User-written regular expressions, run in a linear-time engine. */
+export { compileLinearRegex, splitSlashPattern, UnsupportedPatternError, type LinearRegex } from './linear-regex.js';
