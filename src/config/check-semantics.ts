@@ -7,6 +7,7 @@ import { load, type CheerioAPI } from 'cheerio/slim';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
+import { checkCronSteps } from './cron-fields.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';
@@ -80,9 +81,9 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
     const problems: SemanticProblem[] = [];
     if (schedule !== undefined) {
       const result = cron.validateDetailed(schedule);
-      if (!result.valid) {
-        const detail = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        problems.push(error([...path, 'schedule'], `invalid cron expression "${schedule}" (${detail}); expected e.g. "*/30 * * * *"`));
+      const details = result.valid ? checkCronSteps(schedule) : result.errors.map((e) => `${e.field}: ${e.message}`);
+      if (details.length > 0) {
+        problems.push(error([...path, 'schedule'], `invalid cron expression "${schedule}" (${details.join('; ')}); expected e.g. "*/30 * * * *"`));
       }
     }
     if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {

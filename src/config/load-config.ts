@@ -9,6 +9,7 @@ import type { AppConfig } from '../model.js';
 import { checkSemantics, type SemanticProblem } from './check-semantics.js';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
 import { locateField } from './locate-field.js';
+import { describeSyntaxErrors, readPlainData } from './yaml-problems.js';
 import { resolveConfig } from './resolve-config.js';
 import { configSchema, defaultsSchema, sourceSchema, topicFeedSchema, type RawConfig } from './schema.js';
 
@@ -39,19 +40,16 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 export function parseConfigText(text: string, file: string): LoadedConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const syntax = doc.errors.map((e): ConfigProblem => {
-    const pos = e.linePos?.[0];
-    return { file, line: pos?.line, column: pos?.col, field: '', message: `YAML syntax: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, severity: 'error' };
-  });
+  const syntax = describeSyntaxErrors(doc, text, lines, file);
   if (syntax.length > 0) throw new ConfigError('CONFIG_PARSE', file, syntax);
 
-  const input: unknown = doc.toJS() ?? {};
+  const input = readPlainData(doc, lines, file);
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     // Report the cross-field problems of the entries that are valid too, so one `check` lists everything.
     const partial = parseValidParts(input);
     const semantic = partial ? checkSemantics(partial).map((problem) => semanticProblem(problem, doc, lines, file)) : [];
-    const schema = parsed.error.issues.map((issue) => schemaProblem(issue, doc, lines, file));
+    const schema = parsed.error.issues.map((issue) => schemaProblem(issue, input, doc, lines, file));
     throw new ConfigError('CONFIG_INVALID', file, sortProblems([...schema, ...semantic]));
   }
   const semantic = checkSemantics(parsed.data).map((problem) => semanticProblem(problem, doc, lines, file));
@@ -93,7 +91,7 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-function schemaProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigProblem {
+function schemaProblem(issue: z.core.$ZodIssue, input: unknown, doc: Document, lines: LineCounter, file: string): ConfigProblem {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
@@ -102,6 +100,28 @@ function schemaProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     const location = locateField(doc, lines, [...path, issue.keys[0] ?? '']);
     return { file, ...location, field: formatFieldPath([...path, issue.keys[0] ?? '']), message, severity: 'error' };
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing required field: ${message}`;
+  if (issue.code === 'invalid_type') {
+    // zod leaves `issue.input` out, so whether the field is there is read from the parsed file.
+    const given = valueAt(input, path);
+    message = given.present ? `${message}, got ${describeValue(given.value)}` : `missing required field: ${message}`;
+  }
   return { file, ...locateField(doc, lines, path), field: formatFieldPath(path), message, severity: 'error' };
+}
+
+/** The value at `path` in the parsed file, and whether the last key is there at all. */
+function valueAt(input: unknown, path: ReadonlyArray<string | number>): { present: boolean; value?: unknown } {
+  let node: unknown = input;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return { present: false };
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return { present: node !== undefined, value: node };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return String(value);
 }
