@@ -40,6 +40,11 @@ export interface ListSiteOptions {
   chromeChars?: number;
   /** Lists whose index is a multiple of this send no ETag (default: every list sends one). */
   withoutEtagEvery?: number;
+  /**
+   * Give each host its own loopback address (127.0.0.1, 127.0.0.2, …, at most 250) instead of only
+   * its own port on 127.0.0.1, so hosts differ by name as real sites do (Linux routes all of 127/8 locally).
+   */
+  distinctAddresses?: boolean;
 }
 
 /** Facts about the pages, for the benchmark's printout. */
@@ -60,6 +65,8 @@ export interface ServedDelays {
 /** A running site in its child process. */
 export interface ListSite {
   ports: number[];
+  /** The loopback address of each host (all 127.0.0.1 unless `distinctAddresses`). */
+  addresses: string[];
   page: PageFacts;
   /** URL of list page `list`; `query` (without `?`) makes a distinct URL for the same page. */
   urlOf(list: number, query?: string): string;
@@ -86,11 +93,13 @@ export async function startListSite(options: ListSiteOptions): Promise<ListSite>
     child.once('message', (message) => resolve(message as ReadyMessage));
     child.once('exit', (code) => reject(new Error(`list-site server exited early (${code})`)));
   });
-  const { ports, page } = ready;
+  const { ports, addresses, page } = ready;
   return {
     ports,
+    addresses,
     page,
-    urlOf: (list, query) => `http://127.0.0.1:${ports[list % ports.length]}/news/list-${list}.html${query ? `?${query}` : ''}`,
+    urlOf: (list, query) =>
+      `http://${addresses[list % ports.length]}:${ports[list % ports.length]}/news/list-${list}.html${query ? `?${query}` : ''}`,
     cpuMs: () => ask<{ cpuMs: number }>(child, { type: 'cpu' }).then((answer) => answer.cpuMs),
     delays: () => ask<ServedDelays>(child, { type: 'delays' }),
     setVersion: (version) => ask(child, { type: 'version', version }).then(() => undefined),
@@ -105,6 +114,7 @@ const DEFAULT_ROWS = 420;
 
 interface ReadyMessage {
   ports: number[];
+  addresses: string[];
   page: PageFacts;
 }
 
@@ -129,6 +139,7 @@ async function runChild(options: ListSiteOptions): Promise<void> {
   const rows = options.rows ?? DEFAULT_ROWS;
   let pages = buildPages(options, rows, 0);
   const ports: number[] = [];
+  const addresses: string[] = [];
   const delays: ServedDelays = { responses: 0, totalMs: 0 };
   const answerLater = (req: IncomingMessage, res: ServerResponse): void => {
     const seenAt = performance.now();
@@ -141,12 +152,15 @@ async function runChild(options: ListSiteOptions): Promise<void> {
   for (let host = 0; host < options.hosts; host += 1) {
     const server = createServer(answerLater);
     server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    if (options.distinctAddresses && host >= 250) throw new Error('list-site: at most 250 hosts with distinct addresses');
+    const address = options.distinctAddresses ? `127.0.0.${host + 1}` : '127.0.0.1';
+    await new Promise<void>((resolve) => server.listen(0, address, resolve));
     ports.push((server.address() as AddressInfo).port);
+    addresses.push(address);
   }
   const text = buildListPage(0, 0, rows, options.chromeChars ?? 0);
   const page: PageFacts = { rows, bytes: iconv.encode(text, 'gbk').length, gzipBytes: pages[0]?.gzip.length ?? 0, chars: text.length };
-  process.send?.({ ports, page } satisfies ReadyMessage);
+  process.send?.({ ports, addresses, page } satisfies ReadyMessage);
   process.on('message', (message: Command) => {
     if (message.type === 'version') {
       pages = buildPages(options, rows, message.version);

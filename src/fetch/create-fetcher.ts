@@ -8,7 +8,7 @@ import { createSilentLogger } from '../log.js';
 import type { FetchPolicy } from '../model.js';
 import { classifyFailure } from './classify-error.js';
 import { createDispatcher } from './create-dispatcher.js';
-import { fetchDocument } from './fetch-document.js';
+import { fetchDocument, prepareFetch } from './fetch-document.js';
 import type { Fetcher, FetcherDeps, FetcherOptions, FetcherStats } from './fetcher-types.js';
 import { createHostGate } from './host-gate.js';
 import { createRobotsCache } from './robots-cache.js';
@@ -52,6 +52,14 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
         return Promise.reject(classifyFailure({ kind: 'closed' }, context));
       }
       return fetchDocument(request, deps);
+    },
+    prepare: (request) => (closed ? Promise.resolve() : prepareFetch(request, deps)),
+    turnIn(url) {
+      try {
+        return deps.gate.turnIn(new URL(url).host);
+      } catch {
+        return 0; // not a URL: fetch() reports it; nothing to wait for here
+      }
     },
     stats: () => ({ ...stats }),
     async close() {

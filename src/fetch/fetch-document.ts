@@ -38,6 +38,18 @@ export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): P
   }
 }
 
+/**
+ * Reads the robots.txt a fetch of this request will need (no-op when known or ignored), so the
+ * host's booked turns are known before its pages are due; never throws (fetch() reports problems).
+ */
+export async function prepareFetch(request: FetchRequest, deps: FetcherDeps): Promise<void> {
+  try {
+    await checkRobots(parseSourceUrl(request), request, deps, { requests: 0 });
+  } catch {
+    // A bad URL or a disallowed page: the source's own fetch() turns it into its error.
+  }
+}
+
 // --- Internal helpers ---
 
 type HopOutcome = { kind: 'final'; exchange: Exchange } | { kind: 'redirect'; location: string };

@@ -22,6 +22,8 @@ export interface HostGate {
   acquire(host: string, limits: HostLimits): (() => void) | Promise<() => void>;
   /** Makes the next request to `host` start no earlier than `untilMs` (epoch ms on the gate's clock). */
   defer(host: string, untilMs: number): void;
+  /** Milliseconds until a request to `host` could start by its spacing (0 when it could start now). */
+  turnIn(host: string): number;
   /** Hosts currently tracked (for tests: idle hosts are forgotten). */
   size(): number;
 }
@@ -80,6 +82,7 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
       const state = stateOf(host);
       state.nextStartAt = Math.max(state.nextStartAt, untilMs);
     },
+    turnIn: (host) => Math.max(0, (hosts.get(host)?.nextStartAt ?? 0) - clock.now()),
     size: () => hosts.size,
   };
 }

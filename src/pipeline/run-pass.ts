@@ -2,6 +2,7 @@
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { mapWithLimit } from './map-with-limit.js';
+import { runByHost, type HostTask } from './run-by-host.js';
 import { publishSite } from './publish-site.js';
 import { runSource } from './run-source.js';
 
@@ -9,7 +10,10 @@ import { runSource } from './run-source.js';
 export interface PassOptions {
   /** Only these sources (all when empty). */
   sourceIds?: string[];
-  /** How many sources run at once; the fetcher still enforces its own global and per-host limits. */
+  /**
+   * How many sources run at once; they are taken by host (see run-by-host.ts) and the fetcher still
+   * enforces its own global and per-host limits.
+   */
   concurrency: number;
   onReport?: (report: RunReport) => void;
   onStart?: (source: SourceConfig) => void;
@@ -26,12 +30,19 @@ export interface PassResult {
 export async function runPass(config: AppConfig, deps: PipelineDeps, options: PassOptions): Promise<PassResult> {
   const wanted = options.sourceIds?.length ? new Set(options.sourceIds) : undefined;
   const sources = wanted ? config.sources.filter((source) => wanted.has(source.id)) : config.sources;
-  const reports = await mapWithLimit(sources, options.concurrency, async (source) => {
+  const tasks = sources.map(hostTaskOf);
+  // The fetcher knows each host's booked turns (robots.txt, detail pages): ask it by a URL of that host.
+  const urlOfHost = new Map(tasks.map((task) => [task.host, task.item.url]));
+  const fetcher = deps.fetcher;
+  const turnIn = fetcher.turnIn ? (host: string) => fetcher.turnIn?.(urlOfHost.get(host) ?? '') ?? 0 : undefined;
+  const run = async (source: SourceConfig) => {
     options.onStart?.(source);
     const report = await runSource(source, deps);
     options.onReport?.(report);
     return report;
-  });
+  };
+  await prepareHosts(tasks, deps, options.concurrency);
+  const reports = await runByHost(tasks, options.concurrency, run, { turnIn });
   const siteFiles = await publishSite(config, deps);
   return { reports, siteFiles };
 }
@@ -39,4 +50,29 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
 /** True when a report counts as a failed source for exit codes and health. */
 export function isFailure(report: RunReport): boolean {
   return report.outcome === 'failed' || report.outcome === 'degraded' || report.outcome === 'disallowed';
+}
+
+// --- Internal helpers ---
+
+/** A source as a task of its host: the fetcher's key (host with port) and the spacing its policy asks for. */
+function hostTaskOf(source: SourceConfig): HostTask<SourceConfig> {
+  let host: string;
+  try {
+    host = new URL(source.url).host;
+  } catch {
+    host = source.url; // the config validates URLs; an odd one still runs, as its own host
+  }
+  return { item: source, host, minDelayMs: source.fetch.minHostDelayMs, perHost: source.fetch.perHostConcurrency };
+}
+
+/**
+ * Reads every host's robots.txt up front. robots.txt takes a turn of its host, so a host's first
+ * source would otherwise hold a pass slot for a whole `minDelay` after it; read first, every host's
+ * first page is booked at once and the pass fills its slots with hosts whose turn has come.
+ */
+async function prepareHosts(tasks: ReadonlyArray<HostTask<SourceConfig>>, deps: PipelineDeps, concurrency: number): Promise<void> {
+  const prepare = deps.fetcher.prepare?.bind(deps.fetcher);
+  if (!prepare) return;
+  const firstOfHost = [...new Map(tasks.map((task) => [task.host, task.item])).values()].filter((source) => source.fetch.robots === 'obey');
+  await mapWithLimit(firstOfHost, concurrency, (source) => prepare({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' }));
 }

@@ -35,6 +35,20 @@ describe('createHostGate', () => {
     expect(clock.sleeps).toEqual([1_000, 1_000]);
   });
 
+  it('tells how long until a host’s next turn (for a pass that starts another host meanwhile)', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    expect(gate.turnIn('a.example')).toBe(0);
+    const release = await gate.acquire('a.example', { perHostConcurrency: 2, minHostDelayMs: 1_000 });
+    expect(gate.turnIn('a.example')).toBe(1_000);
+    expect(gate.turnIn('b.example')).toBe(0);
+    clock.advance(400);
+    expect(gate.turnIn('a.example')).toBe(600);
+    release();
+    clock.advance(600);
+    expect(gate.turnIn('a.example')).toBe(0);
+  });
+
   it('holds requests beyond the per-host limit until a slot is released', async () => {
     const clock = fakeClock();
     const gate = createHostGate(16, clock);
