@@ -44,7 +44,7 @@ export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): P
  */
 export async function prepareFetch(request: FetchRequest, deps: FetcherDeps): Promise<void> {
   try {
-    await checkRobots(parseSourceUrl(request), request, deps, { requests: 0 });
+    await checkRobots(parseSourceUrl(request), request, deps, { requests: 0, waitMs: 0 });
   } catch {
     // A bad URL or a disallowed page: the source's own fetch() turns it into its error.
   }
