@@ -1,6 +1,13 @@
 /** What the OPML file and the index page know about each feed. */
 import type { SourceHealth } from '../model.js';
 
+/** A headline shown under its feed on the index page. */
+export interface ListedHeadline {
+  title: string;
+  link?: string;
+  published: Date;
+}
+
 /** One feed as listed in feeds.opml and index.html. */
 export interface FeedListing {
   id: string;
@@ -8,9 +15,14 @@ export interface FeedListing {
   title: string;
   description?: string;
   homePageUrl: string;
+  /** Date of the newest item. */
   updated?: Date;
   itemCount: number;
   health?: SourceHealth;
+  /** When the source was checked (a time of a real check; see publishSite for how often it moves). */
+  checkedAt?: Date;
+  /** The newest few items, newest first. */
+  headlines?: ListedHeadline[];
   language?: string;
 }
 

@@ -24,10 +24,13 @@ h2{font-size:1.15rem;margin:1.25rem 0 .75rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.15rem .75rem;margin:0;font-size:.88rem}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .status{display:inline-block;padding:.05rem .55rem;border-radius:.45rem;font-size:.82rem;font-weight:600}
-.status-ok{color:var(--ok);background:var(--ok-bg)}.status-not-modified{color:var(--ok);background:var(--ok-bg)}
+.health{margin:0}
+.status-ok{color:var(--ok);background:var(--ok-bg)}
 .status-degraded{color:var(--warn);background:var(--warn-bg)}.status-failing{color:var(--bad);background:var(--bad-bg)}
 .status-never-run{color:var(--idle);background:var(--idle-bg)}
 .problem{margin:0;font-size:.85rem;color:var(--muted);overflow-wrap:anywhere}
+.headlines{margin:0;padding-left:1.2rem;font-size:.9rem}.headlines li{overflow-wrap:anywhere}
+.headlines a{color:inherit}.headlines time{color:var(--muted);font-size:.8rem;white-space:nowrap}
 .en{color:var(--muted);font-weight:400}
 footer{color:var(--muted);font-size:.85rem}
 `;

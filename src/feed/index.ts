@@ -2,9 +2,9 @@
 export { renderFeed, feedFileNames, type FeedMeta, type RenderedFeed } from './render-feed.js';
 export { writeFeedFiles, writeOutputFile } from './write-output.js';
 export { selectTopicItems } from './topic-items.js';
-export { type FeedListing } from './feed-listing.js';
+export { type FeedListing, type ListedHeadline } from './feed-listing.js';
 export { renderOpml } from './render-opml.js';
-export { renderIndexPage, type IndexPageOptions } from './render-index-page.js';
+export { INDEX_HEADLINES, renderIndexPage, type IndexPageOptions } from './render-index-page.js';
 export { OutputError } from './output-error.js';
 export { JSON_FEED_VERSION } from './render-json-feed.js';
 export { feedLanguage } from './feed-language.js';

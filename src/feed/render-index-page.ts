@@ -1,13 +1,19 @@
 /**
- * index.html: every feed with its subscribe links, last update, item count and source health.
- * Bilingual labels (Chinese first, English after), no JavaScript, no external assets.
+ * index.html: every feed with its newest headlines, subscribe links, when its source was checked,
+ * its newest item, and its health in words a subscriber understands. Bilingual labels (Chinese
+ * first, English after), static: no JavaScript, no external assets, absolute times in the site's zone
+ * (a static page cannot say "5 min ago" truthfully for long).
  */
 import { DateTime } from 'luxon';
 import type { SiteConfig, SourceHealth } from '../model.js';
-import { feedFileUrl, orderListings, type FeedListing } from './feed-listing.js';
+import { normalizeHttpUrl } from './feed-entry.js';
+import { feedFileUrl, orderListings, type FeedListing, type ListedHeadline } from './feed-listing.js';
 import { INDEX_PAGE_CSS } from './index-page-style.js';
 import { feedFileNames } from './render-feed.js';
-import { toSafeMarkup as h } from './safe-text.js';
+import { toSafeMarkup as h, toXmlSafeLine } from './safe-text.js';
+
+/** Headlines shown per feed. */
+export const INDEX_HEADLINES = 5;
 
 /** Options for {@link renderIndexPage}. */
 export interface IndexPageOptions {
@@ -46,7 +52,7 @@ ${site.description ? `<p>${h(site.description)}</p>\n` : ''}<p>${ordered.length}
 </header>
 <main>
 ${renderSection('来源', 'Sources', sources, site, zone)}${renderSection('专题', 'Topic feeds', topics, site, zone)}</main>
-<footer><p>${updatedAt ? `最近更新 <span lang="en">Latest item</span> ${renderTime(updatedAt, zone)} · ` : ''}feedwright</p></footer>
+<footer><p>${updatedAt ? `最新条目 <span lang="en">Newest item</span> ${renderTime(updatedAt, zone)} · ` : ''}feedwright</p></footer>
 </body>
 </html>
 `;
@@ -54,12 +60,13 @@ ${renderSection('来源', 'Sources', sources, site, zone)}${renderSection('专�
 
 // --- Internal helpers ---
 
-const STATUS_LABELS: Record<SourceHealth['status'], [string, string]> = {
-  ok: ['正常', 'OK'],
-  'not-modified': ['未变化', 'Not modified'],
-  degraded: ['异常', 'Degraded'],
-  failing: ['失败', 'Failing'],
-  'never-run': ['尚未运行', 'Not run yet'],
+/** Health in a subscriber's words: a 304 and a fetched page are the same thing to them (the feed is current). */
+const STATUS_LABELS: Record<SourceHealth['status'], { className: string; zh: string; en: string }> = {
+  ok: { className: 'ok', zh: '正常更新', en: 'Working' },
+  'not-modified': { className: 'ok', zh: '正常更新', en: 'Working' },
+  degraded: { className: 'degraded', zh: '网页可能已改版，暂无新条目', en: 'The page changed; no new items for now' },
+  failing: { className: 'failing', zh: '暂停更新', en: 'Not updating' },
+  'never-run': { className: 'never-run', zh: '尚未检查', en: 'Not checked yet' },
 };
 
 function renderSection(zh: string, en: string, listings: FeedListing[], site: SiteConfig, zone: string): string {
@@ -83,45 +90,54 @@ function renderCard(listing: FeedListing, site: SiteConfig, zone: string): strin
   ]
     .map(([label, file]) => `<li><a href="${h(feedFileUrl(site.url, file ?? ''))}">${label}</a></li>`)
     .join('');
-  const rows = [
-    row('最后更新', 'Last update', listing.updated ? renderTime(listing.updated, zone) : '—'),
-    row('条目', 'Items', String(listing.itemCount)),
-  ];
-  if (listing.health) rows.push(row('状态', 'Status', renderStatus(listing.health, zone)));
+  const rows: string[] = [];
+  if (listing.kind === 'source') rows.push(row('上次检查', 'Checked', listing.checkedAt ? renderTime(listing.checkedAt, zone) : '—'));
+  rows.push(row('最新条目', 'Newest item', listing.updated ? renderTime(listing.updated, zone) : '—'));
+  rows.push(row('条目', 'Items', String(listing.itemCount)));
   const kind = listing.kind === 'source' ? '来源 Source' : '专题 Topic';
+  const description = listing.description && toXmlSafeLine(listing.description) !== toXmlSafeLine(listing.title) ? listing.description : undefined;
   return `<li class="feed" id="feed-${h(listing.id)}" aria-label="${h(kind)}">
 <h3><a href="${h(listing.homePageUrl)}">${h(listing.title)}</a></h3>
-${listing.description ? `<p class="desc">${h(listing.description)}</p>\n` : ''}<ul class="links">${links}</ul>
+${description ? `<p class="desc">${h(description)}</p>\n` : ''}${listing.health ? renderHealth(listing.health, zone) : ''}${renderHeadlines(listing.headlines ?? [], zone)}<ul class="links">${links}</ul>
 <dl>${rows.join('')}</dl>
-${renderProblem(listing.health)}</li>`;
+</li>`;
 }
 
 function row(zh: string, en: string, valueHtml: string): string {
   return `<dt>${zh} <span class="en" lang="en">${en}</span></dt><dd>${valueHtml}</dd>`;
 }
 
-function renderStatus(health: SourceHealth, zone: string): string {
-  const [zh, en] = STATUS_LABELS[health.status];
-  let label = `${zh} <span lang="en">${en}</span>`;
-  if (health.status === 'failing' && health.failingSince) {
-    label = `${zh}，始于 <span lang="en">${en} since</span> ${renderTime(new Date(health.failingSince), zone)}`;
-  }
-  return `<span class="status status-${health.status}">${label}</span>`;
+/** The status badge, and for a source in trouble what went wrong and what the operator is told to do. */
+function renderHealth(health: SourceHealth, zone: string): string {
+  const label = STATUS_LABELS[health.status];
+  const since = health.status === 'failing' && health.failingSince ? `，始于 <span lang="en">since</span> ${renderTime(new Date(health.failingSince), zone)}` : '';
+  const badge = `<p class="health"><span class="status status-${label.className}">${label.zh} <span lang="en">${label.en}</span>${since}</span></p>\n`;
+  const reason = health.status === 'degraded' ? health.degradedReason : health.status === 'failing' ? health.lastError?.message : undefined;
+  const hint = health.status === 'failing' || health.status === 'degraded' ? health.lastError?.hint : undefined;
+  const problem = reason ? `<p class="problem">原因 <span lang="en">Why</span>: ${h(reason)}</p>\n` : '';
+  const advice = hint ? `<p class="problem">建议 <span lang="en">What to do</span>: ${h(hint)}</p>\n` : '';
+  return badge + problem + advice;
 }
 
-function renderProblem(health: SourceHealth | undefined): string {
-  if (!health) return '';
-  const text =
-    health.status === 'degraded'
-      ? health.degradedReason
-      : health.status === 'failing'
-        ? [health.lastError?.message, health.lastError?.hint].filter(Boolean).join(' — ')
-        : undefined;
-  return text ? `<p class="problem">${h(text)}</p>\n` : '';
+function renderHeadlines(headlines: ListedHeadline[], zone: string): string {
+  if (headlines.length === 0) return '';
+  const rows = headlines.slice(0, INDEX_HEADLINES).map((headline) => {
+    const link = normalizeHttpUrl(headline.link);
+    const title = h(toXmlSafeLine(headline.title));
+    const text = link ? `<a href="${h(link)}">${title}</a>` : title;
+    return `<li>${text} ${renderDay(headline.published, zone)}</li>`;
+  });
+  return `<ol class="headlines">${rows.join('')}</ol>\n`;
 }
 
 function renderTime(date: Date, zone: string): string {
   const local = DateTime.fromJSDate(date, { zone });
   if (!local.isValid || Number.isNaN(date.getTime())) return '—';
   return `<time datetime="${h(date.toISOString())}">${h(local.toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ"))}</time>`;
+}
+
+function renderDay(date: Date, zone: string): string {
+  const local = DateTime.fromJSDate(date, { zone });
+  if (!local.isValid || Number.isNaN(date.getTime())) return '';
+  return `<time datetime="${h(date.toISOString())}">${h(local.toFormat('MM-dd'))}</time>`;
 }

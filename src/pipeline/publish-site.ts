@@ -3,6 +3,7 @@
  * store after each pass, and written only when their content changed.
  */
 import {
+  INDEX_HEADLINES,
   renderFeed,
   type FeedMeta,
   renderIndexPage,
@@ -11,11 +12,12 @@ import {
   writeFeedFiles,
   writeOutputFile,
   type FeedListing,
+  type ListedHeadline,
   type RenderedFeed,
 } from '../feed/index.js';
-import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
+import type { AppConfig, SourceConfig, SourceHealth, StoredItem, TopicFeedConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
-import { sourceFeedMeta, type PageMemo } from './publish-source-feed.js';
+import { sourceFeedMeta, sourceFeedTitle, type PageMemo } from './publish-source-feed.js';
 import { RECORD } from './record-names.js';
 import { initialHealth } from './source-health.js';
 
@@ -55,6 +57,7 @@ export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'st
       homePageUrl: meta.homePageUrl,
       updated: newestDate(items),
       itemCount: Math.min(items.length, topic.maxItems),
+      headlines: headlinesOf(items),
       language: topic.language,
     });
   }
@@ -84,18 +87,47 @@ async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 
     deps.store.getRecord<PageMemo>(RECORD.page, source.id),
   ]);
   const meta = sourceFeedMeta(source, deps, page ?? {});
+  const title = sourceFeedTitle(source, page ?? {});
+  const pageTitle = page?.title?.replace(/\s+/g, ' ').trim();
   const listing: FeedListing = {
     id: source.id,
     kind: 'source',
-    title: source.name,
-    description: meta.description,
+    title,
+    // The page's own title says where the items come from; the feed title already says the rest.
+    description: pageTitle && pageTitle !== title ? pageTitle : undefined,
     homePageUrl: source.url,
     updated: newestDate(history),
     itemCount: Math.min(history.length, source.maxItems),
     health: health ?? initialHealth(source.id),
+    checkedAt: await shownCheckTime(source, health, deps),
+    headlines: headlinesOf(history),
     language: meta.language,
   };
   return { listing, history };
+}
+
+/**
+ * The check time the index page shows: the last check, but moved at most once per schedule
+ * interval. A pass that changes nothing else (the demo's second run, a worker's quiet half hour)
+ * then leaves index.html — and its Last-Modified — untouched, while a stalled worker still shows
+ * an old time. The time shown is always one of a real check, never more than an interval old.
+ */
+async function shownCheckTime(source: SourceConfig, health: SourceHealth | undefined, deps: Pick<PipelineDeps, 'store'>): Promise<Date | undefined> {
+  if (!health?.lastRunAt) return undefined;
+  const actual = Date.parse(health.lastRunAt);
+  if (Number.isNaN(actual)) return undefined;
+  const shown = Date.parse((await deps.store.getRecord<string>(RECORD.indexChecked, source.id)) ?? '');
+  if (!Number.isNaN(shown) && shown <= actual && actual - shown < source.intervalMs) return new Date(shown);
+  await deps.store.setRecord(RECORD.indexChecked, source.id, health.lastRunAt);
+  return new Date(actual);
+}
+
+/** The newest few items, newest first, for the index page. */
+function headlinesOf(items: StoredItem[]): ListedHeadline[] {
+  return [...items]
+    .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || b.firstSeenAt.getTime() - a.firstSeenAt.getTime())
+    .slice(0, INDEX_HEADLINES)
+    .map((item) => ({ title: item.title, ...(item.link ? { link: item.link } : {}), published: item.publishedAt }));
 }
 
 function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: Pick<PipelineDeps, 'site'>): FeedMeta {

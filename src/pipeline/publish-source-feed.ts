@@ -12,12 +12,22 @@ export interface PageMemo {
   icon?: string;
 }
 
+/**
+ * A source's feed title: its `name:`, else the page's own `<title>`. The config names a source without
+ * `name:` after its id, and a subscriber would rather read "新闻专区 - 环境部" than "tw-news".
+ */
+export function sourceFeedTitle(source: SourceConfig, page: PageMemo): string {
+  const pageTitle = page.title?.replace(/\s+/g, ' ').trim();
+  return source.name === source.id && pageTitle ? pageTitle : source.name;
+}
+
 /** The feed metadata of a source. */
 export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 'site'>, page: PageMemo): FeedMeta {
+  const title = sourceFeedTitle(source, page);
   return {
     id: source.id,
-    title: source.name,
-    description: page.title && page.title !== source.name ? `${source.name} — ${page.title}` : `${source.name} (${source.url})`,
+    title,
+    description: page.title && page.title !== title ? `${title} — ${page.title}` : `${title} (${source.url})`,
     homePageUrl: source.url,
     siteUrl: deps.site.url,
     language: feedLanguage(source.language ?? page.language ?? deps.site.language, source.convert),

@@ -2,7 +2,7 @@
  * What a subscriber and an operator see after `feedwright run` over the bundled demo site: the
  * written feed files and index page, and the CLI's own output. Every check reads a file or stdout.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ let site: DemoSite;
 let dir: string;
 let firstRun: CliResult;
 let secondRun: CliResult;
+let firstIndex: { text: string; mtimeMs: number };
 
 function feedwright(...args: string[]) {
   return runCli(dir, args);
@@ -71,8 +72,16 @@ beforeAll(async () => {
     ].join('\n'),
   );
   firstRun = await feedwright('run', '-c', 'feedwright.yaml');
+  firstIndex = { text: await output('index.html'), mtimeMs: (await stat(join(dir, 'out', 'index.html'))).mtimeMs };
   secondRun = await feedwright('run', '-c', 'feedwright.yaml');
 }, 90_000);
+
+/** One feed's card on the index page. */
+function card(html: string, id: string): string {
+  const start = html.indexOf(`id="feed-${id}"`);
+  const end = html.indexOf('<li class="feed"', start);
+  return html.slice(start, end === -1 ? undefined : end);
+}
 
 /** What a terminal shows for `raw` output: `\r\x1b[2K` clears the line, other escapes are dropped. */
 function renderTerminal(raw: string): string[] {
@@ -106,6 +115,49 @@ describe('feeds after conversion between Chinese scripts', () => {
     expect(await output('tw-news.rss.xml')).toContain('<language>zh-Hans</language>');
     expect(await output('tw-news.atom.xml')).toContain('xml:lang="zh-Hans"');
     expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ language: 'zh-Hans' });
+  });
+});
+
+describe('index.html', () => {
+  it('shows when each source was checked and its newest item, in the site zone', async () => {
+    const mee = card(await output('index.html'), 'mee-news');
+    expect(mee).toMatch(/上次检查 <span class="en" lang="en">Checked<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/);
+    expect(mee).toMatch(/最新条目 <span class="en" lang="en">Newest item<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/);
+  });
+
+  it('lists the newest five headlines of each feed, linked to the articles', async () => {
+    const html = await output('index.html');
+    const headlines = card(html, 'mee-news').match(/<ol class="headlines">([\s\S]*?)<\/ol>/)?.[1] ?? '';
+    const links = [...headlines.matchAll(/<li><a href="([^"]+)">([^<]+)<\/a>/g)];
+    expect(links).toHaveLength(5);
+    const rss = await output('mee-news.rss.xml');
+    const firstItem = /<item>\s*<title>([^<]+)<\/title>\s*<link>([^<]+)<\/link>/.exec(rss);
+    expect(links[0]?.[2]).toBe(firstItem?.[1]);
+    expect(links[0]?.[1]).toBe(firstItem?.[2]);
+    expect(card(html, 'air')).toMatch(/<ol class="headlines"><li><a href="http/);
+  });
+
+  it('says in subscriber words that the sources work, without repeating the feed title as description', async () => {
+    const html = await output('index.html');
+    expect(card(html, 'mee-news')).toContain('正常更新 <span lang="en">Working</span>');
+    expect(card(html, 'mee-news')).toContain('<p class="desc">');
+    expect(card(html, 'tw-news')).not.toContain('<p class="desc">');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('is not rewritten by a second pass that finds nothing new', async () => {
+    expect(secondRun.stdout).toContain('4/4 sources ok');
+    expect(secondRun.stdout).toContain(', 0 file(s) written');
+    expect(await output('index.html')).toBe(firstIndex.text);
+    expect((await stat(join(dir, 'out', 'index.html'))).mtimeMs).toBe(firstIndex.mtimeMs);
+  });
+});
+
+describe('a source without name:', () => {
+  it('takes the page title for its feed title', async () => {
+    expect(await output('tw-news.rss.xml')).toMatch(/<channel>\s*<title>新聞專區 - 環境部（示範站）<\/title>/);
+    expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ title: '新聞專區 - 環境部（示範站）' });
+    expect(card(await output('index.html'), 'tw-news')).toContain('新聞專區 - 環境部（示範站）</a></h3>');
   });
 });
 

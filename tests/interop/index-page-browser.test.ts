@@ -39,11 +39,13 @@ async function buildOutput(): Promise<FeedListing[]> {
   for (const [id, title, health] of sources) {
     const feed = renderFeed({ id, title, homePageUrl: `https://example.gov.cn/${id}/`, maxItems: 10 }, Array.from({ length: 12 }, (_, n) => item(id, n)));
     await writeFeedFiles(dir, feed);
-    listings.push({ id, kind: 'source', title, homePageUrl: `https://example.gov.cn/${id}/`, itemCount: feed.itemCount, updated: feed.updated, health });
+    const headlines = Array.from({ length: 5 }, (_, n) => item(id, n)).map((i) => ({ title: i.title, link: i.link, published: i.publishedAt }));
+    listings.push({ id, kind: 'source', title, homePageUrl: `https://example.gov.cn/${id}/`, itemCount: feed.itemCount, updated: feed.updated, health, headlines });
   }
   const topic = renderFeed({ id: 'air', title: '大气 · Air', homePageUrl: 'https://example.gov.cn/', maxItems: 10 }, [item('mee-news', 1)]);
   await writeFeedFiles(dir, topic);
-  listings.push({ id: 'air', kind: 'topic', title: '大气 · Air', description: '大气污染防治专题', homePageUrl: 'https://example.gov.cn/', itemCount: 1, updated: topic.updated });
+  const airHeadlines = [item('mee-news', 0)].map((i) => ({ title: i.title, link: i.link, published: i.publishedAt }));
+  listings.push({ id: 'air', kind: 'topic', title: '大气 · Air', description: '大气污染防治专题', homePageUrl: 'https://example.gov.cn/', itemCount: 1, updated: topic.updated, headlines: airHeadlines });
   await writeOutputFile(dir, 'feeds.opml', renderOpml(site, listings));
   await writeOutputFile(dir, 'index.html', renderIndexPage(site, listings, new Date('2024-05-01T08:30:00Z'), { timeZone: 'Asia/Shanghai' }));
   return listings;
@@ -115,7 +117,10 @@ describe.skipIf(!available)(`index.html in chromium${available ? '' : ' (chromiu
     await page.goto(server.url);
     const text = await page.locator('body').innerText();
     for (const listing of listings) expect(text).toContain(listing.title);
-    for (const label of ['正常', 'OK', '未变化', 'Not modified', '异常', 'Degraded', '失败，始于', 'Failing since', '尚未运行', 'Not run yet']) expect(text).toContain(label);
+    for (const label of ['正常更新', 'Working', '网页可能已改版', 'The page changed', '暂停更新', 'Not updating', '尚未检查', 'Not checked yet']) expect(text).toContain(label);
+    // The newest headlines of each feed, linked to the articles.
+    expect(text).toContain('mee-news 通知 0');
+    expect(await page.locator('.headlines a[href="https://example.gov.cn/mee-news/0.html"]').count()).toBe(2);
     expect(text).toContain('2024-04-28 08:00 UTC+08:00');
     expect(text).toContain('政府公告汇总 <notices>');
     expect(await page.locator('.feed').count()).toBe(listings.length);
