@@ -7,7 +7,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { loadConfig, ConfigError, formatProblem } from '../config/index.js';
 import { createWorker } from '../schedule/index.js';
 import { parseListenAddress } from './listen-address.js';
-import { createCommandLogger, loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
+import { openWhenReady } from './open-when-ready.js';
+import { createCommandLogger, loadConfigForCommand, type GlobalOptions } from './services.js';
 
 /** Options of `start`. */
 export interface StartOptions extends GlobalOptions {
@@ -22,8 +23,15 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options);
   const logger = createCommandLogger(options);
   const serve = options.serve ? parseListenAddress(typeof options.serve === 'string' ? options.serve : undefined) : undefined;
-  const services = await openServices(config, logger);
-  const worker = createWorker(config, { pipeline: services.deps }, { initialRun: options.initialRun, serve });
+  // Listening from the start: a signal while the store is still awaited stops the wait at once.
+  const stop = listenForStop();
+  const ready = await openWhenReady(config, logger, { signal: stop.signal, serve });
+  if (!ready) {
+    logger.info({}, `${stop.received() ?? 'signal'} received while waiting for the store: stopped`);
+    return 0;
+  }
+  const { services } = ready;
+  const worker = createWorker(config, { pipeline: services.deps, openQueue: ready.openQueue }, { initialRun: options.initialRun, serve: ready.serve });
 
   const reload = async (why: string): Promise<void> => {
     try {
@@ -40,11 +48,11 @@ export async function startCommand(options: StartOptions): Promise<number> {
   process.on('SIGHUP', onHup);
 
   try {
-    await worker.start();
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
+    await worker.start().catch((error: unknown) => {
+      // Stopped while start-up still waited for the fire queue: not a failure.
+      if (!stop.signal.aborted) throw error;
     });
+    const signal = await stop.stopped;
     logger.info({}, `${signal} received: stopping the schedule and waiting for runs in flight`);
   } finally {
     process.off('SIGHUP', onHup);
@@ -57,6 +65,26 @@ export async function startCommand(options: StartOptions): Promise<number> {
 }
 
 // --- Internal helpers ---
+
+/** SIGINT/SIGTERM, as a promise and as an abort signal for waits that must end at once. */
+function listenForStop(): { signal: AbortSignal; stopped: Promise<NodeJS.Signals>; received(): NodeJS.Signals | undefined } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    const on = (name: NodeJS.Signals) => () => {
+      received ??= name;
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      controller.abort();
+      resolve(name);
+    };
+    const onInt = on('SIGINT');
+    const onTerm = on('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+  return { signal: controller.signal, stopped, received: () => received };
+}
 
 /** Watches the config file's folder: editors often replace the file, which a watch on the file itself would miss. */
 function watchConfig(file: string, onChange: () => void): FSWatcher {

@@ -14,6 +14,7 @@ import type { RunReport } from '../model.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { FireDispatcher } from './fire-queue.js';
 import { ScheduleError } from './schedule-error.js';
+import { createOutageLog } from '../outage/outage-log.js';
 
 /** One source as the scheduler sees it. */
 export interface ScheduledSource {
@@ -65,6 +66,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const reserved = new Map<string, FirePhase>();
   const running = new Map<string, Promise<void>>();
   const delays = createDelays();
+  /** While Redis is away every fire of every source fails to queue: one line a minute, not two per fire. */
+  const queueOutage = createOutageLog(log);
   let sources = options.sources;
   let state: 'new' | 'started' | 'stopped' = 'new';
   let lastCompleted: Date | undefined;
@@ -107,14 +110,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await dispatcher.enqueue({ sourceId: source.id, fireAt, slotMs, delayMs });
         lastCompleted = new Date();
         log.debug(fields, `schedule: source "${source.id}": fire queued`);
+        queueOutage.recovered({}, (failures) => `schedule: the fire queue takes fires again after ${failures} failed attempt(s)`);
         return;
       } catch (error) {
         const waitMs = Math.min(ENQUEUE_RETRY_BASE_MS * 2 ** attempt, ENQUEUE_RETRY_MAX_MS);
         if (Date.now() + waitMs >= slotEnd) {
-          log.error({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
+          queueOutage.failed({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
           return;
         }
-        if (attempt === 0) log.warn({ ...fields, err: error }, `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`);
+        if (attempt === 0) queueOutage.failed({ ...fields, err: error }, `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`);
         if (!(await delays.wait(waitMs))) return;
       }
     }

@@ -13,6 +13,7 @@ import type { HealthSnapshot } from './health.js';
 import { chooseEncoding, isNotModified } from './negotiate.js';
 import { resolveRequestPath } from './resolve-request-path.js';
 import { ServeError } from './serve-error.js';
+import { createOutageLog, type OutageLog } from '../outage/outage-log.js';
 
 /** What the server serves and where its dynamic answers come from. */
 export interface FeedServerOptions {
@@ -41,7 +42,13 @@ export interface FeedServer {
 /** Creates the server for `outputDir`; nothing listens until listen(). */
 export function createFeedServer(options: FeedServerOptions): FeedServer {
   const cache = options.documents ?? createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
-  const context: HandlerContext = { options, cache, cacheControl: `public, max-age=${options.maxAgeSeconds ?? 300}` };
+  const context: HandlerContext = {
+    options,
+    cache,
+    cacheControl: `public, max-age=${options.maxAgeSeconds ?? 300}`,
+    // A probe polls /healthz every few seconds: a store outage is one line a minute, not one per probe.
+    healthOutage: createOutageLog(options.logger),
+  };
   const server = createServer((req, res) => {
     handleRequest(context, req, res).catch((error: unknown) => {
       options.logger?.error({ err: error, url: req.url }, 'serve: request failed');
@@ -64,6 +71,7 @@ interface HandlerContext {
   options: FeedServerOptions;
   cache: FileCache;
   cacheControl: string;
+  healthOutage: OutageLog;
 }
 
 async function handleRequest(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -107,8 +115,9 @@ async function sendHealth(context: HandlerContext, req: IncomingMessage, res: Se
   let snapshot: HealthSnapshot;
   try {
     snapshot = await context.options.getHealth();
+    context.healthOutage.recovered({}, (failures) => `serve: health check works again after ${failures} failure(s)`);
   } catch (error) {
-    context.options.logger?.error({ err: error }, 'serve: health check failed');
+    context.healthOutage.failed({ err: error }, `serve: health check failed (${describeError(error)})`);
     return sendJson(res, req, 503, { ok: false, reason: `health check failed (${describeError(error)})` });
   }
   return sendJson(res, req, snapshot.ok ? 200 : 503, snapshot);

@@ -13,6 +13,7 @@ import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
+import { createOutageLog } from '../outage/outage-log.js';
 
 /** Options for {@link openItemStore}. */
 export interface OpenItemStoreOptions {
@@ -87,44 +88,19 @@ interface Backend {
   onReconnect?: (callback: () => void) => void;
 }
 
-/** During an outage, backend errors are logged at most once a minute, with how many came meanwhile. */
-const REPEAT_LOG_INTERVAL_MS = 60_000;
-
-/** Logging for backend trouble after open: errors (throttled) and the end of an outage. */
-interface BackendErrorLog {
-  error(error: unknown): void;
-  /** The backend answers again: says so once if errors were logged since it last did. */
-  recovered(): void;
-}
-
 /**
- * An outage produces an error per failed command and per reconnect attempt ("socket closed",
- * "client is offline", "ECONNREFUSED"…): the first is logged at once, the rest once a minute as a
- * count with the latest one, and the recovery once.
+ * Logging for backend trouble after open. An outage produces an error per failed command and per
+ * reconnect attempt ("socket closed", "client is offline", "ECONNREFUSED"…): the first is logged at
+ * once, the rest once a minute as a count with the latest one, and the recovery once.
  */
-function createBackendErrorLog(logger: Logger | undefined, label: string): BackendErrorLog {
-  let loggedAt: number | undefined;
-  let unlogged = 0;
-  let total = 0;
+function createBackendErrorLog(logger: Logger | undefined, label: string) {
+  const outage = createOutageLog(logger);
   return {
-    error(error) {
-      total += 1;
-      const now = Date.now();
-      if (loggedAt !== undefined && now - loggedAt < REPEAT_LOG_INTERVAL_MS) {
-        unlogged += 1;
-        return;
-      }
-      const again = unlogged > 0 ? `; ${unlogged} more error${unlogged === 1 ? '' : 's'} in the last minute` : '';
-      logger?.error({ code: 'STORE_UNAVAILABLE', err: error, store: label }, `store: backend error (${describeError(error)})${again}`);
-      loggedAt = now;
-      unlogged = 0;
+    error(error: unknown): void {
+      outage.failed({ code: 'STORE_UNAVAILABLE', err: error, store: label }, `store: backend error (${describeError(error)})`);
     },
-    recovered() {
-      if (total === 0) return;
-      logger?.info({ store: label, errors: total }, `store: ${label} answers again after ${total} error${total === 1 ? '' : 's'}`);
-      loggedAt = undefined;
-      unlogged = 0;
-      total = 0;
+    recovered(): void {
+      outage.recovered({ store: label }, (errors) => `store: ${label} answers again after ${errors} error${errors === 1 ? '' : 's'}`);
     },
   };
 }
