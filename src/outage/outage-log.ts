@@ -19,8 +19,11 @@ export interface OutageLogOptions {
 export interface OutageLog {
   /** Logs the failure now, or counts it when a line went out less than an interval ago. */
   failed(fields: Record<string, unknown>, message: string): void;
-  /** The thing answers again: logs `message(failures)` at info once if failures were seen since the last recovery. */
-  recovered(fields: Record<string, unknown>, message: (failures: number) => string): void;
+  /**
+   * The thing answers again: logs `message(failures)` at info once if failures were seen since the
+   * last recovery (no line without a message), and the next failure is logged at once.
+   */
+  recovered(fields: Record<string, unknown>, message?: (failures: number) => string): void;
   /** True between a failure and the next recovery. */
   isDown(): boolean;
 }
@@ -51,7 +54,7 @@ export function createOutageLog(logger: Logger | undefined, options: OutageLogOp
     },
     recovered(fields, message) {
       if (total === 0) return;
-      logger?.info({ ...fields, failures: total }, message(total));
+      if (message) logger?.info({ ...fields, failures: total }, message(total));
       loggedAt = undefined;
       unlogged = 0;
       total = 0;

@@ -14,7 +14,7 @@ import type { RunReport } from '../model.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { FireDispatcher } from './fire-queue.js';
 import { ScheduleError } from './schedule-error.js';
-import { createOutageLog } from '../outage/outage-log.js';
+import { createOutageLog, type OutageLog } from '../outage/outage-log.js';
 
 /** One source as the scheduler sees it. */
 export interface ScheduledSource {
@@ -66,8 +66,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const reserved = new Map<string, FirePhase>();
   const running = new Map<string, Promise<void>>();
   const delays = createDelays();
-  /** While Redis is away every fire of every source fails to queue: one line a minute, not two per fire. */
-  const queueOutage = createOutageLog(log);
+  /** While Redis is away every fire of every source fails to queue: a line a minute of each kind, not two per fire. */
+  const queueOutage = createOutageLog(log, { level: 'warn' });
+  const lostFires = createOutageLog(log);
+  const skipLogs = new Map<string, OutageLog>();
   let sources = options.sources;
   let state: 'new' | 'started' | 'stopped' = 'new';
   let lastCompleted: Date | undefined;
@@ -75,10 +77,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function handleFire(source: ScheduledSource, fireAt: Date, trigger: 'scheduled' | 'initial'): Promise<void> {
     const fields = { sourceId: source.id, host: source.host, fireAt: fireAt.toISOString(), trigger };
     if (state !== 'started') return;
-    if (options.dispatcher) return dispatchFire(options.dispatcher, source, fireAt, fields);
     if (reserved.has(source.id)) {
       logSkippedFire(source.id, fields);
       return;
+    }
+    if (options.dispatcher) {
+      reserved.set(source.id, 'queueing');
+      return dispatchFire(options.dispatcher, source, fireAt, fields).finally(() => reserved.delete(source.id));
     }
     reserved.set(source.id, 'waiting');
     try {
@@ -94,10 +99,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  /** A fire that comes while the previous one is still pending says where that one is. */
+  /**
+   * A fire that comes while the previous one is still pending says where that one is; once a minute
+   * per source with a count, since a stuck run or queue skips every fire until it ends.
+   */
   function logSkippedFire(sourceId: string, fields: Record<string, unknown>): void {
     const why = SKIP_REASONS[reserved.get(sourceId) ?? 'running'];
-    log.warn(fields, `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`);
+    skipLogFor(sourceId).failed(fields, `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`);
+  }
+
+  function skipLogFor(sourceId: string): OutageLog {
+    let skips = skipLogs.get(sourceId);
+    if (!skips) skipLogs.set(sourceId, (skips = createOutageLog(log, { level: 'warn' })));
+    return skips;
   }
 
   async function dispatchFire(dispatcher: FireDispatcher, source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<void> {
@@ -111,11 +125,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         lastCompleted = new Date();
         log.debug(fields, `schedule: source "${source.id}": fire queued`);
         queueOutage.recovered({}, (failures) => `schedule: the fire queue takes fires again after ${failures} failed attempt(s)`);
+        lostFires.recovered({}, (lost) => `schedule: ${lost} fire(s) were lost while the queue was unreachable`);
         return;
       } catch (error) {
         const waitMs = Math.min(ENQUEUE_RETRY_BASE_MS * 2 ** attempt, ENQUEUE_RETRY_MAX_MS);
         if (Date.now() + waitMs >= slotEnd) {
-          queueOutage.failed({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
+          lostFires.failed({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
           return;
         }
         if (attempt === 0) queueOutage.failed({ ...fields, err: error }, `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`);
@@ -229,10 +244,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 // --- Internal helpers ---
 
 /** Where a fire is between the overlap guard and the end of its run. */
-type FirePhase = 'waiting' | 'running';
+type FirePhase = 'waiting' | 'queueing' | 'running';
 
 const SKIP_REASONS: Record<FirePhase, string> = {
   waiting: 'waiting out its random start delay (worker.jitter)',
+  queueing: 'being handed to the fire queue (Redis)',
   running: 'in progress',
 };
 
