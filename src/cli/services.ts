@@ -5,7 +5,7 @@ import { createFetcher, type Fetcher } from '../fetch/index.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
 import type { AppConfig } from '../model.js';
 import type { PipelineDeps } from '../pipeline/index.js';
-import { openItemStore, type ItemStore } from '../store/index.js';
+import { isSharedStore, openItemStore, openRedisScripts, splitStoreUrl, type ItemStore } from '../store/index.js';
 import { printConfigWarnings } from './print-problems.js';
 
 /** Options every command shares. */
@@ -43,7 +43,11 @@ export function createCommandLogger(options: GlobalOptions): Logger {
 /** Opens the store and the fetcher for a loaded config. */
 export async function openServices(config: AppConfig, logger: Logger): Promise<Services> {
   const store = await openItemStore(config.store, { logger });
-  const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger });
+  // Workers sharing a Redis store share their politeness through it too (per-host limits, robots.txt).
+  const storeUrl = splitStoreUrl(config.store);
+  const redis = isSharedStore(config.store) ? await openRedisScripts(storeUrl.url) : undefined;
+  const shared = redis ? { redis, prefix: `${storeUrl.namespace}:polite:` } : undefined;
+  const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger, shared });
   const deps: PipelineDeps = { fetcher, store, outputDir: resolve(config.output), site: config.site, now: () => new Date(), logger };
   return {
     config,
@@ -53,6 +57,7 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
     deps,
     async close() {
       await fetcher.close();
+      await redis?.close();
       await store.close();
     },
   };

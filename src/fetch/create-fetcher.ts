@@ -12,6 +12,7 @@ import { fetchDocument, prepareFetch } from './fetch-document.js';
 import type { Fetcher, FetcherDeps, FetcherOptions, FetcherStats } from './fetcher-types.js';
 import { createHostGate } from './host-gate.js';
 import { createRobotsCache } from './robots-cache.js';
+import { createSharedHostGate, createSharedRobotsLoader } from './shared-politeness.js';
 
 /** Default global limit on requests in flight. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -35,13 +36,17 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     return dispatcher;
   };
 
+  const logger = options.logger ?? createSilentLogger();
+  const localGate = createHostGate(options.concurrency ?? DEFAULT_CONCURRENCY, { now, sleep });
+  const shared = options.shared;
   const deps: FetcherDeps = {
-    gate: createHostGate(options.concurrency ?? DEFAULT_CONCURRENCY, { now, sleep }),
+    gate: shared ? createSharedHostGate({ ...shared, local: localGate, clock: { now, sleep }, logger }) : localGate,
     robots: createRobotsCache(now),
+    shareRobots: shared ? createSharedRobotsLoader({ ...shared, logger, sleep }) : undefined,
     dispatcherFor,
     now,
     random: options.random ?? Math.random,
-    logger: options.logger ?? createSilentLogger(),
+    logger,
     stats,
   };
 

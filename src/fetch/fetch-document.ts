@@ -127,7 +127,9 @@ function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, de
 function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): number | Promise<number> {
   const { policy } = request;
   if (policy.robots === 'ignore') return policy.minHostDelayMs;
-  const verdict = deps.robots.check(url, policy.userAgent, (robotsUrl) => loadRobotsTxt(robotsUrl, request, deps, trace));
+  const download = (robotsUrl: string) => loadRobotsTxt(robotsUrl, request, deps, trace);
+  const load = deps.shareRobots ? (robotsUrl: string) => deps.shareRobots!(robotsUrl, () => download(robotsUrl)) : download;
+  const verdict = deps.robots.check(url, policy.userAgent, load);
   return verdict instanceof Promise ? verdict.then((settled) => spacingFor(settled, url, request)) : spacingFor(verdict, url, request);
 }
 

@@ -5,7 +5,8 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
 import type { HostGate } from './host-gate.js';
-import type { RobotsCache } from './robots-cache.js';
+import type { RobotsCache, RobotsLoad } from './robots-cache.js';
+import type { RedisScripts } from './shared-politeness.js';
 
 /** Options for createFetcher. */
 export interface FetcherOptions {
@@ -19,6 +20,11 @@ export interface FetcherOptions {
   logger?: Logger;
   /** Proxy variables to use instead of process.env (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Workers sharing a Redis store: per-host limits, spacing, Retry-After pauses and robots.txt
+   * downloads held in Redis under `prefix`, so they hold across every worker.
+   */
+  shared?: { redis: RedisScripts; prefix: string };
 }
 
 /** Counters since the fetcher was created. */
@@ -54,6 +60,8 @@ export interface Fetcher {
 export interface FetcherDeps {
   gate: HostGate;
   robots: RobotsCache;
+  /** Shared mode: robots.txt downloads go through Redis so one worker's download serves all. */
+  shareRobots?: (robotsUrl: string, download: () => Promise<RobotsLoad>) => Promise<RobotsLoad>;
   dispatcherFor(policy: FetchPolicy): Dispatcher;
   now(): number;
   random(): number;

@@ -6,3 +6,4 @@ export { fingerprintItem, normalizeTitle } from './fingerprint.js';
 export { resolvePublishedAt } from './publication-date.js';
 export { SqliteKeyvStore } from './sqlite-keyv-store.js';
 export { isSharedStore, splitStoreUrl } from './store-url.js';
+export { openRedisScripts, type RedisScriptsConnection } from './redis-scripts.js';

@@ -1,0 +1,172 @@
+/**
+ * Politeness shared by every worker on one Redis: per-host concurrency, `minDelay` spacing and
+ * Retry-After pauses are decided by one Lua script per request against Redis' own clock, so they
+ * hold across processes and hosts with skewed clocks; robots.txt downloads are shared too (one
+ * worker fetches, the others read its result).
+ *
+ * The fetch stage imports no Redis client: the caller hands in a {@link RedisScripts} (cli/ wires
+ * one for a Redis store). When Redis fails, the gate falls back to this process's own gate for
+ * that request and says so in the log (throttled), so an outage never stops fetching.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { GateClock, HostGate, HostLimits } from './host-gate.js';
+import type { RobotsLoad } from './robots-cache.js';
+
+/** The three Redis operations the shared politeness needs. */
+export interface RedisScripts {
+  eval(script: string, keys: string[], args: string[]): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  /** SET with PX; with `onlyIfAbsent`, NX. Resolves whether the value was set. */
+  set(key: string, value: string, ttlMs: number, onlyIfAbsent?: boolean): Promise<boolean>;
+}
+
+/** Options of {@link createSharedHostGate}. */
+export interface SharedGateOptions {
+  redis: RedisScripts;
+  /** Key prefix, e.g. `<namespace>:polite:`. */
+  prefix: string;
+  /** This process's gate: the global limit, and the fallback while Redis fails. */
+  local: HostGate;
+  clock: GateClock;
+  logger: Logger;
+  /** How long a slot stays taken if its worker dies mid-request; default 120 s. */
+  leaseMs?: number;
+}
+
+/** A host gate whose per-host decisions live in Redis. */
+export function createSharedHostGate(options: SharedGateOptions): HostGate {
+  const { redis, prefix, local, clock } = options;
+  const leaseMs = options.leaseMs ?? 120_000;
+  const trouble = throttledWarning(options.logger);
+
+  async function acquireShared(host: string, limits: HostLimits): Promise<() => void> {
+    const token = randomUUID();
+    const keys = [`${prefix}next:${host}`, `${prefix}slots:${host}`];
+    for (;;) {
+      const answer = (await redis.eval(RESERVE_SCRIPT, keys, [
+        String(Math.max(1, limits.perHostConcurrency)),
+        String(Math.max(0, limits.minHostDelayMs)),
+        String(leaseMs),
+        token,
+      ])) as [number, number];
+      const [granted, ms] = answer.map(Number) as [number, number];
+      if (granted === 1) {
+        if (ms > 0) await clock.sleep(ms);
+        // The global limit is this process's own; the per-host turn is already ours.
+        const releaseLocal = await local.acquire(`\0shared:${host}`, { perHostConcurrency: Number.MAX_SAFE_INTEGER, minHostDelayMs: 0 });
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          releaseLocal();
+          redis.eval(RELEASE_SCRIPT, [keys[1]!], [token]).catch((error: unknown) => trouble(host, error));
+        };
+      }
+      // Every slot of the host is taken (by any worker): look again shortly.
+      await clock.sleep(Math.max(20, Math.min(ms, 500)));
+    }
+  }
+
+  return {
+    acquire(host, limits) {
+      return acquireShared(host, limits).catch((error: unknown) => {
+        trouble(host, error);
+        return local.acquire(host, limits);
+      });
+    },
+    defer(host, untilMs) {
+      local.defer(host, untilMs);
+      const delayMs = Math.round(untilMs - clock.now());
+      if (delayMs <= 0) return;
+      redis.eval(DEFER_SCRIPT, [`${prefix}next:${host}`], [String(delayMs)]).catch((error: unknown) => trouble(host, error));
+    },
+    size: () => local.size(),
+  };
+}
+
+/** Options of {@link createSharedRobotsLoader}. */
+export interface SharedRobotsOptions {
+  redis: RedisScripts;
+  prefix: string;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Wraps a robots.txt download so workers share its result: one download per origin per TTL across all of them. */
+export function createSharedRobotsLoader(
+  options: SharedRobotsOptions,
+): (robotsUrl: string, download: () => Promise<RobotsLoad>) => Promise<RobotsLoad> {
+  const { redis, prefix } = options;
+  const trouble = throttledWarning(options.logger);
+  return async (robotsUrl, download) => {
+    const key = `${prefix}robots:${robotsUrl}`;
+    try {
+      for (let waited = 0; ; waited += ROBOTS_POLL_MS) {
+        const cached = await redis.get(key);
+        if (cached !== null) return JSON.parse(cached) as RobotsLoad;
+        // One worker downloads; the others wait a little for its result.
+        if (waited >= ROBOTS_WAIT_MS || (await redis.set(`${key}:lock`, '1', ROBOTS_LOCK_MS, true))) break;
+        await options.sleep(ROBOTS_POLL_MS);
+      }
+    } catch (error) {
+      trouble(new URL(robotsUrl).host, error);
+      return download();
+    }
+    const outcome = await download();
+    const ttlMs = outcome.kind === 'unavailable' ? 60 * 60 * 1000 : 24 * 60 * 60 * 1000;
+    await redis.set(key, JSON.stringify(outcome), ttlMs).catch((error: unknown) => trouble(new URL(robotsUrl).host, error));
+    return outcome;
+  };
+}
+
+// --- Internal helpers ---
+
+const ROBOTS_POLL_MS = 100;
+const ROBOTS_WAIT_MS = 5_000;
+const ROBOTS_LOCK_MS = 15_000;
+
+/**
+ * KEYS: next-start key, slots zset. ARGV: per-host limit, min delay ms, lease ms, token.
+ * Returns {1, wait ms} with the slot and the turn reserved, or {0, retry ms} when the host is full.
+ * Time is Redis' own, so workers with skewed clocks still keep the spacing.
+ */
+const RESERVE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  return {0, math.min(500, math.max(20, tonumber(first[2]) - now))}
+end
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local startAt = math.max(now, nextAt)
+local delay = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], startAt + delay, 'PX', startAt - now + delay + 60000)
+redis.call('ZADD', KEYS[2], startAt + tonumber(ARGV[3]), ARGV[4])
+redis.call('PEXPIRE', KEYS[2], startAt - now + tonumber(ARGV[3]))
+return {1, startAt - now}`;
+
+/** KEYS: slots zset. ARGV: token. */
+const RELEASE_SCRIPT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
+
+/** KEYS: next-start key. ARGV: delay ms from now (Redis time). Pushes the host's next start later, never earlier. */
+const DEFER_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilAt = now + tonumber(ARGV[1])
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilAt > nextAt then redis.call('SET', KEYS[1], untilAt, 'PX', tonumber(ARGV[1]) + 60000) end
+return 1`;
+
+/** Redis trouble is logged once a minute at most: the fallback keeps fetching meanwhile. */
+function throttledWarning(logger: Logger): (host: string, error: unknown) => void {
+  let loggedAt = -Infinity;
+  return (host, error) => {
+    const now = Date.now();
+    if (now - loggedAt < 60_000) return;
+    loggedAt = now;
+    const detail = error instanceof Error ? error.message : String(error);
+    logger.warn({ host, err: detail }, `fetch: shared politeness state unavailable in Redis (${detail}); this worker keeps its own limits meanwhile`);
+  };
+}

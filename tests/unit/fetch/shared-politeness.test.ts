@@ -1,0 +1,116 @@
+/**
+ * Politeness shared through Redis: two fetchers stand for two workers. Spacing is checked on the
+ * turns the gate reserves (Redis time), not on wall-clock gaps, so the test does not depend on load.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHostGate } from '../../../src/fetch/host-gate.js';
+import { createSharedHostGate } from '../../../src/fetch/shared-politeness.js';
+import { createFetcher, type Fetcher } from '../../../src/fetch/index.js';
+import { createSilentLogger } from '../../../src/log.js';
+import { openRedisScripts, type RedisScriptsConnection } from '../../../src/store/index.js';
+import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
+import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
+import { pageRequest } from './fetch-test-kit.js';
+
+const redisUp = await checkRedisForTests();
+
+describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
+  let redis: RedisScriptsConnection;
+  let prefix = '';
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    redis = await openRedisScripts(REDIS_URL);
+  });
+  afterAll(async () => {
+    await redis.close();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    await redis.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1`, [], [`${prefix}*`]);
+  });
+
+  function gateFor(sleeps: number[]) {
+    const clock = { now: Date.now, sleep: async (ms: number) => void sleeps.push(ms) };
+    return createSharedHostGate({ redis, prefix, local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+  }
+
+  it('spaces request starts to one host by minDelay across workers', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const [sleepsA, sleepsB] = [[] as number[], [] as number[]];
+    const [a, b] = [gateFor(sleepsA), gateFor(sleepsB)];
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 1_000 };
+    const waits: number[] = [];
+    const take = async (gate: typeof a, sleeps: number[]) => {
+      const before = sleeps.length;
+      (await gate.acquire('h.example', limits))();
+      waits.push(sleeps.slice(before).reduce((sum, ms) => sum + ms, 0));
+    };
+    const started = Date.now();
+    for (let i = 0; i < 3; i += 1) {
+      await take(a, sleepsA);
+      await take(b, sleepsB);
+    }
+    const elapsed = Date.now() - started;
+    // Six turns 1 s apart, handed out alternately to two workers: waits of 0, 1, 2 … 5 s (less the time the calls took).
+    waits.forEach((ms, i) => {
+      expect(ms).toBeGreaterThan(i * 1_000 - elapsed - 5);
+      expect(ms).toBeLessThanOrEqual(i * 1_000);
+    });
+    // Another host is not held back.
+    const other: number[] = [];
+    (await gateFor(other).acquire('other.example', limits))();
+    expect(other.filter((ms) => ms > 0)).toEqual([]);
+  });
+
+  it('holds the per-host concurrency across workers, and a Retry-After pause from one worker holds the other', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const a = gateFor([]);
+    const sleepsB: number[] = [];
+    const b = gateFor(sleepsB);
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 0 };
+    const releaseA = await a.acquire('h.example', limits);
+    let bHasTurn = false;
+    const pending = Promise.resolve(b.acquire('h.example', limits)).then((release) => ((bHasTurn = true), release));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(bHasTurn).toBe(false);
+    releaseA();
+    (await pending)();
+    expect(bHasTurn).toBe(true);
+
+    a.defer('h.example', Date.now() + 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sleepsB.length = 0;
+    (await b.acquire('h.example', limits))();
+    expect(Math.max(...sleepsB)).toBeGreaterThan(29_000);
+  });
+
+  it('downloads robots.txt once for all workers', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const server: TestServer = await startTestServer({
+      '/robots.txt': serveBytes('User-agent: *\nDisallow: /private/\n', { 'content-type': 'text/plain' }),
+      '/list/': serveBytes('<ul><li><a href="/a">a</a></li></ul>', { 'content-type': 'text/html' }),
+      '/private/': serveBytes('secret', { 'content-type': 'text/html' }),
+    });
+    const fetchers: Fetcher[] = [0, 1, 2].map(() => createFetcher({ shared: { redis, prefix }, logger: createSilentLogger() }));
+    cleanups.push(async () => {
+      await Promise.all(fetchers.map((fetcher) => fetcher.close()));
+      await server.close();
+    });
+    const policy = { robots: 'obey' as const };
+    await Promise.all(fetchers.map((fetcher) => fetcher.fetch(pageRequest(`${server.url}list/`, policy))));
+    await expect(fetchers[2]!.fetch(pageRequest(`${server.url}private/`, policy))).rejects.toMatchObject({ code: 'FETCH_ROBOTS' });
+    expect(server.count('/robots.txt')).toBe(1);
+    expect(server.count('/list/')).toBe(3);
+  });
+
+  it('falls back to the worker’s own gate when Redis fails, without failing the request', async () => {
+    const broken = { eval: () => Promise.reject(new Error('ECONNREFUSED')), get: () => Promise.reject(new Error('ECONNREFUSED')), set: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const clock = { now: Date.now, sleep: async () => undefined };
+    const gate = createSharedHostGate({ redis: broken, prefix: 'unused:', local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    const release = await gate.acquire('h.example', { perHostConcurrency: 1, minHostDelayMs: 0 });
+    expect(typeof release).toBe('function');
+    release();
+  });
+});
