@@ -81,6 +81,7 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
       if (delayMs <= 0) return;
       redis.eval(DEFER_SCRIPT, [`${prefix}next:${host}`], [String(delayMs)]).catch((error: unknown) => trouble(host, error));
     },
+    turnIn: (host) => local.turnIn(host),
     size: () => local.size(),
   };
 }
