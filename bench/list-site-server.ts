@@ -45,6 +45,13 @@ export interface ListSiteOptions {
    * its own port on 127.0.0.1, so hosts differ by name as real sites do (Linux routes all of 127/8 locally).
    */
   distinctAddresses?: boolean;
+  /** Lists whose index is odd are UTF-8 (charset in the Content-Type) instead of GBK (default: all GBK). */
+  halfUtf8?: boolean;
+  /**
+   * Pages sized between these many bytes (as encoded, before gzip), list by list, by growing the
+   * chrome (default: `chromeChars` for every page).
+   */
+  bytesRange?: [number, number];
 }
 
 /** Facts about the pages, for the benchmark's printout. */
@@ -122,6 +129,7 @@ type Command = { type: 'cpu' } | { type: 'delays' } | { type: 'version'; version
 
 interface ServedPage {
   gzip: Buffer;
+  charset: string;
   etag?: string;
 }
 
@@ -179,9 +187,10 @@ async function runChild(options: ListSiteOptions): Promise<void> {
 
 function buildPages(options: ListSiteOptions, rows: number, version: number): ServedPage[] {
   return Array.from({ length: options.lists }, (_, list) => {
-    const gzip = gzipSync(iconv.encode(buildListPage(list, version, rows, options.chromeChars ?? 0), 'gbk'));
+    const charset = options.halfUtf8 && list % 2 === 1 ? 'utf-8' : 'gbk';
+    const gzip = gzipSync(encodePage(options, list, version, rows, charset));
     const withEtag = !options.withoutEtagEvery || list % options.withoutEtagEvery !== 0;
-    return { gzip, etag: withEtag ? `"list-${list}-v${version}"` : undefined };
+    return { gzip, charset, etag: withEtag ? `"list-${list}-v${version}"` : undefined };
   });
 }
 
@@ -197,10 +206,26 @@ function answer(req: IncomingMessage, res: ServerResponse, pages: ServedPage[]):
     res.writeHead(304, { etag: page.etag }).end();
     return;
   }
-  const headers: Record<string, string | number> = { 'content-type': 'text/html; charset=GBK', 'content-encoding': 'gzip', 'content-length': page.gzip.length };
+  const contentType = `text/html; charset=${page.charset === 'gbk' ? 'GBK' : 'utf-8'}`;
+  const headers: Record<string, string | number> = { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': page.gzip.length };
   if (page.etag) headers.etag = page.etag;
   res.writeHead(200, headers);
   res.end(page.gzip);
+}
+
+/** A list page in its charset; with `bytesRange`, its chrome grown until the page has its target size. */
+function encodePage(options: ListSiteOptions, list: number, version: number, rows: number, charset: string): Buffer {
+  const encode = (chromeChars: number) => iconv.encode(buildListPage(list, version, rows, chromeChars), charset);
+  if (!options.bytesRange) return encode(options.chromeChars ?? 0);
+  const [min, max] = options.bytesRange;
+  const target = min + ((list * 7_919) % Math.max(1, max - min));
+  let chromeChars = target / 2.5;
+  let page = encode(chromeChars);
+  for (let round = 0; round < 3 && Math.abs(page.length - target) > target * 0.03; round++) {
+    chromeChars = Math.max(0, chromeChars + (target - page.length) / (charset === 'gbk' ? 1.6 : 2.1));
+    page = encode(chromeChars);
+  }
+  return page;
 }
 
 /**

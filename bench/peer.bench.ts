@@ -1,0 +1,198 @@
+/**
+ * The peer-comparison workload of issue 14, with no peer installed: 200 generated Chinese list pages
+ * of 60–120 KB (half GBK, half UTF-8), 40 rows each, 20 ms origin latency, politeness opened up
+ * (minDelay 0, 8 per host, robots.txt ignored) so only speed counts, a fresh store for each pass.
+ * Run: `node --import tsx bench/peer.bench.ts`.
+ *
+ * - floor: cheerio on htmlparser2, parse + select only (the rows, title, link, date), in this
+ *   process, on the decoded pages: the least any cheerio-based extractor must spend per page.
+ * - warm process: `runPass` in this process after a warm-up pass over 200 other URLs (V8 has
+ *   compiled the hot paths, as in a long-running worker): fetch, decode, extract, dedupe, record,
+ *   RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200.
+ * - steady state: the same pass again, every page answering 304 or an identical body.
+ * - cold `run`: the compiled CLI (`bin/feedwright.js`, dist/ rebuilt first) in a fresh process, at
+ *   `worker.concurrency` 1 and 8: wall, CPU (user + system, all threads) and peak RSS, read by a
+ *   preloaded module at exit. Its stderr (config warnings such as `check`'s politeness warning,
+ *   which fires for 200 sources on 20 hosts) is kept out of this output.
+ * The site runs in a child process; its CPU is not counted. Runs of one kind are interleaved with
+ * the others where they are repeated, and every ratio is between figures of this one run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from 'cheerio';
+import iconv from 'iconv-lite';
+import { parseConfigText } from '../src/config/index.js';
+import { createFetcher } from '../src/fetch/index.js';
+import { createSilentLogger } from '../src/log.js';
+import type { AppConfig } from '../src/model.js';
+import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
+import { openItemStore } from '../src/store/index.js';
+import { startListSite, type ListSite } from './list-site-server.js';
+
+const PAGES = 200;
+const HOSTS = 20;
+const ROWS = 40;
+const LATENCY_MS = 20;
+const BYTES: [number, number] = [60_000, 120_000];
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+await main();
+
+// --- Internal helpers ---
+
+interface PassFigures {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  items: number;
+}
+
+async function main(): Promise<void> {
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('peer bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+  const site = await startListSite({ hosts: HOSTS, lists: PAGES, latencyMs: LATENCY_MS, rows: ROWS, bytesRange: BYTES, halfUtf8: true, withoutEtagEvery: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'feedwright-peer-'));
+  try {
+    const pages = await downloadPages(site);
+    const sizes = pages.map((page) => page.bytes).sort((a, b) => a - b);
+    process.stdout.write(`machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)} (other processes share the cores)\n`);
+    process.stdout.write(
+      `${PAGES} pages on ${HOSTS} hosts, ${ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
+        `(half GBK, half UTF-8), ${LATENCY_MS} ms latency\n`,
+    );
+    const floorMs = measureFloor(pages.map((page) => page.html));
+    process.stdout.write(`floor (cheerio on htmlparser2, parse + select, warm): ${floorMs.toFixed(2)} ms CPU per page\n`);
+
+    const cold1 = runCold(site, join(dir, 'cold-1'), 1);
+    const warm = await runWarm(site, dir);
+    const cold8 = runCold(site, join(dir, 'cold-8'), 8);
+    const perPage = (figures: PassFigures) => figures.cpuMs / PAGES;
+    const row = (name: string, figures: PassFigures) =>
+      `  ${name.padEnd(26)} ${figures.wallMs.toFixed(0).padStart(6)} ms wall  ${perPage(figures).toFixed(2).padStart(6)} ms CPU/page ` +
+      `(${(perPage(figures) / floorMs).toFixed(2)}× floor)  peak RSS ${figures.peakRssMb.toFixed(0)} MB  ${figures.items} items`;
+    process.stdout.write(`${row('cold `run`, c=1', cold1)}\n${row('cold `run`, c=8', cold8)}\n${row('warm process, c=8', warm.full)}\n`);
+    process.stdout.write(
+      `  steady state (304 / same body): ${warm.steady.cpuMs.toFixed(0)} ms CPU = ${((warm.steady.cpuMs / warm.full.cpuMs) * 100).toFixed(1)} % of a full pass\n`,
+    );
+    process.stdout.write('targets: warm ≤ 2.0× floor, cold ≤ 2.5× floor, steady ≤ 5 %, peak RSS ≤ 200 MB\n');
+  } finally {
+    site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The pages as a reader gets them: decoded by their Content-Type charset. */
+async function downloadPages(site: ListSite): Promise<Array<{ html: string; bytes: number }>> {
+  const pages: Array<{ html: string; bytes: number }> = [];
+  for (let list = 0; list < PAGES; list++) {
+    const response = await fetch(site.urlOf(list, 'floor'));
+    const body = Buffer.from(await response.arrayBuffer());
+    const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1] ?? 'utf-8';
+    pages.push({ html: iconv.decode(body, charset), bytes: body.length });
+  }
+  return pages;
+}
+
+/** CPU ms per page of parse + select; the best of five passes (the first ones warm V8 up). */
+function measureFloor(pages: string[]): number {
+  let best = Infinity;
+  let rows = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const started = process.cpuUsage();
+    rows = 0;
+    for (const html of pages) {
+      const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
+      $('ul.list li').each((_, element) => {
+        const row = $(element);
+        const link = row.find('a').first();
+        if (link.text().trim() && link.attr('href') && row.find('span.date').text()) rows += 1;
+      });
+    }
+    const used = process.cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) / 1000 / pages.length);
+  }
+  if (rows !== PAGES * ROWS) throw new Error(`peer bench: the floor found ${rows} rows, expected ${PAGES * ROWS}`);
+  return best;
+}
+
+/** A warm-up pass, then the measured full pass and the steady-state pass, all in this process. */
+async function runWarm(site: ListSite, dir: string): Promise<{ full: PassFigures; steady: PassFigures }> {
+  await timePass(buildConfig(site, join(dir, 'warm-up'), 8, 'warm'));
+  const config = buildConfig(site, join(dir, 'warm'), 8, '');
+  const full = await timePass(config);
+  const steady = await timePass(config);
+  return { full, steady };
+}
+
+async function timePass(config: AppConfig): Promise<PassFigures> {
+  const store = await openItemStore(config.store);
+  const fetcher = createFetcher({ concurrency: config.worker.concurrency });
+  const deps: PipelineDeps = { fetcher, store, outputDir: config.output, site: config.site, now: () => new Date(), logger: createSilentLogger() };
+  try {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const { reports } = await runPass(config, deps, { concurrency: config.worker.concurrency });
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const failed = reports.filter((report) => report.error);
+    if (failed.length > 0) throw new Error(`peer bench: ${failed.length} sources failed, e.g. ${failed[0]?.error?.message}`);
+    const items = reports.reduce((sum, report) => sum + report.found, 0);
+    return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, items };
+  } finally {
+    await fetcher.close();
+    await store.close();
+  }
+}
+
+/** `feedwright run` in a fresh process on a fresh store; CPU and peak RSS reported by a preloaded module at exit. */
+function runCold(site: ListSite, dir: string, concurrency: number): PassFigures {
+  const file = join(dir, 'feedwright.yaml');
+  const usage = join(dir, 'usage.json');
+  const config = buildConfigText(site, dir, concurrency, 'cold');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, config);
+  const reporter =
+    'data:text/javascript,' +
+    encodeURIComponent(
+      `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const c = process.cpuUsage(); ` +
+        `writeFileSync(${JSON.stringify(usage)}, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRss: process.resourceUsage().maxRSS })); });`,
+    );
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--import', reporter, join(ROOT, 'bin', 'feedwright.js'), 'run', '-c', file, '--json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  if (result.status !== 0) throw new Error(`peer bench: cold run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
+  const reports = JSON.parse(result.stdout) as Array<{ found: number }>;
+  const measured = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; maxRss: number };
+  return { wallMs, cpuMs: measured.cpuMs, peakRssMb: measured.maxRss / 1024, items: reports.reduce((sum, report) => sum + report.found, 0) };
+}
+
+function buildConfig(site: ListSite, dir: string, concurrency: number, query: string): AppConfig {
+  return parseConfigText(buildConfigText(site, dir, concurrency, query), join(dir, 'feedwright.yaml')).config;
+}
+
+function buildConfigText(site: ListSite, dir: string, concurrency: number, query: string): string {
+  const sources = Array.from({ length: PAGES }, (_, i) =>
+    [`  - id: list-${i}`, `    url: ${site.urlOf(i, query)}`, '    items: ul.list li', '    title: a', '    link: a@href', '    date: span.date'].join('\n'),
+  );
+  return [
+    'site:',
+    '  title: Peer comparison',
+    '  url: http://127.0.0.1:8080/',
+    `store: sqlite://${join(dir, 'feedwright.sqlite')}`,
+    `output: ${join(dir, 'output')}`,
+    'worker:',
+    `  concurrency: ${concurrency}`,
+    'defaults:',
+    '  timezone: Asia/Shanghai',
+    '  minDelay: 0ms',
+    '  perHost: 8',
+    '  robots: ignore',
+    'sources:',
+    ...sources,
+    '',
+  ].join('\n');
+}
