@@ -56,12 +56,15 @@ export interface ItemStoreOptions {
   unavailableHint: string;
   /** Deletes physically expired rows during `prune` (backends without native expiry). */
   sweepExpired?: () => number;
+  /** Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not hang a run); default 10 s. */
+  callTimeoutMs?: number;
 }
 
 /** Builds an ItemStore over a keyv instance (its namespace scopes every key). */
 export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStore {
+  const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const guard = <T>(what: string, sourceId: string | undefined, work: () => Promise<T>) =>
-    runGuarded(what, sourceId, options.unavailableHint, work);
+    runGuarded(what, sourceId, options.unavailableHint, () => withDeadline(work(), timeoutMs));
 
   return {
     findNew: (sourceId, items) =>
@@ -93,6 +96,17 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
 }
 
 // --- Internal helpers ---
+
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+/** Rejects when a store call takes longer than `ms` (the call itself may still finish later; its result is dropped). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
 
 async function runGuarded<T>(what: string, sourceId: string | undefined, hint: string, work: () => Promise<T>): Promise<T> {
   try {

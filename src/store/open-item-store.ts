@@ -22,6 +22,8 @@ export interface OpenItemStoreOptions {
   namespace?: string;
   /** Redis connect timeout in ms (default 5000). */
   connectTimeoutMs?: number;
+  /** Longest wait for one store call (default 10 s): a silent Redis fails the run instead of hanging it. */
+  callTimeoutMs?: number;
 }
 
 /** Opens a store by URL: sqlite://path (default, relative to cwd; creates the folder), redis://host:port[/db], memory:// */
@@ -51,7 +53,12 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     });
   }
   backend.opened = true;
-  return createItemStore(backend.keyv, { logger: options.logger, unavailableHint: backend.hint, sweepExpired: backend.sweepExpired });
+  return createItemStore(backend.keyv, {
+    logger: options.logger,
+    unavailableHint: backend.hint,
+    sweepExpired: backend.sweepExpired,
+    callTimeoutMs: options.callTimeoutMs,
+  });
 }
 
 // --- Internal helpers ---

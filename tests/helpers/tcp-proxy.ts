@@ -10,7 +10,9 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and stops listening; resolves once the port refuses connections. */
   cut(): Promise<void>;
-  /** Listens on the same port again. */
+  /** Keeps every connection open but forwards nothing more either way: a service that hangs. */
+  silence(): void;
+  /** Listens on the same port again (or forwards again after silence()). */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -18,7 +20,9 @@ export interface TcpProxy {
 /** Starts a proxy to 127.0.0.1:`targetPort` on an ephemeral port. */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   let server: Server | undefined;
+  let silent = false;
   const listen = (port: number): Promise<number> => {
     const created = createServer((client) => {
       const upstream = connect(targetPort, '127.0.0.1');
@@ -27,8 +31,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         socket.on('close', () => sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      const pair: [Socket, Socket] = [client, upstream];
+      pairs.add(pair);
+      if (!silent) client.pipe(upstream).pipe(client);
+      client.on('close', () => (pairs.delete(pair), upstream.destroy()));
       upstream.on('close', () => client.destroy());
     });
     server = created;
@@ -47,7 +53,22 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   return {
     port,
     cut: stop,
-    restore: () => listen(port).then(() => undefined),
+    silence() {
+      silent = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    async restore() {
+      if (silent) {
+        silent = false;
+        for (const [client, upstream] of pairs) client.pipe(upstream).pipe(client);
+      }
+      if (!server) await listen(port);
+    },
     close: stop,
   };
 }
