@@ -80,9 +80,22 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
     out();
     out(`Selectors used${result.selectors.confidence === undefined ? '' : ` (found automatically, confidence ${result.selectors.confidence.toFixed(2)})`} — paste into the config:`);
     const { confidence: _confidence, ...selectors } = result.selectors;
-    const entry = { id: source.id, url: source.url, ...Object.fromEntries(Object.entries(selectors).filter(([, value]) => value !== undefined)) };
+    const name = snippetName(source, result);
+    const entry = {
+      id: source.id,
+      ...(name ? { name } : {}),
+      url: source.url,
+      ...Object.fromEntries(Object.entries(selectors).filter(([, value]) => value !== undefined)),
+    };
     out(stringify([entry]).replace(/^/gm, '  ').trimEnd());
   }
+}
+
+/** The snippet's `name:`: the configured one, else the page's own title (what the feed would be called anyway). */
+function snippetName(source: SourceConfig, result: ExtractResult): string | undefined {
+  if (source.name !== source.id) return source.name;
+  const title = result.page.title?.replace(/\s+/g, ' ').trim();
+  return title || undefined;
 }
 
 function formatDate(date: Date, timezone: string, precision: 'day' | 'time'): string {

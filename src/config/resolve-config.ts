@@ -7,6 +7,7 @@ import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
+import { proposeSourceId } from './propose-source-id.js';
 
 /** Built-in values used when neither the source nor `defaults:` sets a field. */
 export const BUILT_IN_DEFAULTS = {
@@ -128,6 +129,5 @@ function asList(selector: string | string[] | undefined): FieldSelector | undefi
 
 /** A source for an ad-hoc URL (e.g. `feedwright preview URL`), with the built-in defaults. */
 export function resolveAdHocSource(url: string, overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding'>> = {}): SourceConfig {
-  const host = new URL(url).hostname.replace(/[^a-z0-9.-]/gi, '-') || 'preview';
-  return resolveSource({ id: host, url, ...overrides }, {});
+  return resolveSource({ id: proposeSourceId(url), url, ...overrides }, {});
 }

@@ -14,6 +14,7 @@ beforeAll(async () => {
   server = await startTestServer({
     '/robots.txt': (_req, res) => void res.writeHead(404).end(),
     '/tzgg/': serveBytes(gbk, { 'content-type': 'text/html' }),
+    '/notices/': serveBytes(gbk, { 'content-type': 'text/html' }),
     '/gone/': serveBytes('<h1>Not here</h1>', { 'content-type': 'text/html' }, 404),
   });
   dir = await mkdtemp(join(tmpdir(), 'feedwright-preview-'));
@@ -39,6 +40,20 @@ describe('feedwright preview', () => {
     expect(result.stdout).toMatch(/items: table\.tzgg tr/);
     await expect(access(join(dir, 'out'))).rejects.toThrow();
     await expect(access(join(dir, 'data'))).rejects.toThrow();
+  });
+
+  it('proposes snippets with unique readable ids and the page title as name, which check accepts together', async () => {
+    const first = await runCli(dir, ['preview', `${server.origin}/tzgg/`, '--items', 'table.tzgg tr']);
+    const second = await runCli(dir, ['preview', `${server.origin}/notices/`, '--items', 'table.tzgg tr']);
+    for (const result of [first, second]) expect(result.code, result.stderr).toBe(0);
+    expect(first.stdout).toContain('- id: 127.0.0.1-tzgg');
+    expect(second.stdout).toContain('- id: 127.0.0.1-notices');
+    const snippet = (stdout: string) => stdout.slice(stdout.indexOf('  - id:')).trimEnd();
+    expect(snippet(first.stdout)).toMatch(/^ {4}name: .*通知公告/m);
+    await writeFile(join(dir, 'pasted.yaml'), `sources:\n${snippet(first.stdout)}\n${snippet(second.stdout)}\n`);
+    const check = await runCli(dir, ['check', '-c', 'pasted.yaml']);
+    expect(check.stdout + check.stderr).not.toMatch(/duplicate id/);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 
   it('previews a configured source by id and prints JSON on request', async () => {
