@@ -1,5 +1,6 @@
 /** `feedwright run`: one pass over the sources, a summary, and an exit code (0 ok, 1 any source failed). */
 import { isFailure, runPass } from '../pipeline/index.js';
+import type { AppError } from '../errors.js';
 import type { RunReport, SourceConfig } from '../model.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createLogger, type LogLevel } from '../log.js';
@@ -24,16 +25,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const logger = createLogger({ level: (options.logLevel ?? 'warn') as LogLevel, destination: progress.logStream });
   const services = await openServices(config, logger);
   try {
-    const { reports, siteFiles } = await runPass(config, services.deps, {
+    const { reports, siteFiles, siteError } = await runPass(config, services.deps, {
       sourceIds: options.source,
       concurrency: config.worker.concurrency,
       onStart: progress.start,
       onReport: progress.done,
     });
     progress.clear();
-    if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJsonReport), null, 2)}\n`);
-    else printSummary(reports, services.deps.outputDir, siteFiles);
-    return reports.some(isFailure) ? 1 : 0;
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(reports.map(toJsonReport), null, 2)}\n`);
+      if (siteError) process.stderr.write(`error: ${siteError.message}${siteError.hint ? `\nhint: ${siteError.hint}` : ''}\n`);
+    } else {
+      printSummary(reports, services.deps.outputDir, siteFiles, siteError);
+    }
+    return reports.some(isFailure) || siteError ? 1 : 0;
   } finally {
     progress.clear();
     await services.close();
@@ -41,7 +46,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 }
 
 /** Prints the per-source table, the errors with their hints, and where the feeds are. */
-export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[]): void {
+export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[], siteError?: AppError): void {
   const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'FETCH MS', 'WAIT MS', 'TOTAL MS', 'NOTE']];
   for (const report of reports) {
     const note = report.error ? report.error.message : report.warnings.length ? `${report.warnings.length} warning(s): ${report.warnings[0]}` : '';
@@ -63,6 +68,10 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
   for (const report of failed) {
     process.stdout.write(`\n✗ ${report.error?.message ?? report.outcome}\n`);
     if (report.error?.hint) process.stdout.write(`  hint: ${report.error.hint}\n`);
+  }
+  if (siteError) {
+    process.stdout.write(`\n✗ topic feeds, OPML and index not rebuilt: ${siteError.message}\n`);
+    if (siteError.hint) process.stdout.write(`  hint: ${siteError.hint}\n`);
   }
   const ok = reports.length - failed.length;
   const changed = reports.reduce((sum, report) => sum + report.written.length, 0) + siteFiles.length;

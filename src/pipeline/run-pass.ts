@@ -1,4 +1,5 @@
 /** One pass over the configured sources (what `feedwright run` does), then the site-wide files. */
+import { toAppError, type AppError } from '../errors.js';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { mapWithLimit } from './map-with-limit.js';
@@ -24,6 +25,8 @@ export interface PassResult {
   reports: RunReport[];
   /** Site-wide files (topic feeds, OPML, index) that changed. */
   siteFiles: string[];
+  /** Why the site-wide files could not be rebuilt (output or store trouble); the reports stand. */
+  siteError?: AppError;
 }
 
 /** Runs the selected sources, then rebuilds topic feeds, OPML and the index page. */
@@ -43,8 +46,12 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   };
   await prepareHosts(tasks, deps, options.concurrency);
   const reports = await runByHost(tasks, options.concurrency, run, { turnIn });
-  const siteFiles = await publishSite(config, deps);
-  return { reports, siteFiles };
+  try {
+    return { reports, siteFiles: await publishSite(config, deps) };
+  } catch (error) {
+    // The sources' reports are the pass's result: a failed site rebuild is reported with them, not instead.
+    return { reports, siteFiles: [], siteError: toAppError(error) };
+  }
 }
 
 /** True when a report counts as a failed source for exit codes and health. */

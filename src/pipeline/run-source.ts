@@ -34,7 +34,7 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
   }
   report.durationMs = Math.round(performance.now() - started);
   const health = await saveHealth(source, deps, previous, report, startedAt);
-  if (health && (await addFailureNotice(source, deps, health))) report.written.push(...(await republish(source, deps)));
+  if (health && (await noteFailureInFeed(source, deps, health))) report.written.push(...(await republish(source, deps)));
   logReport(deps, report);
   return report;
 }
@@ -188,6 +188,16 @@ async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: So
 }
 
 /** Re-renders a source's feed from its stored history (no fetch). */
+/** The failure notice is a courtesy to subscribers: a store that fails meanwhile must not lose the report. */
+async function noteFailureInFeed(source: SourceConfig, deps: PipelineDeps, health: SourceHealth): Promise<boolean> {
+  try {
+    return await addFailureNotice(source, deps, health);
+  } catch (error) {
+    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not record the failure notice');
+    return false;
+  }
+}
+
 async function republish(source: SourceConfig, deps: PipelineDeps): Promise<string[]> {
   try {
     const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
