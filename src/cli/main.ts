@@ -35,7 +35,7 @@ export function buildProgram(): Command {
     .action(async (opts) => setExit(await (await import('./start-command.js')).startCommand(opts)));
 
   common(program.command('serve'))
-    .description('serve the output folder with /healthz and /metrics')
+    .description('serve the output folder with /healthz and /metrics (gauges from the stored health)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .action(async (opts) => setExit(await (await import('./serve-command.js')).serveCommand(opts)));

@@ -1,11 +1,11 @@
 /**
- * `feedwright serve`: serves a config's feeds, with /healthz. With a shared (Redis) store it renders
+ * `feedwright serve`: serves a config's feeds, with /healthz and /metrics (stored health as gauges). With a shared (Redis) store it renders
  * them from the store on request, so every node serves every source's current feed; otherwise it
  * serves the output folder the worker writes.
  */
 import { resolve } from 'node:path';
 import { createSiteReader, readAllHealth } from '../pipeline/index.js';
-import { createFeedServer, createHealthReader, createRenderedCache } from '../serve/index.js';
+import { createFeedServer, createHealthReader, createRenderedCache, renderHealthMetrics } from '../serve/index.js';
 import { isSharedStore, openItemStore, splitStoreUrl } from '../store/index.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { parsePort } from './listen-address.js';
@@ -29,6 +29,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     documents,
     // A standalone server has no worker of its own: the newest run recorded in the store stands for it.
     getHealth: createHealthReader({ sources: () => config.sources, readHealth: (ids) => readAllHealth(store, ids) }),
+    // No runs happen here: /metrics gives the stored health as gauges (start --serve adds run counters).
+    getMetrics: async () => renderHealthMetrics(await readAllHealth(store, config.sources.map((source) => source.id))),
     logger,
   });
   const { url } = await server.listen(options.host, parsePort(options.port));

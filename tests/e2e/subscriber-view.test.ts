@@ -10,7 +10,7 @@ import { startDemoSite, type DemoSite } from '../../demo/demo-site.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
-import { cliCommand, runCli, type CliResult } from '../helpers/run-cli.js';
+import { cliCommand, runCli, spawnCli, type CliResult } from '../helpers/run-cli.js';
 
 /** util-linux `script` gives the command a pseudo-terminal, as an operator's shell would. */
 const SCRIPT = '/usr/bin/script';
@@ -159,6 +159,34 @@ describe('a source without name:', () => {
     expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ title: '新聞專區 - 環境部（示範站）' });
     expect(card(await output('index.html'), 'tw-news')).toContain('新聞專區 - 環境部（示範站）</a></h3>');
   });
+});
+
+describe('feedwright serve (standalone)', () => {
+  it('answers /metrics with every source\'s stored health, as its help says', async () => {
+    const help = await feedwright('serve', '--help');
+    expect(help.stdout).toContain('/metrics');
+    const child = spawnCli(dir, ['serve', '-c', 'feedwright.yaml', '--port', '0']);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /at (http:\/\/\S+?)\/? \(/.exec(out);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const response = await fetch(`${url}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toContain('feedwright_source_status{source="mee-news",status="not-modified"} 1');
+      expect(text).toMatch(/feedwright_source_last_run_timestamp_seconds\{source="tw-news"\} \d+/);
+      expect(text).toContain('feedwright_source_items_found{source="mee-news"} 8');
+      expect(text).toContain('feedwright_source_consecutive_failures{source="clean-air"} 0');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });
 
 describe('the run table', () => {
