@@ -245,6 +245,9 @@ export interface PageInfo {
   alternateFeeds: Array<{ url: string; type: string; title?: string }>;
 }
 
+/** The part of a page's PageInfo kept between runs, so a feed can be re-rendered without refetching. */
+export type RememberedPage = Pick<PageInfo, 'title' | 'language' | 'icon'>;
+
 /** Output of the extract stage. */
 export interface ExtractResult {
   mode: 'selectors' | 'auto' | 'feed';
@@ -280,6 +283,22 @@ export interface RecordResult {
   changedItems: StoredItem[];
   /** The source's history after the run, newest first, at most `historySize`. */
   history: StoredItem[];
+}
+
+/** One day's "source failing" notice, shown in the source's own feed while it fails (`reportFailuresInFeed`). */
+export interface FailureNotice {
+  /** The calendar day in the source's zone, `2026-11-28`: one notice per day. */
+  day: string;
+  at: string;
+  since: string;
+  message: string;
+}
+
+/** A source feed's version: bumped when the rendered documents change; servers key their caches on it. */
+export interface FeedVersion {
+  n: number;
+  /** Hash of the three documents at this version. */
+  hash: string;
 }
 
 /** Health of one source, kept in the store. */

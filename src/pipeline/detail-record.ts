@@ -1,14 +1,11 @@
 /**
- * The detail-page cache: one small record per item link in the store (`record:detail:<canonical link>`),
+ * The detail-page cache: one small entry per item link in the store (ItemStore.readDetailCache),
  * so an item's own page is fetched once, ever. A failed fetch is remembered too, with a short retry
  * policy: at most {@link MAX_DETAIL_ATTEMPTS} attempts, spaced by a growing delay, and none after a
  * failure that cannot heal (not HTML, robots.txt, too large, unusable URL).
  */
 import type { AppError } from '../errors.js';
 import type { ParsedDate } from '../model.js';
-
-/** Store namespace of detail records. */
-export const DETAIL_RECORD = 'detail';
 
 /** Attempts (the first one included) before a failing detail page is given up. */
 export const MAX_DETAIL_ATTEMPTS = 3;
@@ -39,6 +36,16 @@ export function createFailedRecord(at: Date, error: AppError, previous: DetailRe
 export function isRetryDue(record: DetailRecord, now: Date): boolean {
   if (record.status !== 'failed' || !record.retry || record.attempts >= MAX_DETAIL_ATTEMPTS) return false;
   return now.getTime() - Date.parse(record.at) >= retryDelayMs(record.attempts);
+}
+
+/** Checks a cached value read back from the store; anything else counts as not cached. */
+export function parseDetailRecord(value: unknown): DetailRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Partial<Record<string, unknown>>;
+  if (typeof record.at !== 'string') return undefined;
+  if (record.status === 'ok') return value as DetailRecord;
+  if (record.status === 'failed' && typeof record.attempts === 'number' && typeof record.retry === 'boolean') return value as DetailRecord;
+  return undefined;
 }
 
 /** The date stored in an ok record. */

@@ -10,18 +10,28 @@ import { toAppError } from '../errors.js';
 import { extractDetail } from '../extract/index.js';
 import type { DetailConfig, ExtractedItem, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
-import { createFailedRecord, createOkRecord, DETAIL_RECORD, FAILED_RECORD_TTL_MS, isRetryDue, MAX_DETAIL_ATTEMPTS, readRecordDate, type DetailRecord } from './detail-record.js';
+import type { SourceState } from '../store/index.js';
+import {
+  createFailedRecord,
+  createOkRecord,
+  FAILED_RECORD_TTL_MS,
+  isRetryDue,
+  MAX_DETAIL_ATTEMPTS,
+  parseDetailRecord,
+  readRecordDate,
+  type DetailRecord,
+} from './detail-record.js';
 import { mergeDetailFindings, needsDetail, type DetailFindings } from './detail-merge.js';
 import { mapWithLimit } from './map-with-limit.js';
 
 /** Returns the items with data from their own pages added, for items not seen before. */
-export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, items: ExtractedItem[], warnings: string[]): Promise<ExtractedItem[]> {
+export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, state: SourceState, items: ExtractedItem[], warnings: string[]): Promise<ExtractedItem[]> {
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
   const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
   if (linked.length === 0) return items;
-  const fresh = new Set(await deps.store.findNew(source.id, linked));
-  const records = await mapWithLimit(linked, RECORD_READS_IN_FLIGHT, (item) => deps.store.getRecord<DetailRecord>(DETAIL_RECORD, cacheKey(item)));
+  const fresh = new Set(deps.store.findNew(state, linked, deps.now()));
+  const records = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailRecord);
   const plans = linked.map((item, i) => planItem(item, records[i], fresh.has(item), detail, deps.now()));
   const work = plans.filter((plan) => plan.action !== 'skip');
   if (work.length === 0) return items;
@@ -39,8 +49,6 @@ export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, i
 
 // --- Internal helpers ---
 
-/** Store reads in flight while looking up cached detail records. */
-const RECORD_READS_IN_FLIGHT = 8;
 const DAY_MS = 24 * 3600_000;
 
 /** What to do for one item: use the cached findings, fetch the page, or nothing. */
@@ -82,12 +90,12 @@ async function resolvePlan(plan: DetailPlan, source: SourceConfig, deps: Pipelin
       },
     );
     for (const warning of result.warnings) deps.logger.debug({ sourceId: source.id, url: link, code: warning.code }, warning.message);
-    await deps.store.setRecord(DETAIL_RECORD, cacheKey(plan.item), createOkRecord(started, result.published, result.summary), Math.max(1, source.retainDays) * DAY_MS);
+    await deps.store.writeDetailCache(cacheKey(plan.item), createOkRecord(started, result.published, result.summary), Math.max(1, source.retainDays) * DAY_MS);
     return { published: result.published, summary: result.summary };
   } catch (error) {
     const appError = toAppError(error, source.id);
     const record = createFailedRecord(started, appError, plan.record);
-    await deps.store.setRecord(DETAIL_RECORD, cacheKey(plan.item), record, FAILED_RECORD_TTL_MS);
+    await deps.store.writeDetailCache(cacheKey(plan.item), record, FAILED_RECORD_TTL_MS);
     const next = record.status === 'failed' && record.retry && record.attempts < MAX_DETAIL_ATTEMPTS ? 'it is retried on a later run' : 'it is not retried';
     warnings.push(`detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`);
     return undefined;

@@ -1,54 +1,34 @@
 /**
  * `reportFailuresInFeed`: while a source is failing, its own feed carries one notice item per day
  * ("source failing since …") with a stable GUID per day, so subscribers learn the feed went quiet
- * for a reason. The notices disappear once the source works again.
+ * for a reason. The notices disappear once the source works again. The notices are part of the
+ * source's state (store/SourceState); these functions only decide them.
  */
 import { DateTime } from 'luxon';
-import type { SourceConfig, SourceHealth, StoredItem } from '../model.js';
-import type { PipelineDeps } from './deps.js';
+import type { FailureNotice, SourceConfig, SourceHealth, StoredItem } from '../model.js';
 
-const NAMESPACE = 'failure-notices';
-/** Notices older than this many days are dropped even if the source still fails. */
-const MAX_NOTICES = 14;
-
-/** One day's notice. */
-interface FailureNotice {
-  day: string;
-  at: string;
-  since: string;
-  message: string;
-}
-
-/** Adds today's notice for a failing source; returns true when the notices changed. */
-export async function addFailureNotice(source: SourceConfig, deps: PipelineDeps, health: SourceHealth): Promise<boolean> {
-  if (!source.reportFailuresInFeed || health.status !== 'failing') return false;
-  const now = deps.now();
+/** The notices with today's added for a failing source, or undefined when they stay as they are. */
+export function addFailureNotice(source: SourceConfig, notices: FailureNotice[], health: SourceHealth, now: Date): FailureNotice[] | undefined {
+  if (!source.reportFailuresInFeed || health.status !== 'failing') return undefined;
   const day = DateTime.fromJSDate(now, { zone: source.timezone }).toISODate() ?? now.toISOString().slice(0, 10);
-  const notices = (await deps.store.getRecord<FailureNotice[]>(NAMESPACE, source.id)) ?? [];
-  if (notices.some((notice) => notice.day === day)) return false;
+  if (notices.some((notice) => notice.day === day)) return undefined;
   const notice: FailureNotice = {
     day,
     at: now.toISOString(),
     since: health.failingSince ?? now.toISOString(),
     message: health.lastError?.message ?? 'the source could not be read',
   };
-  await deps.store.setRecord(NAMESPACE, source.id, [notice, ...notices].slice(0, MAX_NOTICES));
-  return true;
+  return [notice, ...notices].slice(0, MAX_NOTICES);
 }
 
-/** Drops the notices of a source that works again; returns true when there were any. */
-export async function clearFailureNotices(source: SourceConfig, deps: PipelineDeps): Promise<boolean> {
-  if (!source.reportFailuresInFeed) return false;
-  const notices = await deps.store.getRecord<FailureNotice[]>(NAMESPACE, source.id);
-  if (!notices?.length) return false;
-  await deps.store.setRecord(NAMESPACE, source.id, []);
-  return true;
+/** No notices for a source that works again: undefined when there were none to clear. */
+export function clearFailureNotices(notices: FailureNotice[]): FailureNotice[] | undefined {
+  return notices.length > 0 ? [] : undefined;
 }
 
 /** The notices of a source as feed items. */
-export async function listFailureNoticeItems(source: SourceConfig, deps: Pick<PipelineDeps, 'store'>): Promise<StoredItem[]> {
+export function failureNoticeItems(source: SourceConfig, notices: FailureNotice[]): StoredItem[] {
   if (!source.reportFailuresInFeed) return [];
-  const notices = (await deps.store.getRecord<FailureNotice[]>(NAMESPACE, source.id)) ?? [];
   return notices.map((notice) => {
     const since = DateTime.fromISO(notice.since, { zone: source.timezone }).toFormat('yyyy-MM-dd HH:mm ZZ');
     const at = new Date(notice.at);
@@ -63,3 +43,8 @@ export async function listFailureNoticeItems(source: SourceConfig, deps: Pick<Pi
     };
   });
 }
+
+// --- Internal helpers ---
+
+/** Notices older than this many days are dropped even if the source still fails. */
+const MAX_NOTICES = 14;

@@ -1,7 +1,6 @@
 /** pipeline: chains the stages for one source, and runs passes over all sources. */
 export type { PipelineDeps } from './deps.js';
 export { runSource } from './run-source.js';
-export { RECORD } from './record-names.js';
 export { runPass, isFailure, type PassOptions, type PassResult } from './run-pass.js';
 export { publishSite } from './publish-site.js';
 export { nextHealth, initialHealth, isUnhealthy } from './source-health.js';

@@ -15,10 +15,10 @@ import {
   type ListedHeadline,
   type RenderedFeed,
 } from '../feed/index.js';
-import type { AppConfig, SourceConfig, SourceHealth, StoredItem, TopicFeedConfig } from '../model.js';
+import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
+import type { SourceState } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
-import { sourceFeedMeta, sourceFeedTitle, type PageMemo } from './publish-source-feed.js';
-import { RECORD } from './record-names.js';
+import { sourceFeedMeta, sourceFeedTitle } from './publish-source-feed.js';
 import { initialHealth } from './source-health.js';
 
 /** Topic feeds, OPML and the index page as rendered from the store, before any write. */
@@ -40,7 +40,7 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
 
 /** Renders topic feeds, OPML and the index page from the store; the worker and servers share this. */
 export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedSite> {
-  // Sources are read concurrently: with a networked store (Redis) this is one round trip per key, not a queue of them.
+  // Sources are read concurrently: with a networked store (Redis) the round trips overlap instead of queueing.
   const sourceListings = await Promise.all(config.sources.map((source) => readSourceListing(source, deps)));
   const histories = new Map(sourceListings.map(({ listing, history }) => [listing.id, history]));
   const listings: FeedListing[] = sourceListings.map(({ listing }) => listing);
@@ -81,14 +81,12 @@ export function topicMembers(topic: TopicFeedConfig, config: AppConfig): SourceC
 // --- Internal helpers ---
 
 async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<{ listing: FeedListing; history: StoredItem[] }> {
-  const [history, health, page] = await Promise.all([
-    deps.store.listHistory(source.id),
-    deps.store.getHealth(source.id),
-    deps.store.getRecord<PageMemo>(RECORD.page, source.id),
-  ]);
-  const meta = sourceFeedMeta(source, deps, page ?? {});
-  const title = sourceFeedTitle(source, page ?? {});
-  const pageTitle = page?.title?.replace(/\s+/g, ' ').trim();
+  // One round trip per source: history, health and page facts come together.
+  const state = await deps.store.loadSource(source.id);
+  const { history, health, page } = state;
+  const meta = sourceFeedMeta(source, deps, page);
+  const title = sourceFeedTitle(source, page);
+  const pageTitle = page.title?.replace(/\s+/g, ' ').trim();
   const listing: FeedListing = {
     id: source.id,
     kind: 'source',
@@ -99,7 +97,7 @@ async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 
     updated: newestDate(history),
     itemCount: Math.min(history.length, source.maxItems),
     health: health ?? initialHealth(source.id),
-    checkedAt: await shownCheckTime(source, health, deps),
+    checkedAt: await shownCheckTime(source, state, deps),
     headlines: headlinesOf(history),
     language: meta.language,
   };
@@ -112,13 +110,14 @@ async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 
  * then leaves index.html — and its Last-Modified — untouched, while a stalled worker still shows
  * an old time. The time shown is always one of a real check, never more than an interval old.
  */
-async function shownCheckTime(source: SourceConfig, health: SourceHealth | undefined, deps: Pick<PipelineDeps, 'store'>): Promise<Date | undefined> {
-  if (!health?.lastRunAt) return undefined;
-  const actual = Date.parse(health.lastRunAt);
+async function shownCheckTime(source: SourceConfig, state: SourceState, deps: Pick<PipelineDeps, 'store'>): Promise<Date | undefined> {
+  const lastRunAt = state.health?.lastRunAt;
+  if (!lastRunAt) return undefined;
+  const actual = Date.parse(lastRunAt);
   if (Number.isNaN(actual)) return undefined;
-  const shown = Date.parse((await deps.store.getRecord<string>(RECORD.indexChecked, source.id)) ?? '');
+  const shown = Date.parse(state.indexCheckedAt ?? '');
   if (!Number.isNaN(shown) && shown <= actual && actual - shown < source.intervalMs) return new Date(shown);
-  await deps.store.setRecord(RECORD.indexChecked, source.id, health.lastRunAt);
+  await deps.store.saveSourceState(source.id, { indexCheckedAt: lastRunAt });
   return new Date(actual);
 }
 

@@ -1,28 +1,21 @@
 /** Renders one source's history into its three feed files. */
 import { feedLanguage, renderFeed, writeFeedFiles, type FeedMeta, type RenderedFeed } from '../feed/index.js';
-import { bumpFeedVersion } from './feed-version.js';
-import type { SourceConfig, StoredItem } from '../model.js';
+import type { FailureNotice, FeedVersion, RememberedPage, SourceConfig, StoredItem } from '../model.js';
 import type { PipelineDeps } from './deps.js';
-import { listFailureNoticeItems } from './failure-notices.js';
-
-/** Page facts remembered between runs so a feed can be re-rendered without refetching. */
-export interface PageMemo {
-  title?: string;
-  language?: string;
-  icon?: string;
-}
+import { failureNoticeItems } from './failure-notices.js';
+import { nextFeedVersion } from './feed-version.js';
 
 /**
  * A source's feed title: its `name:`, else the page's own `<title>`. The config names a source without
  * `name:` after its id, and a subscriber would rather read "新闻专区 - 环境部" than "tw-news".
  */
-export function sourceFeedTitle(source: SourceConfig, page: PageMemo): string {
+export function sourceFeedTitle(source: SourceConfig, page: RememberedPage): string {
   const pageTitle = page.title?.replace(/\s+/g, ' ').trim();
   return source.name === source.id && pageTitle ? pageTitle : source.name;
 }
 
 /** The feed metadata of a source. */
-export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 'site'>, page: PageMemo): FeedMeta {
+export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 'site'>, page: RememberedPage): FeedMeta {
   const title = sourceFeedTitle(source, page);
   return {
     id: source.id,
@@ -38,20 +31,31 @@ export function sourceFeedMeta(source: SourceConfig, deps: Pick<PipelineDeps, 's
   };
 }
 
-/** Renders the source's feed (its history and any failure notices); the worker and servers share this. */
-export async function renderSourceFeed(
-  source: SourceConfig,
-  deps: Pick<PipelineDeps, 'store' | 'site'>,
-  history: StoredItem[],
-  page: PageMemo,
-): Promise<RenderedFeed> {
-  const notices = await listFailureNoticeItems(source, deps);
-  return renderFeed(sourceFeedMeta(source, deps, page), notices.length ? [...notices, ...history] : history);
+/** What a source's feed is rendered from (all of it in the source's loaded state). */
+export interface SourceFeedContent {
+  history: StoredItem[];
+  page: RememberedPage;
+  failureNotices: FailureNotice[];
+  feedVersion?: FeedVersion;
 }
 
-/** Renders the source's feed, bumps its version when it changed, and writes its files; returns the files that changed. */
-export async function publishSourceFeed(source: SourceConfig, deps: PipelineDeps, history: StoredItem[], page: PageMemo): Promise<string[]> {
-  const feed = await renderSourceFeed(source, deps, history, page);
-  await bumpFeedVersion(deps.store, source.id, feed);
-  return writeFeedFiles(deps.outputDir, feed);
+/** Renders the source's feed (its history and any failure notices); the worker and servers share this. */
+export function renderSourceFeed(source: SourceConfig, deps: Pick<PipelineDeps, 'site'>, content: SourceFeedContent): RenderedFeed {
+  const notices = failureNoticeItems(source, content.failureNotices);
+  return renderFeed(sourceFeedMeta(source, deps, content.page), notices.length ? [...notices, ...content.history] : content.history);
+}
+
+/**
+ * Renders and writes the source's feed files; returns the files that changed and, when the feed
+ * changed, its next version (for the run to store with its confirming write).
+ */
+export async function publishSourceFeed(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  content: SourceFeedContent,
+): Promise<{ written: string[]; feedVersion?: FeedVersion }> {
+  const feed = renderSourceFeed(source, deps, content);
+  const feedVersion = nextFeedVersion(content.feedVersion, feed);
+  const written = await writeFeedFiles(deps.outputDir, feed);
+  return feedVersion ? { written, feedVersion } : { written };
 }

@@ -1,18 +1,19 @@
 /**
- * runSource(): the only place that chains fetch → extract → store → feed for one source, and turns
- * any failure into its RunReport. The order of writes is chosen so a crash at any moment loses
- * nothing: items are recorded before the feed is rendered, and fetch validators are saved last.
+ * runSource(): the only place that chains the stages for one source, and turns any failure into its
+ * RunReport: load the source's state → fetch → extract → enrich → commit → publish → confirm, three
+ * store round trips in all. The order of writes (crash safety) lives in commit-run.ts.
  */
 import { AppError, toAppError } from '../errors.js';
 import { ExtractError, extractItems } from '../extract/index.js';
 import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
 import { FetchError } from '../fetch/index.js';
-import type { ExtractResult, FetchedPage, NotModified, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
+import type { ExtractResult, FetchedPage, NotModified, RememberedPage, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
+import type { SourceState, SourceStateChanges } from '../store/index.js';
+import { commitAndPublish, confirmRun, repairOutput } from './commit-run.js';
 import type { PipelineDeps } from './deps.js';
-import { RECORD } from './record-names.js';
 import { enrichNewItems } from './enrich-new-items.js';
-import { addFailureNotice, clearFailureNotices } from './failure-notices.js';
-import { publishSourceFeed, type PageMemo } from './publish-source-feed.js';
+import { addFailureNotice } from './failure-notices.js';
+import { publishSourceFeed, type SourceFeedContent } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
 
 
@@ -23,57 +24,56 @@ const MAX_DEFERRAL_MS = 86_400_000;
 export async function runSource(source: SourceConfig, deps: PipelineDeps): Promise<RunReport> {
   const startedAt = deps.now();
   const started = performance.now();
-  let previous: SourceHealth | undefined;
-  let report: RunReport;
+  let state: SourceState | undefined;
+  let result: StagesResult;
   try {
-    previous = await deps.store.getHealth(source.id);
-    report = await runStages(source, deps, previous);
+    state = await deps.store.loadSource(source.id);
+    result = await runStages(source, deps, state);
   } catch (error) {
-    report = failedReport(source, error);
-    await rememberRetryAfter(source, deps, error);
+    result = { report: failedReport(source, error), confirm: retryAfterChange(deps, error) };
   }
+  const { report } = result;
   report.durationMs = Math.round(performance.now() - started);
-  const health = await saveHealth(source, deps, previous, report, startedAt);
-  if (health && (await noteFailureInFeed(source, deps, health))) report.written.push(...(await republish(source, deps)));
+  const health = nextHealth(state?.health, report, source, startedAt);
+  const changes: SourceStateChanges = { ...result.confirm, health };
+  const failureNotices = state && addFailureNotice(source, state.failureNotices, health, deps.now());
+  if (state && failureNotices) {
+    changes.failureNotices = failureNotices;
+    const republished = await republish(source, deps, { ...state, failureNotices });
+    report.written.push(...republished.written);
+    if (republished.feedVersion) changes.feedVersion = republished.feedVersion;
+  }
+  await saveChanges(source, deps, changes, report);
   logReport(deps, report);
   return report;
 }
 
 // --- Internal helpers ---
 
-async function runStages(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined): Promise<RunReport> {
-  const waitUntil = await deps.store.getRecord<string>(RECORD.retryAfter, source.id);
-  if (waitUntil && Date.parse(waitUntil) > deps.now().getTime()) return deferredReport(source, waitUntil);
-  const validators = await deps.store.getValidators(source.id);
-  const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators, purpose: 'page' });
-  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, fetched, previous);
+/** A run's report and the state changes it confirms with its last write. */
+interface StagesResult {
+  report: RunReport;
+  confirm: SourceStateChanges;
+}
+
+async function runStages(source: SourceConfig, deps: PipelineDeps, state: SourceState): Promise<StagesResult> {
+  if (state.retryAfter && Date.parse(state.retryAfter) > deps.now().getTime()) return { report: deferredReport(source, state.retryAfter), confirm: {} };
+  const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators: state.validators, purpose: 'page' });
+  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, state, fetched);
 
   let extracted: ExtractResult;
   try {
     extracted = extractItems({ body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl }, extractOptionsFor(source, deps.now()));
   } catch (error) {
-    return noItemsReport(source, fetched, error, previous);
+    return { report: noItemsReport(source, fetched, error, state.health), confirm: {} };
   }
   const warnings = [...fetched.warnings, ...extracted.warnings.map(formatExtractWarning)];
-  const enriched = await enrichNewItems(source, deps, extracted.items, warnings);
-
-  // Mark the output as pending before touching the items, so a crash between the two is repaired next run.
-  await deps.store.setRecord(RECORD.pendingOutput, source.id, true);
-  const recorded = await deps.store.recordItems(source.id, enriched, {
-    now: fetched.fetchedAt,
-    timezone: source.timezone,
-    historySize: source.historySize,
-    retainDays: source.retainDays,
-  });
-  const page: PageMemo = { title: extracted.page.title, language: extracted.page.language, icon: extracted.page.icon };
-  await deps.store.setRecord(RECORD.page, source.id, page);
-  await clearFailureNotices(source, deps);
-  const written = await publishSourceFeed(source, deps, recorded.history, page);
-  await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
-  await deps.store.setValidators(source.id, fetched.validators);
+  const enriched = await enrichNewItems(source, deps, state, extracted.items, warnings);
+  const page: RememberedPage = { title: extracted.page.title, language: extracted.page.language, icon: extracted.page.icon };
+  const { recorded, written, confirm } = await commitAndPublish(source, deps, state, enriched, fetched, page);
 
   const changed = recorded.newItems.length > 0 || recorded.changedItems.length > 0;
-  return {
+  const report: RunReport = {
     sourceId: source.id,
     outcome: changed ? 'updated' : 'unchanged',
     found: extracted.items.length,
@@ -85,23 +85,18 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, previous: Sou
     warnings,
     written,
   };
+  return { report, confirm };
 }
 
 /** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
-async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetched: NotModified, previous: SourceHealth | undefined): Promise<RunReport> {
-  let written: string[] = [];
-  const pending = await deps.store.getRecord<boolean>(RECORD.pendingOutput, source.id);
-  const cleared = await clearFailureNotices(source, deps);
-  if (pending || cleared) {
-    written = await republish(source, deps);
-    await deps.store.setRecord(RECORD.pendingOutput, source.id, false);
-  }
+async function finishNotModified(source: SourceConfig, deps: PipelineDeps, state: SourceState, fetched: NotModified): Promise<StagesResult> {
+  const { written, confirm } = await repairOutput(source, deps, state);
   const outcome: RunOutcome = fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
-  return {
+  const report: RunReport = {
     sourceId: source.id,
     outcome,
     found: 0,
-    ...(previous === undefined ? {} : { keptFound: previous.lastFound }),
+    ...(state.health === undefined ? {} : { keptFound: state.health.lastFound }),
     newItems: 0,
     httpStatus: fetched.status,
     durationMs: 0,
@@ -110,6 +105,7 @@ async function finishNotModified(source: SourceConfig, deps: PipelineDeps, fetch
     warnings: [],
     written,
   };
+  return { report, confirm };
 }
 
 /** A page that yields no items: degraded when it used to yield some (likely a layout change), else failed. */
@@ -146,16 +142,12 @@ function deferredReport(source: SourceConfig, waitUntil: string): RunReport {
   return { sourceId: source.id, outcome: 'deferred', found: 0, newItems: 0, durationMs: 0, warnings: [warning], written: [] };
 }
 
-async function rememberRetryAfter(source: SourceConfig, deps: PipelineDeps, error: unknown): Promise<void> {
+/** Polite to a site that answered 429/503 with a Retry-After: remember not to ask before that time. */
+function retryAfterChange(deps: PipelineDeps, error: unknown): SourceStateChanges {
   const waitMs = error instanceof FetchError ? error.retryAfterMs : undefined;
-  if (!waitMs || waitMs <= 0) return;
-  const capped = Math.min(waitMs, MAX_DEFERRAL_MS);
-  const until = new Date(deps.now().getTime() + capped).toISOString();
-  try {
-    await deps.store.setRecord(RECORD.retryAfter, source.id, until, capped);
-  } catch (storeError) {
-    deps.logger.warn({ sourceId: source.id, err: toAppError(storeError, source.id).message }, 'could not remember the Retry-After time');
-  }
+  if (!waitMs || waitMs <= 0) return {};
+  const ttlMs = Math.min(waitMs, MAX_DEFERRAL_MS);
+  return { retryAfter: { until: new Date(deps.now().getTime() + ttlMs).toISOString(), ttlMs } };
 }
 
 function failedReport(source: SourceConfig, error: unknown): RunReport {
@@ -174,37 +166,25 @@ function failedReport(source: SourceConfig, error: unknown): RunReport {
 }
 
 
-async function saveHealth(source: SourceConfig, deps: PipelineDeps, previous: SourceHealth | undefined, report: RunReport, at: Date): Promise<SourceHealth | undefined> {
-  const health = nextHealth(previous, report, source, at);
+/** The run's last write: health, and what the run confirms (crash-safety order: commit-run.ts). */
+async function saveChanges(source: SourceConfig, deps: PipelineDeps, changes: SourceStateChanges, report: RunReport): Promise<void> {
   try {
-    await deps.store.setHealth(health);
-    return health;
+    await confirmRun(deps, source.id, changes);
   } catch (error) {
-    // Health is bookkeeping: failing to save it must not turn a good run into a failed one.
-    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save source health');
+    // Health is bookkeeping: failing to save it must not turn a good run into a failed one. The
+    // validators are not confirmed either, so the next run fetches and publishes again.
+    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save the source state');
     report.warnings.push('health record not saved: the store is unavailable');
-    return undefined;
   }
 }
 
-/** Re-renders a source's feed from its stored history (no fetch). */
-/** The failure notice is a courtesy to subscribers: a store that fails meanwhile must not lose the report. */
-async function noteFailureInFeed(source: SourceConfig, deps: PipelineDeps, health: SourceHealth): Promise<boolean> {
+/** Re-renders a source's feed from its loaded history (no fetch, no store read). */
+async function republish(source: SourceConfig, deps: PipelineDeps, content: SourceFeedContent): Promise<Awaited<ReturnType<typeof publishSourceFeed>>> {
   try {
-    return await addFailureNotice(source, deps, health);
-  } catch (error) {
-    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not record the failure notice');
-    return false;
-  }
-}
-
-async function republish(source: SourceConfig, deps: PipelineDeps): Promise<string[]> {
-  try {
-    const page = (await deps.store.getRecord<PageMemo>(RECORD.page, source.id)) ?? {};
-    return await publishSourceFeed(source, deps, await deps.store.listHistory(source.id), page);
+    return await publishSourceFeed(source, deps, content);
   } catch (error) {
     deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not add the failure notice to the feed');
-    return [];
+    return { written: [] };
   }
 }
 

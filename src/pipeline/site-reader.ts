@@ -17,8 +17,7 @@ import type { AppConfig, SourceConfig, TopicFeedConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { readFeedVersions } from './feed-version.js';
 import { renderSite, renderTopicFeed, topicMembers } from './publish-site.js';
-import { renderSourceFeed, type PageMemo } from './publish-source-feed.js';
-import { RECORD } from './record-names.js';
+import { renderSourceFeed } from './publish-source-feed.js';
 
 /** Documents rendered together at one version (a feed's three formats, or the OPML with the index page). */
 export interface RenderedDocuments {
@@ -66,8 +65,7 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
   async function renderTarget(current: AppConfig, target: Target): Promise<Omit<RenderedDocuments, 'version'>> {
     if (target.kind === 'source') {
       const { source } = target;
-      const [history, page] = await Promise.all([deps.store.listHistory(source.id), deps.store.getRecord<PageMemo>(RECORD.page, source.id)]);
-      return feedDocuments(await renderSourceFeed(source, deps, history, page ?? {}));
+      return feedDocuments(renderSourceFeed(source, deps, await deps.store.loadSource(source.id)));
     }
     if (target.kind === 'topic') return feedDocuments(await renderTopicFeed(target.topic, current, deps));
     const site = await renderSite(current, deps);

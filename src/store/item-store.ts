@@ -1,10 +1,10 @@
 /**
- * The ItemStore: dedupe, history, validators, health and small records over any keyv instance.
- * Every source run costs one batched read and one batched write.
+ * The ItemStore: dedupe, history and per-source state over any keyv instance. A source run costs
+ * one batched read (loadSource) and two batched writes (commitRun, then the confirming saveSourceState).
  */
 import { describeError } from '../errors.js';
 import type { Keyv } from 'keyv';
-import type { ExtractedItem, FetchValidators, RecordResult, SourceHealth, StoredItem } from '../model.js';
+import type { ExtractedItem, FeedVersion, RecordResult, SourceHealth, StoredItem } from '../model.js';
 import type { Logger } from '../log.js';
 import {
   parseHistoryRecord,
@@ -16,31 +16,40 @@ import {
   type RegistryRecord,
 } from './item-record.js';
 import { identifyItems, planRun, type RecordContext } from './record-run.js';
-import { healthKey, historyKey, indexKey, itemKey, recordKey, REGISTRY_KEY, validatorsKey } from './store-keys.js';
+import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
+import { detailKey, healthKey, historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 
 export type { RecordContext } from './record-run.js';
+export type { SourceState, SourceStateChanges } from './source-state.js';
 
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {
-  /** Items among `items` not seen before for this source (one batched read). */
-  findNew(sourceId: string, items: ExtractedItem[]): Promise<ExtractedItem[]>;
-  /** Dedupes and persists one run's items (one getMany, one batched write); returns new/changed items and the history. */
+  /** Everything kept for a source (state and history), checked, in one round trip. */
+  loadSource(sourceId: string): Promise<SourceState>;
+  /**
+   * Dedupes one run's items against `state` and writes them, the history and `changes` in one batch
+   * (one more read first only for known items that have left the history). Returns new/changed items
+   * and the history. Every write of the run goes through this one batch, so a conditional write
+   * (a fencing token checked with it) can be added here.
+   */
+  commitRun(state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext): Promise<RecordResult>;
+  /** Writes changes to a source's state in one batch. */
+  saveSourceState(sourceId: string, changes: SourceStateChanges): Promise<void>;
+  /** Items among `items` that commitRun would announce as new (no store access). */
+  findNew(state: SourceState, items: ExtractedItem[], now: Date): ExtractedItem[];
+  /** loadSource + commitRun without state changes (tests, benches, tools). */
   recordItems(sourceId: string, items: ExtractedItem[], ctx: RecordContext): Promise<RecordResult>;
   /** The source's history, newest first. */
   listHistory(sourceId: string): Promise<StoredItem[]>;
-  /** The fetch validators remembered for a source. */
-  getValidators(sourceId: string): Promise<FetchValidators | undefined>;
-  /** Remembers a source's fetch validators. */
-  setValidators(sourceId: string, validators: FetchValidators): Promise<void>;
-  /** The health last saved for a source. */
+  /** The health last saved for a source (status and /healthz read only this). */
   getHealth(sourceId: string): Promise<SourceHealth | undefined>;
-  /** Saves a source's health. */
-  setHealth(health: SourceHealth): Promise<void>;
-  /** A small JSON record per key for other per-source/per-link state (e.g. detail-page cache, pending-output flags). */
-  getRecord<T>(namespace: string, key: string): Promise<T | undefined>;
-  /** Saves a small JSON record, optionally expiring after `ttlMs`. */
-  setRecord<T>(namespace: string, key: string, value: T, ttlMs?: number): Promise<void>;
+  /** Each source's feed version (undefined before its first publish), in one round trip. */
+  readFeedVersions(sourceIds: readonly string[]): Promise<Array<FeedVersion | undefined>>;
+  /** Cached detail-page findings per item link, in the order of `links` (one round trip). */
+  readDetailCache(links: string[]): Promise<unknown[]>;
+  /** Caches one item link's detail-page findings for `ttlMs`. */
+  writeDetailCache(link: string, entry: unknown, ttlMs: number): Promise<void>;
   /** Removes expired item records (retainDays) that are no longer in any history; returns how many. */
   prune(now: Date): Promise<number>;
   /** Deletes everything this store holds in its namespace (tests, resets). */
@@ -66,29 +75,48 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
   const guard = <T>(what: string, sourceId: string | undefined, work: () => Promise<T>) =>
     runGuarded(what, sourceId, options.unavailableHint, () => withDeadline(work(), timeoutMs));
 
+  const onInvalid = (key: string, expected: string) =>
+    options.logger?.warn({ key }, `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`);
+  const load = (sourceId: string) => guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
+  const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext) =>
+    guard('could not record items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx));
+
   return {
-    findNew: (sourceId, items) =>
-      guard('could not read known items', sourceId, async () => {
-        const run = identifyItems(sourceId, items);
-        const [rawHistory, ...rawItems] = await keyv.getMany<unknown>([historyKey(sourceId), ...run.map((r) => itemKey(sourceId, r.id))]);
-        const inHistory = new Set(parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.map((r) => r.id));
-        return run.filter((r, i) => rawItems[i] === undefined && !inHistory.has(r.id)).map((r) => r.item);
+    loadSource: load,
+    commitRun: commit,
+    saveSourceState: (sourceId, changes) =>
+      guard('could not save the source state', sourceId, async () => {
+        const writes = stateWrites(sourceId, changes);
+        if (writes.length > 0) await keyv.setMany(writes);
       }),
-    recordItems: (sourceId, items, ctx) => guard('could not record items', sourceId, () => recordRun(keyv, sourceId, items, ctx)),
+    findNew: (state, items, now) => {
+      const known = new Set(state.stored.history.items.map((record) => record.id));
+      const expires = state.stored.index.expires;
+      return identifyItems(state.sourceId, items)
+        .filter((r) => !known.has(r.id) && !((expires[r.id] ?? 0) > now.getTime()))
+        .map((r) => r.item);
+    },
+    recordItems: async (sourceId, items, ctx) => commit(await load(sourceId), items, {}, ctx),
     listHistory: (sourceId) =>
       guard('could not read history', sourceId, async () => {
         const raw = await keyv.get<unknown>(historyKey(sourceId));
         return parseHistoryRecord(raw, historyKey(sourceId), sourceId).items.map(toStoredItem);
       }),
-    getValidators: (sourceId) => guard('could not read validators', sourceId, async () => (await keyv.get(validatorsKey(sourceId))) as FetchValidators | undefined),
-    setValidators: (sourceId, validators) =>
-      guard('could not save validators', sourceId, async () => void (await keyv.set(validatorsKey(sourceId), validators))),
-    getHealth: (sourceId) => guard('could not read health', sourceId, async () => (await keyv.get(healthKey(sourceId))) as SourceHealth | undefined),
-    setHealth: (health) => guard('could not save health', health.sourceId, async () => void (await keyv.set(healthKey(health.sourceId), health))),
-    getRecord: <T>(namespace: string, key: string) =>
-      guard(`could not read record ${namespace}/${key}`, undefined, async () => (await keyv.get(recordKey(namespace, key))) as T | undefined),
-    setRecord: <T>(namespace: string, key: string, value: T, ttlMs?: number) =>
-      guard(`could not save record ${namespace}/${key}`, undefined, async () => void (await keyv.set(recordKey(namespace, key), value, ttlMs))),
+    getHealth: (sourceId) =>
+      guard('could not read health', sourceId, async () => {
+        const raw = await keyv.get<unknown>(healthKey(sourceId));
+        return parseStateParts(sourceId, [raw], onInvalid).health;
+      }),
+    readFeedVersions: (sourceIds) =>
+      guard('could not read feed versions', undefined, async () => {
+        if (sourceIds.length === 0) return [];
+        const raw = await keyv.getMany<unknown>(sourceIds.map(feedVersionKey));
+        return raw.map((value) => (isFeedVersion(value) ? value : undefined));
+      }),
+    readDetailCache: (links) =>
+      guard('could not read the detail-page cache', undefined, async () => (links.length ? keyv.getMany<unknown>(links.map(detailKey)) : [])),
+    writeDetailCache: (link, entry, ttlMs) =>
+      guard('could not cache a detail page', undefined, async () => void (await keyv.set(detailKey(link), entry, ttlMs))),
     prune: (now) => guard('could not prune expired items', undefined, () => pruneExpired(keyv, now, options.sweepExpired)),
     clear: () => guard('could not clear the store', undefined, () => keyv.clear()),
     close: () => guard('could not close the store', undefined, () => keyv.disconnect()),
@@ -118,22 +146,35 @@ async function runGuarded<T>(what: string, sourceId: string | undefined, hint: s
   }
 }
 
-async function recordRun(keyv: Keyv, sourceId: string, items: ExtractedItem[], ctx: RecordContext): Promise<RecordResult> {
-  const run = identifyItems(sourceId, items);
-  const keys = [historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY, ...run.map((r) => itemKey(sourceId, r.id))];
-  const [rawHistory, rawIndex, rawRegistry, ...rawItems] = await keyv.getMany<unknown>(keys);
-  const records = new Map<string, ItemRecord>();
-  run.forEach((r, i) => {
-    const raw = rawItems[i];
-    if (raw !== undefined && raw !== null) records.set(r.id, parseItemRecord(raw, itemKey(sourceId, r.id), sourceId));
-  });
-  const state = {
-    records,
-    history: parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId),
+async function loadSourceState(keyv: Keyv, sourceId: string, onInvalid: (key: string, expected: string) => void): Promise<SourceState> {
+  const parts = statePartKeys(sourceId);
+  const raw = await keyv.getMany<unknown>([...parts, historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY]);
+  const [rawHistory, rawIndex, rawRegistry] = raw.slice(parts.length);
+  const history = parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId);
+  const stored: StoredRecords = {
+    history,
     index: parseIndexRecord(rawIndex, indexKey(sourceId), sourceId),
+    registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY),
   };
-  const registry = parseRegistryRecord(rawRegistry, REGISTRY_KEY);
-  const plan = planRun(sourceId, run, state, ctx);
+  return { ...parseStateParts(sourceId, raw.slice(0, parts.length), onInvalid), history: history.items.map(toStoredItem), stored };
+}
+
+async function commitRun(keyv: Keyv, state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext): Promise<RecordResult> {
+  const { sourceId, stored } = state;
+  const run = identifyItems(sourceId, items);
+  // History copies are written in the same batch as their item records, so they stand for them;
+  // only a live item that has left the history needs its record read.
+  const records = new Map<string, ItemRecord>(stored.history.items.map((record) => [record.id, record]));
+  const nowMs = ctx.now.getTime();
+  const outside = run.filter((r) => !records.has(r.id) && (stored.index.expires[r.id] ?? 0) > nowMs);
+  if (outside.length > 0) {
+    const raw = await keyv.getMany<unknown>(outside.map((r) => itemKey(sourceId, r.id)));
+    outside.forEach((r, i) => {
+      const value = raw[i];
+      if (value !== undefined && value !== null) records.set(r.id, parseItemRecord(value, itemKey(sourceId, r.id), sourceId));
+    });
+  }
+  const plan = planRun(sourceId, run, { records, history: stored.history, index: stored.index }, ctx);
 
   const writes: Array<{ key: string; value: unknown; ttl?: number }> = plan.itemWrites.map(({ record, ttlMs }) => ({
     key: itemKey(sourceId, record.id),
@@ -143,7 +184,8 @@ async function recordRun(keyv: Keyv, sourceId: string, items: ExtractedItem[], c
   if (plan.historyWrite) writes.push({ key: historyKey(sourceId), value: plan.historyWrite });
   if (plan.indexWrite) writes.push({ key: indexKey(sourceId), value: plan.indexWrite });
   // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
-  if (!registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: withSource(registry, sourceId) });
+  if (!stored.registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
+  writes.push(...stateWrites(sourceId, changes));
   if (writes.length > 0) await keyv.setMany(writes);
   return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.history.map(toStoredItem) };
 }

@@ -1,5 +1,5 @@
 /**
- * Pure core of `recordItems`: given what the store holds for a source and the items of one run,
+ * Pure core of `commitRun`: given what the store holds for a source and the items of one run,
  * decide which items are new or changed, the new history, and the single batch of writes.
  */
 import type { ExtractedItem, StoredItem } from '../model.js';
@@ -13,7 +13,7 @@ import {
 } from './item-record.js';
 import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
-/** Per-run settings of `ItemStore.recordItems`, passed on to {@link planRun}. */
+/** Per-run settings of `ItemStore.commitRun`, passed on to {@link planRun}. */
 export interface RecordContext {
   now: Date;
   timezone: string;
@@ -28,8 +28,8 @@ export interface IdentifiedItem {
   position: number;
 }
 
-/** What the store holds for the source before the run. */
-export interface SourceState {
+/** What the store holds for the source before the run: the item records of the run's items, the history and the index. */
+export interface KnownRecords {
   records: ReadonlyMap<string, ItemRecord>;
   history: HistoryRecord;
   index: IndexRecord;
@@ -61,7 +61,7 @@ export function identifyItems(sourceId: string, items: readonly ExtractedItem[])
 }
 
 /** Plans one run: new items keep page order; known items are updated in place, never duplicated. */
-export function planRun(sourceId: string, run: IdentifiedItem[], state: SourceState, settings: RecordContext): RunPlan {
+export function planRun(sourceId: string, run: IdentifiedItem[], state: KnownRecords, settings: RecordContext): RunPlan {
   const nowMs = settings.now.getTime();
   const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
@@ -174,11 +174,22 @@ function buildHistory(previous: ItemRecord[], touched: ReadonlyMap<string, ItemR
   return [...byId.values()].sort(compareRecordsNewestFirst).slice(0, Math.max(1, historySize));
 }
 
-/** Histories are compared without the last-seen bookkeeping, so a refresh alone does not rewrite them. */
+/**
+ * Histories are compared with their last-seen bookkeeping: the history copies stand for the item
+ * records when a run dedupes (commitRun reads no item record that is in the history), so a refresh
+ * (at most once a day per item) rewrites the history with the records.
+ */
 function sameHistory(a: ItemRecord[], b: ItemRecord[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((record, i) => {
     const other = b[i];
-    return other !== undefined && other.id === record.id && contentKey(other) === contentKey(record) && other.updatedAt === record.updatedAt;
+    return (
+      other !== undefined &&
+      other.id === record.id &&
+      contentKey(other) === contentKey(record) &&
+      other.updatedAt === record.updatedAt &&
+      other.lastSeenAt === record.lastSeenAt &&
+      other.expiresAt === record.expiresAt
+    );
   });
 }

@@ -30,6 +30,11 @@ export function recordKey(namespace: string, key: string): string {
   return `record:${encodePart(namespace)}:${encodePart(key)}`;
 }
 
+/** Key of the cached detail-page findings of one item link (`record:detail:<link>`, the layout of earlier versions). */
+export function detailKey(link: string): string {
+  return recordKey('detail', link);
+}
+
 /** Key of the list of known sources. */
 export const REGISTRY_KEY = 'sources';
 

@@ -131,11 +131,24 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(late.newItems.map((i) => i.title)).toEqual(['通知 1']);
     });
 
-    it('findNew reports what recordItems would announce, without writing', async () => {
+    it('findNew reports what commitRun would announce, from the loaded state alone', async () => {
       await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
-      const fresh = await store.findNew('mee', [linked(2), linked(1), linked(2)]);
+      const state = await store.loadSource('mee');
+      const fresh = store.findNew(state, [linked(2), linked(1), linked(2)], new Date('2024-03-01T03:00:00Z'));
       expect(fresh.map((i) => i.title)).toEqual(['通知 2']);
-      expect(await store.findNew('mee', [linked(2)])).toHaveLength(1);
+      expect(store.findNew(await store.loadSource('mee'), [linked(2)], new Date('2024-03-01T03:00:00Z'))).toHaveLength(1);
+    });
+
+    it('still knows an item that left the history while its record lives', async () => {
+      const c = (now: string) => ctx(now, { historySize: 1 });
+      await store.recordItems('mee', [linked(1)], c('2024-03-01T00:00:00Z'));
+      await store.recordItems('mee', [linked(2)], c('2024-03-02T00:00:00Z'));
+      expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 2']);
+      const state = await store.loadSource('mee');
+      expect(store.findNew(state, [linked(1)], new Date('2024-03-03T00:00:00Z'))).toEqual([]);
+      const renamed = await store.commitRun(state, [linked(1, { title: '通知 1（更正）' })], {}, c('2024-03-03T00:00:00Z'));
+      expect(renamed.newItems).toEqual([]);
+      expect(renamed.changedItems.map((i) => i.title)).toEqual(['通知 1（更正）']);
     });
 
     it('prunes expired records that left every history, and keeps history items', async () => {
@@ -150,21 +163,30 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(back.newItems).toHaveLength(1);
     });
 
-    it('keeps validators, health and records per key', async () => {
-      expect(await store.getValidators('mee')).toBeUndefined();
-      await store.setValidators('mee', { etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) });
-      expect(await store.getValidators('mee')).toEqual({ etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) });
+    it('loads a source state in one piece and writes changes in one batch with the items', async () => {
+      const empty = await store.loadSource('mee');
+      expect(empty).toMatchObject({ sourceId: 'mee', pendingOutput: false, page: {}, failureNotices: [], history: [] });
+      expect(empty.health).toBeUndefined();
+      expect(empty.validators).toBeUndefined();
       const health = { sourceId: 'mee', status: 'failing' as const, lastFound: 0, lastNew: 0, consecutiveFailures: 3, failingSince: '2024-03-01T00:00:00.000Z', lastError: { code: 'FETCH_TIMEOUT', message: 'fetch: source "mee": timed out' } };
-      await store.setHealth(health);
+      const validators = { etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) };
+      const notice = { day: '2024-03-01', at: '2024-03-01T00:00:00.000Z', since: '2024-02-28T00:00:00.000Z', message: 'down' };
+      await store.commitRun(empty, [linked(1)], { pendingOutput: true, page: { title: '要闻', language: 'zh-CN' }, failureNotices: [notice] }, ctx('2024-03-01T02:00:00Z'));
+      await store.saveSourceState('mee', { health, validators, pendingOutput: false });
+      const loaded = await store.loadSource('mee');
+      expect(loaded).toMatchObject({ health, validators, pendingOutput: false, page: { title: '要闻', language: 'zh-CN' }, failureNotices: [notice] });
+      expect(loaded.history.map((i) => i.title)).toEqual(['通知 1']);
       expect(await store.getHealth('mee')).toEqual(health);
       expect(await store.getHealth('other')).toBeUndefined();
-      await store.setRecord('detail', 'https://x/1', { summary: 'cached' });
-      expect(await store.getRecord('detail', 'https://x/1')).toEqual({ summary: 'cached' });
-      expect(await store.getRecord('detail', 'https://x/2')).toBeUndefined();
-      await store.setRecord('pending', 'mee', true, 50);
-      expect(await store.getRecord('pending', 'mee')).toBe(true);
+    });
+
+    it('forgets a Retry-After time when it expires, and caches detail pages per link', async () => {
+      await store.saveSourceState('mee', { retryAfter: { until: '2030-01-01T00:00:00.000Z', ttlMs: 50 } });
+      expect((await store.loadSource('mee')).retryAfter).toBe('2030-01-01T00:00:00.000Z');
       await new Promise((resolve) => setTimeout(resolve, 120));
-      expect(await store.getRecord('pending', 'mee')).toBeUndefined();
+      expect((await store.loadSource('mee')).retryAfter).toBeUndefined();
+      await store.writeDetailCache('https://x/1', { summary: 'cached' }, 60_000);
+      expect(await store.readDetailCache(['https://x/2', 'https://x/1'])).toEqual([undefined, { summary: 'cached' }]);
     });
 
     it('keeps sources apart', async () => {
@@ -179,11 +201,11 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       const reopen = factory.reopen;
       it('keeps everything across close and reopen', async () => {
         await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
-        await store.setValidators('mee', { etag: '"v1"' });
+        await store.saveSourceState('mee', { validators: { etag: '"v1"' } });
         await store.close();
         store = await reopen();
         expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 1']);
-        expect(await store.getValidators('mee')).toEqual({ etag: '"v1"' });
+        expect((await store.loadSource('mee')).validators).toEqual({ etag: '"v1"' });
         expect((await store.recordItems('mee', [linked(1)], ctx('2024-03-02T02:00:00Z'))).newItems).toEqual([]);
       });
     }

@@ -65,11 +65,16 @@ afterEach(async () => {
   await store.close();
 });
 
+/** enrichNewItems with the source's state loaded as a run loads it. */
+async function enrich(...[src, d, items, warnings]: [SourceConfig, PipelineDeps, ExtractedItem[], string[]]): Promise<ExtractedItem[]> {
+  return enrichNewItems(src, d, await d.store.loadSource(src.id), items, warnings);
+}
+
 describe('enrichNewItems', () => {
   it('passes items through untouched for a source without detail:', async () => {
     const fetcher = createScriptedFetcher(new Map());
     const items = [item(1)];
-    expect(await enrichNewItems({ ...source, detail: undefined }, deps(fetcher), items, [])).toBe(items);
+    expect(await enrich({ ...source, detail: undefined }, deps(fetcher), items, [])).toBe(items);
     expect(fetcher.calls).toEqual([]);
   });
 
@@ -83,7 +88,7 @@ describe('enrichNewItems', () => {
     await store.recordItems('xw', [known], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
     const complete = item(4, { date: new Date('2019-08-27T11:00:00+08:00'), precision: 'time' }, '列表页已有摘要');
     const warnings: string[] = [];
-    const out = await enrichNewItems(source, deps(fetcher), [item(1, DAY_27), item(2), known, complete], warnings);
+    const out = await enrich(source, deps(fetcher), [item(1, DAY_27), item(2), known, complete], warnings);
     expect(fetcher.calls).toEqual([item(1).link, item(2).link]);
     expect(out[0]?.published).toEqual({ date: new Date('2019-08-27T10:21:00+08:00'), precision: 'time' });
     expect(out[0]?.summary).toMatch(/^第一条新闻的摘要/);
@@ -95,8 +100,8 @@ describe('enrichNewItems', () => {
 
   it('reuses the cached findings instead of fetching again (an item still new after a crashed run)', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, detailPage('2019-08-27 10:21', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')]]));
-    const first = await enrichNewItems(source, deps(fetcher), [item(1, DAY_27)], []);
-    const second = await enrichNewItems(source, deps(fetcher), [item(1, DAY_27)], []);
+    const first = await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
+    const second = await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
     expect(fetcher.calls).toHaveLength(1);
     expect(second).toEqual(first);
   });
@@ -105,52 +110,52 @@ describe('enrichNewItems', () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_HTTP_STATUS', status: 503 }]]));
     const warnings: string[] = [];
     const listed = item(1, DAY_27);
-    expect(await enrichNewItems(source, deps(fetcher), [listed], warnings)).toEqual([listed]);
+    expect(await enrich(source, deps(fetcher), [listed], warnings)).toEqual([listed]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/detail page of "第1条新闻标题" failed .*503.*retried on a later run/);
     // Too soon: no second attempt.
     now = new Date(now.getTime() + 30 * 60_000);
-    await enrichNewItems(source, deps(fetcher), [listed], []);
+    await enrich(source, deps(fetcher), [listed], []);
     expect(fetcher.calls).toHaveLength(1);
     now = new Date(now.getTime() + 31 * 60_000);
-    await enrichNewItems(source, deps(fetcher), [listed], []);
+    await enrich(source, deps(fetcher), [listed], []);
     expect(fetcher.calls).toHaveLength(2);
     // The third attempt comes four hours after the second, and is the last.
     now = new Date(now.getTime() + 4 * 3600_000);
     const last: string[] = [];
-    await enrichNewItems(source, deps(fetcher), [listed], last);
+    await enrich(source, deps(fetcher), [listed], last);
     expect(fetcher.calls).toHaveLength(3);
     expect(last[0]).toMatch(/it is not retried/);
     now = new Date(now.getTime() + 48 * 3600_000);
-    await enrichNewItems(source, deps(fetcher), [listed], []);
+    await enrich(source, deps(fetcher), [listed], []);
     expect(fetcher.calls).toHaveLength(3);
   });
 
   it('never retries a page that is not HTML', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_CONTENT_TYPE' }]]));
     const warnings: string[] = [];
-    await enrichNewItems(source, deps(fetcher), [item(1)], warnings);
+    await enrich(source, deps(fetcher), [item(1)], warnings);
     expect(warnings[0]).toMatch(/it is not retried/);
     now = new Date(now.getTime() + 24 * 3600_000);
-    await enrichNewItems(source, deps(fetcher), [item(1)], []);
+    await enrich(source, deps(fetcher), [item(1)], []);
     expect(fetcher.calls).toHaveLength(1);
   });
 
   it('retries a known item only when it can still gain a summary', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_HTTP_STATUS', status: 500 }]]));
-    await enrichNewItems(source, deps(fetcher), [item(1, DAY_27)], []);
+    await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
     await store.recordItems('xw', [item(1, DAY_27)], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
     now = new Date(now.getTime() + 2 * 3600_000);
-    await enrichNewItems({ ...source, detail: { fields: ['date'] } }, deps(fetcher), [item(1, DAY_27)], []);
+    await enrich({ ...source, detail: { fields: ['date'] } }, deps(fetcher), [item(1, DAY_27)], []);
     expect(fetcher.calls).toHaveLength(1);
-    await enrichNewItems(source, deps(fetcher), [item(1, DAY_27)], []);
+    await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
     expect(fetcher.calls).toHaveLength(2);
   });
 
   it('keeps the list date and warns when the detail page names another day', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, detailPage('2019-08-25 10:00', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')]]));
     const warnings: string[] = [];
-    const [out] = await enrichNewItems(source, deps(fetcher), [item(1, DAY_27)], warnings);
+    const [out] = await enrich(source, deps(fetcher), [item(1, DAY_27)], warnings);
     expect(out?.published).toEqual(DAY_27);
     expect(out?.summary).toMatch(/^第一条新闻的摘要/);
     expect(warnings).toEqual([expect.stringMatching(/list page's date is kept/)]);

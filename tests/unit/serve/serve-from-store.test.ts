@@ -10,7 +10,7 @@ import { parseConfigText } from '../../../src/config/index.js';
 import { createSilentLogger } from '../../../src/log.js';
 import type { AppConfig } from '../../../src/model.js';
 import { createSiteReader, type SiteReader } from '../../../src/pipeline/index.js';
-import { publishSourceFeed } from '../../../src/pipeline/publish-source-feed.js';
+import { commitAndPublish, confirmRun } from '../../../src/pipeline/commit-run.js';
 import { createFeedServer, createRenderedCache, type FeedServer } from '../../../src/serve/index.js';
 import { openItemStore, type ItemStore } from '../../../src/store/index.js';
 
@@ -63,14 +63,12 @@ async function startServer(): Promise<string> {
 
 async function runOnce(sourceId: string, titles: string[], at: string): Promise<void> {
   const source = config.sources.find((candidate) => candidate.id === sourceId)!;
-  const recorded = await store.recordItems(
-    sourceId,
-    titles.map((title, i) => ({ title, link: `http://127.0.0.1:9/${sourceId}/${encodeURIComponent(title)}-${i}` })),
-    { now: new Date(at), timezone: 'UTC', historySize: 50, retainDays: 30 },
-  );
-  // The worker's publish step: renders, bumps the feed version, writes its (export) files.
+  const items = titles.map((title, i) => ({ title, link: `http://127.0.0.1:9/${sourceId}/${encodeURIComponent(title)}-${i}` }));
+  // The worker's commit → publish → confirm: renders, writes its (export) files, stores the bumped feed version.
   const deps = { store, site: config.site, outputDir, now: () => new Date(at), logger: createSilentLogger(), fetcher: undefined as never };
-  await publishSourceFeed(source, deps, recorded.history, {});
+  const state = await store.loadSource(sourceId);
+  const { confirm } = await commitAndPublish({ ...source, timezone: 'UTC', historySize: 50, retainDays: 30 }, deps, state, items, { fetchedAt: new Date(at), validators: {} }, {});
+  await confirmRun(deps, sourceId, confirm);
 }
 
 
@@ -122,7 +120,9 @@ describe('serving from the store (shared mode)', () => {
     expect(renders).toEqual(['air.rss.xml', 'index.html']);
     await runOnce('beta', ['air two'], '2026-11-30T08:01:00Z');
     expect(await (await fetch(`${url}air.rss.xml`)).text()).toContain('air two');
-    await store.setHealth({ sourceId: 'alpha', status: 'failing', consecutiveFailures: 3, lastRunAt: '2026-11-30T08:02:00Z' } as never);
+    await store.saveSourceState('alpha', {
+      health: { sourceId: 'alpha', status: 'failing', consecutiveFailures: 3, lastFound: 0, lastNew: 0, lastRunAt: '2026-11-30T08:02:00Z' },
+    });
     await fetch(`${url}index.html`);
     expect(renders).toEqual(['air.rss.xml', 'index.html', 'air.rss.xml', 'index.html']);
   });

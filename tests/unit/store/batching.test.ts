@@ -35,11 +35,16 @@ describe('ItemStore batching', () => {
     expect(adapter.calls).toEqual({ getMany: 1 }); // nothing changed: no write at all
   });
 
-  it('answers findNew with a single getMany', async () => {
+  it('loads a source with one getMany; findNew and a commit with state changes then cost one setMany', async () => {
     const adapter = new CountingStore();
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), { unavailableHint: 'h' });
-    await store.findNew('s', items);
-    expect(adapter.calls).toEqual({ getMany: 1 });
+    await store.recordItems('s', items, ctx);
+    adapter.reset();
+    const state = await store.loadSource('s');
+    expect(store.findNew(state, items, ctx.now)).toEqual([]);
+    await store.commitRun(state, items, { pendingOutput: true, page: { title: 't' } }, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
+    await store.saveSourceState('s', { pendingOutput: false, validators: { etag: '"1"' } });
+    expect(adapter.calls).toEqual({ getMany: 1, setMany: 2 });
   });
 
   it('turns a failing backend into STORE_UNAVAILABLE with the hint and the source id', async () => {
@@ -53,7 +58,7 @@ describe('ItemStore batching', () => {
       code: 'STORE_UNAVAILABLE',
       sourceId: 'mee',
       hint: 'Is Redis running?',
-      message: 'store: source "mee": could not record items (connection reset)',
+      message: 'store: source "mee": could not read the source state (connection reset)',
     });
   });
 

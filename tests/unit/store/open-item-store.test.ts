@@ -69,16 +69,16 @@ describe('openItemStore', () => {
     const { logger, lines } = captureLogger();
     const store = await openItemStore(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, { connectTimeoutMs: 1_000, logger });
     try {
-      await store.setValidators('src', { etag: '"v1"' });
+      await store.saveSourceState('src', { validators: { etag: '"v1"' } });
       await proxy.cut();
-      for (let i = 0; i < 3; i += 1) await expect(store.getValidators('src')).rejects.toThrow();
+      for (let i = 0; i < 3; i += 1) await expect(store.loadSource('src')).rejects.toThrow();
       // Reconnect attempts back off 100, 200, 400, 800 ms…: several of them fail meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 1_600));
       const errorLines = lines.filter((line) => line.includes('store: backend error'));
       // Failed commands and reconnect attempts each raise an error: only the first is logged.
       expect(errorLines).toHaveLength(1);
       await proxy.restore();
-      expect(await eventually(() => store.getValidators('src'), 8_000)).toEqual({ etag: '"v1"' });
+      expect((await eventually(() => store.loadSource('src'), 8_000)).validators).toEqual({ etag: '"v1"' });
       expect(lines.filter((line) => line.includes('answers again after'))).toHaveLength(1);
     } finally {
       await store.close().catch(() => undefined);

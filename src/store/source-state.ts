@@ -1,0 +1,178 @@
+/**
+ * One source's state besides its items — health, fetch validators, Retry-After time, the pending
+ * output flag, the remembered page facts, the failure notices, the feed version and the index page's check time — read together with the history
+ * in one round trip, each part checked before it is trusted. This state is bookkeeping: a part that
+ * does not have its expected shape is dropped (and reported), and the run writes a fresh one.
+ */
+import type { FailureNotice, FeedVersion, FetchValidators, RememberedPage, SourceHealth, StoredItem } from '../model.js';
+import type { HistoryRecord, IndexRecord, RegistryRecord } from './item-record.js';
+import { healthKey, recordKey, validatorsKey } from './store-keys.js';
+
+/** Everything the store keeps for a source, as loaded before a run. */
+export interface SourceState {
+  sourceId: string;
+  /** Undefined for a source that never ran. */
+  health?: SourceHealth;
+  /** ETag / Last-Modified / body hash of the last page whose items were confirmed published. */
+  validators?: FetchValidators;
+  /** The site asked for no request before this time (ISO), after a 429/503 with Retry-After. */
+  retryAfter?: string;
+  /** A run committed items but did not confirm its feed files: the next run re-renders them. */
+  pendingOutput: boolean;
+  page: RememberedPage;
+  failureNotices: FailureNotice[];
+  /** The version of the source's feed as last published; undefined before the first. */
+  feedVersion?: FeedVersion;
+  /** The check time the index page shows for the source (ISO; moved at most once per interval). */
+  indexCheckedAt?: string;
+  /** The source's history, newest first. */
+  history: StoredItem[];
+  /** The store's own records as read (history, index, registry): commitRun dedupes against them. */
+  readonly stored: StoredRecords;
+}
+
+/** The store-internal records a SourceState carries from loadSource to commitRun; not for other stages. */
+export interface StoredRecords {
+  history: HistoryRecord;
+  index: IndexRecord;
+  registry: RegistryRecord;
+}
+
+/** Changes to a source's state, written in one batch; a field left out keeps its stored value. */
+export interface SourceStateChanges {
+  health?: SourceHealth;
+  validators?: FetchValidators;
+  /** No request before `until`; the record expires by itself after `ttlMs`. */
+  retryAfter?: { until: string; ttlMs: number };
+  pendingOutput?: boolean;
+  page?: RememberedPage;
+  failureNotices?: FailureNotice[];
+  feedVersion?: FeedVersion;
+  indexCheckedAt?: string;
+}
+
+/** The keys of the state parts, in the order {@link parseStateParts} reads them. */
+export function statePartKeys(sourceId: string): string[] {
+  return [
+    healthKey(sourceId),
+    validatorsKey(sourceId),
+    recordKey(STATE_RECORD.retryAfter, sourceId),
+    recordKey(STATE_RECORD.pendingOutput, sourceId),
+    recordKey(STATE_RECORD.page, sourceId),
+    recordKey(STATE_RECORD.failureNotices, sourceId),
+    feedVersionKey(sourceId),
+    recordKey(STATE_RECORD.indexChecked, sourceId),
+  ];
+}
+
+/** Checks the raw values read under {@link statePartKeys}; `onInvalid` hears of each part dropped. */
+export function parseStateParts(
+  sourceId: string,
+  raw: unknown[],
+  onInvalid: (key: string, expected: string) => void,
+): Omit<SourceState, 'history' | 'stored'> {
+  const keys = statePartKeys(sourceId);
+  const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined => {
+    const value = raw[i];
+    if (value === undefined || value === null) return undefined;
+    if (guard(value)) return value;
+    onInvalid(keys[i] ?? '?', expected);
+    return undefined;
+  };
+  return {
+    sourceId,
+    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), 'a health record'),
+    validators: check(1, isValidators, 'fetch validators'),
+    retryAfter: check(2, isIsoDate, 'an ISO time'),
+    pendingOutput: check(3, (value): value is boolean => typeof value === 'boolean', 'true or false') ?? false,
+    page: check(4, isRememberedPage, 'page facts') ?? {},
+    failureNotices: check(5, isNoticeList, 'a list of failure notices') ?? [],
+    feedVersion: check(6, isFeedVersion, 'a feed version'),
+    indexCheckedAt: check(7, isIsoDate, 'an ISO time'),
+  };
+}
+
+/** The writes for `changes`. */
+export function stateWrites(sourceId: string, changes: SourceStateChanges): Array<{ key: string; value: unknown; ttl?: number }> {
+  const writes: Array<{ key: string; value: unknown; ttl?: number }> = [];
+  if (changes.health) writes.push({ key: healthKey(sourceId), value: changes.health });
+  if (changes.validators) writes.push({ key: validatorsKey(sourceId), value: changes.validators });
+  if (changes.retryAfter) {
+    writes.push({ key: recordKey(STATE_RECORD.retryAfter, sourceId), value: changes.retryAfter.until, ttl: changes.retryAfter.ttlMs });
+  }
+  if (changes.pendingOutput !== undefined) writes.push({ key: recordKey(STATE_RECORD.pendingOutput, sourceId), value: changes.pendingOutput });
+  if (changes.page) writes.push({ key: recordKey(STATE_RECORD.page, sourceId), value: changes.page });
+  if (changes.failureNotices) writes.push({ key: recordKey(STATE_RECORD.failureNotices, sourceId), value: changes.failureNotices });
+  if (changes.feedVersion) writes.push({ key: feedVersionKey(sourceId), value: changes.feedVersion });
+  if (changes.indexCheckedAt) writes.push({ key: recordKey(STATE_RECORD.indexChecked, sourceId), value: changes.indexCheckedAt });
+  return writes;
+}
+
+/** The key of a source's feed version (servers read only these to know whether a feed changed). */
+export function feedVersionKey(sourceId: string): string {
+  return recordKey(STATE_RECORD.feedVersion, sourceId);
+}
+
+/** Checks a feed version read back; anything else counts as none. */
+export function isFeedVersion(value: unknown): value is FeedVersion {
+  return isObject(value) && typeof value.n === 'number' && typeof value.hash === 'string';
+}
+
+// --- Internal helpers ---
+
+/** Key namespaces of the state parts kept as `record:<namespace>:<sourceId>` (the layout of earlier versions). */
+const STATE_RECORD = {
+  pendingOutput: 'pending-output',
+  page: 'page',
+  retryAfter: 'retry-after',
+  failureNotices: 'failure-notices',
+  feedVersion: 'feed-version',
+  indexChecked: 'index-checked',
+} as const;
+
+const HEALTH_STATUSES = new Set<string>(['ok', 'not-modified', 'degraded', 'failing', 'never-run']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function isOptional(value: unknown, type: 'string' | 'number'): boolean {
+  return value === undefined || typeof value === type;
+}
+
+function isHealth(value: unknown, sourceId: string): value is SourceHealth {
+  return (
+    isObject(value) &&
+    value.sourceId === sourceId &&
+    typeof value.status === 'string' &&
+    HEALTH_STATUSES.has(value.status) &&
+    typeof value.lastFound === 'number' &&
+    typeof value.lastNew === 'number' &&
+    typeof value.consecutiveFailures === 'number' &&
+    isOptional(value.lastRunAt, 'string') &&
+    isOptional(value.lastSuccessAt, 'string') &&
+    isOptional(value.failingSince, 'string') &&
+    isOptional(value.lastHttpStatus, 'number') &&
+    isOptional(value.lastNonEmptyFound, 'number') &&
+    (value.lastError === undefined || (isObject(value.lastError) && typeof value.lastError.message === 'string'))
+  );
+}
+
+function isValidators(value: unknown): value is FetchValidators {
+  return isObject(value) && isOptional(value.etag, 'string') && isOptional(value.lastModified, 'string') && isOptional(value.bodyHash, 'string');
+}
+
+function isRememberedPage(value: unknown): value is RememberedPage {
+  return isObject(value) && isOptional(value.title, 'string') && isOptional(value.language, 'string') && isOptional(value.icon, 'string');
+}
+
+function isNoticeList(value: unknown): value is FailureNotice[] {
+  return (
+    Array.isArray(value) &&
+    value.every((notice) => isObject(notice) && typeof notice.day === 'string' && isIsoDate(notice.at) && isIsoDate(notice.since) && typeof notice.message === 'string')
+  );
+}

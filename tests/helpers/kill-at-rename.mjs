@@ -1,0 +1,19 @@
+// Preloaded into a CLI child by the crash-safety test (NODE_OPTIONS=--import=…): the process kills
+// itself with SIGKILL at its N-th file rename (FEEDWRIGHT_TEST_KILL_AT_RENAME=N), just before the
+// rename, i.e. in the middle of publishing feed files. Output files are written as temp file +
+// rename, so this lands a kill exactly between "the store has the run" and "the files show it",
+// a window too narrow for kills at random times to hit reliably. Test-only: no product code knows of it.
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+
+const killAt = Number(process.env.FEEDWRIGHT_TEST_KILL_AT_RENAME);
+if (Number.isInteger(killAt) && killAt > 0) {
+  const fsPromises = createRequire(import.meta.url)('node:fs/promises');
+  const rename = fsPromises.rename;
+  let renames = 0;
+  fsPromises.rename = async (...args) => {
+    renames += 1;
+    if (renames === killAt) process.kill(process.pid, 'SIGKILL');
+    return rename(...args);
+  };
+  syncBuiltinESMExports();
+}
