@@ -14,7 +14,8 @@ header p{margin:.25rem 0;color:var(--muted)}
 .subscribe-all{display:inline-block;margin-top:.5rem;padding:.35rem .8rem;border:1px solid var(--line);border-radius:.5rem;background:var(--card);text-decoration:none}
 h2{font-size:1.15rem;margin:1.25rem 0 .75rem}
 .feeds{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,21rem),1fr));list-style:none;margin:0;padding:0}
-.feed{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:1rem;display:flex;flex-direction:column;gap:.5rem;min-width:0}
+.feed{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:1rem;display:flex;flex-direction:column;gap:.5rem;min-width:0;
+content-visibility:auto;contain-intrinsic-size:auto 22rem}
 .feed h3{margin:0;font-size:1.05rem;overflow-wrap:anywhere}
 .feed h3 a{color:inherit;text-decoration:none}.feed h3 a:hover{text-decoration:underline}
 .desc{margin:0;color:var(--muted);font-size:.92rem;overflow-wrap:anywhere}

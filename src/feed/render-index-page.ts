@@ -5,6 +5,7 @@
  * (a static page cannot say "5 min ago" truthfully for long).
  */
 import { DateTime } from 'luxon';
+import { getCachedZone } from '../time/cached-zone.js';
 import type { SiteConfig, SourceHealth } from '../model.js';
 import { normalizeHttpUrl } from './feed-entry.js';
 import { feedFileUrl, orderListings, type FeedListing, type ListedHeadline } from './feed-listing.js';
@@ -131,13 +132,13 @@ function renderHeadlines(headlines: ListedHeadline[], zone: string): string {
 }
 
 function renderTime(date: Date, zone: string): string {
-  const local = DateTime.fromJSDate(date, { zone });
+  const local = DateTime.fromJSDate(date, { zone: getCachedZone(zone) });
   if (!local.isValid || Number.isNaN(date.getTime())) return '—';
   return `<time datetime="${h(date.toISOString())}">${h(local.toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ"))}</time>`;
 }
 
 function renderDay(date: Date, zone: string): string {
-  const local = DateTime.fromJSDate(date, { zone });
+  const local = DateTime.fromJSDate(date, { zone: getCachedZone(zone) });
   if (!local.isValid || Number.isNaN(date.getTime())) return '';
   return `<time datetime="${h(date.toISOString())}">${h(local.toFormat('MM-dd'))}</time>`;
 }
