@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { loadConfig, ConfigError, formatProblem } from '../config/index.js';
 import { createWorker } from '../schedule/index.js';
 import { parseListenAddress } from './listen-address.js';
+import { listenForStop, type StopReason } from './listen-for-stop.js';
 import { openWhenReady } from './open-when-ready.js';
 import { createCommandLogger, loadConfigForCommand, type GlobalOptions } from './services.js';
 
@@ -27,7 +28,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const stop = listenForStop();
   const ready = await openWhenReady(config, logger, { signal: stop.signal, serve });
   if (!ready) {
-    logger.info({}, `${stop.received() ?? 'signal'} received while waiting for the store: stopped`);
+    logger.info({}, `${describeStop(stop.received())} while waiting for the store: stopped`);
     return 0;
   }
   const { services } = ready;
@@ -52,8 +53,8 @@ export async function startCommand(options: StartOptions): Promise<number> {
       // Stopped while start-up still waited for the fire queue: not a failure.
       if (!stop.signal.aborted) throw error;
     });
-    const signal = await stop.stopped;
-    logger.info({}, `${signal} received: stopping the schedule and waiting for runs in flight`);
+    const reason = await stop.stopped;
+    logger.info({ reason }, `${describeStop(reason)}: stopping the schedule and waiting for runs in flight`);
   } finally {
     process.off('SIGHUP', onHup);
     watcher?.close();
@@ -66,25 +67,11 @@ export async function startCommand(options: StartOptions): Promise<number> {
 
 // --- Internal helpers ---
 
-/** SIGINT/SIGTERM, as a promise and as an abort signal for waits that must end at once. */
-function listenForStop(): { signal: AbortSignal; stopped: Promise<NodeJS.Signals>; received(): NodeJS.Signals | undefined } {
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    const on = (name: NodeJS.Signals) => () => {
-      received ??= name;
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      controller.abort();
-      resolve(name);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
-  return { signal: controller.signal, stopped, received: () => received };
+function describeStop(reason: StopReason | undefined): string {
+  if (reason === 'parent-exited') return 'the npm process that launched the worker is gone';
+  return `${reason ?? 'signal'} received`;
 }
+
 
 /** Watches the config file's folder: editors often replace the file, which a watch on the file itself would miss. */
 function watchConfig(file: string, onChange: () => void): FSWatcher {
