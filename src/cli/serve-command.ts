@@ -4,7 +4,7 @@
  * serves the output folder the worker writes.
  */
 import { resolve } from 'node:path';
-import { createSiteReader, readAllHealth } from '../pipeline/index.js';
+import { createSiteReader, describeDrift, hashConfig, readAllHealth, readLiveWorkers } from '../pipeline/index.js';
 import { createFeedServer, createHealthReader, createRenderedCache, renderHealthMetrics } from '../serve/index.js';
 import { isSharedStore, openItemStore, splitStoreUrl } from '../store/index.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -28,7 +28,12 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     outputDir: resolve(config.output),
     documents,
     // A standalone server has no worker of its own: the newest run recorded in the store stands for it.
-    getHealth: createHealthReader({ sources: () => config.sources, readHealth: (ids) => readAllHealth(store, ids) }),
+    getHealth: createHealthReader({
+      sources: () => config.sources,
+      readHealth: (ids) => readAllHealth(store, ids),
+      // Shared store: a worker whose config differs from this server's renders feeds this server would render differently.
+      warnings: shared ? async () => describeDrift(await readLiveWorkers(store, WORKER_LIVE_MS, new Date()), hashConfig(config)) : undefined,
+    }),
     // No runs happen here: /metrics gives the stored health as gauges (start --serve adds run counters).
     getMetrics: async () => renderHealthMetrics(await readAllHealth(store, config.sources.map((source) => source.id))),
     logger,
@@ -46,6 +51,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 }
 
 // --- Internal helpers ---
+
+/** A worker that has not announced itself for this long is gone (it announces every 30 s). */
+const WORKER_LIVE_MS = 90_000;
 
 /** Memory for rendered documents and their compressed copies. */
 const CACHE_BYTES = 64 * 1024 * 1024;

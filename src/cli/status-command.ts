@@ -1,6 +1,6 @@
 /** `feedwright status`: per-source health from the store, as a table or JSON. */
 import { DateTime } from 'luxon';
-import { isUnhealthy, readAllHealth } from '../pipeline/index.js';
+import { describeDrift, isUnhealthy, readAllHealth, readLiveWorkers } from '../pipeline/index.js';
 import type { SourceHealth } from '../model.js';
 import { openItemStore } from '../store/index.js';
 import { formatTable, truncateToWidth } from './format-table.js';
@@ -17,8 +17,11 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   const store = await openItemStore(config.store, { logger: createCommandLogger(options) });
   let healths: SourceHealth[];
   let zones: Map<string, string>;
+  let drift: string[];
   try {
     healths = await readAllHealth(store, config.sources.map((source) => source.id));
+    // Workers sharing this store announce their config hash every 30 s; differing ones are reported.
+    drift = describeDrift(await readLiveWorkers(store, 90_000, new Date()));
     zones = new Map(config.sources.map((source) => [source.id, source.timezone]));
   } finally {
     await store.close();
@@ -43,6 +46,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     }
     process.stdout.write(`${formatTable(rows)}\n`);
   }
+  for (const warning of drift) process.stderr.write(`warning: ${warning}\n`);
   return healths.some(isUnhealthy) ? 1 : 0;
 }
 

@@ -10,3 +10,4 @@ export { createSitePublisher, type SitePublisher } from './site-publisher.js';
 export { previewSource, type PreviewResult } from './preview-source.js';
 export { createSiteReader, type SiteReader, type RenderedDocuments } from './site-reader.js';
 export { readFeedVersions } from './feed-version.js';
+export { announceWorker, describeDrift, hashConfig, readLiveWorkers, type WorkerAnnouncement } from './config-drift.js';

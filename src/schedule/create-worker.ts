@@ -4,8 +4,18 @@
  * /metrics, and the fire queue when several workers share a store. The CLI loads the config,
  * opens the services and handles signals; everything between lives here.
  */
+import { hostname } from 'node:os';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
-import { createSitePublisher, createSiteReader, readAllHealth, runSource, type PipelineDeps } from '../pipeline/index.js';
+import {
+  announceWorker,
+  createSitePublisher,
+  createSiteReader,
+  describeDrift,
+  hashConfig,
+  readAllHealth,
+  runSource,
+  type PipelineDeps,
+} from '../pipeline/index.js';
 import { createFeedServer, createHealthReader, createRenderedCache, type FeedServer } from '../serve/index.js';
 import { isSharedStore } from '../store/index.js';
 import { createMetrics } from './metrics.js';
@@ -65,6 +75,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   let server: FeedServer | undefined;
   let started = false;
   const startedAt = pipeline.now();
+  const drift = createDriftWatch(pipeline, () => config);
 
   const runById = async (sourceId: string): Promise<RunReport> => {
     const source = config.sources.find((candidate) => candidate.id === sourceId);
@@ -110,6 +121,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
             lastCompletedAt: () => newest(active.lastCompletedAt(), queue?.lastCompletedAt()),
             startedAt,
             now: pipeline.now,
+            warnings: async () => drift.warnings(),
           }),
           getMetrics: () => metrics.renderPrometheus(),
           logger,
@@ -118,6 +130,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
         logger.info({ url }, `serving ${pipeline.outputDir} at ${url}`);
       }
       await active.start();
+      if (isSharedStore(config.store)) drift.start();
       logger.info({ itemCount: config.sources.length }, `worker started: ${config.sources.length} sources (${config.file})`);
       return { url };
     },
@@ -130,9 +143,11 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       publisher.setConfig(config);
       scheduler?.reload(toScheduled(config.sources));
       publisher.request();
+      drift.announce();
       logger.info({ itemCount: config.sources.length }, `config reloaded (${reason}): ${config.sources.length} sources`);
     },
     async stop() {
+      drift.stop();
       const stopped = scheduler ? await scheduler.stop(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
       if (!stopped.finished) logger.warn({}, `shutdown timeout: gave up waiting for ${stopped.inFlight.join(', ')}`);
       const queued = queue ? await queue.close(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
@@ -148,6 +163,42 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
 }
 
 // --- Internal helpers ---
+
+/** How often a worker announces its config hash; a worker silent for three periods is gone. */
+const ANNOUNCE_INTERVAL_MS = 30_000;
+
+/** Shared store: announces this worker's config hash and warns (once per difference) when another live worker's differs. */
+function createDriftWatch(pipeline: PipelineDeps, config: () => AppConfig) {
+  const worker = `${hostname()}:${process.pid}`;
+  let timer: NodeJS.Timeout | undefined;
+  let current: string[] = [];
+  const warned = new Set<string>();
+  const announce = async (): Promise<void> => {
+    try {
+      const mine = config();
+      const configHash = hashConfig(mine);
+      const now = pipeline.now();
+      const workers = await announceWorker(pipeline.store, { worker, configHash, file: mine.file, at: now.toISOString() }, 3 * ANNOUNCE_INTERVAL_MS, now);
+      current = describeDrift(workers, configHash);
+      for (const warning of current) {
+        if (!warned.has(warning)) pipeline.logger.warn({ code: 'CONFIG_DRIFT' }, `config drift: ${warning}`);
+        warned.add(warning);
+      }
+    } catch (error) {
+      pipeline.logger.debug({ err: error }, 'config drift: could not announce this worker');
+    }
+  };
+  return {
+    start() {
+      void announce();
+      timer = setInterval(() => void announce(), ANNOUNCE_INTERVAL_MS);
+      timer.unref();
+    },
+    announce: () => (timer ? void announce() : undefined),
+    stop: () => clearInterval(timer),
+    warnings: () => current,
+  };
+}
 
 function newest(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a || !b) return a ?? b;

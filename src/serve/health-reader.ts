@@ -17,6 +17,8 @@ export interface HealthReaderOptions {
   /** When the worker started. */
   startedAt?: Date;
   now?: () => Date;
+  /** Warnings to show (config drift between workers); a failure to read them becomes a warning itself. */
+  warnings?: () => Promise<string[]>;
 }
 
 /** Returns the function a feed server calls for /healthz. */
@@ -24,7 +26,10 @@ export function createHealthReader(options: HealthReaderOptions): () => Promise<
   const now = options.now ?? (() => new Date());
   return async () => {
     const configured = options.sources();
-    const sources = await options.readHealth(configured.map((source) => source.id));
+    const [sources, warnings] = await Promise.all([
+      options.readHealth(configured.map((source) => source.id)),
+      options.warnings?.().catch((error: unknown) => [`could not read the workers' config hashes (${String(error)})`]),
+    ]);
     const longestIntervalMs = Math.max(...configured.map((source) => describeSchedule(source.schedule).maxIntervalMs ?? source.intervalMs));
     return buildHealthSnapshot({
       sources,
@@ -32,6 +37,7 @@ export function createHealthReader(options: HealthReaderOptions): () => Promise<
       longestIntervalMs,
       now: now(),
       startedAt: options.startedAt,
+      warnings,
     });
   };
 }

@@ -26,6 +26,8 @@ export interface HealthSnapshot {
   };
   counts: Record<SourceHealth['status'], number>;
   sources: SourceHealthStatus[];
+  /** Problems that do not make the worker unhealthy but need the operator (e.g. workers running different configs). */
+  warnings?: string[];
 }
 
 /** Input of {@link buildHealthSnapshot}. */
@@ -38,6 +40,7 @@ export interface HealthInput {
   now: Date;
   /** When the worker started; gives it 3× the interval to complete a first run. */
   startedAt?: Date;
+  warnings?: string[];
 }
 
 /** Builds the /healthz document: not ok when the worker has not completed a run within 3× its longest schedule interval. */
@@ -54,6 +57,7 @@ export function buildHealthSnapshot(input: HealthInput): HealthSnapshot {
     worker: { lastCompletedAt: input.lastCompletedAt?.toISOString(), startedAt: input.startedAt?.toISOString(), staleAfterMs },
     counts,
     sources,
+    ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
 }
 
