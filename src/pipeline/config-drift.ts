@@ -27,13 +27,14 @@ export async function announceWorker(store: ItemStore, me: WorkerAnnouncement, l
   // Read-modify-write on one shared record: a lost update heals on the next heartbeat.
   const known = await readLiveWorkers(store, liveMs, now);
   const next = [...known.filter((entry) => entry.worker !== me.worker), me].sort((a, b) => a.worker.localeCompare(b.worker));
-  await store.setRecord(NAMESPACE, KEY, next, liveMs * 2);
+  await store.writeWorkerAnnouncements(next, liveMs * 2);
   return next;
 }
 
 /** Workers heard from within `liveMs`. */
 export async function readLiveWorkers(store: ItemStore, liveMs: number, now: Date): Promise<WorkerAnnouncement[]> {
-  const all = (await store.getRecord<WorkerAnnouncement[]>(NAMESPACE, KEY)) ?? [];
+  const raw = await store.readWorkerAnnouncements();
+  const all = Array.isArray(raw) ? raw.filter(isAnnouncement) : [];
   return all.filter((entry) => now.getTime() - Date.parse(entry.at) <= liveMs);
 }
 
@@ -49,8 +50,10 @@ export function describeDrift(workers: readonly WorkerAnnouncement[], mine?: str
 
 // --- Internal helpers ---
 
-const NAMESPACE = 'workers';
-const KEY = 'announcements';
+function isAnnouncement(value: unknown): value is WorkerAnnouncement {
+  const entry = value as Partial<WorkerAnnouncement> | null;
+  return typeof entry?.worker === 'string' && typeof entry.configHash === 'string' && typeof entry.file === 'string' && typeof entry.at === 'string';
+}
 
 function mostCommon(values: string[]): string {
   const counts = new Map<string, number>();

@@ -17,7 +17,7 @@ import {
 } from './item-record.js';
 import { identifyItems, planRun, type RecordContext } from './record-run.js';
 import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
-import { detailKey, healthKey, historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
+import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 
 export type { RecordContext } from './record-run.js';
@@ -50,6 +50,10 @@ export interface ItemStore {
   readDetailCache(links: string[]): Promise<unknown[]>;
   /** Caches one item link's detail-page findings for `ttlMs`. */
   writeDetailCache(link: string, entry: unknown, ttlMs: number): Promise<void>;
+  /** The workers' announcements (config hashes) on a shared store; the pipeline checks their shape. */
+  readWorkerAnnouncements(): Promise<unknown>;
+  /** Replaces the workers' announcements; they expire after `ttlMs` unless announced again. */
+  writeWorkerAnnouncements(value: unknown, ttlMs: number): Promise<void>;
   /** Removes expired item records (retainDays) that are no longer in any history; returns how many. */
   prune(now: Date): Promise<number>;
   /** Deletes everything this store holds in its namespace (tests, resets). */
@@ -117,6 +121,9 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       guard('could not read the detail-page cache', undefined, async () => (links.length ? keyv.getMany<unknown>(links.map(detailKey)) : [])),
     writeDetailCache: (link, entry, ttlMs) =>
       guard('could not cache a detail page', undefined, async () => void (await keyv.set(detailKey(link), entry, ttlMs))),
+    readWorkerAnnouncements: () => guard('could not read the workers\' announcements', undefined, () => keyv.get(WORKERS_KEY)),
+    writeWorkerAnnouncements: (value, ttlMs) =>
+      guard('could not announce this worker', undefined, async () => void (await keyv.set(WORKERS_KEY, value, ttlMs))),
     prune: (now) => guard('could not prune expired items', undefined, () => pruneExpired(keyv, now, options.sweepExpired)),
     clear: () => guard('could not clear the store', undefined, () => keyv.clear()),
     close: () => guard('could not close the store', undefined, () => keyv.disconnect()),

@@ -38,6 +38,9 @@ export function detailKey(link: string): string {
 /** Key of the list of known sources. */
 export const REGISTRY_KEY = 'sources';
 
+/** Key of the announcements of the workers sharing the store (config hashes). */
+export const WORKERS_KEY = 'workers';
+
 /** Key of the schema marker. */
 export const META_KEY = 'meta';
 
