@@ -23,5 +23,8 @@ export function extractItems(input: ExtractInput, options: ExtractOptions): Extr
   const kind = options.type === 'auto' ? sniffContent(input.body, input.contentType) : options.type;
   const extraction = kind === 'feed' ? extractFeed(input, options, dates, warnings) : extractHtml(input, options, dates, warnings);
   const items = finishItems(extraction.items, rules, options.summaryLength, warnings);
-  return { ...extraction, items, warnings: warnings.list() };
+  // The page title names the feed of a source without `name:`: it is converted like the items' text.
+  const title = extraction.page.title;
+  const page = options.convert && title ? { ...extraction.page, title: compileTextRules([], options.convert).rules.apply('title', title) } : extraction.page;
+  return { ...extraction, page, items, warnings: warnings.list() };
 }

@@ -154,10 +154,10 @@ describe('index.html', () => {
 });
 
 describe('a source without name:', () => {
-  it('takes the page title for its feed title', async () => {
-    expect(await output('tw-news.rss.xml')).toMatch(/<channel>\s*<title>新聞專區 - 環境部（示範站）<\/title>/);
-    expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ title: '新聞專區 - 環境部（示範站）' });
-    expect(card(await output('index.html'), 'tw-news')).toContain('新聞專區 - 環境部（示範站）</a></h3>');
+  it('takes the page title for its feed title, converted like its items (convert: t2s)', async () => {
+    expect(await output('tw-news.rss.xml')).toMatch(/<channel>\s*<title>新闻专区 - 环境部（示范站）<\/title>/);
+    expect(JSON.parse(await output('tw-news.feed.json'))).toMatchObject({ title: '新闻专区 - 环境部（示范站）' });
+    expect(card(await output('index.html'), 'tw-news')).toContain('新闻专区 - 环境部（示范站）</a></h3>');
   });
 });
 
