@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderedFeed } from './render-feed.js';
 import { feedFileNames } from './render-feed.js';
@@ -46,6 +46,7 @@ async function writeIfChanged(outputDir: string, name: string, content: string, 
   try {
     if ((await readExisting(target)) === content) return false;
     await mkdir(outputDir, { recursive: true });
+    await sweepOrphanedTemps(outputDir);
     const temp = join(outputDir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temp, content, 'utf8');
@@ -71,5 +72,45 @@ async function readExisting(path: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+/** A temp file this module writes: `.<name>.<pid>.<12 hex>.tmp` (see writeIfChanged). */
+const OWN_TEMP = /^\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/;
+/** A write lasts milliseconds; a temp file this old was left by a killed process. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+/** Output folders already swept by this process: once each, at the first write. */
+const swept = new Map<string, Promise<void>>();
+
+/**
+ * Removes temp files a killed writer left behind (`kill -9` between write and rename): only names
+ * this module makes, only regular files (never through a symlink), only ones older than any write
+ * could take, so another process's write in progress is never touched.
+ */
+function sweepOrphanedTemps(outputDir: string): Promise<void> {
+  let sweeping = swept.get(outputDir);
+  if (!sweeping) {
+    sweeping = removeOrphans(outputDir, Date.now() - ORPHAN_AGE_MS);
+    swept.set(outputDir, sweeping);
+  }
+  return sweeping;
+}
+
+async function removeOrphans(outputDir: string, olderThan: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(outputDir);
+  } catch {
+    return; // the write that follows reports an unreadable folder with its own error
+  }
+  for (const name of names) {
+    if (!OWN_TEMP.test(name)) continue;
+    const path = join(outputDir, name);
+    try {
+      const stats = await lstat(path);
+      if (stats.isFile() && stats.mtimeMs < olderThan) await unlink(path);
+    } catch {
+      // Gone meanwhile (another process swept it) or not ours to remove: leave it.
+    }
   }
 }

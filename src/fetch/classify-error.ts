@@ -156,6 +156,13 @@ function describeNetworkError(code: string, context: FailureContext): Omit<Descr
   if (DNS_CODES.has(code)) {
     return { code: 'FETCH_DNS', what: `cannot resolve the host of ${url}`, retryable: code === 'EAI_AGAIN', hint: 'Check the host name in the source URL; the domain may have expired, or DNS is down on this machine.' };
   }
+  if (PLAIN_HTTP_CODES.has(code)) {
+    return {
+      code: 'FETCH_TLS',
+      what: `${url} does not speak TLS: the server answered in plain HTTP`,
+      hint: 'The port serves http://, not https://; use http:// in the source URL, or the port the site serves HTTPS on.',
+    };
+  }
   if (isTlsCode(code)) {
     return { code: 'FETCH_TLS', what: `TLS handshake with ${url} failed`, hint: "The site's certificate is invalid, expired or for another name; fix the URL or ask the site owner." };
   }
@@ -167,6 +174,9 @@ function describeNetworkError(code: string, context: FailureContext): Omit<Descr
   }
   return { code: 'FETCH_CONNECTION', what: `connection to ${url} failed`, retryable: RETRYABLE_NETWORK_CODES.has(code), hint: 'The connection was refused or dropped; the site may be down or blocking us. It usually passes.' };
 }
+
+/** OpenSSL's verdicts on a reply that is not TLS at all: the certificate was never reached. */
+const PLAIN_HTTP_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA', 'ESERVFAIL']);
 

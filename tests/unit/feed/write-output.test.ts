@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,34 @@ describe('writeOutputFile / writeFeedFiles', () => {
     const next = await writeFeedFiles(out, renderFeed(meta, [storedItem(1, 1), storedItem(2, 0)]));
     expect(next).toHaveLength(3);
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes temp files a killed write left behind when a write starts: only its own, only old ones', async () => {
+    const out = join(dir, 'orphans');
+    mkdirSync(out, { recursive: true });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const old = (name: string, make: (path: string) => void = (path) => writeFileSync(path, 'half a feed')) => {
+      make(join(out, name));
+      utimesSync(join(out, name), hourAgo, hourAgo);
+    };
+    old('.mee.rss.xml.4242.0123456789ab.tmp'); // left by a kill: removed
+    old('.feeds.opml.77.abcdefabcdef.tmp'); // another output file's: removed too
+    writeFileSync(join(out, '.mee.atom.xml.4243.0123456789ab.tmp'), 'a write in progress elsewhere'); // fresh: kept
+    old('.notes.tmp'); // not a name feedwright makes: kept
+    old('draft.rss.xml.tmp'); // not hidden, not ours: kept
+    old('.x.1.0123456789ab.tmp', (path) => mkdirSync(path)); // a folder: kept
+    writeFileSync(join(dir, 'outside.txt'), 'outside');
+    old('.y.2.0123456789ab.tmp', (path) => symlinkSync(join(dir, 'outside.txt'), path)); // a symlink: kept
+    await writeOutputFile(out, 'index.html', '<html></html>');
+    expect(readdirSync(out).sort()).toEqual([
+      '.mee.atom.xml.4243.0123456789ab.tmp',
+      '.notes.tmp',
+      '.x.1.0123456789ab.tmp',
+      '.y.2.0123456789ab.tmp',
+      'draft.rss.xml.tmp',
+      'index.html',
+    ]);
+    expect(readFileSync(join(dir, 'outside.txt'), 'utf8')).toBe('outside');
   });
 
   it('reports whether it wrote', async () => {

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../../src/fetch/classify-error.js';
 import { FetchFailureSignal, type FetchFailure } from '../../../src/fetch/fetch-error.js';
@@ -36,6 +39,22 @@ describe('classifyFailure', () => {
     expect(error?.hint).toBeTruthy();
     expect(error?.sourceId).toBe('mee-news');
     expect(error?.url).toBe(context.url);
+  });
+
+  it('says an https:// URL reached a plain HTTP port, without blaming the certificate', async () => {
+    const plain = createServer((_req, res) => res.end('plain http'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(plain.address() as AddressInfo).port}/list/`;
+    try {
+      const thrown = await request(url).then(() => undefined, (e: unknown) => e);
+      const error = classifyFailure({ kind: 'thrown', error: thrown }, { ...context, url });
+      expect(error?.code).toBe('FETCH_TLS');
+      expect(error?.message).toContain(`${url} does not speak TLS: the server answered in plain HTTP`);
+      expect(error?.hint).toContain('use http://');
+      expect(error?.hint).not.toMatch(/certificate/i);
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
   });
 
   it('finds the system error a wrapper hides in its cause chain', () => {
