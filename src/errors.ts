@@ -31,6 +31,7 @@ export type ErrorCode =
   // store and output
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'
+  | 'STORE_FENCED'
   | 'OUTPUT_WRITE'
   // worker and server
   | 'SERVE_LISTEN'

@@ -70,6 +70,6 @@ export async function repairOutput(source: SourceConfig, deps: PipelineDeps, sta
 }
 
 /** Step 3: the run's last write. */
-export async function confirmRun(deps: PipelineDeps, sourceId: string, confirm: SourceStateChanges): Promise<void> {
-  await deps.store.saveSourceState(sourceId, confirm);
+export async function confirmRun(deps: PipelineDeps, sourceId: string, confirm: SourceStateChanges, fence?: number): Promise<void> {
+  await deps.store.saveSourceState(sourceId, confirm, fence);
 }

@@ -27,7 +27,10 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
   let state: SourceState | undefined;
   let result: StagesResult;
   try {
-    state = await deps.store.loadSource(source.id);
+    // The run's ownership token comes with the state: a run that has lost the source to a newer
+    // one (its worker stalled past its job's lock) has every write refused (STORE_FENCED).
+    const [fence, loaded] = await Promise.all([deps.store.claimSource(source.id), deps.store.loadSource(source.id)]);
+    state = { ...loaded, fence };
     result = await runStages(source, deps, state);
   } catch (error) {
     result = { report: failedReport(source, error), confirm: retryAfterChange(deps, error) };
@@ -43,7 +46,7 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
     report.written.push(...republished.written);
     if (republished.feedVersion) changes.feedVersion = republished.feedVersion;
   }
-  await saveChanges(source, deps, changes, report);
+  await saveChanges(source, deps, changes, report, state?.fence);
   logReport(deps, report);
   return report;
 }
@@ -167,10 +170,15 @@ function failedReport(source: SourceConfig, error: unknown): RunReport {
 
 
 /** The run's last write: health, and what the run confirms (crash-safety order: commit-run.ts). */
-async function saveChanges(source: SourceConfig, deps: PipelineDeps, changes: SourceStateChanges, report: RunReport): Promise<void> {
+async function saveChanges(source: SourceConfig, deps: PipelineDeps, changes: SourceStateChanges, report: RunReport, fence: number | undefined): Promise<void> {
   try {
-    await confirmRun(deps, source.id, changes);
+    await confirmRun(deps, source.id, changes, fence);
   } catch (error) {
+    if (error instanceof AppError && error.code === 'STORE_FENCED') {
+      deps.logger.warn({ sourceId: source.id, code: error.code }, `source "${source.id}": ${error.message}`);
+      report.warnings.push('results discarded: a newer run owns the source');
+      return;
+    }
     // Health is bookkeeping: failing to save it must not turn a good run into a failed one. The
     // validators are not confirmed either, so the next run fetches and publishes again.
     deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save the source state');

@@ -19,6 +19,7 @@ import { identifyItems, planRun, type RecordContext } from './record-run.js';
 import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
 import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
+import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
 
 export type { RecordContext } from './record-run.js';
 export type { SourceState, SourceStateChanges } from './source-state.js';
@@ -34,8 +35,13 @@ export interface ItemStore {
    * (a fencing token checked with it) can be added here.
    */
   commitRun(state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext): Promise<RecordResult>;
-  /** Writes changes to a source's state in one batch. */
-  saveSourceState(sourceId: string, changes: SourceStateChanges): Promise<void>;
+  /** Writes changes to a source's state in one batch; with `fence` (a run's token), only while that run owns the source. */
+  saveSourceState(sourceId: string, changes: SourceStateChanges, fence?: number): Promise<void>;
+  /**
+   * Makes the calling run the source's owner and returns its token; pass it as `state.fence` (and to
+   * saveSourceState) so the run's writes are refused with STORE_FENCED once a newer run has claimed it.
+   */
+  claimSource(sourceId: string): Promise<number>;
   /** Items among `items` that commitRun would announce as new (no store access). */
   findNew(state: SourceState, items: ExtractedItem[], now: Date): ExtractedItem[];
   /** loadSource + commitRun without state changes (tests, benches, tools). */
@@ -71,6 +77,8 @@ export interface ItemStoreOptions {
   sweepExpired?: () => number;
   /** Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not hang a run); default 10 s. */
   callTimeoutMs?: number;
+  /** Owner checks for fenced writes; default: the token kept in the store, checked before writing. */
+  fencing?: Fencing;
 }
 
 /** Builds an ItemStore over a keyv instance (its namespace scopes every key). */
@@ -82,17 +90,24 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
   const onInvalid = (key: string, expected: string) =>
     options.logger?.warn({ key }, `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`);
   const load = (sourceId: string) => guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
+  const fencing = options.fencing ?? createKeyvFencing(keyv);
+  /** Writes a batch; a fenced one only while its run owns the source. */
+  const write = async (sourceId: string, writes: KeyvWrite[], fence: number | undefined): Promise<void> => {
+    if (fence === undefined) {
+      if (writes.length > 0) await keyv.setMany(writes);
+      return;
+    }
+    if (!(await fencing.writeIfOwner(sourceId, fence, writes))) throw fencedError(sourceId, fence);
+  };
   const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext) =>
-    guard('could not record items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx));
+    guard('could not record items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx, write));
 
   return {
     loadSource: load,
     commitRun: commit,
-    saveSourceState: (sourceId, changes) =>
-      guard('could not save the source state', sourceId, async () => {
-        const writes = stateWrites(sourceId, changes);
-        if (writes.length > 0) await keyv.setMany(writes);
-      }),
+    saveSourceState: (sourceId, changes, fence) =>
+      guard('could not save the source state', sourceId, () => write(sourceId, stateWrites(sourceId, changes), fence)),
+    claimSource: (sourceId) => guard('could not claim the source', sourceId, () => fencing.claim(sourceId)),
     findNew: (state, items, now) => {
       const known = new Set(state.stored.history.items.map((record) => record.id));
       const expires = state.stored.index.expires;
@@ -166,7 +181,14 @@ async function loadSourceState(keyv: Keyv, sourceId: string, onInvalid: (key: st
   return { ...parseStateParts(sourceId, raw.slice(0, parts.length), onInvalid), history: history.items.map(toStoredItem), stored };
 }
 
-async function commitRun(keyv: Keyv, state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext): Promise<RecordResult> {
+async function commitRun(
+  keyv: Keyv,
+  state: SourceState,
+  items: ExtractedItem[],
+  changes: SourceStateChanges,
+  ctx: RecordContext,
+  write: (sourceId: string, writes: KeyvWrite[], fence: number | undefined) => Promise<void>,
+): Promise<RecordResult> {
   const { sourceId, stored } = state;
   const run = identifyItems(sourceId, items);
   // History copies are written in the same batch as their item records, so they stand for them;
@@ -193,8 +215,16 @@ async function commitRun(keyv: Keyv, state: SourceState, items: ExtractedItem[],
   // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
   if (!stored.registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
   writes.push(...stateWrites(sourceId, changes));
-  if (writes.length > 0) await keyv.setMany(writes);
+  // Fenced: checked against the source's token in the same atomic step as the write.
+  await write(sourceId, writes, state.fence);
   return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.history.map(toStoredItem) };
+}
+
+function fencedError(sourceId: string, fence: number): StoreError {
+  return new StoreError('STORE_FENCED', formatStoreMessage(`this run (token ${fence}) no longer owns the source; its results were discarded`, sourceId, 'a newer run took it over'), {
+    sourceId,
+    hint: 'Nothing to do: the newer run of this source (on this or another worker) writes its results instead.',
+  });
 }
 
 function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord {

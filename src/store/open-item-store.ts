@@ -10,6 +10,7 @@ import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
+import { createKeyvFencing, createRedisFencing, type Fencing, type FencingRedisClient } from './fencing.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, formatStoreMessage } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -58,6 +59,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     unavailableHint: backend.hint,
     sweepExpired: backend.sweepExpired,
     callTimeoutMs: options.callTimeoutMs,
+    fencing: backend.fencing ?? createKeyvFencing(backend.keyv),
   });
 }
 
@@ -93,6 +95,8 @@ interface Backend {
   opened: boolean;
   /** Registers a callback for a network backend's connection coming back after a loss. */
   onReconnect?: (callback: () => void) => void;
+  /** Atomic owner checks for shared backends (Redis); others keep the token in the store itself. */
+  fencing?: Fencing;
 }
 
 /**
@@ -143,6 +147,7 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
   const client = (keyv.store as KeyvRedis<unknown>).client;
   return Object.assign(state, {
     keyv,
+    fencing: createRedisFencing(client as unknown as FencingRedisClient, namespace, (data) => JSON_CODEC.serialize(data as never) as string),
     label: `Redis at ${redactUrl(url)}`,
     hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`,
     onReconnect: (callback: () => void) => {

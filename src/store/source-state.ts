@@ -27,6 +27,8 @@ export interface SourceState {
   indexCheckedAt?: string;
   /** The source's history, newest first. */
   history: StoredItem[];
+  /** The run's ownership token (ItemStore.claimSource): commitRun writes only while it is current. */
+  fence?: number;
   /** The store's own records as read (history, index, registry): commitRun dedupes against them. */
   readonly stored: StoredRecords;
 }

@@ -36,6 +36,20 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       await store.close();
     });
 
+    it('fencing: a run that lost the source to a newer one has its commit and confirm refused, the newer run writes', async () => {
+      const stale = { ...(await store.loadSource('fenced')), fence: await store.claimSource('fenced') };
+      const fresh = { ...(await store.loadSource('fenced')), fence: await store.claimSource('fenced') };
+      expect(fresh.fence).toBeGreaterThan(stale.fence);
+      await store.commitRun(fresh, [linked(2), linked(1)], { pendingOutput: true }, ctx('2024-05-01T08:00:00Z'));
+      await expect(store.commitRun(stale, [linked(9)], {}, ctx('2024-05-01T07:59:00Z'))).rejects.toMatchObject({ code: 'STORE_FENCED', sourceId: 'fenced' });
+      await expect(store.saveSourceState('fenced', { pendingOutput: false }, stale.fence)).rejects.toMatchObject({ code: 'STORE_FENCED' });
+      const after = await store.loadSource('fenced');
+      expect(after.history.map((item) => item.title)).toEqual(['通知 2', '通知 1']);
+      expect(after.pendingOutput).toBe(true);
+      await store.saveSourceState('fenced', { pendingOutput: false }, fresh.fence);
+      expect((await store.loadSource('fenced')).pendingOutput).toBe(false);
+    });
+
     it('announces new items once, in page order, and never again on the next run', async () => {
       const page = [linked(3), linked(2), linked(1)];
       const first = await store.recordItems('mee', page, ctx('2024-03-01T02:00:00Z'));
