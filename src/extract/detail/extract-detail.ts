@@ -4,6 +4,7 @@
  */
 import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, ReplaceRule } from '../../model.js';
 import { sourceDateContext } from '../date/source-date-context.js';
+import { readCappedBody } from '../html/nesting-cap.js';
 import { loadDocument } from '../html/load-document.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { compileTextRules } from '../text/text-rules.js';
@@ -51,7 +52,8 @@ export interface DetailResult {
 export function extractDetail(input: DetailInput, options: DetailOptions): DetailResult {
   const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
   const warnings = new WarningCollector();
-  const $ = loadDocument(input.body);
+  const body = readCappedBody(input.body, warnings);
+  const $ = loadDocument(body);
   const result: DetailResult = { warnings: [] };
   if (options.fields.includes('date')) {
     const found = findDetailDate($, options.date, dates, warnings);
@@ -61,7 +63,7 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
     } else warnings.add('detail-date-missing', 'no publication date found on the detail page', input.url);
   }
   if (options.fields.includes('summary')) {
-    const found = findDetailSummary($, input.body, options.summary, options.summaryLength);
+    const found = findDetailSummary($, body, options.summary, options.summaryLength);
     const { rules, bad } = compileTextRules(options.replace ?? [], options.convert);
     for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
     const text = found ? trimText(foldWhitespace(rules.apply('summary', found.text)), options.summaryLength) : '';

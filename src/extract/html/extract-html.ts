@@ -16,6 +16,7 @@ import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors } from './detect-list.js';
 import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecMatches } from './field-selector.js';
 import { loadDocument } from './load-document.js';
+import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
 import { challengePageError } from '../challenge-page.js';
@@ -26,7 +27,8 @@ export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
 
 /** Extracts headline items from an HTML page with the configured (or, later, detected) selectors. */
 export function extractHtml(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): HtmlExtraction {
-  let $ = loadDocument(input.body);
+  const body = readCappedBody(input.body, warnings);
+  let $ = loadDocument(body);
   const { page, baseUrl } = readPageFacts($, input.url);
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
@@ -41,7 +43,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   }
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   // Detection already ran its items selector on this tree and checked what it matches.
-  const found = list ? { $, blocks: list.blocks } : findBlocks($, { body: input.body, baseUrl }, itemsSelector, options.sourceId, warnings);
+  const found = list ? { $, blocks: list.blocks } : findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings);
   const { blocks } = found;
   $ = found.$;
   const specs = matchFields($, blocks, selectors, options.sourceId);
@@ -67,6 +69,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
 }
 
 // --- Internal helpers ---
+
 
 /**
  * Auto mode reads the page in selector mode with the detected selectors; fields the user configured

@@ -4,6 +4,7 @@
  * `@text` (the default) and `@html` (inner HTML, for HTML summaries).
  */
 import type { CheerioAPI } from 'cheerio';
+import { select } from 'cheerio-select';
 import type { AnyNode, Element } from 'domhandler';
 import { foldWhitespace } from '../text/fold-text.js';
 
@@ -47,14 +48,17 @@ export interface SpecMatches {
  * lowest common ancestor (`scope`, see {@link findCommonAncestor}); querying from all blocks at once
  * would make cheerio-select deduplicate the roots pairwise. Throws cheerio's error for invalid CSS.
  */
-export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec, scope: AnyNode): SpecMatches {
+export function matchSpec(_$: CheerioAPI, blocks: Element[], spec: FieldSpec, scope: AnyNode): SpecMatches {
   const byBlock = new Map<Element, Element[]>();
   if (spec.css === '') {
     for (const block of blocks) byBlock.set(block, [block]);
     return { spec, byBlock };
   }
   const blockSet = new Set(blocks);
-  for (const node of $(scope).find(spec.css).toArray()) {
+  // cheerio's `.find()` queries from the scope's children and de-duplicates them pairwise
+  // (domutils removeSubsets): quadratic in a list of thousands of rows. cheerio-select with the scope
+  // itself as root walks its subtree once, with the same selector dialect (jQuery positionals too).
+  for (const node of select(spec.css, scope as Element, SELECT_OPTIONS)) {
     if (!('attribs' in node)) continue;
     // Matches outside every block (or a block itself) are not a block's field.
     const block = findOwningBlock(node, blockSet);
@@ -65,6 +69,8 @@ export function matchSpec($: CheerioAPI, blocks: Element[], spec: FieldSpec, sco
   }
   return { spec, byBlock };
 }
+
+const SELECT_OPTIONS = { xmlMode: false } as const;
 
 /** The deepest node containing every block (the list container, typically). */
 export function findCommonAncestor(blocks: Element[]): AnyNode | undefined {

@@ -5,6 +5,7 @@
  * the operator can point the source at it. Only consulted when a page yields nothing.
  */
 import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import { ExtractError } from '../extract-error.js';
 
 /** The error for a redirect stub, or undefined when the page is not one. */
@@ -28,7 +29,8 @@ function findRedirectTarget($: CheerioAPI): string | undefined {
     if (url) return url;
   }
   // A script redirect only counts on a page that shows next to nothing itself.
-  if ($('body').text().replace(/\s+/g, '').length > MAX_STUB_TEXT) return undefined;
+  const body = $('body').toArray()[0];
+  if (body && hasMoreTextThan(body, MAX_STUB_TEXT)) return undefined;
   for (const script of $('script:not([src])').toArray()) {
     const match = LOCATION_ASSIGNMENT.exec($(script).text());
     if (match?.[1]) return match[1];
@@ -37,4 +39,20 @@ function findRedirectTarget($: CheerioAPI): string | undefined {
 }
 
 const MAX_STUB_TEXT = 200;
+
+/**
+ * True once the subtree's text (whitespace aside, scripts included as `.text()` counts them) exceeds
+ * `limit`: an explicit stack that stops early, instead of building the whole text of a large page.
+ */
+function hasMoreTextThan(root: AnyNode, limit: number): boolean {
+  const stack: AnyNode[] = [root];
+  let count = 0;
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.type === 'text') {
+      count += (node as unknown as { data: string }).data.replace(/\s+/g, '').length;
+      if (count > limit) return true;
+    } else if ('children' in node) for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i] as AnyNode);
+  }
+  return false;
+}
 const LOCATION_ASSIGNMENT = /(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]/;

@@ -1,0 +1,133 @@
+/**
+ * A cap on how deep the page's elements nest, applied to the HTML text before parsing. htmlparser2
+ * keeps its open-element stack with `Array#unshift`/`shift`, so each tag costs time in proportion to
+ * the depth and a page of 100,000 nested `<div>`s takes minutes to parse; the stage's recursive walks
+ * would overflow the call stack on it as well. Like Chromium's parser (which stops nesting at 512),
+ * elements opened below the cap are dropped (their content is kept, one level up) and a warning says
+ * so. One linear scan; the text is only rewritten when the cap is hit.
+ */
+
+import type { WarningCollector } from '../warnings.js';
+
+/** Deepest element nesting kept (Chromium's HTML parser uses the same limit). */
+export const MAX_NESTING_DEPTH = 512;
+
+/** The HTML to parse and how many element wrappers were dropped. */
+export interface CappedHtml {
+  html: string;
+  /** Open tags removed (with their end tags) below {@link MAX_NESTING_DEPTH}. */
+  dropped: number;
+}
+
+/** Drops element tags nested deeper than `maxDepth`, keeping their content. */
+export function capNesting(html: string, maxDepth = MAX_NESTING_DEPTH): CappedHtml {
+  // Cheap exit: a page with fewer open tags than the cap cannot nest deeper than it.
+  if (countOpenTags(html, maxDepth) <= maxDepth) return { html, dropped: 0 };
+  const stack: string[] = [];
+  const droppedOpen = new Map<string, number>();
+  const cuts: Array<[number, number]> = [];
+  let dropped = 0;
+  TAG.lastIndex = 0;
+  for (let match = TAG.exec(html); match; match = TAG.exec(html)) {
+    const [text, slash, rawName] = match;
+    if (rawName === undefined) continue; // a comment
+    const name = rawName.toLowerCase();
+    const start = match.index;
+    const end = start + text.length;
+    if (slash) {
+      const pending = droppedOpen.get(name) ?? 0;
+      if (pending > 0) {
+        droppedOpen.set(name, pending - 1);
+        cuts.push([start, end]);
+        continue;
+      }
+      // The stack never exceeds the cap, so this search is bounded.
+      const at = stack.lastIndexOf(name);
+      if (at >= 0) stack.length = at;
+      continue;
+    }
+    if (VOID.has(name)) continue;
+    closeImplied(stack, name);
+    if (stack.length >= maxDepth) {
+      droppedOpen.set(name, (droppedOpen.get(name) ?? 0) + 1);
+      cuts.push([start, end]);
+      dropped += 1;
+    } else stack.push(name);
+    if (RAW_TEXT.has(name)) TAG.lastIndex = skipRawText(html, name, end);
+  }
+  if (dropped === 0) return { html, dropped: 0 };
+  const parts: string[] = [];
+  let from = 0;
+  for (const [start, end] of cuts) {
+    parts.push(html.slice(from, start));
+    from = end;
+  }
+  parts.push(html.slice(from));
+  return { html: parts.join(''), dropped };
+}
+
+/** {@link capNesting} with a `nesting-capped` warning when wrappers were dropped; returns the text to parse. */
+export function readCappedBody(body: string, warnings: WarningCollector): string {
+  const capped = capNesting(body);
+  if (capped.dropped > 0) {
+    warnings.add(
+      'nesting-capped',
+      `the page nests elements deeper than ${MAX_NESTING_DEPTH} levels; ${capped.dropped} deeper wrapper element(s) were ignored (their text is kept)`,
+    );
+  }
+  return capped.html;
+}
+
+// --- Internal helpers ---
+
+/** A comment, or a start/end tag (attributes up to the first `>`). */
+const TAG = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/g;
+const OPEN_TAG = /<[a-zA-Z]/g;
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'keygen']);
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'iframe', 'noembed']);
+const P_ONLY: ReadonlySet<string> = new Set(['p']);
+const FORM_TAGS: ReadonlySet<string> = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
+/**
+ * Start tags that first end the open element on top when it is one of the listed kinds: htmlparser2's
+ * own table (`openImpliesClose`), so the depth counted here is the depth htmlparser2 builds. (It is not
+ * the browser's: `<li><p>…<li>` nests there; rows merged that way are re-read on a parse5 tree.)
+ */
+const IMPLIES_CLOSE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['li', new Set(['li'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', new Set(['dd', 'dt'])],
+  ['dt', new Set(['dd', 'dt'])],
+  ['rt', new Set(['rt', 'rp'])],
+  ['rp', new Set(['rt', 'rp'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((tag): [string, ReadonlySet<string>] => [tag, FORM_TAGS]),
+  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset',
+    'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map((tag): [string, ReadonlySet<string>] => [tag, P_ONLY]),
+]);
+
+function closeImplied(stack: string[], name: string): void {
+  const closes = IMPLIES_CLOSE.get(name);
+  if (!closes) return;
+  while (stack.length > 0 && closes.has(stack[stack.length - 1] as string)) stack.pop();
+}
+
+/** Where scanning resumes after a raw-text element's content (its end tag, or the end of the text). */
+function skipRawText(html: string, name: string, from: number): number {
+  const end = new RegExp(`</${name}\\s*>`, 'gi');
+  end.lastIndex = from;
+  const match = end.exec(html);
+  return match ? match.index : html.length;
+}
+
+/** Counts start tags, stopping once past `limit`. */
+function countOpenTags(html: string, limit: number): number {
+  OPEN_TAG.lastIndex = 0;
+  let count = 0;
+  while (OPEN_TAG.exec(html) && count <= limit) count += 1;
+  return count;
+}

@@ -1,0 +1,53 @@
+/**
+ * The nesting cap (issue 11 item 2): a page of very deeply nested elements is flattened below
+ * MAX_NESTING_DEPTH before parsing, with a warning, so parsing and every tree walk of the stage stay
+ * linear in the page size (timings are in `npm run bench`, bench/hostile-shapes.bench.ts).
+ */
+import type { AnyNode } from 'domhandler';
+import { describe, expect, it } from 'vitest';
+import { extractDetail, extractItems } from '../../../src/extract/index.js';
+import { loadDocument } from '../../../src/extract/html/load-document.js';
+import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
+
+const OPTIONS = { sourceId: 'deep', type: 'html' as const, selectors: {}, timezone: 'Asia/Shanghai', now: new Date('2019-08-28T00:00:00Z'), replace: [], summaryLength: 200 };
+const LIST = '<ul><li><a href="/a/1.html">一个足够长的新闻标题第一条</a><span>2019-08-01</span></li><li><a href="/a/2.html">一个足够长的新闻标题第二条</a><span>2019-08-02</span></li><li><a href="/a/3.html">一个足够长的新闻标题第三条</a><span>2019-08-03</span></li></ul>';
+
+function maxDepth(root: AnyNode): number {
+  let deepest = 0;
+  const stack: Array<[AnyNode, number]> = [[root, 0]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, depth] = entry;
+    deepest = Math.max(deepest, depth);
+    if ('children' in node) for (const child of node.children) if (child.type === 'tag') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+describe('nesting cap', () => {
+  it('flattens elements nested below the cap, keeping their text, so the tree depth is bounded', () => {
+    const html = `<html><body>${'<div>'.repeat(20_000)}deep text${'</div>'.repeat(20_000)}</body></html>`;
+    const capped = capNesting(html);
+    expect(capped.dropped).toBeGreaterThan(19_000);
+    const $ = loadDocument(capped.html);
+    expect(maxDepth($.root().toArray()[0] as AnyNode)).toBeLessThanOrEqual(MAX_NESTING_DEPTH + 1);
+    expect($('body').text()).toContain('deep text');
+  });
+
+  it('warns in list and detail extraction when it flattened a page', () => {
+    const html = `<html><body>${LIST}${'<div>'.repeat(5_000)}x${'</div>'.repeat(5_000)}</body></html>`;
+    const result = extractItems({ body: html, contentType: 'text/html', url: 'http://x.example/' }, OPTIONS);
+    expect(result.items).toHaveLength(3);
+    expect(result.warnings.map((w) => w.code)).toContain('nesting-capped');
+    const detail = extractDetail({ body: html, url: 'http://x.example/a' }, { ...OPTIONS, fields: ['date'] });
+    expect(detail.warnings.map((w) => w.code)).toContain('nesting-capped');
+  });
+
+  it('leaves ordinary pages alone: long flat lists, unclosed li and p, tables, scripts holding tags', () => {
+    const unclosed = `<ul>${Array.from({ length: 3_000 }, (_, i) => `<li><a href="/${i}">row ${i}</a> text`).join('')}</ul>`;
+    const paragraphs = Array.from({ length: 2_000 }, (_, i) => `<p>paragraph ${i}`).join('');
+    const table = `<table>${Array.from({ length: 1_000 }, (_, i) => `<tr><td>${i}<td>cell`).join('')}</table>`;
+    const script = `<script>${'<div>'.repeat(2_000)}</script>`;
+    const html = `<html><body>${unclosed}${paragraphs}${table}${script}</body></html>`;
+    expect(capNesting(html)).toEqual({ html, dropped: 0 });
+  });
+});
