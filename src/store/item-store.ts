@@ -18,7 +18,7 @@ import {
 import { identifyItems, planRun, type RecordContext } from './record-run.js';
 import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
 import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
-import { StoreError, formatStoreMessage } from './store-error.js';
+import { StoreError, formatStoreMessage, isSqliteCorruption } from './store-error.js';
 import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
 
 export type { RecordContext } from './record-run.js';
@@ -73,6 +73,8 @@ export interface ItemStoreOptions {
   logger?: Logger;
   /** Shown as the hint of STORE_UNAVAILABLE errors, e.g. "Is Redis running at redis://127.0.0.1:6379?". */
   unavailableHint: string;
+  /** Shown as the hint when the backend reports its data damaged (a corrupt SQLite page). */
+  corruptHint?: string;
   /** Deletes physically expired rows during `prune` (backends without native expiry). */
   sweepExpired?: () => number;
   /** Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not hang a run); default 10 s. */
@@ -85,7 +87,7 @@ export interface ItemStoreOptions {
 export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStore {
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const guard = <T>(what: string, sourceId: string | undefined, work: () => Promise<T>) =>
-    runGuarded(what, sourceId, options.unavailableHint, () => withDeadline(work(), timeoutMs));
+    runGuarded(what, sourceId, options, () => withDeadline(work(), timeoutMs));
 
   const onInvalid = (key: string, expected: string) =>
     options.logger?.warn({ key }, `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`);
@@ -158,13 +160,16 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function runGuarded<T>(what: string, sourceId: string | undefined, hint: string, work: () => Promise<T>): Promise<T> {
+async function runGuarded<T>(what: string, sourceId: string | undefined, hints: ItemStoreOptions, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof StoreError) throw error;
     const detail = describeError(error);
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), { sourceId, hint, cause: error });
+    if (isSqliteCorruption(error)) {
+      throw new StoreError('STORE_CORRUPT', formatStoreMessage(what, sourceId, detail), { sourceId, hint: hints.corruptHint ?? hints.unavailableHint, cause: error });
+    }
+    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), { sourceId, hint: hints.unavailableHint, cause: error });
   }
 }
 

@@ -12,7 +12,7 @@ import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { createKeyvFencing, createRedisFencing, type Fencing, type FencingRedisClient } from './fencing.js';
 import { META_KEY } from './store-keys.js';
-import { StoreError, formatStoreMessage } from './store-error.js';
+import { StoreError, corruptSqliteHint, formatStoreMessage, isSqliteCorruption } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { createOutageLog } from '../outage/outage-log.js';
 
@@ -57,6 +57,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
   return createItemStore(backend.keyv, {
     logger: options.logger,
     unavailableHint: backend.hint,
+    corruptHint: backend.corruptHint,
     sweepExpired: backend.sweepExpired,
     callTimeoutMs: options.callTimeoutMs,
     fencing: backend.fencing ?? createKeyvFencing(backend.keyv),
@@ -90,6 +91,8 @@ interface Backend {
   keyv: Keyv;
   label: string;
   hint: string;
+  /** The hint of a STORE_CORRUPT error raised by the backend after open (a SQLite page found damaged). */
+  corruptHint?: string;
   sweepExpired?: () => number;
   /** Set once the store has answered; until then a lost connection is not retried. */
   opened: boolean;
@@ -171,11 +174,9 @@ function openSqlite(url: string, namespace: string): Backend {
   try {
     adapter = new SqliteKeyvStore(file);
   } catch (error) {
-    const notADatabase = /SQLITE_NOTADB|not a database|file is (encrypted|not a database)/i.test(describeError(error)) || hasCode(error, 'SQLITE_NOTADB');
-    throw new StoreError(notADatabase ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE', formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)), {
-      hint: notADatabase
-        ? `${file} is not a SQLite database; move it away or point \`store:\` elsewhere.`
-        : `Check that the folder of ${file} is writable.`,
+    const damaged = isSqliteCorruption(error);
+    throw new StoreError(damaged ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE', formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)), {
+      hint: damaged ? corruptSqliteHint(file) : `Check that the folder of ${file} is writable.`,
       cause: error,
     });
   }
@@ -185,6 +186,7 @@ function openSqlite(url: string, namespace: string): Backend {
     opened: false,
     label: `SQLite file ${file}`,
     hint: `Check that ${file} is writable and not locked by another program.`,
+    corruptHint: corruptSqliteHint(file),
     sweepExpired: () => adapter.sweepExpired(),
   };
 }
@@ -202,7 +204,3 @@ async function checkSchema(keyv: Keyv, label: string): Promise<void> {
   }
 }
 
-
-function hasCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}

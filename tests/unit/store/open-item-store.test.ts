@@ -32,7 +32,7 @@ describe('openItemStore', () => {
     const error = await openItemStore(`sqlite://${file}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
-    expect((error as StoreError).hint).toContain('not a SQLite database');
+    expect((error as StoreError).hint).toContain('Move it away');
   });
 
   it('refuses a store written with another key layout', async () => {
