@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'
   | 'STORE_FENCED'
+  | 'STORE_EMPTY'
   | 'OUTPUT_WRITE'
   // worker and server
   | 'SERVE_LISTEN'

@@ -132,6 +132,8 @@ export interface AppConfig {
   file: string;
   site: SiteConfig;
   store: string;
+  /** What `run` and `start` do when the store lost the history of sources whose feeds have items. */
+  emptyStore: 'rebuild' | 'refuse';
   output: string;
   worker: WorkerConfig;
   sources: SourceConfig[];

@@ -49,6 +49,15 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
   const shared = redis ? { redis, prefix: `${storeUrl.namespace}:polite:` } : undefined;
   const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger, shared });
   const deps: PipelineDeps = { fetcher, store, outputDir: resolve(config.output), site: config.site, now: () => new Date(), logger };
+  try {
+    // Before any source runs: an emptied store must not overwrite the feeds it wrote (emptyStore).
+    const { rebuildHistoryFromFeeds } = await import('../pipeline/rebuild-history.js');
+    await rebuildHistoryFromFeeds(config, deps);
+  } catch (error) {
+    await fetcher.close();
+    await store.close();
+    throw error;
+  }
   return {
     config,
     logger,

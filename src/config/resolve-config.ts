@@ -29,6 +29,7 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
     file,
     site: { ...raw.site, timezone: raw.defaults.timezone ?? BUILT_IN_DEFAULTS.timezone },
     store: raw.store,
+    emptyStore: raw.emptyStore,
     output: raw.output,
     worker: {
       concurrency: raw.worker.concurrency,

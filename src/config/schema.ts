@@ -133,6 +133,14 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite|redis|rediss|memory):\/\//, { error: 'expected a store URL: sqlite://path, redis://host:port or memory://' })
       .default('sqlite://data/feedwright.sqlite'),
+    emptyStore: z
+      .enum(['rebuild', 'refuse'], { error: 'expected `rebuild` or `refuse`' })
+      .default('rebuild')
+      .meta({
+        description:
+          'When the store holds no history for a source whose feed in output/ has items (a lost or emptied store): ' +
+          'rebuild the history from the feed files (ids, links, titles, dates), or refuse to run.',
+      }),
     output: nonEmpty('an output folder').default('output'),
     worker: z
       .strictObject({

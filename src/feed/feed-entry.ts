@@ -30,6 +30,8 @@ export interface FeedEntry {
   published: Date;
   /** Last content change; never before `published`. */
   updated: Date;
+  /** The store's identity of the item, its source and first sighting: what rebuilding a lost store needs. */
+  origin: { itemId: string; sourceId: string; firstSeen: Date };
 }
 
 /** Sorts items newest first (publication date, then first-seen time; equal items keep their input order). */
@@ -54,6 +56,7 @@ export function prepareEntry(item: StoredItem, homePageUrl: string, topicId?: st
     categories: (item.categories ?? []).map(toXmlSafeLine).filter((c) => c !== ''),
     published: item.publishedAt,
     updated: new Date(Math.max(item.updatedAt.getTime(), item.publishedAt.getTime())),
+    origin: { itemId: item.id, sourceId: item.sourceId, firstSeen: item.firstSeenAt },
   };
   if (link !== undefined) entry.link = link;
   const summary = item.summary === undefined ? '' : toXmlSafeText(item.summary).trim();

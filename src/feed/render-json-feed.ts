@@ -21,6 +21,9 @@ export interface JsonChannel {
 /** The JSON Feed 1.1 version URL. */
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
+/** The JSON Feed extension key under which each item carries its store identity (`id`, `source`, `first_seen`). */
+export const JSON_FEED_EXTENSION = '_feedwright';
+
 /** Writes the JSON Feed 1.1 document (2-space indented, stable key order). */
 export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[], timezone?: string): string {
   const document: Record<string, unknown> = {
@@ -54,5 +57,12 @@ function toJsonItem(entry: FeedEntry, timezone: string | undefined): Record<stri
   if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = formatRfc3339(entry.updated, timezone);
   if (entry.author !== undefined) item.authors = [{ name: entry.author }];
   if (entry.categories.length > 0) item.tags = entry.categories;
+  // A JSON Feed extension (keys starting with `_`, ignored by readers): with it an empty or lost
+  // store is rebuilt from this file with the same item ids, so GUIDs stay and nothing is re-announced.
+  item[JSON_FEED_EXTENSION] = {
+    id: entry.origin.itemId,
+    source: entry.origin.sourceId,
+    first_seen: entry.origin.firstSeen.toISOString(),
+  };
   return item;
 }

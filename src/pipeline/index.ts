@@ -11,3 +11,4 @@ export { previewSource, type PreviewResult } from './preview-source.js';
 export { createSiteReader, type SiteReader, type RenderedDocuments } from './site-reader.js';
 export { readFeedVersions } from './feed-version.js';
 export { announceWorker, describeDrift, hashConfig, readLiveWorkers, type WorkerAnnouncement } from './config-drift.js';
+export { rebuildHistoryFromFeeds, type HistoryRebuild } from './rebuild-history.js';

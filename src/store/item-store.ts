@@ -18,6 +18,7 @@ import {
 import { identifyItems, planRun, type RecordContext } from './record-run.js';
 import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
 import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
+import { seedHistory } from './seed-history.js';
 import { StoreError, formatStoreMessage, isSqliteCorruption } from './store-error.js';
 import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
 
@@ -48,6 +49,11 @@ export interface ItemStore {
   recordItems(sourceId: string, items: ExtractedItem[], ctx: RecordContext): Promise<RecordResult>;
   /** The source's history, newest first. */
   listHistory(sourceId: string): Promise<StoredItem[]>;
+  /**
+   * Fills an empty history with items rebuilt elsewhere (the feed files), keeping their ids; does
+   * nothing when the source already has history. Returns how many items were stored.
+   */
+  seedHistory(sourceId: string, items: readonly StoredItem[], ctx: RecordContext): Promise<number>;
   /** The health last saved for a source (status and /healthz read only this). */
   getHealth(sourceId: string): Promise<SourceHealth | undefined>;
   /** Each source's feed version (undefined before its first publish), in one round trip. */
@@ -123,6 +129,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         const raw = await keyv.get<unknown>(historyKey(sourceId));
         return parseHistoryRecord(raw, historyKey(sourceId), sourceId).items.map(toStoredItem);
       }),
+    seedHistory: (sourceId, items, ctx) => guard('could not rebuild history', sourceId, () => seedHistory(keyv, sourceId, items, ctx)),
     getHealth: (sourceId) =>
       guard('could not read health', sourceId, async () => {
         const raw = await keyv.get<unknown>(healthKey(sourceId));

@@ -1,0 +1,62 @@
+/**
+ * Fills a source's empty history with items rebuilt outside the store (from the feed files it wrote
+ * before the store was lost): item records, history, index and registry, written in one batch, with
+ * the ids given so GUIDs and dedupe stay exactly as they were.
+ */
+import type { Keyv } from 'keyv';
+import type { StoredItem } from '../model.js';
+import { compareRecordsNewestFirst, parseHistoryRecord, parseIndexRecord, parseRegistryRecord, type ItemRecord } from './item-record.js';
+import type { RecordContext } from './record-run.js';
+import { historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
+
+/** Writes `items` as the source's history unless it already has one; returns how many were stored. */
+export async function seedHistory(keyv: Keyv, sourceId: string, items: readonly StoredItem[], ctx: RecordContext): Promise<number> {
+  const [rawHistory, rawIndex, rawRegistry] = await keyv.getMany<unknown>([historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY]);
+  // Never overwrite: another worker (or an earlier start) may have rebuilt or run it meanwhile.
+  if (parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.length > 0 || items.length === 0) return 0;
+  const retainMs = Math.max(1, ctx.retainDays) * DAY_MS;
+  const expiresAt = new Date(ctx.now.getTime() + retainMs).toISOString();
+  const unique = new Map<string, ItemRecord>();
+  items.forEach((item, position) => {
+    if (!unique.has(item.id)) unique.set(item.id, toRecord(item, sourceId, position, ctx.now.toISOString(), expiresAt));
+  });
+  const records = [...unique.values()];
+  const history = [...records].sort(compareRecordsNewestFirst).slice(0, Math.max(1, ctx.historySize));
+  const expires = { ...parseIndexRecord(rawIndex, indexKey(sourceId), sourceId).expires };
+  for (const record of records) expires[record.id] = Date.parse(expiresAt);
+  const registry = parseRegistryRecord(rawRegistry, REGISTRY_KEY);
+  const writes: Array<{ key: string; value: unknown; ttl?: number }> = records.map((record) => ({
+    key: itemKey(sourceId, record.id),
+    value: record,
+    ttl: retainMs,
+  }));
+  writes.push({ key: historyKey(sourceId), value: { items: history } }, { key: indexKey(sourceId), value: { expires } });
+  if (!registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
+  await keyv.setMany(writes);
+  return records.length;
+}
+
+// --- Internal helpers ---
+
+const DAY_MS = 86_400_000;
+
+function toRecord(item: StoredItem, sourceId: string, position: number, nowIso: string, expiresAt: string): ItemRecord {
+  const record: ItemRecord = {
+    id: item.id,
+    sourceId,
+    title: item.title,
+    publishedAt: item.publishedAt.toISOString(),
+    updatedAt: item.updatedAt.toISOString(),
+    firstSeenAt: item.firstSeenAt.toISOString(),
+    lastSeenAt: nowIso,
+    position,
+    expiresAt,
+  };
+  if (item.link !== undefined) record.link = item.link;
+  if (item.summary !== undefined) record.summary = item.summary;
+  if (item.summaryIsHtml !== undefined) record.summaryIsHtml = item.summaryIsHtml;
+  if (item.author !== undefined) record.author = item.author;
+  if (item.image !== undefined) record.image = item.image;
+  if (item.categories !== undefined) record.categories = [...item.categories];
+  return record;
+}
