@@ -16,6 +16,7 @@ import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { flattenFeed, type AnyParsedFeed, type FeedEntry } from './feed-entries.js';
+import { checkJsonFeed, JsonFeedShapeError } from './check-json-feed.js';
 import { challengePageError } from '../challenge-page.js';
 
 /** Items of a feed before the shared finishing steps, plus its page info. */
@@ -26,7 +27,7 @@ const DERIVED_TITLE_LENGTH = 80;
 
 /** Extracts items from a feed document. */
 export function extractFeed(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): FeedExtraction {
-  const parsed = parseFeedDocument(input.body, options.sourceId);
+  const parsed = parseFeedDocument(input.body, options.sourceId, warnings);
   const { head, entries } = flattenFeed(parsed);
   const base = (head.base && resolveLink(head.base, input.url)) || input.url;
   const items: ExtractedItem[] = [];
@@ -50,19 +51,50 @@ export function extractFeed(input: ExtractInput, options: ExtractOptions, dates:
 
 // --- Internal helpers ---
 
-function parseFeedDocument(body: string, sourceId: string): AnyParsedFeed {
+function parseFeedDocument(body: string, sourceId: string, warnings: WarningCollector): AnyParsedFeed {
   const trimmed = body.replace(/^\ufeff/, '').trim();
   try {
-    return loadFeedsmith().parseFeed(trimmed.startsWith('{') ? (JSON.parse(trimmed) as unknown) : trimmed);
+    return loadFeedsmith().parseFeed(trimmed.startsWith('{') ? checkJsonFeed(JSON.parse(trimmed) as unknown, warnings) : trimmed);
   } catch (error) {
     const challenge = challengePageError(body, sourceId);
     if (challenge) throw challenge;
-    const detail = describeError(error);
-    throw new ExtractError('EXTRACT_PARSE', sourceId, 'the response is not a readable RSS, Atom or JSON feed', detail, {
+    const refused = explainRefusal(error);
+    throw new ExtractError('EXTRACT_PARSE', sourceId, refused?.what ?? 'the response is not a readable RSS, Atom or JSON feed', describeChain(error), {
       cause: error,
-      hint: 'Check the URL returns a feed; set `type: html` if it is a web page.',
+      hint: refused?.hint ?? 'Check the URL returns a feed; set `type: html` if it is a web page.',
     });
   }
+}
+
+/** Feeds the parser refuses on purpose (a hostile or broken document), said in words rather than "Invalid feed format". */
+function explainRefusal(error: unknown): { what: string; hint: string } | undefined {
+  if (error instanceof JsonFeedShapeError) return { what: error.message, hint: 'The JSON Feed is malformed upstream; check it at validator.jsonfeed.org.' };
+  const chain = describeChain(error);
+  if (/External entities are not supported/i.test(chain)) {
+    return {
+      what: 'the feed declares an external XML entity (<!ENTITY … SYSTEM …>), which feedwright never loads (XXE protection)',
+      hint: 'A feed has no use for external entities: the document is broken or hostile. Ask the site to fix it, or use another feed.',
+    };
+  }
+  if (/Maximum nested tags exceeded/i.test(chain)) {
+    return {
+      what: 'the feed nests XML elements more than about 100 levels deep, which the parser refuses (over-deep XML)',
+      hint: 'No real feed nests that deep: the document is broken or hostile. Ask the site to fix it, or use another feed.',
+    };
+  }
+  return undefined;
+}
+
+/** The error's message with its causes' ("Invalid feed format: Maximum nested tags exceeded"). */
+function describeChain(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    const message = describeError(current);
+    if (message && !messages.includes(message)) messages.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return messages.join(': ');
 }
 
 function toItem(entry: FeedEntry, base: string, dates: DateContext, warnings: WarningCollector): ExtractedItem | undefined {

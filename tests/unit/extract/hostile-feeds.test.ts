@@ -1,0 +1,82 @@
+/**
+ * Feed sources that are broken or hostile: wrongly typed JSON Feed fields are refused item by item
+ * with a warning (never turned into relative links), and XML the parser refuses (external entities,
+ * over-deep nesting) is reported with its reason, not only "Invalid feed format".
+ */
+import { describe, expect, it } from 'vitest';
+import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+
+const NOW = new Date('2019-08-28T09:00:00+08:00');
+
+function run(body: string, contentType: string) {
+  const options: ExtractOptions = { sourceId: 'feed', type: 'auto', selectors: {}, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 30 };
+  return extractItems({ body, contentType, url: 'https://feeds.example.cn/env/feed.json' }, options);
+}
+
+function jsonFeed(items: unknown): string {
+  return JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: '环境', items });
+}
+
+function caught(action: () => unknown): { code?: string; message?: string; hint?: string } {
+  try {
+    action();
+  } catch (error) {
+    return error as { code?: string; message?: string; hint?: string };
+  }
+  throw new Error('expected an error');
+}
+
+describe('hostile feed sources', () => {
+  it('drops a JSON Feed item whose url is a number, with a warning, instead of linking to "12345"', () => {
+    const result = run(
+      jsonFeed([
+        { id: 'bad', url: 12345, title: '数字链接' },
+        { id: 'ok', url: 'https://www.example.cn/a.html', title: '正常条目' },
+        { id: 7, url: 'https://www.example.cn/b.html', title: '数字编号也可以' },
+      ]),
+      'application/feed+json',
+    );
+    expect(result.items.map((item) => [item.title, item.link])).toEqual([
+      ['正常条目', 'https://www.example.cn/a.html'],
+      ['数字编号也可以', 'https://www.example.cn/b.html'],
+    ]);
+    expect(result.items.some((item) => item.link?.includes('12345'))).toBe(false);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'feed-item-invalid', message: 'JSON Feed item 1 dropped: "url" is the number 12345, expected a string' }));
+  });
+
+  it('drops items with other wrongly typed fields and items that are not objects', () => {
+    const result = run(
+      jsonFeed([{ id: 'a', url: 'https://x.cn/1', title: { zh: '对象标题' } }, 'just text', { id: 'c', url: 'https://x.cn/3', title: '好', tags: 'tag' }, { id: 'd', url: 'https://x.cn/4', title: '留下' }]),
+      'application/feed+json',
+    );
+    expect(result.items.map((item) => item.title)).toEqual(['留下']);
+    expect(result.warnings.filter((w) => w.code === 'feed-item-invalid').map((w) => w.message)).toEqual([
+      'JSON Feed item 1 dropped: "title" is an object, expected a string',
+      'JSON Feed item 2 dropped: it is the text "just text", not an object',
+      'JSON Feed item 3 dropped: "tags" is not a list of strings',
+    ]);
+  });
+
+  it('refuses a JSON Feed whose items is an object, naming the field', () => {
+    const error = caught(() => run(jsonFeed({}), 'application/feed+json'));
+    expect(error.code).toBe('EXTRACT_PARSE');
+    expect(error.message).toContain('the JSON Feed\'s "items" is an object, expected a list of items');
+  });
+
+  it('says an RSS feed was refused for declaring an external entity (XXE)', () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title><item><title>a</title><link>https://x.cn/a</link></item></channel></rss>';
+    const error = caught(() => run(xxe, 'application/rss+xml'));
+    expect(error.code).toBe('EXTRACT_PARSE');
+    expect(error.message).toContain('declares an external XML entity');
+    expect(error.message).toContain('XXE');
+    expect(error.message).toContain('External entities are not supported');
+  });
+
+  it('says an RSS feed was refused for nesting too deep', () => {
+    const deep = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title>${'<x>'.repeat(5_000)}${'</x>'.repeat(5_000)}</item></channel></rss>`;
+    const error = caught(() => run(deep, 'application/rss+xml'));
+    expect(error.code).toBe('EXTRACT_PARSE');
+    expect(error.message).toContain('nests XML elements more than about 100 levels deep');
+    expect(error.message).toContain('Maximum nested tags exceeded');
+  });
+});
