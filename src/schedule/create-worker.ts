@@ -43,6 +43,8 @@ export interface WorkerOptions {
   initialRun?: boolean;
   /** Also serve the output folder on this address. */
   serve?: { host: string; port: number };
+  /** How often the worker drops seen-item records past retainDays (every store); default 6 h, the first a minute after start. */
+  pruneIntervalMs?: number;
   /** Site rebuild debounce; default 2 s after the last run, at most 30 s after the first. */
   publishDelayMs?: number;
   publishMaxDelayMs?: number;
@@ -76,6 +78,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   let started = false;
   const startedAt = pipeline.now();
   const drift = createDriftWatch(pipeline, () => config);
+  const pruner = createPruner(pipeline, options.pruneIntervalMs ?? PRUNE_INTERVAL_MS);
 
   const runById = async (sourceId: string): Promise<RunReport> => {
     const source = config.sources.find((candidate) => candidate.id === sourceId);
@@ -131,6 +134,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       }
       await active.start();
       if (isSharedStore(config.store)) drift.start();
+      pruner.start();
       logger.info({ itemCount: config.sources.length }, `worker started: ${config.sources.length} sources (${config.file})`);
       return { url };
     },
@@ -148,6 +152,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
     },
     async stop() {
       drift.stop();
+      pruner.stop();
       const stopped = scheduler ? await scheduler.stop(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
       if (!stopped.finished) logger.warn({}, `shutdown timeout: gave up waiting for ${stopped.inFlight.join(', ')}`);
       const queued = queue ? await queue.close(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
@@ -163,6 +168,34 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
 }
 
 // --- Internal helpers ---
+
+const PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+/** Retention on a schedule: the seen-item index would otherwise grow forever (nothing else prunes it). */
+function createPruner(pipeline: PipelineDeps, intervalMs: number) {
+  const timers: NodeJS.Timeout[] = [];
+  const prune = async (): Promise<void> => {
+    try {
+      const started = Date.now();
+      const removed = await pipeline.store.prune(pipeline.now());
+      pipeline.logger.info({ itemCount: removed, durationMs: Date.now() - started }, `store: pruned ${removed} seen-item records past retainDays`);
+    } catch (error) {
+      pipeline.logger.warn({ err: error }, 'store: pruning expired items failed; the next prune tries again');
+    }
+  };
+  return {
+    start() {
+      const first = setTimeout(() => void prune(), Math.min(60_000, intervalMs));
+      const every = setInterval(() => void prune(), intervalMs);
+      first.unref();
+      every.unref();
+      timers.push(first, every);
+    },
+    stop() {
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+}
 
 /** How often a worker announces its config hash; a worker silent for three periods is gone. */
 const ANNOUNCE_INTERVAL_MS = 30_000;

@@ -18,6 +18,8 @@ export interface KeyvWrite {
 export interface Fencing {
   /** Makes this run the source's owner; returns its token. */
   claim(sourceId: string): Promise<number>;
+  /** The source's current token without taking it (0 before any run): upkeep writes only if no run started since. */
+  peek(sourceId: string): Promise<number>;
   /** Applies `writes` only if `token` is still the source's token; resolves whether it did. */
   writeIfOwner(sourceId: string, token: number, writes: KeyvWrite[]): Promise<boolean>;
 }
@@ -30,6 +32,7 @@ export function fenceKey(sourceId: string): string {
 /** The minimal Redis client surface the Redis fencing uses. */
 export interface FencingRedisClient {
   incr(key: string): Promise<number>;
+  get(key: string): Promise<string | null>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
@@ -41,6 +44,7 @@ export function createRedisFencing(client: FencingRedisClient, namespace: string
   const prefixed = (key: string) => `${namespace}::${key}`;
   return {
     claim: (sourceId) => client.incr(prefixed(fenceKey(sourceId))),
+    peek: async (sourceId) => Number((await client.get(prefixed(fenceKey(sourceId)))) ?? 0),
     async writeIfOwner(sourceId, token, writes) {
       const now = Date.now();
       const keys = [prefixed(fenceKey(sourceId)), ...writes.map((write) => prefixed(write.key))];
@@ -65,6 +69,7 @@ export function createKeyvFencing(keyv: Keyv): Fencing {
       await keyv.set(fenceKey(sourceId), next);
       return next;
     },
+    peek: async (sourceId) => Number((await keyv.get(fenceKey(sourceId))) ?? 0),
     async writeIfOwner(sourceId, token, writes) {
       if (Number((await keyv.get(fenceKey(sourceId))) ?? 0) !== token) return false;
       if (writes.length > 0) await keyv.setMany(writes);

@@ -148,7 +148,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     readWorkerAnnouncements: () => guard('could not read the workers\' announcements', undefined, () => keyv.get(WORKERS_KEY)),
     writeWorkerAnnouncements: (value, ttlMs) =>
       guard('could not announce this worker', undefined, async () => void (await keyv.set(WORKERS_KEY, value, ttlMs))),
-    prune: (now) => guard('could not prune expired items', undefined, () => pruneExpired(keyv, now, options.sweepExpired)),
+    prune: (now) => guard('could not prune expired items', undefined, () => pruneExpired(keyv, fencing, now, options.sweepExpired)),
     clear: () => guard('could not clear the store', undefined, () => keyv.clear()),
     close: () => guard('could not close the store', undefined, () => keyv.disconnect()),
   };
@@ -243,10 +243,16 @@ function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord 
   return { sources: [...registry.sources, sourceId].sort() };
 }
 
-async function pruneExpired(keyv: Keyv, now: Date, sweepExpired: (() => number) | undefined): Promise<number> {
+/**
+ * Drops the seen-item records past retainDays that no history still shows. The index is rewritten
+ * only if no run of the source started meanwhile (its fencing token unchanged): a run commits an
+ * index built from what it loaded, and pruning over it could drop entries that run just added.
+ */
+async function pruneExpired(keyv: Keyv, fencing: Fencing, now: Date, sweepExpired: (() => number) | undefined): Promise<number> {
   const registry = parseRegistryRecord(await keyv.get<unknown>(REGISTRY_KEY), REGISTRY_KEY);
   let removed = 0;
   for (const sourceId of registry.sources) {
+    const token = await fencing.peek(sourceId);
     const [rawIndex, rawHistory] = await keyv.getMany<unknown>([indexKey(sourceId), historyKey(sourceId)]);
     const index = parseIndexRecord(rawIndex, indexKey(sourceId), sourceId);
     const kept = new Set(parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.map((r) => r.id));
@@ -254,8 +260,9 @@ async function pruneExpired(keyv: Keyv, now: Date, sweepExpired: (() => number) 
     if (expired.length === 0) continue;
     const expires = { ...index.expires };
     for (const id of expired) delete expires[id];
+    // A run that started meanwhile wins; its source is pruned next time.
+    if (!(await fencing.writeIfOwner(sourceId, token, [{ key: indexKey(sourceId), value: { expires } }]))) continue;
     await keyv.deleteMany(expired.map((id) => itemKey(sourceId, id)));
-    await keyv.set(indexKey(sourceId), { expires });
     removed += expired.length;
   }
   sweepExpired?.();

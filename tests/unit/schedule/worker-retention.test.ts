@@ -1,0 +1,43 @@
+/** The worker enforces retention on a schedule: seen-item records past retainDays are pruned without any command. */
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../../src/config/index.js';
+import { createFetcher } from '../../../src/fetch/index.js';
+import { createWorker } from '../../../src/schedule/index.js';
+import { openItemStore } from '../../../src/store/index.js';
+import { createCapturingLogger, sleep } from '../../helpers/schedule-harness.js';
+
+describe('createWorker: retention', () => {
+  it('prunes expired seen-item records on its own schedule', async () => {
+    const config = parseConfigText(
+      `
+store: memory://
+worker: { initialRun: false }
+sources:
+  - id: a
+    url: http://127.0.0.1:9/a/
+    items: li
+    schedule: "0 0 1 1 *"
+    historySize: 1
+    retainDays: 1
+`,
+      'test.yaml',
+    ).config;
+    const store = await openItemStore('memory://');
+    const ctx = { timezone: 'UTC', historySize: 1, retainDays: 1 };
+    await store.recordItems('a', [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], { ...ctx, now: new Date('2020-01-01T00:00:00Z') });
+    await store.recordItems('a', [{ title: 'old two', link: 'http://127.0.0.1:9/a/2' }], { ...ctx, now: new Date('2020-01-02T00:00:00Z') });
+    const { logger, records } = createCapturingLogger();
+    const fetcher = createFetcher({ logger });
+    const pipeline = { fetcher, store, outputDir: '/nonexistent', site: config.site, now: () => new Date('2020-03-01T00:00:00Z'), logger };
+    const worker = createWorker(config, { pipeline }, { pruneIntervalMs: 100 });
+    await worker.start();
+    await sleep(400);
+    await worker.stop();
+    await fetcher.close();
+    // "old one" left the one-item history and its 1-day retention ended: its record is gone.
+    expect(records.some((r) => r.msg === 'store: pruned 1 seen-item records past retainDays')).toBe(true);
+    const state = await store.loadSource('a');
+    expect(store.findNew(state, [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], new Date('2020-03-01T00:00:00Z'))).toHaveLength(1);
+    await store.close();
+  });
+});
