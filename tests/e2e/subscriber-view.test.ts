@@ -10,6 +10,7 @@ import { startDemoSite, type DemoSite } from '../../demo/demo-site.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
+import { startTestServer } from '../helpers/http-server.js';
 import { cliCommand, runCli, spawnCli, type CliResult } from '../helpers/run-cli.js';
 
 /** util-linux `script` gives the command a pseudo-terminal, as an operator's shell would. */
@@ -196,6 +197,36 @@ describe('the run table', () => {
     expect(secondRun.stdout).toMatch(/^mee-news\s+same-body\s+8\s+0\s+\d+\s+\d+\s+\d+/m);
     expect(secondRun.stdout).toMatch(/^tw-news\s+same-body\s+4\s+0\s/m);
   });
+});
+
+describe('the run table when a fetch has to wait', () => {
+  it('puts a Retry-After wait in WAIT MS, not in FETCH MS', async () => {
+    const page = await readFile(new URL('../../demo/site/ywdt/index.html', import.meta.url));
+    let calls = 0;
+    const flaky = await startTestServer({
+      '/robots.txt': (_req, res) => void res.writeHead(404).end(),
+      // The first answer asks to come back in 2 s; the retry gets the page.
+      '/ywdt/': (_req, res) => {
+        calls += 1;
+        if (calls === 1) res.writeHead(503, { 'retry-after': '2', 'content-type': 'text/html' }).end('busy');
+        else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      },
+    });
+    try {
+      const config = `store: sqlite://data/flaky.sqlite\noutput: flaky\ndefaults:\n  minDelay: 0ms\n  retries: 1\nsources:\n  - id: flaky\n    url: ${flaky.origin}/ywdt/\n    items: ul.list > li\n`;
+      await writeFile(join(dir, 'flaky.yaml'), config);
+      const run = await feedwright('run', '-c', 'flaky.yaml');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const row = /^flaky\s+updated\s+8\s+8\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(run.stdout);
+      expect(row, run.stdout).not.toBeNull();
+      const [fetchMs, waitMs, totalMs] = (row ?? []).slice(1).map(Number) as [number, number, number];
+      expect(waitMs).toBeGreaterThanOrEqual(1900);
+      expect(fetchMs).toBeLessThan(waitMs);
+      expect(fetchMs + waitMs).toBeLessThanOrEqual(totalMs + 1);
+    } finally {
+      await flaky.close();
+    }
+  }, 60_000);
 });
 
 describe('status', () => {
