@@ -40,7 +40,20 @@ export interface SchedulerOptions {
   dispatcher?: FireDispatcher;
   logger: Logger;
   random?: () => number;
+  /**
+   * Clock and timers for jitter delays, the shutdown timeout and timestamps (default: Date.now and
+   * the global timers, as the fetcher takes them). node-cron reads the global clock itself, so tests
+   * drive fires with vitest's fake timers, which replace both.
+   */
+  clock?: SchedulerClock;
   onReport?: (report: RunReport) => void;
+}
+
+/** The scheduler's time source and timers. */
+export interface SchedulerClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /** A running schedule of sources. */
@@ -61,11 +74,12 @@ export interface Scheduler {
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const log = options.logger;
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const tasks = new Map<string, { source: ScheduledSource; task: ScheduledTask }>();
   /** Sources with a fire between its guard and the end of its run, and where that fire is now. */
   const reserved = new Map<string, FirePhase>();
   const running = new Map<string, Promise<void>>();
-  const delays = createDelays();
+  const delays = createDelays(clock);
   /** While Redis is away every fire of every source fails to queue: a line a minute of each kind, not two per fire. */
   const queueOutage = createOutageLog(log, { level: 'warn' });
   const lostFires = createOutageLog(log);
@@ -120,16 +134,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const slotEnd = fireAt.getTime() + slotMs;
     for (let attempt = 0; state === 'started'; attempt += 1) {
       try {
-        const delayMs = Math.max(0, fireAt.getTime() + jitterMs - Date.now());
+        const delayMs = Math.max(0, fireAt.getTime() + jitterMs - clock.now());
         await dispatcher.enqueue({ sourceId: source.id, fireAt, slotMs, delayMs });
-        lastCompleted = new Date();
+        lastCompleted = new Date(clock.now());
         log.debug(fields, `schedule: source "${source.id}": fire queued`);
         queueOutage.recovered({}, (failures) => `schedule: the fire queue takes fires again after ${failures} failed attempt(s)`);
         lostFires.recovered({}, (lost) => `schedule: ${lost} fire(s) were lost while the queue was unreachable`);
         return;
       } catch (error) {
         const waitMs = Math.min(ENQUEUE_RETRY_BASE_MS * 2 ** attempt, ENQUEUE_RETRY_MAX_MS);
-        if (Date.now() + waitMs >= slotEnd) {
+        if (clock.now() + waitMs >= slotEnd) {
           lostFires.failed({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
           return;
         }
@@ -140,7 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function executeRun(sourceId: string): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     let report: RunReport;
     try {
       report = await options.runSource(sourceId);
@@ -148,9 +162,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // runSource promises to return a failed report; a throw is a bug, reported like a failure.
       const appError = toAppError(error, sourceId);
       log.error({ sourceId, err: appError }, `schedule: source "${sourceId}": runSource threw instead of reporting (${appError.message})`);
-      report = { sourceId, outcome: 'failed', found: 0, newItems: 0, durationMs: Date.now() - startedAt, warnings: [], error: appError, written: [] };
+      report = { sourceId, outcome: 'failed', found: 0, newItems: 0, durationMs: clock.now() - startedAt, warnings: [], error: appError, written: [] };
     }
-    lastCompleted = new Date();
+    lastCompleted = new Date(clock.now());
     // The pipeline logs each report; the scheduler only hands it on.
     deliverReport(report);
   }
@@ -198,7 +212,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function runInitial(source: ScheduledSource): void {
-    void handleFire(source, findInitialFireAt(source, new Date()), 'initial');
+    void handleFire(source, findInitialFireAt(source, new Date(clock.now())), 'initial');
   }
 
   return {
@@ -214,7 +228,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       state = 'stopped';
       for (const sourceId of [...tasks.keys()]) unscheduleSource(sourceId);
       delays.cancelAll();
-      const finished = await waitForAll([...running.values()], timeoutMs);
+      const finished = await waitForAll([...running.values()], timeoutMs, clock);
       const inFlight = [...running.keys()];
       if (!finished) log.warn({ inFlight, timeoutMs }, `schedule: stopped while ${inFlight.length} run(s) were still in flight`);
       return { finished, inFlight };
@@ -242,6 +256,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 }
 
 // --- Internal helpers ---
+
+/** The real clock; read through globals at call time, so vitest's fake timers replace it too. */
+const SYSTEM_CLOCK: SchedulerClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /** Where a fire is between the overlap guard and the end of its run. */
 type FirePhase = 'waiting' | 'queueing' | 'running';
@@ -293,27 +314,27 @@ function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {
 }
 
 /** Resolves true when every promise settled within timeoutMs, false otherwise. */
-async function waitForAll(promises: Array<Promise<void>>, timeoutMs: number): Promise<boolean> {
+async function waitForAll(promises: Array<Promise<void>>, timeoutMs: number, clock: SchedulerClock): Promise<boolean> {
   if (promises.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    timer = clock.setTimeout(() => resolve(false), Math.max(0, timeoutMs));
   });
   const settled = Promise.allSettled(promises).then(() => true as const);
   try {
     return await Promise.race([settled, timedOut]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 
 /** Sleeps that stop() can cancel: a fire still waiting out its jitter never starts after shutdown. */
-function createDelays(): { wait(ms: number): Promise<boolean>; cancelAll(): void } {
-  const pending = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+function createDelays(clock: SchedulerClock): { wait(ms: number): Promise<boolean>; cancelAll(): void } {
+  const pending = new Map<unknown, (completed: boolean) => void>();
   return {
     wait(ms) {
       return new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
+        const timer = clock.setTimeout(() => {
           pending.delete(timer);
           resolve(true);
         }, ms);
@@ -322,7 +343,7 @@ function createDelays(): { wait(ms: number): Promise<boolean>; cancelAll(): void
     },
     cancelAll() {
       for (const [timer, resolve] of pending) {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve(false);
       }
       pending.clear();

@@ -34,7 +34,7 @@ export interface WorkerDeps {
    */
   openQueue?: (config: AppConfig, hooks: QueueHooks) => Promise<FireQueue | undefined>;
   /** Scheduler knobs a test controls (random jitter, clock, timers). */
-  scheduler?: Pick<SchedulerOptions, 'random'>;
+  scheduler?: Pick<SchedulerOptions, 'random' | 'clock'>;
 }
 
 /** How the worker runs. */

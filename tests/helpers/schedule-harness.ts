@@ -58,6 +58,3 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until the next wall-clock second starts plus offsetMs, so 1-second schedules are predictable. */
-export async function sleepUntilNextSecond(offsetMs = 50): Promise<void> {
-  await sleep(1000 - (Date.now() % 1000) + offsetMs);
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../../src/extract/index.js';
+import { ADVERSARIAL_DATE_INPUTS } from '../../helpers/adversarial-dates.js';
 import { createRandom } from '../../helpers/seeded-random.js';
-
 
 /** Pieces that look like parts of dates, so the fuzz reaches deep into the table instead of failing early. */
 const PIECES = [
@@ -27,7 +27,6 @@ describe('parseDate fuzzing', () => {
     const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin'];
     const now = new Date('2026-01-05T02:00:00Z');
     let parsedCount = 0;
-    const started = performance.now();
     for (let i = 0; i < 20_000; i += 1) {
       const text = randomText(random);
       const timezone = zones[i % zones.length] ?? 'UTC';
@@ -45,16 +44,11 @@ describe('parseDate fuzzing', () => {
     }
     // The pieces are date-like: a healthy share must parse, or the fuzz is not reaching the table.
     expect(parsedCount).toBeGreaterThan(2_000);
-    // Guards against catastrophic regex backtracking: 20k parses take well under a second normally.
-    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
-  it('handles long adversarial inputs quickly', () => {
-    const inputs = ['2019-'.repeat(2000), ' '.repeat(10_000) + 'x', '1'.repeat(5000), '年月日'.repeat(3000), `${'8月'.repeat(3000)}27日`];
-    for (const text of inputs) {
-      const started = performance.now();
-      expect(() => parseDate(text, { timezone: 'Asia/Shanghai', now: new Date() })).not.toThrow();
-      expect(performance.now() - started).toBeLessThan(1_000);
+  it('handles long adversarial inputs without throwing (their speed is measured by `npm run bench -- parse-date`)', () => {
+    for (const text of ADVERSARIAL_DATE_INPUTS) {
+      expect(() => parseDate(text, { timezone: 'Asia/Shanghai', now: new Date('2026-01-05T02:00:00Z') })).not.toThrow();
     }
   });
 });

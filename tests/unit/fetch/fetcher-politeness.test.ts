@@ -5,11 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_AGENT } from '../../../src/fetch/index.js';
 import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
 import { concurrencyProbe, respond, sequence } from '../../helpers/knob-server.js';
-import { captureFetchError, createTestFetcher, pageRequest, useFetchTestEnv } from './fetch-test-kit.js';
+import { captureFetchError, createTestFetcher, pageRequest, useFetchTestEnv, type FakeClock } from './fetch-test-kit.js';
 
 const PAGE = serveBytes('<html><body>list</body></html>');
 const ROBOTS = (text: string) => serveBytes(text, { 'content-type': 'text/plain' });
 const HOUR = 60 * 60 * 1000;
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+
+/** Differences between consecutive times. */
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((time, i) => time - (times[i] as number));
+}
 
 describe('fetcher robots.txt', () => {
   const env = useFetchTestEnv({ routes: { '/list': PAGE, '/private/list': PAGE }, clockAt: '2024-05-01T00:00:00Z' });
@@ -161,46 +167,49 @@ describe('fetcher host limits and identity', () => {
     }
   });
 
+  /** Routes `/p` on `server` to PAGE, noting the fake clock's time as each request arrives. */
+  function noteArrivals(server: TestServer, clock: FakeClock): number[] {
+    const arrivals: number[] = [];
+    server.route('/p', (req, res, seen) => {
+      arrivals.push(clock.now);
+      return PAGE(req, res, seen);
+    });
+    return arrivals;
+  }
+
   it('spaces request starts to one host by minHostDelayMs, not other hosts', async () => {
     const [a, b] = await Promise.all([startServer(), startServer()]);
-    a.route('/p', PAGE);
-    b.route('/p', PAGE);
-    fetcher = createTestFetcher();
-    // Warm both connections so connection setup does not blur the measured gaps.
-    await Promise.all([fetcher.fetch(pageRequest(`${a.origin}/p`)), fetcher.fetch(pageRequest(`${b.origin}/p`))]);
-    const started = Date.now();
+    const clock: FakeClock = { now: T0 };
+    const [atA, atB] = [noteArrivals(a, clock), noteArrivals(b, clock)];
+    fetcher = createTestFetcher({ fakeClock: clock });
     await Promise.all([
       ...Array.from({ length: 4 }, (_, i) => fetcher.fetch(pageRequest(`${a.origin}/p?i=${i}`, { minHostDelayMs: 120 }))),
       fetcher.fetch(pageRequest(`${b.origin}/p`, { minHostDelayMs: 120 })),
     ]);
-    const times = a.requests.slice(1).map((r) => r.at);
-    // Without spacing the gaps would be a few ms; allow scheduling jitter on a busy machine.
-    for (let i = 1; i < times.length; i += 1) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(95);
-    expect((b.requests[1]?.at ?? Infinity) - started).toBeLessThan(100);
+    // On the fake clock the waits are exact: each of the three later starts to host a waits out
+    // the 120 ms since the one before; host b's request waits for nothing (no fourth wait).
+    expect(fetcher.sleeps).toEqual([120, 120, 120]);
+    expect([atA.length, atB.length]).toEqual([4, 1]);
   });
 
   it('honours a robots.txt Crawl-delay larger than minHostDelayMs', async () => {
     const server = await startServer();
     server.route('/robots.txt', ROBOTS('User-agent: *\nCrawl-delay: 0.2\n'));
-    server.route('/p', PAGE);
-    fetcher = createTestFetcher();
-    // The first fetch loads robots.txt and warms the connection; the next two are measured.
+    const clock: FakeClock = { now: T0 };
+    const arrivals = noteArrivals(server, clock);
+    fetcher = createTestFetcher({ fakeClock: clock });
     for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 5_000 }));
-    const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
-    // Spacing is enforced when requests start; the server's clock sees it with some scheduling jitter.
-    expect((second as number) - (first as number)).toBeGreaterThanOrEqual(160);
+    expect(gaps(arrivals)).toEqual([200, 200]);
   });
 
   it('caps a huge Crawl-delay at maxRetryDelayMs', async () => {
     const server = await startServer();
     server.route('/robots.txt', ROBOTS('User-agent: *\nCrawl-delay: 3600\n'));
-    server.route('/p', PAGE);
-    fetcher = createTestFetcher();
+    const clock: FakeClock = { now: T0 };
+    const arrivals = noteArrivals(server, clock);
+    fetcher = createTestFetcher({ fakeClock: clock });
     for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 150 }));
-    const [, first, second] = server.requests.filter((r) => r.path === '/p').map((r) => r.at);
-    const gap = (second as number) - (first as number);
-    expect(gap).toBeGreaterThanOrEqual(110);
-    expect(gap).toBeLessThan(1_000);
+    expect(gaps(arrivals)).toEqual([150, 150]);
   });
 
   it('sends the User-Agent, extra headers and cookies of the policy', async () => {

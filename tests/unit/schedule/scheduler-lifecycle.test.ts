@@ -1,7 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * Shutdown, reload, failures and shared-mode queueing, on fake time: vitest's fake timers replace
+ * the clock and timers node-cron and the scheduler read, so no test waits on the wall clock.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createScheduler, type Fire, type FireDispatcher, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
 import type { RunReport } from '../../../src/model.js';
-import { createCapturingLogger, createFakeRunner, sleep } from '../../helpers/schedule-harness.js';
+import { createCapturingLogger, createFakeRunner } from '../../helpers/schedule-harness.js';
+
+/** Moves fake time forward, running every timer (and node-cron fire) due meanwhile. */
+const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** stop() while fake time moves on, so its wait for runs in flight can end. */
+async function stopWithin(target: Scheduler, timeoutMs: number, advanceMs = timeoutMs): Promise<{ finished: boolean; inFlight: string[] }> {
+  const stopping = target.stop(timeoutMs);
+  await sleep(advanceMs);
+  return stopping;
+}
 
 const EVERY_SECOND = '*/1 * * * * *';
 const YEARLY = '0 0 0 1 1 *';
@@ -11,9 +25,15 @@ function source(id: string, schedule = YEARLY): ScheduledSource {
 }
 
 let scheduler: Scheduler | undefined;
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 10, 30, 10, 0, 0, 100) });
+});
 afterEach(async () => {
-  await scheduler?.stop(2000);
+  const stopping = scheduler?.stop(2000);
+  await vi.runOnlyPendingTimersAsync();
+  await stopping;
   scheduler = undefined;
+  vi.useRealTimers();
 });
 
 describe('createScheduler: shutdown', () => {
@@ -25,9 +45,10 @@ describe('createScheduler: shutdown', () => {
     await sleep(100);
     expect(scheduler.inFlight()).toEqual(['a']);
     const before = Date.now();
-    const result = await scheduler.stop(5000);
+    const result = await stopWithin(scheduler, 5000, 600);
     expect(result).toEqual({ finished: true, inFlight: [] });
-    expect(Date.now() - before).toBeGreaterThanOrEqual(450);
+    // The run started at 0 and lasts 700 ms: stop() called at 100 ms waits its last 600 ms.
+    expect(fake.runsOf('a')[0]?.endedAt).toBe(before + 600);
     expect(reports).toHaveLength(1);
     expect(fake.runsOf('a')[0]?.endedAt).toBeDefined();
   });
@@ -38,14 +59,10 @@ describe('createScheduler: shutdown', () => {
     scheduler = createScheduler({ sources: [source('slow'), source('quick')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
     await scheduler.start();
     await sleep(100);
-    const before = Date.now();
-    const result = await scheduler.stop(300);
-    const waited = Date.now() - before;
+    const result = await stopWithin(scheduler, 300);
     scheduler = undefined;
     expect(result.finished).toBe(false);
     expect(result.inFlight.sort()).toEqual(['quick', 'slow']);
-    expect(waited).toBeGreaterThanOrEqual(280);
-    expect(waited).toBeLessThan(1500);
     expect(records.some((r) => r.level === 40 && r.msg.includes('still in flight'))).toBe(true);
   });
 
@@ -54,9 +71,9 @@ describe('createScheduler: shutdown', () => {
     scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 10_000, initialRun: true, logger: createCapturingLogger().logger, random: () => 0.5 });
     await scheduler.start();
     await sleep(100);
-    const result = await scheduler.stop(1000);
+    const result = await stopWithin(scheduler, 1000, 0);
     expect(result).toEqual({ finished: true, inFlight: [] });
-    await sleep(1200);
+    await sleep(10_000);
     expect(fake.runs).toHaveLength(0);
   });
 
@@ -93,7 +110,7 @@ describe('createScheduler: reload and failures', () => {
     await sleep(1500);
     scheduler.reload([{ ...source('a', EVERY_SECOND), host: 'mirror.example.org' }]);
     await sleep(600);
-    await scheduler.stop(0);
+    await stopWithin(scheduler, 0);
     scheduler = undefined;
     expect(fake.maxConcurrent.get('a')).toBe(1);
   });
@@ -156,8 +173,8 @@ describe('createScheduler: dispatcher (shared mode)', () => {
     scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, dispatcher, logger: createCapturingLogger().logger });
     await scheduler.start();
     await sleep(1500);
-    await scheduler.stop(1000);
-    expect(fires.length).toBeGreaterThanOrEqual(1);
+    await stopWithin(scheduler, 1000);
+    expect(fires).toHaveLength(1);
     for (const fire of fires) {
       expect(fire.sourceId).toBe('a');
       expect(fire.fireAt.getTime() % 1000).toBe(0);
