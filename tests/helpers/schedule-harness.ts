@@ -56,5 +56,3 @@ export function createFakeRunner(durationMs: (sourceId: string) => number = () =
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-/** Waits until the next wall-clock second starts plus offsetMs, so 1-second schedules are predictable. */
