@@ -82,9 +82,11 @@ async function fetchHop(url: URL, sameOrigin: boolean, request: FetchRequest, de
       const failure = classifyFailure({ kind: 'thrown', error }, contextFor(request, url.href, attempt));
       if (!failure) throw error;
       const delayMs = planRetry(failure, attempt, request.policy, deps);
-      if (failure.retryAfterMs !== undefined) {
-        // The server asked everyone to wait: hold back every source on this host, not only this one.
-        deps.gate.defer(url.host, deps.now() + Math.min(failure.retryAfterMs, request.policy.maxRetryDelayMs));
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs <= request.policy.maxRetryDelayMs) {
+        // The server asked for a short pause: hold back every source on this host, not only this one.
+        // A longer one is not waited for: only this source is deferred (the pipeline remembers the
+        // time), and the host's other sources keep their turns instead of idling for the capped wait.
+        deps.gate.defer(url.host, deps.now() + failure.retryAfterMs);
       }
       if (delayMs === undefined) throw failure;
       deps.stats.retries += 1;

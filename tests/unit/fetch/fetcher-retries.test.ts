@@ -66,13 +66,21 @@ describe('fetcher retries', () => {
     expect(env.fetcher.sleeps).toEqual([]);
   });
 
-  it('holds back other requests to a host that answered Retry-After', async () => {
+  it('a Retry-After longer than the cap defers only that source: the host\'s other requests go at once', async () => {
     env.server.route('/limited', respond(429, { 'retry-after': '3600' }));
     env.server.route('/other', PAGE);
     await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { maxRetryDelayMs: 30_000 })));
     await env.fetcher.fetch(pageRequest(`${env.server.origin}/other`, { maxRetryDelayMs: 30_000 }));
-    // The next request to the same host waited out the (capped) Retry-After.
-    expect(env.fetcher.sleeps).toEqual([30_000]);
+    // Before: the other source waited the capped 30 s, within the same run, for a source that had given up.
+    expect(env.fetcher.sleeps).toEqual([]);
+  });
+
+  it('a short Retry-After holds back the other requests to that host', async () => {
+    env.server.route('/limited', respond(429, { 'retry-after': '5' }));
+    env.server.route('/other', PAGE);
+    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { retries: 0, maxRetryDelayMs: 30_000 })));
+    await env.fetcher.fetch(pageRequest(`${env.server.origin}/other`, { maxRetryDelayMs: 30_000 }));
+    expect(env.fetcher.sleeps).toEqual([5_000]);
   });
 
   it.each([400, 401, 403, 404, 410, 451])('never retries HTTP %i', async (status) => {
