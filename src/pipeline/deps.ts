@@ -2,6 +2,7 @@
 import type { Fetcher } from '../fetch/index.js';
 import type { Logger } from '../log.js';
 import type { SiteConfig } from '../model.js';
+import type { ExtractPage } from './extract-pool.js';
 import type { ItemStore } from '../store/index.js';
 
 /** Shared services for running sources. */
@@ -13,4 +14,6 @@ export interface PipelineDeps {
   site: SiteConfig;
   now: () => Date;
   logger: Logger;
+  /** Extracts a page; a pass sets it to a worker-thread pool (extract-pool.ts), else extraction runs in-process. */
+  extract?: ExtractPage;
 }

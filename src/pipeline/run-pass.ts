@@ -2,6 +2,7 @@
 import { toAppError, type AppError } from '../errors.js';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
+import { createLazyExtractPool, shouldUsePool } from './extract-pool.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { runByHost, type HostTask } from './run-by-host.js';
 import { publishSite } from './publish-site.js';
@@ -38,14 +39,23 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   const urlOfHost = new Map(tasks.map((task) => [task.host, task.item.url]));
   const fetcher = deps.fetcher;
   const turnIn = fetcher.turnIn ? (host: string) => fetcher.turnIn?.(urlOfHost.get(host) ?? '') ?? 0 : undefined;
-  const run = async (source: SourceConfig) => {
+  const run = async (source: SourceConfig, passDeps: PipelineDeps) => {
     options.onStart?.(source);
-    const report = await runSource(source, deps);
+    const report = await runSource(source, passDeps);
     options.onReport?.(report);
     return report;
   };
   await prepareHosts(tasks, deps, options.concurrency);
-  const reports = await runByHost(tasks, options.concurrency, run, { turnIn });
+  // Extraction threads when asked for and the pass is large enough; started by the first page that
+  // needs extracting, so a pass of 304s and identical bodies starts none.
+  const pool = !deps.extract && shouldUsePool(tasks.length) ? createLazyExtractPool() : undefined;
+  const passDeps: PipelineDeps = pool ? { ...deps, extract: pool.extract } : deps;
+  let reports: RunReport[];
+  try {
+    reports = await runByHost(tasks, options.concurrency, (source) => run(source, passDeps), { turnIn });
+  } finally {
+    await pool?.close();
+  }
   try {
     return { reports, siteFiles: await publishSite(config, deps) };
   } catch (error) {

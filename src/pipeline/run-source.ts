@@ -66,7 +66,9 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
 
   let extracted: ExtractResult;
   try {
-    extracted = extractItems({ body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl }, extractOptionsFor(source, deps.now()));
+    const input = { body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl };
+    const options = extractOptionsFor(source, deps.now());
+    extracted = deps.extract ? await deps.extract(input, options) : extractItems(input, options);
   } catch (error) {
     return { report: noItemsReport(source, fetched, error, state.health), confirm: {} };
   }

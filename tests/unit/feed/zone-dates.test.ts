@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+import { getCachedZone } from '../../../src/time/cached-zone.js';
 import { describe, expect, it } from 'vitest';
 import { renderFeed } from '../../../src/feed/index.js';
 import type { StoredItem } from '../../../src/model.js';
@@ -14,6 +16,22 @@ describe('feed dates in the feed time zone', () => {
   ])('%s', (zone, rfc822, rfc3339) => {
     expect(formatRfc822(instant, zone)).toBe(rfc822);
     expect(formatRfc3339(instant, zone)).toBe(rfc3339);
+  });
+
+  it('writes the same dates as luxon for any instant, zone and millisecond', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC', 'Asia/Kathmandu'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2_000; i++) {
+      // 1990–2040, with DST transitions hit by chance; every fourth instant has milliseconds.
+      const ms = Date.UTC(1990, 0, 1) + Math.floor(random() * 50 * 365.25 * 86_400) * 1000 + (i % 4 === 0 ? Math.floor(random() * 1000) : 0);
+      const zone = zones[i % zones.length] as string;
+      const date = new Date(ms);
+      const luxonZone = DateTime.fromMillis(ms, { zone: getCachedZone(zone), locale: 'en-US' });
+      expect(formatRfc822(date, zone), `${date.toISOString()} ${zone}`).toBe(luxonZone.toRFC2822());
+      expect(formatRfc3339(date, zone), `${date.toISOString()} ${zone}`).toBe(luxonZone.toISO({ suppressMilliseconds: true }));
+    }
+    expect(formatRfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), undefined)).toBe('2026-01-02T03:04:05.067Z');
   });
 
   it('rewrites only whole date elements, never text inside titles', () => {

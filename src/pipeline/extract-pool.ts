@@ -1,0 +1,102 @@
+/**
+ * Extraction (HTML parse, selection, dates, post-processing) on worker threads, so a pass uses every
+ * core: fetching, the store and feed writing stay on the main thread, where politeness, crash-safe
+ * write order and SIGTERM handling live; a worker only turns a decoded page into items, which has
+ * no side effects, so cancelling or losing a task loses nothing.
+ *
+ * A pool costs ~0.1–0.2 s of CPU per thread to start (each loads cheerio and the extractors), so a
+ * pass starts one only when it has enough pages to win that back (see {@link shouldUsePool}).
+ */
+import { availableParallelism } from 'node:os';
+import type { Piscina as PiscinaPool } from 'piscina';
+import { AppError, type ErrorCode } from '../errors.js';
+import { ExtractError, extractItems, type ExtractInput, type ExtractOptions } from '../extract/index.js';
+import type { ExtractResult } from '../model.js';
+import type { ExtractFailure, ExtractTask } from './extract-worker.js';
+
+/** Extracts a page: on a worker thread when a pool runs, else in this thread. */
+export type ExtractPage = (input: ExtractInput, options: ExtractOptions) => Promise<ExtractResult>;
+
+/** A running pool of extraction threads. */
+export interface ExtractPool {
+  extract: ExtractPage;
+  threads: number;
+  /** Stops the threads; tasks still queued reject. */
+  close(): Promise<void>;
+}
+
+/** Fewer pages than this are extracted in-process: a pool's start-up would cost more than it saves. */
+export const POOL_MIN_PAGES = 24;
+
+/** Threads for this machine: one per core, leaving none idle (the main thread mostly waits on I/O). */
+export function defaultPoolThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Whether a pass of `pages` sources should extract on a pool: threads asked for, and enough pages. */
+export function shouldUsePool(pages: number, threads: number = configuredThreads()): boolean {
+  return threads > 0 && pages >= POOL_MIN_PAGES;
+}
+
+/**
+ * Threads from FEEDWRIGHT_EXTRACT_THREADS: a number, or `auto` for one per core; 0 (the default)
+ * extracts in the main thread. Off by default: on the 2-core machine it was measured on, shared by
+ * other busy processes, a pool did not shorten a pass and cost CPU and memory (README, Performance).
+ */
+export function configuredThreads(): number {
+  const raw = process.env.FEEDWRIGHT_EXTRACT_THREADS?.trim();
+  if (raw === undefined || raw === '') return 0;
+  if (raw === 'auto') return defaultPoolThreads();
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/** A pool that starts its threads on the first page to extract; closing an unstarted pool is free. */
+export function createLazyExtractPool(threads: number = configuredThreads()): Pick<ExtractPool, 'extract' | 'close'> {
+  let started: Promise<ExtractPool> | undefined;
+  return {
+    extract: async (input, options) => (await (started ??= startExtractPool(threads))).extract(input, options),
+    close: async () => {
+      if (started) await (await started).close();
+    },
+  };
+}
+
+/** Extraction in this thread, with the pool's asynchronous signature. */
+export const extractInProcess: ExtractPage = async (input, options) => extractItems(input, options);
+
+/** Starts a pool of `threads` extraction workers (piscina). */
+export async function startExtractPool(threads: number = configuredThreads()): Promise<ExtractPool> {
+  const { Piscina } = await import('piscina');
+  // Under tsx (tests, benchmarks) this module is a .ts file and so is its worker; compiled, both are .js.
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const pool: PiscinaPool = new Piscina({
+    filename: new URL(`./extract-worker.${extension}`, import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    // The main thread keeps at most a few pages per thread in flight: memory stays bounded.
+    concurrentTasksPerWorker: 1,
+    // A .ts worker needs tsx's loader in its thread too (tests run the sources under vitest).
+    execArgv: extension === 'ts' && !process.execArgv.some((arg) => arg.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
+  });
+  return {
+    threads,
+    async extract(input, options) {
+      const answer = (await pool.run({ input, options } satisfies ExtractTask)) as ExtractResult | ExtractFailure;
+      if ('failed' in answer) throw reviveError(answer);
+      return answer;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+// --- Internal helpers ---
+
+function reviveError(failure: ExtractFailure): Error {
+  const code = failure.code as ErrorCode | undefined;
+  if (failure.name === 'ExtractError' && code) return ExtractError.fromFields({ ...failure, code });
+  if (code) return new AppError(code, failure.message, { sourceId: failure.sourceId, hint: failure.hint });
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  return error;
+}

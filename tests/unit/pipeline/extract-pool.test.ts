@@ -1,0 +1,51 @@
+/** The extraction pool: the same items as in-process extraction, and errors that keep their class and fields. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/errors.js';
+import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { createLazyExtractPool, shouldUsePool, startExtractPool, type ExtractPool } from '../../../src/pipeline/extract-pool.js';
+
+const NOW = new Date('2019-08-28T09:00:00+08:00');
+const OPTIONS: ExtractOptions = { sourceId: 'test', type: 'auto', selectors: { items: 'ul.l li', date: ['span'] }, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 40 };
+const INPUT = {
+  body: '<html><head><title>列表</title></head><body><ul class="l"><li><a href="./a.html">生态环境部通知</a><span>2019-08-27</span></li><li><a href="./b.html">关于大气污染防治的公告</a><span>8月26日</span></li></ul></body></html>',
+  contentType: 'text/html; charset=utf-8',
+  url: 'http://www.example.gov.cn/news/index.html',
+};
+
+let pool: ExtractPool;
+
+beforeAll(async () => {
+  pool = await startExtractPool(2);
+});
+
+afterAll(async () => {
+  await pool.close();
+});
+
+describe('extract pool', () => {
+  it('extracts on a worker thread exactly what the main thread extracts, dates included', async () => {
+    const result = await pool.extract(INPUT, OPTIONS);
+    expect(result).toEqual(extractItems(INPUT, OPTIONS));
+    expect(result.items[0]?.published?.date).toBeInstanceOf(Date);
+  });
+
+  it('rethrows an extraction failure as the same ExtractError (code, selector, hint, message)', async () => {
+    const options = { ...OPTIONS, selectors: { items: 'div.gone li' } };
+    const error = await pool.extract(INPUT, options).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ExtractError);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'EXTRACT_NO_CONTAINER', selector: 'div.gone li', sourceId: 'test' });
+    expect((error as Error).message).toBe('extract: source "test": the item selector matched nothing (div.gone li)');
+  });
+
+  it('is used only when threads are asked for and the pass has enough pages; a lazy pool never extracting starts nothing', async () => {
+    expect(shouldUsePool(200, 0)).toBe(false);
+    expect(shouldUsePool(3, 2)).toBe(false);
+    expect(shouldUsePool(200, 2)).toBe(true);
+    const lazy = createLazyExtractPool(2);
+    await lazy.close();
+  });
+});
