@@ -55,6 +55,7 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
     await rebuildHistoryFromFeeds(config, deps);
   } catch (error) {
     await fetcher.close();
+    await redis?.close();
     await store.close();
     throw error;
   }

@@ -26,21 +26,20 @@ export function readPlainData(doc: Document, lines: LineCounter, file: string): 
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (cause) {
-    // toJS throws a ReferenceError only for aliases (too many expansions); anything else is a bug.
+    // toJS throws a ReferenceError only for aliases (one naming no anchor, or too many expansions).
     if (!(cause instanceof ReferenceError)) throw cause;
-    const at = firstAliasOffset(doc);
+    const unresolved = findUnresolvedAlias(doc);
+    const at = unresolved?.offset ?? firstAliasOffset(doc);
     const position = at === undefined ? undefined : lines.linePos(at);
-    const problem: ConfigProblem = {
-      file,
-      line: position?.line,
-      column: position?.col,
-      field: '',
-      message: `YAML aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions, as in an alias bomb)`,
-      severity: 'error',
-    };
+    const message = unresolved
+      ? `YAML alias *${unresolved.name} refers to no anchor &${unresolved.name} defined before it`
+      : `YAML aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions, as in an alias bomb)`;
+    const problem: ConfigProblem = { file, line: position?.line, column: position?.col, field: '', message, severity: 'error' };
     throw new ConfigError('CONFIG_PARSE', file, [problem], {
       cause,
-      hint: 'A config needs no deeply nested aliases (*name); write the values out or use fewer aliases.',
+      hint: unresolved
+        ? `Define the anchor (&${unresolved.name}) before the alias, or write the value out.`
+        : 'A config needs no deeply nested aliases (*name); write the values out or use fewer aliases.',
     });
   }
 }
@@ -65,6 +64,18 @@ function findUnclosedQuote(text: string, error: YAMLError): number | undefined {
     for (const value of Object.values(node)) search(value);
   };
   for (const token of new Parser().parse(text)) search(token);
+  return found;
+}
+
+function findUnresolvedAlias(doc: Document): { name: string; offset?: number } | undefined {
+  let found: { name: string; offset?: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!isAlias(node) || node.resolve(doc) !== undefined) return undefined;
+      found = { name: node.source, offset: node.range?.[0] };
+      return visit.BREAK;
+    },
+  });
   return found;
 }
 

@@ -57,6 +57,11 @@ describe('YAML that attacks or confuses the parser', () => {
     expect(error.problems.map(formatProblem)).toEqual([expect.stringMatching(/^config\/test\.yaml:2:\d+ \(top level\): YAML aliases expand to too much data/)]);
   });
 
+  it('reports an alias naming no anchor as that, not as a bomb or a crash', () => {
+    const error = rejection(`${minimal}    name: *nowhere\n`);
+    expect(error.problems.map(formatProblem)).toEqual(['config/test.yaml:5:11 (top level): YAML alias *nowhere refers to no anchor &nowhere defined before it']);
+  });
+
   it('still accepts a few ordinary aliases', () => {
     expect(parseConfigText(`sources:\n  - id: a\n    url: https://example.org/\n    items: &li ul li\n  - id: b\n    url: https://example.org/b\n    items: *li\n`, FILE).config.sources[1]!.selectors.items).toBe('ul li');
   });
