@@ -105,10 +105,11 @@ async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 
 }
 
 /**
- * The check time the index page shows: the last check, but moved at most once per schedule
- * interval. A pass that changes nothing else (the demo's second run, a worker's quiet half hour)
- * then leaves index.html — and its Last-Modified — untouched, while a stalled worker still shows
- * an old time. The time shown is always one of a real check, never more than an interval old.
+ * The check time the index page shows: the last check, but kept while the last check is less than
+ * half a schedule interval after the one shown. An extra pass right after another (the demo's
+ * second run, a manual `run` next to the worker) then leaves index.html — and its Last-Modified —
+ * untouched, each scheduled run still moves it, and a stalled worker shows an old time. The time
+ * shown is always that of a real check, less than half an interval before the latest one.
  */
 async function shownCheckTime(source: SourceConfig, state: SourceState, deps: Pick<PipelineDeps, 'store'>): Promise<Date | undefined> {
   const lastRunAt = state.health?.lastRunAt;
@@ -116,7 +117,7 @@ async function shownCheckTime(source: SourceConfig, state: SourceState, deps: Pi
   const actual = Date.parse(lastRunAt);
   if (Number.isNaN(actual)) return undefined;
   const shown = Date.parse(state.indexCheckedAt ?? '');
-  if (!Number.isNaN(shown) && shown <= actual && actual - shown < source.intervalMs) return new Date(shown);
+  if (!Number.isNaN(shown) && shown <= actual && actual - shown < source.intervalMs / 2) return new Date(shown);
   await deps.store.saveSourceState(source.id, { indexCheckedAt: lastRunAt });
   return new Date(actual);
 }
