@@ -101,7 +101,7 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     await withTimeout(Promise.all([queueClient.connect(), workerClient.connect()]), timeoutMs, 'connect');
     connected = true;
   } catch (error) {
-    await Promise.allSettled([queueClient.destroy(), workerClient.destroy()]);
+    destroyClients(queueClient, workerClient);
     throw new AppError('QUEUE_UNAVAILABLE', `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`, {
       cause: error,
       hint: 'Start Redis or fix `store:`; workers sharing a Redis store take their fires from a queue in it.',
@@ -193,7 +193,7 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
       const inFlight = [...running.keys()];
       if (!finished) await worker.close(true).catch(() => undefined);
       await queue.close().catch(() => undefined);
-      await Promise.allSettled([queueClient.destroy(), workerClient.destroy()]);
+      destroyClients(queueClient, workerClient);
       return { finished, inFlight };
     },
   };
@@ -257,4 +257,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Drops both connections at once (node-redis `destroy()` is synchronous and never throws on a closed client). */
+function destroyClients(...clients: Array<{ destroy(): void }>): void {
+  for (const client of clients) client.destroy();
 }

@@ -34,7 +34,7 @@ export async function openRedisScripts(url: string, timeoutMs = 5_000): Promise<
     await withTimeout(client.connect(), timeoutMs, 'connect');
     opened = true;
   } catch (error) {
-    await client.destroy();
+    client.destroy();
     throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot connect to Redis at ${redactUrl(url)}`, undefined, describeError(error)), {
       hint: `Is Redis running at ${redactUrl(url)}?`,
       cause: error,

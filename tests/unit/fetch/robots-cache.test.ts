@@ -13,7 +13,7 @@ describe('createRobotsCache', () => {
       return { kind: 'rules', text: 'User-agent: *\nDisallow: /admin\n' };
     };
     const verdicts = await Promise.all(
-      ['https://a.example/list', 'https://a.example/admin/x', 'https://a.example/other'].map((url) => cache.check(new URL(url), UA, load)),
+      ['https://a.example/list', 'https://a.example/admin/x', 'https://a.example/other'].map(async (url) => cache.check(new URL(url), UA, load)),
     );
     expect(loads).toBe(1);
     expect(verdicts.map((v) => v.allowed)).toEqual([true, false, true]);
