@@ -59,13 +59,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       return fetchDocument(request, deps);
     },
     prepare: (request) => (closed ? Promise.resolve() : prepareFetch(request, deps)),
-    turnIn(url) {
-      try {
-        return deps.gate.turnIn(new URL(url).host);
-      } catch {
-        return 0; // not a URL: fetch() reports it; nothing to wait for here
-      }
-    },
+    turnIn: (host) => deps.gate.turnIn(host),
     stats: () => ({ ...stats }),
     async close() {
       closed = true;

@@ -44,10 +44,11 @@ export interface Fetcher {
   /** Fetches one URL under the request's policy; throws FetchError on failure. */
   fetch(request: FetchRequest): Promise<FetchResult>;
   /**
-   * Milliseconds until a request to this URL's host could start without waiting for the host's
-   * spacing (0 when now): lets a pass start another host's source instead of holding a slot.
+   * Milliseconds until a request to this host (`URL.host`, with the port) could start without
+   * waiting for the host's spacing (0 when now): lets a pass start another host's source instead
+   * of holding a slot.
    */
-  turnIn?(url: string): number;
+  turnIn?(host: string): number;
   /** Loads what a fetch of this request needs first (robots.txt); never throws. */
   prepare?(request: FetchRequest): Promise<void>;
   /** A snapshot of the counters. */

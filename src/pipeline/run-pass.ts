@@ -35,10 +35,9 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   const wanted = options.sourceIds?.length ? new Set(options.sourceIds) : undefined;
   const sources = wanted ? config.sources.filter((source) => wanted.has(source.id)) : config.sources;
   const tasks = sources.map(hostTaskOf);
-  // The fetcher knows each host's booked turns (robots.txt, detail pages): ask it by a URL of that host.
-  const urlOfHost = new Map(tasks.map((task) => [task.host, task.item.url]));
+  // The fetcher knows each host's booked turns (robots.txt, detail pages).
   const fetcher = deps.fetcher;
-  const turnIn = fetcher.turnIn ? (host: string) => fetcher.turnIn?.(urlOfHost.get(host) ?? '') ?? 0 : undefined;
+  const turnIn = fetcher.turnIn ? (host: string) => fetcher.turnIn?.(host) ?? 0 : undefined;
   const run = async (source: SourceConfig, passDeps: PipelineDeps) => {
     options.onStart?.(source);
     const report = await runSource(source, passDeps);
