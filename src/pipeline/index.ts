@@ -1,9 +1,9 @@
 /** pipeline: chains the stages for one source, and runs passes over all sources. */
 export type { PipelineDeps } from './deps.js';
 export { runSource } from './run-source.js';
-export { runPass, isFailure, type PassOptions, type PassResult } from './run-pass.js';
+export { runPass, type PassOptions, type PassResult } from './run-pass.js';
 export { publishSite } from './publish-site.js';
-export { nextHealth, initialHealth, isUnhealthy } from './source-health.js';
+export { nextHealth, initialHealth, isFailure, isUnhealthy } from './source-health.js';
 export { readAllHealth } from './read-all-health.js';
 export { sourceFeedMeta } from './publish-source-feed.js';
 export { createSitePublisher, type SitePublisher } from './site-publisher.js';

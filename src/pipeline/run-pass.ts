@@ -63,10 +63,6 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   }
 }
 
-/** True when a report counts as a failed source for exit codes and health. */
-export function isFailure(report: RunReport): boolean {
-  return report.outcome === 'failed' || report.outcome === 'degraded' || report.outcome === 'disallowed';
-}
 
 // --- Internal helpers ---
 

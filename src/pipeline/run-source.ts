@@ -162,7 +162,7 @@ function failedReport(source: SourceConfig, error: unknown): RunReport {
     outcome: appError.code === 'FETCH_ROBOTS' ? 'disallowed' : 'failed',
     found: 0,
     newItems: 0,
-    httpStatus: (error as { status?: number }).status,
+    httpStatus: error instanceof FetchError ? error.status : undefined,
     durationMs: 0,
     warnings: [],
     error: appError,

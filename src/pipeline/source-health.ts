@@ -1,6 +1,11 @@
 /** Health bookkeeping: how a source's status evolves from one run to the next. */
 import type { RunReport, SourceConfig, SourceHealth } from '../model.js';
 
+/** The one "failed outcome" rule: the run did not deliver the source's items (exit codes, health, metrics). */
+export function isFailure(report: Pick<RunReport, 'outcome'>): boolean {
+  return report.outcome === 'failed' || report.outcome === 'degraded' || report.outcome === 'disallowed';
+}
+
 /** The one "unhealthy" rule: a failing or degraded source needs the operator (status exits 1, /healthz marks it). */
 export function isUnhealthy(health: Pick<SourceHealth, 'status'>): boolean {
   return health.status === 'failing' || health.status === 'degraded';
@@ -24,7 +29,7 @@ export function nextHealth(previous: SourceHealth | undefined, report: RunReport
     lastDurationMs: report.durationMs,
     lastNew: report.newItems,
   };
-  if (report.outcome === 'failed' || report.outcome === 'disallowed' || report.outcome === 'degraded') {
+  if (isFailure(report)) {
     const failures = before.consecutiveFailures + 1;
     return {
       ...base,

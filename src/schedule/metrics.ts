@@ -3,6 +3,7 @@
  * exposition format (version 0.0.4) for /metrics.
  */
 import type { RunReport } from '../model.js';
+import { isFailure } from '../pipeline/index.js';
 
 /** Counters and a duration histogram per source, built from RunReports. */
 export interface Metrics {
@@ -130,8 +131,6 @@ const FAMILIES: Family[] = [
   },
 ];
 
-/** Outcomes in which the source did not deliver its items. */
-const FAILED_OUTCOMES: ReadonlySet<RunReport['outcome']> = new Set(['failed', 'degraded', 'disallowed']);
 
 function createSeries(bucketCount: number): SourceSeries {
   return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, run: createHistogram(bucketCount), fetch: createHistogram(bucketCount) };
@@ -151,7 +150,7 @@ function observeSeconds(histogram: Histogram, seconds: number, buckets: number[]
 
 function recordReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
   increment(series.runs, report.outcome);
-  if (FAILED_OUTCOMES.has(report.outcome)) increment(series.failures, report.error?.code ?? 'UNKNOWN');
+  if (isFailure(report)) increment(series.failures, report.error?.code ?? 'UNKNOWN');
   // A deferred run sent no request (Retry-After): neither a success nor a failure.
   else if (report.outcome !== 'deferred') series.lastSuccess = nowSeconds;
   series.lastRun = nowSeconds;
