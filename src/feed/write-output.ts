@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderedFeed } from './render-feed.js';
 import { feedFileNames } from './render-feed.js';
@@ -44,8 +44,11 @@ async function writeIfChanged(outputDir: string, name: string, content: string, 
   }
   const target = join(outputDir, name);
   try {
-    if ((await readExisting(target)) === content) return false;
-    await mkdir(outputDir, { recursive: true });
+    const existing = await sizeOf(target);
+    // Same size: read and compare; another size has changed for sure and needs no read.
+    if (existing === Buffer.byteLength(content, 'utf8') && (await readExisting(target)) === content) return false;
+    // Only a missing file can mean a missing folder.
+    if (existing === undefined) await mkdir(outputDir, { recursive: true });
     await sweepOrphanedTemps(outputDir);
     const temp = join(outputDir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
@@ -63,6 +66,16 @@ async function writeIfChanged(outputDir: string, name: string, content: string, 
       hint: `Check that ${outputDir} exists and is writable, and that the disk is not full.`,
       cause: error,
     });
+  }
+}
+
+/** The file's size in bytes; undefined when there is none. */
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
