@@ -30,14 +30,14 @@ export interface SharedGateOptions {
   local: HostGate;
   clock: GateClock;
   logger: Logger;
-  /** How long a slot stays taken if its worker dies mid-request; default 120 s. */
+  /** How long a slot stays taken if its worker dies (renewed while the request lasts); default 10 s. */
   leaseMs?: number;
 }
 
 /** A host gate whose per-host decisions live in Redis. */
 export function createSharedHostGate(options: SharedGateOptions): HostGate {
   const { redis, prefix, local, clock } = options;
-  const leaseMs = options.leaseMs ?? 120_000;
+  const leaseMs = options.leaseMs ?? 10_000;
   const trouble = throttledWarning(options.logger);
 
   async function acquireShared(host: string, limits: HostLimits): Promise<() => void> {
@@ -52,13 +52,26 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
       ])) as [number, number];
       const [granted, ms] = answer.map(Number) as [number, number];
       if (granted === 1) {
-        if (ms > 0) await clock.sleep(ms);
-        // The global limit is this process's own; the per-host turn is already ours.
-        const releaseLocal = await local.acquire(`\0shared:${host}`, { perHostConcurrency: Number.MAX_SAFE_INTEGER, minHostDelayMs: 0 });
+        // The slot is held as a short lease renewed while this worker waits and fetches: a killed
+        // worker's slots free themselves within leaseMs instead of blocking the host.
+        const renew = setInterval(() => {
+          redis.eval(RENEW_SCRIPT, [keys[1]!], [token, String(leaseMs)]).catch((error: unknown) => trouble(host, error));
+        }, Math.max(500, Math.floor(leaseMs / 3)));
+        renew.unref();
+        let releaseLocal: () => void;
+        try {
+          if (ms > 0) await clock.sleep(ms);
+          // The global limit is this process's own; the per-host turn is already ours.
+          releaseLocal = await local.acquire(`\0shared:${host}`, { perHostConcurrency: Number.MAX_SAFE_INTEGER, minHostDelayMs: 0 });
+        } catch (error) {
+          clearInterval(renew);
+          throw error;
+        }
         let released = false;
         return () => {
           if (released) return;
           released = true;
+          clearInterval(renew);
           releaseLocal();
           redis.eval(RELEASE_SCRIPT, [keys[1]!], [token]).catch((error: unknown) => trouble(host, error));
         };
@@ -145,8 +158,18 @@ local startAt = math.max(now, nextAt)
 local delay = tonumber(ARGV[2])
 redis.call('SET', KEYS[1], startAt + delay, 'PX', startAt - now + delay + 60000)
 redis.call('ZADD', KEYS[2], startAt + tonumber(ARGV[3]), ARGV[4])
-redis.call('PEXPIRE', KEYS[2], startAt - now + tonumber(ARGV[3]))
+if redis.call('PTTL', KEYS[2]) < startAt - now + tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], startAt - now + tonumber(ARGV[3])) end
 return {1, startAt - now}`;
+
+/** KEYS: slots zset. ARGV: token, lease ms. Extends a slot this worker still holds. */
+const RENEW_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
+end
+return 1`;
 
 /** KEYS: slots zset. ARGV: token. */
 const RELEASE_SCRIPT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;

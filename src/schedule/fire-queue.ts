@@ -56,7 +56,7 @@ export interface FireQueueOptions {
   onReport?: (report: RunReport) => void;
   /**
    * How long a job's lock lives without renewal: a killed worker's job is run again after at most
-   * this plus the stall check interval (half of it). Default 10 s.
+   * this plus two stall checks (half of it each). Default 10 s.
    */
   lockMs?: number;
   /** Attempts per fire when runs fail on Redis or the network (default 3), backoff base (default 2 s). */

@@ -15,5 +15,12 @@ export async function openDefaultQueue(config: AppConfig, hooks: QueueHooks): Pr
   const store = splitStoreUrl(config.store);
   if (!/^rediss?:\/\//.test(store.url)) return undefined;
   const { openFireQueue } = await import('./fire-queue.js');
-  return openFireQueue({ url: store.url, namespace: store.namespace, concurrency: config.worker.concurrency, ...hooks });
+  // A killed worker's job is run again after its lock lapses (plus up to two stall checks of half
+  // the lock): a third of the shortest interval, 5-30 s, so the re-run lands within the slot.
+  const shortest = Math.min(...config.sources.map((source) => source.intervalMs));
+  const lockMs = Math.max(MIN_LOCK_MS, Math.min(MAX_LOCK_MS, Math.floor(shortest / 3)));
+  return openFireQueue({ url: store.url, namespace: store.namespace, concurrency: config.worker.concurrency, lockMs, ...hooks });
 }
+
+const MIN_LOCK_MS = 5_000;
+const MAX_LOCK_MS = 30_000;
