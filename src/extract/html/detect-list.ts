@@ -12,6 +12,7 @@ import { buildItemsSelector } from '../auto/items-selector.js';
 import { readHrefHost } from '../auto/list-hints.js';
 import { collectPageStats } from '../auto/page-stats.js';
 import type { DateContext } from '../date/date-building.js';
+import { MAX_ITEM_BLOCKS } from './block-limit.js';
 import { readText } from './field-selector.js';
 
 /** What detection needs besides the parsed page. */
@@ -35,7 +36,7 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
   for (const [index, candidate] of candidates.slice(0, MAX_TRIED).entries()) {
     const items = buildItemsSelector($, candidate, page.stats);
     if (!items) continue;
-    const fields = chooseFieldSelectors($, items.blocks, context.dates);
+    const fields = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
     return { selectors: { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) }, blocks: items.blocks };
   }

@@ -15,6 +15,7 @@ import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors } from './detect-list.js';
 import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecMatches } from './field-selector.js';
+import { MAX_ITEM_BLOCKS } from './block-limit.js';
 import { loadDocument } from './load-document.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
@@ -44,7 +45,10 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   // Detection already ran its items selector on this tree and checked what it matches.
   const found = list ? { $, blocks: list.blocks } : findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings);
-  const { blocks } = found;
+  const blocks = found.blocks.length > MAX_ITEM_BLOCKS ? found.blocks.slice(0, MAX_ITEM_BLOCKS) : found.blocks;
+  if (blocks.length < found.blocks.length) {
+    warnings.add('items-capped', `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_ITEM_BLOCKS} were read`, itemsSelector);
+  }
   $ = found.$;
   const specs = matchFields($, blocks, selectors, options.sourceId);
   const context = { $, specs, dates, dateFormat: options.dateFormat };
