@@ -4,6 +4,7 @@
  * and only apply when the whole (bracket-stripped) text is the date.
  */
 import { buildDate, type DateContext, type DateHit } from './date-building.js';
+import { monthNamePattern, normalizeMonthName, readMonthTable } from './month-names.js';
 import { ZONE_ABBREVIATIONS } from './zone-abbreviations.js';
 
 /** One row of the date table. */
@@ -67,6 +68,28 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     re: re(`${WEEKDAY}\\b(?<mon>${MONTHS})\\b\\.?\\s+(?<d>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<y>\\d{4})(?!\\d)${EN_TIME}`),
     wholeOnly: false,
     build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // Other languages' month names (CLDR through luxon, see month-names.ts): 3 mars 2021, 7. Juni 2021,
+    // 09 enero 2014, 4 de março de 2021, 7 июня 2021 г., 27 agosto 2019 14:30
+    name: 'd-month-y-intl',
+    re: re(`(?<![\\d.])(?<d>\\d{1,2})\\.?\\s*(?:de\\s+)?(?<mon>${monthNamePattern()})\\.?,?\\s*(?:de\\s+)?(?<y>\\d{4})(?!\\d)(?:\\s*(?:г\\.|um|à|a las|alle|às|kl\\.?|,|-|–)?\\s*${TIME.slice(3, -2)})?`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: intlMonth(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // Korean: 2019년 1월 21일 13:49
+    name: 'ymd-ko',
+    re: re(`(?<!\\d)(?<y>\\d{4})\\s*년\\s*(?<mo>\\d{1,2})\\s*월\\s*(?<d>\\d{1,2})\\s*일${TIME}`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // Java's Date.toString() and C's asctime: Thu Mar 04 09:15:00 CET 2021, Thu Mar  4 09:15:00 2021
+    name: 'java-date',
+    re: re(`${WEEKDAY}\\b(?<mon>${MONTHS})\\s+(?<d>\\d{1,2})\\s+(?<h>\\d{1,2}):(?<mi>[0-5]\\d)(?::(?<s>\\d{2}))?(?:\\s+(?<tz>${ZONE_NAMES}|[+-]\\d{4}|GMT|UTC))?\\s+(?<y>\\d{4})(?!\\d)`),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g), zone: g.tz === 'GMT' || g.tz === 'UTC' ? 'Z' : g.tz }, ctx),
   },
   {
     // 27.08.2019 (German and most of Europe write day.month.year with dots)
@@ -143,6 +166,10 @@ function re(source: string): RegExp {
 
 function clock(g: Record<string, string | undefined>): { hour?: string; minute?: string; second?: string; meridiem?: string; zone?: string } {
   return { hour: g.h, minute: g.mi, second: g.s ?? g.s2, meridiem: g.mp ?? g.ms?.replace(/\./g, ''), zone: g.tz };
+}
+
+function intlMonth(name: string | undefined): number {
+  return readMonthTable().get(normalizeMonthName(name ?? '')) ?? 0;
 }
 
 function monthNumber(name: string | undefined): number {
