@@ -221,9 +221,26 @@ export interface ExtractedItem {
   sourceGuid?: string;
 }
 
+/** Every extraction warning code (a new warning adds its code here). */
+export type ExtractWarningCode =
+  | 'date-missing'
+  | 'date-unparsed'
+  | 'detail-date-missing'
+  | 'detail-date-unparsed'
+  | 'detail-jsonld-invalid'
+  | 'detail-summary-missing'
+  | 'duplicates-collapsed'
+  | 'feed-advertised'
+  | 'feed-item-invalid'
+  | 'link-unusable'
+  | 'nesting-capped'
+  | 'parser-fallback'
+  | 'replace-invalid'
+  | 'title-missing';
+
 /** A recoverable extraction problem; it is reported, not thrown. */
 export interface ExtractWarning {
-  code: string;
+  code: ExtractWarningCode;
   message: string;
   /** The raw text involved, e.g. an unparsable date. */
   text?: string;

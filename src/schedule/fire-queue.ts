@@ -10,7 +10,8 @@
  */
 import { hostname } from 'node:os';
 import type { Job, Queue, Worker } from 'bullmq';
-import { AppError, describeError } from '../errors.js';
+import { describeError } from '../errors.js';
+import { ScheduleError } from './schedule-error.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -102,7 +103,7 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     connected = true;
   } catch (error) {
     destroyClients(queueClient, workerClient);
-    throw new AppError('QUEUE_UNAVAILABLE', `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`, {
+    throw new ScheduleError('QUEUE_UNAVAILABLE', `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`, {
       cause: error,
       hint: 'Start Redis or fix `store:`; workers sharing a Redis store take their fires from a queue in it.',
     });
