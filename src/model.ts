@@ -232,6 +232,7 @@ export type ExtractWarningCode =
   | 'duplicates-collapsed'
   | 'feed-advertised'
   | 'feed-item-invalid'
+  | 'items-capped'
   | 'link-unusable'
   | 'nesting-capped'
   | 'parser-fallback'
