@@ -166,19 +166,22 @@ describe('feedwright start', () => {
     const workers = [0, 1].map(() => spawnCli(dir, ['start', '-c', 'shared.yaml', '--no-initial-run']));
     children.push(...workers);
     await Promise.all(workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'))));
+    const startedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     for (const worker of workers) worker.kill('SIGTERM');
     const exits = await Promise.all(workers.map(exitOf));
+    // Fires keep coming until both workers have stopped, however long a loaded machine takes for that.
+    const windowSeconds = Math.ceil((Date.now() - startedAt) / 1_000);
     expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
     const fetched = server.count('/shared/') - before;
-    // About one fire per second over ~5 s, each on exactly one worker: never two per second.
+    // About one fire per second while the workers ran, each on exactly one worker: never two per second.
     const seconds = new Map<number, number>();
     for (const request of server.requests.filter((r) => r.path === '/shared/').slice(before)) {
       const second = Math.floor(request.at / 1_000);
       seconds.set(second, (seconds.get(second) ?? 0) + 1);
     }
     expect(fetched).toBeGreaterThanOrEqual(3);
-    expect(fetched).toBeLessThanOrEqual(7);
+    expect(fetched).toBeLessThanOrEqual(windowSeconds + 1);
     expect(Math.max(...seconds.values())).toBe(1);
   }, 60_000);
 
