@@ -34,7 +34,17 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
   }
-  const list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
+  let list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
+  if (!options.selectors.items && !list && MAY_HAVE_IMPLIED_ENDS.test(body)) {
+    // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
+    // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
+    const browserShaped = loadDocument(body, 'parse5');
+    list = detectListSelectors(browserShaped, { baseUrl, dates });
+    if (list) {
+      $ = browserShaped;
+      warnings.add('parser-fallback', 'the list was found only in the browser-repaired tree (parse5): the page leaves elements such as <li> unclosed', list.selectors.items);
+    }
+  }
   const detected = list?.selectors;
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
@@ -44,7 +54,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   }
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   // Detection already ran its items selector on this tree and checked what it matches.
-  const found = list ? { $, blocks: list.blocks } : findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings);
+  const found = list ? { $, blocks: list.blocks } : repairNestedRows(findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings), body, itemsSelector, options.sourceId, warnings);
   const blocks = found.blocks.length > MAX_ITEM_BLOCKS ? found.blocks.slice(0, MAX_ITEM_BLOCKS) : found.blocks;
   if (blocks.length < found.blocks.length) {
     warnings.add('items-capped', `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_ITEM_BLOCKS} were read`, itemsSelector);
@@ -59,7 +69,7 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const block of blocks) {
     const raw = readBlock(block, context);
     usage.count(raw.used);
-    const item = toItem(raw, block, base, warnings, Boolean(specs.date));
+    const item = toItem(raw, block, base, warnings, { configured: Boolean(specs.date), latest: dates.now.toMillis() + DAY_MS });
     if (item) items.push(item);
   }
   if (items.length === 0) {
@@ -126,6 +136,40 @@ function findBlocks($: CheerioAPI, page: { body: string; baseUrl: string }, sele
   return { $: browserShaped, blocks: retried };
 }
 
+/** A start tag whose end the parsers may imply differently (htmlparser2 only closes a direct same-name sibling). */
+const MAY_HAVE_IMPLIED_ENDS = /<(?:li|p|td|tr|option|dd|dt)\b/i;
+
+/**
+ * Rows nested in one another in the fast tree (`<li><a>one<li><a>two…` with unclosed `<li>`: htmlparser2
+ * keeps the second `li` inside the first's `a`, so the titles run together) disagree with the tree a
+ * browser builds; the HTML5 (parse5) tree is then used when it gives more separate rows.
+ */
+function repairNestedRows(
+  found: { $: CheerioAPI; blocks: Element[] },
+  body: string,
+  selector: string,
+  sourceId: string,
+  warnings: WarningCollector,
+): { $: CheerioAPI; blocks: Element[] } {
+  if (!hasNestedBlocks(found.blocks)) return found;
+  const browserShaped = loadDocument(body, 'parse5');
+  const blocks = selectBlocks(browserShaped, selector, sourceId);
+  if (blocks.length < found.blocks.length || hasNestedBlocks(blocks)) return found;
+  warnings.add(
+    'parser-fallback',
+    `item blocks nest inside each other in the fast parser's tree (unclosed <li>, <p> or <td>); read the ${blocks.length} rows from the browser-repaired tree (parse5)`,
+    selector,
+  );
+  return { $: browserShaped, blocks };
+}
+
+/** True when a block lies inside another block (bounded: the nesting cap limits every climb). */
+function hasNestedBlocks(blocks: Element[]): boolean {
+  const set = new Set<AnyNode>(blocks);
+  for (const block of blocks) for (let node = block.parent; node; node = node.parent) if (set.has(node)) return true;
+  return false;
+}
+
 function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Element[] {
   try {
     return $(selector)
@@ -170,7 +214,8 @@ function badSelector(sourceId: string, field: string, selector: string, error: u
   });
 }
 
-function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: WarningCollector, dateConfigured: boolean): ExtractedItem | undefined {
+function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: WarningCollector, date: DateRules): ExtractedItem | undefined {
+  const dateConfigured = date.configured;
   if (!raw.title) {
     warnings.add('title-missing', 'an item block without a title was dropped', snippet(readText(block)));
     return undefined;
@@ -181,7 +226,11 @@ function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: War
   else if (raw.href && raw.href.trim() !== '' && !/^\s*(?:#|javascript:)/i.test(raw.href)) {
     warnings.add('link-unusable', `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`, raw.href);
   }
-  if (raw.date?.parsed) item.published = raw.date.parsed;
+  const parsed = raw.date?.parsed;
+  if (parsed && (parsed.date.getTime() > date.latest || parsed.date.getTime() < EARLIEST_DATE)) {
+    // A news row dated after tomorrow or before 1990 is a template default or a misread number.
+    warnings.add('date-implausible', `the date of "${snippet(raw.title)}" is after tomorrow or before 1990; the item is undated`, raw.date?.text ?? parsed.date.toISOString());
+  } else if (parsed) item.published = parsed;
   else if (raw.date?.text) warnings.add('date-unparsed', `could not read the date of "${snippet(raw.title)}"; the item is undated`, raw.date.text);
   else if (dateConfigured) warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
   if (raw.summary) {
@@ -194,6 +243,15 @@ function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: War
   if (raw.categories) item.categories = raw.categories;
   return item;
 }
+
+/** What makes a row's date usable: whether `date:` was configured, and the latest instant accepted. */
+interface DateRules {
+  configured: boolean;
+  latest: number;
+}
+
+const DAY_MS = 86_400_000;
+const EARLIEST_DATE = Date.UTC(1990, 0, 1);
 
 /** A title or block text short enough to quote in a warning: 60 characters and `…`. */
 function snippet(text: string): string {

@@ -93,3 +93,34 @@ describe('automatic list detection on real-page shapes', () => {
     expect(result.selectors?.items).toMatch(/li$/);
   });
 });
+
+describe('list dates come from date evidence only', () => {
+  it('never dates a row from its headline and drops dates after tomorrow or before 1990 with a warning', () => {
+    const rows = [
+      '<li><a href="/a/1.html">回到三十年前的老街看看变化</a></li>',
+      '<li><a href="/a/2.html">学校今天迎来十周岁生日庆典</a></li>',
+      '<li><a href="/a/3.html">关于2019-08-20停电的通知安排</a><span>2019-08-27</span></li>',
+      '<li><a href="/a/4.html">模板默认日期的一条新闻标题</a><span>2035-01-01</span></li>',
+      '<li><a href="/a/5.html">年代久远的一条新闻标题内容</a><span>1970-01-01</span></li>',
+    ];
+    const result = extractItems(page(`<ul class="list">${rows.join('')}</ul>`), { ...OPTIONS, selectors: { items: 'ul.list > li' } });
+    expect(result.items.map((item) => item.published?.date.toISOString())).toEqual([undefined, undefined, '2019-08-26T16:00:00.000Z', undefined, undefined]);
+    expect(result.warnings.filter((w) => w.code === 'date-implausible')).toHaveLength(2);
+  });
+});
+
+describe('malformed HTML: implied end tags', () => {
+  const UNCLOSED = '<ul class="list"><li><a href="/a/1.html">第一条新闻标题内容比较长<li><a href="/a/2.html">第二条新闻标题内容比较长</a><span>2024-01-02</span><li><a href="/a/3.html">第三条新闻标题内容比较长</a><span>2024-01-03</span></ul>';
+
+  it('reads unclosed li rows as a browser does, in selector mode', () => {
+    const result = extractItems(page(UNCLOSED), { ...OPTIONS, now: new Date('2024-02-01T00:00:00Z'), selectors: { items: 'ul.list li' } });
+    expect(titles(result)).toEqual(['第一条新闻标题内容比较长', '第二条新闻标题内容比较长', '第三条新闻标题内容比较长']);
+    expect(result.items[1]?.published?.date.toISOString()).toBe('2024-01-01T16:00:00.000Z');
+    expect(result.warnings.map((w) => w.code)).toContain('parser-fallback');
+  });
+
+  it('reads unclosed li rows as a browser does, in automatic mode', () => {
+    const result = extractItems(page(`${NAV}${UNCLOSED}`), { ...OPTIONS, now: new Date('2024-02-01T00:00:00Z') });
+    expect(titles(result)).toEqual(['第一条新闻标题内容比较长', '第二条新闻标题内容比较长', '第三条新闻标题内容比较长']);
+  });
+});
