@@ -223,6 +223,7 @@ export interface ExtractedItem {
 
 /** Every extraction warning code (a new warning adds its code here). */
 export type ExtractWarningCode =
+  | 'date-implausible'
   | 'date-missing'
   | 'date-unparsed'
   | 'detail-date-missing'
