@@ -15,7 +15,7 @@ import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
-import { flattenFeed, type AnyParsedFeed, type FeedEntry } from './feed-entries.js';
+import { flattenFeed, type AnyParsedFeed, type SourceFeedEntry } from './feed-entries.js';
 import { checkJsonFeed, JsonFeedShapeError } from './check-json-feed.js';
 import { challengePageError } from '../challenge-page.js';
 
@@ -97,7 +97,7 @@ function describeChain(error: unknown): string {
   return messages.join(': ');
 }
 
-function toItem(entry: FeedEntry, base: string, dates: DateContext, warnings: WarningCollector): ExtractedItem | undefined {
+function toItem(entry: SourceFeedEntry, base: string, dates: DateContext, warnings: WarningCollector): ExtractedItem | undefined {
   const summaryText = entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(entry.summary) : foldWhitespace(entry.summary);
   const rawTitle = entry.title ?? '';
   const title = (entry.titleIsHtml ? htmlToText(rawTitle) : foldWhitespace(rawTitle)) || trimText(summaryText, DERIVED_TITLE_LENGTH);

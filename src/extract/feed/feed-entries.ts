@@ -7,8 +7,8 @@ import type { AnyFeed } from 'feedsmith';
 /** A parsed feed as feedsmith returns it. */
 export type AnyParsedFeed = AnyFeed<string>;
 
-/** One feed entry in format-neutral form, values as the feed wrote them. */
-export interface FeedEntry {
+/** One entry of a feed read as a source (RSS, Atom or JSON Feed) in format-neutral form, values as the feed wrote them; feed/FeedEntry is the one feedwright writes. */
+export interface SourceFeedEntry {
   title?: string;
   /** Whether `title` is HTML (Atom `type="html"`/`xhtml`, or markup found in an RSS title). */
   titleIsHtml: boolean;
@@ -34,7 +34,7 @@ export interface FeedHead {
 }
 
 /** Flattens a parsed feed into its head and entries. */
-export function flattenFeed(parsed: AnyParsedFeed): { head: FeedHead; entries: FeedEntry[] } {
+export function flattenFeed(parsed: AnyParsedFeed): { head: FeedHead; entries: SourceFeedEntry[] } {
   switch (parsed.format) {
     case 'rss':
       return { head: rssHead(parsed.feed), entries: (parsed.feed.items ?? []).map(rssEntry) };
@@ -69,7 +69,7 @@ function rssHead(feed: RssLike | RdfLike): FeedHead {
   return { title: feed.title, link: feed.link, language, icon: image, base: feed.xml?.base };
 }
 
-function rssEntry(item: RssItem | RdfItem): FeedEntry {
+function rssEntry(item: RssItem | RdfItem): SourceFeedEntry {
   const rss = item as Partial<RssItem>;
   const encoded = item.content?.encoded;
   const description = item.description ?? item.dc?.descriptions?.[0];
@@ -98,7 +98,7 @@ function atomHead(feed: AtomLike): FeedHead {
   return { title: feed.title?.value, link, language: feed.xml?.lang, icon: feed.icon ?? feed.logo, base: feed.xml?.base };
 }
 
-function atomEntry(entry: AtomEntry): FeedEntry {
+function atomEntry(entry: AtomEntry): SourceFeedEntry {
   const link = entry.links?.find((l) => !l.rel || l.rel === 'alternate') ?? entry.links?.find((l) => l.rel !== 'enclosure' && l.rel !== 'self');
   const text = entry.summary ?? entry.content;
   const textType = text?.type ?? 'text';
@@ -122,7 +122,7 @@ function jsonHead(feed: JsonLike): FeedHead {
   return { title: feed.title, link: feed.home_page_url, language: feed.language, icon: feed.favicon ?? feed.icon };
 }
 
-function jsonEntry(item: JsonItem): FeedEntry {
+function jsonEntry(item: JsonItem): SourceFeedEntry {
   const summary = item.summary ?? item.content_html ?? item.content_text;
   const html = item.summary === undefined && item.content_html !== undefined && hasMarkup(item.content_html);
   return {
