@@ -235,6 +235,7 @@ export type ExtractWarningCode =
   | 'feed-item-invalid'
   | 'items-capped'
   | 'link-unusable'
+  | 'list-uncertain'
   | 'nesting-capped'
   | 'parser-fallback'
   | 'replace-invalid'
@@ -255,6 +256,8 @@ export interface ChosenSelectors {
   link?: string;
   date?: string;
   confidence?: number;
+  /** Automatic mode: the next best lists (up to two), with the rows each selects, for `preview`. */
+  alternatives?: Array<{ items: string; rows: number }>;
 }
 
 /** Facts about the page as a whole. */

@@ -79,7 +79,7 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
   if (result.selectors) {
     out();
     out(`Selectors used${result.selectors.confidence === undefined ? '' : ` (found automatically, confidence ${result.selectors.confidence.toFixed(2)})`} — paste into the config:`);
-    const { confidence: _confidence, ...selectors } = result.selectors;
+    const { confidence: _confidence, alternatives, ...selectors } = result.selectors;
     const name = snippetName(source, result);
     const entry = {
       id: source.id,
@@ -88,6 +88,11 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
       ...Object.fromEntries(Object.entries(selectors).filter(([, value]) => value !== undefined)),
     };
     out(stringify([entry]).replace(/^/gm, '  ').trimEnd());
+    if (alternatives?.length) {
+      out();
+      out('Next candidate lists (pin one as `items:` if the choice above is wrong):');
+      for (const alternative of alternatives) out(`  items: ${alternative.items}   (${alternative.rows} rows)`);
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { chooseFieldSelectors } from '../auto/field-selectors.js';
 import { findListCandidates, type ListCandidate } from '../auto/find-list-candidates.js';
 import { buildItemsSelector } from '../auto/items-selector.js';
 import { readHrefHost } from '../auto/list-hints.js';
-import { collectPageStats } from '../auto/page-stats.js';
+import { collectPageStats, type PageStats } from '../auto/page-stats.js';
 import type { DateContext } from '../date/date-building.js';
 import { MAX_ITEM_BLOCKS } from './block-limit.js';
 import { readText } from './field-selector.js';
@@ -38,14 +38,33 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
     if (!items) continue;
     const fields = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
-    return { selectors: { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) }, blocks: items.blocks };
+    const alternatives = describeAlternatives($, candidates, candidate, page.stats);
+    const selectors: ChosenSelectors = { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) };
+    if (alternatives.length > 0) selectors.alternatives = alternatives;
+    return { selectors, blocks: items.blocks };
   }
   return undefined;
 }
 
+/** Below this confidence the choice is reported as uncertain (`list-uncertain`: pin `items:`). */
+export const UNCERTAIN_CONFIDENCE = 0.5;
+
 // --- Internal helpers ---
 
 const MAX_TRIED = 3;
+const ALTERNATIVES_SHOWN = 2;
+
+/** The next best lists that do not share rows with the chosen one, as selectors with their row counts. */
+function describeAlternatives($: CheerioAPI, candidates: ListCandidate[], chosen: ListCandidate, stats: PageStats['stats']): Array<{ items: string; rows: number }> {
+  const out: Array<{ items: string; rows: number }> = [];
+  for (const other of candidates) {
+    if (out.length >= ALTERNATIVES_SHOWN) break;
+    if (other === chosen || overlaps(other, chosen)) continue;
+    const built = buildItemsSelector($, other, stats);
+    if (built) out.push({ items: built.selector, rows: built.blocks.length });
+  }
+  return out;
+}
 
 /**
  * Confidence 0–1: how headline-like and dated the chosen rows are, times how clearly they beat the

@@ -13,7 +13,7 @@ import { trimText } from '../text/fold-text.js';
 import { sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
-import { detectListSelectors } from './detect-list.js';
+import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
 import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecMatches } from './field-selector.js';
 import { MAX_ITEM_BLOCKS } from './block-limit.js';
 import { loadDocument } from './load-document.js';
@@ -46,6 +46,13 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
     }
   }
   const detected = list?.selectors;
+  if (detected?.confidence !== undefined && detected.confidence < UNCERTAIN_CONFIDENCE) {
+    warnings.add(
+      'list-uncertain',
+      `automatic list choice is uncertain (confidence ${detected.confidence.toFixed(2)} < ${UNCERTAIN_CONFIDENCE}): pin \`items:\` (see \`feedwright preview\` for the candidates)`,
+      detected.items,
+    );
+  }
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
     throw challengePageError(input.body, options.sourceId) ?? redirectPageError($, baseUrl, options.sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
@@ -110,6 +117,7 @@ function reportDetected(used: ChosenSelectors, configured: SourceSelectors, dete
     if (value !== undefined) report[field] = value;
   }
   if (detected.confidence !== undefined) report.confidence = detected.confidence;
+  if (detected.alternatives) report.alternatives = detected.alternatives;
   return report;
 }
 

@@ -124,3 +124,21 @@ describe('malformed HTML: implied end tags', () => {
     expect(titles(result)).toEqual(['第一条新闻标题内容比较长', '第二条新闻标题内容比较长', '第三条新闻标题内容比较长']);
   });
 });
+
+describe('confidence and the runner-up lists', () => {
+  it('warns list-uncertain when two lists are as good, and reports the next candidate with its rows', () => {
+    const list = (name: string, n: number): string => `<div class="${name}"><ul>${Array.from({ length: n }, (_, i) => `<li><a href="/${name}/${i}.html">${name}栏目第${i}条足够长的新闻标题</a></li>`).join('')}</ul></div>`;
+    const result = extractItems(page(`${list('left', 6)}${list('right', 6)}`), OPTIONS);
+    expect(result.selectors?.confidence).toBeLessThan(0.5);
+    expect(result.warnings.map((w) => w.code)).toContain('list-uncertain');
+    expect(result.selectors?.alternatives?.[0]).toMatchObject({ rows: 6 });
+    expect(result.selectors?.alternatives?.[0]?.items).not.toBe(result.selectors?.items);
+  });
+
+  it('does not warn on a clear main list', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => row(i)).join('');
+    const result = extractItems(page(`${NAV}<div class="news-list"><ul>${rows}</ul></div>`), OPTIONS);
+    expect(result.selectors?.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(result.warnings.map((w) => w.code)).not.toContain('list-uncertain');
+  });
+});
