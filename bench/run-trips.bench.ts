@@ -3,7 +3,11 @@
  * publish → confirm) on SQLite and Redis. A local server serves a 40-row list page; three kinds of
  * run are measured: the page gained one headline, the page is byte-identical (same-body), and a
  * failing page (HTTP 500). Round trips are counted as keyv calls (get, getMany, set, setMany,
- * delete, deleteMany), each one request to the backend. Redis must be at 127.0.0.1:6379 (skipped otherwise).
+ * delete, deleteMany), each one request to the backend. Not counted: the fencing calls
+ * (store/fencing.ts), which on Redis go to the server as INCR and EVAL on their own client (a run
+ * adds one INCR, in parallel with loadSource, and its commit and confirm are one EVAL each instead
+ * of a setMany), and on SQLite and memory are local keyv get/set (counted). Redis must be at
+ * 127.0.0.1:6379 (skipped otherwise).
  * Run with `npx tsx bench/run-trips.bench.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
