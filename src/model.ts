@@ -371,6 +371,8 @@ export interface RunReport {
   /** A 304 or identical body is not parsed: the item count of the last extraction, kept. */
   keptFound?: number;
   warnings: string[];
+  /** For a source without `items:`: the selectors automatic detection chose on this run (to pin them). */
+  chosenSelectors?: ChosenSelectors;
   error?: AppError;
   /** Feed files written by this run. */
   written: string[];

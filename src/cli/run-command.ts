@@ -64,6 +64,13 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
     ]);
   }
   process.stdout.write(`${formatTable(rows)}\n`);
+  for (const report of reports) {
+    const chosen = report.chosenSelectors;
+    if (!chosen) continue;
+    const fields = (['items', 'title', 'link', 'date'] as const).filter((f) => chosen[f]).map((f) => `${f}: ${chosen[f]}`);
+    const confidence = chosen.confidence === undefined ? '' : ` (confidence ${chosen.confidence.toFixed(2)})`;
+    process.stdout.write(`\n${report.sourceId}: list found automatically${confidence}; pin it with ${fields.join(', ')}\n`);
+  }
   const failed = reports.filter(isFailure);
   for (const report of failed) {
     process.stdout.write(`\n✗ ${report.error?.message ?? report.outcome}\n`);

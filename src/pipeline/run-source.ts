@@ -90,6 +90,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     warnings,
     written,
   };
+  if (extracted.mode === 'auto' && extracted.selectors) report.chosenSelectors = extracted.selectors;
   return { report, confirm };
 }
 
