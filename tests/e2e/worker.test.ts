@@ -183,6 +183,13 @@ describe('feedwright start', () => {
     expect(fetched).toBeGreaterThanOrEqual(3);
     expect(fetched).toBeLessThanOrEqual(windowSeconds + 1);
     expect(Math.max(...seconds.values())).toBe(1);
+    // Only this test's keys (store and fire queue) are deleted; the Redis is shared.
+    const { createClient } = await import('@keyv/redis');
+    const admin = createClient({ url: 'redis://127.0.0.1:6379' });
+    await admin.connect();
+    const keys = await admin.keys(`${namespace}*`);
+    if (keys.length > 0) await admin.del(keys);
+    await admin.close();
   }, 60_000);
 
   it('--watch reloads the config when the file changes', async () => {
