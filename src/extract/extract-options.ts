@@ -18,6 +18,8 @@ export interface ExtractOptions {
   convert?: ChineseConversion;
   /** Plain-text summaries are trimmed to this many characters. */
   summaryLength: number;
+  /** Automatic mode: also describe the next two candidate lists (`selectors.alternatives`, for `preview`). */
+  listAlternatives?: boolean;
 }
 
 /** A decoded response to extract from. */

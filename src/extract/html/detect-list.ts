@@ -20,6 +20,8 @@ export interface DetectListContext {
   /** The URL relative links resolve against (tells the site's own links from others). */
   baseUrl: string;
   dates: DateContext;
+  /** Describe the runner-up lists too (each costs an items-selector search: only `preview` asks). */
+  alternatives?: boolean;
 }
 
 /** A detected list: the selectors to report and pin, and the blocks its items selector matches on this page. */
@@ -38,7 +40,7 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
     if (!items) continue;
     const fields = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
-    const alternatives = describeAlternatives($, candidates, candidate, page.stats);
+    const alternatives = context.alternatives ? describeAlternatives($, candidates, candidate, page.stats) : [];
     const selectors: ChosenSelectors = { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) };
     if (alternatives.length > 0) selectors.alternatives = alternatives;
     return { selectors, blocks: items.blocks };

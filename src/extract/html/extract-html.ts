@@ -34,12 +34,12 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const feed of page.alternateFeeds) {
     warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
   }
-  let list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates });
+  let list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates, alternatives: options.listAlternatives === true });
   if (!options.selectors.items && !list && MAY_HAVE_IMPLIED_ENDS.test(body)) {
     // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
     // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
     const browserShaped = loadDocument(body, 'parse5');
-    list = detectListSelectors(browserShaped, { baseUrl, dates });
+    list = detectListSelectors(browserShaped, { baseUrl, dates, alternatives: options.listAlternatives === true });
     if (list) {
       $ = browserShaped;
       warnings.add('parser-fallback', 'the list was found only in the browser-repaired tree (parse5): the page leaves elements such as <li> unclosed', list.selectors.items);

@@ -128,7 +128,7 @@ describe('malformed HTML: implied end tags', () => {
 describe('confidence and the runner-up lists', () => {
   it('warns list-uncertain when two lists are as good, and reports the next candidate with its rows', () => {
     const list = (name: string, n: number): string => `<div class="${name}"><ul>${Array.from({ length: n }, (_, i) => `<li><a href="/${name}/${i}.html">${name}栏目第${i}条足够长的新闻标题</a></li>`).join('')}</ul></div>`;
-    const result = extractItems(page(`${list('left', 6)}${list('right', 6)}`), OPTIONS);
+    const result = extractItems(page(`${list('left', 6)}${list('right', 6)}`), { ...OPTIONS, listAlternatives: true });
     expect(result.selectors?.confidence).toBeLessThan(0.5);
     expect(result.warnings.map((w) => w.code)).toContain('list-uncertain');
     expect(result.selectors?.alternatives?.[0]).toMatchObject({ rows: 6 });
