@@ -20,7 +20,10 @@ export default tseslint.config(
       // Sanitisers (fold-text, safe-text, the XML placeholders) match control characters on purpose.
       'no-control-regex': 'off',
       // Chinese test pages and fixtures carry ideographic spaces (U+3000) in their strings on purpose.
-      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true, skipRegExps: true, skipComments: true }],
+      'no-irregular-whitespace': [
+        'error',
+        { skipStrings: true, skipTemplates: true, skipRegExps: true, skipComments: true },
+      ],
     },
   },
   {

@@ -32,7 +32,9 @@ interface BenchPage {
 function main(): void {
   const pages = buildPages();
   const sizes = pages.map((p) => p.bytes);
-  console.log(`auto bench: ${pages.length} pages, ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (mean ${kb(mean(sizes))} KB), ${BLOCKS} blocks of ${PASSES_PER_BLOCK} passes per mode`);
+  console.log(
+    `auto bench: ${pages.length} pages, ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (mean ${kb(mean(sizes))} KB), ${BLOCKS} blocks of ${PASSES_PER_BLOCK} passes per mode`,
+  );
   for (const page of pages) {
     extractItems(page.input, page.configured);
     extractItems(page.input, page.auto);
@@ -40,7 +42,8 @@ function main(): void {
   const timings = { selectors: pages.map((): number[] => []), auto: pages.map((): number[] => []) };
   const blocks = { selectors: [] as number[], auto: [] as number[] };
   const order: Array<'selectors' | 'auto'> = [];
-  for (let b = 0; b < BLOCKS; b += 1) order.push(...(b % 2 === 0 ? (['selectors', 'auto'] as const) : (['auto', 'selectors'] as const)));
+  for (let b = 0; b < BLOCKS; b += 1)
+    order.push(...(b % 2 === 0 ? (['selectors', 'auto'] as const) : (['auto', 'selectors'] as const)));
   for (const mode of order) {
     let total = 0;
     for (let pass = 0; pass < PASSES_PER_BLOCK; pass += 1) {
@@ -55,9 +58,15 @@ function main(): void {
   report(pages, { selectors: timings.selectors.map(median), auto: timings.auto.map(median) }, blocks);
 }
 
-function report(pages: BenchPage[], medians: { selectors: number[]; auto: number[] }, blocks: { selectors: number[]; auto: number[] }): void {
+function report(
+  pages: BenchPage[],
+  medians: { selectors: number[]; auto: number[] },
+  blocks: { selectors: number[]; auto: number[] },
+): void {
   console.log('');
-  console.log(`${'page (median CPU ms)'.padEnd(40)} ${'KB'.padStart(5)} ${'selectors'.padStart(10)} ${'auto'.padStart(9)} ${'ratio'.padStart(6)}  detected vs configured`);
+  console.log(
+    `${'page (median CPU ms)'.padEnd(40)} ${'KB'.padStart(5)} ${'selectors'.padStart(10)} ${'auto'.padStart(9)} ${'ratio'.padStart(6)}  detected vs configured`,
+  );
   let correct = 0;
   let found = 0;
   let expected = 0;
@@ -69,9 +78,15 @@ function report(pages: BenchPage[], medians: { selectors: number[]; auto: number
     correct += quality.correct;
     found += quality.found;
     expected += quality.expected;
-    worst = Math.min(worst, quality.correct / Math.max(quality.found, 1), quality.correct / Math.max(quality.expected, 1));
+    worst = Math.min(
+      worst,
+      quality.correct / Math.max(quality.found, 1),
+      quality.correct / Math.max(quality.expected, 1),
+    );
     const mark = page.fallback ? ' (selector mode parses twice: excluded)' : '';
-    console.log(`${page.name.padEnd(40)} ${kb(page.bytes).padStart(5)} ${ms(s).padStart(10)} ${ms(a)} ${(a / s).toFixed(2).padStart(5)}×  ${quality.correct}/${quality.found} of ${quality.expected}${mark}`);
+    console.log(
+      `${page.name.padEnd(40)} ${kb(page.bytes).padStart(5)} ${ms(s).padStart(10)} ${ms(a)} ${(a / s).toFixed(2).padStart(5)}×  ${quality.correct}/${quality.found} of ${quality.expected}${mark}`,
+    );
   });
   const counted = pages.map((p, i) => (p.fallback ? undefined : i)).filter((i): i is number => i !== undefined);
   const sum = (list: number[]) => counted.reduce((acc, i) => acc + (list[i] ?? 0), 0);
@@ -81,9 +96,15 @@ function report(pages: BenchPage[], medians: { selectors: number[]; auto: number
   console.log('');
   console.log(`selector mode (configured selectors): ${(sum(medians.selectors) / counted.length).toFixed(2)} ms/page`);
   console.log(`auto mode (no selectors):             ${(sum(medians.auto) / counted.length).toFixed(2)} ms/page`);
-  console.log(`ratio auto / selectors:               ${perPage.toFixed(2)}× on per-page medians, ${blockRatio.toFixed(2)}× on block totals incl. GC; per page ${ratios[0]?.toFixed(2)}–${ratios.at(-1)?.toFixed(2)}×`);
-  console.log(`target ≤ ${TARGET_RATIO.toFixed(2)}× (the worse of the two, ${counted.length} pages): ${Math.max(perPage, blockRatio) <= TARGET_RATIO ? 'met' : 'NOT met'}`);
-  console.log(`detection on the inflated pages: precision ${(correct / found).toFixed(3)}, recall ${(correct / expected).toFixed(3)}, worst page ${worst.toFixed(2)}`);
+  console.log(
+    `ratio auto / selectors:               ${perPage.toFixed(2)}× on per-page medians, ${blockRatio.toFixed(2)}× on block totals incl. GC; per page ${ratios[0]?.toFixed(2)}–${ratios.at(-1)?.toFixed(2)}×`,
+  );
+  console.log(
+    `target ≤ ${TARGET_RATIO.toFixed(2)}× (the worse of the two, ${counted.length} pages): ${Math.max(perPage, blockRatio) <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `detection on the inflated pages: precision ${(correct / found).toFixed(3)}, recall ${(correct / expected).toFixed(3)}, worst page ${worst.toFixed(2)}`,
+  );
 }
 
 // --- Page building -----------------------------------------------------------
@@ -110,9 +131,16 @@ function buildPages(): BenchPage[] {
 }
 
 /** Items found automatically that selector mode also found (same canonical link and title). */
-function compare(auto: ExtractedItem[], configured: ExtractedItem[]): { correct: number; found: number; expected: number } {
-  const want = new Map(configured.map((item) => [item.canonicalLink ?? canonicalizeUrl(item.link ?? item.title), item.title]));
-  const correct = auto.filter((item) => want.get(item.canonicalLink ?? canonicalizeUrl(item.link ?? item.title)) === item.title).length;
+function compare(
+  auto: ExtractedItem[],
+  configured: ExtractedItem[],
+): { correct: number; found: number; expected: number } {
+  const want = new Map(
+    configured.map((item) => [item.canonicalLink ?? canonicalizeUrl(item.link ?? item.title), item.title]),
+  );
+  const correct = auto.filter(
+    (item) => want.get(item.canonicalLink ?? canonicalizeUrl(item.link ?? item.title)) === item.title,
+  ).length;
   return { correct, found: auto.length, expected: configured.length };
 }
 

@@ -68,7 +68,14 @@ interface CycleFigures {
 }
 
 async function main(): Promise<void> {
-  const site = await startListSite({ hosts: HOSTS, lists: SOURCES, latencyMs: LATENCY_MS, rows: ROWS, chromeChars: CHROME_CHARS, withoutEtagEvery: WITHOUT_ETAG_EVERY });
+  const site = await startListSite({
+    hosts: HOSTS,
+    lists: SOURCES,
+    latencyMs: LATENCY_MS,
+    rows: ROWS,
+    chromeChars: CHROME_CHARS,
+    withoutEtagEvery: WITHOUT_ETAG_EVERY,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-cycle-'));
   try {
     await warmUp(site, join(dir, 'warm'));
@@ -138,7 +145,14 @@ function buildConfig(site: ListSite, dir: string, count: number, query: string):
 async function openDeps(config: AppConfig): Promise<{ deps: PipelineDeps; close: () => Promise<void> }> {
   const store = await openItemStore(config.store);
   const fetcher = createFetcher({ concurrency: config.worker.concurrency });
-  const deps: PipelineDeps = { fetcher, store, outputDir: config.output, site: config.site, now: () => new Date(), logger: createSilentLogger() };
+  const deps: PipelineDeps = {
+    fetcher,
+    store,
+    outputDir: config.output,
+    site: config.site,
+    now: () => new Date(),
+    logger: createSilentLogger(),
+  };
   return { deps, close: async () => void (await Promise.all([fetcher.close(), store.close()])) };
 }
 
@@ -200,9 +214,11 @@ function checkOutcomes(cycles: CycleFigures[]): void {
   const withoutEtag = Math.ceil(SOURCES / WITHOUT_ETAG_EVERY);
   const problems = [
     first.outcomes.get('updated') !== SOURCES && `cycle 1: expected ${SOURCES} updated`,
-    second.outcomes.get('not-modified') !== SOURCES - withoutEtag && `cycle 2: expected ${SOURCES - withoutEtag} not-modified`,
+    second.outcomes.get('not-modified') !== SOURCES - withoutEtag &&
+      `cycle 2: expected ${SOURCES - withoutEtag} not-modified`,
     second.outcomes.get('same-body') !== withoutEtag && `cycle 2: expected ${withoutEtag} same-body`,
-    (third.outcomes.get('updated') !== SOURCES || third.newItems !== SOURCES) && `cycle 3: expected ${SOURCES} updated with one new item each`,
+    (third.outcomes.get('updated') !== SOURCES || third.newItems !== SOURCES) &&
+      `cycle 3: expected ${SOURCES} updated with one new item each`,
     ...cycles.flatMap((c) => c.failures.slice(0, 3).map((r) => `${c.name}: ${r.sourceId}: ${r.error?.message}`)),
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length === 0) return;

@@ -30,7 +30,9 @@ interface BenchPage {
 function main(): void {
   const pages = buildPages();
   const sizes = pages.map((p) => p.bytes);
-  console.log(`extract bench: ${pages.length} pages, ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (mean ${kb(mean(sizes))} KB), ${BLOCKS} blocks of ${PASSES_PER_BLOCK} passes per mode`);
+  console.log(
+    `extract bench: ${pages.length} pages, ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (mean ${kb(mean(sizes))} KB), ${BLOCKS} blocks of ${PASSES_PER_BLOCK} passes per mode`,
+  );
   // Warm up every path once so JIT and the OpenCC dictionaries are not in the timings.
   for (const page of pages) {
     bareHtmlparser2(page);
@@ -44,7 +46,8 @@ function main(): void {
   const full: number[][] = pages.map(() => []);
   const blocks = { bare: [] as number[], full: [] as number[] };
   const order: Array<'bare' | 'full'> = [];
-  for (let b = 0; b < BLOCKS; b += 1) order.push(...(b % 2 === 0 ? (['bare', 'full'] as const) : (['full', 'bare'] as const)));
+  for (let b = 0; b < BLOCKS; b += 1)
+    order.push(...(b % 2 === 0 ? (['bare', 'full'] as const) : (['full', 'bare'] as const)));
   for (const mode of order) {
     let total = 0;
     for (let pass = 0; pass < PASSES_PER_BLOCK; pass += 1) {
@@ -65,7 +68,8 @@ function main(): void {
   const roundRatios = blocks.full.map((f, i) => f / (blocks.bare[i] ?? f));
   // parse5 only for reference, measured on its own: its garbage would otherwise land on the paired timings.
   const parse5: number[][] = pages.map(() => []);
-  for (let round = 0; round < PARSE5_ROUNDS; round += 1) pages.forEach((page, i) => parse5[i]?.push(cpuTime(() => bareParse5(page))));
+  for (let round = 0; round < PARSE5_ROUNDS; round += 1)
+    pages.forEach((page, i) => parse5[i]?.push(cpuTime(() => bareParse5(page))));
   report(pages, { bare: bare.map(median), full: full.map(median), parse5: parse5.map(median) }, blocks, roundRatios);
 }
 
@@ -76,12 +80,16 @@ function report(
   roundRatios: number[],
 ): void {
   console.log('');
-  console.log(`${'page (median CPU ms)'.padEnd(34)} ${'KB'.padStart(5)} ${'bare h2'.padStart(9)} ${'extract'.padStart(9)} ${'ratio'.padStart(6)} ${'parse5'.padStart(9)}`);
+  console.log(
+    `${'page (median CPU ms)'.padEnd(34)} ${'KB'.padStart(5)} ${'bare h2'.padStart(9)} ${'extract'.padStart(9)} ${'ratio'.padStart(6)} ${'parse5'.padStart(9)}`,
+  );
   pages.forEach((page, i) => {
     const b = results.bare[i] ?? 0;
     const f = results.full[i] ?? 0;
     const mark = page.fallback ? ' (parse5 fallback)' : '';
-    console.log(`${page.name.padEnd(34)} ${kb(page.bytes).padStart(5)} ${ms(b)} ${ms(f)} ${(f / b).toFixed(2).padStart(5)}× ${ms(results.parse5[i] ?? 0)}${mark}`);
+    console.log(
+      `${page.name.padEnd(34)} ${kb(page.bytes).padStart(5)} ${ms(b)} ${ms(f)} ${(f / b).toFixed(2).padStart(5)}× ${ms(results.parse5[i] ?? 0)}${mark}`,
+    );
   });
   const sum = (list: number[]) => list.reduce((acc, v) => acc + v, 0);
   const sorted = [...roundRatios].sort((a, b) => a - b);
@@ -92,12 +100,20 @@ function report(
   console.log('');
   console.log(`bare cheerio.load (htmlparser2) + select: ${(sum(results.bare) / pages.length).toFixed(2)} ms/page`);
   console.log(`extractItems (full):                      ${(sum(results.full) / pages.length).toFixed(2)} ms/page`);
-  console.log(`cheerio.load default (parse5) + select:   ${(sum(results.parse5) / pages.length).toFixed(2)} ms/page (reference: ${(sum(results.parse5) / sum(results.bare)).toFixed(2)}× the htmlparser2 floor)`);
+  console.log(
+    `cheerio.load default (parse5) + select:   ${(sum(results.parse5) / pages.length).toFixed(2)} ms/page (reference: ${(sum(results.parse5) / sum(results.bare)).toFixed(2)}× the htmlparser2 floor)`,
+  );
   const perPage = sum(results.full) / sum(results.bare);
   const verdict = Math.max(ratio, perPage) <= 1.3 ? 'met' : 'NOT met';
-  console.log(`ratio extractItems / bare load+select:    ${ratio.toFixed(2)}× on block totals incl. GC (block-pair ratios ${q1.toFixed(2)}–${q3.toFixed(2)} interquartile)`);
-  console.log(`                                          ${perPage.toFixed(2)}× on per-page medians (GC spikes excluded)`);
-  console.log(`target ≤ 1.30× (the worse of the two, ${pages.length - fallbacks} pages without parser fallback): ${verdict}`);
+  console.log(
+    `ratio extractItems / bare load+select:    ${ratio.toFixed(2)}× on block totals incl. GC (block-pair ratios ${q1.toFixed(2)}–${q3.toFixed(2)} interquartile)`,
+  );
+  console.log(
+    `                                          ${perPage.toFixed(2)}× on per-page medians (GC spikes excluded)`,
+  );
+  console.log(
+    `target ≤ 1.30× (the worse of the two, ${pages.length - fallbacks} pages without parser fallback): ${verdict}`,
+  );
 }
 
 // --- Page building -----------------------------------------------------------
@@ -109,7 +125,13 @@ function buildPages(): BenchPage[] {
     for (let variant = 0; variant < VARIANTS; variant += 1) {
       const body = inflatePage(input.body, options.selectors.items ?? '', variant);
       const fallback = extractItems({ ...input, body }, options).warnings.some((w) => w.code === 'parser-fallback');
-      pages.push({ name: `${fixture.name}#${variant + 1}`, input: { ...input, body }, options, bytes: Buffer.byteLength(body), fallback });
+      pages.push({
+        name: `${fixture.name}#${variant + 1}`,
+        input: { ...input, body },
+        options,
+        bytes: Buffer.byteLength(body),
+        fallback,
+      });
     }
   }
   return pages;

@@ -97,7 +97,8 @@ async function runRound(server: ListSite, urls: string[], policy: FetchPolicy): 
   const second = await runPass(server, fetcher, urls, policy, (url) => validators.get(url));
   // Pass 2 also pays for collecting pass 1's garbage; later 304 passes show the 304 path alone.
   let steady = second;
-  for (let i = 0; i < STEADY_PASSES; i += 1) steady = await runPass(server, fetcher, urls, policy, (url) => validators.get(url));
+  for (let i = 0; i < STEADY_PASSES; i += 1)
+    steady = await runPass(server, fetcher, urls, policy, (url) => validators.get(url));
   await fetcher.close();
   const undiciFloorCpuMs = await measureUndiciFloor(urls, validators);
   const socketFloorCpuMs = await measureSocketFloor(urls, validators);
@@ -113,13 +114,25 @@ async function warmUp(site: ListSite, policy: FetchPolicy): Promise<void> {
   const fetcher = createFetcher({ concurrency: GLOBAL_LIMIT });
   const urls = Array.from({ length: SOURCES }, (_, i) => site.urlOf(i, 'warm'));
   for (let round = 0; round < WARM_UP_ROUNDS; round += 1) {
-    const outcomes = await Promise.all(urls.map((url) => fetcher.fetch({ sourceId: 'warm', url, policy, purpose: 'page' }).then(summarize)));
-    await Promise.all(outcomes.map((o) => fetcher.fetch({ sourceId: 'warm', url: o.url, policy, purpose: 'page', validators: o.validators })));
+    const outcomes = await Promise.all(
+      urls.map((url) => fetcher.fetch({ sourceId: 'warm', url, policy, purpose: 'page' }).then(summarize)),
+    );
+    await Promise.all(
+      outcomes.map((o) =>
+        fetcher.fetch({ sourceId: 'warm', url: o.url, policy, purpose: 'page', validators: o.validators }),
+      ),
+    );
   }
   await fetcher.close();
 }
 
-async function runPass(server: ListSite, fetcher: Fetcher, urls: string[], policy: FetchPolicy, validatorsFor: (url: string) => FetchValidators | undefined): Promise<PassFigures> {
+async function runPass(
+  server: ListSite,
+  fetcher: Fetcher,
+  urls: string[],
+  policy: FetchPolicy,
+  validatorsFor: (url: string) => FetchValidators | undefined,
+): Promise<PassFigures> {
   const before = fetcher.stats().requests;
   const serverBefore = await server.cpuMs();
   const delaysBefore = await server.delays();
@@ -127,7 +140,11 @@ async function runPass(server: ListSite, fetcher: Fetcher, urls: string[], polic
   const mainBefore = readMainThreadCpuMs();
   const started = performance.now();
   const outcomes = await Promise.all(
-    urls.map((url, i) => fetcher.fetch({ sourceId: `source-${i}`, url, policy, purpose: 'page', validators: validatorsFor(url) }).then(summarize)),
+    urls.map((url, i) =>
+      fetcher
+        .fetch({ sourceId: `source-${i}`, url, policy, purpose: 'page', validators: validatorsFor(url) })
+        .then(summarize),
+    ),
   );
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
@@ -135,7 +152,15 @@ async function runPass(server: ListSite, fetcher: Fetcher, urls: string[], polic
   const serverCpuMs = (await server.cpuMs()) - serverBefore;
   const delaysAfter = await server.delays();
   const serverDelayMs = (delaysAfter.totalMs - delaysBefore.totalMs) / (delaysAfter.responses - delaysBefore.responses);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, mainThreadCpuMs, serverCpuMs, serverDelayMs, outcomes, requests: fetcher.stats().requests - before };
+  return {
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    mainThreadCpuMs,
+    serverCpuMs,
+    serverDelayMs,
+    outcomes,
+    requests: fetcher.stats().requests - before,
+  };
 }
 
 /** CPU time of this process's main thread so far, in ms (Linux schedstat, ns precision); NaN elsewhere. */
@@ -163,7 +188,10 @@ async function measureUndiciFloor(urls: string[], validators: Map<string, FetchV
   const agent = new Agent({ keepAliveTimeout: 10_000 });
   const headers = { 'user-agent': DEFAULT_USER_AGENT, accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' };
   const cpuMs = await measureFloor(urls, async (url) => {
-    const response = await request(url, { dispatcher: agent, headers: { ...headers, 'if-none-match': validators.get(url)?.etag ?? '' } });
+    const response = await request(url, {
+      dispatcher: agent,
+      headers: { ...headers, 'if-none-match': validators.get(url)?.etag ?? '' },
+    });
     await response.body.dump();
   });
   await agent.close();
@@ -192,7 +220,9 @@ async function measureSocketFloor(urls: string[], validators: Map<string, FetchV
         resolve();
       };
       socket.on('data', onData).on('error', reject);
-      socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\nuser-agent: ${DEFAULT_USER_AGENT}\r\nif-none-match: ${etag}\r\n\r\n`);
+      socket.write(
+        `GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\nuser-agent: ${DEFAULT_USER_AGENT}\r\nif-none-match: ${etag}\r\n\r\n`,
+      );
     });
   const cpuMs = await measureFloor(urls, (url) => exchange(new URL(url), validators.get(url)?.etag ?? ''));
   for (const socket of [...idle.values()].flat()) socket.destroy();
@@ -250,7 +280,10 @@ function report(site: ListSite, rounds: Round[], peakRssMb: number, loadAtStart:
     `machine       ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]?.toFixed(2)} at the end (other processes share the cores: wall figures are noisy)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (countOutcomes(rounds, 'first', 'decoded') !== SOURCES * ROUNDS || countOutcomes(rounds, 'second', 'http-304') !== SOURCES * ROUNDS) {
+  if (
+    countOutcomes(rounds, 'first', 'decoded') !== SOURCES * ROUNDS ||
+    countOutcomes(rounds, 'second', 'http-304') !== SOURCES * ROUNDS
+  ) {
     process.stdout.write('ERROR: not every source gave the expected result\n');
     process.exitCode = 1;
   }
@@ -271,4 +304,3 @@ function explainWall(rounds: Round[], pass: 'first' | 'second', wallMs: number, 
 function countOutcomes(rounds: Round[], pass: 'first' | 'second', outcome: string): number {
   return rounds.reduce((sum, round) => sum + round[pass].outcomes.filter((o) => o.outcome === outcome).length, 0);
 }
-

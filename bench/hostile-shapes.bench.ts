@@ -9,7 +9,8 @@ import { extractDetail, extractItems } from '../src/extract/index.js';
 import { cpuTime, median } from './measure.js';
 
 const MB = 1024 * 1024;
-const ROW = (i: number): string => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条消息</a><span>2019-08-01</span></li>`;
+const ROW = (i: number): string =>
+  `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条消息</a><span>2019-08-01</span></li>`;
 
 function fill(unit: (i: number) => string, bytes: number): string {
   const parts: string[] = [];
@@ -27,16 +28,46 @@ function nested(depth: number, inner = ''): string {
 }
 
 const SHAPES: Array<{ name: string; target: number; html: () => string }> = [
-  { name: '100,000 nested divs (1.2 MB)', target: 1000, html: () => nested(100_000, `<ul>${ROW(1)}${ROW(2)}${ROW(3)}</ul>`) },
+  {
+    name: '100,000 nested divs (1.2 MB)',
+    target: 1000,
+    html: () => nested(100_000, `<ul>${ROW(1)}${ROW(2)}${ROW(3)}</ul>`),
+  },
   { name: '10 MB nested divs', target: 2000, html: () => nested(Math.floor((10 * MB) / 11)) },
-  { name: '10 MB nested divs with text', target: 2000, html: () => `<html><body>${fill((i) => `<div>text ${i} `, 10 * MB)}</body></html>` },
+  {
+    name: '10 MB nested divs with text',
+    target: 2000,
+    html: () => `<html><body>${fill((i) => `<div>text ${i} `, 10 * MB)}</body></html>`,
+  },
   { name: '10 MB flat list', target: 2000, html: () => `<html><body><ul>${fill(ROW, 10 * MB)}</ul></body></html>` },
-  { name: '10 MB unclosed li', target: 2000, html: () => `<html><body><ul>${fill((i) => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条</a> 2019-08-01`, 10 * MB)}</ul></body></html>` },
-  { name: '10 MB one table', target: 2000, html: () => `<html><body><table>${fill((i) => `<tr><td><a href="/t/${i}">表格里的一条足够长的标题${i}</a></td><td>2019-08-01</td></tr>`, 10 * MB)}</table></body></html>` },
-  { name: '10 MB of text', target: 2000, html: () => `<html><body><p>${'Lorem ipsum dolor sit amet. '.repeat((10 * MB) / 28)}</p></body></html>` },
+  {
+    name: '10 MB unclosed li',
+    target: 2000,
+    html: () =>
+      `<html><body><ul>${fill((i) => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条</a> 2019-08-01`, 10 * MB)}</ul></body></html>`,
+  },
+  {
+    name: '10 MB one table',
+    target: 2000,
+    html: () =>
+      `<html><body><table>${fill((i) => `<tr><td><a href="/t/${i}">表格里的一条足够长的标题${i}</a></td><td>2019-08-01</td></tr>`, 10 * MB)}</table></body></html>`,
+  },
+  {
+    name: '10 MB of text',
+    target: 2000,
+    html: () => `<html><body><p>${'Lorem ipsum dolor sit amet. '.repeat((10 * MB) / 28)}</p></body></html>`,
+  },
 ];
 
-const OPTIONS = { sourceId: 'bench', type: 'html' as const, selectors: {}, timezone: 'Asia/Shanghai', now: new Date('2019-08-28T00:00:00Z'), replace: [], summaryLength: 200 };
+const OPTIONS = {
+  sourceId: 'bench',
+  type: 'html' as const,
+  selectors: {},
+  timezone: 'Asia/Shanghai',
+  now: new Date('2019-08-28T00:00:00Z'),
+  replace: [],
+  summaryLength: 200,
+};
 
 function run(fn: () => unknown): void {
   try {
@@ -47,14 +78,20 @@ function run(fn: () => unknown): void {
 }
 
 let failed = 0;
-console.log(`${'shape'.padEnd(32)} ${'MB'.padStart(5)} ${'auto ms'.padStart(8)} ${'detail ms'.padStart(10)} ${'target'.padStart(7)}`);
+console.log(
+  `${'shape'.padEnd(32)} ${'MB'.padStart(5)} ${'auto ms'.padStart(8)} ${'detail ms'.padStart(10)} ${'target'.padStart(7)}`,
+);
 for (const shape of SHAPES) {
   const html = shape.html();
   const input = { body: html, contentType: 'text/html', url: 'http://bench.invalid/' };
   const auto = median([0, 1, 2].map(() => cpuTime(() => run(() => extractItems(input, OPTIONS)))));
-  const detail = median([0, 1, 2].map(() => cpuTime(() => run(() => extractDetail(input, { ...OPTIONS, fields: ['date'] })))));
+  const detail = median(
+    [0, 1, 2].map(() => cpuTime(() => run(() => extractDetail(input, { ...OPTIONS, fields: ['date'] })))),
+  );
   const ok = auto <= shape.target && detail <= shape.target;
   if (!ok) failed += 1;
-  console.log(`${shape.name.padEnd(32)} ${(html.length / MB).toFixed(1).padStart(5)} ${auto.toFixed(0).padStart(8)} ${detail.toFixed(0).padStart(10)} ${String(shape.target).padStart(7)} ${ok ? '' : 'OVER'}`);
+  console.log(
+    `${shape.name.padEnd(32)} ${(html.length / MB).toFixed(1).padStart(5)} ${auto.toFixed(0).padStart(8)} ${detail.toFixed(0).padStart(10)} ${String(shape.target).padStart(7)} ${ok ? '' : 'OVER'}`,
+  );
 }
 process.exitCode = failed > 0 ? 1 : 0;

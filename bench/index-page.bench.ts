@@ -24,13 +24,20 @@ const renders: number[] = [];
 let html = '';
 for (let i = 0; i < 9; i++) {
   const started = performance.now();
-  html = renderIndexPage({ title: '环境政策追踪 Environmental policy watch', url: 'https://feeds.example.org/', language: 'zh-CN' }, listings, new Date(T0), {
-    timeZone: 'Asia/Shanghai',
-  });
+  html = renderIndexPage(
+    { title: '环境政策追踪 Environmental policy watch', url: 'https://feeds.example.org/', language: 'zh-CN' },
+    listings,
+    new Date(T0),
+    {
+      timeZone: 'Asia/Shanghai',
+    },
+  );
   renders.push(performance.now() - started);
 }
 const bytes = Buffer.byteLength(html);
-process.stdout.write(`index.html for ${FEEDS} feeds: ${kb(bytes)} KB (${kb(gzipSync(html).length)} KB gzip), render ${ms(median(renders)).trim()} median of ${renders.length}\n`);
+process.stdout.write(
+  `index.html for ${FEEDS} feeds: ${kb(bytes)} KB (${kb(gzipSync(html).length)} KB gzip), render ${ms(median(renders)).trim()} median of ${renders.length}\n`,
+);
 
 if (!existsSync(CHROMIUM)) {
   process.stdout.write(`(${CHROMIUM} missing: browser load time not measured)\n`);
@@ -41,7 +48,10 @@ if (!existsSync(CHROMIUM)) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   const loads: number[] = [];
   const paints: number[] = [];
   try {
@@ -71,7 +81,16 @@ if (!existsSync(CHROMIUM)) {
 // --- Internal helpers ---
 
 function buildListings(): FeedListing[] {
-  const statuses: Array<SourceHealth['status']> = ['ok', 'ok', 'ok', 'not-modified', 'not-modified', 'degraded', 'failing', 'never-run'];
+  const statuses: Array<SourceHealth['status']> = [
+    'ok',
+    'ok',
+    'ok',
+    'not-modified',
+    'not-modified',
+    'degraded',
+    'failing',
+    'never-run',
+  ];
   return Array.from({ length: FEEDS }, (_, n): FeedListing => {
     const kind = n < FEEDS - TOPICS ? 'source' : 'topic';
     const id = `${kind}-${n}`;
@@ -102,10 +121,16 @@ function buildListings(): FeedListing[] {
               ...(status === 'failing'
                 ? {
                     failingSince: new Date(T0 - 2 * 86_400_000).toISOString(),
-                    lastError: { code: 'FETCH_TIMEOUT', message: `fetch: source "${id}": no response headers within 20 s`, hint: 'The server is slow to answer; raise `headersTimeout` for this source or try later.' },
+                    lastError: {
+                      code: 'FETCH_TIMEOUT',
+                      message: `fetch: source "${id}": no response headers within 20 s`,
+                      hint: 'The server is slow to answer; raise `headersTimeout` for this source or try later.',
+                    },
                   }
                 : {}),
-              ...(status === 'degraded' ? { degradedReason: 'the page had 20 items before, so its layout has probably changed' } : {}),
+              ...(status === 'degraded'
+                ? { degradedReason: 'the page had 20 items before, so its layout has probably changed' }
+                : {}),
             },
           }
         : {}),

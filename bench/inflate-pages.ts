@@ -19,10 +19,13 @@ export function inflatePage(html: string, itemsSelector: string, variant: number
     const last = $(originals.at(-1));
     for (const block of [...originals].reverse()) {
       const clone = $(block).clone();
-      clone.find('a[href]').add(clone.filter('a[href]')).each((_, a) => {
-        const href = $(a).attr('href') ?? '';
-        if (!href.startsWith('javascript')) $(a).attr('href', `${href}${href.includes('?') ? '&' : '?'}copy=${copy}`);
-      });
+      clone
+        .find('a[href]')
+        .add(clone.filter('a[href]'))
+        .each((_, a) => {
+          const href = $(a).attr('href') ?? '';
+          if (!href.startsWith('javascript')) $(a).attr('href', `${href}${href.includes('?') ? '&' : '?'}copy=${copy}`);
+        });
       last.after(clone);
     }
   }
@@ -35,17 +38,48 @@ export function inflatePage(html: string, itemsSelector: string, variant: number
   return $.html();
 }
 
-
 // --- Internal helpers ---
 
 function noiseBlock(seed: number): string {
   const random = createRandom(seed + 1);
-  const words = ['生态环境', '政务公开', '办事服务', '互动交流', '政策解读', '新闻发布', '专题专栏', '信息公开', '数据发布', '监测预警', '行政许可', '执法监督'];
+  const words = [
+    '生态环境',
+    '政务公开',
+    '办事服务',
+    '互动交流',
+    '政策解读',
+    '新闻发布',
+    '专题专栏',
+    '信息公开',
+    '数据发布',
+    '监测预警',
+    '行政许可',
+    '执法监督',
+  ];
   const word = () => words[Math.floor(random() * words.length)] ?? '';
-  const menu = Array.from({ length: 60 }, (_, i) => `<li class="mega-item"><a href="/col/col${seed}${i}/index.html" title="${word()}">${word()}</a><ul class="sub">${Array.from({ length: 3 }, (_, j) => `<li><a href="/col/col${seed}${i}${j}/">${word()}${j}</a></li>`).join('')}</ul></li>`).join('');
-  const side = Array.from({ length: 25 }, (_, i) => `<li><span class="num">${i + 1}</span><a href="/zt/${seed}/${i}.html" target="_blank">${word()}${word()}工作情况通报</a></li>`).join('');
-  const json = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: seed * 1000 + i, name: word(), url: `/api/${seed}/${i}`, ts: 1566873600 + i })));
-  const svg = Array.from({ length: 12 }, (_, i) => `<symbol id="i${seed}-${i}" viewBox="0 0 24 24"><path d="M${i} 2L${20 - i} 12L${i} 22Z" fill="currentColor"/></symbol>`).join('');
+  const menu = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `<li class="mega-item"><a href="/col/col${seed}${i}/index.html" title="${word()}">${word()}</a><ul class="sub">${Array.from({ length: 3 }, (_, j) => `<li><a href="/col/col${seed}${i}${j}/">${word()}${j}</a></li>`).join('')}</ul></li>`,
+  ).join('');
+  const side = Array.from(
+    { length: 25 },
+    (_, i) =>
+      `<li><span class="num">${i + 1}</span><a href="/zt/${seed}/${i}.html" target="_blank">${word()}${word()}工作情况通报</a></li>`,
+  ).join('');
+  const json = JSON.stringify(
+    Array.from({ length: 40 }, (_, i) => ({
+      id: seed * 1000 + i,
+      name: word(),
+      url: `/api/${seed}/${i}`,
+      ts: 1566873600 + i,
+    })),
+  );
+  const svg = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<symbol id="i${seed}-${i}" viewBox="0 0 24 24"><path d="M${i} 2L${20 - i} 12L${i} 22Z" fill="currentColor"/></symbol>`,
+  ).join('');
   return `<!-- noise block ${seed} -->
 <div class="mega-menu hide" id="mega${seed}"><ul class="mega-list">${menu}</ul></div>
 <div class="side-rank"><h3>${word()}排行</h3><ol class="rank">${side}</ol></div>
@@ -57,5 +91,9 @@ function noiseBlock(seed: number): string {
 }
 
 function cssNoise(seed: number): string {
-  return Array.from({ length: 40 }, (_, i) => `.n${seed}-${i}{margin:${i}px;padding:${i % 7}px;color:#${((seed * 7919 + i * 104729) % 0xffffff).toString(16).padStart(6, '0')}}`).join('');
+  return Array.from(
+    { length: 40 },
+    (_, i) =>
+      `.n${seed}-${i}{margin:${i}px;padding:${i % 7}px;color:#${((seed * 7919 + i * 104729) % 0xffffff).toString(16).padStart(6, '0')}}`,
+  ).join('');
 }

@@ -160,14 +160,20 @@ async function runChild(options: ListSiteOptions): Promise<void> {
   for (let host = 0; host < options.hosts; host += 1) {
     const server = createServer(answerLater);
     server.keepAliveTimeout = 30_000;
-    if (options.distinctAddresses && host >= 250) throw new Error('list-site: at most 250 hosts with distinct addresses');
+    if (options.distinctAddresses && host >= 250)
+      throw new Error('list-site: at most 250 hosts with distinct addresses');
     const address = options.distinctAddresses ? `127.0.0.${host + 1}` : '127.0.0.1';
     await new Promise<void>((resolve) => server.listen(0, address, resolve));
     ports.push((server.address() as AddressInfo).port);
     addresses.push(address);
   }
   const text = buildListPage(0, 0, rows, options.chromeChars ?? 0);
-  const page: PageFacts = { rows, bytes: iconv.encode(text, 'gbk').length, gzipBytes: pages[0]?.gzip.length ?? 0, chars: text.length };
+  const page: PageFacts = {
+    rows,
+    bytes: iconv.encode(text, 'gbk').length,
+    gzipBytes: pages[0]?.gzip.length ?? 0,
+    chars: text.length,
+  };
   process.send?.({ ports, addresses, page } satisfies ReadyMessage);
   process.on('message', (message: Command) => {
     if (message.type === 'version') {
@@ -207,7 +213,11 @@ function answer(req: IncomingMessage, res: ServerResponse, pages: ServedPage[]):
     return;
   }
   const contentType = `text/html; charset=${page.charset === 'gbk' ? 'GBK' : 'utf-8'}`;
-  const headers: Record<string, string | number> = { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': page.gzip.length };
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'content-encoding': 'gzip',
+    'content-length': page.gzip.length,
+  };
   if (page.etag) headers.etag = page.etag;
   res.writeHead(200, headers);
   res.end(page.gzip);
@@ -233,12 +243,21 @@ function encodePage(options: ListSiteOptions, list: number, version: number, row
  * `version`, so each new version adds headlines at the top and drops the oldest.
  */
 function buildListPage(list: number, version: number, rows: number, chromeChars: number): string {
-  const topics = ['大气污染防治', '水生态环境保护', '土壤污染风险管控', '固体废物与化学品', '自然生态保护', '核与辐射安全'];
+  const topics = [
+    '大气污染防治',
+    '水生态环境保护',
+    '土壤污染风险管控',
+    '固体废物与化学品',
+    '自然生态保护',
+    '核与辐射安全',
+  ];
   const lines: string[] = [];
   for (let n = version + rows - 1; n >= version; n -= 1) {
     const topic = topics[n % topics.length] ?? '';
     const title = `生态环境部印发《关于进一步加强${topic}工作的通知》`;
-    lines.push(`<li><a href="/xxgk/${list}/${n}.html" title="${title}">${title}</a><span class="date">${dateOf(n)}</span></li>`);
+    lines.push(
+      `<li><a href="/xxgk/${list}/${n}.html" title="${title}">${title}</a><span class="date">${dateOf(n)}</span></li>`,
+    );
   }
   const [header, footer] = chromeChars > 0 ? buildChrome(list, chromeChars) : ['', ''];
   return `<!DOCTYPE html><html><head><title>生态环境部 要闻动态 ${list}</title></head><body>${header}<ul class="list">${lines.join('\n')}</ul>${footer}</body></html>`;
@@ -246,7 +265,18 @@ function buildListPage(list: number, version: number, rows: number, chromeChars:
 
 /** Channel navigation (before the list) and related links plus footer (after it), about `chars` characters in all. */
 function buildChrome(list: number, chars: number): [string, string] {
-  const channels = ['要闻动态', '通知公告', '政策文件', '法律法规', '环境标准', '规划计划', '行政审批', '督察执法', '监测信息', '机构设置'];
+  const channels = [
+    '要闻动态',
+    '通知公告',
+    '政策文件',
+    '法律法规',
+    '环境标准',
+    '规划计划',
+    '行政审批',
+    '督察执法',
+    '监测信息',
+    '机构设置',
+  ];
   const nav: string[] = [];
   const related: string[] = [];
   for (let k = 0; nav.join('').length + related.join('').length < chars; k += 1) {
@@ -254,8 +284,12 @@ function buildChrome(list: number, chars: number): [string, string] {
     nav.push(`<li class="nav-item"><a href="/channel/${k}/index.shtml" target="_blank">${channel}（${k}）</a></li>`);
     related.push(`<li><a href="/zhuanti/${list}/${k}/">${channel}专题：生态环境保护督察工作进展情况通报</a></li>`);
   }
-  const footer = '<div class="footer"><p>主办单位：生态环境部 地址：北京市东城区东安门大街 邮编：100006</p><p>版权所有 京ICP备05009132号</p></div>';
-  return [`<div class="header"><ul class="nav">${nav.join('')}</ul></div>`, `<div class="side"><ul class="related">${related.join('')}</ul></div>${footer}`];
+  const footer =
+    '<div class="footer"><p>主办单位：生态环境部 地址：北京市东城区东安门大街 邮编：100006</p><p>版权所有 京ICP备05009132号</p></div>';
+  return [
+    `<div class="header"><ul class="nav">${nav.join('')}</ul></div>`,
+    `<div class="side"><ul class="related">${related.join('')}</ul></div>${footer}`,
+  ];
 }
 
 /** Headline n's date: two headlines a day from 2019-01-01 on (always in the past). */

@@ -20,11 +20,33 @@ for (const text of ADVERSARIAL_DATE_INPUTS) {
   console.log(`  ${JSON.stringify(text.slice(0, 12))}… (${text.length} chars): ${ms.toFixed(2)} ms`);
 }
 const random = createRandom(20190827);
-const pieces = ['2019', '08', '27', '-', '/', ':', ' ', '年', '月', '日', '小时', '前', '昨天', 'Aug', 'GMT', '+08:00', '1566873600'];
-const corpus = Array.from({ length: 20_000 }, () => Array.from({ length: Math.floor(random() * 14) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+const pieces = [
+  '2019',
+  '08',
+  '27',
+  '-',
+  '/',
+  ':',
+  ' ',
+  '年',
+  '月',
+  '日',
+  '小时',
+  '前',
+  '昨天',
+  'Aug',
+  'GMT',
+  '+08:00',
+  '1566873600',
+];
+const corpus = Array.from({ length: 20_000 }, () =>
+  Array.from({ length: Math.floor(random() * 14) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
+);
 const started = performance.now();
 for (const text of corpus) parseDate(text, { timezone: 'Asia/Shanghai', now });
 const corpusMs = performance.now() - started;
 failed ||= corpusMs > 15_000;
-console.log(`parse-date.bench: 20,000 date-like strings in ${corpusMs.toFixed(0)} ms (bound 15000 ms), ${((corpusMs * 1000) / corpus.length).toFixed(1)} µs each`);
+console.log(
+  `parse-date.bench: 20,000 date-like strings in ${corpusMs.toFixed(0)} ms (bound 15000 ms), ${((corpusMs * 1000) / corpus.length).toFixed(1)} µs each`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -53,21 +53,37 @@ interface PassFigures {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   if (build.status !== 0) throw new Error('peer bench: `tsc -p tsconfig.build.json` failed; fix the build first');
-  const site = await startListSite({ hosts: HOSTS, lists: PAGES, latencyMs: LATENCY_MS, rows: ROWS, bytesRange: BYTES, halfUtf8: true, withoutEtagEvery: 2 });
+  const site = await startListSite({
+    hosts: HOSTS,
+    lists: PAGES,
+    latencyMs: LATENCY_MS,
+    rows: ROWS,
+    bytesRange: BYTES,
+    halfUtf8: true,
+    withoutEtagEvery: 2,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-peer-'));
   try {
     const pages = await downloadPages(site);
     const sizes = pages.map((page) => page.bytes).sort((a, b) => a - b);
-    process.stdout.write(`machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)} (other processes share the cores)\n`);
+    process.stdout.write(
+      `machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)} (other processes share the cores)\n`,
+    );
     process.stdout.write(
       `${PAGES} pages on ${HOSTS} hosts, ${ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
         `(half GBK, half UTF-8), ${LATENCY_MS} ms latency\n`,
     );
     const threads = defaultPoolThreads();
     const floorMs = measureFloor(pages.map((page) => page.html));
-    process.stdout.write(`floor (cheerio on htmlparser2, parse + select, warm): ${floorMs.toFixed(2)} ms CPU per page\n`);
+    process.stdout.write(
+      `floor (cheerio on htmlparser2, parse + select, warm): ${floorMs.toFixed(2)} ms CPU per page\n`,
+    );
 
     // Interleaved: pool of one thread, then the default pool (one thread per core), twice.
     const coldOne = [runCold(site, join(dir, 'cold-8-one-a'), 8, '1')];
@@ -83,11 +99,18 @@ async function main(): Promise<void> {
       `(${(perPage(figures) / floorMs).toFixed(2)}× floor)  peak RSS ${figures.peakRssMb.toFixed(0)} MB  ${figures.items} items`;
     const best = (runs: PassFigures[]) => runs.reduce((a, b) => (a.wallMs <= b.wallMs ? a : b));
     process.stdout.write(`${row('cold `run`, c=1', cold1)}\n${row('cold `run`, c=8', cold8no)}\n`);
-    process.stdout.write(`${row('cold `run`, c=8, 1 thread', best(coldOne))}\n${row(`cold \`run\`, c=8, ${threads} threads`, best(cold8))}\n`);
-    process.stdout.write(`${row('warm process, c=8', warm.full)}\n${row(`warm process, c=8, ${threads} threads`, warm.pooled)}\n`);
+    process.stdout.write(
+      `${row('cold `run`, c=8, 1 thread', best(coldOne))}\n${row(`cold \`run\`, c=8, ${threads} threads`, best(cold8))}\n`,
+    );
+    process.stdout.write(
+      `${row('warm process, c=8', warm.full)}\n${row(`warm process, c=8, ${threads} threads`, warm.pooled)}\n`,
+    );
     const wallRatio = best(cold8).wallMs / best(coldOne).wallMs;
-    process.stdout.write(`  c=8 wall, ${threads} threads / 1 thread (best of 2 each): ${wallRatio.toFixed(2)} (target ≤ 0.6)\n`);
-    const share = (figures: PassFigures) => `${figures.cpuMs.toFixed(0)} ms CPU = ${((figures.cpuMs / warm.full.cpuMs) * 100).toFixed(1)} %`;
+    process.stdout.write(
+      `  c=8 wall, ${threads} threads / 1 thread (best of 2 each): ${wallRatio.toFixed(2)} (target ≤ 0.6)\n`,
+    );
+    const share = (figures: PassFigures) =>
+      `${figures.cpuMs.toFixed(0)} ms CPU = ${((figures.cpuMs / warm.full.cpuMs) * 100).toFixed(1)} %`;
     process.stdout.write(
       `  steady state (304 / same body): ${share(warm.steady)} of a full pass right after it, ${share(warm.steadyAgain)} on the next pass\n`,
     );
@@ -133,7 +156,10 @@ function measureFloor(pages: string[]): number {
 }
 
 /** A warm-up pass, then the measured full pass and the steady-state pass, all in this process. */
-async function runWarm(site: ListSite, dir: string): Promise<{ full: PassFigures; steady: PassFigures; steadyAgain: PassFigures; pooled: PassFigures }> {
+async function runWarm(
+  site: ListSite,
+  dir: string,
+): Promise<{ full: PassFigures; steady: PassFigures; steadyAgain: PassFigures; pooled: PassFigures }> {
   await timePass(buildConfig(site, join(dir, 'warm-up'), 8, 'warm'));
   const config = buildConfig(site, join(dir, 'warm'), 8, '');
   const full = await timePass(config);
@@ -150,7 +176,14 @@ async function runWarm(site: ListSite, dir: string): Promise<{ full: PassFigures
 async function timePass(config: AppConfig): Promise<PassFigures> {
   const store = await openItemStore(config.store);
   const fetcher = createFetcher({ concurrency: config.worker.concurrency });
-  const deps: PipelineDeps = { fetcher, store, outputDir: config.output, site: config.site, now: () => new Date(), logger: createSilentLogger() };
+  const deps: PipelineDeps = {
+    fetcher,
+    store,
+    outputDir: config.output,
+    site: config.site,
+    now: () => new Date(),
+    logger: createSilentLogger(),
+  };
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -158,7 +191,8 @@ async function timePass(config: AppConfig): Promise<PassFigures> {
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const failed = reports.filter((report) => report.error);
-    if (failed.length > 0) throw new Error(`peer bench: ${failed.length} sources failed, e.g. ${failed[0]?.error?.message}`);
+    if (failed.length > 0)
+      throw new Error(`peer bench: ${failed.length} sources failed, e.g. ${failed[0]?.error?.message}`);
     const items = reports.reduce((sum, report) => sum + report.found, 0);
     return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, items };
   } finally {
@@ -182,17 +216,27 @@ function runCold(site: ListSite, dir: string, concurrency: number, threads?: str
         `writeFileSync(${JSON.stringify(usage)}, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRss: process.resourceUsage().maxRSS })); });`,
     );
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--import', reporter, join(ROOT, 'bin', 'feedwright.js'), 'run', '-c', file, '--json'], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: threads === undefined ? process.env : { ...process.env, FEEDWRIGHT_EXTRACT_THREADS: threads },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', reporter, join(ROOT, 'bin', 'feedwright.js'), 'run', '-c', file, '--json'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: threads === undefined ? process.env : { ...process.env, FEEDWRIGHT_EXTRACT_THREADS: threads },
+    },
+  );
   const wallMs = performance.now() - started;
-  if (result.status !== 0) throw new Error(`peer bench: cold run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
+  if (result.status !== 0)
+    throw new Error(`peer bench: cold run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
   const reports = JSON.parse(result.stdout) as Array<{ found: number }>;
   const measured = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; maxRss: number };
-  return { wallMs, cpuMs: measured.cpuMs, peakRssMb: measured.maxRss / 1024, items: reports.reduce((sum, report) => sum + report.found, 0) };
+  return {
+    wallMs,
+    cpuMs: measured.cpuMs,
+    peakRssMb: measured.maxRss / 1024,
+    items: reports.reduce((sum, report) => sum + report.found, 0),
+  };
 }
 
 function buildConfig(site: ListSite, dir: string, concurrency: number, query: string): AppConfig {
@@ -201,7 +245,14 @@ function buildConfig(site: ListSite, dir: string, concurrency: number, query: st
 
 function buildConfigText(site: ListSite, dir: string, concurrency: number, query: string): string {
   const sources = Array.from({ length: PAGES }, (_, i) =>
-    [`  - id: list-${i}`, `    url: ${site.urlOf(i, query)}`, '    items: ul.list li', '    title: a', '    link: a@href', '    date: span.date'].join('\n'),
+    [
+      `  - id: list-${i}`,
+      `    url: ${site.urlOf(i, query)}`,
+      '    items: ul.list li',
+      '    title: a',
+      '    link: a@href',
+      '    date: span.date',
+    ].join('\n'),
   );
   return [
     'site:',

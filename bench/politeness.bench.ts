@@ -32,14 +32,24 @@ await main();
 // --- Internal helpers ---
 
 async function main(): Promise<void> {
-  const site = await startListSite({ hosts: HOSTS, lists: HOSTS * PER_HOST, latencyMs: LATENCY_MS, rows: 20, distinctAddresses: true });
+  const site = await startListSite({
+    hosts: HOSTS,
+    lists: HOSTS * PER_HOST,
+    latencyMs: LATENCY_MS,
+    rows: 20,
+    distinctAddresses: true,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-politeness-'));
   try {
     process.stdout.write(`machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)}\n`);
-    process.stdout.write(`${HOSTS * PER_HOST} sources on ${HOSTS} hosts (127.0.0.1–127.0.0.${HOSTS}), minDelay ${MIN_DELAY_MS} ms, ${LATENCY_MS} ms latency\n`);
+    process.stdout.write(
+      `${HOSTS * PER_HOST} sources on ${HOSTS} hosts (127.0.0.1–127.0.0.${HOSTS}), minDelay ${MIN_DELAY_MS} ms, ${LATENCY_MS} ms latency\n`,
+    );
     const byHost = await timePass(site, join(dir, 'by-host'), 'by host');
     const ideal = Math.max(PER_HOST * MIN_DELAY_MS, byHost.cpuMs);
-    process.stdout.write(`  ideal (busiest host ${PER_HOST} × ${MIN_DELAY_MS} ms, or the CPU time): ${ideal.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `  ideal (busiest host ${PER_HOST} × ${MIN_DELAY_MS} ms, or the CPU time): ${ideal.toFixed(0)} ms\n`,
+    );
     process.stdout.write(`  pass / ideal: ${(byHost.wallMs / ideal).toFixed(2)}× (target ≤ 1.3×)\n`);
     if (process.argv.includes('--config-order')) {
       const old = await timePass(site, join(dir, 'config-order'), 'config order, 16 at a time (before issue 14)');
@@ -55,7 +65,14 @@ async function timePass(site: ListSite, dir: string, mode: string): Promise<{ wa
   const config = buildConfig(site, dir);
   const store = await openItemStore(config.store);
   const fetcher = createFetcher({ concurrency: config.worker.concurrency });
-  const deps: PipelineDeps = { fetcher, store, outputDir: config.output, site: config.site, now: () => new Date(), logger: createSilentLogger() };
+  const deps: PipelineDeps = {
+    fetcher,
+    store,
+    outputDir: config.output,
+    site: config.site,
+    now: () => new Date(),
+    logger: createSilentLogger(),
+  };
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let failed = 0;
@@ -71,7 +88,9 @@ async function timePass(site: ListSite, dir: string, mode: string): Promise<{ wa
   const cpuMs = (cpu.user + cpu.system) / 1000;
   await fetcher.close();
   await store.close();
-  process.stdout.write(`  ${mode}: ${wallMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU${failed ? `, ${failed} FAILED` : ''}\n`);
+  process.stdout.write(
+    `  ${mode}: ${wallMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU${failed ? `, ${failed} FAILED` : ''}\n`,
+  );
   return { wallMs, cpuMs };
 }
 
@@ -81,7 +100,14 @@ function buildConfig(site: ListSite, dir: string): AppConfig {
   for (let host = 0; host < HOSTS; host++) {
     for (let channel = 0; channel < PER_HOST; channel++) {
       const list = host + HOSTS * channel; // served by host `list % HOSTS`
-      sources.push(`  - id: site${host}-ch${channel}`, `    url: ${site.urlOf(list)}`, '    items: ul.list li', '    title: a', '    link: a@href', '    date: span.date');
+      sources.push(
+        `  - id: site${host}-ch${channel}`,
+        `    url: ${site.urlOf(list)}`,
+        '    items: ul.list li',
+        '    title: a',
+        '    link: a@href',
+        '    date: span.date',
+      );
     }
   }
   const yaml = [

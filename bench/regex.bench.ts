@@ -24,7 +24,9 @@ interface Engine {
 
 const fixtures = new URL('../tests/fixtures/auto/', import.meta.url);
 const titles = readdirSync(fixtures).flatMap((name) => {
-  const expected = JSON.parse(readFileSync(new URL(`${name}/expected.json`, fixtures), 'utf8')) as { items?: Array<{ title?: string }> };
+  const expected = JSON.parse(readFileSync(new URL(`${name}/expected.json`, fixtures), 'utf8')) as {
+    items?: Array<{ title?: string }>;
+  };
   return (expected.items ?? []).flatMap((item) => (item.title ? [item.title] : []));
 });
 
@@ -44,18 +46,27 @@ process.stdout.write(`${titles.length} titles, ${PATTERNS.length} patterns, ${RO
 for (const [name, build] of Object.entries(engines)) {
   // Each compile gets a pattern not seen before, so the linear engine's cache does not hide the cost.
   let unique = 0;
-  const compileMs = cpuTime(() => {
-    for (let round = 0; round < 50; round += 1) for (const [source, flags] of PATTERNS) build(`${source}|#${unique++}#`, flags);
-  }) / (50 * PATTERNS.length);
+  const compileMs =
+    cpuTime(() => {
+      for (let round = 0; round < 50; round += 1)
+        for (const [source, flags] of PATTERNS) build(`${source}|#${unique++}#`, flags);
+    }) /
+    (50 * PATTERNS.length);
   const compiled = PATTERNS.map(([source, flags]) => build(source, flags));
   for (const engine of compiled) for (const title of titles) engine.replace(title);
   const perTitle = (fn: (engine: Engine, title: string) => unknown) =>
     (cpuTime(() => {
-      for (let round = 0; round < ROUNDS; round += 1) for (const engine of compiled) for (const title of titles) fn(engine, title);
-    }) * 1000) / (ROUNDS * compiled.length * titles.length);
+      for (let round = 0; round < ROUNDS; round += 1)
+        for (const engine of compiled) for (const title of titles) fn(engine, title);
+    }) *
+      1000) /
+    (ROUNDS * compiled.length * titles.length);
   const testUs = perTitle((engine, title) => engine.test(title));
   const replaceUs = perTitle((engine, title) => engine.replace(title));
-  const evil = name === 'V8 RegExp' ? 'never finishes' : `${cpuTime(() => build('^(a+)+$', 'gu').replace(`${'a'.repeat(40)}!`)).toFixed(2)}ms`;
+  const evil =
+    name === 'V8 RegExp'
+      ? 'never finishes'
+      : `${cpuTime(() => build('^(a+)+$', 'gu').replace(`${'a'.repeat(40)}!`)).toFixed(2)}ms`;
   process.stdout.write(
     `${name.padEnd(16)} compile ${(compileMs * 1000).toFixed(1).padStart(7)}µs/pattern  test ${testUs.toFixed(2).padStart(5)}µs/title` +
       `  replace ${replaceUs.toFixed(2).padStart(5)}µs/title  /^(a+)+$/ on 40a!: ${evil}\n`,

@@ -21,7 +21,10 @@ if (benches.length === 0) {
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n=== ${name} ===\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${name}`], { stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${name}`], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (result.status !== 0) {
     failed += 1;
     process.stdout.write(`(${name} exited with ${result.status ?? result.signal})\n`);

@@ -48,13 +48,15 @@ const page = () => {
 };
 const server = await startTestServer({
   '/robots.txt': (_req, res) => void res.writeHead(404).end(),
-  '/list/': (_req, res) => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(status === 200 ? page() : 'down'),
+  '/list/': (_req, res) =>
+    void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(status === 200 ? page() : 'down'),
 });
 const yaml = `defaults:\n  retries: 0\n  minDelay: 0ms\nsources:\n  - id: notices\n    url: ${server.origin}/list/\n    items: ul.list > li\n    date: span\n`;
 const source = parseConfigText(yaml, 'bench.yaml').config.sources[0]!;
 
 const backends: Array<[string, string]> = [['SQLite', 'sqlite://']];
-if (await isRedisReachable()) backends.push(['Redis', `redis://127.0.0.1:6379?namespace=bench-trips-${randomBytes(4).toString('hex')}`]);
+if (await isRedisReachable())
+  backends.push(['Redis', `redis://127.0.0.1:6379?namespace=bench-trips-${randomBytes(4).toString('hex')}`]);
 else console.log('Redis not reachable at 127.0.0.1:6379: Redis skipped');
 
 console.log(`run-trips.bench: one source, ${ROWS}-row page, median of ${RUNS} runs per kind`);
@@ -87,7 +89,9 @@ for (const [label, url] of backends) {
       times.push(performance.now() - started);
       tripCounts.push(trips);
     }
-    console.log(`${label.padEnd(8)} ${kind.padEnd(13)} ${String(median(tripCounts)).padStart(9)}  ${median(times).toFixed(2).padStart(6)}`);
+    console.log(
+      `${label.padEnd(8)} ${kind.padEnd(13)} ${String(median(tripCounts)).padStart(9)}  ${median(times).toFixed(2).padStart(6)}`,
+    );
   }
   status = 200;
   await deps.store.clear?.();

@@ -27,7 +27,12 @@ interface LoadResult {
   timeouts: number;
   '2xx': number;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<LoadResult>;
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<LoadResult>;
 
 if (process.argv.includes(CHILD_FLAG)) await runChild();
 else await runParent();
@@ -38,12 +43,17 @@ async function runParent(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'feedwright-serve-bench-'));
   const rss = buildRss(200 * 1024);
   await writeFile(join(dir, 'air.rss.xml'), rss);
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, dir], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const url = await waitForUrl(child);
     const fileUrl = `${url}air.rss.xml`;
     const etag = (await fetch(fileUrl, { headers: { 'accept-encoding': 'gzip' } })).headers.get('etag') ?? '';
-    console.log(`feed: ${(rss.length / 1024).toFixed(0)} KB RSS; server in a child process; ${CONNECTIONS} connections; ${DURATION_S} s per scenario; loopback 127.0.0.1`);
+    console.log(
+      `feed: ${(rss.length / 1024).toFixed(0)} KB RSS; server in a child process; ${CONNECTIONS} connections; ${DURATION_S} s per scenario; loopback 127.0.0.1`,
+    );
     printCompressionCost(rss);
     await load(fileUrl, { 'accept-encoding': 'gzip' }, 1); // warm-up: JIT and the compressed copies
     const rows: Array<[string, LoadResult]> = [];
@@ -92,14 +102,24 @@ function printCompressionCost(rss: Buffer): void {
     return { ms: (performance.now() - started) / 5, bytes: out.length };
   };
   const gz = time(() => gzipSync(rss, { level: 9 }));
-  const br = time(() => brotliCompressSync(rss, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT } }));
-  console.log(`one compression: gzip-9 ${gz.ms.toFixed(1)} ms → ${(gz.bytes / 1024).toFixed(1)} KB; br-9 ${br.ms.toFixed(1)} ms → ${(br.bytes / 1024).toFixed(1)} KB`);
-  console.log(`per-request gzip would cap one core at ~${Math.round(1000 / gz.ms)} req/s; the cache compresses once per file version`);
+  const br = time(() =>
+    brotliCompressSync(rss, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT },
+    }),
+  );
+  console.log(
+    `one compression: gzip-9 ${gz.ms.toFixed(1)} ms → ${(gz.bytes / 1024).toFixed(1)} KB; br-9 ${br.ms.toFixed(1)} ms → ${(br.bytes / 1024).toFixed(1)} KB`,
+  );
+  console.log(
+    `per-request gzip would cap one core at ~${Math.round(1000 / gz.ms)} req/s; the cache compresses once per file version`,
+  );
 }
 
 function printTable(rows: Array<[string, LoadResult]>): void {
   const base = rows[0]?.[1].requests.average ?? 1;
-  console.log(`\n${'scenario'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'MB/s'.padStart(7)} ${'vs gzip'.padStart(8)}  errors`);
+  console.log(
+    `\n${'scenario'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'MB/s'.padStart(7)} ${'vs gzip'.padStart(8)}  errors`,
+  );
   for (const [name, r] of rows) {
     const errors = r.errors + r.timeouts + r.non2xx - (name.startsWith('304') ? r.non2xx : 0);
     console.log(
@@ -110,7 +130,48 @@ function printTable(rows: Array<[string, LoadResult]>): void {
 
 /** A realistic feed: varied Chinese headlines like the government notice lists feedwright scrapes (deterministic PRNG). */
 function buildRss(targetBytes: number): Buffer {
-  const words = ['生态环境部', '印发', '关于', '进一步', '加强', '重点行业', '建设项目', '环境影响评价', '管理', '通知', '大气污染防治', '重污染天气', '应急', '预案', 'PM2.5', '水生态', '保护', '修复', '规划', '督察', '反馈', '意见', '整改', '落实', '情况', '土壤', '固体废物', '核与辐射', '安全', '监管', '公告', '标准', '征求意见稿', '长江', '黄河', '流域', '碳排放', '权交易', '试点', '年度'];
+  const words = [
+    '生态环境部',
+    '印发',
+    '关于',
+    '进一步',
+    '加强',
+    '重点行业',
+    '建设项目',
+    '环境影响评价',
+    '管理',
+    '通知',
+    '大气污染防治',
+    '重污染天气',
+    '应急',
+    '预案',
+    'PM2.5',
+    '水生态',
+    '保护',
+    '修复',
+    '规划',
+    '督察',
+    '反馈',
+    '意见',
+    '整改',
+    '落实',
+    '情况',
+    '土壤',
+    '固体废物',
+    '核与辐射',
+    '安全',
+    '监管',
+    '公告',
+    '标准',
+    '征求意见稿',
+    '长江',
+    '黄河',
+    '流域',
+    '碳排放',
+    '权交易',
+    '试点',
+    '年度',
+  ];
   let seed = 42;
   const next = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -126,5 +187,7 @@ function buildRss(targetBytes: number): Buffer {
     items.push(item);
     size += Buffer.byteLength(item);
   }
-  return Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>生态环境部 · 要闻动态</title><link>https://www.mee.gov.cn/ywdt/hjywnews/</link><description>feedwright</description>\n${items.join('')}</channel></rss>\n`);
+  return Buffer.from(
+    `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>生态环境部 · 要闻动态</title><link>https://www.mee.gov.cn/ywdt/hjywnews/</link><description>feedwright</description>\n${items.join('')}</channel></rss>\n`,
+  );
 }

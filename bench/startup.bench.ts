@@ -26,7 +26,11 @@ await main();
 // --- Internal helpers ---
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   if (build.status !== 0) throw new Error('startup bench: `tsc -p tsconfig.build.json` failed; fix the build first');
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-startup-'));
   try {
@@ -43,13 +47,18 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       cases.forEach((entry, index) => times[index]?.push(timeProcess(entry.args)));
     }
-    process.stdout.write(`machine: ${cpus().length} cores, load average ${loadBefore.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}\n`);
+    process.stdout.write(
+      `machine: ${cpus().length} cores, load average ${loadBefore.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}\n`,
+    );
     process.stdout.write(`median wall of ${ROUNDS} interleaved rounds, each in a fresh process (compiled dist/):\n`);
     const floor = median(times[0] ?? []);
     cases.forEach((entry, index) => {
       const wall = median(times[index] ?? []);
-      const verdict = entry.target === undefined ? '' : `  target ≤ ${entry.target} ms: ${wall <= entry.target ? 'met' : 'MISSED'}`;
-      process.stdout.write(`  ${entry.name.padEnd(36)} ${wall.toFixed(0).padStart(5)} ms  (${(wall / floor).toFixed(1)}× node -e 0)${verdict}\n`);
+      const verdict =
+        entry.target === undefined ? '' : `  target ≤ ${entry.target} ms: ${wall <= entry.target ? 'met' : 'MISSED'}`;
+      process.stdout.write(
+        `  ${entry.name.padEnd(36)} ${wall.toFixed(0).padStart(5)} ms  (${(wall / floor).toFixed(1)}× node -e 0)${verdict}\n`,
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -61,7 +70,8 @@ function timeProcess(args: string[]): number {
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   const wall = performance.now() - started;
-  if (result.status !== 0) throw new Error(`startup bench: \`node ${args.join(' ')}\` exited with ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`startup bench: \`node ${args.join(' ')}\` exited with ${result.status}: ${result.stderr}`);
   return wall;
 }
 

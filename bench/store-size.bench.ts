@@ -26,13 +26,18 @@ async function simulate(label: string, store: ItemStore, size: () => Promise<num
       const newest = day * PER_DAY;
       const items = Array.from({ length: 2 * PER_DAY }, (_, k) => {
         const n = newest - k;
-        return { title: `源 ${s} 通知 ${n}：关于开展大气污染防治专项检查的通知`, link: `https://www.example.gov.cn/s${s}/${n}.html` };
+        return {
+          title: `源 ${s} 通知 ${n}：关于开展大气污染防治专项检查的通知`,
+          link: `https://www.example.gov.cn/s${s}/${n}.html`,
+        };
       });
       await store.recordItems(`s${s}`, items, { now, timezone: 'Asia/Shanghai', historySize: 200, retainDays: 180 });
     }
     await store.prune(now);
     if (CHECKPOINTS.has(day)) {
-      console.log(`${label}: day ${day}: ${(await size() / 1024 / 1024).toFixed(1)} MB (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
+      console.log(
+        `${label}: day ${day}: ${((await size()) / 1024 / 1024).toFixed(1)} MB (${((performance.now() - started) / 1000).toFixed(0)} s so far)`,
+      );
     }
   }
 }
@@ -45,7 +50,11 @@ try {
     const sqlite = await openItemStore(`sqlite://${file}`);
     await simulate('SQLite', sqlite, async () => {
       let bytes = 0;
-      for (const suffix of ['', '-wal']) bytes += await stat(`${file}${suffix}`).then((s) => s.size, () => 0);
+      for (const suffix of ['', '-wal'])
+        bytes += await stat(`${file}${suffix}`).then(
+          (s) => s.size,
+          () => 0,
+        );
       return bytes;
     });
     await sqlite.close();

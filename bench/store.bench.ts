@@ -39,7 +39,12 @@ function pageOf(source: number, offset: number): ExtractedItem[] {
 async function runAll(store: ItemStore, offset: number, nowMs: number): Promise<number> {
   const started = performance.now();
   for (let s = 0; s < SOURCES; s += 1) {
-    await store.recordItems(`source-${s}`, pageOf(s, offset), { now: new Date(nowMs), timezone: 'Asia/Shanghai', historySize: 200, retainDays: 180 });
+    await store.recordItems(`source-${s}`, pageOf(s, offset), {
+      now: new Date(nowMs),
+      timezone: 'Asia/Shanghai',
+      historySize: 200,
+      retainDays: 180,
+    });
   }
   return performance.now() - started;
 }
@@ -55,7 +60,8 @@ async function measure(open: () => Promise<ItemStore>): Promise<PhaseTimes> {
     await store.close();
     samples.push({ first, repeat, rotate });
   }
-  const median = (pick: (p: PhaseTimes) => number) => samples.map(pick).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
+  const median = (pick: (p: PhaseTimes) => number) =>
+    samples.map(pick).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
   return { first: median((p) => p.first), repeat: median((p) => p.repeat), rotate: median((p) => p.rotate) };
 }
 
@@ -69,13 +75,18 @@ async function main(): Promise<void> {
     results.set('memory', await measure(() => openItemStore('memory://')));
     const namespace = `feedwright-bench-${randomBytes(4).toString('hex')}`;
     try {
-      results.set('redis', await measure(() => openItemStore('redis://127.0.0.1:6379', { namespace, connectTimeoutMs: 2_000 })));
+      results.set(
+        'redis',
+        await measure(() => openItemStore('redis://127.0.0.1:6379', { namespace, connectTimeoutMs: 2_000 })),
+      );
     } catch (error) {
       console.log(`redis: skipped (${error instanceof Error ? error.message : String(error)})`);
     }
     printTable(results);
     await printRawSqlite(join(dir, 'raw.sqlite'));
-    console.log(`\nSQLite file after one cycle (cleared keys leave pages allocated): ${(sqliteBytes / 1024).toFixed(0)} KiB`);
+    console.log(
+      `\nSQLite file after one cycle (cleared keys leave pages allocated): ${(sqliteBytes / 1024).toFixed(0)} KiB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,7 +95,11 @@ async function main(): Promise<void> {
 /** The adapter alone (the figure /work/shared/dependencies.md quotes: ~0.08 s for 5,000 batched sets). */
 async function printRawSqlite(file: string): Promise<void> {
   const adapter = new SqliteKeyvStore(file);
-  const entries = Array.from({ length: SOURCES * ITEMS_PER_SOURCE }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ value: pageOf(i % SOURCES, i)[0], expires: null }), ttl: 86_400_000 }));
+  const entries = Array.from({ length: SOURCES * ITEMS_PER_SOURCE }, (_, i) => ({
+    key: `k${i}`,
+    value: JSON.stringify({ value: pageOf(i % SOURCES, i)[0], expires: null }),
+    ttl: 86_400_000,
+  }));
   const writeStarted = performance.now();
   await adapter.setMany(entries);
   const writeMs = performance.now() - writeStarted;
@@ -92,13 +107,19 @@ async function printRawSqlite(file: string): Promise<void> {
   await adapter.getMany(entries.map((e) => e.key));
   const readMs = performance.now() - readStarted;
   await adapter.disconnect();
-  console.log(`\nSqliteKeyvStore alone, ${entries.length} entries: setMany ${writeMs.toFixed(0)} ms (one transaction), getMany ${readMs.toFixed(0)} ms`);
-  console.log('recordItems adds per item: identity hash, date rule, JSON of the item record and of the history copy, validation on read.');
+  console.log(
+    `\nSqliteKeyvStore alone, ${entries.length} entries: setMany ${writeMs.toFixed(0)} ms (one transaction), getMany ${readMs.toFixed(0)} ms`,
+  );
+  console.log(
+    'recordItems adds per item: identity hash, date rule, JSON of the item record and of the history copy, validation on read.',
+  );
 }
 
 function printTable(results: Map<string, PhaseTimes>): void {
   const total = SOURCES * ITEMS_PER_SOURCE;
-  console.log(`store.bench: recordItems for ${total} items (${SOURCES} sources × ${ITEMS_PER_SOURCE}), median of ${REPEATS}`);
+  console.log(
+    `store.bench: recordItems for ${total} items (${SOURCES} sources × ${ITEMS_PER_SOURCE}), median of ${REPEATS}`,
+  );
   console.log('backend  first run (all new)        repeat run (none new)      rotate run (10 new/source)');
   for (const [name, t] of results) {
     const cell = (ms: number) => `${ms.toFixed(0).padStart(6)} ms  ${(ms / SOURCES).toFixed(2).padStart(6)} ms/source`;

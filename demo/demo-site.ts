@@ -35,7 +35,10 @@ export async function startDemoSite(port = 0): Promise<DemoSite> {
       return;
     }
     readFile(`${SITE_DIR}${page.file}`).then(
-      (body) => res.writeHead(200, { 'content-type': page.type, 'content-length': body.length }).end(req.method === 'HEAD' ? undefined : body),
+      (body) =>
+        res
+          .writeHead(200, { 'content-type': page.type, 'content-length': body.length })
+          .end(req.method === 'HEAD' ? undefined : body),
       (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
     );
   });

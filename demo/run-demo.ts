@@ -12,7 +12,9 @@ const DEMO_PORT = 48931;
 const CONFIG = 'config/demo.yaml';
 
 const site = await startDemoSite(DEMO_PORT).catch((error: unknown) => {
-  process.stderr.write(`demo: cannot listen on 127.0.0.1:${DEMO_PORT} (${(error as Error).message}); is another demo still running?\n`);
+  process.stderr.write(
+    `demo: cannot listen on 127.0.0.1:${DEMO_PORT} (${(error as Error).message}); is another demo still running?\n`,
+  );
   process.exit(1);
 });
 process.stdout.write(`Demo site serving on ${site.origin}/ (ywdt/, hbt/tzgg/, tw/news/, feed.xml)\n\n`);
@@ -27,6 +29,8 @@ try {
 const outputDir = resolve('output/demo');
 const files = (await readdir(outputDir).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort();
 process.stdout.write(`\nFeeds written to ${outputDir}:\n${files.map((name) => `  ${name}`).join('\n')}\n`);
-process.stdout.write(`\nOpen ${resolve(outputDir, 'index.html')} in a browser, or serve them: npx feedwright serve -c ${CONFIG}\n`);
+process.stdout.write(
+  `\nOpen ${resolve(outputDir, 'index.html')} in a browser, or serve them: npx feedwright serve -c ${CONFIG}\n`,
+);
 process.stdout.write('Run `npm run demo` again: the second pass finds the same items and announces nothing new.\n');
 process.exitCode = code;

@@ -74,8 +74,16 @@ export function loadCorpus(dir: string): Corpus {
 
 /** Zone of a list page's dates when its gold file names none (list gold has no zone field). */
 const ZONE_BY_LANGUAGE: Readonly<Record<string, string>> = {
-  zh: 'Asia/Shanghai', ja: 'Asia/Tokyo', ko: 'Asia/Seoul', de: 'Europe/Berlin', fr: 'Europe/Paris', es: 'Europe/Madrid',
-  it: 'Europe/Rome', pt: 'Europe/Lisbon', ru: 'Europe/Moscow', en: 'America/New_York',
+  zh: 'Asia/Shanghai',
+  ja: 'Asia/Tokyo',
+  ko: 'Asia/Seoul',
+  de: 'Europe/Berlin',
+  fr: 'Europe/Paris',
+  es: 'Europe/Madrid',
+  it: 'Europe/Rome',
+  pt: 'Europe/Lisbon',
+  ru: 'Europe/Moscow',
+  en: 'America/New_York',
 };
 
 interface PageFolder {

@@ -18,7 +18,8 @@ export function mapGoldSelector(gold: GoldSelector): MappedSelector {
   const selectors: SourceSelectors = { items: gold.item };
   const unexpressed: string[] = [];
   if (gold.title) selectors.title = [gold.title === '.' ? '@text' : gold.title];
-  if (gold.link) selectors.link = [gold.link === '.' ? '@href' : gold.link.includes('@') ? gold.link : `${gold.link}@href`];
+  if (gold.link)
+    selectors.link = [gold.link === '.' ? '@href' : gold.link.includes('@') ? gold.link : `${gold.link}@href`];
   if (gold.date) selectors.date = [gold.dateIso ? `${gold.date}@${gold.dateIso}` : gold.date];
   if (gold.dateRe) unexpressed.push(`dateRe /${gold.dateRe}/ (no regex date field; the block's date search reads it)`);
   if (gold.dateSibling) unexpressed.push(`dateSibling ${gold.dateSibling} (a date outside the item block)`);

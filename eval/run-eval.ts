@@ -47,17 +47,25 @@ function main(): void {
   const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
   const dir = resolve(args.find((a) => !a.startsWith('--')) ?? resolve(root, '../shared/corpus'));
   if (!existsSync(dir) || Number.isNaN(now.getTime())) {
-    process.stderr.write(`eval: no corpus folder at ${dir} (or a bad --now); usage: npm run eval [corpus-dir] [--now=ISO]\n`);
+    process.stderr.write(
+      `eval: no corpus folder at ${dir} (or a bad --now); usage: npm run eval [corpus-dir] [--now=ISO]\n`,
+    );
     process.exit(2);
   }
   const corpus = loadCorpus(dir);
-  console.log(`eval: ${dir}: ${corpus.lists.length} list pages, ${corpus.articles.length} article pages, now ${now.toISOString()}`);
+  console.log(
+    `eval: ${dir}: ${corpus.lists.length} list pages, ${corpus.articles.length} article pages, now ${now.toISOString()}`,
+  );
   const selectorRuns = corpus.lists.map((page) => runList(page, 'selectors', now));
   const autoRuns = corpus.lists.map((page) => runList(page, 'auto', now));
   const articleRuns = corpus.articles.map((page) => runArticle(page, now));
   const failures: string[] = [];
-  failures.push(...reportLists('selector mode (gold selectors)', selectorRuns, quiet, (t, pages) => checkSelectorTargets(t, pages)));
-  failures.push(...reportLists('automatic list mode (no selectors)', autoRuns, quiet, (t, pages) => checkAutoTargets(t, pages)));
+  failures.push(
+    ...reportLists('selector mode (gold selectors)', selectorRuns, quiet, (t, pages) => checkSelectorTargets(t, pages)),
+  );
+  failures.push(
+    ...reportLists('automatic list mode (no selectors)', autoRuns, quiet, (t, pages) => checkAutoTargets(t, pages)),
+  );
   failures.push(...reportArticles(articleRuns, quiet));
   console.log('');
   if (failures.length === 0) console.log('eval: every total meets its target');
@@ -71,11 +79,20 @@ function main(): void {
 function runList(page: ListPage, mode: 'selectors' | 'auto', now: Date): ListRun {
   const mapped = mapGoldSelector(page.selector);
   const options: ExtractOptions = {
-    sourceId: page.id, type: 'html', selectors: mode === 'auto' ? {} : mapped.selectors, timezone: page.zone, now, replace: [], summaryLength: 300,
+    sourceId: page.id,
+    type: 'html',
+    selectors: mode === 'auto' ? {} : mapped.selectors,
+    timezone: page.zone,
+    now,
+    replace: [],
+    summaryLength: 300,
   };
   const started = process.hrtime.bigint();
   let items: ExtractedItem[] = [];
-  const run: Omit<ListRun, 'score' | 'ms'> = { page, warnings: mode === 'selectors' ? mapped.unexpressed.map((u) => `gold ${u}`) : [] };
+  const run: Omit<ListRun, 'score' | 'ms'> = {
+    page,
+    warnings: mode === 'selectors' ? mapped.unexpressed.map((u) => `gold ${u}`) : [],
+  };
   try {
     const result = extractItems({ body: page.body, contentType: 'text/html', url: page.url }, options);
     items = result.items;
@@ -96,7 +113,9 @@ function runArticle(page: ArticlePage, now: Date): ArticleRun {
     { sourceId: page.id, fields: ['date'], timezone: page.zone, now, summaryLength: 200 },
   );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const day = result.published ? (DateTime.fromJSDate(result.published.date, { zone: page.zone }).toISODate() ?? undefined) : undefined;
+  const day = result.published
+    ? (DateTime.fromJSDate(result.published.date, { zone: page.zone }).toISODate() ?? undefined)
+    : undefined;
   const run: ArticleRun = { page, ms, ok: page.date === null ? day === undefined : day === page.date };
   if (day) run.day = day;
   if (result.dateSource) run.source = result.dateSource;
@@ -105,7 +124,12 @@ function runArticle(page: ArticlePage, now: Date): ArticleRun {
 
 // --- Reports ---
 
-function reportLists(title: string, runs: ListRun[], quiet: boolean, check: (total: ListScore, runs: ListRun[]) => string[]): string[] {
+function reportLists(
+  title: string,
+  runs: ListRun[],
+  quiet: boolean,
+  check: (total: ListScore, runs: ListRun[]) => string[],
+): string[] {
   console.log(`\n== ${title} ==`);
   const header = `${'page'.padEnd(26)} ${'exp'.padStart(4)} ${'found'.padStart(5)} ${'match'.padStart(5)} ${'P'.padStart(5)} ${'R'.padStart(5)} ${'date'.padStart(9)} ${'ms'.padStart(6)}`;
   if (!quiet) {
@@ -115,10 +139,21 @@ function reportLists(title: string, runs: ListRun[], quiet: boolean, check: (tot
   const total = runs.reduce((sum, run) => addScores(sum, run.score), emptyScore());
   const macroP = runs.reduce((s, r) => s + precision(r.score), 0) / Math.max(1, runs.length);
   const macroR = runs.reduce((s, r) => s + recall(r.score), 0) / Math.max(1, runs.length);
-  console.log(`${formatRow('TOTAL (micro)', total, runs.reduce((s, r) => s + r.ms, 0))}  macro P ${fmt(macroP)} R ${fmt(macroR)}; invented dates ${total.invented}; title misses ${total.titleMisses}`);
-  const worst = [...runs].sort((a, b) => f1(a.score) - f1(b.score) || (dateAccuracy(a.score) ?? 1) - (dateAccuracy(b.score) ?? 1)).slice(0, WORST_SHOWN);
+  console.log(
+    `${formatRow(
+      'TOTAL (micro)',
+      total,
+      runs.reduce((s, r) => s + r.ms, 0),
+    )}  macro P ${fmt(macroP)} R ${fmt(macroR)}; invented dates ${total.invented}; title misses ${total.titleMisses}`,
+  );
+  const worst = [...runs]
+    .sort((a, b) => f1(a.score) - f1(b.score) || (dateAccuracy(a.score) ?? 1) - (dateAccuracy(b.score) ?? 1))
+    .slice(0, WORST_SHOWN);
   console.log('worst pages:');
-  for (const run of worst) console.log(`  ${formatRow(run.page.id, run.score, run.ms)}  ${run.score.examples.slice(0, 2).join('; ')}${run.error ? ` [${run.error}]` : ''}`);
+  for (const run of worst)
+    console.log(
+      `  ${formatRow(run.page.id, run.score, run.ms)}  ${run.score.examples.slice(0, 2).join('; ')}${run.error ? ` [${run.error}]` : ''}`,
+    );
   console.log('per site:');
   for (const [site, score] of groupBySite(runs)) console.log(`  ${formatRow(site, score)}`);
   return check(total, runs).map((failure) => `${title}: ${failure}`);
@@ -127,9 +162,13 @@ function reportLists(title: string, runs: ListRun[], quiet: boolean, check: (tot
 function reportArticles(runs: ArticleRun[], quiet: boolean): string[] {
   console.log('\n== detail-date mode (article pages) ==');
   if (!quiet) {
-    console.log(`${'page'.padEnd(30)} ${'gold'.padEnd(10)} ${'found'.padEnd(10)} ${'source'.padEnd(8)} ${'ms'.padStart(6)}`);
+    console.log(
+      `${'page'.padEnd(30)} ${'gold'.padEnd(10)} ${'found'.padEnd(10)} ${'source'.padEnd(8)} ${'ms'.padStart(6)}`,
+    );
     for (const run of runs) {
-      console.log(`${run.page.id.padEnd(30)} ${(run.page.date ?? 'none').padEnd(10)} ${(run.day ?? 'none').padEnd(10)} ${(run.source ?? '-').padEnd(8)} ${run.ms.toFixed(1).padStart(6)}  ${run.ok ? '' : 'WRONG'}`);
+      console.log(
+        `${run.page.id.padEnd(30)} ${(run.page.date ?? 'none').padEnd(10)} ${(run.day ?? 'none').padEnd(10)} ${(run.source ?? '-').padEnd(8)} ${run.ms.toFixed(1).padStart(6)}  ${run.ok ? '' : 'WRONG'}`,
+      );
     }
   }
   const right = runs.filter((run) => run.ok).length;
@@ -137,9 +176,14 @@ function reportArticles(runs: ArticleRun[], quiet: boolean): string[] {
   const missing = runs.filter((run) => run.page.date !== null && run.day === undefined).length;
   const accuracy = runs.length === 0 ? 1 : right / runs.length;
   const meanMs = runs.reduce((s, r) => s + r.ms, 0) / Math.max(1, runs.length);
-  console.log(`TOTAL ${right}/${runs.length} same day = ${fmt(accuracy)}; wrong day ${runs.length - right - missing}, none found ${missing}, invented ${invented}; mean ${meanMs.toFixed(1)} ms/page (incl. parse)`);
+  console.log(
+    `TOTAL ${right}/${runs.length} same day = ${fmt(accuracy)}; wrong day ${runs.length - right - missing}, none found ${missing}, invented ${invented}; mean ${meanMs.toFixed(1)} ms/page (incl. parse)`,
+  );
   console.log('wrong pages:');
-  for (const run of runs.filter((r) => !r.ok)) console.log(`  ${run.page.id.padEnd(30)} gold ${run.page.date ?? 'none'} found ${run.day ?? 'none'} (${run.source ?? '-'}) ${run.page.language}`);
+  for (const run of runs.filter((r) => !r.ok))
+    console.log(
+      `  ${run.page.id.padEnd(30)} gold ${run.page.date ?? 'none'} found ${run.day ?? 'none'} (${run.source ?? '-'}) ${run.page.language}`,
+    );
   console.log('per language:');
   const byLanguage = new Map<string, { right: number; total: number }>();
   for (const run of runs) {
@@ -150,7 +194,8 @@ function reportArticles(runs: ArticleRun[], quiet: boolean): string[] {
   }
   console.log(`  ${[...byLanguage].map(([lang, e]) => `${lang} ${e.right}/${e.total}`).join(', ')}`);
   const failures: string[] = [];
-  if (accuracy < TARGETS.detailDay) failures.push(`detail-date mode: same-day accuracy ${fmt(accuracy)} < ${TARGETS.detailDay}`);
+  if (accuracy < TARGETS.detailDay)
+    failures.push(`detail-date mode: same-day accuracy ${fmt(accuracy)} < ${TARGETS.detailDay}`);
   if (invented > 0) failures.push(`detail-date mode: ${invented} page(s) without a date got one`);
   return failures;
 }
@@ -169,8 +214,13 @@ function checkAutoTargets(total: ListScore, runs: ListRun[]): string[] {
   const out: string[] = [];
   if (precision(total) < TARGETS.autoMicro) out.push(`micro precision ${fmt(precision(total))} < ${TARGETS.autoMicro}`);
   if (recall(total) < TARGETS.autoMicro) out.push(`micro recall ${fmt(recall(total))} < ${TARGETS.autoMicro}`);
-  const low = runs.filter((run) => precision(run.score) < TARGETS.autoPageFloor || recall(run.score) < TARGETS.autoPageFloor);
-  if (low.length > 0) out.push(`${low.length} page(s) under ${TARGETS.autoPageFloor} on precision or recall: ${low.map((r) => r.page.id).join(', ')}`);
+  const low = runs.filter(
+    (run) => precision(run.score) < TARGETS.autoPageFloor || recall(run.score) < TARGETS.autoPageFloor,
+  );
+  if (low.length > 0)
+    out.push(
+      `${low.length} page(s) under ${TARGETS.autoPageFloor} on precision or recall: ${low.map((r) => r.page.id).join(', ')}`,
+    );
   return out;
 }
 

@@ -29,13 +29,26 @@ export interface ListScore {
 export function scoreList(goldRows: GoldRow[], items: ExtractedItem[], page: PageUrls, zone: string): ListScore {
   const rows = distinctRows(goldRows, page.url);
   const score: ListScore = {
-    expected: rows.length, found: items.length, matched: 0, titleMisses: 0, dated: 0, datedCorrect: 0, invented: 0, examples: [],
+    expected: rows.length,
+    found: items.length,
+    matched: 0,
+    titleMisses: 0,
+    dated: 0,
+    datedCorrect: 0,
+    invented: 0,
+    examples: [],
   };
   const baseUrl = page.url;
-  const unused = items.map((item) => ({ item, link: normalizeLink(rebase(item.link, page), baseUrl), title: normalizeTitle(item.title) }));
+  const unused = items.map((item) => ({
+    item,
+    link: normalizeLink(rebase(item.link, page), baseUrl),
+    title: normalizeTitle(item.title),
+  }));
   const taken = new Set<number>();
   for (const row of rows) {
-    const links = [row.link, row.link_original].map((link) => normalizeLink(link ?? undefined, baseUrl)).filter(Boolean);
+    const links = [row.link, row.link_original]
+      .map((link) => normalizeLink(link ?? undefined, baseUrl))
+      .filter(Boolean);
     const titles = [row.title, row.title_attr].filter((t): t is string => typeof t === 'string').map(normalizeTitle);
     const sameLink = (i: number): boolean => links.length === 0 || links.includes(unused[i]?.link ?? '');
     const index = unused.findIndex((entry, i) => !taken.has(i) && sameLink(i) && titles.includes(entry.title));
@@ -57,7 +70,10 @@ export function scoreList(goldRows: GoldRow[], items: ExtractedItem[], page: Pag
       else note(score, `date ${day ?? 'none'} for ${row.date} "${short(row.title)}"`);
     } else if (row.date_raw === null && item?.published) {
       score.invented += 1;
-      note(score, `invented date ${DateTime.fromJSDate(item.published.date, { zone }).toISODate()} for "${short(row.title)}"`);
+      note(
+        score,
+        `invented date ${DateTime.fromJSDate(item.published.date, { zone }).toISODate()} for "${short(row.title)}"`,
+      );
     }
   }
   const extra = unused.filter((_entry, i) => !taken.has(i)).slice(0, 2);

@@ -35,7 +35,14 @@ export function createSilentLogger(): Logger {
 
 // --- Internal helpers ---
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** Formats pino's JSON lines as `HH:MM:SS LEVEL msg key=value …` for humans. */
 function createPrettyStream(out: { write(line: string): unknown }): pino.DestinationStream {

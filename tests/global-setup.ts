@@ -16,7 +16,15 @@ const OUT = join(ROOT, '.test-dist');
 
 export default async function setup(project: TestProject): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
-  await build({ entryPoints: listSources(join(ROOT, 'src')), outdir: OUT, outbase: join(ROOT, 'src'), format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: listSources(join(ROOT, 'src')),
+    outdir: OUT,
+    outbase: join(ROOT, 'src'),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   project.provide('testCli', join(OUT, 'cli', 'bin.js'));
 }
 

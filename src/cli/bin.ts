@@ -2,7 +2,9 @@
 import { main } from './main.js';
 
 process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`fatal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  process.stderr.write(
+    `fatal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+  );
   process.exit(1);
 });
 

@@ -15,6 +15,7 @@ export function parseListenAddress(value: string | undefined): { host: string; p
 /** Parses a port number (0–65535). */
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`invalid port "${value}"`, 'Expected a number from 0 to 65535.');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`invalid port "${value}"`, 'Expected a number from 0 to 65535.');
   return port;
 }

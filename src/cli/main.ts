@@ -41,7 +41,7 @@ export function buildProgram(): Command {
     .action(async (opts) => setExit(await (await import('./serve-command.js')).serveCommand(opts)));
 
   common(program.command('status'))
-    .description('show each source\'s health from the store')
+    .description("show each source's health from the store")
     .option('--json', 'print JSON')
     .action(async (opts) => setExit(await (await import('./status-command.js')).statusCommand(opts)));
 
@@ -78,7 +78,8 @@ export async function main(argv: string[]): Promise<void> {
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
       const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
-      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
+      process.exitCode =
+        code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
       return;
     }
     const { printFatalError } = await import('./print-problems.js');

@@ -32,7 +32,11 @@ export interface ReadyServices {
 }
 
 /** Opens the services, waiting for a network store that is not up yet; undefined when stopped while waiting. */
-export async function openWhenReady(config: AppConfig, logger: Logger, options: OpenWhenReadyOptions): Promise<ReadyServices | undefined> {
+export async function openWhenReady(
+  config: AppConfig,
+  logger: Logger,
+  options: OpenWhenReadyOptions,
+): Promise<ReadyServices | undefined> {
   const storeUrl = splitStoreUrl(config.store).url;
   // A SQLite file that cannot be opened will not fix itself: only a network store is waited for.
   const network = /^rediss?:\/\//i.test(storeUrl);
@@ -62,11 +66,20 @@ export async function openWhenReady(config: AppConfig, logger: Logger, options: 
     const port = waiting ? (await waiting).port : options.serve?.port;
     if (!services) return undefined;
     const patientQueue = async (current: AppConfig, hooks: QueueHooks): Promise<FireQueue | undefined> => {
-      const queue = await retryUntilOpen(() => openDefaultQueue(current, hooks), { ...retry, logger: hooks.logger, what: 'the fire queue' });
-      if (options.signal.aborted) throw new AppError('QUEUE_UNAVAILABLE', 'start: stopped while waiting for the fire queue');
+      const queue = await retryUntilOpen(() => openDefaultQueue(current, hooks), {
+        ...retry,
+        logger: hooks.logger,
+        what: 'the fire queue',
+      });
+      if (options.signal.aborted)
+        throw new AppError('QUEUE_UNAVAILABLE', 'start: stopped while waiting for the fire queue');
       return queue;
     };
-    return { services, serve: options.serve && { host: options.serve.host, port: port ?? options.serve.port }, openQueue: patientQueue };
+    return {
+      services,
+      serve: options.serve && { host: options.serve.host, port: port ?? options.serve.port },
+      openQueue: patientQueue,
+    };
   } finally {
     if (waiting) await (await waiting.catch(() => undefined))?.server.close();
   }
@@ -89,7 +102,12 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /** Serves the output folder as it is, with /healthz 503 until the store answers. */
-async function listenWhileWaiting(config: AppConfig, address: ListenAddress, health: () => HealthSnapshot, logger: Logger): Promise<WaitingServer> {
+async function listenWhileWaiting(
+  config: AppConfig,
+  address: ListenAddress,
+  health: () => HealthSnapshot,
+  logger: Logger,
+): Promise<WaitingServer> {
   const server = createFeedServer({ outputDir: config.output, getHealth: async () => health(), logger });
   const { url, port } = await server.listen(address.host, address.port);
   logger.info({ url }, `serving ${config.output} at ${url} (/healthz 503 until the store answers)`);

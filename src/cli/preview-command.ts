@@ -25,11 +25,17 @@ export interface PreviewOptions extends GlobalOptions {
 /** Previews a source; returns 0 when items were found, 1 otherwise. */
 export async function previewCommand(target: string, options: PreviewOptions): Promise<number> {
   const source = applyOverrides(await findSource(target, options), options);
-  const fetcher = createFetcher({ concurrency: 1, logger: createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' }) });
+  const fetcher = createFetcher({
+    concurrency: 1,
+    logger: createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' }),
+  });
   try {
     const preview = await previewSource(source, fetcher, new Date());
     const { result } = preview;
-    if (options.json) process.stdout.write(`${JSON.stringify({ source: source.id, url: preview.finalUrl, charset: preview.charset, ...result }, null, 2)}\n`);
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify({ source: source.id, url: preview.finalUrl, charset: preview.charset, ...result }, null, 2)}\n`,
+      );
     else printPreview(source, result, preview.charset, preview.warnings);
     return result.items.length > 0 ? 0 : 1;
   } finally {
@@ -40,10 +46,15 @@ export async function previewCommand(target: string, options: PreviewOptions): P
 // --- Internal helpers ---
 
 async function findSource(target: string, options: PreviewOptions): Promise<SourceConfig> {
-  if (/^https?:\/\//i.test(target)) return resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding });
+  if (/^https?:\/\//i.test(target))
+    return resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding });
   const { config } = await loadConfig(options.config);
   const source = config.sources.find((candidate) => candidate.id === target);
-  if (!source) throw new UsageError(`preview: no source "${target}" in ${config.file}`, `Give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL.`);
+  if (!source)
+    throw new UsageError(
+      `preview: no source "${target}" in ${config.file}`,
+      `Give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL.`,
+    );
   return source;
 }
 
@@ -67,7 +78,11 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
   out();
   const rows = [['DATE', 'TITLE', 'LINK']];
   for (const item of result.items) {
-    rows.push([item.published ? formatDate(item.published.date, source.timezone, item.published.precision) : '-', truncateToWidth(item.title, 60), item.link ?? '-']);
+    rows.push([
+      item.published ? formatDate(item.published.date, source.timezone, item.published.precision) : '-',
+      truncateToWidth(item.title, 60),
+      item.link ?? '-',
+    ]);
   }
   out(formatTable(rows));
   if (warnings.length) {
@@ -75,10 +90,13 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
     out('Warnings:');
     for (const warning of warnings) out(`  - ${warning}`);
   }
-  for (const feed of result.page.alternateFeeds) out(`\nThe page advertises a feed: ${feed.url} (${feed.type}) — it may be a better source.`);
+  for (const feed of result.page.alternateFeeds)
+    out(`\nThe page advertises a feed: ${feed.url} (${feed.type}) — it may be a better source.`);
   if (result.selectors) {
     out();
-    out(`Selectors used${result.selectors.confidence === undefined ? '' : ` (found automatically, confidence ${result.selectors.confidence.toFixed(2)})`} — paste into the config:`);
+    out(
+      `Selectors used${result.selectors.confidence === undefined ? '' : ` (found automatically, confidence ${result.selectors.confidence.toFixed(2)})`} — paste into the config:`,
+    );
     const { confidence: _confidence, alternatives, ...selectors } = result.selectors;
     const name = snippetName(source, result);
     const entry = {

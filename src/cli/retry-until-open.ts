@@ -25,7 +25,10 @@ export interface RetryUntilOpenOptions {
  * Calls `open` until it resolves; a non-transient error is thrown at once. Logs one line when the
  * waiting starts and one when it ends; the attempts in between go to debug.
  */
-export async function retryUntilOpen<T>(open: () => Promise<T>, options: RetryUntilOpenOptions): Promise<T | undefined> {
+export async function retryUntilOpen<T>(
+  open: () => Promise<T>,
+  options: RetryUntilOpenOptions,
+): Promise<T | undefined> {
   const { logger, what, signal } = options;
   const startedAt = Date.now();
   let delayMs = options.initialDelayMs ?? 1_000;
@@ -33,14 +36,21 @@ export async function retryUntilOpen<T>(open: () => Promise<T>, options: RetryUn
     if (signal.aborted) return undefined;
     try {
       const opened = await open();
-      if (attempt > 1) logger.info({ attempts: attempt }, `${what} answers after ${attempt} attempts (${formatSeconds(Date.now() - startedAt)}): starting`);
+      if (attempt > 1)
+        logger.info(
+          { attempts: attempt },
+          `${what} answers after ${attempt} attempts (${formatSeconds(Date.now() - startedAt)}): starting`,
+        );
       return opened;
     } catch (error) {
       if (!options.isTransient(error)) throw error;
       options.onFailure?.(error);
       const fields = { err: error, attempt, retryInMs: delayMs };
       if (attempt === 1) {
-        logger.warn(fields, `${what} is unavailable at start-up (${describeError(error)}); retrying with backoff until it answers, /healthz says 503 meanwhile`);
+        logger.warn(
+          fields,
+          `${what} is unavailable at start-up (${describeError(error)}); retrying with backoff until it answers, /healthz says 503 meanwhile`,
+        );
       } else {
         logger.debug(fields, `${what} still unavailable (${describeError(error)})`);
       }

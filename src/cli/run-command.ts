@@ -18,9 +18,15 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options);
   const unknown = options.source.filter((id) => !config.sources.some((source) => source.id === id));
   if (unknown.length > 0) {
-    throw new UsageError(`run: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}`, `Known sources: ${config.sources.map((s) => s.id).join(', ')}.`);
+    throw new UsageError(
+      `run: unknown source ${unknown.map((id) => `"${id}"`).join(', ')} in ${config.file}`,
+      `Known sources: ${config.sources.map((s) => s.id).join(', ')}.`,
+    );
   }
-  const progress = createProgress(options.source.length || config.sources.length, !options.json && Boolean(process.stderr.isTTY));
+  const progress = createProgress(
+    options.source.length || config.sources.length,
+    !options.json && Boolean(process.stderr.isTTY),
+  );
   // The summary table says what info logs would; warnings and errors still go to stderr, above the progress bar.
   const logger = createLogger({ level: (options.logLevel ?? 'warn') as LogLevel, destination: progress.logStream });
   const services = await openServices(config, logger);
@@ -34,7 +40,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     progress.clear();
     if (options.json) {
       process.stdout.write(`${JSON.stringify(reports.map(toJsonReport), null, 2)}\n`);
-      if (siteError) process.stderr.write(`error: ${siteError.message}${siteError.hint ? `\nhint: ${siteError.hint}` : ''}\n`);
+      if (siteError)
+        process.stderr.write(`error: ${siteError.message}${siteError.hint ? `\nhint: ${siteError.hint}` : ''}\n`);
     } else {
       printSummary(reports, services.deps.outputDir, siteFiles, siteError);
     }
@@ -49,7 +56,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
 export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[], siteError?: AppError): void {
   const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'FETCH MS', 'WAIT MS', 'TOTAL MS', 'NOTE']];
   for (const report of reports) {
-    const note = report.error ? report.error.message : report.warnings.length ? `${report.warnings.length} warning(s): ${report.warnings[0]}` : '';
+    const note = report.error
+      ? report.error.message
+      : report.warnings.length
+        ? `${report.warnings.length} warning(s): ${report.warnings[0]}`
+        : '';
     const wait = report.waitMs ?? 0;
     rows.push([
       report.sourceId,
@@ -67,9 +78,13 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
   for (const report of reports) {
     const chosen = report.chosenSelectors;
     if (!chosen) continue;
-    const fields = (['items', 'title', 'link', 'date'] as const).filter((f) => chosen[f]).map((f) => `${f}: ${chosen[f]}`);
+    const fields = (['items', 'title', 'link', 'date'] as const)
+      .filter((f) => chosen[f])
+      .map((f) => `${f}: ${chosen[f]}`);
     const confidence = chosen.confidence === undefined ? '' : ` (confidence ${chosen.confidence.toFixed(2)})`;
-    process.stdout.write(`\n${report.sourceId}: list found automatically${confidence}; pin it with ${fields.join(', ')}\n`);
+    process.stdout.write(
+      `\n${report.sourceId}: list found automatically${confidence}; pin it with ${fields.join(', ')}\n`,
+    );
   }
   const failed = reports.filter(isFailure);
   for (const report of failed) {
@@ -89,7 +104,8 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
 
 /** A 304 or an identical body is not parsed: it shows the count kept from the last extraction. A deferred run shows none. */
 function foundCell(report: RunReport): string {
-  if (report.outcome === 'not-modified' || report.outcome === 'same-body') return report.keptFound === undefined ? '-' : String(report.keptFound);
+  if (report.outcome === 'not-modified' || report.outcome === 'same-body')
+    return report.keptFound === undefined ? '-' : String(report.keptFound);
   return report.outcome === 'deferred' ? '-' : String(report.found);
 }
 

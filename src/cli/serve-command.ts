@@ -23,7 +23,12 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const logger = createCommandLogger(options);
   const store = await openItemStore(config.store, { logger });
   const shared = isSharedStore(config.store);
-  const documents = shared ? createRenderedCache(createSiteReader(() => config, { store, site: config.site }), CACHE_BYTES) : undefined;
+  const documents = shared
+    ? createRenderedCache(
+        createSiteReader(() => config, { store, site: config.site }),
+        CACHE_BYTES,
+      )
+    : undefined;
   const server = createFeedServer({
     outputDir: resolve(config.output),
     documents,
@@ -32,10 +37,18 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       sources: () => config.sources,
       readHealth: (ids) => readAllHealth(store, ids),
       // Shared store: a worker whose config differs from this server's renders feeds this server would render differently.
-      warnings: shared ? async () => describeDrift(await readLiveWorkers(store, WORKER_LIVE_MS, new Date()), hashConfig(config)) : undefined,
+      warnings: shared
+        ? async () => describeDrift(await readLiveWorkers(store, WORKER_LIVE_MS, new Date()), hashConfig(config))
+        : undefined,
     }),
     // No runs happen here: /metrics gives the stored health as gauges (start --serve adds run counters).
-    getMetrics: async () => renderHealthMetrics(await readAllHealth(store, config.sources.map((source) => source.id))),
+    getMetrics: async () =>
+      renderHealthMetrics(
+        await readAllHealth(
+          store,
+          config.sources.map((source) => source.id),
+        ),
+      ),
     logger,
   });
   const { url } = await server.listen(options.host, parsePort(options.port));

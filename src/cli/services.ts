@@ -29,7 +29,10 @@ export interface Services {
  * (`status`, `serve`) pass `warnings: false`: the warnings are about fetching, said by `check`,
  * `run` and `start`, not repeated on every look.
  */
-export async function loadConfigForCommand(options: GlobalOptions, { warnings = true }: { warnings?: boolean } = {}): Promise<LoadedConfig> {
+export async function loadConfigForCommand(
+  options: GlobalOptions,
+  { warnings = true }: { warnings?: boolean } = {},
+): Promise<LoadedConfig> {
   const loaded = await loadConfig(options.config);
   if (warnings) printConfigWarnings(loaded.warnings);
   return loaded;
@@ -48,7 +51,14 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
   const redis = isSharedStore(config.store) ? await openRedisScripts(storeUrl.url) : undefined;
   const shared = redis ? { redis, prefix: `${storeUrl.namespace}:polite:` } : undefined;
   const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger, shared });
-  const deps: PipelineDeps = { fetcher, store, outputDir: resolve(config.output), site: config.site, now: () => new Date(), logger };
+  const deps: PipelineDeps = {
+    fetcher,
+    store,
+    outputDir: resolve(config.output),
+    site: config.site,
+    now: () => new Date(),
+    logger,
+  };
   try {
     // Before any source runs: an emptied store must not overwrite the feeds it wrote (emptyStore).
     const { rebuildHistoryFromFeeds } = await import('../pipeline/rebuild-history.js');

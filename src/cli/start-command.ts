@@ -23,7 +23,9 @@ export interface StartOptions extends GlobalOptions {
 export async function startCommand(options: StartOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options);
   const logger = createCommandLogger(options);
-  const serve = options.serve ? parseListenAddress(typeof options.serve === 'string' ? options.serve : undefined) : undefined;
+  const serve = options.serve
+    ? parseListenAddress(typeof options.serve === 'string' ? options.serve : undefined)
+    : undefined;
   // Listening from the start: a signal while the store is still awaited stops the wait at once.
   const stop = listenForStop();
   const ready = await openWhenReady(config, logger, { signal: stop.signal, serve });
@@ -32,7 +34,11 @@ export async function startCommand(options: StartOptions): Promise<number> {
     return 0;
   }
   const { services } = ready;
-  const worker = createWorker(config, { pipeline: services.deps, openQueue: ready.openQueue }, { initialRun: options.initialRun, serve: ready.serve });
+  const worker = createWorker(
+    config,
+    { pipeline: services.deps, openQueue: ready.openQueue },
+    { initialRun: options.initialRun, serve: ready.serve },
+  );
 
   const reload = async (why: string): Promise<void> => {
     try {
@@ -71,7 +77,6 @@ function describeStop(reason: StopReason | undefined): string {
   if (reason === 'parent-exited') return 'the npm process that launched the worker is gone';
   return `${reason ?? 'signal'} received`;
 }
-
 
 /** Watches the config file's folder: editors often replace the file, which a watch on the file itself would miss. */
 function watchConfig(file: string, onChange: () => void): FSWatcher {

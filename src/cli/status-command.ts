@@ -19,7 +19,10 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   let zones: Map<string, string>;
   let drift: string[];
   try {
-    healths = await readAllHealth(store, config.sources.map((source) => source.id));
+    healths = await readAllHealth(
+      store,
+      config.sources.map((source) => source.id),
+    );
     // Workers sharing this store announce their config hash every 30 s; differing ones are reported.
     drift = describeDrift(await readLiveWorkers(store, 90_000, new Date()));
     zones = new Map(config.sources.map((source) => [source.id, source.timezone]));
@@ -33,7 +36,10 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     for (const health of healths) {
       // Times in the source's own zone, as its feeds write them.
       const zone = zones.get(health.sourceId) ?? 'UTC';
-      const status = health.status === 'failing' && health.failingSince ? `failing since ${shortTime(health.failingSince, zone)}` : health.status;
+      const status =
+        health.status === 'failing' && health.failingSince
+          ? `failing since ${shortTime(health.failingSince, zone)}`
+          : health.status;
       rows.push([
         health.sourceId,
         status,

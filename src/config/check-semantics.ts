@@ -44,30 +44,48 @@ export function splitSelector(spec: string): { css: string; attr?: string } {
 
 // --- Internal helpers ---
 
-
 function checkUniqueIds(config: RawConfig): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const seen = new Map<string, string>();
   config.sources.forEach((source, index) => {
     const first = seen.get(source.id.toLowerCase());
-    if (first) problems.push(error(['sources', index, 'id'], `duplicate id "${source.id}" (already used by ${first}); ids name output files and must be unique`));
+    if (first)
+      problems.push(
+        error(
+          ['sources', index, 'id'],
+          `duplicate id "${source.id}" (already used by ${first}); ids name output files and must be unique`,
+        ),
+      );
     else seen.set(source.id.toLowerCase(), `sources[${index}]`);
   });
   config.feeds.forEach((feed, index) => {
     const first = seen.get(feed.id.toLowerCase());
-    if (first) problems.push(error(['feeds', index, 'id'], `duplicate id "${feed.id}" (already used by ${first}); a topic feed and a source would write the same files`));
+    if (first)
+      problems.push(
+        error(
+          ['feeds', index, 'id'],
+          `duplicate id "${feed.id}" (already used by ${first}); a topic feed and a source would write the same files`,
+        ),
+      );
     else seen.set(feed.id.toLowerCase(), `feeds[${index}]`);
   });
   return problems;
 }
 
 function checkTopicSources(config: RawConfig): SemanticProblem[] {
-  const known = new Set(config.sources.map((source) => source.id).filter((id) => !id.startsWith("\u0000")));
+  const known = new Set(config.sources.map((source) => source.id).filter((id) => !id.startsWith('\u0000')));
   return config.feeds.flatMap((feed, feedIndex) =>
     feed.sources === 'all'
       ? []
       : feed.sources.flatMap((id, index) =>
-          known.has(id) ? [] : [error(['feeds', feedIndex, 'sources', index], `unknown source "${id}"; expected one of: ${[...known].join(', ')}`)],
+          known.has(id)
+            ? []
+            : [
+                error(
+                  ['feeds', feedIndex, 'sources', index],
+                  `unknown source "${id}"; expected one of: ${[...known].join(', ')}`,
+                ),
+              ],
         ),
   );
 }
@@ -75,7 +93,11 @@ function checkTopicSources(config: RawConfig): SemanticProblem[] {
 function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
   const entries: Array<{ path: Array<string | number>; schedule?: string; timezone?: string }> = [
     { path: ['defaults'], schedule: config.defaults.schedule, timezone: config.defaults.timezone },
-    ...config.sources.map((source, index) => ({ path: ['sources', index], schedule: source.schedule, timezone: source.timezone })),
+    ...config.sources.map((source, index) => ({
+      path: ['sources', index],
+      schedule: source.schedule,
+      timezone: source.timezone,
+    })),
   ];
   return entries.flatMap(({ path, schedule, timezone }) => {
     const problems: SemanticProblem[] = [];
@@ -83,11 +105,21 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
       const result = cron.validateDetailed(schedule);
       const details = result.valid ? checkCronSteps(schedule) : result.errors.map((e) => `${e.field}: ${e.message}`);
       if (details.length > 0) {
-        problems.push(error([...path, 'schedule'], `invalid cron expression "${schedule}" (${details.join('; ')}); expected e.g. "*/30 * * * *"`));
+        problems.push(
+          error(
+            [...path, 'schedule'],
+            `invalid cron expression "${schedule}" (${details.join('; ')}); expected e.g. "*/30 * * * *"`,
+          ),
+        );
       }
     }
     if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
-      problems.push(error([...path, 'timezone'], `unknown time zone "${timezone}"; expected an IANA name such as Asia/Shanghai or Asia/Taipei`));
+      problems.push(
+        error(
+          [...path, 'timezone'],
+          `unknown time zone "${timezone}"; expected an IANA name such as Asia/Shanghai or Asia/Taipei`,
+        ),
+      );
     }
     return problems;
   });
@@ -124,7 +156,10 @@ function checkHostFrequency(config: RawConfig): SemanticProblem[] {
     const perMinute = Math.round((firesPerHour / 60) * 10) / 10;
     const first = entries[0];
     if (first === undefined) continue;
-    const path: Array<string | number> = config.sources[first.index]?.schedule === undefined ? ['sources', first.index, 'url'] : ['sources', first.index, 'schedule'];
+    const path: Array<string | number> =
+      config.sources[first.index]?.schedule === undefined
+        ? ['sources', first.index, 'url']
+        : ['sources', first.index, 'schedule'];
     const names = entries.map((entry) => config.sources[entry.index]?.id ?? `sources[${entry.index}]`);
     const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
     problems.push(
@@ -198,7 +233,10 @@ function checkPattern(source: string, flags: string, path: Array<string | number
   } catch (cause) {
     const shown = `/${source}/${flags}`;
     if (cause instanceof UnsupportedPatternError) {
-      return error(path, `regular expression ${shown} cannot be used: ${cause.message}; patterns run in a linear-time engine so no page can freeze feedwright`);
+      return error(
+        path,
+        `regular expression ${shown} cannot be used: ${cause.message}; patterns run in a linear-time engine so no page can freeze feedwright`,
+      );
     }
     return error(path, `regular expression ${shown} does not compile (${(cause as Error).message})`);
   }

@@ -18,10 +18,18 @@ export class ConfigError extends AppError {
   readonly file: string;
   readonly problems: ConfigProblem[];
 
-  constructor(code: ErrorCode, file: string, problems: ConfigProblem[], options: { cause?: unknown; hint?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    file: string,
+    problems: ConfigProblem[],
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
     const errors = problems.filter((problem) => problem.severity === 'error');
     const summary = errors.length === 1 ? formatProblem(errors[0]!) : `${errors.length} problems in ${file}`;
-    super(code, `config: ${summary}`, { cause: options.cause, hint: options.hint ?? 'Fix the fields listed above; `feedwright check` lists every problem.' });
+    super(code, `config: ${summary}`, {
+      cause: options.cause,
+      hint: options.hint ?? 'Fix the fields listed above; `feedwright check` lists every problem.',
+    });
     this.file = file;
     this.problems = problems;
   }
@@ -35,5 +43,8 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** Formats a field path such as ['sources', 2, 'items'] as `sources[2].items`. */
 export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }

@@ -38,7 +38,9 @@ function checkStep(element: string, field: CronField): string[] {
   const step = element.slice(slash + 1);
   const largest = field.max - field.min;
   if (!/^\d+$/.test(step) || Number(step) < 1 || Number(step) > largest) {
-    return [`${field.name}: step "${element}" must be a whole number from 1 to ${largest} (${field.name} runs ${field.min}–${field.max})`];
+    return [
+      `${field.name}: step "${element}" must be a whole number from 1 to ${largest} (${field.name} runs ${field.min}–${field.max})`,
+    ];
   }
   return [];
 }

@@ -29,8 +29,18 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     throw new ConfigError(
       missing ? 'CONFIG_NOT_FOUND' : 'CONFIG_PARSE',
       file,
-      [{ file, field: '', message: missing ? 'file not found' : `cannot read file (${(cause as Error).message})`, severity: 'error' }],
-      { cause, hint: missing ? 'Pass the config with -c FILE, or copy config/feedwright.yaml and edit it.' : undefined },
+      [
+        {
+          file,
+          field: '',
+          message: missing ? 'file not found' : `cannot read file (${(cause as Error).message})`,
+          severity: 'error',
+        },
+      ],
+      {
+        cause,
+        hint: missing ? 'Pass the config with -c FILE, or copy config/feedwright.yaml and edit it.' : undefined,
+      },
     );
   }
   return parseConfigText(text, file);
@@ -48,12 +58,15 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   if (!parsed.success) {
     // Report the cross-field problems of the entries that are valid too, so one `check` lists everything.
     const partial = parseValidParts(input);
-    const semantic = partial ? checkSemantics(partial).map((problem) => semanticProblem(problem, doc, lines, file)) : [];
+    const semantic = partial
+      ? checkSemantics(partial).map((problem) => semanticProblem(problem, doc, lines, file))
+      : [];
     const schema = parsed.error.issues.map((issue) => schemaProblem(issue, input, doc, lines, file));
     throw new ConfigError('CONFIG_INVALID', file, sortProblems([...schema, ...semantic]));
   }
   const semantic = checkSemantics(parsed.data).map((problem) => semanticProblem(problem, doc, lines, file));
-  if (semantic.some((problem) => problem.severity === 'error')) throw new ConfigError('CONFIG_INVALID', file, sortProblems(semantic));
+  if (semantic.some((problem) => problem.severity === 'error'))
+    throw new ConfigError('CONFIG_INVALID', file, sortProblems(semantic));
   return { config: resolveConfig(parsed.data, file), warnings: semantic };
 }
 
@@ -67,7 +80,8 @@ function parseValidParts(input: unknown): RawConfig | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const record = input as Record<string, unknown>;
   const placeholder = (raw: unknown, index: number) => ({
-    id: typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : `\u0000invalid-${index}`,
+    id:
+      typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : `\u0000invalid-${index}`,
   });
   const sources = (Array.isArray(record.sources) ? record.sources : []).map((raw: unknown, index: number) => {
     const result = sourceSchema.safeParse(raw);
@@ -75,7 +89,16 @@ function parseValidParts(input: unknown): RawConfig | undefined {
   });
   const feeds = (Array.isArray(record.feeds) ? record.feeds : []).map((raw: unknown, index: number) => {
     const result = topicFeedSchema.safeParse(raw);
-    return result.success ? result.data : { ...placeholder(raw, index), title: '', sources: 'all' as const, include: [], exclude: [], match: ['title' as const] };
+    return result.success
+      ? result.data
+      : {
+          ...placeholder(raw, index),
+          title: '',
+          sources: 'all' as const,
+          include: [],
+          exclude: [],
+          match: ['title' as const],
+        };
   });
   const defaults = defaultsSchema.safeParse(record.defaults ?? {});
   const base = configSchema.safeParse({ sources: [{ id: 'x', url: 'http://x.invalid/' }] });
@@ -84,14 +107,26 @@ function parseValidParts(input: unknown): RawConfig | undefined {
 }
 
 function semanticProblem(problem: SemanticProblem, doc: Document, lines: LineCounter, file: string): ConfigProblem {
-  return { file, ...locateField(doc, lines, problem.path), field: formatFieldPath(problem.path), message: problem.message, severity: problem.severity };
+  return {
+    file,
+    ...locateField(doc, lines, problem.path),
+    field: formatFieldPath(problem.path),
+    message: problem.message,
+    severity: problem.severity,
+  };
 }
 
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-function schemaProblem(issue: z.core.$ZodIssue, input: unknown, doc: Document, lines: LineCounter, file: string): ConfigProblem {
+function schemaProblem(
+  issue: z.core.$ZodIssue,
+  input: unknown,
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+): ConfigProblem {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {

@@ -2,7 +2,11 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 /** Where a field sits in the file (1-based), or the closest existing parent when the field is missing. */
-export function locateField(doc: Document, lines: LineCounter, path: ReadonlyArray<PropertyKey>): { line: number; column: number } | undefined {
+export function locateField(
+  doc: Document,
+  lines: LineCounter,
+  path: ReadonlyArray<PropertyKey>,
+): { line: number; column: number } | undefined {
   let node: unknown = doc.contents;
   let position = rangeStart(node);
   for (const key of path) {

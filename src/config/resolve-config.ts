@@ -2,7 +2,14 @@
  * Turns the validated user config into the resolved AppConfig the pipeline uses: every source gets
  * the `defaults:` values and then the built-in ones, so no stage has to know about defaults.
  */
-import type { AppConfig, FetchPolicy, FieldSelector, SourceConfig, SourceSelectors, TopicFeedConfig } from '../model.js';
+import type {
+  AppConfig,
+  FetchPolicy,
+  FieldSelector,
+  SourceConfig,
+  SourceSelectors,
+  TopicFeedConfig,
+} from '../model.js';
 import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { describeSchedule } from '../time/describe-schedule.js';
@@ -102,14 +109,15 @@ function resolveSelectors(source: RawSource): SourceSelectors {
 
 function resolveFetchPolicy(source: RawSource, defaults: RawDefaults): FetchPolicy {
   const pick = <K extends keyof RawDefaults>(key: K): RawDefaults[K] => source[key] ?? defaults[key];
-  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : parseDuration(value) ?? fallback);
+  const ms = (value: string | number | undefined, fallback: number) =>
+    value === undefined ? fallback : (parseDuration(value) ?? fallback);
   const base = BUILT_IN_DEFAULTS.fetch;
   return {
     userAgent: pick('userAgent') ?? base.userAgent,
     connectTimeoutMs: ms(pick('connectTimeout'), base.connectTimeoutMs),
     headersTimeoutMs: ms(pick('headersTimeout'), base.headersTimeoutMs),
     bodyTimeoutMs: ms(pick('timeout'), base.bodyTimeoutMs),
-    maxBytes: pick('maxSize') === undefined ? base.maxBytes : parseSize(pick('maxSize')!) ?? base.maxBytes,
+    maxBytes: pick('maxSize') === undefined ? base.maxBytes : (parseSize(pick('maxSize')!) ?? base.maxBytes),
     maxRedirects: pick('maxRedirects') ?? base.maxRedirects,
     retries: pick('retries') ?? base.retries,
     maxRetryDelayMs: ms(pick('maxRetryDelay'), base.maxRetryDelayMs),
@@ -129,6 +137,9 @@ function asList(selector: string | string[] | undefined): FieldSelector | undefi
 }
 
 /** A source for an ad-hoc URL (e.g. `feedwright preview URL`), with the built-in defaults. */
-export function resolveAdHocSource(url: string, overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding'>> = {}): SourceConfig {
+export function resolveAdHocSource(
+  url: string,
+  overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding'>> = {},
+): SourceConfig {
   return resolveSource({ id: proposeSourceId(url), url, ...overrides }, {});
 }

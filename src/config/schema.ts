@@ -6,26 +6,38 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
-const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}, got an empty string` });
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .min(1, { error: `expected ${what}, got an empty string` });
 
 const duration = z
   .union([z.number(), z.string()], { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
-  .refine((value) => parseDuration(value) !== undefined, { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
+  .refine((value) => parseDuration(value) !== undefined, {
+    error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds',
+  })
   .meta({ description: 'A duration: 500ms, 30s, 2m, 1h, or a number of milliseconds.' });
 
 const size = z
   .union([z.number(), z.string()], { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
-  .refine((value) => parseSize(value) !== undefined, { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
+  .refine((value) => parseSize(value) !== undefined, {
+    error: 'expected a size such as 10MB, 512KB or a number of bytes',
+  })
   .meta({ description: 'A size: 10MB, 512KB, or a number of bytes.' });
 
-const positiveInt = (what: string) => z.int({ error: `expected ${what} (a whole number)` }).min(1, { error: `expected ${what} of at least 1` });
+const positiveInt = (what: string) =>
+  z.int({ error: `expected ${what} (a whole number)` }).min(1, { error: `expected ${what} of at least 1` });
 
 /** A field selector: `css`, `css@attr`, or a list of them tried in order. */
 const fieldSelector = z
   .union([nonEmpty('a CSS selector'), z.array(nonEmpty('a CSS selector')).min(1)], {
     error: 'expected a CSS selector (optionally `selector@attribute`) or a list of them',
   })
-  .meta({ description: 'CSS selector relative to one item block; `selector@attr` reads an attribute; a list is tried in order.' });
+  .meta({
+    description:
+      'CSS selector relative to one item block; `selector@attr` reads an attribute; a list is tried in order.',
+  });
 
 const stringMap = z.record(z.string(), z.string(), { error: 'expected a mapping of names to strings' });
 
@@ -44,7 +56,9 @@ const fetchFields = {
   headers: stringMap.optional().meta({ description: 'Extra request headers.' }),
   cookies: stringMap.optional().meta({ description: 'Cookies sent with every request to this source.' }),
   robots: z.enum(['obey', 'ignore'], { error: 'expected `obey` or `ignore`' }).optional(),
-  encoding: nonEmpty('a charset label such as gbk, big5, utf-8').optional().meta({ description: 'Force the page charset.' }),
+  encoding: nonEmpty('a charset label such as gbk, big5, utf-8')
+    .optional()
+    .meta({ description: 'Force the page charset.' }),
 };
 
 /** Settings accepted both in `defaults` and on a source. */
@@ -62,16 +76,24 @@ const sharedSourceFields = {
 };
 
 const replaceRule = z.strictObject({
-  field: z.enum(['title', 'summary', 'author', 'category'], { error: 'expected one of title, summary, author, category' }).default('title'),
+  field: z
+    .enum(['title', 'summary', 'author', 'category'], { error: 'expected one of title, summary, author, category' })
+    .default('title'),
   pattern: nonEmpty('a regular expression'),
-  flags: z.string().regex(/^[dgimsuvy]*$/, { error: 'expected regex flags such as g, i, u' }).default('gu'),
+  flags: z
+    .string()
+    .regex(/^[dgimsuvy]*$/, { error: 'expected regex flags such as g, i, u' })
+    .default('gu'),
   replacement: z.string({ error: 'expected a replacement string (may be empty)' }).default(''),
 });
 
 const detail = z.strictObject({
   date: fieldSelector.optional(),
   summary: fieldSelector.optional(),
-  fields: z.array(z.enum(['date', 'summary'])).min(1).default(['date', 'summary']),
+  fields: z
+    .array(z.enum(['date', 'summary']))
+    .min(1)
+    .default(['date', 'summary']),
 });
 
 /** One source entry under `sources:`. */
@@ -79,7 +101,9 @@ export const sourceSchema = z
   .strictObject({
     id: z
       .string({ error: 'expected an id' })
-      .regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-` (it names the output files)' }),
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, {
+        error: 'expected an id of letters, digits, `.`, `_` or `-` (it names the output files)',
+      }),
     name: nonEmpty('a display name').optional(),
     url: z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }),
     type: z.enum(['auto', 'html', 'feed'], { error: 'expected auto, html or feed' }).optional(),
@@ -106,13 +130,20 @@ const keyword = nonEmpty('a word or /regex/flags');
 
 /** One topic feed under `feeds:`. */
 export const topicFeedSchema = z.strictObject({
-  id: z.string({ error: 'expected an id' }).regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-`' }),
+  id: z
+    .string({ error: 'expected an id' })
+    .regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-`' }),
   title: nonEmpty('a feed title'),
   description: z.string().optional(),
-  sources: z.union([z.literal('all'), z.array(nonEmpty('a source id')).min(1)], { error: 'expected `all` or a list of source ids' }),
+  sources: z.union([z.literal('all'), z.array(nonEmpty('a source id')).min(1)], {
+    error: 'expected `all` or a list of source ids',
+  }),
   include: z.array(keyword).default([]),
   exclude: z.array(keyword).default([]),
-  match: z.array(z.enum(['title', 'summary'])).min(1).default(['title']),
+  match: z
+    .array(z.enum(['title', 'summary']))
+    .min(1)
+    .default(['title']),
   maxItems: positiveInt('a number of feed items').optional(),
   language: z.string().optional(),
 });
@@ -124,14 +155,18 @@ export const configSchema = z
     site: z
       .strictObject({
         title: nonEmpty('a site title').default('feedwright'),
-        url: z.url({ protocol: /^https?$/, error: 'expected the absolute http(s) URL where output/ is served' }).optional(),
+        url: z
+          .url({ protocol: /^https?$/, error: 'expected the absolute http(s) URL where output/ is served' })
+          .optional(),
         description: z.string().optional(),
         language: z.string().optional(),
       })
       .default({ title: 'feedwright' }),
     store: z
       .string()
-      .regex(/^(sqlite|redis|rediss|memory):\/\//, { error: 'expected a store URL: sqlite://path, redis://host:port or memory://' })
+      .regex(/^(sqlite|redis|rediss|memory):\/\//, {
+        error: 'expected a store URL: sqlite://path, redis://host:port or memory://',
+      })
       .default('sqlite://data/feedwright.sqlite'),
     emptyStore: z
       .enum(['rebuild', 'refuse'], { error: 'expected `rebuild` or `refuse`' })
@@ -151,10 +186,15 @@ export const configSchema = z
       })
       .default({ concurrency: 16, initialRun: true, jitter: '30s', shutdownTimeout: '20s' }),
     defaults: defaultsSchema.default({}),
-    sources: z.array(sourceSchema, { error: 'expected a list of sources' }).min(1, { error: 'expected at least one source' }),
+    sources: z
+      .array(sourceSchema, { error: 'expected a list of sources' })
+      .min(1, { error: 'expected at least one source' }),
     feeds: z.array(topicFeedSchema).default([]),
   })
-  .meta({ title: 'feedwright configuration', description: 'Sources to turn into feeds, and topic feeds merging them.' });
+  .meta({
+    title: 'feedwright configuration',
+    description: 'Sources to turn into feeds, and topic feeds merging them.',
+  });
 
 /** The config as written by the user, after parsing and schema defaults. */
 export type RawConfig = z.infer<typeof configSchema>;

@@ -34,7 +34,14 @@ export function readPlainData(doc: Document, lines: LineCounter, file: string): 
     const message = unresolved
       ? `YAML alias *${unresolved.name} refers to no anchor &${unresolved.name} defined before it`
       : `YAML aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions, as in an alias bomb)`;
-    const problem: ConfigProblem = { file, line: position?.line, column: position?.col, field: '', message, severity: 'error' };
+    const problem: ConfigProblem = {
+      file,
+      line: position?.line,
+      column: position?.col,
+      field: '',
+      message,
+      severity: 'error',
+    };
     throw new ConfigError('CONFIG_PARSE', file, [problem], {
       cause,
       hint: unresolved

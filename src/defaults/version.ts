@@ -1,7 +1,9 @@
 /** The program's name and version, used in the default User-Agent and feed generator fields. */
 import { readFileSync } from 'node:fs';
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** feedwright's version from package.json. */
 export const VERSION: string = manifest.version;

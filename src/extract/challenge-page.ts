@@ -10,7 +10,13 @@ import { ExtractError } from './extract-error.js';
 export function challengePageError(body: string, sourceId: string): ExtractError | undefined {
   const vendor = recognizeChallengeText(body);
   if (!vendor) return undefined;
-  return new ExtractError('EXTRACT_CHALLENGE', sourceId, 'the site answered with an anti-bot JavaScript challenge instead of the page', vendor, {
-    hint: CHALLENGE_HINT,
-  });
+  return new ExtractError(
+    'EXTRACT_CHALLENGE',
+    sourceId,
+    'the site answered with an anti-bot JavaScript challenge instead of the page',
+    vendor,
+    {
+      hint: CHALLENGE_HINT,
+    },
+  );
 }

@@ -18,8 +18,17 @@ export class ExtractError extends AppError {
   }
 
   /** Rebuilds an error from its fields, e.g. after it crossed from a worker thread; the message is kept as it was. */
-  static fromFields(fields: { code: ErrorCode; message: string; sourceId?: string; hint?: string; selector?: string }): ExtractError {
-    const error = new ExtractError(fields.code, fields.sourceId ?? '', '', '', { hint: fields.hint, selector: fields.selector });
+  static fromFields(fields: {
+    code: ErrorCode;
+    message: string;
+    sourceId?: string;
+    hint?: string;
+    selector?: string;
+  }): ExtractError {
+    const error = new ExtractError(fields.code, fields.sourceId ?? '', '', '', {
+      hint: fields.hint,
+      selector: fields.selector,
+    });
     error.message = fields.message;
     return error;
   }

@@ -19,12 +19,17 @@ export function extractItems(input: ExtractInput, options: ExtractOptions): Extr
   const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
   const warnings = new WarningCollector();
   const { rules, bad } = compileTextRules(options.replace, options.convert);
-  for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
+  for (const { rule, reason } of bad)
+    warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
   const kind = options.type === 'auto' ? sniffContent(input.body, input.contentType) : options.type;
-  const extraction = kind === 'feed' ? extractFeed(input, options, dates, warnings) : extractHtml(input, options, dates, warnings);
+  const extraction =
+    kind === 'feed' ? extractFeed(input, options, dates, warnings) : extractHtml(input, options, dates, warnings);
   const items = finishItems(extraction.items, rules, options.summaryLength, warnings);
   // The page title names the feed of a source without `name:`: it is converted like the items' text.
   const title = extraction.page.title;
-  const page = options.convert && title ? { ...extraction.page, title: compileTextRules([], options.convert).rules.apply('title', title) } : extraction.page;
+  const page =
+    options.convert && title
+      ? { ...extraction.page, title: compileTextRules([], options.convert).rules.apply('title', title) }
+      : extraction.page;
   return { ...extraction, page, items, warnings: warnings.list() };
 }

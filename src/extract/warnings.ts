@@ -13,7 +13,8 @@ export class WarningCollector {
   add(code: ExtractWarningCode, message: string, text?: string): void {
     const count = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, count);
-    if (count <= MAX_WARNINGS_PER_CODE) this.kept.push(text === undefined ? { code, message } : { code, message, text });
+    if (count <= MAX_WARNINGS_PER_CODE)
+      this.kept.push(text === undefined ? { code, message } : { code, message, text });
   }
 
   /** The warnings, with one summary per code that went over the cap. */

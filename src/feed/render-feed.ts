@@ -50,7 +50,10 @@ export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
   const shown = sortNewestFirst(items).slice(0, Math.max(0, meta.maxItems));
   const topicId = meta.kind === 'topic' ? meta.id : undefined;
   const entries = shown.map((item) => prepareEntry(item, homePageUrl, topicId));
-  const updated = entries.reduce<Date | undefined>((newest, e) => (newest === undefined || e.updated > newest ? e.updated : newest), undefined);
+  const updated = entries.reduce<Date | undefined>(
+    (newest, e) => (newest === undefined || e.updated > newest ? e.updated : newest),
+    undefined,
+  );
   const names = feedFileNames(meta.id);
   const base = selfBase(meta.siteUrl);
   const title = toXmlSafeLine(meta.title) || meta.id;

@@ -26,14 +26,22 @@ export interface IndexPageOptions {
  * Renders the index page listing every feed and each source's health. `updatedAt` is the newest
  * item date across the feeds (not the clock), so the page only changes when its content does.
  */
-export function renderIndexPage(site: SiteConfig, listings: FeedListing[], updatedAt: Date | undefined, options: IndexPageOptions = {}): string {
+export function renderIndexPage(
+  site: SiteConfig,
+  listings: FeedListing[],
+  updatedAt: Date | undefined,
+  options: IndexPageOptions = {},
+): string {
   const zone = options.timeZone ?? 'UTC';
   const ordered = orderListings(listings);
   const sources = ordered.filter((l) => l.kind === 'source');
   const topics = ordered.filter((l) => l.kind === 'topic');
   const title = h(site.title);
   const alternates = ordered
-    .map((l) => `<link rel="alternate" type="application/rss+xml" title="${h(l.title)}" href="${h(feedFileNames(l.id).rss)}">`)
+    .map(
+      (l) =>
+        `<link rel="alternate" type="application/rss+xml" title="${h(l.title)}" href="${h(feedFileNames(l.id).rss)}">`,
+    )
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="${h(site.language ?? 'zh')}">
@@ -92,11 +100,15 @@ function renderCard(listing: FeedListing, site: SiteConfig, zone: string): strin
     .map(([label, file]) => `<li><a href="${h(feedFileUrl(site.url, file ?? ''))}">${label}</a></li>`)
     .join('');
   const rows: string[] = [];
-  if (listing.kind === 'source') rows.push(row('上次检查', 'Checked', listing.checkedAt ? renderTime(listing.checkedAt, zone) : '—'));
+  if (listing.kind === 'source')
+    rows.push(row('上次检查', 'Checked', listing.checkedAt ? renderTime(listing.checkedAt, zone) : '—'));
   rows.push(row('最新条目', 'Newest item', listing.updated ? renderTime(listing.updated, zone) : '—'));
   rows.push(row('条目', 'Items', String(listing.itemCount)));
   const kind = listing.kind === 'source' ? '来源 Source' : '专题 Topic';
-  const description = listing.description && toXmlSafeLine(listing.description) !== toXmlSafeLine(listing.title) ? listing.description : undefined;
+  const description =
+    listing.description && toXmlSafeLine(listing.description) !== toXmlSafeLine(listing.title)
+      ? listing.description
+      : undefined;
   return `<li class="feed" id="feed-${h(listing.id)}" aria-label="${h(kind)}">
 <h3><a href="${h(listing.homePageUrl)}">${h(listing.title)}</a></h3>
 ${description ? `<p class="desc">${h(description)}</p>\n` : ''}${listing.health ? renderHealth(listing.health, zone) : ''}${renderHeadlines(listing.headlines ?? [], zone)}<ul class="links">${links}</ul>
@@ -111,9 +123,17 @@ function row(zh: string, en: string, valueHtml: string): string {
 /** The status badge, and for a source in trouble what went wrong and what the operator is told to do. */
 function renderHealth(health: SourceHealth, zone: string): string {
   const label = STATUS_LABELS[health.status];
-  const since = health.status === 'failing' && health.failingSince ? `，始于 <span lang="en">since</span> ${renderTime(new Date(health.failingSince), zone)}` : '';
+  const since =
+    health.status === 'failing' && health.failingSince
+      ? `，始于 <span lang="en">since</span> ${renderTime(new Date(health.failingSince), zone)}`
+      : '';
   const badge = `<p class="health"><span class="status status-${label.className}">${label.zh} <span lang="en">${label.en}</span>${since}</span></p>\n`;
-  const reason = health.status === 'degraded' ? health.degradedReason : health.status === 'failing' ? health.lastError?.message : undefined;
+  const reason =
+    health.status === 'degraded'
+      ? health.degradedReason
+      : health.status === 'failing'
+        ? health.lastError?.message
+        : undefined;
   const hint = health.status === 'failing' || health.status === 'degraded' ? health.lastError?.hint : undefined;
   const problem = reason ? `<p class="problem">原因 <span lang="en">Why</span>: ${h(reason)}</p>\n` : '';
   const advice = hint ? `<p class="problem">建议 <span lang="en">What to do</span>: ${h(hint)}</p>\n` : '';

@@ -54,7 +54,8 @@ function toJsonItem(entry: FeedEntry, timezone: string | undefined): Record<stri
   else item.content_text = '';
   if (entry.image !== undefined) item.image = entry.image;
   item.date_published = formatRfc3339(entry.published, timezone);
-  if (entry.updated.getTime() !== entry.published.getTime()) item.date_modified = formatRfc3339(entry.updated, timezone);
+  if (entry.updated.getTime() !== entry.published.getTime())
+    item.date_modified = formatRfc3339(entry.updated, timezone);
   if (entry.author !== undefined) item.authors = [{ name: entry.author }];
   if (entry.categories.length > 0) item.tags = entry.categories;
   // A JSON Feed extension (keys starting with `_`, ignored by readers): with it an empty or lost

@@ -58,7 +58,10 @@ export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): 
   for (const entry of entries) feed.addItem(toAtomItem(entry, text));
   const xml = text.fill(feed.atom1().replaceAll('<title type="html">', '<title type="text">'));
   if (!channel.language) return xml;
-  return xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`);
+  return xml.replace(
+    '<feed xmlns="http://www.w3.org/2005/Atom"',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(channel.language)}"`,
+  );
 }
 
 // --- Internal helpers ---
@@ -93,7 +96,9 @@ class PlainTextSlots {
 
   /** Replaces every placeholder in `xml` by its escaped text. */
   fill(xml: string): string {
-    return xml.replace(/(?:<!\[CDATA\[)?\u0001(\d+)\u0001(?:\]\]>)?/g, (_, index: string) => escapeMarkup(this.values[Number(index)] ?? ''));
+    return xml.replace(/(?:<!\[CDATA\[)?\u0001(\d+)\u0001(?:\]\]>)?/g, (_, index: string) =>
+      escapeMarkup(this.values[Number(index)] ?? ''),
+    );
   }
 }
 
@@ -112,13 +117,20 @@ function createFeed(channel: XmlChannel, text: PlainTextSlots, formatOptions: Pa
 }
 
 function toRssItem(entry: FeedEntry, text: PlainTextSlots): Item {
-  const item: Item = { title: text.slot(entry.title), link: entry.url, date: entry.published, published: entry.published };
+  const item: Item = {
+    title: text.slot(entry.title),
+    link: entry.url,
+    date: entry.published,
+    published: entry.published,
+  };
   if (!entry.isPermaLink) item.guid = entry.guid;
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
   if (entry.categories.length > 0) item.category = entry.categories.map((name) => ({ name }));
-  if (entry.author !== undefined) item.extensions = [{ name: 'dc:creator', objects: { _text: text.slot(entry.author) } }];
+  if (entry.author !== undefined)
+    item.extensions = [{ name: 'dc:creator', objects: { _text: text.slot(entry.author) } }];
   const imageType = entry.image === undefined ? undefined : guessImageType(entry.image);
-  if (entry.image !== undefined && imageType !== undefined) item.enclosure = { url: entry.image, type: imageType, length: 0 };
+  if (entry.image !== undefined && imageType !== undefined)
+    item.enclosure = { url: entry.image, type: imageType, length: 0 };
   return item;
 }
 
@@ -133,6 +145,7 @@ function toAtomItem(entry: FeedEntry, text: PlainTextSlots): Item {
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
   if (entry.author !== undefined) item.author = [{ name: text.slot(entry.author) }];
   // Atom category terms are attributes, which xml-js escapes only for `"`: angle brackets are replaced.
-  if (entry.categories.length > 0) item.category = entry.categories.map((term) => ({ term: term.replace(/</g, '‹').replace(/>/g, '›') }));
+  if (entry.categories.length > 0)
+    item.category = entry.categories.map((term) => ({ term: term.replace(/</g, '‹').replace(/>/g, '›') }));
   return item;
 }

@@ -63,11 +63,15 @@ function compilePattern(topicId: string, pattern: string): Matcher {
     // `g` and `y` mean nothing for a yes/no test.
     compiled = compileLinearRegex(regex.source, regex.flags.replace(/[gy]/g, ''));
   } catch (error) {
-    throw new OutputError('CONFIG_INVALID', `feed: topic "${topicId}": invalid pattern ${pattern} (${(error as Error).message})`, {
-      sourceId: topicId,
-      hint: 'Write regexes as /expression/flags, e.g. /PM2\\.5|臭氧/i; anything else is matched as a plain word.',
-      cause: error,
-    });
+    throw new OutputError(
+      'CONFIG_INVALID',
+      `feed: topic "${topicId}": invalid pattern ${pattern} (${(error as Error).message})`,
+      {
+        sourceId: topicId,
+        hint: 'Write regexes as /expression/flags, e.g. /PM2\\.5|臭氧/i; anything else is matched as a plain word.',
+        cause: error,
+      },
+    );
   }
   return (text) => compiled.test(text) || compiled.test(text.normalize('NFKC'));
 }

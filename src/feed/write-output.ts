@@ -34,7 +34,12 @@ export async function writeFeedFiles(outputDir: string, feed: RenderedFeed): Pro
 // --- Internal helpers ---
 
 /** The atomic write; errors name the feed when the file belongs to one. */
-async function writeIfChanged(outputDir: string, name: string, content: string, feedId: string | undefined): Promise<boolean> {
+async function writeIfChanged(
+  outputDir: string,
+  name: string,
+  content: string,
+  feedId: string | undefined,
+): Promise<boolean> {
   const where = feedId === undefined ? 'output: ' : `output: feed "${feedId}": `;
   if (name !== basename(name) || name === '' || name.startsWith('.')) {
     throw new OutputError('OUTPUT_WRITE', `${where}refusing to write "${name}" (not a plain file name)`, {

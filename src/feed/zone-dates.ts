@@ -28,7 +28,9 @@ export function formatRfc3339(date: Date, zone: string | undefined): string {
   const local = new Date(ms + (offset ?? 0) * 60_000);
   const year = local.getUTCFullYear();
   if (offset === undefined || year < 1000 || year > 9999) {
-    const luxon = zone ? DateTime.fromJSDate(date, { zone: getCachedZone(zone) }) : DateTime.fromJSDate(date, { zone: 'utc' });
+    const luxon = zone
+      ? DateTime.fromJSDate(date, { zone: getCachedZone(zone) })
+      : DateTime.fromJSDate(date, { zone: 'utc' });
     return luxon.toISO({ suppressMilliseconds: true }) ?? date.toISOString();
   }
   // toISOString() of the shifted instant is the wall clock: keep its date and time, drop the Z.
@@ -81,5 +83,6 @@ function pad2(value: number): string {
   return value < 10 ? `0${value}` : String(value);
 }
 
-const RSS_DATE_LINE = /^(\s*)<(pubDate|lastBuildDate)>([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)<\/\2>$/gm;
+const RSS_DATE_LINE =
+  /^(\s*)<(pubDate|lastBuildDate)>([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)<\/\2>$/gm;
 const ATOM_DATE_LINE = /^(\s*)<(updated|published)>(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)<\/\2>$/gm;

@@ -58,7 +58,11 @@ export function buildResult(input: ResultInput): FetchResult {
     const context = { sourceId: request.sourceId, url: input.finalUrl.href, attempts: 1, policy: request.policy };
     throw classifyFailure({ kind: 'content-type', contentType: header ?? '', purpose: request.purpose }, context);
   }
-  const decoded = decodeBody(body, { contentTypeCharset: media?.charset, forcedCharset: request.policy.encoding, xml: isXmlType(contentType) });
+  const decoded = decodeBody(body, {
+    contentTypeCharset: media?.charset,
+    forcedCharset: request.policy.encoding,
+    xml: isXmlType(contentType),
+  });
   return {
     kind: 'fetched',
     ...outcome,

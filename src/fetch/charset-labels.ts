@@ -7,7 +7,10 @@ import iconv from 'iconv-lite';
 
 /** Returns the canonical charset for a label, or undefined when iconv-lite cannot decode it. */
 export function normalizeCharset(label: string): string | undefined {
-  const key = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const key = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   const known = LABELS[key];
   if (known) return known;
   return iconv.encodingExists(key) ? key : undefined;
@@ -36,13 +39,81 @@ export function isSingleByteCharset(charset: string): boolean {
 
 // --- Internal helpers ---
 
-const GB18030_LABELS = ['gb18030', 'gbk', 'gb2312', 'gb_2312', 'gb_2312-80', 'x-gbk', 'cp936', 'ms936', 'windows-936', 'csgb2312', 'csiso58gb231280', 'chinese', 'iso-ir-58', 'euc-cn', 'x-euc-cn'];
-const BIG5_LABELS = ['big5', 'big5-hkscs', 'big5hkscs', 'cn-big5', 'csbig5', 'x-x-big5', 'x-big5', 'cp950', 'ms950', 'windows-950'];
-const SHIFT_JIS_LABELS = ['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'ms_kanji', 'csshiftjis', 'windows-31j', 'ms932', 'cp932'];
-const EUC_KR_LABELS = ['euc-kr', 'cseuckr', 'csksc56011987', 'iso-ir-149', 'korean', 'ks_c_5601-1987', 'ks_c_5601-1989', 'ksc5601', 'ksc_5601', 'cp949', 'windows-949', 'x-windows-949'];
+const GB18030_LABELS = [
+  'gb18030',
+  'gbk',
+  'gb2312',
+  'gb_2312',
+  'gb_2312-80',
+  'x-gbk',
+  'cp936',
+  'ms936',
+  'windows-936',
+  'csgb2312',
+  'csiso58gb231280',
+  'chinese',
+  'iso-ir-58',
+  'euc-cn',
+  'x-euc-cn',
+];
+const BIG5_LABELS = [
+  'big5',
+  'big5-hkscs',
+  'big5hkscs',
+  'cn-big5',
+  'csbig5',
+  'x-x-big5',
+  'x-big5',
+  'cp950',
+  'ms950',
+  'windows-950',
+];
+const SHIFT_JIS_LABELS = [
+  'shift_jis',
+  'shift-jis',
+  'sjis',
+  'x-sjis',
+  'ms_kanji',
+  'csshiftjis',
+  'windows-31j',
+  'ms932',
+  'cp932',
+];
+const EUC_KR_LABELS = [
+  'euc-kr',
+  'cseuckr',
+  'csksc56011987',
+  'iso-ir-149',
+  'korean',
+  'ks_c_5601-1987',
+  'ks_c_5601-1989',
+  'ksc5601',
+  'ksc_5601',
+  'cp949',
+  'windows-949',
+  'x-windows-949',
+];
 const EUC_JP_LABELS = ['euc-jp', 'cseucpkdfmtjapanese', 'x-euc-jp'];
 const UTF8_LABELS = ['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8'];
-const LATIN1_LABELS = ['windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'iso-ir-100', 'latin1', 'l1', 'cp819', 'ibm819', 'csisolatin1', 'us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'x-user-defined'];
+const LATIN1_LABELS = [
+  'windows-1252',
+  'cp1252',
+  'x-cp1252',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'iso-ir-100',
+  'latin1',
+  'l1',
+  'cp819',
+  'ibm819',
+  'csisolatin1',
+  'us-ascii',
+  'ascii',
+  'ansi_x3.4-1968',
+  'iso646-us',
+  'x-user-defined',
+];
 
 const LABELS: Record<string, string> = {
   ...Object.fromEntries(GB18030_LABELS.map((label) => [label, 'gb18030'])),
@@ -52,12 +123,17 @@ const LABELS: Record<string, string> = {
   ...Object.fromEntries(EUC_JP_LABELS.map((label) => [label, 'euc-jp'])),
   ...Object.fromEntries(UTF8_LABELS.map((label) => [label, 'utf-8'])),
   ...Object.fromEntries(LATIN1_LABELS.map((label) => [label, 'windows-1252'])),
-  'iso-8859-9': 'windows-1254', latin5: 'windows-1254', 'iso-8859-11': 'windows-874', 'tis-620': 'windows-874',
-  'utf-16': 'utf-16le', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
+  'iso-8859-9': 'windows-1254',
+  latin5: 'windows-1254',
+  'iso-8859-11': 'windows-874',
+  'tis-620': 'windows-874',
+  'utf-16': 'utf-16le',
+  'utf-16le': 'utf-16le',
+  'utf-16be': 'utf-16be',
 };
 
 /** Canonical names whose iconv-lite codec has another name (the superset tables). */
 const CODECS: Record<string, string> = {
-  'shift_jis': 'cp932',
+  shift_jis: 'cp932',
   'euc-kr': 'cp949',
 };

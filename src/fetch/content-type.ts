@@ -58,9 +58,15 @@ export function isXmlType(essence: string): boolean {
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
 const XML_TYPES = new Set([
-  'application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml', 'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/rdf+xml',
   // Legacy spellings still served by some sites.
-  'application/x-rss+xml', 'application/x-atom+xml', 'text/rss+xml',
+  'application/x-rss+xml',
+  'application/x-atom+xml',
+  'text/rss+xml',
 ]);
 
 const JSON_TYPES = new Set(['application/feed+json', 'application/json']);
@@ -68,7 +74,8 @@ const JSON_TYPES = new Set(['application/feed+json', 'application/json']);
 /** Types that say nothing reliable about the body: decide by looking at it. */
 const SNIFFED_TYPES = new Set(['text/plain', 'application/octet-stream', 'unknown/unknown', 'application/unknown']);
 
-const HTML_START = /^<(!doctype\s+html|html|head|body|title|meta|script|div|table|p|a|ul|!--|br|h1|iframe|style|font|b)[\s>/]/i;
+const HTML_START =
+  /^<(!doctype\s+html|html|head|body|title|meta|script|div|table|p|a|ul|!--|br|h1|iframe|style|font|b)[\s>/]/i;
 
 function stripLeadingNoise(text: string): string {
   // BOMs as read through latin1 (UTF-8, UTF-16 LE/BE), then whitespace.

@@ -24,7 +24,11 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
   };
   // Without a proxy a plain Agent does the same job without parsing every request's origin again.
   if (!proxy.httpProxy && !proxy.httpsProxy) return new Agent(pool);
-  return new EnvHttpProxyAgent({ ...pool, ...proxy, noProxy: [proxy.noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(',') });
+  return new EnvHttpProxyAgent({
+    ...pool,
+    ...proxy,
+    noProxy: [proxy.noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(','),
+  });
 }
 
 /** Proxy settings as read from the environment (lower-case names win, as in curl). */

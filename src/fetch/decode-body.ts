@@ -30,7 +30,8 @@ export interface DecodedBody {
 export function decodeBody(bytes: Buffer, hints: DecodeHints): DecodedBody {
   const warnings: string[] = [];
   const forced = hints.forcedCharset === undefined ? undefined : normalizeCharset(hints.forcedCharset);
-  if (hints.forcedCharset !== undefined && !forced) warnings.push(`charset: unknown encoding "${hints.forcedCharset}" in the source's settings; detecting instead`);
+  if (hints.forcedCharset !== undefined && !forced)
+    warnings.push(`charset: unknown encoding "${hints.forcedCharset}" in the source's settings; detecting instead`);
   const bom = detectBom(bytes);
   if (forced) return { text: decodeAs(stripBom(bytes, bom, forced), forced), charset: forced, warnings };
   if (bom) return { text: decodeAs(bytes.subarray(bom.length), bom.charset), charset: bom.charset, warnings };
@@ -139,7 +140,12 @@ function prescanMeta(head: string): string | undefined {
   return undefined;
 }
 
-function decodeDeclared(bytes: Buffer, primary: Declaration, others: () => Declaration[], warnings: string[]): DecodedBody {
+function decodeDeclared(
+  bytes: Buffer,
+  primary: Declaration,
+  others: () => Declaration[],
+  warnings: string[],
+): DecodedBody {
   const switchTo = (charset: string, why: string): DecodedBody => {
     warnings.push(`charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`);
     return { text: decodeAs(bytes, charset), charset, warnings };
@@ -155,9 +161,12 @@ function decodeDeclared(bytes: Buffer, primary: Declaration, others: () => Decla
   if (errors > countNonAscii(text) * TOLERATED_ERROR_RATIO) {
     const candidates = [...others().map((d) => d.charset), ...detectCandidates(bytes)];
     const better = findCleanCandidate(bytes, candidates, primary.charset);
-    if (better) return switchTo(better, `${errors} byte sequences do not decode and the bytes decode cleanly as ${better}`);
+    if (better)
+      return switchTo(better, `${errors} byte sequences do not decode and the bytes decode cleanly as ${better}`);
   }
-  warnings.push(`charset: ${errors} undecodable byte sequences as ${primary.charset} (declared by the ${primary.source})`);
+  warnings.push(
+    `charset: ${errors} undecodable byte sequences as ${primary.charset} (declared by the ${primary.source})`,
+  );
   return { text, charset: primary.charset, warnings };
 }
 
@@ -166,7 +175,8 @@ function decodeDetected(bytes: Buffer, warnings: string[]): DecodedBody {
   const chosen = findCleanCandidate(bytes, candidates, undefined) ?? candidates[0] ?? 'utf-8';
   const text = decodeAs(bytes, chosen);
   const errors = countReplacements(text);
-  if (errors > 0) warnings.push(`charset: no charset declared; detected ${chosen} but ${errors} byte sequences do not decode`);
+  if (errors > 0)
+    warnings.push(`charset: no charset declared; detected ${chosen} but ${errors} byte sequences do not decode`);
   return { text, charset: chosen, warnings };
 }
 
@@ -194,7 +204,9 @@ function findCleanCjkCandidate(bytes: Buffer): string | undefined {
 function detectCandidates(bytes: Buffer): string[] {
   if (!hasHighBytes(bytes) || isUtf8(bytes)) return ['utf-8'];
   const matches = chardet.analyse(bytes.subarray(0, DETECTION_SAMPLE_BYTES));
-  const names = matches.map((match) => normalizeCharset(match.name)).filter((name): name is string => name !== undefined);
+  const names = matches
+    .map((match) => normalizeCharset(match.name))
+    .filter((name): name is string => name !== undefined);
   return [...new Set(names)].filter((name) => !name.startsWith('utf-'));
 }
 

@@ -30,7 +30,14 @@ export async function fetchDocument(request: FetchRequest, deps: FetcherDeps): P
     if (outcome.kind === 'final') {
       // A page is hashed and decoded only after requests dispatched meanwhile have been written.
       if (outcome.exchange.body) await afterPendingWrites();
-      const result = buildResult({ request, exchange: outcome.exchange, finalUrl: url, startedAt, trace, now: deps.now });
+      const result = buildResult({
+        request,
+        exchange: outcome.exchange,
+        finalUrl: url,
+        startedAt,
+        trace,
+        now: deps.now,
+      });
       if (result.kind === 'not-modified') deps.stats.notModified += 1;
       return result;
     }
@@ -72,7 +79,13 @@ function parseSourceUrl(request: FetchRequest): URL {
 }
 
 /** Robots check, then attempts until one succeeds, fails for good, or retries run out. */
-async function fetchHop(url: URL, sameOrigin: boolean, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<HopOutcome> {
+async function fetchHop(
+  url: URL,
+  sameOrigin: boolean,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  trace: FetchTrace,
+): Promise<HopOutcome> {
   const spacing = checkRobots(url, request, deps, trace);
   const minDelayMs = typeof spacing === 'number' ? spacing : await spacing;
   for (let attempt = 1; ; attempt += 1) {
@@ -90,13 +103,23 @@ async function fetchHop(url: URL, sameOrigin: boolean, request: FetchRequest, de
       }
       if (delayMs === undefined) throw failure;
       deps.stats.retries += 1;
-      deps.logger.warn({ sourceId: request.sourceId, url: url.href, code: failure.code, status: failure.status, attempt, delayMs }, 'fetch: retrying');
+      deps.logger.warn(
+        { sourceId: request.sourceId, url: url.href, code: failure.code, status: failure.status, attempt, delayMs },
+        'fetch: retrying',
+      );
       deps.gate.defer(url.host, deps.now() + delayMs);
     }
   }
 }
 
-async function attemptHop(url: URL, sameOrigin: boolean, minDelayMs: number, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<HopOutcome> {
+async function attemptHop(
+  url: URL,
+  sameOrigin: boolean,
+  minDelayMs: number,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  trace: FetchTrace,
+): Promise<HopOutcome> {
   const { policy, purpose } = request;
   const exchange = await exchangeThroughGate(deps, trace, {
     sourceId: request.sourceId,
@@ -111,14 +134,20 @@ async function attemptHop(url: URL, sameOrigin: boolean, minDelayMs: number, req
   if ((status >= 200 && status < 300) || status === 304) return { kind: 'final', exchange };
   const location = headerValue(headers, 'location');
   if (isRedirectStatus(status) && location) return { kind: 'redirect', location };
-  throw new FetchFailureSignal({ kind: 'status', status, retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()), challenge: recognizeChallenge(exchange) });
+  throw new FetchFailureSignal({
+    kind: 'status',
+    status,
+    retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), deps.now()),
+    challenge: recognizeChallenge(exchange),
+  });
 }
 
 /** Milliseconds to wait before the next attempt, or undefined to give up now. */
 function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, deps: FetcherDeps): number | undefined {
   if (!failure.retryable || attempt > policy.retries) return undefined;
   // A Retry-After beyond our cap is honoured by not retrying at all; the error carries the wait.
-  if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= policy.maxRetryDelayMs ? failure.retryAfterMs : undefined;
+  if (failure.retryAfterMs !== undefined)
+    return failure.retryAfterMs <= policy.maxRetryDelayMs ? failure.retryAfterMs : undefined;
   return computeBackoffMs(attempt, policy.maxRetryDelayMs, deps.random);
 }
 
@@ -130,15 +159,23 @@ function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: 
   const { policy } = request;
   if (policy.robots === 'ignore') return policy.minHostDelayMs;
   const download = (robotsUrl: string) => loadRobotsTxt(robotsUrl, request, deps, trace);
-  const load = deps.shareRobots ? (robotsUrl: string) => deps.shareRobots!(robotsUrl, () => download(robotsUrl)) : download;
+  const load = deps.shareRobots
+    ? (robotsUrl: string) => deps.shareRobots!(robotsUrl, () => download(robotsUrl))
+    : download;
   const verdict = deps.robots.check(url, policy.userAgent, load);
-  return verdict instanceof Promise ? verdict.then((settled) => spacingFor(settled, url, request)) : spacingFor(verdict, url, request);
+  return verdict instanceof Promise
+    ? verdict.then((settled) => spacingFor(settled, url, request))
+    : spacingFor(verdict, url, request);
 }
 
 function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): number {
   const { policy } = request;
   if (!verdict.allowed) {
-    throw fail({ kind: 'robots', userAgent: policy.userAgent, robotsUrl: verdict.robotsUrl, line: verdict.line }, request, url.href);
+    throw fail(
+      { kind: 'robots', userAgent: policy.userAgent, robotsUrl: verdict.robotsUrl, line: verdict.line },
+      request,
+      url.href,
+    );
   }
   return Math.max(policy.minHostDelayMs, Math.min(verdict.crawlDelayMs ?? 0, policy.maxRetryDelayMs));
 }
@@ -150,7 +187,9 @@ function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): nu
  * 瑞数 (Ruishu), common on Chinese government sites, answers until a browser has run its script.
  */
 function recognizeChallenge(exchange: Exchange): string | undefined {
-  const head = exchange.errorHead && peekDecompressed(exchange.errorHead, headerValue(exchange.headers, 'content-encoding'), ERROR_HEAD_TEXT_BYTES);
+  const head =
+    exchange.errorHead &&
+    peekDecompressed(exchange.errorHead, headerValue(exchange.headers, 'content-encoding'), ERROR_HEAD_TEXT_BYTES);
   const fromBody = head ? recognizeChallengeText(head.toString('latin1')) : undefined;
   if (fromBody) return fromBody;
   if (headerValue(exchange.headers, 'cf-mitigated')?.toLowerCase() === 'challenge') return 'Cloudflare';
@@ -169,11 +208,14 @@ function inspectContentType(headers: ResponseHeaders, purpose: FetchRequest['pur
 /** The next hop's URL; throws on a bad Location, a loop, or one hop too many. */
 function followRedirect(from: URL, location: string, chain: string[], request: FetchRequest): URL {
   const next = URL.canParse(location, from.href) ? new URL(location, from.href) : undefined;
-  if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) throw fail({ kind: 'bad-redirect', location }, request, from.href);
+  if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:'))
+    throw fail({ kind: 'bad-redirect', location }, request, from.href);
   next.hash = '';
-  if (chain.includes(next.href)) throw fail({ kind: 'redirect-loop', chain: [...chain, next.href] }, request, request.url);
+  if (chain.includes(next.href))
+    throw fail({ kind: 'redirect-loop', chain: [...chain, next.href] }, request, request.url);
   const limit = request.policy.maxRedirects;
-  if (chain.length > limit) throw fail({ kind: 'too-many-redirects', limit, chain: [...chain, next.href] }, request, request.url);
+  if (chain.length > limit)
+    throw fail({ kind: 'too-many-redirects', limit, chain: [...chain, next.href] }, request, request.url);
   chain.push(next.href);
   return next;
 }

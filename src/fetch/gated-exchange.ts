@@ -21,7 +21,10 @@ export interface GatedRequest {
 /** Waits for the host's turn and a global slot, sends the request, then frees both. */
 export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
   const { policy, url } = hop;
-  const turn = deps.gate.acquire(url.host, { perHostConcurrency: policy.perHostConcurrency, minHostDelayMs: hop.minDelayMs });
+  const turn = deps.gate.acquire(url.host, {
+    perHostConcurrency: policy.perHostConcurrency,
+    minHostDelayMs: hop.minDelayMs,
+  });
   let release: () => void;
   if (typeof turn === 'function') release = turn;
   else {
@@ -46,7 +49,11 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
       inspect: hop.inspect,
     });
     deps.stats.bytes += exchange.wireBytes;
-    if (debug) deps.logger.debug({ sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt }, 'fetch: response');
+    if (debug)
+      deps.logger.debug(
+        { sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt },
+        'fetch: response',
+      );
     return exchange;
   } finally {
     release();

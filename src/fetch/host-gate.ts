@@ -73,7 +73,8 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
     acquire(host, limits) {
       const state = stateOf(host);
       // Each step only waits when it really has to; an acquisition that waits for nothing returns without a promise.
-      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency))) return acquireAfterHostSlot(host, state, limits);
+      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency)))
+        return acquireAfterHostSlot(host, state, limits);
       const pause = reserveTurn(state, limits.minHostDelayMs, clock.now());
       if (pause > 0 || !global.tryAcquire(Math.max(1, globalLimit))) return finishAcquiring(host, state, pause);
       return releaserFor(host, state);

@@ -14,7 +14,12 @@ import { headerValue, isRedirectStatus, type Exchange } from './send-request.js'
 const ROBOTS_MAX_BYTES = 512 * 1024;
 
 /** Fetches robots.txt for the request's origin; never throws for network or HTTP trouble. */
-export async function loadRobotsTxt(robotsUrl: string, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<RobotsLoad> {
+export async function loadRobotsTxt(
+  robotsUrl: string,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  trace: FetchTrace,
+): Promise<RobotsLoad> {
   deps.stats.robotsFetches += 1;
   const first = new URL(robotsUrl);
   let url = first;
@@ -22,7 +27,8 @@ export async function loadRobotsTxt(robotsUrl: string, request: FetchRequest, de
     const exchange = await tryExchange(url, url.origin === first.origin, request, deps, trace);
     if ('unavailable' in exchange) return { kind: 'unavailable', detail: exchange.unavailable };
     const { status } = exchange;
-    if (status >= 200 && status < 300) return { kind: 'rules', text: (exchange.body ?? Buffer.alloc(0)).toString('utf8') };
+    if (status >= 200 && status < 300)
+      return { kind: 'rules', text: (exchange.body ?? Buffer.alloc(0)).toString('utf8') };
     const location = headerValue(exchange.headers, 'location');
     const next = isRedirectStatus(status) && location ? parseLocation(location, url) : undefined;
     if (next) {
@@ -41,7 +47,13 @@ export async function loadRobotsTxt(robotsUrl: string, request: FetchRequest, de
 
 const MAX_ROBOTS_REDIRECTS = 5;
 
-async function tryExchange(url: URL, sameOrigin: boolean, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): Promise<Exchange | { unavailable: string }> {
+async function tryExchange(
+  url: URL,
+  sameOrigin: boolean,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  trace: FetchTrace,
+): Promise<Exchange | { unavailable: string }> {
   const { policy } = request;
   try {
     return await exchangeThroughGate(deps, trace, {
@@ -53,9 +65,15 @@ async function tryExchange(url: URL, sameOrigin: boolean, request: FetchRequest,
       maxBytes: ROBOTS_MAX_BYTES,
     });
   } catch (error) {
-    const failure = classifyFailure({ kind: 'thrown', error }, { sourceId: request.sourceId, url: url.href, attempts: 1, policy });
+    const failure = classifyFailure(
+      { kind: 'thrown', error },
+      { sourceId: request.sourceId, url: url.href, attempts: 1, policy },
+    );
     if (!failure) throw error;
-    deps.logger.warn({ sourceId: request.sourceId, url: url.href, code: failure.code }, 'fetch: robots.txt unavailable; allowing for now');
+    deps.logger.warn(
+      { sourceId: request.sourceId, url: url.href, code: failure.code },
+      'fetch: robots.txt unavailable; allowing for now',
+    );
     return { unavailable: failure.message };
   }
 }

@@ -5,7 +5,18 @@
  * copied once more at the end.
  */
 import { promisify } from 'node:util';
-import { brotliDecompress, brotliDecompressSync, constants as zlibConstants, gunzip, gunzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import {
+  brotliDecompress,
+  brotliDecompressSync,
+  constants as zlibConstants,
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateRaw,
+  inflateRawSync,
+  inflateSync,
+  type ZlibOptions,
+} from 'node:zlib';
 import { FetchFailureSignal } from './fetch-error.js';
 
 /** Encodings feedwright can undo, for the Accept-Encoding header. */
@@ -17,7 +28,10 @@ export const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
  */
 export function decompressBody(raw: Buffer, header: string | undefined, maxBytes: number): Buffer | Promise<Buffer> {
   if (header === undefined || header === '' || header === 'identity') return raw;
-  const encodings = header.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token && token !== 'identity');
+  const encodings = header
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token && token !== 'identity');
   if (raw.length >= SYNC_DECOMPRESS_BYTES) return decompressInThreadPool(raw, encodings, maxBytes);
   let bytes = raw;
   // Encodings are listed in the order they were applied, so undo them from the last one.
@@ -39,7 +53,10 @@ export function decompressBody(raw: Buffer, header: string | undefined, maxBytes
 export function peekDecompressed(head: Buffer, header: string | undefined, maxBytes: number): Buffer | undefined {
   const encoding = header?.trim().toLowerCase();
   if (!encoding || encoding === 'identity') return head;
-  const options = { maxOutputLength: maxBytes, finishFlush: encoding === 'br' ? zlibConstants.BROTLI_OPERATION_FLUSH : zlibConstants.Z_SYNC_FLUSH };
+  const options = {
+    maxOutputLength: maxBytes,
+    finishFlush: encoding === 'br' ? zlibConstants.BROTLI_OPERATION_FLUSH : zlibConstants.Z_SYNC_FLUSH,
+  };
   try {
     if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(head, options);
     if (encoding === 'br') return brotliDecompressSync(head, options);

@@ -18,9 +18,7 @@ const UNAVAILABLE_TTL_MS = 60 * 60 * 1000;
 
 /** The outcome of trying to download robots.txt. */
 export type RobotsLoad =
-  | { kind: 'rules'; text: string }
-  | { kind: 'none'; status: number }
-  | { kind: 'unavailable'; detail: string };
+  { kind: 'rules'; text: string } | { kind: 'none'; status: number } | { kind: 'unavailable'; detail: string };
 
 /** Whether a URL may be fetched, and what robots.txt said. */
 export interface RobotsVerdict {
@@ -35,7 +33,11 @@ export interface RobotsVerdict {
 /** Answers robots questions, loading each origin's robots.txt at most once per TTL. */
 export interface RobotsCache {
   /** The verdict at once when the origin's rules are cached and fresh (the common case), else a promise of it. */
-  check(url: URL, userAgent: string, load: (robotsUrl: string) => Promise<RobotsLoad>): RobotsVerdict | Promise<RobotsVerdict>;
+  check(
+    url: URL,
+    userAgent: string,
+    load: (robotsUrl: string) => Promise<RobotsLoad>,
+  ): RobotsVerdict | Promise<RobotsVerdict>;
   /** Origins currently cached. */
   size(): number;
 }
@@ -97,7 +99,8 @@ const MAX_REMEMBERED_VERDICTS = 1_000;
 const parseRobots = robotsParser as unknown as (url: string, text: string) => Robot;
 
 function buildEntry(robotsUrl: string, outcome: RobotsLoad, previous: Robot | undefined, at: number): Entry {
-  if (outcome.kind === 'rules') return { robotsUrl, rules: parseRobots(robotsUrl, outcome.text), expiresAt: at + ROBOTS_TTL_MS };
+  if (outcome.kind === 'rules')
+    return { robotsUrl, rules: parseRobots(robotsUrl, outcome.text), expiresAt: at + ROBOTS_TTL_MS };
   if (outcome.kind === 'none') return { robotsUrl, expiresAt: at + ROBOTS_TTL_MS };
   return { robotsUrl, rules: previous, expiresAt: at + UNAVAILABLE_TTL_MS };
 }
@@ -118,6 +121,7 @@ function judgeByRules(rules: Robot, robotsUrl: string, url: URL, userAgent: stri
   const allowed = rules.isAllowed(url.href, userAgent) !== false;
   const line = rules.getMatchingLineNumber(url.href, userAgent);
   const delaySeconds = rules.getCrawlDelay(userAgent);
-  const crawlDelayMs = typeof delaySeconds === 'number' && Number.isFinite(delaySeconds) ? delaySeconds * 1000 : undefined;
+  const crawlDelayMs =
+    typeof delaySeconds === 'number' && Number.isFinite(delaySeconds) ? delaySeconds * 1000 : undefined;
   return { allowed, robotsUrl, line: line > 0 ? line : undefined, crawlDelayMs };
 }

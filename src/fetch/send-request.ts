@@ -58,7 +58,8 @@ export async function sendRequest(options: ExchangeOptions): Promise<Exchange> {
       handler,
     );
   });
-  if (received.raw === undefined) return { status: received.status, headers: received.headers, errorHead: received.errorHead, wireBytes: 0 };
+  if (received.raw === undefined)
+    return { status: received.status, headers: received.headers, errorHead: received.errorHead, wireBytes: 0 };
   const body = await decompressBody(received.raw, headerValue(received.headers, 'content-encoding'), options.maxBytes);
   return { status: received.status, headers: received.headers, body, wireBytes: received.raw.length };
 }
@@ -134,7 +135,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (status >= 300) {
       this.discarding = true;
       // A 304 has no body by definition (undici completes it right after these headers): no deadline needed.
-      if (status !== 304) this.timer = setTimeout(onDiscardDeadline, Math.min(this.options.bodyTimeoutMs, DISCARD_TIMEOUT_MS), this);
+      if (status !== 304)
+        this.timer = setTimeout(onDiscardDeadline, Math.min(this.options.bodyTimeoutMs, DISCARD_TIMEOUT_MS), this);
       return true;
     }
     const failure = this.options.inspect?.(this.headers) ?? checkDeclaredLength(this.headers, this.options.maxBytes);
@@ -219,6 +221,7 @@ function onDiscardDeadline(handler: ExchangeHandler): void {
 
 function checkDeclaredLength(headers: ResponseHeaders, maxBytes: number): FetchFailure | undefined {
   const declared = Number(headerValue(headers, 'content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) return { kind: 'too-large', limitBytes: maxBytes, declaredBytes: declared };
+  if (Number.isFinite(declared) && declared > maxBytes)
+    return { kind: 'too-large', limitBytes: maxBytes, declaredBytes: declared };
   return undefined;
 }

@@ -54,15 +54,23 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
       if (granted === 1) {
         // The slot is held as a short lease renewed while this worker waits and fetches: a killed
         // worker's slots free themselves within leaseMs instead of blocking the host.
-        const renew = setInterval(() => {
-          redis.eval(RENEW_SCRIPT, [keys[1]!], [token, String(leaseMs)]).catch((error: unknown) => trouble(host, error));
-        }, Math.max(500, Math.floor(leaseMs / 3)));
+        const renew = setInterval(
+          () => {
+            redis
+              .eval(RENEW_SCRIPT, [keys[1]!], [token, String(leaseMs)])
+              .catch((error: unknown) => trouble(host, error));
+          },
+          Math.max(500, Math.floor(leaseMs / 3)),
+        );
         renew.unref();
         let releaseLocal: () => void;
         try {
           if (ms > 0) await clock.sleep(ms);
           // The global limit is this process's own; the per-host turn is already ours.
-          releaseLocal = await local.acquire(`\0shared:${host}`, { perHostConcurrency: Number.MAX_SAFE_INTEGER, minHostDelayMs: 0 });
+          releaseLocal = await local.acquire(`\0shared:${host}`, {
+            perHostConcurrency: Number.MAX_SAFE_INTEGER,
+            minHostDelayMs: 0,
+          });
         } catch (error) {
           clearInterval(renew);
           throw error;
@@ -92,7 +100,9 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
       local.defer(host, untilMs);
       const delayMs = Math.round(untilMs - clock.now());
       if (delayMs <= 0) return;
-      redis.eval(DEFER_SCRIPT, [`${prefix}next:${host}`], [String(delayMs)]).catch((error: unknown) => trouble(host, error));
+      redis
+        .eval(DEFER_SCRIPT, [`${prefix}next:${host}`], [String(delayMs)])
+        .catch((error: unknown) => trouble(host, error));
     },
     turnIn: (host) => local.turnIn(host),
     size: () => local.size(),
@@ -129,7 +139,9 @@ export function createSharedRobotsLoader(
     }
     const outcome = await download();
     const ttlMs = outcome.kind === 'unavailable' ? 60 * 60 * 1000 : 24 * 60 * 60 * 1000;
-    await redis.set(key, JSON.stringify(outcome), ttlMs).catch((error: unknown) => trouble(new URL(robotsUrl).host, error));
+    await redis
+      .set(key, JSON.stringify(outcome), ttlMs)
+      .catch((error: unknown) => trouble(new URL(robotsUrl).host, error));
     return outcome;
   };
 }
@@ -191,6 +203,9 @@ function throttledWarning(logger: Logger): (host: string, error: unknown) => voi
     if (now - loggedAt < 60_000) return;
     loggedAt = now;
     const detail = error instanceof Error ? error.message : String(error);
-    logger.warn({ host, err: detail }, `fetch: shared politeness state unavailable in Redis (${detail}); this worker keeps its own limits meanwhile`);
+    logger.warn(
+      { host, err: detail },
+      `fetch: shared politeness state unavailable in Redis (${detail}); this worker keeps its own limits meanwhile`,
+    );
   };
 }

@@ -50,8 +50,10 @@ const compiled = new Map<string, LinearRegex>();
 function buildLinearRegex(source: string, flags: string): LinearRegex {
   // V8 only parses here (parsing is linear); it gives JavaScript's own message for a syntax error.
   new RegExp(source, flags);
-  if (flags.includes('y')) throw new UnsupportedPatternError(undefined, 'flag y (sticky) has no meaning for a whole field; remove it');
-  if (flags.includes('v')) throw new UnsupportedPatternError(undefined, 'flag v (set notation) is not supported; use u');
+  if (flags.includes('y'))
+    throw new UnsupportedPatternError(undefined, 'flag y (sticky) has no meaning for a whole field; remove it');
+  if (flags.includes('v'))
+    throw new UnsupportedPatternError(undefined, 'flag v (set notation) is not supported; use u');
   const prefix = `${flags.includes('i') ? '(?i)' : ''}${flags.includes('m') ? '(?m)' : ''}`;
   let re: RE2JS;
   try {
@@ -72,7 +74,11 @@ function buildLinearRegex(source: string, flags: string): LinearRegex {
       let out = '';
       let last = 0;
       while (matcher.find()) {
-        const match = { start: matcher.start(), end: matcher.end(), group: (g: number | string) => matcher.group(g) ?? '' };
+        const match = {
+          start: matcher.start(),
+          end: matcher.end(),
+          group: (g: number | string) => matcher.group(g) ?? '',
+        };
         out += text.slice(last, match.start) + expandReplacement(replacement, text, match, re.groupCount(), named);
         last = match.end;
         if (!global) break;
@@ -89,7 +95,13 @@ interface Match {
 }
 
 /** ECMA-262 GetSubstitution: `$$`, `$&`, `` $` ``, `$'`, `$n`/`$nn` and `$<name>`. */
-function expandReplacement(template: string, text: string, match: Match, groups: number, named: Record<string, number>): string {
+function expandReplacement(
+  template: string,
+  text: string,
+  match: Match,
+  groups: number,
+  named: Record<string, number>,
+): string {
   if (!template.includes('$')) return template;
   let out = '';
   for (let i = 0; i < template.length; i += 1) {

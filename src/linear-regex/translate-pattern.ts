@@ -61,7 +61,8 @@ export function translatePattern(source: string, dotAll: boolean): string {
 // --- Internal helpers ---
 
 /** JavaScript's `\s`: WhiteSpace and LineTerminator (ECMA-262 22.2.2.9), as class ranges. */
-const SPACE_RANGES = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+const SPACE_RANGES =
+  '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
 
 /** Everything `\s` does not match, as class ranges (usable inside another class, unlike `[^…]`). */
 const NOT_SPACE_RANGES =
@@ -84,10 +85,16 @@ function translateEscape(source: string, at: number, inClass: boolean): Piece {
   const next = source[at + 1];
   if (next === undefined) return { text: '\\\\', end: at + 1 };
   if (next >= '1' && next <= '9') {
-    throw new UnsupportedPatternError(at, `backreference \\${next} needs backtracking, which the linear-time engine cannot do`);
+    throw new UnsupportedPatternError(
+      at,
+      `backreference \\${next} needs backtracking, which the linear-time engine cannot do`,
+    );
   }
   if (next === 'k' && source[at + 2] === '<') {
-    throw new UnsupportedPatternError(at, 'named backreference \\k<…> needs backtracking, which the linear-time engine cannot do');
+    throw new UnsupportedPatternError(
+      at,
+      'named backreference \\k<…> needs backtracking, which the linear-time engine cannot do',
+    );
   }
   if (next === 's') return { text: inClass ? SPACE_RANGES : `[${SPACE_RANGES}]`, end: at + 2 };
   if (next === 'S') return { text: inClass ? NOT_SPACE_RANGES : `[${NOT_SPACE_RANGES}]`, end: at + 2 };
@@ -95,13 +102,17 @@ function translateEscape(source: string, at: number, inClass: boolean): Piece {
   if (SIMPLE_ESCAPES.has(next)) return { text: `\\${next}`, end: at + 2 };
   if (next === '0' && !/[0-9]/.test(source[at + 2] ?? '')) return { text: '\\x{0}', end: at + 2 };
   if (next === 'u') return translateUnicodeEscape(source, at);
-  if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(source.slice(at + 2, at + 4))) return { text: `\\x{${source.slice(at + 2, at + 4)}}`, end: at + 4 };
+  if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(source.slice(at + 2, at + 4)))
+    return { text: `\\x{${source.slice(at + 2, at + 4)}}`, end: at + 4 };
   if (next === 'c' && /^[a-zA-Z]$/.test(source[at + 2] ?? '')) {
     return { text: codePoint(source.charCodeAt(at + 2) % 32), end: at + 3 };
   }
   if (next === 'p' || next === 'P') return translatePropertyEscape(source, at);
   if (/[a-zA-Z0-9]/.test(next)) {
-    throw new UnsupportedPatternError(at, `escape \\${next} has no meaning the linear-time engine shares; write the character itself`);
+    throw new UnsupportedPatternError(
+      at,
+      `escape \\${next} has no meaning the linear-time engine shares; write the character itself`,
+    );
   }
   // Escaped punctuation (`\.`, `\/`, `\(`…) means the character itself in both dialects.
   const char = String.fromCodePoint(source.codePointAt(at + 1)!);
@@ -112,7 +123,8 @@ function translateUnicodeEscape(source: string, at: number): Piece {
   const braced = /^\{([0-9a-fA-F]{1,6})\}/.exec(source.slice(at + 2));
   if (braced) return { text: codePoint(parseInt(braced[1]!, 16)), end: at + 2 + braced[0].length };
   const hex = source.slice(at + 2, at + 6);
-  if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new UnsupportedPatternError(at, 'incomplete \\u escape; write \\uXXXX with four hex digits');
+  if (!/^[0-9a-fA-F]{4}$/.test(hex))
+    throw new UnsupportedPatternError(at, 'incomplete \\u escape; write \\uXXXX with four hex digits');
   const unit = parseInt(hex, 16);
   // A surrogate pair written as two escapes is one character (the way the `u` flag reads it).
   const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(source.slice(at + 6));
@@ -129,7 +141,10 @@ function translatePropertyEscape(source: string, at: number): Piece {
   if (!match) throw new UnsupportedPatternError(at, `property escape \\${source[at + 1]} needs a {Name}`);
   const [whole, key, value] = match;
   if (value !== undefined && !['Script', 'sc', 'General_Category', 'gc'].includes(key!)) {
-    throw new UnsupportedPatternError(at, `property ${key}= is not supported by the linear-time engine; use a script or category, e.g. \\p{Han}`);
+    throw new UnsupportedPatternError(
+      at,
+      `property ${key}= is not supported by the linear-time engine; use a script or category, e.g. \\p{Han}`,
+    );
   }
   return { text: `\\${source[at + 1]}{${value ?? key}}`, end: at + 2 + whole!.length };
 }
@@ -145,7 +160,10 @@ function translateGroupOpening(source: string, at: number): Piece {
   if (source[at + 1] !== '?') return { text: '(', end: at + 1 };
   const rest = source.slice(at + 2, at + 4);
   if (rest.startsWith('=') || rest.startsWith('!')) {
-    throw new UnsupportedPatternError(at, `lookahead (?${rest[0]}…) needs backtracking, which the linear-time engine cannot do`);
+    throw new UnsupportedPatternError(
+      at,
+      `lookahead (?${rest[0]}…) needs backtracking, which the linear-time engine cannot do`,
+    );
   }
   if (rest === '<=' || rest === '<!') {
     throw new UnsupportedPatternError(
@@ -155,7 +173,10 @@ function translateGroupOpening(source: string, at: number): Piece {
   }
   if (rest.startsWith('<')) return { text: '(?P<', end: at + 3 };
   if (rest.startsWith(':')) return { text: '(?:', end: at + 3 };
-  throw new UnsupportedPatternError(at, `group modifier (?${rest[0] ?? ''}…) is not supported by the linear-time engine`);
+  throw new UnsupportedPatternError(
+    at,
+    `group modifier (?${rest[0] ?? ''}…) is not supported by the linear-time engine`,
+  );
 }
 
 function codePoint(value: number): string {

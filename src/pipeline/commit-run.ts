@@ -42,7 +42,12 @@ export async function commitAndPublish(
     state,
     items,
     { pendingOutput: true, page, ...(failureNotices ? { failureNotices } : {}) },
-    { now: fetched.fetchedAt, timezone: source.timezone, historySize: source.historySize, retainDays: source.retainDays },
+    {
+      now: fetched.fetchedAt,
+      timezone: source.timezone,
+      historySize: source.historySize,
+      retainDays: source.retainDays,
+    },
   );
   const published = await publishSourceFeed(source, deps, {
     history: recorded.history,
@@ -59,10 +64,17 @@ export async function commitAndPublish(
  * Nothing new at the source (304 or the same body): re-render the feed only when a killed run left it
  * pending, or when failure notices are to go; returns the files written and what to confirm.
  */
-export async function repairOutput(source: SourceConfig, deps: PipelineDeps, state: SourceState): Promise<{ written: string[]; confirm: SourceStateChanges }> {
+export async function repairOutput(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  state: SourceState,
+): Promise<{ written: string[]; confirm: SourceStateChanges }> {
   const failureNotices = clearFailureNotices(state.failureNotices);
   if (!state.pendingOutput && !failureNotices) return { written: [], confirm: {} };
-  const published = await publishSourceFeed(source, deps, { ...state, failureNotices: failureNotices ?? state.failureNotices });
+  const published = await publishSourceFeed(source, deps, {
+    ...state,
+    failureNotices: failureNotices ?? state.failureNotices,
+  });
   const confirm: SourceStateChanges = { pendingOutput: false };
   if (failureNotices) confirm.failureNotices = failureNotices;
   if (published.feedVersion) confirm.feedVersion = published.feedVersion;
@@ -70,6 +82,11 @@ export async function repairOutput(source: SourceConfig, deps: PipelineDeps, sta
 }
 
 /** Step 3: the run's last write. */
-export async function confirmRun(deps: PipelineDeps, sourceId: string, confirm: SourceStateChanges, fence?: number): Promise<void> {
+export async function confirmRun(
+  deps: PipelineDeps,
+  sourceId: string,
+  confirm: SourceStateChanges,
+  fence?: number,
+): Promise<void> {
   await deps.store.saveSourceState(sourceId, confirm, fence);
 }

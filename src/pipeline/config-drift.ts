@@ -23,10 +23,17 @@ export function hashConfig(config: AppConfig): string {
 }
 
 /** Records this worker's announcement; workers not heard from for `liveMs` are dropped. Returns the live workers. */
-export async function announceWorker(store: ItemStore, me: WorkerAnnouncement, liveMs: number, now: Date): Promise<WorkerAnnouncement[]> {
+export async function announceWorker(
+  store: ItemStore,
+  me: WorkerAnnouncement,
+  liveMs: number,
+  now: Date,
+): Promise<WorkerAnnouncement[]> {
   // Read-modify-write on one shared record: a lost update heals on the next heartbeat.
   const known = await readLiveWorkers(store, liveMs, now);
-  const next = [...known.filter((entry) => entry.worker !== me.worker), me].sort((a, b) => a.worker.localeCompare(b.worker));
+  const next = [...known.filter((entry) => entry.worker !== me.worker), me].sort((a, b) =>
+    a.worker.localeCompare(b.worker),
+  );
   await store.writeWorkerAnnouncements(next, liveMs * 2);
   return next;
 }
@@ -45,14 +52,22 @@ export function describeDrift(workers: readonly WorkerAnnouncement[], mine?: str
   const reference = mine ?? mostCommon(workers.map((entry) => entry.configHash));
   return workers
     .filter((entry) => entry.configHash !== reference)
-    .map((entry) => `worker ${entry.worker} runs a different config (${entry.file}, hash ${entry.configHash}; expected ${reference}): make every worker load the same config`);
+    .map(
+      (entry) =>
+        `worker ${entry.worker} runs a different config (${entry.file}, hash ${entry.configHash}; expected ${reference}): make every worker load the same config`,
+    );
 }
 
 // --- Internal helpers ---
 
 function isAnnouncement(value: unknown): value is WorkerAnnouncement {
   const entry = value as Partial<WorkerAnnouncement> | null;
-  return typeof entry?.worker === 'string' && typeof entry.configHash === 'string' && typeof entry.file === 'string' && typeof entry.at === 'string';
+  return (
+    typeof entry?.worker === 'string' &&
+    typeof entry.configHash === 'string' &&
+    typeof entry.file === 'string' &&
+    typeof entry.at === 'string'
+  );
 }
 
 function mostCommon(values: string[]): string {

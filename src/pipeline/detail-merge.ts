@@ -13,15 +13,21 @@ export interface DetailFindings {
 }
 
 /** The item with the detail findings applied, and a note when the two pages disagreed on the date. */
-export function mergeDetailFindings(item: ExtractedItem, found: DetailFindings, timezone: string): { item: ExtractedItem; conflict?: string } {
+export function mergeDetailFindings(
+  item: ExtractedItem,
+  found: DetailFindings,
+  timezone: string,
+): { item: ExtractedItem; conflict?: string } {
   const merged: ExtractedItem = { ...item };
   let conflict: string | undefined;
   if (found.published) {
     const listed = item.published;
     if (!listed) merged.published = found.published;
     else if (listed.precision === 'day' && found.published.precision === 'time') {
-      if (formatDay(listed.date, timezone) === formatDay(found.published.date, timezone)) merged.published = found.published;
-      else conflict = `the detail page dates "${item.title}" ${found.published.date.toISOString()}, the list page ${formatDay(listed.date, timezone)}; the list page's date is kept`;
+      if (formatDay(listed.date, timezone) === formatDay(found.published.date, timezone))
+        merged.published = found.published;
+      else
+        conflict = `the detail page dates "${item.title}" ${found.published.date.toISOString()}, the list page ${formatDay(listed.date, timezone)}; the list page's date is kept`;
     }
   }
   if (found.summary && !item.summary) {
@@ -42,5 +48,10 @@ export function needsDetail(item: ExtractedItem, fields: ReadonlyArray<'date' | 
 
 /** `2019-08-27`: the calendar day of an instant in a zone. */
 function formatDay(date: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(date);
 }

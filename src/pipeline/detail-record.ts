@@ -29,7 +29,13 @@ export function createOkRecord(at: Date, published: ParsedDate | undefined, summ
 /** A record for a failed attempt, counting on from the previous failure. */
 export function createFailedRecord(at: Date, error: AppError, previous: DetailRecord | undefined): DetailRecord {
   const attempts = previous?.status === 'failed' ? previous.attempts + 1 : 1;
-  return { status: 'failed', at: at.toISOString(), attempts, error: `${error.code}: ${error.message}`, retry: !PERMANENT_CODES.has(error.code) };
+  return {
+    status: 'failed',
+    at: at.toISOString(),
+    attempts,
+    error: `${error.code}: ${error.message}`,
+    retry: !PERMANENT_CODES.has(error.code),
+  };
 }
 
 /** Whether a failed page may be fetched again now: attempts left and the delay since the last one passed. */
@@ -44,7 +50,8 @@ export function parseDetailRecord(value: unknown): DetailRecord | undefined {
   const record = value as Partial<Record<string, unknown>>;
   if (typeof record.at !== 'string') return undefined;
   if (record.status === 'ok') return value as DetailRecord;
-  if (record.status === 'failed' && typeof record.attempts === 'number' && typeof record.retry === 'boolean') return value as DetailRecord;
+  if (record.status === 'failed' && typeof record.attempts === 'number' && typeof record.retry === 'boolean')
+    return value as DetailRecord;
   return undefined;
 }
 
@@ -58,7 +65,14 @@ export function readRecordDate(record: DetailRecord): ParsedDate | undefined {
 // --- Internal helpers ---
 
 /** Failures another attempt cannot fix. */
-const PERMANENT_CODES = new Set(['FETCH_CONTENT_TYPE', 'FETCH_ROBOTS', 'FETCH_TOO_LARGE', 'FETCH_INVALID_URL', 'FETCH_TOO_MANY_REDIRECTS', 'FETCH_REDIRECT_LOOP']);
+const PERMANENT_CODES = new Set([
+  'FETCH_CONTENT_TYPE',
+  'FETCH_ROBOTS',
+  'FETCH_TOO_LARGE',
+  'FETCH_INVALID_URL',
+  'FETCH_TOO_MANY_REDIRECTS',
+  'FETCH_REDIRECT_LOOP',
+]);
 
 /** One hour after the first failure, four after the second. */
 function retryDelayMs(attempts: number): number {

@@ -25,7 +25,13 @@ import { mergeDetailFindings, needsDetail, type DetailFindings } from './detail-
 import { mapWithLimit } from './map-with-limit.js';
 
 /** Returns the items with data from their own pages added, for items not seen before. */
-export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, state: SourceState, items: ExtractedItem[], warnings: string[]): Promise<ExtractedItem[]> {
+export async function enrichNewItems(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  state: SourceState,
+  items: ExtractedItem[],
+  warnings: string[],
+): Promise<ExtractedItem[]> {
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
   const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
@@ -36,7 +42,9 @@ export async function enrichNewItems(source: SourceConfig, deps: PipelineDeps, s
   const work = plans.filter((plan) => plan.action !== 'skip');
   if (work.length === 0) return items;
   // Per-host limits and spacing are the fetcher's; this only bounds how many fetches wait on it at once.
-  const findings = await mapWithLimit(work, Math.max(1, source.fetch.perHostConcurrency), (plan) => resolvePlan(plan, source, deps, warnings));
+  const findings = await mapWithLimit(work, Math.max(1, source.fetch.perHostConcurrency), (plan) =>
+    resolvePlan(plan, source, deps, warnings),
+  );
   const byItem = new Map(work.map((plan, i) => [plan.item, findings[i]]));
   return items.map((item) => {
     const found = byItem.get(item);
@@ -58,7 +66,13 @@ interface DetailPlan {
   record?: DetailRecord;
 }
 
-function planItem(item: ExtractedItem, record: DetailRecord | undefined, fresh: boolean, detail: DetailConfig, now: Date): DetailPlan {
+function planItem(
+  item: ExtractedItem,
+  record: DetailRecord | undefined,
+  fresh: boolean,
+  detail: DetailConfig,
+  now: Date,
+): DetailPlan {
   if (record?.status === 'ok') return { item, action: fresh ? 'cached' : 'skip', record };
   if (record?.status === 'failed') {
     // A known item can still gain a summary (the store updates it in place), never a date.
@@ -68,8 +82,14 @@ function planItem(item: ExtractedItem, record: DetailRecord | undefined, fresh: 
   return { item, action: fresh ? 'fetch' : 'skip' };
 }
 
-async function resolvePlan(plan: DetailPlan, source: SourceConfig, deps: PipelineDeps, warnings: string[]): Promise<DetailFindings | undefined> {
-  if (plan.action === 'cached' && plan.record?.status === 'ok') return { published: readRecordDate(plan.record), summary: plan.record.summary };
+async function resolvePlan(
+  plan: DetailPlan,
+  source: SourceConfig,
+  deps: PipelineDeps,
+  warnings: string[],
+): Promise<DetailFindings | undefined> {
+  if (plan.action === 'cached' && plan.record?.status === 'ok')
+    return { published: readRecordDate(plan.record), summary: plan.record.summary };
   const link = plan.item.link as string;
   const started = deps.now();
   try {
@@ -89,15 +109,25 @@ async function resolvePlan(plan: DetailPlan, source: SourceConfig, deps: Pipelin
         convert: source.convert,
       },
     );
-    for (const warning of result.warnings) deps.logger.debug({ sourceId: source.id, url: link, code: warning.code }, warning.message);
-    await deps.store.writeDetailCache(cacheKey(plan.item), createOkRecord(started, result.published, result.summary), Math.max(1, source.retainDays) * DAY_MS);
+    for (const warning of result.warnings)
+      deps.logger.debug({ sourceId: source.id, url: link, code: warning.code }, warning.message);
+    await deps.store.writeDetailCache(
+      cacheKey(plan.item),
+      createOkRecord(started, result.published, result.summary),
+      Math.max(1, source.retainDays) * DAY_MS,
+    );
     return { published: result.published, summary: result.summary };
   } catch (error) {
     const appError = toAppError(error, source.id);
     const record = createFailedRecord(started, appError, plan.record);
     await deps.store.writeDetailCache(cacheKey(plan.item), record, FAILED_RECORD_TTL_MS);
-    const next = record.status === 'failed' && record.retry && record.attempts < MAX_DETAIL_ATTEMPTS ? 'it is retried on a later run' : 'it is not retried';
-    warnings.push(`detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`);
+    const next =
+      record.status === 'failed' && record.retry && record.attempts < MAX_DETAIL_ATTEMPTS
+        ? 'it is retried on a later run'
+        : 'it is not retried';
+    warnings.push(
+      `detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`,
+    );
     return undefined;
   }
 }

@@ -77,7 +77,10 @@ export async function startExtractPool(threads: number = configuredThreads()): P
     // The main thread keeps at most a few pages per thread in flight: memory stays bounded.
     concurrentTasksPerWorker: 1,
     // A .ts worker needs tsx's loader in its thread too (tests run the sources under vitest).
-    execArgv: extension === 'ts' && !process.execArgv.some((arg) => arg.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
+    execArgv:
+      extension === 'ts' && !process.execArgv.some((arg) => arg.includes('tsx'))
+        ? [...process.execArgv, '--import', 'tsx']
+        : process.execArgv,
   });
   return {
     threads,

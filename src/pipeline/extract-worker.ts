@@ -28,8 +28,13 @@ export default function extractInWorker(task: ExtractTask): ExtractResult | Extr
   try {
     return extractItems(task.input, task.options);
   } catch (error) {
-    const base = { failed: true as const, name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
-    if (error instanceof ExtractError) return { ...base, code: error.code, hint: error.hint, sourceId: error.sourceId, selector: error.selector };
+    const base = {
+      failed: true as const,
+      name: (error as Error).name ?? 'Error',
+      message: (error as Error).message ?? String(error),
+    };
+    if (error instanceof ExtractError)
+      return { ...base, code: error.code, hint: error.hint, sourceId: error.sourceId, selector: error.selector };
     if (error instanceof AppError) return { ...base, code: error.code, hint: error.hint, sourceId: error.sourceId };
     return base;
   }

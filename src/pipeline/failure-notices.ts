@@ -8,7 +8,12 @@ import { DateTime } from 'luxon';
 import type { FailureNotice, SourceConfig, SourceHealth, StoredItem } from '../model.js';
 
 /** The notices with today's added for a failing source, or undefined when they stay as they are. */
-export function addFailureNotice(source: SourceConfig, notices: FailureNotice[], health: SourceHealth, now: Date): FailureNotice[] | undefined {
+export function addFailureNotice(
+  source: SourceConfig,
+  notices: FailureNotice[],
+  health: SourceHealth,
+  now: Date,
+): FailureNotice[] | undefined {
   if (!source.reportFailuresInFeed || health.status !== 'failing') return undefined;
   const day = DateTime.fromJSDate(now, { zone: source.timezone }).toISODate() ?? now.toISOString().slice(0, 10);
   if (notices.some((notice) => notice.day === day)) return undefined;

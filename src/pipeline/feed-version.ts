@@ -12,7 +12,13 @@ import type { ItemStore } from '../store/index.js';
 
 /** The version after rendering `feed`, or undefined when the documents are those of `current`. */
 export function nextFeedVersion(current: FeedVersion | undefined, feed: RenderedFeed): FeedVersion | undefined {
-  const hash = createHash('sha256').update(feed.rss).update('\0').update(feed.atom).update('\0').update(feed.json).digest('base64url');
+  const hash = createHash('sha256')
+    .update(feed.rss)
+    .update('\0')
+    .update(feed.atom)
+    .update('\0')
+    .update(feed.json)
+    .digest('base64url');
   if (current?.hash === hash) return undefined;
   return { n: (current?.n ?? 0) + 1, hash };
 }

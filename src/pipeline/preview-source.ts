@@ -17,7 +17,16 @@ export interface PreviewResult {
 export async function previewSource(source: SourceConfig, fetcher: Fetcher, now: Date): Promise<PreviewResult> {
   const page = await fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' });
   // Without validators the fetcher always answers with a page; a not-modified here would be a fetcher bug.
-  if (page.kind !== 'fetched') throw new Error(`unexpected ${page.reason} answer to an unconditional request for ${source.url}`);
-  const result = extractItems({ body: page.body, contentType: page.contentType, url: page.finalUrl }, { ...extractOptionsFor(source, now), listAlternatives: true });
-  return { finalUrl: page.finalUrl, charset: page.charset, result, warnings: [...page.warnings, ...result.warnings.map(formatExtractWarning)] };
+  if (page.kind !== 'fetched')
+    throw new Error(`unexpected ${page.reason} answer to an unconditional request for ${source.url}`);
+  const result = extractItems(
+    { body: page.body, contentType: page.contentType, url: page.finalUrl },
+    { ...extractOptionsFor(source, now), listAlternatives: true },
+  );
+  return {
+    finalUrl: page.finalUrl,
+    charset: page.charset,
+    result,
+    warnings: [...page.warnings, ...result.warnings.map(formatExtractWarning)],
+  };
 }

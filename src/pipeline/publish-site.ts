@@ -67,20 +67,31 @@ export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'st
 }
 
 /** Renders one topic feed from its member sources' histories only. */
-export async function renderTopicFeed(topic: TopicFeedConfig, config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedFeed> {
+export async function renderTopicFeed(
+  topic: TopicFeedConfig,
+  config: AppConfig,
+  deps: Pick<PipelineDeps, 'store' | 'site'>,
+): Promise<RenderedFeed> {
   const members = topicMembers(topic, config);
-  const histories = new Map(await Promise.all(members.map(async (source) => [source.id, await deps.store.listHistory(source.id)] as const)));
+  const histories = new Map(
+    await Promise.all(members.map(async (source) => [source.id, await deps.store.listHistory(source.id)] as const)),
+  );
   return renderFeed(topicMeta(topic, config, deps), selectTopicItems(topic, histories));
 }
 
 /** The sources a topic feed merges. */
 export function topicMembers(topic: TopicFeedConfig, config: AppConfig): SourceConfig[] {
-  return topic.sources === 'all' ? config.sources : config.sources.filter((source) => topic.sources.includes(source.id));
+  return topic.sources === 'all'
+    ? config.sources
+    : config.sources.filter((source) => topic.sources.includes(source.id));
 }
 
 // --- Internal helpers ---
 
-async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<{ listing: FeedListing; history: StoredItem[] }> {
+async function readSourceListing(
+  source: SourceConfig,
+  deps: Pick<PipelineDeps, 'store' | 'site'>,
+): Promise<{ listing: FeedListing; history: StoredItem[] }> {
   // One round trip per source: history, health and page facts come together.
   const state = await deps.store.loadSource(source.id);
   const { history, health, page } = state;
@@ -111,7 +122,11 @@ async function readSourceListing(source: SourceConfig, deps: Pick<PipelineDeps, 
  * untouched, each scheduled run still moves it, and a stalled worker shows an old time. The time
  * shown is always that of a real check, less than half an interval before the latest one.
  */
-async function shownCheckTime(source: SourceConfig, state: SourceState, deps: Pick<PipelineDeps, 'store'>): Promise<Date | undefined> {
+async function shownCheckTime(
+  source: SourceConfig,
+  state: SourceState,
+  deps: Pick<PipelineDeps, 'store'>,
+): Promise<Date | undefined> {
   const lastRunAt = state.health?.lastRunAt;
   if (!lastRunAt) return undefined;
   const actual = Date.parse(lastRunAt);
@@ -125,7 +140,9 @@ async function shownCheckTime(source: SourceConfig, state: SourceState, deps: Pi
 /** The newest few items, newest first, for the index page. */
 function headlinesOf(items: StoredItem[]): ListedHeadline[] {
   return [...items]
-    .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || b.firstSeenAt.getTime() - a.firstSeenAt.getTime())
+    .sort(
+      (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || b.firstSeenAt.getTime() - a.firstSeenAt.getTime(),
+    )
     .slice(0, INDEX_HEADLINES)
     .map((item) => ({ title: item.title, ...(item.link ? { link: item.link } : {}), published: item.publishedAt }));
 }
@@ -150,7 +167,8 @@ function topicMeta(topic: TopicFeedConfig, config: AppConfig, deps: Pick<Pipelin
 
 function newestListing(listings: FeedListing[]): Date | undefined {
   let newest: Date | undefined;
-  for (const listing of listings) if (listing.updated && (!newest || listing.updated > newest)) newest = listing.updated;
+  for (const listing of listings)
+    if (listing.updated && (!newest || listing.updated > newest)) newest = listing.updated;
   return newest;
 }
 

@@ -40,9 +40,16 @@ export interface SourceFeedContent {
 }
 
 /** Renders the source's feed (its history and any failure notices); the worker and servers share this. */
-export function renderSourceFeed(source: SourceConfig, deps: Pick<PipelineDeps, 'site'>, content: SourceFeedContent): RenderedFeed {
+export function renderSourceFeed(
+  source: SourceConfig,
+  deps: Pick<PipelineDeps, 'site'>,
+  content: SourceFeedContent,
+): RenderedFeed {
   const notices = failureNoticeItems(source, content.failureNotices);
-  return renderFeed(sourceFeedMeta(source, deps, content.page), notices.length ? [...notices, ...content.history] : content.history);
+  return renderFeed(
+    sourceFeedMeta(source, deps, content.page),
+    notices.length ? [...notices, ...content.history] : content.history,
+  );
 }
 
 /**

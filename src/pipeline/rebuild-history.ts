@@ -59,7 +59,11 @@ interface FoundItems {
 }
 
 /** Items of the wanted sources from their own JSON Feeds, then from the topic feeds (which keep older items). */
-async function readFeedItems(config: AppConfig, outputDir: string, wanted: ReadonlySet<string>): Promise<Map<string, FoundItems>> {
+async function readFeedItems(
+  config: AppConfig,
+  outputDir: string,
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, FoundItems>> {
   const found = new Map<string, FoundItems>();
   const add = (item: StoredItem, file: string) => {
     const entry = found.get(item.sourceId) ?? { items: new Map<string, StoredItem>(), files: [] };
@@ -108,7 +112,11 @@ function parseFeedItems(document: unknown, sourceId: string | undefined): Stored
 
 const ITEM_ID = /^[0-9a-f]{32}$/;
 
-function parseFeedItem(raw: unknown, feedSourceId: string | undefined, homePage: string | undefined): StoredItem | undefined {
+function parseFeedItem(
+  raw: unknown,
+  feedSourceId: string | undefined,
+  homePage: string | undefined,
+): StoredItem | undefined {
   if (!isObject(raw) || typeof raw.title !== 'string' || typeof raw.id !== 'string') return undefined;
   const publishedAt = parseDate(raw.date_published);
   if (publishedAt === undefined) return undefined;
@@ -129,8 +137,10 @@ function parseFeedItem(raw: unknown, feedSourceId: string | undefined, homePage:
     firstSeenAt: parseDate(origin?.first_seen) ?? publishedAt,
   };
   if (link !== undefined) item.link = link;
-  if (typeof raw.content_html === 'string' && raw.content_html !== '') Object.assign(item, { summary: raw.content_html, summaryIsHtml: true });
-  else if (typeof raw.content_text === 'string' && raw.content_text !== '') Object.assign(item, { summary: raw.content_text, summaryIsHtml: false });
+  if (typeof raw.content_html === 'string' && raw.content_html !== '')
+    Object.assign(item, { summary: raw.content_html, summaryIsHtml: true });
+  else if (typeof raw.content_text === 'string' && raw.content_text !== '')
+    Object.assign(item, { summary: raw.content_text, summaryIsHtml: false });
   const author = Array.isArray(raw.authors) && isObject(raw.authors[0]) ? raw.authors[0].name : undefined;
   if (typeof author === 'string') item.author = author;
   if (typeof raw.image === 'string') item.image = raw.image;

@@ -57,7 +57,10 @@ export async function runByHost<T, R>(
     host.nextAt = now + Math.max(0, next.task.minDelayMs);
     running += 1;
     void fn(next.task.item)
-      .then((result) => void (results[next.index] = result), (error: unknown) => void failures.push(error))
+      .then(
+        (result) => void (results[next.index] = result),
+        (error: unknown) => void failures.push(error),
+      )
       .finally(() => {
         host.running -= 1;
         running -= 1;
@@ -125,7 +128,11 @@ function groupByHost<T>(tasks: ReadonlyArray<HostTask<T>>): Array<HostQueue<T>> 
 }
 
 /** The host to start next: its turn has come and it has a free slot; most tasks left first, then the one that waited longest. */
-function pickHost<T>(hosts: Array<HostQueue<T>>, now: number, turnIn: (host: string) => number): HostQueue<T> | undefined {
+function pickHost<T>(
+  hosts: Array<HostQueue<T>>,
+  now: number,
+  turnIn: (host: string) => number,
+): HostQueue<T> | undefined {
   let best: HostQueue<T> | undefined;
   for (const host of hosts) {
     const head = host.queue[0];
@@ -135,7 +142,12 @@ function pickHost<T>(hosts: Array<HostQueue<T>>, now: number, turnIn: (host: str
       host.nextAt = now + wait; // the fetcher has requests of this host booked further ahead
       continue;
     }
-    if (!best || host.queue.length > best.queue.length || (host.queue.length === best.queue.length && host.nextAt < best.nextAt)) best = host;
+    if (
+      !best ||
+      host.queue.length > best.queue.length ||
+      (host.queue.length === best.queue.length && host.nextAt < best.nextAt)
+    )
+      best = host;
   }
   return best;
 }

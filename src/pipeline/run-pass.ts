@@ -63,7 +63,6 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   }
 }
 
-
 // --- Internal helpers ---
 
 /** A source as a task of its host: the fetcher's key (host with port) and the spacing its policy asks for. */
@@ -82,9 +81,17 @@ function hostTaskOf(source: SourceConfig): HostTask<SourceConfig> {
  * source would otherwise hold a pass slot for a whole `minDelay` after it; read first, every host's
  * first page is booked at once and the pass fills its slots with hosts whose turn has come.
  */
-async function prepareHosts(tasks: ReadonlyArray<HostTask<SourceConfig>>, deps: PipelineDeps, concurrency: number): Promise<void> {
+async function prepareHosts(
+  tasks: ReadonlyArray<HostTask<SourceConfig>>,
+  deps: PipelineDeps,
+  concurrency: number,
+): Promise<void> {
   const prepare = deps.fetcher.prepare?.bind(deps.fetcher);
   if (!prepare) return;
-  const firstOfHost = [...new Map(tasks.map((task) => [task.host, task.item])).values()].filter((source) => source.fetch.robots === 'obey');
-  await mapWithLimit(firstOfHost, concurrency, (source) => prepare({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' }));
+  const firstOfHost = [...new Map(tasks.map((task) => [task.host, task.item])).values()].filter(
+    (source) => source.fetch.robots === 'obey',
+  );
+  await mapWithLimit(firstOfHost, concurrency, (source) =>
+    prepare({ sourceId: source.id, url: source.url, policy: source.fetch, purpose: 'page' }),
+  );
 }

@@ -7,7 +7,16 @@ import { AppError, toAppError } from '../errors.js';
 import { ExtractError, extractItems } from '../extract/index.js';
 import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
 import { FetchError } from '../fetch/index.js';
-import type { ExtractResult, FetchedPage, NotModified, RememberedPage, RunOutcome, RunReport, SourceConfig, SourceHealth } from '../model.js';
+import type {
+  ExtractResult,
+  FetchedPage,
+  NotModified,
+  RememberedPage,
+  RunOutcome,
+  RunReport,
+  SourceConfig,
+  SourceHealth,
+} from '../model.js';
 import type { SourceState, SourceStateChanges } from '../store/index.js';
 import { commitAndPublish, confirmRun, repairOutput } from './commit-run.js';
 import type { PipelineDeps } from './deps.js';
@@ -15,7 +24,6 @@ import { enrichNewItems } from './enrich-new-items.js';
 import { addFailureNotice } from './failure-notices.js';
 import { publishSourceFeed, type SourceFeedContent } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
-
 
 /** The longest a Retry-After answer may hold a source back. */
 const MAX_DEFERRAL_MS = 86_400_000;
@@ -60,8 +68,15 @@ interface StagesResult {
 }
 
 async function runStages(source: SourceConfig, deps: PipelineDeps, state: SourceState): Promise<StagesResult> {
-  if (state.retryAfter && Date.parse(state.retryAfter) > deps.now().getTime()) return { report: deferredReport(source, state.retryAfter), confirm: {} };
-  const fetched = await deps.fetcher.fetch({ sourceId: source.id, url: source.url, policy: source.fetch, validators: state.validators, purpose: 'page' });
+  if (state.retryAfter && Date.parse(state.retryAfter) > deps.now().getTime())
+    return { report: deferredReport(source, state.retryAfter), confirm: {} };
+  const fetched = await deps.fetcher.fetch({
+    sourceId: source.id,
+    url: source.url,
+    policy: source.fetch,
+    validators: state.validators,
+    purpose: 'page',
+  });
   if (fetched.kind === 'not-modified') return finishNotModified(source, deps, state, fetched);
 
   let extracted: ExtractResult;
@@ -74,7 +89,11 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
   }
   const warnings = [...fetched.warnings, ...extracted.warnings.map(formatExtractWarning)];
   const enriched = await enrichNewItems(source, deps, state, extracted.items, warnings);
-  const page: RememberedPage = { title: extracted.page.title, language: extracted.page.language, icon: extracted.page.icon };
+  const page: RememberedPage = {
+    title: extracted.page.title,
+    language: extracted.page.language,
+    icon: extracted.page.icon,
+  };
   const { recorded, written, confirm } = await commitAndPublish(source, deps, state, enriched, fetched, page);
 
   const changed = recorded.newItems.length > 0 || recorded.changedItems.length > 0;
@@ -95,7 +114,12 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
 }
 
 /** Nothing changed at the source; only repair output a crashed run may have left unwritten. */
-async function finishNotModified(source: SourceConfig, deps: PipelineDeps, state: SourceState, fetched: NotModified): Promise<StagesResult> {
+async function finishNotModified(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  state: SourceState,
+  fetched: NotModified,
+): Promise<StagesResult> {
   const { written, confirm } = await repairOutput(source, deps, state);
   const outcome: RunOutcome = fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
   const report: RunReport = {
@@ -115,17 +139,27 @@ async function finishNotModified(source: SourceConfig, deps: PipelineDeps, state
 }
 
 /** A page that yields no items: degraded when it used to yield some (likely a layout change), else failed. */
-function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknown, previous: SourceHealth | undefined): RunReport {
+function noItemsReport(
+  source: SourceConfig,
+  fetched: FetchedPage,
+  error: unknown,
+  previous: SourceHealth | undefined,
+): RunReport {
   const appError = toAppError(error, source.id);
   const usedToHaveItems = (previous?.lastNonEmptyFound ?? 0) > 0;
-  const layoutProblem = error instanceof ExtractError && (error.code === 'EXTRACT_NO_CONTAINER' || error.code === 'EXTRACT_NO_ITEMS');
+  const layoutProblem =
+    error instanceof ExtractError && (error.code === 'EXTRACT_NO_CONTAINER' || error.code === 'EXTRACT_NO_ITEMS');
   const degraded = usedToHaveItems && layoutProblem;
   const reported = degraded
-    ? new AppError(appError.code, `${appError.message}; the page had ${previous?.lastNonEmptyFound} items before, so its layout has probably changed`, {
-        sourceId: source.id,
-        hint: appError.hint ?? 'Open the page, then adjust the selectors with `feedwright preview`.',
-        cause: error,
-      })
+    ? new AppError(
+        appError.code,
+        `${appError.message}; the page had ${previous?.lastNonEmptyFound} items before, so its layout has probably changed`,
+        {
+          sourceId: source.id,
+          hint: appError.hint ?? 'Open the page, then adjust the selectors with `feedwright preview`.',
+          cause: error,
+        },
+      )
     : appError;
   return {
     sourceId: source.id,
@@ -145,7 +179,15 @@ function noItemsReport(source: SourceConfig, fetched: FetchedPage, error: unknow
 /** Polite to a site that answered 429/503 with a Retry-After: no request until that time. */
 function deferredReport(source: SourceConfig, waitUntil: string): RunReport {
   const warning = `the site asked to wait (Retry-After) until ${waitUntil}; no request sent`;
-  return { sourceId: source.id, outcome: 'deferred', found: 0, newItems: 0, durationMs: 0, warnings: [warning], written: [] };
+  return {
+    sourceId: source.id,
+    outcome: 'deferred',
+    found: 0,
+    newItems: 0,
+    durationMs: 0,
+    warnings: [warning],
+    written: [],
+  };
 }
 
 /** Polite to a site that answered 429/503 with a Retry-After: remember not to ask before that time. */
@@ -171,9 +213,14 @@ function failedReport(source: SourceConfig, error: unknown): RunReport {
   };
 }
 
-
 /** The run's last write: health, and what the run confirms (crash-safety order: commit-run.ts). */
-async function saveChanges(source: SourceConfig, deps: PipelineDeps, changes: SourceStateChanges, report: RunReport, fence: number | undefined): Promise<void> {
+async function saveChanges(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  changes: SourceStateChanges,
+  report: RunReport,
+  fence: number | undefined,
+): Promise<void> {
   try {
     await confirmRun(deps, source.id, changes, fence);
   } catch (error) {
@@ -184,17 +231,27 @@ async function saveChanges(source: SourceConfig, deps: PipelineDeps, changes: So
     }
     // Health is bookkeeping: failing to save it must not turn a good run into a failed one. The
     // validators are not confirmed either, so the next run fetches and publishes again.
-    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not save the source state');
+    deps.logger.warn(
+      { sourceId: source.id, err: toAppError(error, source.id).message },
+      'could not save the source state',
+    );
     report.warnings.push('health record not saved: the store is unavailable');
   }
 }
 
 /** Re-renders a source's feed from its loaded history (no fetch, no store read). */
-async function republish(source: SourceConfig, deps: PipelineDeps, content: SourceFeedContent): Promise<Awaited<ReturnType<typeof publishSourceFeed>>> {
+async function republish(
+  source: SourceConfig,
+  deps: PipelineDeps,
+  content: SourceFeedContent,
+): Promise<Awaited<ReturnType<typeof publishSourceFeed>>> {
   try {
     return await publishSourceFeed(source, deps, content);
   } catch (error) {
-    deps.logger.warn({ sourceId: source.id, err: toAppError(error, source.id).message }, 'could not add the failure notice to the feed');
+    deps.logger.warn(
+      { sourceId: source.id, err: toAppError(error, source.id).message },
+      'could not add the failure notice to the feed',
+    );
     return { written: [] };
   }
 }
@@ -211,8 +268,19 @@ function logReport(deps: PipelineDeps, report: RunReport): void {
   for (const warning of report.warnings) deps.logger.warn({ sourceId: report.sourceId }, warning);
   if (report.error) {
     const level = report.error.code === 'INTERNAL' ? 'error' : 'warn';
-    deps.logger[level]({ ...fields, code: report.error.code, hint: report.error.hint, ...(level === 'error' ? { err: report.error } : {}) }, report.error.message);
+    deps.logger[level](
+      {
+        ...fields,
+        code: report.error.code,
+        hint: report.error.hint,
+        ...(level === 'error' ? { err: report.error } : {}),
+      },
+      report.error.message,
+    );
   } else {
-    deps.logger.info(fields, `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`);
+    deps.logger.info(
+      fields,
+      `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`,
+    );
   }
 }

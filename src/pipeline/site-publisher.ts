@@ -19,7 +19,11 @@ export interface SitePublisher {
 }
 
 /** Creates a publisher for the worker. */
-export function createSitePublisher(config: AppConfig, deps: PipelineDeps, options: { delayMs: number; maxDelayMs: number }): SitePublisher {
+export function createSitePublisher(
+  config: AppConfig,
+  deps: PipelineDeps,
+  options: { delayMs: number; maxDelayMs: number },
+): SitePublisher {
   let current = config;
   let timer: NodeJS.Timeout | undefined;
   let firstRequestAt: number | undefined;
@@ -39,7 +43,10 @@ export function createSitePublisher(config: AppConfig, deps: PipelineDeps, optio
       })
       .catch((error: unknown) => {
         const appError = toAppError(error);
-        deps.logger.error({ code: appError.code, err: appError }, `could not rebuild topic feeds, OPML and index: ${appError.message}`);
+        deps.logger.error(
+          { code: appError.code, err: appError },
+          `could not rebuild topic feeds, OPML and index: ${appError.message}`,
+        );
       })
       .finally(() => {
         running = undefined;

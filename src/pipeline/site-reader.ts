@@ -69,10 +69,17 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
     }
     if (target.kind === 'topic') return feedDocuments(await renderTopicFeed(target.topic, current, deps));
     const site = await renderSite(current, deps);
-    const healthDates = await Promise.all(current.sources.map(async (source) => (await deps.store.getHealth(source.id))?.lastRunAt));
-    const dates = [...site.topics.map((feed) => feed.updated?.getTime()), ...healthDates.map((at) => (at ? Date.parse(at) : undefined))];
+    const healthDates = await Promise.all(
+      current.sources.map(async (source) => (await deps.store.getHealth(source.id))?.lastRunAt),
+    );
+    const dates = [
+      ...site.topics.map((feed) => feed.updated?.getTime()),
+      ...healthDates.map((at) => (at ? Date.parse(at) : undefined)),
+    ];
     return {
-      lastModified: new Date(Math.max(0, ...dates.filter((ms): ms is number => ms !== undefined && Number.isFinite(ms)))),
+      lastModified: new Date(
+        Math.max(0, ...dates.filter((ms): ms is number => ms !== undefined && Number.isFinite(ms))),
+      ),
       documents: [
         { name: 'feeds.opml', body: site.opml },
         { name: 'index.html', body: site.index },
@@ -95,7 +102,8 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
         const rendered = await renderTarget(current, target);
         const after = await versionOf(current, target);
         // A run committed while we read: render again so the cached bytes match their key.
-        if (after === version || attempt >= MAX_RENDER_ATTEMPTS) return { version: after === version ? version : `${after}~`, ...rendered };
+        if (after === version || attempt >= MAX_RENDER_ATTEMPTS)
+          return { version: after === version ? version : `${after}~`, ...rendered };
         version = after;
       }
     },

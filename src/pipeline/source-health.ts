@@ -17,7 +17,12 @@ export function initialHealth(sourceId: string): SourceHealth {
 }
 
 /** The health after `report`, given the health before it. */
-export function nextHealth(previous: SourceHealth | undefined, report: RunReport, source: SourceConfig, at: Date): SourceHealth {
+export function nextHealth(
+  previous: SourceHealth | undefined,
+  report: RunReport,
+  source: SourceConfig,
+  at: Date,
+): SourceHealth {
   const before = previous ?? initialHealth(source.id);
   const iso = at.toISOString();
   // Nothing was asked of the site: the health it had stands.
@@ -34,10 +39,19 @@ export function nextHealth(previous: SourceHealth | undefined, report: RunReport
     return {
       ...base,
       lastFound: report.found,
-      status: report.outcome === 'degraded' ? 'degraded' : failures >= source.failAfter ? 'failing' : before.status === 'never-run' ? 'failing' : before.status,
+      status:
+        report.outcome === 'degraded'
+          ? 'degraded'
+          : failures >= source.failAfter
+            ? 'failing'
+            : before.status === 'never-run'
+              ? 'failing'
+              : before.status,
       consecutiveFailures: failures,
       failingSince: before.failingSince ?? iso,
-      lastError: report.error ? { code: report.error.code, message: report.error.message, hint: report.error.hint } : before.lastError,
+      lastError: report.error
+        ? { code: report.error.code, message: report.error.message, hint: report.error.hint }
+        : before.lastError,
       degradedReason: report.outcome === 'degraded' ? report.error?.message : undefined,
     };
   }

@@ -119,7 +119,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
    */
   function logSkippedFire(sourceId: string, fields: Record<string, unknown>): void {
     const why = SKIP_REASONS[reserved.get(sourceId) ?? 'running'];
-    skipLogFor(sourceId).failed(fields, `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`);
+    skipLogFor(sourceId).failed(
+      fields,
+      `schedule: source "${sourceId}": skipped a fire, its previous one is still ${why}`,
+    );
   }
 
   function skipLogFor(sourceId: string): OutageLog {
@@ -128,7 +131,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return skips;
   }
 
-  async function dispatchFire(dispatcher: FireDispatcher, source: ScheduledSource, fireAt: Date, fields: Record<string, unknown>): Promise<void> {
+  async function dispatchFire(
+    dispatcher: FireDispatcher,
+    source: ScheduledSource,
+    fireAt: Date,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
     const slotMs = describeSchedule(source.schedule).intervalMs ?? 60_000;
     const jitterMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
     const slotEnd = fireAt.getTime() + slotMs;
@@ -138,16 +146,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await dispatcher.enqueue({ sourceId: source.id, fireAt, slotMs, delayMs });
         lastCompleted = new Date(clock.now());
         log.debug(fields, `schedule: source "${source.id}": fire queued`);
-        queueOutage.recovered({}, (failures) => `schedule: the fire queue takes fires again after ${failures} failed attempt(s)`);
+        queueOutage.recovered(
+          {},
+          (failures) => `schedule: the fire queue takes fires again after ${failures} failed attempt(s)`,
+        );
         lostFires.recovered({}, (lost) => `schedule: ${lost} fire(s) were lost while the queue was unreachable`);
         return;
       } catch (error) {
         const waitMs = Math.min(ENQUEUE_RETRY_BASE_MS * 2 ** attempt, ENQUEUE_RETRY_MAX_MS);
         if (clock.now() + waitMs >= slotEnd) {
-          lostFires.failed({ ...fields, err: error }, `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`);
+          lostFires.failed(
+            { ...fields, err: error },
+            `schedule: source "${source.id}": fire lost, the queue was unreachable for its whole slot (${describeError(error)})`,
+          );
           return;
         }
-        if (attempt === 0) queueOutage.failed({ ...fields, err: error }, `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`);
+        if (attempt === 0)
+          queueOutage.failed(
+            { ...fields, err: error },
+            `schedule: source "${source.id}": could not queue the fire (${describeError(error)}); retrying until its slot ends`,
+          );
         if (!(await delays.wait(waitMs))) return;
       }
     }
@@ -161,8 +179,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     } catch (error) {
       // runSource promises to return a failed report; a throw is a bug, reported like a failure.
       const appError = toAppError(error, sourceId);
-      log.error({ sourceId, err: appError }, `schedule: source "${sourceId}": runSource threw instead of reporting (${appError.message})`);
-      report = { sourceId, outcome: 'failed', found: 0, newItems: 0, durationMs: clock.now() - startedAt, warnings: [], error: appError, written: [] };
+      log.error(
+        { sourceId, err: appError },
+        `schedule: source "${sourceId}": runSource threw instead of reporting (${appError.message})`,
+      );
+      report = {
+        sourceId,
+        outcome: 'failed',
+        found: 0,
+        newItems: 0,
+        durationMs: clock.now() - startedAt,
+        warnings: [],
+        error: appError,
+        written: [],
+      };
     }
     lastCompleted = new Date(clock.now());
     // The pipeline logs each report; the scheduler only hands it on.
@@ -173,17 +203,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       options.onReport?.(report);
     } catch (error) {
-      log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`);
+      log.error(
+        { sourceId: report.sourceId, err: error },
+        `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`,
+      );
     }
   }
 
   function scheduleSource(source: ScheduledSource): boolean {
     const problem = findScheduleProblem(source);
     if (problem) {
-      const error = new ScheduleError('CONFIG_INVALID', `schedule: source "${source.id}": cannot be scheduled (${problem})`, {
-        sourceId: source.id,
-        hint: 'Fix the schedule or timezone in the config; the other sources keep running.',
-      });
+      const error = new ScheduleError(
+        'CONFIG_INVALID',
+        `schedule: source "${source.id}": cannot be scheduled (${problem})`,
+        {
+          sourceId: source.id,
+          hint: 'Fix the schedule or timezone in the config; the other sources keep running.',
+        },
+      );
       log.error({ sourceId: source.id, code: error.code, err: error }, error.message);
       return false;
     }
@@ -195,9 +232,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       suppressMissedWarning: true,
       logger: createCronLogger(log.child({ sourceId: source.id })),
     });
-    task.on('execution:overlap', (context) => logSkippedFire(source.id, { sourceId: source.id, fireAt: context.date.toISOString() }));
+    task.on('execution:overlap', (context) =>
+      logSkippedFire(source.id, { sourceId: source.id, fireAt: context.date.toISOString() }),
+    );
     task.on('execution:missed', (context) =>
-      log.warn({ sourceId: source.id, fireAt: context.date.toISOString() }, `schedule: source "${source.id}": missed a fire (the process was blocked)`),
+      log.warn(
+        { sourceId: source.id, fireAt: context.date.toISOString() },
+        `schedule: source "${source.id}": missed a fire (the process was blocked)`,
+      ),
     );
     void task.start();
     tasks.set(source.id, { source, task });
@@ -218,10 +260,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     async start() {
       if (state === 'started') return;
-      if (state === 'stopped') throw new ScheduleError('INTERNAL', 'schedule: the scheduler was stopped and cannot start again (create a new one)');
+      if (state === 'stopped')
+        throw new ScheduleError(
+          'INTERNAL',
+          'schedule: the scheduler was stopped and cannot start again (create a new one)',
+        );
       state = 'started';
       const scheduled = sources.filter((source) => scheduleSource(source));
-      log.info({ sources: scheduled.length, initialRun: options.initialRun, jitterMs: options.jitterMs }, 'schedule: started');
+      log.info(
+        { sources: scheduled.length, initialRun: options.initialRun, jitterMs: options.jitterMs },
+        'schedule: started',
+      );
       if (options.initialRun) scheduled.forEach(runInitial);
     },
     async stop(timeoutMs) {
@@ -230,7 +279,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       delays.cancelAll();
       const finished = await waitForAll([...running.values()], timeoutMs, clock);
       const inFlight = [...running.keys()];
-      if (!finished) log.warn({ inFlight, timeoutMs }, `schedule: stopped while ${inFlight.length} run(s) were still in flight`);
+      if (!finished)
+        log.warn({ inFlight, timeoutMs }, `schedule: stopped while ${inFlight.length} run(s) were still in flight`);
       return { finished, inFlight };
     },
     reload(next) {
@@ -356,7 +406,8 @@ function createCronLogger(log: Logger): CronLogger {
   return {
     info: (message) => log.debug(`node-cron: ${message}`),
     warn: (message) => log.debug(`node-cron: ${message}`),
-    error: (message, err) => log.error({ err: err ?? message }, `node-cron: ${message instanceof Error ? message.message : message}`),
+    error: (message, err) =>
+      log.error({ err: err ?? message }, `node-cron: ${message instanceof Error ? message.message : message}`),
     debug: (message) => log.debug(`node-cron: ${message instanceof Error ? message.message : message}`),
   };
 }

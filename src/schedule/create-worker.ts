@@ -113,7 +113,10 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       if (options.serve) {
         // Shared store: serve every source's feed from the store, not only the ones this worker wrote.
         const documents = isSharedStore(config.store)
-          ? createRenderedCache(createSiteReader(() => config, pipeline), 64 * 1024 * 1024)
+          ? createRenderedCache(
+              createSiteReader(() => config, pipeline),
+              64 * 1024 * 1024,
+            )
           : undefined;
         server = createFeedServer({
           outputDir: pipeline.outputDir,
@@ -135,7 +138,10 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       await active.start();
       if (isSharedStore(config.store)) drift.start();
       pruner.start();
-      logger.info({ itemCount: config.sources.length }, `worker started: ${config.sources.length} sources (${config.file})`);
+      logger.info(
+        { itemCount: config.sources.length },
+        `worker started: ${config.sources.length} sources (${config.file})`,
+      );
       return { url };
     },
     reload(next, reason = 'reload requested') {
@@ -148,16 +154,24 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       scheduler?.reload(toScheduled(config.sources));
       publisher.request();
       drift.announce();
-      logger.info({ itemCount: config.sources.length }, `config reloaded (${reason}): ${config.sources.length} sources`);
+      logger.info(
+        { itemCount: config.sources.length },
+        `config reloaded (${reason}): ${config.sources.length} sources`,
+      );
     },
     async stop() {
       drift.stop();
       pruner.stop();
-      const stopped = scheduler ? await scheduler.stop(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
+      const stopped = scheduler
+        ? await scheduler.stop(config.worker.shutdownTimeoutMs)
+        : { finished: true, inFlight: [] };
       if (!stopped.finished) logger.warn({}, `shutdown timeout: gave up waiting for ${stopped.inFlight.join(', ')}`);
       const queued = queue ? await queue.close(config.worker.shutdownTimeoutMs) : { finished: true, inFlight: [] };
       if (!queued.finished) {
-        logger.warn({}, `shutdown timeout: gave up waiting for ${queued.inFlight.join(', ')}; another worker runs them again`);
+        logger.warn(
+          {},
+          `shutdown timeout: gave up waiting for ${queued.inFlight.join(', ')}; another worker runs them again`,
+        );
       }
       await publisher.flush();
       await server?.close();
@@ -178,7 +192,10 @@ function createPruner(pipeline: PipelineDeps, intervalMs: number) {
     try {
       const started = Date.now();
       const removed = await pipeline.store.prune(pipeline.now());
-      pipeline.logger.info({ itemCount: removed, durationMs: Date.now() - started }, `store: pruned ${removed} seen-item records past retainDays`);
+      pipeline.logger.info(
+        { itemCount: removed, durationMs: Date.now() - started },
+        `store: pruned ${removed} seen-item records past retainDays`,
+      );
     } catch (error) {
       pipeline.logger.warn({ err: error }, 'store: pruning expired items failed; the next prune tries again');
     }
@@ -211,7 +228,12 @@ function createDriftWatch(pipeline: PipelineDeps, config: () => AppConfig) {
       const mine = config();
       const configHash = hashConfig(mine);
       const now = pipeline.now();
-      const workers = await announceWorker(pipeline.store, { worker, configHash, file: mine.file, at: now.toISOString() }, 3 * ANNOUNCE_INTERVAL_MS, now);
+      const workers = await announceWorker(
+        pipeline.store,
+        { worker, configHash, file: mine.file, at: now.toISOString() },
+        3 * ANNOUNCE_INTERVAL_MS,
+        now,
+      );
       current = describeDrift(workers, configHash);
       for (const warning of current) {
         if (!warned.has(warning)) pipeline.logger.warn({ code: 'CONFIG_DRIFT' }, `config drift: ${warning}`);
@@ -239,5 +261,10 @@ function newest(a: Date | undefined, b: Date | undefined): Date | undefined {
 }
 
 function toScheduled(sources: readonly SourceConfig[]): ScheduledSource[] {
-  return sources.map((source) => ({ id: source.id, schedule: source.schedule, timezone: source.timezone, host: new URL(source.url).host }));
+  return sources.map((source) => ({
+    id: source.id,
+    schedule: source.schedule,
+    timezone: source.timezone,
+    host: new URL(source.url).host,
+  }));
 }

@@ -103,10 +103,14 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     connected = true;
   } catch (error) {
     destroyClients(queueClient, workerClient);
-    throw new ScheduleError('QUEUE_UNAVAILABLE', `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`, {
-      cause: error,
-      hint: 'Start Redis or fix `store:`; workers sharing a Redis store take their fires from a queue in it.',
-    });
+    throw new ScheduleError(
+      'QUEUE_UNAVAILABLE',
+      `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`,
+      {
+        cause: error,
+        hint: 'Start Redis or fix `store:`; workers sharing a Redis store take their fires from a queue in it.',
+      },
+    );
   }
 
   const running = new Map<string, number>();
@@ -118,8 +122,14 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
 
   const processJob = async (job: Job<FireData>): Promise<JobResult> => {
     const { sourceId } = job.data;
-    const fields = { sourceId, fireAt: new Date(job.data.fireAt).toISOString(), jobId: job.id, attempt: job.attemptsMade + 1 };
-    if (job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0) log.info(fields, `schedule: source "${sourceId}": running the fire again (attempt ${fields.attempt})`);
+    const fields = {
+      sourceId,
+      fireAt: new Date(job.data.fireAt).toISOString(),
+      jobId: job.id,
+      attempt: job.attemptsMade + 1,
+    };
+    if (job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0)
+      log.info(fields, `schedule: source "${sourceId}": running the fire again (attempt ${fields.attempt})`);
     running.set(sourceId, (running.get(sourceId) ?? 0) + 1);
     let report: RunReport;
     try {
@@ -134,7 +144,10 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     const slotEnd = job.data.fireAt + job.data.slotMs;
     const retryAt = Date.now() + backoffMs * 2 ** job.attemptsMade;
     if (isRetryable(report) && job.attemptsMade + 1 < attempts && retryAt < slotEnd) {
-      log.warn(fields, `schedule: source "${sourceId}": run failed (${report.error?.message}); retrying in ${retryAt - Date.now()} ms`);
+      log.warn(
+        fields,
+        `schedule: source "${sourceId}": run failed (${report.error?.message}); retrying in ${retryAt - Date.now()} ms`,
+      );
       throw new Error(`retryable failure: ${report.error?.code ?? 'unknown'}`);
     }
     return { outcome: report.outcome, newItems: report.newItems };
@@ -150,10 +163,15 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     name,
   });
   worker.on('error', (error: Error) => trouble(error));
-  worker.on('stalled', (jobId: string) => log.warn({ jobId }, `schedule: job ${jobId} stalled (its worker stopped answering); it runs again`));
+  worker.on('stalled', (jobId: string) =>
+    log.warn({ jobId }, `schedule: job ${jobId} stalled (its worker stopped answering); it runs again`),
+  );
   worker.on('failed', (job: Job<FireData> | undefined, error: Error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      log.error({ sourceId: job.data.sourceId, jobId: job.id, err: error }, `schedule: source "${job.data.sourceId}": fire given up after ${job.attemptsMade} attempts (${error.message})`);
+      log.error(
+        { sourceId: job.data.sourceId, jobId: job.id, err: error },
+        `schedule: source "${job.data.sourceId}": fire given up after ${job.attemptsMade} attempts (${error.message})`,
+      );
     }
   });
 
@@ -161,7 +179,10 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     try {
       options.onReport?.(report);
     } catch (error) {
-      log.error({ sourceId: report.sourceId, err: error }, `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`);
+      log.error(
+        { sourceId: report.sourceId, err: error },
+        `schedule: source "${report.sourceId}": onReport handler failed (${describeError(error)})`,
+      );
     }
   }
 
@@ -242,7 +263,10 @@ function createThrottledLog(log: Logger): (error: Error) => void {
       return;
     }
     const again = unlogged > 0 ? `; ${unlogged} more in the last minute` : '';
-    log.error({ code: 'QUEUE_UNAVAILABLE', err: error }, `schedule: fire queue connection error (${error.message})${again}`);
+    log.error(
+      { code: 'QUEUE_UNAVAILABLE', err: error },
+      `schedule: fire queue connection error (${error.message})${again}`,
+    );
     loggedAt = now;
     unlogged = 0;
   };

@@ -1,4 +1,10 @@
-export { createScheduler, type Scheduler, type SchedulerClock, type SchedulerOptions, type ScheduledSource } from './create-scheduler.js';
+export {
+  createScheduler,
+  type Scheduler,
+  type SchedulerClock,
+  type SchedulerOptions,
+  type ScheduledSource,
+} from './create-scheduler.js';
 export { createWorker, type Worker, type WorkerDeps, type WorkerOptions } from './create-worker.js';
 export type { Fire, FireDispatcher, FireQueue, FireQueueOptions } from './fire-queue.js';
 export { openDefaultQueue, type QueueHooks } from './open-default-queue.js';

@@ -126,14 +126,19 @@ const FAMILIES: Family[] = [
     name: 'feedwright_source_last_success_timestamp_seconds',
     help: 'Unix time of the last run that did not fail.',
     type: 'gauge',
-    render: (name, id, s) =>
-      s.lastSuccess === undefined ? [] : [`${name}${labels({ source: id })} ${s.lastSuccess}`],
+    render: (name, id, s) => (s.lastSuccess === undefined ? [] : [`${name}${labels({ source: id })} ${s.lastSuccess}`]),
   },
 ];
 
-
 function createSeries(bucketCount: number): SourceSeries {
-  return { runs: new Map(), failures: new Map(), found: 0, newItems: 0, run: createHistogram(bucketCount), fetch: createHistogram(bucketCount) };
+  return {
+    runs: new Map(),
+    failures: new Map(),
+    found: 0,
+    newItems: 0,
+    run: createHistogram(bucketCount),
+    fetch: createHistogram(bucketCount),
+  };
 }
 
 function createHistogram(bucketCount: number): Histogram {
@@ -180,6 +185,8 @@ function increment(map: Map<string, number>, key: string): void {
 
 /** Label values escape backslash, double quote and newline, as the exposition format requires. */
 function labels(values: Record<string, string>): string {
-  const parts = Object.entries(values).map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(values).map(
+    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return `{${parts.join(',')}}`;
 }

@@ -19,7 +19,13 @@ export async function openDefaultQueue(config: AppConfig, hooks: QueueHooks): Pr
   // the lock): a third of the shortest interval, 5-30 s, so the re-run lands within the slot.
   const shortest = Math.min(...config.sources.map((source) => source.intervalMs));
   const lockMs = Math.max(MIN_LOCK_MS, Math.min(MAX_LOCK_MS, Math.floor(shortest / 3)));
-  return openFireQueue({ url: store.url, namespace: store.namespace, concurrency: config.worker.concurrency, lockMs, ...hooks });
+  return openFireQueue({
+    url: store.url,
+    namespace: store.namespace,
+    concurrency: config.worker.concurrency,
+    lockMs,
+    ...hooks,
+  });
 }
 
 const MIN_LOCK_MS = 5_000;

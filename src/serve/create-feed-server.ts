@@ -41,7 +41,8 @@ export interface FeedServer {
 
 /** Creates the server for `outputDir`; nothing listens until listen(). */
 export function createFeedServer(options: FeedServerOptions): FeedServer {
-  const cache = options.documents ?? createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
+  const cache =
+    options.documents ?? createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
   const context: HandlerContext = {
     options,
     cache,
@@ -81,7 +82,10 @@ async function handleRequest(context: HandlerContext, req: IncomingMessage, res:
   }
   const target = resolveRequestPath(req.url ?? '/');
   if (target.kind === 'refused') {
-    context.options.logger?.debug({ url: req.url, status: target.status, reason: target.reason }, 'serve: request refused');
+    context.options.logger?.debug(
+      { url: req.url, status: target.status, reason: target.reason },
+      'serve: request refused',
+    );
     return sendText(res, req, target.status, target.status === 400 ? 'bad request' : 'not found');
   }
   if (target.kind === 'route' && target.route === 'healthz') return sendHealth(context, req, res);
@@ -91,7 +95,12 @@ async function handleRequest(context: HandlerContext, req: IncomingMessage, res:
   return sendFile(context, req, res, file);
 }
 
-async function sendFile(context: HandlerContext, req: IncomingMessage, res: ServerResponse, file: CachedFile): Promise<void> {
+async function sendFile(
+  context: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: CachedFile,
+): Promise<void> {
   const encoding = file.compressible ? chooseEncoding(req.headers['accept-encoding']) : 'identity';
   const encoded = encoding === 'identity' ? undefined : await context.cache.encode(file, encoding);
   res.setHeader('ETag', file.etags[encoded ? encoding : 'identity']);
@@ -130,7 +139,13 @@ async function sendMetrics(context: HandlerContext, req: IncomingMessage, res: S
 }
 
 function sendJson(res: ServerResponse, req: IncomingMessage, status: number, value: unknown): void {
-  sendBody(res, req, status, 'application/json; charset=utf-8', Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'));
+  sendBody(
+    res,
+    req,
+    status,
+    'application/json; charset=utf-8',
+    Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'),
+  );
 }
 
 function sendText(res: ServerResponse, req: IncomingMessage, status: number, text: string): void {
@@ -139,7 +154,12 @@ function sendText(res: ServerResponse, req: IncomingMessage, status: number, tex
 
 /** Dynamic and error answers are never cached: they describe this moment. */
 function sendBody(res: ServerResponse, req: IncomingMessage, status: number, contentType: string, body: Buffer): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
@@ -149,7 +169,10 @@ function listenOn(server: Server, host: string, port: number, logger?: Logger): 
       reject(
         new ServeError('SERVE_LISTEN', `serve: cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
           cause: error,
-          hint: error.code === 'EADDRINUSE' ? 'Another process uses this port; pick another one with --port.' : 'Check the host and port.',
+          hint:
+            error.code === 'EADDRINUSE'
+              ? 'Another process uses this port; pick another one with --port.'
+              : 'Check the host and port.',
         }),
       );
     };
@@ -167,7 +190,9 @@ function listenOn(server: Server, host: string, port: number, logger?: Logger): 
 
 async function closeServer(server: Server): Promise<void> {
   if (!server.listening) return;
-  const closed = new Promise<void>((resolvePromise, reject) => server.close((error) => (error ? reject(error) : resolvePromise())));
+  const closed = new Promise<void>((resolvePromise, reject) =>
+    server.close((error) => (error ? reject(error) : resolvePromise())),
+  );
   server.closeIdleConnections();
   // Requests still open after a grace period are cut so shutdown stays bounded.
   const force = setTimeout(() => server.closeAllConnections(), 3_000);

@@ -126,7 +126,12 @@ async function statRegularFile(path: string): Promise<{ mtimeMs: number; size: n
 }
 
 /** Reads through one file handle so the body and its stat belong to the same version, even during a rename. */
-async function readEntry(path: string, name: string, contentType: string, compressible: boolean): Promise<Entry | undefined> {
+async function readEntry(
+  path: string,
+  name: string,
+  contentType: string,
+  compressible: boolean,
+): Promise<Entry | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);

@@ -11,7 +11,12 @@ export function renderHealthMetrics(healths: readonly SourceHealth[]): string {
   const lines: string[] = [];
   for (const gauge of GAUGES) {
     lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
-    for (const health of sorted) lines.push(...gauge.samples(health).map(([extra, value]) => `${gauge.name}${labels({ source: health.sourceId, ...extra })} ${value}`));
+    for (const health of sorted)
+      lines.push(
+        ...gauge
+          .samples(health)
+          .map(([extra, value]) => `${gauge.name}${labels({ source: health.sourceId, ...extra })} ${value}`),
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -73,6 +78,8 @@ function seconds(iso: string | undefined): Sample[] {
 
 /** Label values escape backslash, double quote and newline, as the exposition format requires. */
 function labels(values: Record<string, string>): string {
-  const parts = Object.entries(values).map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(values).map(
+    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return `{${parts.join(',')}}`;
 }

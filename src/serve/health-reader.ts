@@ -30,7 +30,9 @@ export function createHealthReader(options: HealthReaderOptions): () => Promise<
       options.readHealth(configured.map((source) => source.id)),
       options.warnings?.().catch((error: unknown) => [`could not read the workers' config hashes (${String(error)})`]),
     ]);
-    const longestIntervalMs = Math.max(...configured.map((source) => describeSchedule(source.schedule).maxIntervalMs ?? source.intervalMs));
+    const longestIntervalMs = Math.max(
+      ...configured.map((source) => describeSchedule(source.schedule).maxIntervalMs ?? source.intervalMs),
+    );
     return buildHealthSnapshot({
       sources,
       lastCompletedAt: options.lastCompletedAt?.() ?? newestRun(sources),

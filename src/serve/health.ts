@@ -54,7 +54,11 @@ export function buildHealthSnapshot(input: HealthInput): HealthSnapshot {
     ok: verdict.ok,
     reason: verdict.reason,
     generatedAt: input.now.toISOString(),
-    worker: { lastCompletedAt: input.lastCompletedAt?.toISOString(), startedAt: input.startedAt?.toISOString(), staleAfterMs },
+    worker: {
+      lastCompletedAt: input.lastCompletedAt?.toISOString(),
+      startedAt: input.startedAt?.toISOString(),
+      staleAfterMs,
+    },
     counts,
     sources,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
@@ -75,7 +79,8 @@ function judgeWorker(input: HealthInput, staleAfterMs: number): { ok: boolean; r
       ? { ok: true, reason: `last run completed ${formatDuration(age)} ago` }
       : { ok: false, reason: `no run completed for ${formatDuration(age)} (limit ${limit})` };
   }
-  if (input.startedAt && now - input.startedAt.getTime() <= staleAfterMs) return { ok: true, reason: 'starting: no run completed yet' };
+  if (input.startedAt && now - input.startedAt.getTime() <= staleAfterMs)
+    return { ok: true, reason: 'starting: no run completed yet' };
   return { ok: false, reason: `no run completed since start (limit ${limit})` };
 }
 

@@ -24,7 +24,10 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | '
  * True when the client's copy is current. If-None-Match wins over If-Modified-Since when both are
  * sent (RFC 9110 13.2.2); ETags compare weakly and any coding of this version counts as a match.
  */
-export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-since'?: string }, file: CachedFile): boolean {
+export function isNotModified(
+  headers: { 'if-none-match'?: string; 'if-modified-since'?: string },
+  file: CachedFile,
+): boolean {
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() === '*') return true;

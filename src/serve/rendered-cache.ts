@@ -12,7 +12,9 @@ export interface DocumentRenderer {
   /** The version key of a document, or undefined when there is no such document. */
   version(name: string): Promise<string | undefined>;
   /** Renders the document and its siblings at their current version. */
-  render(name: string): Promise<{ version: string; lastModified: Date; documents: Array<{ name: string; body: string }> } | undefined>;
+  render(
+    name: string,
+  ): Promise<{ version: string; lastModified: Date; documents: Array<{ name: string; body: string }> } | undefined>;
 }
 
 /** Creates a document cache over a renderer, holding at most `maxBytes` of bodies (least recently used evicted first). */
@@ -48,7 +50,12 @@ export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number
         for (const document of rendered.documents) {
           const info = findContentType(document.name);
           if (!info) continue;
-          const file = toCachedFile(document.name, info, Buffer.from(document.body, 'utf8'), rendered.lastModified.getTime());
+          const file = toCachedFile(
+            document.name,
+            info,
+            Buffer.from(document.body, 'utf8'),
+            rendered.lastModified.getTime(),
+          );
           remember({ version: rendered.version, file, bytes: file.body.length, encoded: new Map() });
         }
       })().finally(() => rendering.delete(key));

@@ -23,9 +23,11 @@ export function resolveRequestPath(rawUrl: string): RequestTarget {
     return refuse(400, 'malformed percent-encoding');
   }
   const segments = path.slice(1).split('/');
-  if (segments.some((segment) => segment === '.' || segment === '..')) return refuse(400, 'dot segments are not allowed');
+  if (segments.some((segment) => segment === '.' || segment === '..'))
+    return refuse(400, 'dot segments are not allowed');
   if (segments.length === 1 && segments[0] === '') return { kind: 'file', name: 'index.html' };
-  if (segments.length !== 1) return refuse(segments.includes('') ? 400 : 404, 'only files directly in the output folder are served');
+  if (segments.length !== 1)
+    return refuse(segments.includes('') ? 400 : 404, 'only files directly in the output folder are served');
   const name = segments[0] ?? '';
   if (name === 'healthz' || name === 'metrics') return { kind: 'route', route: name };
   if (name.length > 255 || !SAFE_NAME.test(name)) return refuse(404, 'not a published file name');

@@ -40,7 +40,11 @@ export interface FencingRedisClient {
  * Fencing on Redis, writing exactly what @keyv/redis would (`<namespace>::<key>`, JSON
  * `{"value":…,"expires":…}` with PX) so keyv reads the values back.
  */
-export function createRedisFencing(client: FencingRedisClient, namespace: string, serialize: (data: unknown) => string): Fencing {
+export function createRedisFencing(
+  client: FencingRedisClient,
+  namespace: string,
+  serialize: (data: unknown) => string,
+): Fencing {
   const prefixed = (key: string) => `${namespace}::${key}`;
   return {
     claim: (sourceId) => client.incr(prefixed(fenceKey(sourceId))),
@@ -51,7 +55,10 @@ export function createRedisFencing(client: FencingRedisClient, namespace: string
       const args = [String(token)];
       for (const write of writes) {
         const ttl = write.ttl !== undefined && write.ttl > 0 ? Math.round(write.ttl) : 0;
-        args.push(serialize(ttl > 0 ? { value: write.value, expires: now + ttl } : { value: write.value }), String(ttl));
+        args.push(
+          serialize(ttl > 0 ? { value: write.value, expires: now + ttl } : { value: write.value }),
+          String(ttl),
+        );
       }
       return Number(await client.eval(WRITE_IF_OWNER_SCRIPT, { keys, arguments: args })) === 1;
     },

@@ -1,6 +1,13 @@
 /** store stage: dedupe, history and per-source state over keyv. */
 export { openItemStore, type OpenItemStoreOptions } from './open-item-store.js';
-export { createItemStore, type ItemStore, type ItemStoreOptions, type RecordContext, type SourceState, type SourceStateChanges } from './item-store.js';
+export {
+  createItemStore,
+  type ItemStore,
+  type ItemStoreOptions,
+  type RecordContext,
+  type SourceState,
+  type SourceStateChanges,
+} from './item-store.js';
 export { StoreError } from './store-error.js';
 export { fingerprintItem, normalizeTitle } from './fingerprint.js';
 export { resolvePublishedAt } from './publication-date.js';

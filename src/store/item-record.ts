@@ -127,7 +127,8 @@ function isItemRecord(value: unknown): value is ItemRecord {
     isOptionalString(value.author) &&
     isOptionalString(value.image) &&
     (value.summaryIsHtml === undefined || typeof value.summaryIsHtml === 'boolean') &&
-    (value.categories === undefined || (Array.isArray(value.categories) && value.categories.every((c) => typeof c === 'string')))
+    (value.categories === undefined ||
+      (Array.isArray(value.categories) && value.categories.every((c) => typeof c === 'string')))
   );
 }
 

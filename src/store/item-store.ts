@@ -16,7 +16,16 @@ import {
   type RegistryRecord,
 } from './item-record.js';
 import { identifyItems, planRun, type RecordContext } from './record-run.js';
-import { feedVersionKey, isFeedVersion, parseStateParts, statePartKeys, stateWrites, type SourceState, type SourceStateChanges, type StoredRecords } from './source-state.js';
+import {
+  feedVersionKey,
+  isFeedVersion,
+  parseStateParts,
+  statePartKeys,
+  stateWrites,
+  type SourceState,
+  type SourceStateChanges,
+  type StoredRecords,
+} from './source-state.js';
 import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
 import { StoreError, formatStoreMessage, isSqliteCorruption } from './store-error.js';
@@ -35,7 +44,12 @@ export interface ItemStore {
    * and the history. Every write of the run goes through this one batch, so a conditional write
    * (a fencing token checked with it) can be added here.
    */
-  commitRun(state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext): Promise<RecordResult>;
+  commitRun(
+    state: SourceState,
+    items: ExtractedItem[],
+    changes: SourceStateChanges,
+    ctx: RecordContext,
+  ): Promise<RecordResult>;
   /** Writes changes to a source's state in one batch; with `fence` (a run's token), only while that run owns the source. */
   saveSourceState(sourceId: string, changes: SourceStateChanges, fence?: number): Promise<void>;
   /**
@@ -96,8 +110,12 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     runGuarded(what, sourceId, options, () => withDeadline(work(), timeoutMs));
 
   const onInvalid = (key: string, expected: string) =>
-    options.logger?.warn({ key }, `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`);
-  const load = (sourceId: string) => guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
+    options.logger?.warn(
+      { key },
+      `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`,
+    );
+  const load = (sourceId: string) =>
+    guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
   const fencing = options.fencing ?? createKeyvFencing(keyv);
   /** Writes a batch; a fenced one only while its run owns the source. */
   const write = async (sourceId: string, writes: KeyvWrite[], fence: number | undefined): Promise<void> => {
@@ -129,7 +147,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         const raw = await keyv.get<unknown>(historyKey(sourceId));
         return parseHistoryRecord(raw, historyKey(sourceId), sourceId).items.map(toStoredItem);
       }),
-    seedHistory: (sourceId, items, ctx) => guard('could not rebuild history', sourceId, () => seedHistory(keyv, sourceId, items, ctx)),
+    seedHistory: (sourceId, items, ctx) =>
+      guard('could not rebuild history', sourceId, () => seedHistory(keyv, sourceId, items, ctx)),
     getHealth: (sourceId) =>
       guard('could not read health', sourceId, async () => {
         const raw = await keyv.get<unknown>(healthKey(sourceId));
@@ -142,13 +161,21 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         return raw.map((value) => (isFeedVersion(value) ? value : undefined));
       }),
     readDetailCache: (links) =>
-      guard('could not read the detail-page cache', undefined, async () => (links.length ? keyv.getMany<unknown>(links.map(detailKey)) : [])),
+      guard('could not read the detail-page cache', undefined, async () =>
+        links.length ? keyv.getMany<unknown>(links.map(detailKey)) : [],
+      ),
     writeDetailCache: (link, entry, ttlMs) =>
-      guard('could not cache a detail page', undefined, async () => void (await keyv.set(detailKey(link), entry, ttlMs))),
-    readWorkerAnnouncements: () => guard('could not read the workers\' announcements', undefined, () => keyv.get(WORKERS_KEY)),
+      guard(
+        'could not cache a detail page',
+        undefined,
+        async () => void (await keyv.set(detailKey(link), entry, ttlMs)),
+      ),
+    readWorkerAnnouncements: () =>
+      guard("could not read the workers' announcements", undefined, () => keyv.get(WORKERS_KEY)),
     writeWorkerAnnouncements: (value, ttlMs) =>
       guard('could not announce this worker', undefined, async () => void (await keyv.set(WORKERS_KEY, value, ttlMs))),
-    prune: (now) => guard('could not prune expired items', undefined, () => pruneExpired(keyv, fencing, now, options.sweepExpired)),
+    prune: (now) =>
+      guard('could not prune expired items', undefined, () => pruneExpired(keyv, fencing, now, options.sweepExpired)),
     clear: () => guard('could not clear the store', undefined, () => keyv.clear()),
     close: () => guard('could not close the store', undefined, () => keyv.disconnect()),
   };
@@ -167,20 +194,37 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function runGuarded<T>(what: string, sourceId: string | undefined, hints: ItemStoreOptions, work: () => Promise<T>): Promise<T> {
+async function runGuarded<T>(
+  what: string,
+  sourceId: string | undefined,
+  hints: ItemStoreOptions,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof StoreError) throw error;
     const detail = describeError(error);
     if (isSqliteCorruption(error)) {
-      throw new StoreError('STORE_CORRUPT', formatStoreMessage(what, sourceId, detail), { sourceId, hint: hints.corruptHint ?? hints.unavailableHint, cause: error });
+      throw new StoreError('STORE_CORRUPT', formatStoreMessage(what, sourceId, detail), {
+        sourceId,
+        hint: hints.corruptHint ?? hints.unavailableHint,
+        cause: error,
+      });
     }
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), { sourceId, hint: hints.unavailableHint, cause: error });
+    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), {
+      sourceId,
+      hint: hints.unavailableHint,
+      cause: error,
+    });
   }
 }
 
-async function loadSourceState(keyv: Keyv, sourceId: string, onInvalid: (key: string, expected: string) => void): Promise<SourceState> {
+async function loadSourceState(
+  keyv: Keyv,
+  sourceId: string,
+  onInvalid: (key: string, expected: string) => void,
+): Promise<SourceState> {
   const parts = statePartKeys(sourceId);
   const raw = await keyv.getMany<unknown>([...parts, historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY]);
   const [rawHistory, rawIndex, rawRegistry] = raw.slice(parts.length);
@@ -222,7 +266,8 @@ async function commitRun(
     const raw = await keyv.getMany<unknown>(outside.map((r) => itemKey(sourceId, r.id)));
     outside.forEach((r, i) => {
       const value = raw[i];
-      if (value !== undefined && value !== null) records.set(r.id, parseItemRecord(value, itemKey(sourceId, r.id), sourceId));
+      if (value !== undefined && value !== null)
+        records.set(r.id, parseItemRecord(value, itemKey(sourceId, r.id), sourceId));
     });
   }
   const plan = planRun(sourceId, run, { records, history: stored.history, index: stored.index }, ctx);
@@ -235,7 +280,8 @@ async function commitRun(
   if (plan.historyWrite) writes.push({ key: historyKey(sourceId), value: plan.historyWrite });
   if (plan.indexWrite) writes.push({ key: indexKey(sourceId), value: plan.indexWrite });
   // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
-  if (!stored.registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
+  if (!stored.registry.sources.includes(sourceId))
+    writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
   writes.push(...stateWrites(sourceId, changes));
   // Fenced: checked against the source's token in the same atomic step as the write.
   await write(sourceId, writes, state.fence);
@@ -243,10 +289,18 @@ async function commitRun(
 }
 
 function fencedError(sourceId: string, fence: number): StoreError {
-  return new StoreError('STORE_FENCED', formatStoreMessage(`this run (token ${fence}) no longer owns the source; its results were discarded`, sourceId, 'a newer run took it over'), {
-    sourceId,
-    hint: 'Nothing to do: the newer run of this source (on this or another worker) writes its results instead.',
-  });
+  return new StoreError(
+    'STORE_FENCED',
+    formatStoreMessage(
+      `this run (token ${fence}) no longer owns the source; its results were discarded`,
+      sourceId,
+      'a newer run took it over',
+    ),
+    {
+      sourceId,
+      hint: 'Nothing to do: the newer run of this source (on this or another worker) writes its results instead.',
+    },
+  );
 }
 
 function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord {
@@ -258,7 +312,12 @@ function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord 
  * only if no run of the source started meanwhile (its fencing token unchanged): a run commits an
  * index built from what it loaded, and pruning over it could drop entries that run just added.
  */
-async function pruneExpired(keyv: Keyv, fencing: Fencing, now: Date, sweepExpired: (() => number) | undefined): Promise<number> {
+async function pruneExpired(
+  keyv: Keyv,
+  fencing: Fencing,
+  now: Date,
+  sweepExpired: (() => number) | undefined,
+): Promise<number> {
   const registry = parseRegistryRecord(await keyv.get<unknown>(REGISTRY_KEY), REGISTRY_KEY);
   let removed = 0;
   for (const sourceId of registry.sources) {
@@ -266,7 +325,9 @@ async function pruneExpired(keyv: Keyv, fencing: Fencing, now: Date, sweepExpire
     const [rawIndex, rawHistory] = await keyv.getMany<unknown>([indexKey(sourceId), historyKey(sourceId)]);
     const index = parseIndexRecord(rawIndex, indexKey(sourceId), sourceId);
     const kept = new Set(parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.map((r) => r.id));
-    const expired = Object.entries(index.expires).filter(([id, at]) => at <= now.getTime() && !kept.has(id)).map(([id]) => id);
+    const expired = Object.entries(index.expires)
+      .filter(([id, at]) => at <= now.getTime() && !kept.has(id))
+      .map(([id]) => id);
     if (expired.length === 0) continue;
     const expires = { ...index.expires };
     for (const id of expired) delete expires[id];

@@ -48,10 +48,14 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
       options.logger?.debug({ err: closeError }, 'store: close after a failed open also failed');
     });
     if (error instanceof StoreError) throw error;
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(openError ?? error)), {
-      hint: backend.hint,
-      cause: openError ?? error,
-    });
+    throw new StoreError(
+      'STORE_UNAVAILABLE',
+      formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(openError ?? error)),
+      {
+        hint: backend.hint,
+        cause: openError ?? error,
+      },
+    );
   }
   backend.opened = true;
   return createItemStore(backend.keyv, {
@@ -111,10 +115,16 @@ function createBackendErrorLog(logger: Logger | undefined, label: string) {
   const outage = createOutageLog(logger);
   return {
     error(error: unknown): void {
-      outage.failed({ code: 'STORE_UNAVAILABLE', err: error, store: label }, `store: backend error (${describeError(error)})`);
+      outage.failed(
+        { code: 'STORE_UNAVAILABLE', err: error, store: label },
+        `store: backend error (${describeError(error)})`,
+      );
     },
     recovered(): void {
-      outage.recovered({ store: label }, (errors) => `store: ${label} answers again after ${errors} error${errors === 1 ? '' : 's'}`);
+      outage.recovered(
+        { store: label },
+        (errors) => `store: ${label} answers again after ${errors} error${errors === 1 ? '' : 's'}`,
+      );
     },
   };
 }
@@ -122,7 +132,12 @@ function createBackendErrorLog(logger: Logger | undefined, label: string) {
 async function openBackend(url: string, namespace: string, connectTimeoutMs: number): Promise<Backend> {
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') {
-    return { keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }), label: 'memory store', hint: 'memory:// keeps nothing between runs.', opened: false };
+    return {
+      keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }),
+      label: 'memory store',
+      hint: 'memory:// keeps nothing between runs.',
+      opened: false,
+    };
   }
   if (scheme === 'sqlite') return openSqlite(url, namespace);
   if (scheme === 'redis' || scheme === 'rediss') return openRedis(url, namespace, connectTimeoutMs);
@@ -140,17 +155,25 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
     connectTimeout: connectTimeoutMs,
     // Refuse to open without Redis (at once, not after minutes of retries); once open, ride out
     // an outage by reconnecting with a capped backoff (commands fail meanwhile, runs report it).
-    reconnectStrategy: (retries: number, cause: Error): number | Error => (state.opened ? Math.min(100 * 2 ** retries, 5_000) : cause),
+    reconnectStrategy: (retries: number, cause: Error): number | Error =>
+      state.opened ? Math.min(100 * 2 ** retries, 5_000) : cause,
   };
   // Commands fail at once while Redis is away instead of queueing until it returns: a run then
   // reports the store as unavailable rather than hanging with the source's turn held.
-  const keyv = createKeyv({ url, socket, disableOfflineQueue: true }, { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs }) as unknown as Keyv;
+  const keyv = createKeyv(
+    { url, socket, disableOfflineQueue: true },
+    { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs },
+  ) as unknown as Keyv;
   keyv.serialize = JSON_CODEC.serialize;
   keyv.deserialize = JSON_CODEC.deserialize;
   const client = (keyv.store as KeyvRedis<unknown>).client;
   return Object.assign(state, {
     keyv,
-    fencing: createRedisFencing(client as unknown as FencingRedisClient, namespace, (data) => JSON_CODEC.serialize(data as never) as string),
+    fencing: createRedisFencing(
+      client as unknown as FencingRedisClient,
+      namespace,
+      (data) => JSON_CODEC.serialize(data as never) as string,
+    ),
     label: `Redis at ${redactUrl(url)}`,
     hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`,
     onReconnect: (callback: () => void) => {
@@ -175,10 +198,14 @@ function openSqlite(url: string, namespace: string): Backend {
     adapter = new SqliteKeyvStore(file);
   } catch (error) {
     const damaged = isSqliteCorruption(error);
-    throw new StoreError(damaged ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE', formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)), {
-      hint: damaged ? corruptSqliteHint(file) : `Check that the folder of ${file} is writable.`,
-      cause: error,
-    });
+    throw new StoreError(
+      damaged ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE',
+      formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)),
+      {
+        hint: damaged ? corruptSqliteHint(file) : `Check that the folder of ${file} is writable.`,
+        cause: error,
+      },
+    );
   }
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true, ...JSON_CODEC });
   return {
@@ -198,9 +225,12 @@ async function checkSchema(keyv: Keyv, label: string): Promise<void> {
     return;
   }
   if (meta.schema !== STORE_SCHEMA) {
-    throw new StoreError('STORE_CORRUPT', formatStoreMessage(`${label} has key layout ${String(meta.schema)}`, undefined, `expected ${STORE_SCHEMA}`), {
-      hint: 'It was written by another feedwright version; use a fresh store location or namespace.',
-    });
+    throw new StoreError(
+      'STORE_CORRUPT',
+      formatStoreMessage(`${label} has key layout ${String(meta.schema)}`, undefined, `expected ${STORE_SCHEMA}`),
+      {
+        hint: 'It was written by another feedwright version; use a fresh store location or namespace.',
+      },
+    );
   }
 }
-

@@ -36,12 +36,19 @@ export function createPublishedAtResolver(now: Date, timezone: string): Publishe
     const dateMs = published.date.getTime();
     if (published.precision === 'time') return new Date(Math.min(dateMs, nowMs));
     if (dateMs >= todayStartMs && dateMs < tomorrowStartMs) return new Date(Math.max(steppedMs, todayStartMs));
-    const dayStartMs = DateTime.fromMillis(dateMs, { zone: getCachedZone(timezone) }).startOf('day').toMillis();
+    const dayStartMs = DateTime.fromMillis(dateMs, { zone: getCachedZone(timezone) })
+      .startOf('day')
+      .toMillis();
     return new Date(Math.min(dayStartMs, nowMs));
   };
 }
 
 /** Resolves one item's publication date (see {@link createPublishedAtResolver} for the rule). */
-export function resolvePublishedAt(published: ParsedDate | undefined, now: Date, timezone: string, position: number): Date {
+export function resolvePublishedAt(
+  published: ParsedDate | undefined,
+  now: Date,
+  timezone: string,
+  position: number,
+): Date {
   return createPublishedAtResolver(now, timezone)(published, position);
 }

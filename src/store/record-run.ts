@@ -61,7 +61,12 @@ export function identifyItems(sourceId: string, items: readonly ExtractedItem[])
 }
 
 /** Plans one run: new items keep page order; known items are updated in place, never duplicated. */
-export function planRun(sourceId: string, run: IdentifiedItem[], state: KnownRecords, settings: RecordContext): RunPlan {
+export function planRun(
+  sourceId: string,
+  run: IdentifiedItem[],
+  state: KnownRecords,
+  settings: RecordContext,
+): RunPlan {
   const nowMs = settings.now.getTime();
   const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
@@ -84,7 +89,9 @@ export function planRun(sourceId: string, run: IdentifiedItem[], state: KnownRec
     const changed = merged !== known;
     if (changed) plan.changedItems.push(toStoredItem(merged));
     const refreshed = changed || live === undefined || nowMs - Date.parse(known.lastSeenAt) >= refreshAfterMs(retainMs);
-    const record = refreshed ? { ...merged, lastSeenAt: settings.now.toISOString(), expiresAt: new Date(nowMs + retainMs).toISOString() } : merged;
+    const record = refreshed
+      ? { ...merged, lastSeenAt: settings.now.toISOString(), expiresAt: new Date(nowMs + retainMs).toISOString() }
+      : merged;
     if (refreshed) plan.itemWrites.push({ record, ttlMs: retainMs });
     touched.set(id, record);
   }
@@ -168,7 +175,11 @@ function contentKey(record: ItemRecord): string {
   return JSON.stringify([title, link, summary, summaryIsHtml, author, image, categories]);
 }
 
-function buildHistory(previous: ItemRecord[], touched: ReadonlyMap<string, ItemRecord>, historySize: number): ItemRecord[] {
+function buildHistory(
+  previous: ItemRecord[],
+  touched: ReadonlyMap<string, ItemRecord>,
+  historySize: number,
+): ItemRecord[] {
   const byId = new Map(previous.map((record) => [record.id, record]));
   for (const [id, record] of touched) byId.set(id, record);
   return [...byId.values()].sort(compareRecordsNewestFirst).slice(0, Math.max(1, historySize));

@@ -35,16 +35,22 @@ export async function openRedisScripts(url: string, timeoutMs = 5_000): Promise<
     opened = true;
   } catch (error) {
     client.destroy();
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(`cannot connect to Redis at ${redactUrl(url)}`, undefined, describeError(error)), {
-      hint: `Is Redis running at ${redactUrl(url)}?`,
-      cause: error,
-    });
+    throw new StoreError(
+      'STORE_UNAVAILABLE',
+      formatStoreMessage(`cannot connect to Redis at ${redactUrl(url)}`, undefined, describeError(error)),
+      {
+        hint: `Is Redis running at ${redactUrl(url)}?`,
+        cause: error,
+      },
+    );
   }
   return {
     eval: (script, keys, args) => withTimeout(client.eval(script, { keys, arguments: args }), timeoutMs, 'script'),
     get: (key) => withTimeout(client.get(key), timeoutMs, 'get'),
     async set(key, value, ttlMs, onlyIfAbsent) {
-      const options = onlyIfAbsent ? { PX: Math.max(1, Math.round(ttlMs)), NX: true as const } : { PX: Math.max(1, Math.round(ttlMs)) };
+      const options = onlyIfAbsent
+        ? { PX: Math.max(1, Math.round(ttlMs)), NX: true as const }
+        : { PX: Math.max(1, Math.round(ttlMs)) };
       return (await withTimeout(client.set(key, value, options), timeoutMs, 'set')) === 'OK';
     },
     async close() {

@@ -5,13 +5,28 @@
  */
 import type { Keyv } from 'keyv';
 import type { StoredItem } from '../model.js';
-import { compareRecordsNewestFirst, parseHistoryRecord, parseIndexRecord, parseRegistryRecord, type ItemRecord } from './item-record.js';
+import {
+  compareRecordsNewestFirst,
+  parseHistoryRecord,
+  parseIndexRecord,
+  parseRegistryRecord,
+  type ItemRecord,
+} from './item-record.js';
 import type { RecordContext } from './record-run.js';
 import { historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
 
 /** Writes `items` as the source's history unless it already has one; returns how many were stored. */
-export async function seedHistory(keyv: Keyv, sourceId: string, items: readonly StoredItem[], ctx: RecordContext): Promise<number> {
-  const [rawHistory, rawIndex, rawRegistry] = await keyv.getMany<unknown>([historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY]);
+export async function seedHistory(
+  keyv: Keyv,
+  sourceId: string,
+  items: readonly StoredItem[],
+  ctx: RecordContext,
+): Promise<number> {
+  const [rawHistory, rawIndex, rawRegistry] = await keyv.getMany<unknown>([
+    historyKey(sourceId),
+    indexKey(sourceId),
+    REGISTRY_KEY,
+  ]);
   // Never overwrite: another worker (or an earlier start) may have rebuilt or run it meanwhile.
   if (parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.length > 0 || items.length === 0) return 0;
   const retainMs = Math.max(1, ctx.retainDays) * DAY_MS;
@@ -30,8 +45,12 @@ export async function seedHistory(keyv: Keyv, sourceId: string, items: readonly 
     value: record,
     ttl: retainMs,
   }));
-  writes.push({ key: historyKey(sourceId), value: { items: history } }, { key: indexKey(sourceId), value: { expires } });
-  if (!registry.sources.includes(sourceId)) writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
+  writes.push(
+    { key: historyKey(sourceId), value: { items: history } },
+    { key: indexKey(sourceId), value: { expires } },
+  );
+  if (!registry.sources.includes(sourceId))
+    writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
   await keyv.setMany(writes);
   return records.length;
 }

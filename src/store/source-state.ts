@@ -4,7 +4,14 @@
  * in one round trip, each part checked before it is trusted. This state is bookkeeping: a part that
  * does not have its expected shape is dropped (and reported), and the run writes a fresh one.
  */
-import type { FailureNotice, FeedVersion, FetchValidators, RememberedPage, SourceHealth, StoredItem } from '../model.js';
+import type {
+  FailureNotice,
+  FeedVersion,
+  FetchValidators,
+  RememberedPage,
+  SourceHealth,
+  StoredItem,
+} from '../model.js';
 import type { HistoryRecord, IndexRecord, RegistryRecord } from './item-record.js';
 import { healthKey, recordKey, validatorsKey } from './store-keys.js';
 
@@ -95,18 +102,28 @@ export function parseStateParts(
 }
 
 /** The writes for `changes`. */
-export function stateWrites(sourceId: string, changes: SourceStateChanges): Array<{ key: string; value: unknown; ttl?: number }> {
+export function stateWrites(
+  sourceId: string,
+  changes: SourceStateChanges,
+): Array<{ key: string; value: unknown; ttl?: number }> {
   const writes: Array<{ key: string; value: unknown; ttl?: number }> = [];
   if (changes.health) writes.push({ key: healthKey(sourceId), value: changes.health });
   if (changes.validators) writes.push({ key: validatorsKey(sourceId), value: changes.validators });
   if (changes.retryAfter) {
-    writes.push({ key: recordKey(STATE_RECORD.retryAfter, sourceId), value: changes.retryAfter.until, ttl: changes.retryAfter.ttlMs });
+    writes.push({
+      key: recordKey(STATE_RECORD.retryAfter, sourceId),
+      value: changes.retryAfter.until,
+      ttl: changes.retryAfter.ttlMs,
+    });
   }
-  if (changes.pendingOutput !== undefined) writes.push({ key: recordKey(STATE_RECORD.pendingOutput, sourceId), value: changes.pendingOutput });
+  if (changes.pendingOutput !== undefined)
+    writes.push({ key: recordKey(STATE_RECORD.pendingOutput, sourceId), value: changes.pendingOutput });
   if (changes.page) writes.push({ key: recordKey(STATE_RECORD.page, sourceId), value: changes.page });
-  if (changes.failureNotices) writes.push({ key: recordKey(STATE_RECORD.failureNotices, sourceId), value: changes.failureNotices });
+  if (changes.failureNotices)
+    writes.push({ key: recordKey(STATE_RECORD.failureNotices, sourceId), value: changes.failureNotices });
   if (changes.feedVersion) writes.push({ key: feedVersionKey(sourceId), value: changes.feedVersion });
-  if (changes.indexCheckedAt) writes.push({ key: recordKey(STATE_RECORD.indexChecked, sourceId), value: changes.indexCheckedAt });
+  if (changes.indexCheckedAt)
+    writes.push({ key: recordKey(STATE_RECORD.indexChecked, sourceId), value: changes.indexCheckedAt });
   return writes;
 }
 
@@ -165,16 +182,33 @@ function isHealth(value: unknown, sourceId: string): value is SourceHealth {
 }
 
 function isValidators(value: unknown): value is FetchValidators {
-  return isObject(value) && isOptional(value.etag, 'string') && isOptional(value.lastModified, 'string') && isOptional(value.bodyHash, 'string');
+  return (
+    isObject(value) &&
+    isOptional(value.etag, 'string') &&
+    isOptional(value.lastModified, 'string') &&
+    isOptional(value.bodyHash, 'string')
+  );
 }
 
 function isRememberedPage(value: unknown): value is RememberedPage {
-  return isObject(value) && isOptional(value.title, 'string') && isOptional(value.language, 'string') && isOptional(value.icon, 'string');
+  return (
+    isObject(value) &&
+    isOptional(value.title, 'string') &&
+    isOptional(value.language, 'string') &&
+    isOptional(value.icon, 'string')
+  );
 }
 
 function isNoticeList(value: unknown): value is FailureNotice[] {
   return (
     Array.isArray(value) &&
-    value.every((notice) => isObject(notice) && typeof notice.day === 'string' && isIsoDate(notice.at) && isIsoDate(notice.since) && typeof notice.message === 'string')
+    value.every(
+      (notice) =>
+        isObject(notice) &&
+        typeof notice.day === 'string' &&
+        isIsoDate(notice.at) &&
+        isIsoDate(notice.since) &&
+        typeof notice.message === 'string',
+    )
   );
 }

@@ -26,6 +26,6 @@ export function isSqliteCorruption(error: unknown): boolean {
 export function corruptSqliteHint(file: string): string {
   return (
     `${file} is damaged or is not a feedwright store. Move it away (mv ${file} ${file}.broken) and run again: ` +
-    'a new store is created and each source\'s history is rebuilt from its feed in the output folder, so no item is announced twice.'
+    "a new store is created and each source's history is rebuilt from its feed in the output folder, so no item is announced twice."
   );
 }

@@ -47,7 +47,8 @@ function computeDescription(expr: string): ScheduleDescription {
   const times = listTimesOfDay(expr);
   const first = times[0];
   const last = times.at(-1);
-  if (first === undefined || last === undefined) return { valid: false, error: 'the expression matches no time of day' };
+  if (first === undefined || last === undefined)
+    return { valid: false, error: 'the expression matches no time of day' };
   const days = listMatchingDays(expr, first);
   if (days.length === 0) return { valid: false, error: 'the expression never fires' };
   return { valid: true, ...measureGaps(times, days) };
@@ -72,7 +73,14 @@ function listTimesOfDay(expr: string): number[] {
  */
 function listMatchingDays(expr: string, firstTimeOfDay: number): number[] {
   // Day of month, month and day of week all `*`: every day matches; scanning 8 years (~60 ms) would say the same.
-  if (expr.trim().split(/\s+/).slice(-3).every((field) => field === '*')) return [0, 1];
+  if (
+    expr
+      .trim()
+      .split(/\s+/)
+      .slice(-3)
+      .every((field) => field === '*')
+  )
+    return [0, 1];
   const probe = createTask(expr, () => undefined, { timezone: 'UTC' });
   try {
     const days = scanDays(probe.match.bind(probe), firstTimeOfDay, SHORT_WINDOW_DAYS);

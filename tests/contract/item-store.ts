@@ -41,8 +41,13 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       const fresh = { ...(await store.loadSource('fenced')), fence: await store.claimSource('fenced') };
       expect(fresh.fence).toBeGreaterThan(stale.fence);
       await store.commitRun(fresh, [linked(2), linked(1)], { pendingOutput: true }, ctx('2024-05-01T08:00:00Z'));
-      await expect(store.commitRun(stale, [linked(9)], {}, ctx('2024-05-01T07:59:00Z'))).rejects.toMatchObject({ code: 'STORE_FENCED', sourceId: 'fenced' });
-      await expect(store.saveSourceState('fenced', { pendingOutput: false }, stale.fence)).rejects.toMatchObject({ code: 'STORE_FENCED' });
+      await expect(store.commitRun(stale, [linked(9)], {}, ctx('2024-05-01T07:59:00Z'))).rejects.toMatchObject({
+        code: 'STORE_FENCED',
+        sourceId: 'fenced',
+      });
+      await expect(store.saveSourceState('fenced', { pendingOutput: false }, stale.fence)).rejects.toMatchObject({
+        code: 'STORE_FENCED',
+      });
       const after = await store.loadSource('fenced');
       expect(after.history.map((item) => item.title)).toEqual(['通知 2', '通知 1']);
       expect(after.pendingOutput).toBe(true);
@@ -62,13 +67,24 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('returns Date objects and keeps every field it was given', async () => {
-      const item = linked(1, { summary: '摘要', author: '办公厅', image: 'https://www.example.gov.cn/a.png', categories: ['大气'] });
+      const item = linked(1, {
+        summary: '摘要',
+        author: '办公厅',
+        image: 'https://www.example.gov.cn/a.png',
+        categories: ['大气'],
+      });
       const { newItems } = await store.recordItems('mee', [item], ctx('2024-03-01T02:00:00Z'));
       const [stored] = await store.listHistory('mee');
       expect(stored).toEqual(newItems[0]);
       expect(stored?.publishedAt).toBeInstanceOf(Date);
       expect(stored?.firstSeenAt).toBeInstanceOf(Date);
-      expect(stored).toMatchObject({ summary: '摘要', author: '办公厅', image: 'https://www.example.gov.cn/a.png', categories: ['大气'], link: item.link });
+      expect(stored).toMatchObject({
+        summary: '摘要',
+        author: '办公厅',
+        image: 'https://www.example.gov.cn/a.png',
+        categories: ['大气'],
+        link: item.link,
+      });
     });
 
     it('does not announce an item that left the page and came back, and keeps it in the history meanwhile', async () => {
@@ -82,7 +98,11 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
 
     it('updates a known link whose title changed instead of adding a second item', async () => {
       const first = await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
-      const renamed = await store.recordItems('mee', [linked(1, { title: '通知 1（更正）' })], ctx('2024-03-02T05:00:00Z'));
+      const renamed = await store.recordItems(
+        'mee',
+        [linked(1, { title: '通知 1（更正）' })],
+        ctx('2024-03-02T05:00:00Z'),
+      );
       expect(renamed.newItems).toEqual([]);
       expect(renamed.changedItems.map((i) => i.title)).toEqual(['通知 1（更正）']);
       expect(renamed.history).toHaveLength(1);
@@ -101,7 +121,11 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('treats repeats within one run as one item (first occurrence wins)', async () => {
-      const { newItems, history } = await store.recordItems('mee', [linked(1), linked(2), linked(1, { title: 'dup' })], ctx('2024-03-01T02:00:00Z'));
+      const { newItems, history } = await store.recordItems(
+        'mee',
+        [linked(1), linked(2), linked(1, { title: 'dup' })],
+        ctx('2024-03-01T02:00:00Z'),
+      );
       expect(newItems.map((i) => i.title)).toEqual(['通知 1', '通知 2']);
       expect(history).toHaveLength(2);
     });
@@ -131,7 +155,10 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(byTitle.get('通知 3')).toBe('2024-03-04T16:00:00.000Z'); // midnight 2024-03-05 in Shanghai
       expect(byTitle.get('通知 4')).toBe('2024-03-10T03:59:57.000Z'); // no date: first seen, position 3
       expect(byTitle.get('通知 5')).toBe('2024-03-10T04:00:00.000Z'); // future: clamped to now
-      const changedDates = items.map((i) => ({ ...i, published: { date: new Date('2020-01-01T00:00:00Z'), precision: 'time' as const } }));
+      const changedDates = items.map((i) => ({
+        ...i,
+        published: { date: new Date('2020-01-01T00:00:00Z'), precision: 'time' as const },
+      }));
       const later = await store.recordItems('mee', changedDates, ctx('2024-03-11T04:00:00Z'));
       expect(new Map(later.history.map((i) => [i.title, i.publishedAt.toISOString()]))).toEqual(byTitle);
     });
@@ -139,9 +166,17 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     it('announces an item again only after its record expired and it left the history', async () => {
       await store.recordItems('mee', [linked(1)], ctx('2024-01-01T00:00:00Z', { retainDays: 10, historySize: 1 }));
       await store.recordItems('mee', [linked(2)], ctx('2024-01-02T00:00:00Z', { retainDays: 10, historySize: 1 }));
-      const early = await store.recordItems('mee', [linked(2), linked(1)], ctx('2024-01-05T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      const early = await store.recordItems(
+        'mee',
+        [linked(2), linked(1)],
+        ctx('2024-01-05T00:00:00Z', { retainDays: 10, historySize: 1 }),
+      );
       expect(early.newItems).toEqual([]);
-      const late = await store.recordItems('mee', [linked(1)], ctx(new Date(Date.parse('2024-01-05T00:00:00Z') + 11 * DAY), { retainDays: 10, historySize: 1 }));
+      const late = await store.recordItems(
+        'mee',
+        [linked(1)],
+        ctx(new Date(Date.parse('2024-01-05T00:00:00Z') + 11 * DAY), { retainDays: 10, historySize: 1 }),
+      );
       expect(late.newItems.map((i) => i.title)).toEqual(['通知 1']);
     });
 
@@ -150,7 +185,9 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       const state = await store.loadSource('mee');
       const fresh = store.findNew(state, [linked(2), linked(1), linked(2)], new Date('2024-03-01T03:00:00Z'));
       expect(fresh.map((i) => i.title)).toEqual(['通知 2']);
-      expect(store.findNew(await store.loadSource('mee'), [linked(2)], new Date('2024-03-01T03:00:00Z'))).toHaveLength(1);
+      expect(store.findNew(await store.loadSource('mee'), [linked(2)], new Date('2024-03-01T03:00:00Z'))).toHaveLength(
+        1,
+      );
     });
 
     it('still knows an item that left the history while its record lives', async () => {
@@ -160,7 +197,12 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 2']);
       const state = await store.loadSource('mee');
       expect(store.findNew(state, [linked(1)], new Date('2024-03-03T00:00:00Z'))).toEqual([]);
-      const renamed = await store.commitRun(state, [linked(1, { title: '通知 1（更正）' })], {}, c('2024-03-03T00:00:00Z'));
+      const renamed = await store.commitRun(
+        state,
+        [linked(1, { title: '通知 1（更正）' })],
+        {},
+        c('2024-03-03T00:00:00Z'),
+      );
       expect(renamed.newItems).toEqual([]);
       expect(renamed.changedItems.map((i) => i.title)).toEqual(['通知 1（更正）']);
     });
@@ -182,13 +224,37 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(empty).toMatchObject({ sourceId: 'mee', pendingOutput: false, page: {}, failureNotices: [], history: [] });
       expect(empty.health).toBeUndefined();
       expect(empty.validators).toBeUndefined();
-      const health = { sourceId: 'mee', status: 'failing' as const, lastFound: 0, lastNew: 0, consecutiveFailures: 3, failingSince: '2024-03-01T00:00:00.000Z', lastError: { code: 'FETCH_TIMEOUT', message: 'fetch: source "mee": timed out' } };
+      const health = {
+        sourceId: 'mee',
+        status: 'failing' as const,
+        lastFound: 0,
+        lastNew: 0,
+        consecutiveFailures: 3,
+        failingSince: '2024-03-01T00:00:00.000Z',
+        lastError: { code: 'FETCH_TIMEOUT', message: 'fetch: source "mee": timed out' },
+      };
       const validators = { etag: '"abc"', lastModified: 'Tue, 27 Aug 2019 06:30:00 GMT', bodyHash: 'f'.repeat(64) };
-      const notice = { day: '2024-03-01', at: '2024-03-01T00:00:00.000Z', since: '2024-02-28T00:00:00.000Z', message: 'down' };
-      await store.commitRun(empty, [linked(1)], { pendingOutput: true, page: { title: '要闻', language: 'zh-CN' }, failureNotices: [notice] }, ctx('2024-03-01T02:00:00Z'));
+      const notice = {
+        day: '2024-03-01',
+        at: '2024-03-01T00:00:00.000Z',
+        since: '2024-02-28T00:00:00.000Z',
+        message: 'down',
+      };
+      await store.commitRun(
+        empty,
+        [linked(1)],
+        { pendingOutput: true, page: { title: '要闻', language: 'zh-CN' }, failureNotices: [notice] },
+        ctx('2024-03-01T02:00:00Z'),
+      );
       await store.saveSourceState('mee', { health, validators, pendingOutput: false });
       const loaded = await store.loadSource('mee');
-      expect(loaded).toMatchObject({ health, validators, pendingOutput: false, page: { title: '要闻', language: 'zh-CN' }, failureNotices: [notice] });
+      expect(loaded).toMatchObject({
+        health,
+        validators,
+        pendingOutput: false,
+        page: { title: '要闻', language: 'zh-CN' },
+        failureNotices: [notice],
+      });
       expect(loaded.history.map((i) => i.title)).toEqual(['通知 1']);
       expect(await store.getHealth('mee')).toEqual(health);
       expect(await store.getHealth('other')).toBeUndefined();

@@ -24,8 +24,10 @@ let dir: string;
 const served: string[][] = Array.from({ length: SOURCES }, () => []);
 
 function listPage(source: number): string {
-  const rows = served[source]!
-    .map((title, index) => `<li><a href="/s${source}/a${index}.html">${title}</a><span class="date">2026-11-${String(1 + (index % 27)).padStart(2, '0')}</span></li>`)
+  const rows = served[source]!.map(
+    (title, index) =>
+      `<li><a href="/s${source}/a${index}.html">${title}</a><span class="date">2026-11-${String(1 + (index % 27)).padStart(2, '0')}</span></li>`,
+  )
     .reverse()
     .join('\n');
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>来源${source}</title></head><body><ul class="list">\n${rows}\n</ul></body></html>`;
@@ -33,14 +35,20 @@ function listPage(source: number): string {
 
 function addHeadline(source: number): void {
   const n = served[source]!.length;
-  served[source]!.push(`来源${source}第${n}条：关于生态环境监测数据发布的通知 & <更新> ${n}`.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'));
+  served[source]!.push(
+    `来源${source}第${n}条：关于生态环境监测数据发布的通知 & <更新> ${n}`
+      .replace('&', '&amp;')
+      .replace('<', '&lt;')
+      .replace('>', '&gt;'),
+  );
 }
 
 beforeAll(async () => {
   const routes: Parameters<typeof startTestServer>[0] = { '/robots.txt': (_req, res) => void res.writeHead(404).end() };
   for (let s = 0; s < SOURCES; s += 1) {
     for (let i = 0; i < 5; i += 1) addHeadline(s);
-    routes[`/s${s}/`] = (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(s));
+    routes[`/s${s}/`] = (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(s));
   }
   server = await startTestServer(routes);
   dir = await mkdtemp(join(tmpdir(), 'feedwright-crash-'));
@@ -49,7 +57,21 @@ beforeAll(async () => {
   );
   await writeFile(
     join(dir, 'feedwright.yaml'),
-    ['store: sqlite://data/crash.sqlite', 'output: out', 'defaults:', '  minDelay: 0ms', '  retries: 0', '  maxItems: 500', 'feeds:', '  - id: all', '    title: All', '    sources: all', '    maxItems: 500', 'sources:', ...sources].join('\n'),
+    [
+      'store: sqlite://data/crash.sqlite',
+      'output: out',
+      'defaults:',
+      '  minDelay: 0ms',
+      '  retries: 0',
+      '  maxItems: 500',
+      'feeds:',
+      '  - id: all',
+      '    title: All',
+      '    sources: all',
+      '    maxItems: 500',
+      'sources:',
+      ...sources,
+    ].join('\n'),
   );
 });
 
@@ -71,7 +93,9 @@ async function assertOutputWhole(): Promise<void> {
 
 async function assertEveryHeadlineOnce(): Promise<void> {
   for (let s = 0; s < SOURCES; s += 1) {
-    const json = JSON.parse(await readFile(join(dir, 'out', `s${s}.feed.json`), 'utf8')) as { items: Array<{ title: string }> };
+    const json = JSON.parse(await readFile(join(dir, 'out', `s${s}.feed.json`), 'utf8')) as {
+      items: Array<{ title: string }>;
+    };
     const titles = json.items.map((item) => item.title);
     const expected = served[s]!.map((title) => title.replace('&amp;', '&').replace('&lt;', '<').replace('&gt;', '>'));
     expect(new Set(titles).size, `duplicates in s${s}`).toBe(titles.length);
@@ -82,36 +106,44 @@ async function assertEveryHeadlineOnce(): Promise<void> {
 }
 
 describe('crash safety', () => {
-  it(`survives ${KILLS} SIGKILLs at random moments: files stay whole, the next run has every item once`, async () => {
-    // Time one whole run, so the kills can be spread over its whole length (start-up, fetch, store, write).
-    const timed = performance.now();
-    expect((await runCli(dir, ['run', '-c', 'feedwright.yaml'])).code).toBe(0);
-    const runMs = performance.now() - timed;
-    // A seeded sequence so a failure can be reproduced.
-    let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    let killed = 0;
-    for (let attempt = 0; killed < KILLS && attempt < KILLS * 3; attempt += 1) {
-      addHeadline(Math.floor(random() * SOURCES));
-      // Every other kill lands in the middle of publishing (at the 1st–4th file rename: the changed
-      // source's feed files come first), the narrow window between a committed run and its files; the
-      // others at a random moment of the run (start-up, fetch, store, write).
-      const atRename = attempt % 2 === 1 ? 1 + Math.floor(random() * 4) : undefined;
-      const env = atRename ? { NODE_OPTIONS: `--import=${KILL_AT_RENAME}`, FEEDWRIGHT_TEST_KILL_AT_RENAME: String(atRename) } : {};
-      const child = spawnCli(dir, ['run', '-c', 'feedwright.yaml'], env);
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-      const delay = atRename ? 60_000 : runMs * (0.3 + random() * 0.75);
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-      if ((await exited) === 'SIGKILL') killed += 1;
-      clearTimeout(timer);
-      await assertOutputWhole();
-      // The next complete run, over the same pages, must repair whatever the kill interrupted.
-      const next = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
-      expect(next.code, next.stdout + next.stderr).toBe(0);
-      await assertOutputWhole();
-      await assertEveryHeadlineOnce();
-    }
-    expect(killed).toBe(KILLS);
-    // Two CLI runs per kill: 20 kills take 80–100 s alone on 2 cores, over 240 s while the rest of the suite shares them.
-  }, 60_000 + KILLS * 30_000);
+  it(
+    `survives ${KILLS} SIGKILLs at random moments: files stay whole, the next run has every item once`,
+    async () => {
+      // Time one whole run, so the kills can be spread over its whole length (start-up, fetch, store, write).
+      const timed = performance.now();
+      expect((await runCli(dir, ['run', '-c', 'feedwright.yaml'])).code).toBe(0);
+      const runMs = performance.now() - timed;
+      // A seeded sequence so a failure can be reproduced.
+      let seed = 42;
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+      let killed = 0;
+      for (let attempt = 0; killed < KILLS && attempt < KILLS * 3; attempt += 1) {
+        addHeadline(Math.floor(random() * SOURCES));
+        // Every other kill lands in the middle of publishing (at the 1st–4th file rename: the changed
+        // source's feed files come first), the narrow window between a committed run and its files; the
+        // others at a random moment of the run (start-up, fetch, store, write).
+        const atRename = attempt % 2 === 1 ? 1 + Math.floor(random() * 4) : undefined;
+        const env = atRename
+          ? { NODE_OPTIONS: `--import=${KILL_AT_RENAME}`, FEEDWRIGHT_TEST_KILL_AT_RENAME: String(atRename) }
+          : {};
+        const child = spawnCli(dir, ['run', '-c', 'feedwright.yaml'], env);
+        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, signal) => resolve(signal)),
+        );
+        const delay = atRename ? 60_000 : runMs * (0.3 + random() * 0.75);
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        if ((await exited) === 'SIGKILL') killed += 1;
+        clearTimeout(timer);
+        await assertOutputWhole();
+        // The next complete run, over the same pages, must repair whatever the kill interrupted.
+        const next = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
+        expect(next.code, next.stdout + next.stderr).toBe(0);
+        await assertOutputWhole();
+        await assertEveryHeadlineOnce();
+      }
+      expect(killed).toBe(KILLS);
+      // Two CLI runs per kill: 20 kills take 80–100 s alone on 2 cores, over 240 s while the rest of the suite shares them.
+    },
+    60_000 + KILLS * 30_000,
+  );
 });

@@ -22,14 +22,27 @@ interface JsonFeedItem {
 }
 
 const ROWS = [
-  { path: '/news/201908/t20190827_1001.html', title: '生态环境部召开部常务会议审议《生态环境标准管理办法》', date: '2019-08-27' },
+  {
+    path: '/news/201908/t20190827_1001.html',
+    title: '生态环境部召开部常务会议审议《生态环境标准管理办法》',
+    date: '2019-08-27',
+  },
   { path: '/news/201908/t20190826_1002.html', title: '全国生态环境监测信息公开平台上线试运行', date: '' },
   { path: '/news/201908/t20190825_1003.html', title: '长江入河排污口排查整治专项行动部署会召开', date: '2019-08-25' },
 ];
-const NEW_ROW = { path: '/news/201908/t20190828_1004.html', title: '生态环境部通报7月全国环境空气质量状况', date: '2019-08-28' };
+const NEW_ROW = {
+  path: '/news/201908/t20190828_1004.html',
+  title: '生态环境部通报7月全国环境空气质量状况',
+  date: '2019-08-28',
+};
 
 function listPage(rows: typeof ROWS): string {
-  const items = rows.map((row) => `<li><a href="${row.path}" target="_blank">${row.title}</a>${row.date ? `<span class="date">${row.date}</span>` : ''}</li>`).join('\n');
+  const items = rows
+    .map(
+      (row) =>
+        `<li><a href="${row.path}" target="_blank">${row.title}</a>${row.date ? `<span class="date">${row.date}</span>` : ''}</li>`,
+    )
+    .join('\n');
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>要闻动态</title></head><body>
 <div class="nav"><a href="/">首页</a><a href="/news/">新闻</a><a href="/gk/">信息公开</a><a href="/fw/">服务</a></div>
 <div class="main"><ul class="list">${items}</ul><div class="page"><a href="index_1.html">下一页</a></div></div>
@@ -37,7 +50,8 @@ function listPage(rows: typeof ROWS): string {
 }
 
 const DETAILS: Record<string, string> = {
-  [ROWS[0]!.path]: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${ROWS[0]!.title}</title><meta name="PubDate" content="2019-08-27 10:21">
+  [ROWS[0]!.path]:
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${ROWS[0]!.title}</title><meta name="PubDate" content="2019-08-27 10:21">
 <meta name="description" content="生态环境部部长主持召开部常务会议，审议并原则通过《生态环境标准管理办法》，会议强调要加快构建生态环境标准体系。"></head>
 <body><h1>${ROWS[0]!.title}</h1><p>正文……</p></body></html>`,
   [ROWS[1]!.path]: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${ROWS[1]!.title}</title>
@@ -60,7 +74,8 @@ function detailFetches(): number {
 beforeAll(async () => {
   server = await startTestServer({
     '/robots.txt': (_req, res) => void res.writeHead(404).end(),
-    '/news/': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(rows)),
+    '/news/': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(rows)),
     // The third item's page is broken.
     [ROWS[2]!.path]: (_req, res) => void res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>500</h1>'),
   });
@@ -105,7 +120,7 @@ async function readItems(): Promise<JsonFeedItem[]> {
 }
 
 describe('detail pages through the real CLI', () => {
-  it('fetches each new item\'s page once, takes its date and summary, and keeps an item whose page fails', async () => {
+  it("fetches each new item's page once, takes its date and summary, and keeps an item whose page fails", async () => {
     const result = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/news\s+updated\s+3\s+3/);
@@ -113,7 +128,9 @@ describe('detail pages through the real CLI', () => {
     for (const row of ROWS) expect(server.count(row.path)).toBe(1);
     expect(maxInFlight).toBe(1);
     // The failure is reported, not fatal.
-    const warning = result.stderr.split('\n').find((line) => line.includes('detail page of') && line.includes(ROWS[2]!.title));
+    const warning = result.stderr
+      .split('\n')
+      .find((line) => line.includes('detail page of') && line.includes(ROWS[2]!.title));
     expect(warning).toMatch(/HTTP 500/);
     expect(warning).toMatch(/keeps its list-page data/);
 

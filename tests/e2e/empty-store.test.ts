@@ -34,8 +34,10 @@ function listPage(source: 'news' | 'other', total: number): string {
 beforeAll(async () => {
   server = await startTestServer({
     '/robots.txt': (_req, res) => void res.writeHead(404).end(),
-    '/news/': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage('news', 60)),
-    '/other/': (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage('other', 30)),
+    '/news/': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage('news', 60)),
+    '/other/': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage('other', 30)),
   });
 });
 
@@ -47,7 +49,12 @@ afterAll(async () => {
 async function project(extra: string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'feedwright-empty-store-'));
   dirs.push(dir);
-  const source = (id: string) => [`  - id: ${id}`, `    url: ${server.origin}/${id}/`, '    items: ul.list > li', '    date: span.date'];
+  const source = (id: string) => [
+    `  - id: ${id}`,
+    `    url: ${server.origin}/${id}/`,
+    '    items: ul.list > li',
+    '    date: span.date',
+  ];
   await writeFile(
     join(dir, 'feedwright.yaml'),
     [
@@ -90,7 +97,11 @@ describe('an empty store while the feeds hold items', () => {
     const dir = await project();
     const first = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
     expect(first.code, first.stderr).toBe(0);
-    const before = { news: await readItems(dir, 'news'), other: await readItems(dir, 'other'), topic: await readItems(dir, 'topic') };
+    const before = {
+      news: await readItems(dir, 'news'),
+      other: await readItems(dir, 'other'),
+      topic: await readItems(dir, 'topic'),
+    };
     expect(before.news).toHaveLength(50);
     expect(before.topic).toHaveLength(90);
 
@@ -98,13 +109,21 @@ describe('an empty store while the feeds hold items', () => {
     shown.news = 20;
     const second = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/source \\"news\\" had no history .* rebuilt 60 item\(s\) from .*news\.feed\.json, .*topic\.feed\.json/);
+    expect(second.stderr).toMatch(
+      /source \\"news\\" had no history .* rebuilt 60 item\(s\) from .*news\.feed\.json, .*topic\.feed\.json/,
+    );
     expect(second.stdout).toMatch(/news\s+\S+\s+20\s+0\s/);
 
     for (const id of ['news', 'other', 'topic'] as const) {
       const after = await readItems(dir, id);
-      expect(after.map((item) => item.id), id).toEqual(before[id].map((item) => item.id));
-      expect(after.map((item) => item._feedwright?.first_seen), id).toEqual(before[id].map((item) => item._feedwright?.first_seen));
+      expect(
+        after.map((item) => item.id),
+        id,
+      ).toEqual(before[id].map((item) => item.id));
+      expect(
+        after.map((item) => item._feedwright?.first_seen),
+        id,
+      ).toEqual(before[id].map((item) => item._feedwright?.first_seen));
     }
   });
 
@@ -132,16 +151,22 @@ describe('an empty store while the feeds hold items', () => {
     shown.news = 50;
     const dir = await project(['emptyStore: refuse']);
     expect((await runCli(dir, ['run', '-c', 'feedwright.yaml'])).code).toBe(0);
-    const feeds = await Promise.all(['news', 'topic'].map((id) => readFile(join(dir, 'out', `${id}.feed.json`), 'utf8')));
+    const feeds = await Promise.all(
+      ['news', 'topic'].map((id) => readFile(join(dir, 'out', `${id}.feed.json`), 'utf8')),
+    );
 
     await emptyStore(dir);
     shown.news = 20;
     const refused = await runCli(dir, ['run', '-c', 'feedwright.yaml']);
     expect(refused.code).toBe(1);
     const said = refused.stdout + refused.stderr;
-    expect(said).toMatch(/holds no history for 2 source\(s\) \(news, other\) whose feeds in out hold 80 item\(s\); refusing to run/);
+    expect(said).toMatch(
+      /holds no history for 2 source\(s\) \(news, other\) whose feeds in out hold 80 item\(s\); refusing to run/,
+    );
     expect(said).toMatch(/emptyStore: rebuild/);
     expect(said).not.toMatch(/\n\s+at /);
-    expect(await Promise.all(['news', 'topic'].map((id) => readFile(join(dir, 'out', `${id}.feed.json`), 'utf8')))).toEqual(feeds);
+    expect(
+      await Promise.all(['news', 'topic'].map((id) => readFile(join(dir, 'out', `${id}.feed.json`), 'utf8'))),
+    ).toEqual(feeds);
   });
 });

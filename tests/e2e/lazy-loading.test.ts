@@ -12,14 +12,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CLI = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');
 const HOOKS = new URL('../helpers/module-load-hooks.mjs', import.meta.url).href;
-const HEAVY = ['undici', 'zod', 'cheerio', 'parse5', '@keyv/redis', 'linkedom', '@mozilla/readability', 'feedsmith', 'opencc-js', 'sanitize-html', 'better-sqlite3', 'pino', 'feed'];
+const HEAVY = [
+  'undici',
+  'zod',
+  'cheerio',
+  'parse5',
+  '@keyv/redis',
+  'linkedom',
+  '@mozilla/readability',
+  'feedsmith',
+  'opencc-js',
+  'sanitize-html',
+  'better-sqlite3',
+  'pino',
+  'feed',
+];
 
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feedwright-lazy-'));
-  const sources = Array.from({ length: 3 }, (_, i) => `  - id: s${i}\n    url: http://127.0.0.1:9/list-${i}.html\n    items: ul li\n`).join('');
-  await writeFile(join(dir, 'feedwright.yaml'), `site:\n  title: t\n  url: http://127.0.0.1:8080/\nstore: memory://\ndefaults:\n  retries: 0\n  minDelay: 0ms\n  robots: ignore\nsources:\n${sources}`);
+  const sources = Array.from(
+    { length: 3 },
+    (_, i) => `  - id: s${i}\n    url: http://127.0.0.1:9/list-${i}.html\n    items: ul li\n`,
+  ).join('');
+  await writeFile(
+    join(dir, 'feedwright.yaml'),
+    `site:\n  title: t\n  url: http://127.0.0.1:8080/\nstore: memory://\ndefaults:\n  retries: 0\n  minDelay: 0ms\n  robots: ignore\nsources:\n${sources}`,
+  );
 });
 
 afterAll(async () => {
@@ -30,7 +50,10 @@ describe('lazy loading', () => {
   it('--version and --help load none of the heavy packages', async () => {
     for (const flag of ['--version', '--help']) {
       const loaded = await packagesLoadedBy([flag]);
-      expect(loaded.filter((name) => HEAVY.includes(name)), flag).toEqual([]);
+      expect(
+        loaded.filter((name) => HEAVY.includes(name)),
+        flag,
+      ).toEqual([]);
       expect(loaded).toContain('commander');
     }
   });
@@ -38,7 +61,17 @@ describe('lazy loading', () => {
   it('check loads the config validators but no fetcher, store, renderer or optional extractor', async () => {
     const loaded = await packagesLoadedBy(['check', '-c', 'feedwright.yaml']);
     expect(loaded).toEqual(expect.arrayContaining(['yaml', 'zod']));
-    const unexpected = ['undici', 'parse5', '@keyv/redis', 'linkedom', 'feedsmith', 'opencc-js', 'sanitize-html', 'better-sqlite3', 'feed'];
+    const unexpected = [
+      'undici',
+      'parse5',
+      '@keyv/redis',
+      'linkedom',
+      'feedsmith',
+      'opencc-js',
+      'sanitize-html',
+      'better-sqlite3',
+      'feed',
+    ];
     expect(loaded.filter((name) => unexpected.includes(name))).toEqual([]);
   });
 
@@ -59,12 +92,18 @@ async function packagesLoadedBy(args: string[]): Promise<string[]> {
   await rm(log, { force: true });
   const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(HOOKS)})`;
   await new Promise<void>((resolve) => {
-    execFile(process.execPath, ['--import', register, '--import', TSX, CLI, ...args], { cwd: dir, env: { ...process.env, MODULE_LOG: log } }, () =>
-      resolve(),
+    execFile(
+      process.execPath,
+      ['--import', register, '--import', TSX, CLI, ...args],
+      { cwd: dir, env: { ...process.env, MODULE_LOG: log } },
+      () => resolve(),
     );
   });
   const urls = (await readFile(log, 'utf8')).split('\n');
-  const packages = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name): name is string => !!name);
-  return [...new Set(packages)].filter((name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig' && name !== 'resolve-pkg-maps');
+  const packages = urls
+    .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
+    .filter((name): name is string => !!name);
+  return [...new Set(packages)].filter(
+    (name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig' && name !== 'resolve-pkg-maps',
+  );
 }
-

@@ -20,7 +20,21 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feedwright-preview-'));
   await writeFile(
     join(dir, 'feedwright.yaml'),
-    ['store: sqlite://data/p.sqlite', 'output: out', 'defaults:', '  retries: 0', 'sources:', '  - id: province', `    url: ${server.origin}/tzgg/`, '    items: table.tzgg tr', '    title: td.bt a', '    date: td.sj', '  - id: gone', `    url: ${server.origin}/gone/`, '    items: li'].join('\n'),
+    [
+      'store: sqlite://data/p.sqlite',
+      'output: out',
+      'defaults:',
+      '  retries: 0',
+      'sources:',
+      '  - id: province',
+      `    url: ${server.origin}/tzgg/`,
+      '    items: table.tzgg tr',
+      '    title: td.bt a',
+      '    date: td.sj',
+      '  - id: gone',
+      `    url: ${server.origin}/gone/`,
+      '    items: li',
+    ].join('\n'),
   );
 });
 
@@ -31,7 +45,16 @@ afterAll(async () => {
 
 describe('feedwright preview', () => {
   it('shows the items of a URL with selectors given on the command line, and a YAML snippet, writing nothing', async () => {
-    const result = await runCli(dir, ['preview', `${server.origin}/tzgg/`, '--items', 'table.tzgg tr', '--title', 'td.bt a', '--date', 'td.sj']);
+    const result = await runCli(dir, [
+      'preview',
+      `${server.origin}/tzgg/`,
+      '--items',
+      'table.tzgg tr',
+      '--title',
+      'td.bt a',
+      '--date',
+      'td.sj',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('6 item(s)');
     expect(result.stdout).toMatch(/charset: gb/i);
@@ -91,12 +114,22 @@ describe('feedwright status and check', () => {
     expect(table.stdout).toMatch(/gone\s+failing/);
     expect(table.code).toBe(1);
     const json = await runCli(dir, ['status', '--json', '-c', 'feedwright.yaml']);
-    const healths = JSON.parse(json.stdout) as Array<{ sourceId: string; consecutiveFailures: number; lastError?: { code: string } }>;
-    expect(healths.find((h) => h.sourceId === 'gone')).toMatchObject({ consecutiveFailures: 1, lastError: { code: 'FETCH_HTTP_STATUS' } });
+    const healths = JSON.parse(json.stdout) as Array<{
+      sourceId: string;
+      consecutiveFailures: number;
+      lastError?: { code: string };
+    }>;
+    expect(healths.find((h) => h.sourceId === 'gone')).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: { code: 'FETCH_HTTP_STATUS' },
+    });
   });
 
   it('check lists every problem of a broken config with file, line and field, exit 2', async () => {
-    await writeFile(join(dir, 'broken.yaml'), 'defaults:\n  timezone: Asia/Pekin\nsources:\n  - id: a\n    url: nope\n  - id: b\n    url: https://example.org/\n    itmes: li\n');
+    await writeFile(
+      join(dir, 'broken.yaml'),
+      'defaults:\n  timezone: Asia/Pekin\nsources:\n  - id: a\n    url: nope\n  - id: b\n    url: https://example.org/\n    itmes: li\n',
+    );
     const result = await runCli(dir, ['check', '-c', 'broken.yaml']);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('broken.yaml:2:3 defaults.timezone: unknown time zone "Asia/Pekin"');

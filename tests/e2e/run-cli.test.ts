@@ -96,7 +96,16 @@ describe('feedwright run', () => {
     // Dates carry the +08:00 day boundary of Asia/Shanghai: 2026-11-27 local is 2026-11-26T16:00Z or later.
     const parsedAtom = parseFeed(atom);
     expect(parsedAtom.format).toBe('atom');
-    const entries = (parsedAtom.feed as { entries: Array<{ title: { value: string }; links: Array<{ href: string }>; published?: string; updated: string }> }).entries;
+    const entries = (
+      parsedAtom.feed as {
+        entries: Array<{
+          title: { value: string };
+          links: Array<{ href: string }>;
+          published?: string;
+          updated: string;
+        }>;
+      }
+    ).entries;
     expect(entries).toHaveLength(8);
     expect(entries[0]!.title.value).toContain('生态环境部召开部常务会议');
     expect(atom).toContain('<published>2026-11-27T00:00:00+08:00</published>');
@@ -112,19 +121,33 @@ describe('feedwright run', () => {
   });
 
   const feedparserMissing = missingTools(['python']);
-  it.skipIf(feedparserMissing.length > 0 && !process.env.CI)('writes feeds that python3-feedparser reads cleanly (bozo 0, same entries)', async () => {
-    expect(feedparserMissing, 'python3-feedparser is required in CI (.ci/run installs it)').toEqual([]);
-    for (const [source, count] of [['mee', 8], ['province', 6]] as const) {
-      const expectedTitles = (JSON.parse(await readFile(join(dir, `out/${source}.feed.json`), 'utf8')) as { items: Array<{ title: string }> }).items.map((i) => i.title);
-      for (const format of ['rss', 'atom'] as const) {
-        const parsed = await parseWithFeedparser(join(dir, `out/${source}.${format}.xml`));
-        expect(parsed.bozo, `${source}.${format}: ${parsed.bozoException}`).toBe(false);
-        expect(parsed.entries).toHaveLength(count);
-        expect(parsed.entries.map((entry) => entry.title)).toEqual(expectedTitles);
-        expect(parsed.entries.every((entry) => entry.link.startsWith(server.origin) && typeof entry.published === 'number')).toBe(true);
+  it.skipIf(feedparserMissing.length > 0 && !process.env.CI)(
+    'writes feeds that python3-feedparser reads cleanly (bozo 0, same entries)',
+    async () => {
+      expect(feedparserMissing, 'python3-feedparser is required in CI (.ci/run installs it)').toEqual([]);
+      for (const [source, count] of [
+        ['mee', 8],
+        ['province', 6],
+      ] as const) {
+        const expectedTitles = (
+          JSON.parse(await readFile(join(dir, `out/${source}.feed.json`), 'utf8')) as {
+            items: Array<{ title: string }>;
+          }
+        ).items.map((i) => i.title);
+        for (const format of ['rss', 'atom'] as const) {
+          const parsed = await parseWithFeedparser(join(dir, `out/${source}.${format}.xml`));
+          expect(parsed.bozo, `${source}.${format}: ${parsed.bozoException}`).toBe(false);
+          expect(parsed.entries).toHaveLength(count);
+          expect(parsed.entries.map((entry) => entry.title)).toEqual(expectedTitles);
+          expect(
+            parsed.entries.every(
+              (entry) => entry.link.startsWith(server.origin) && typeof entry.published === 'number',
+            ),
+          ).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('announces nothing new on a second run over the same pages and leaves the files untouched', async () => {
     const before = await stat(join(dir, 'out/mee.rss.xml'));
@@ -150,8 +173,12 @@ describe('feedwright run', () => {
     const files = ['province.rss.xml', 'province.atom.xml', 'province.feed.json'];
     const before = await Promise.all(files.map((name) => readFile(join(dir, 'out', name))));
     // The page gains a row too, so only the failure can explain unchanged files.
-    const newRow = '<tr><td class="bt"><a href="/tzgg/202611/t20261127_88150.html">关于新增通知的公告</a></td><td class="sj">2026年11月27日</td></tr>\n';
-    gbkPage = iconv.encode(iconv.decode(gbkPage, 'gb18030').replace('<tr><td class="bt">', `${newRow}<tr><td class="bt">`), 'gb18030');
+    const newRow =
+      '<tr><td class="bt"><a href="/tzgg/202611/t20261127_88150.html">关于新增通知的公告</a></td><td class="sj">2026年11月27日</td></tr>\n';
+    gbkPage = iconv.encode(
+      iconv.decode(gbkPage, 'gb18030').replace('<tr><td class="bt">', `${newRow}<tr><td class="bt">`),
+      'gb18030',
+    );
     failGbk = true;
     const result = await feedwright('run', '-c', 'feedwright.yaml');
     expect(result.code).toBe(1);

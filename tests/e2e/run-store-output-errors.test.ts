@@ -14,7 +14,8 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const redisUp = await checkRedisForTests();
 const namespace = `run-errors-${process.pid}-${Date.now()}`;
-const PAGE = '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
+const PAGE =
+  '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
 let server: TestServer;
 let dir: string;
 /** Cut when the page of source "cut" is requested: Redis goes away in the middle of the run. */
@@ -74,13 +75,17 @@ describe('feedwright run with store or output trouble', () => {
     expect(result.stderr).not.toMatch(/^error:/m);
   }, 60_000);
 
-  it.skipIf(!redisUp)('Redis going away mid-run: the table with the source that failed on the store, exit 1', async () => {
-    proxy = await startTcpProxy(6379);
-    await writeFile(join(dir, 'redis.yaml'), config(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, 'out'));
-    const result = await runCli(dir, ['run', '-c', 'redis.yaml', '--log-level', 'silent']);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^SOURCE +STATUS/m);
-    expect(result.stdout).toMatch(/^cut +failed .*store: /m);
-    expect(result.stdout).toMatch(/sources ok/);
-  }, 60_000);
+  it.skipIf(!redisUp)(
+    'Redis going away mid-run: the table with the source that failed on the store, exit 1',
+    async () => {
+      proxy = await startTcpProxy(6379);
+      await writeFile(join(dir, 'redis.yaml'), config(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, 'out'));
+      const result = await runCli(dir, ['run', '-c', 'redis.yaml', '--log-level', 'silent']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^SOURCE +STATUS/m);
+      expect(result.stdout).toMatch(/^cut +failed .*store: /m);
+      expect(result.stdout).toMatch(/sources ok/);
+    },
+    60_000,
+  );
 });

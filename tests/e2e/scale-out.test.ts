@@ -50,13 +50,19 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
         const path = req.url ?? '/';
         const hit = { host, path, at: Date.now(), remotePort: req.socket.remotePort ?? 0 };
         hits.push(hit);
-        if (path === '/robots.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
+        if (path === '/robots.txt')
+          return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
         const id = /^\/(s\d+-\d+)\/$/.exec(path)?.[1];
         if (!id) return void res.writeHead(404).end();
         const slot = Math.floor(Date.now() / SLOT_MS);
         // Each slot adds one item; the two before it stay on the page.
-        const items = [slot, slot - 1, slot - 2].map((n) => `<li><a href="/${id}/${n}.html">${id} item ${n}</a></li>`).join('');
-        const send = () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><ul>${items}</ul></body></html>`);
+        const items = [slot, slot - 1, slot - 2]
+          .map((n) => `<li><a href="/${id}/${n}.html">${id} item ${n}</a></li>`)
+          .join('');
+        const send = () =>
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end(`<html><body><ul>${items}</ul></body></html>`);
         if (id === SLOW_SOURCE && onSlowRequest) {
           onSlowRequest(hit);
           setTimeout(send, 3_000);
@@ -97,7 +103,11 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
     for (let host = 0; host < HOSTS; host += 1) {
       const address = servers[host]!.address() as { port: number };
       for (let n = 0; n < PER_HOST; n += 1) {
-        lines.push(`  - id: s${host}-${n}`, `    url: http://127.0.0.${host + 1}:${address.port}/s${host}-${n}/`, '    items: li');
+        lines.push(
+          `  - id: s${host}-${n}`,
+          `    url: http://127.0.0.${host + 1}:${address.port}/s${host}-${n}/`,
+          '    items: li',
+        );
       }
     }
     lines.push('feeds:', '  - id: all', '    title: Everything', '    sources: all');
@@ -107,7 +117,9 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
   it('runs every fire once, recovers a killed worker’s fire, serves identical feeds everywhere, keeps per-host spacing, reports drift', async () => {
     await writeFile(join(dir, 'shared.yaml'), configText());
     await writeFile(join(dir, 'drifted.yaml'), configText('11s'));
-    const workers = ['shared.yaml', 'shared.yaml', 'drifted.yaml'].map((file) => spawnCli(dir, ['start', '-c', file, '--no-initial-run']));
+    const workers = ['shared.yaml', 'shared.yaml', 'drifted.yaml'].map((file) =>
+      spawnCli(dir, ['start', '-c', file, '--no-initial-run']),
+    );
     const serveNodes = [0, 1].map(() => spawnCli(dir, ['serve', '-c', 'shared.yaml', '--port', '0']));
     children.push(...workers, ...serveNodes);
     const logs = workers.map((worker) => collect(worker.stderr!));
@@ -134,14 +146,23 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
 
     // Every page fetched exactly once per full slot, except the jobs the killed worker held (at least
     // once: the slow page, and any other it had fetched but not finished): fetched again, within the slot.
-    const stalled = new Set([...logs.map((log) => log.text).join('\n').matchAll(/job (\S+)@(\d+) stalled/g)].map((m) => `/${m[1]}/@${m[2]}`));
+    const stalled = new Set(
+      [
+        ...logs
+          .map((log) => log.text)
+          .join('\n')
+          .matchAll(/job (\S+)@(\d+) stalled/g),
+      ].map((m) => `/${m[1]}/@${m[2]}`),
+    );
     expect(stalled.has(`/${SLOW_SOURCE}/@${Math.floor(killHit.at / SLOT_MS) * SLOT_MS}`)).toBe(true);
     const pages = hits.filter((hit) => hit.path !== '/robots.txt');
     for (let host = 0; host < HOSTS; host += 1) {
       for (let n = 0; n < PER_HOST; n += 1) {
         const path = `/s${host}-${n}/`;
         for (let slot = firstFullSlot; slot <= lastSlot; slot += 1) {
-          const inSlot = pages.filter((hit) => hit.host === host && hit.path === path && Math.floor(hit.at / SLOT_MS) === slot);
+          const inSlot = pages.filter(
+            (hit) => hit.host === host && hit.path === path && Math.floor(hit.at / SLOT_MS) === slot,
+          );
           const rerun = stalled.has(`${path}@${slot * SLOT_MS}`);
           expect([path, slot, inSlot.length]).toEqual([path, slot, rerun && inSlot.length === 2 ? 2 : 1]);
         }
@@ -152,7 +173,10 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
 
     // Per host, across workers: never two requests closer than minDelay (robots.txt included); robots.txt fetched once per host.
     for (let host = 0; host < HOSTS; host += 1) {
-      const times = hits.filter((hit) => hit.host === host).map((hit) => hit.at).sort((a, b) => a - b);
+      const times = hits
+        .filter((hit) => hit.host === host)
+        .map((hit) => hit.at)
+        .sort((a, b) => a - b);
       const gaps = times.slice(1).map((at, i) => at - times[i]!);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(MIN_DELAY_MS - LAG_TOLERANCE_MS);
       expect(hits.filter((hit) => hit.host === host && hit.path === '/robots.txt')).toHaveLength(1);
@@ -160,12 +184,21 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
 
     // Drift: the worker with the other config is named in the servers' /healthz.
     const health = (await (await fetch(`${urls[0]}healthz`)).json()) as { warnings?: string[] };
-    expect(health.warnings?.some((warning) => warning.includes('runs a different config') && warning.includes('drifted.yaml'))).toBe(true);
+    expect(
+      health.warnings?.some(
+        (warning) => warning.includes('runs a different config') && warning.includes('drifted.yaml'),
+      ),
+    ).toBe(true);
 
     // Stop the workers, then compare what both servers answer.
     for (const worker of workers) if (worker.pid !== killedPid) worker.kill('SIGTERM');
     await Promise.all(workers.filter((worker) => worker.pid !== killedPid).map(exitOf));
-    const names = ['index.html', 'feeds.opml', 'all.atom.xml', ...Array.from({ length: HOSTS * PER_HOST }, (_, i) => `s${Math.floor(i / PER_HOST)}-${i % PER_HOST}.rss.xml`)];
+    const names = [
+      'index.html',
+      'feeds.opml',
+      'all.atom.xml',
+      ...Array.from({ length: HOSTS * PER_HOST }, (_, i) => `s${Math.floor(i / PER_HOST)}-${i % PER_HOST}.rss.xml`),
+    ];
     for (const name of names) {
       const [a, b] = await Promise.all(urls.map((url) => fetch(`${url}${name}`)));
       expect([name, a!.status, b!.status]).toEqual([name, 200, 200]);

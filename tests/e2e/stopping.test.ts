@@ -15,7 +15,8 @@ import { startTestServer, type TestServer } from '../helpers/http-server.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPX = join(dirname(process.execPath), 'npx');
 const SHUTDOWN_TIMEOUT_MS = 8_000;
-const PAGE = '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
+const PAGE =
+  '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
 
 let server: TestServer;
 let dir: string;
@@ -45,7 +46,8 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   // A worker a failed case left behind, found by this run's own config folder.
   for (const left of processesNaming(dir)) process.kill(left.pid, 'SIGKILL');
 });
@@ -79,8 +81,17 @@ function writeConfig(name: string): string {
   return file;
 }
 
-function launch(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -107,7 +118,8 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
@@ -122,7 +134,9 @@ async function stopWhileRunning(launched: { child: ChildProcess; stderr: () => s
   const exit = await exitOf(launched.child);
   const exitedAfterMs = Date.now() - sentAt;
   // Whatever the launcher did, the worker itself must be gone within the shutdown timeout.
-  await until(() => processesNaming(config).length === 0, SHUTDOWN_TIMEOUT_MS + 2_000, 'no process left').catch(() => undefined);
+  await until(() => processesNaming(config).length === 0, SHUTDOWN_TIMEOUT_MS + 2_000, 'no process left').catch(
+    () => undefined,
+  );
   return { exit, exitedAfterMs, tree, left: processesNaming(config), completedBefore, stoppedAt: Date.now() - sentAt };
 }
 
@@ -155,7 +169,11 @@ describe('stopping `feedwright start`', () => {
 
   it('npx with dash as the script shell: npm dies of the signal, but the worker stops by itself, nothing left', async () => {
     const config = writeConfig('npx-sh');
-    const launched = launch(NPX, ['--yes', '--ignore-scripts', '--script-shell=/bin/sh', 'feedwright', 'start', '-c', config], ROOT);
+    const launched = launch(
+      NPX,
+      ['--yes', '--ignore-scripts', '--script-shell=/bin/sh', 'feedwright', 'start', '-c', config],
+      ROOT,
+    );
     const result = await stopWhileRunning(launched, config);
     // npm exec → sh -c feedwright … → node: the shell dies of the SIGTERM npm forwards.
     expect(result.tree.some((p) => p.ppid === launched.child.pid && /^(\/bin\/)?sh -c/.test(p.args))).toBe(true);

@@ -122,8 +122,12 @@ describe('feeds after conversion between Chinese scripts', () => {
 describe('index.html', () => {
   it('shows when each source was checked and its newest item, in the site zone', async () => {
     const mee = card(await output('index.html'), 'mee-news');
-    expect(mee).toMatch(/上次检查 <span class="en" lang="en">Checked<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/);
-    expect(mee).toMatch(/最新条目 <span class="en" lang="en">Newest item<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/);
+    expect(mee).toMatch(
+      /上次检查 <span class="en" lang="en">Checked<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/,
+    );
+    expect(mee).toMatch(
+      /最新条目 <span class="en" lang="en">Newest item<\/span><\/dt><dd><time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00<\/time>/,
+    );
   });
 
   it('lists the newest five headlines of each feed, linked to the articles', async () => {
@@ -163,7 +167,7 @@ describe('a source without name:', () => {
 });
 
 describe('feedwright serve (standalone)', () => {
-  it('answers /metrics with every source\'s stored health, as its help says', async () => {
+  it("answers /metrics with every source's stored health, as its help says", async () => {
     const help = await feedwright('serve', '--help');
     expect(help.stdout).toContain('/metrics');
     const child = spawnCli(dir, ['serve', '-c', 'feedwright.yaml', '--port', '0']);
@@ -230,9 +234,11 @@ describe('the run table when a fetch has to wait', () => {
 });
 
 describe('status', () => {
-  it('prints times in each source\'s own zone, with its offset', async () => {
+  it("prints times in each source's own zone, with its offset", async () => {
     const status = await feedwright('status', '-c', 'feedwright.yaml');
-    expect(status.stdout).toMatch(/^mee-news\s+(ok|not-modified)\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00/m);
+    expect(status.stdout).toMatch(
+      /^mee-news\s+(ok|not-modified)\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00/m,
+    );
     expect(status.stdout).toMatch(/^clean-air\s+\S+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} -0[45]:00/m);
     expect(status.stdout).not.toMatch(/\d{2}:\d{2}Z/);
   });
@@ -240,8 +246,14 @@ describe('status', () => {
 
 describe('the politeness warning', () => {
   it('is said once per host by check and run when a host is fetched more than once a minute, never by status or serve', async () => {
-    const sources = ['a', 'b', 'c'].map((id) => `  - id: ${id}\n    url: ${site.origin}/ywdt/?${id}\n    items: ul.list > li\n    schedule: "*/2 * * * *"\n`);
-    await writeFile(join(dir, 'busy.yaml'), `store: sqlite://data/busy.sqlite\noutput: busy\ndefaults:\n  minDelay: 0ms\nsources:\n${sources.join('')}`);
+    const sources = ['a', 'b', 'c'].map(
+      (id) =>
+        `  - id: ${id}\n    url: ${site.origin}/ywdt/?${id}\n    items: ul.list > li\n    schedule: "*/2 * * * *"\n`,
+    );
+    await writeFile(
+      join(dir, 'busy.yaml'),
+      `store: sqlite://data/busy.sqlite\noutput: busy\ndefaults:\n  minDelay: 0ms\nsources:\n${sources.join('')}`,
+    );
     const check = await feedwright('check', '-c', 'busy.yaml');
     expect(check.stdout + check.stderr).toMatch(/1\.5 times a minute on average by 3 source\(s\) \(a, b, c\)/);
     expect((check.stdout + check.stderr).match(/times a minute/g)).toHaveLength(1);

@@ -22,7 +22,8 @@ let dir: string;
 const children: ChildProcess[] = [];
 const proxies: TcpProxy[] = [];
 
-const PAGE = '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
+const PAGE =
+  '<html><head><meta charset="utf-8"></head><body><ul class="list"><li><a href="/n/1.html">通知一</a></li></ul></body></html>';
 
 function config(proxyPort: number, sources: string[]): string {
   return [
@@ -76,7 +77,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 /** A completed run of an unchanged page (the store must answer for any of these). */
-const isRun = (line: Record<string, unknown>) => ['not-modified', 'unchanged', 'same-body'].includes(String(line.outcome));
+const isRun = (line: Record<string, unknown>) =>
+  ['not-modified', 'unchanged', 'same-body'].includes(String(line.outcome));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,13 +124,17 @@ describe.skipIf(!redisUp)('feedwright start with Redis trouble', () => {
     await sleep(3_500);
     expect(child.exitCode).toBeNull();
     expect(logs.filter((line) => Number(line.level) >= 40).map((line) => line.msg)).toEqual([
-      expect.stringMatching(/^the store \(redis:\/\/127\.0\.0\.1:\d+\) is unavailable at start-up \(.*\); retrying with backoff/),
+      expect.stringMatching(
+        /^the store \(redis:\/\/127\.0\.0\.1:\d+\) is unavailable at start-up \(.*\); retrying with backoff/,
+      ),
     ]);
 
     await proxy.restore();
     await until(() => logs.find((line) => String(line.msg).startsWith('worker started')));
     await until(() => logs.find((line) => line.sourceId === 'a' && line.outcome === 'updated'));
-    const healthy = await until(async () => (await fetch(`${base}/healthz`)).status === 200 || undefined, 10_000).catch(() => false);
+    const healthy = await until(async () => (await fetch(`${base}/healthz`)).status === 200 || undefined, 10_000).catch(
+      () => false,
+    );
     expect(healthy).toBe(true);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     child.kill('SIGTERM');

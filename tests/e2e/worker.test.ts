@@ -57,7 +57,11 @@ function config(sources: string[], extra: string[] = [], store = 'sqlite://data/
 }
 
 /** Collects the child's JSON log lines; resolves when a line matches. */
-function waitForLog(child: ChildProcess, match: (line: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+function waitForLog(
+  child: ChildProcess,
+  match: (line: Record<string, unknown>) => boolean,
+  timeoutMs = 15_000,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error('timed out waiting for a log line')), timeoutMs);
@@ -127,7 +131,9 @@ describe('feedwright start', () => {
     expect(body.ok).toBe(true);
     expect(body.sources.find((source) => source.sourceId === 'fast')?.status).toMatch(/ok|not-modified/);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/feedwright_source_runs_total\{source="fast",outcome="(updated|unchanged|same-body)"\} \d+/);
+    expect(metrics).toMatch(
+      /feedwright_source_runs_total\{source="fast",outcome="(updated|unchanged|same-body)"\} \d+/,
+    );
     const rss = await fetch(`${base}/fast.rss.xml`);
     expect(rss.status).toBe(200);
     expect(rss.headers.get('content-type')).toContain('application/rss+xml');
@@ -158,39 +164,48 @@ describe('feedwright start', () => {
     expect(await readFile(join(dir, 'out/slow.rss.xml'), 'utf8')).toContain('slow 通知一');
   }, 60_000);
 
-  it.skipIf(!redisUp && !process.env.CI)('two workers sharing a Redis store run each fire of a source once', async () => {
-    expect(redisUp, 'Redis must run on 127.0.0.1:6379 in CI (.ci/run starts it)').toBe(true);
-    const namespace = `worker-e2e-${process.pid}-${Date.now()}`;
-    await writeFile(join(dir, 'shared.yaml'), config(['shared'], [], `redis://127.0.0.1:6379?namespace=${namespace}`));
-    const before = server.count('/shared/');
-    const workers = [0, 1].map(() => spawnCli(dir, ['start', '-c', 'shared.yaml', '--no-initial-run']));
-    children.push(...workers);
-    await Promise.all(workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'))));
-    const startedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    for (const worker of workers) worker.kill('SIGTERM');
-    const exits = await Promise.all(workers.map(exitOf));
-    // Fires keep coming until both workers have stopped, however long a loaded machine takes for that.
-    const windowSeconds = Math.ceil((Date.now() - startedAt) / 1_000);
-    expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
-    const fetched = server.count('/shared/') - before;
-    // About one fire per second while the workers ran, each on exactly one worker: never two per second.
-    const seconds = new Map<number, number>();
-    for (const request of server.requests.filter((r) => r.path === '/shared/').slice(before)) {
-      const second = Math.floor(request.at / 1_000);
-      seconds.set(second, (seconds.get(second) ?? 0) + 1);
-    }
-    expect(fetched).toBeGreaterThanOrEqual(3);
-    expect(fetched).toBeLessThanOrEqual(windowSeconds + 1);
-    expect(Math.max(...seconds.values())).toBe(1);
-    // Only this test's keys (store and fire queue) are deleted; the Redis is shared.
-    const { createClient } = await import('@keyv/redis');
-    const admin = createClient({ url: 'redis://127.0.0.1:6379' });
-    await admin.connect();
-    const keys = await admin.keys(`${namespace}*`);
-    if (keys.length > 0) await admin.del(keys);
-    await admin.close();
-  }, 60_000);
+  it.skipIf(!redisUp && !process.env.CI)(
+    'two workers sharing a Redis store run each fire of a source once',
+    async () => {
+      expect(redisUp, 'Redis must run on 127.0.0.1:6379 in CI (.ci/run starts it)').toBe(true);
+      const namespace = `worker-e2e-${process.pid}-${Date.now()}`;
+      await writeFile(
+        join(dir, 'shared.yaml'),
+        config(['shared'], [], `redis://127.0.0.1:6379?namespace=${namespace}`),
+      );
+      const before = server.count('/shared/');
+      const workers = [0, 1].map(() => spawnCli(dir, ['start', '-c', 'shared.yaml', '--no-initial-run']));
+      children.push(...workers);
+      await Promise.all(
+        workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'))),
+      );
+      const startedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      for (const worker of workers) worker.kill('SIGTERM');
+      const exits = await Promise.all(workers.map(exitOf));
+      // Fires keep coming until both workers have stopped, however long a loaded machine takes for that.
+      const windowSeconds = Math.ceil((Date.now() - startedAt) / 1_000);
+      expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
+      const fetched = server.count('/shared/') - before;
+      // About one fire per second while the workers ran, each on exactly one worker: never two per second.
+      const seconds = new Map<number, number>();
+      for (const request of server.requests.filter((r) => r.path === '/shared/').slice(before)) {
+        const second = Math.floor(request.at / 1_000);
+        seconds.set(second, (seconds.get(second) ?? 0) + 1);
+      }
+      expect(fetched).toBeGreaterThanOrEqual(3);
+      expect(fetched).toBeLessThanOrEqual(windowSeconds + 1);
+      expect(Math.max(...seconds.values())).toBe(1);
+      // Only this test's keys (store and fire queue) are deleted; the Redis is shared.
+      const { createClient } = await import('@keyv/redis');
+      const admin = createClient({ url: 'redis://127.0.0.1:6379' });
+      await admin.connect();
+      const keys = await admin.keys(`${namespace}*`);
+      if (keys.length > 0) await admin.del(keys);
+      await admin.close();
+    },
+    60_000,
+  );
 
   it('--watch reloads the config when the file changes', async () => {
     await writeFile(join(dir, 'watched.yaml'), config(['fast'], [], 'sqlite://data/watched.sqlite'));

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalizeUrl } from '../../src/extract/index.js';
 import type { ExtractedItem } from '../../src/model.js';
-import { loadSourceFixtures, type FixtureExpected, type FixtureItem, type FixtureSource, type SourceFixture } from './source-fixtures.js';
+import {
+  loadSourceFixtures,
+  type FixtureExpected,
+  type FixtureItem,
+  type FixtureSource,
+  type SourceFixture,
+} from './source-fixtures.js';
 
 /** Folder of the list pages written for automatic detection. */
 const AUTO_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/auto/', import.meta.url));

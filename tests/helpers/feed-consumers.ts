@@ -61,14 +61,17 @@ print(json.dumps({
 
 /** Checks XML well-formedness with expat (strict); resolves to the error message, or undefined when well-formed. */
 export async function findXmlError(file: string): Promise<string | undefined> {
-  const script = 'import sys, xml.dom.minidom\ntry:\n    xml.dom.minidom.parse(sys.argv[1])\nexcept Exception as e:\n    print(e)';
+  const script =
+    'import sys, xml.dom.minidom\ntry:\n    xml.dom.minidom.parse(sys.argv[1])\nexcept Exception as e:\n    print(e)';
   const { stdout } = await run(TOOLS.python, ['-c', script, file]);
   return stdout.trim() === '' ? undefined : stdout.trim();
 }
 
 /** Parses a file with sfeed (TAB-separated output, see sfeed(1)). */
 export async function parseWithSfeed(file: string): Promise<ConsumedEntry[]> {
-  const { stdout } = await run('/bin/sh', ['-c', `"${TOOLS.sfeed}" < "$1"`, 'sh', file], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('/bin/sh', ['-c', `"${TOOLS.sfeed}" < "$1"`, 'sh', file], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout
     .split('\n')
     .filter((line) => line !== '')
@@ -91,7 +94,9 @@ export async function loadWithNewsboat(file: string): Promise<{ feedTitle: strin
  * Subscribes one newsboat to several file:// feeds at once (as a reader subscribed to a source and a
  * topic feed is) and returns, per feed in the order given, the items newsboat keeps for it.
  */
-export async function loadAllWithNewsboat(files: string[]): Promise<Array<{ feedTitle: string; entries: ConsumedEntry[] }>> {
+export async function loadAllWithNewsboat(
+  files: string[],
+): Promise<Array<{ feedTitle: string; entries: ConsumedEntry[] }>> {
   const home = mkdtempSync(join(tmpdir(), 'feedwright-newsboat-'));
   try {
     mkdirSync(join(home, '.newsboat'));
@@ -106,8 +111,11 @@ export async function loadAllWithNewsboat(files: string[]): Promise<Array<{ feed
     const db = new Database(cache, { readonly: true });
     try {
       return urls.map((url) => {
-        const feed = db.prepare('SELECT title FROM rss_feed WHERE rssurl = ?').get(url) as { title: string } | undefined;
-        const rows = db.prepare('SELECT title, url, guid, pubDate, author FROM rss_item WHERE feedurl = ? ORDER BY id').all(url) as Array<{
+        const feed = db.prepare('SELECT title FROM rss_feed WHERE rssurl = ?').get(url) as
+          { title: string } | undefined;
+        const rows = db
+          .prepare('SELECT title, url, guid, pubDate, author FROM rss_item WHERE feedurl = ? ORDER BY id')
+          .all(url) as Array<{
           title: string;
           url: string;
           guid: string;
@@ -116,7 +124,13 @@ export async function loadAllWithNewsboat(files: string[]): Promise<Array<{ feed
         }>;
         return {
           feedTitle: feed?.title ?? '',
-          entries: rows.map((r) => ({ title: r.title, link: r.url, id: r.guid, published: r.pubDate, ...(r.author ? { author: r.author } : {}) })),
+          entries: rows.map((r) => ({
+            title: r.title,
+            link: r.url,
+            id: r.guid,
+            published: r.pubDate,
+            ...(r.author ? { author: r.author } : {}),
+          })),
         };
       });
     } finally {

@@ -35,7 +35,10 @@ export function trickleBody(intervalMs: number, chunk = '<p>.</p>\n'): RouteHand
 }
 
 /** Streams `totalBytes` (HTML unless told) in 64 KiB chunks, respecting back-pressure, and counts what was written. */
-export function oversizeBody(totalBytes: number, options: { declareLength: boolean; contentType?: string }): RouteHandler & { bytesWritten: () => number } {
+export function oversizeBody(
+  totalBytes: number,
+  options: { declareLength: boolean; contentType?: string },
+): RouteHandler & { bytesWritten: () => number } {
   let written = 0;
   const chunk = Buffer.alloc(64 * 1024, 'a');
   const handler: RouteHandler = (_req, res) => {
@@ -65,7 +68,11 @@ export function sequence(...handlers: RouteHandler[]): RouteHandler {
 }
 
 /** A fixed status with headers and a short body. */
-export function respond(status: number, headers: Record<string, string> = {}, body: string | Buffer = ''): RouteHandler {
+export function respond(
+  status: number,
+  headers: Record<string, string> = {},
+  body: string | Buffer = '',
+): RouteHandler {
   return (_req, res) => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
     res.end(body);
@@ -78,7 +85,11 @@ export function redirectTo(location: string, status = 302): RouteHandler {
 }
 
 /** Serves `body` compressed with `encoding` ('deflate-raw' sends raw deflate labelled as deflate). */
-export function compressed(body: string | Buffer, encoding: 'gzip' | 'br' | 'deflate' | 'deflate-raw', headers: Record<string, string> = {}): RouteHandler {
+export function compressed(
+  body: string | Buffer,
+  encoding: 'gzip' | 'br' | 'deflate' | 'deflate-raw',
+  headers: Record<string, string> = {},
+): RouteHandler {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const packed = COMPRESSORS[encoding](bytes);
   const label = encoding === 'deflate-raw' ? 'deflate' : encoding;

@@ -22,6 +22,7 @@ export function isRedisReachable(timeoutMs = 1_000): Promise<boolean> {
 /** Like {@link isRedisReachable}, but under CI an unreachable Redis throws instead of letting the tests skip. */
 export async function checkRedisForTests(): Promise<boolean> {
   const reachable = await isRedisReachable();
-  if (!reachable && process.env.CI) throw new Error(`Redis is not reachable at ${REDIS_URL} and CI is set: start Redis`);
+  if (!reachable && process.env.CI)
+    throw new Error(`Redis is not reachable at ${REDIS_URL} and CI is set: start Redis`);
   return reachable;
 }

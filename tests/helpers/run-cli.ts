@@ -38,5 +38,9 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {})
 /** Starts `feedwright ...args` without waiting (for signals and kills). */
 export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const [node, ...argv] = cliCommand(args);
-  return spawn(node as string, argv, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(node as string, argv, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

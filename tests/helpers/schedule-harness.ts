@@ -19,7 +19,8 @@ export function createCapturingLogger(): { logger: Logger; records: LogRecord[] 
   const records: LogRecord[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) records.push(JSON.parse(line) as LogRecord);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) records.push(JSON.parse(line) as LogRecord);
       callback();
     },
   });
@@ -47,7 +48,15 @@ export function createFakeRunner(durationMs: (sourceId: string) => number = () =
     await sleep(durationMs(sourceId));
     active.set(sourceId, (active.get(sourceId) ?? 1) - 1);
     run.endedAt = Date.now();
-    return { sourceId, outcome: 'unchanged', found: 3, newItems: 0, durationMs: run.endedAt - run.startedAt, warnings: [], written: [] };
+    return {
+      sourceId,
+      outcome: 'unchanged',
+      found: 3,
+      newItems: 0,
+      durationMs: run.endedAt - run.startedAt,
+      warnings: [],
+      written: [],
+    };
   }
   return { runSource, runs, maxConcurrent, runsOf: (id: string) => runs.filter((r) => r.sourceId === id) };
 }

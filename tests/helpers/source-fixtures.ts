@@ -97,7 +97,8 @@ export function toExtractCall(fixture: SourceFixture): { input: ExtractInput; op
 /** Rewrites expected.json from an actual result (only with UPDATE_FIXTURES=1; review the diff). */
 export function writeExpected(fixture: SourceFixture, result: ExtractResult): void {
   const items: FixtureItem[] = result.items.map((item) => {
-    const canonical = item.canonicalLink && item.canonicalLink !== item.link ? { canonicalLink: item.canonicalLink } : {};
+    const canonical =
+      item.canonicalLink && item.canonicalLink !== item.link ? { canonicalLink: item.canonicalLink } : {};
     const out: FixtureItem = {
       title: item.title,
       link: item.link ?? null,

@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderFeed, selectTopicItems, writeFeedFiles, JSON_FEED_VERSION, type FeedMeta } from '../../src/feed/index.js';
+import {
+  renderFeed,
+  selectTopicItems,
+  writeFeedFiles,
+  JSON_FEED_VERSION,
+  type FeedMeta,
+} from '../../src/feed/index.js';
 import type { StoredItem } from '../../src/model.js';
 import {
   findXmlError,
@@ -53,18 +59,39 @@ const expectations: Expected[] = [];
 
 function item(n: number, title: string, extra: Partial<StoredItem> = {}): StoredItem {
   const at = new Date(T0 - n * 3_600_000);
-  return { id: `id${n}`, sourceId: 'torture', title, link: `https://www.mee.gov.cn/ywdt/${n}.shtml?a=1&b=2`, publishedAt: at, updatedAt: at, firstSeenAt: at, ...extra };
+  return {
+    id: `id${n}`,
+    sourceId: 'torture',
+    title,
+    link: `https://www.mee.gov.cn/ywdt/${n}.shtml?a=1&b=2`,
+    publishedAt: at,
+    updatedAt: at,
+    firstSeenAt: at,
+    ...extra,
+  };
 }
 
 async function publish(meta: FeedMeta, items: StoredItem[], expectedEntries: Expected['entries']): Promise<void> {
   await writeFeedFiles(dir, renderFeed(meta, items));
-  for (const ext of ['rss.xml', 'atom.xml']) expectations.push({ file: join(dir, `${meta.id}.${ext}`), title: meta.title, entries: expectedEntries });
+  for (const ext of ['rss.xml', 'atom.xml'])
+    expectations.push({ file: join(dir, `${meta.id}.${ext}`), title: meta.title, entries: expectedEntries });
 }
 
 beforeAll(async () => {
-  const torture = TORTURE.map(([title], i) => item(i, title, i === 1 ? { author: 'Zhang & <Li>' } : i === 2 ? { link: undefined } : {}));
+  const torture = TORTURE.map(([title], i) =>
+    item(i, title, i === 1 ? { author: 'Zhang & <Li>' } : i === 2 ? { link: undefined } : {}),
+  );
   await publish(
-    { id: 'torture', title: 'Torture & <test> 测试', homePageUrl: HOME, siteUrl: 'https://feeds.example.org/', language: 'zh-CN', ttlMinutes: 30, maxItems: 50, timezone: 'America/New_York' },
+    {
+      id: 'torture',
+      title: 'Torture & <test> 测试',
+      homePageUrl: HOME,
+      siteUrl: 'https://feeds.example.org/',
+      language: 'zh-CN',
+      ttlMinutes: 30,
+      maxItems: 50,
+      timezone: 'America/New_York',
+    },
     torture,
     TORTURE.map(([, shown], i) => ({
       title: shown,
@@ -78,16 +105,37 @@ beforeAll(async () => {
   await publish(
     { id: 'mee-news', title: '生态环境部 · 要闻动态', homePageUrl: HOME, maxItems: 20, timezone: 'Asia/Shanghai' },
     news,
-    news.slice(0, 20).map((n) => ({ title: n.title, link: n.link ?? '', id: n.link ?? '', published: n.publishedAt.getTime() / 1000 })),
+    news.slice(0, 20).map((n) => ({
+      title: n.title,
+      link: n.link ?? '',
+      id: n.link ?? '',
+      published: n.publishedAt.getTime() / 1000,
+    })),
   );
   const topicItems = selectTopicItems(
-    { id: 'air', title: '大气', sources: 'all', include: ['大气'], exclude: ['要闻 1'], match: ['title'], maxItems: 10 },
-    new Map([['mee', news], ['torture', torture]]),
+    {
+      id: 'air',
+      title: '大气',
+      sources: 'all',
+      include: ['大气'],
+      exclude: ['要闻 1'],
+      match: ['title'],
+      maxItems: 10,
+    },
+    new Map([
+      ['mee', news],
+      ['torture', torture],
+    ]),
   );
   await publish(
     { id: 'air', kind: 'topic', title: '大气 · 专题', homePageUrl: 'https://feeds.example.org/', maxItems: 10 },
     topicItems,
-    topicItems.map((n) => ({ title: n.title, link: n.link ?? '', id: `urn:feedwright:topic:air:${n.id}`, published: n.publishedAt.getTime() / 1000 })),
+    topicItems.map((n) => ({
+      title: n.title,
+      link: n.link ?? '',
+      id: `urn:feedwright:topic:air:${n.id}`,
+      published: n.publishedAt.getTime() / 1000,
+    })),
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,7 +144,8 @@ function compare(entries: ConsumedEntry[], expected: Expected, fields: Array<key
   expect(entries).toHaveLength(expected.entries.length);
   entries.forEach((entry, i) => {
     const want = expected.entries[i];
-    for (const field of fields) expect(entry[field], `${expected.file} entry ${i} ${field}`).toEqual(want?.[field as keyof typeof want]);
+    for (const field of fields)
+      expect(entry[field], `${expected.file} entry ${i} ${field}`).toEqual(want?.[field as keyof typeof want]);
   });
 }
 
@@ -105,12 +154,17 @@ function describeConsumer(name: string, tools: Parameters<typeof missingTools>[0
   if (missing.length > 0 && process.env.CI) {
     describe(name, () => {
       it('has its tools installed', () => {
-        throw new Error(`missing ${missing.join(', ')}: .ci/run must apt-get install python3-feedparser sfeed newsboat`);
+        throw new Error(
+          `missing ${missing.join(', ')}: .ci/run must apt-get install python3-feedparser sfeed newsboat`,
+        );
       });
     });
     return;
   }
-  describe.skipIf(missing.length > 0)(`${name}${missing.length > 0 ? ` (missing ${missing.join(', ')}; skipped outside CI)` : ''}`, body);
+  describe.skipIf(missing.length > 0)(
+    `${name}${missing.length > 0 ? ` (missing ${missing.join(', ')}; skipped outside CI)` : ''}`,
+    body,
+  );
 }
 
 describeConsumer('expat (strict XML)', ['python'], () => {
@@ -136,7 +190,8 @@ describeConsumer('python3-feedparser', ['python'], () => {
 
 describeConsumer('sfeed', ['sfeed'], () => {
   it('reads every entry with the expected title, link, id and timestamp', async () => {
-    for (const expected of expectations) compare(await parseWithSfeed(expected.file), expected, ['title', 'link', 'id', 'published']);
+    for (const expected of expectations)
+      compare(await parseWithSfeed(expected.file), expected, ['title', 'link', 'id', 'published']);
   });
 });
 
@@ -145,7 +200,11 @@ describeConsumer('newsboat', ['newsboat'], () => {
     for (const expected of expectations) {
       const loaded = await loadWithNewsboat(expected.file);
       expect(loaded.feedTitle).toBe(expected.title);
-      compare(loaded.entries.slice().sort((a, b) => (b.published ?? 0) - (a.published ?? 0)), expected, ['title', 'link', 'id', 'published']);
+      compare(
+        loaded.entries.slice().sort((a, b) => (b.published ?? 0) - (a.published ?? 0)),
+        expected,
+        ['title', 'link', 'id', 'published'],
+      );
     }
   }, 120_000);
 });
@@ -166,13 +225,20 @@ describeConsumer('newsboat subscribed to a source feed and a topic feed at once'
 describe('JSON Feed 1.1 documents', () => {
   it('have the 1.1 version, string ids, titles, urls and RFC 3339 date_published on every item', () => {
     for (const id of ['torture', 'mee-news', 'air']) {
-      const doc = readJson(join(dir, `${id}.feed.json`)) as { version: string; title: string; items: Array<Record<string, unknown>> };
+      const doc = readJson(join(dir, `${id}.feed.json`)) as {
+        version: string;
+        title: string;
+        items: Array<Record<string, unknown>>;
+      };
       const expected = expectations.find((e) => e.file.endsWith(`${id}.rss.xml`));
       expect(doc.version).toBe(JSON_FEED_VERSION);
       expect(doc.title).toBe(expected?.title);
       expect(doc.items.map((i) => i.title)).toEqual(expected?.entries.map((e) => e.title));
       expect(doc.items.map((i) => i.id)).toEqual(expected?.entries.map((e) => e.id));
-      for (const entry of doc.items) expect(String(entry.date_published)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+      for (const entry of doc.items)
+        expect(String(entry.date_published)).toMatch(
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+        );
     }
   });
 });

@@ -60,4 +60,5 @@ export function findParentElement(element: Element): Element | undefined {
 // --- Internal helpers ---
 
 const CSS_IDENT = /^-?[_a-zA-Z][_a-zA-Z0-9-]*$/;
-const STATE_CLASSES = /^(?:on|active|cur|current|selected|select|hover|odd|even|alt|first|last|clearfix|clear|cf|fl|fr|left|right|hide|hidden|show|visible|new|hot|top|ellipsis|fix|f-cb)$/i;
+const STATE_CLASSES =
+  /^(?:on|active|cur|current|selected|select|hover|odd|even|alt|first|last|clearfix|clear|cf|fl|fr|left|right|hide|hidden|show|visible|new|hot|top|ellipsis|fix|f-cb)$/i;

@@ -8,9 +8,30 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
-import { findCommonAncestor, matchSpec, parseFieldSelector, readDateValue, readFirstValue, readText, type ValueReader } from '../html/field-selector.js';
-import { findAnchors, findEnclosingAnchor, findHeading, isUsableHref, pickHeadlineAnchor } from '../html/headline-anchor.js';
-import { describeElement, findParentElement, findTypeIndex, hasClass, readStableClasses, writeTagWithClasses } from './css-names.js';
+import {
+  findCommonAncestor,
+  matchSpec,
+  parseFieldSelector,
+  readDateValue,
+  readFirstValue,
+  readText,
+  type ValueReader,
+} from '../html/field-selector.js';
+import {
+  findAnchors,
+  findEnclosingAnchor,
+  findHeading,
+  isUsableHref,
+  pickHeadlineAnchor,
+} from '../html/headline-anchor.js';
+import {
+  describeElement,
+  findParentElement,
+  findTypeIndex,
+  hasClass,
+  readStableClasses,
+  writeTagWithClasses,
+} from './css-names.js';
 
 /** Field selectors found for a list (each optional). */
 export interface FieldChoice {
@@ -39,7 +60,8 @@ export function chooseFieldSelectors($: CheerioAPI, blocks: Element[], dates: Da
     if (element) dateElements.set(block, element);
   }
   // Only a selector that dates every item is worth pinning; otherwise selector mode's search does better.
-  if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate($, blocks, scope, dateElements);
+  if (dateElements.size === titles.size && titles.size > 0)
+    choice.date = pickVerifiedDate($, blocks, scope, dateElements);
   return choice;
 }
 
@@ -56,7 +78,9 @@ function findTitleElement(block: Element, dates: DateContext): Element | undefin
   const heading = findHeading(anchor);
   if (heading && readText(heading) !== '' && readText(heading) !== readText(anchor)) return heading;
   const parts = anchor.children.filter((child): child is Element => child.type === 'tag');
-  const dated = parts.filter((part) => parseDateOnlyText(readText(part), dates) !== undefined || part.attribs.datetime !== undefined);
+  const dated = parts.filter(
+    (part) => parseDateOnlyText(readText(part), dates) !== undefined || part.attribs.datetime !== undefined,
+  );
   if (dated.length === 0) return anchor === block ? undefined : anchor;
   // `<a class="row"><span class="t">headline</span><span class="d">2019.08.27</span></a>`: the headline is the longest other part.
   const rest = parts.filter((part) => !dated.includes(part)).sort((a, b) => readText(b).length - readText(a).length);
@@ -64,7 +88,13 @@ function findTitleElement(block: Element, dates: DateContext): Element | undefin
 }
 
 /** The first proposed selector whose first non-empty match in every block is that block's expected element. */
-function pickVerified($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>, read: ValueReader): string | undefined {
+function pickVerified(
+  $: CheerioAPI,
+  blocks: Element[],
+  scope: AnyNode,
+  expected: ReadonlyMap<Element, Element>,
+  read: ValueReader,
+): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
   for (const css of proposeSelectors(element, block)) {
@@ -75,7 +105,13 @@ function pickVerified($: CheerioAPI, blocks: Element[], scope: AnyNode, expected
   return undefined;
 }
 
-function chooseLinkSelector($: CheerioAPI, blocks: Element[], scope: AnyNode, titles: ReadonlyMap<Element, Element>, titleCss: string): string | undefined {
+function chooseLinkSelector(
+  $: CheerioAPI,
+  blocks: Element[],
+  scope: AnyNode,
+  titles: ReadonlyMap<Element, Element>,
+  titleCss: string,
+): string | undefined {
   const anchors = new Map<Element, Element>();
   for (const [block, title] of titles) {
     const anchor = findEnclosingAnchor(title, block) ?? findAnchors(title)[0];
@@ -97,7 +133,8 @@ function findDateElement(block: Element, title: Element, dates: DateContext): El
     for (const child of node.children) {
       if (child.type === 'text') {
         const text = (child as unknown as { data: string }).data;
-        if (node !== block && node !== title && text.trim() !== '' && text.length < 60 && !texts.includes(node)) texts.push(node);
+        if (node !== block && node !== title && text.trim() !== '' && text.length < 60 && !texts.includes(node))
+          texts.push(node);
         continue;
       }
       if (child.type !== 'tag') continue;
@@ -115,7 +152,12 @@ function findDateElement(block: Element, title: Element, dates: DateContext): El
 }
 
 /** Like {@link pickVerified} for dates, read as selector mode reads a date element (its `datetime`, else its text). */
-function pickVerifiedDate($: CheerioAPI, blocks: Element[], scope: AnyNode, expected: ReadonlyMap<Element, Element>): string | undefined {
+function pickVerifiedDate(
+  $: CheerioAPI,
+  blocks: Element[],
+  scope: AnyNode,
+  expected: ReadonlyMap<Element, Element>,
+): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
   for (const css of proposeSelectors(element, block)) {
@@ -141,7 +183,8 @@ function proposeSelectors(element: Element, block: Element): string[] {
   // Told apart from an earlier link of the same tag (a `[通知]` category tag) by that one's class.
   for (let sibling = element.prev; sibling; sibling = sibling.prev) {
     if (sibling.type !== 'tag' || (sibling as Element).name !== tag) continue;
-    for (const name of readStableClasses(sibling as Element)) if (!hasClass(element, name)) out.push(`${tag}:not(.${name})`);
+    for (const name of readStableClasses(sibling as Element))
+      if (!hasClass(element, name)) out.push(`${tag}:not(.${name})`);
   }
   for (const attr of ['title', 'target']) if (element.attribs[attr] !== undefined) out.push(`${tag}[${attr}]`);
   out.push(`${tag}:nth-of-type(${findTypeIndex(element)})`);

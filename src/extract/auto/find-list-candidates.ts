@@ -27,7 +27,11 @@ export interface ListCandidate {
 const MIN_ROWS = 3;
 
 /** Finds and scores every candidate list of a page, best first. */
-export function findListCandidates(page: PageStats, pageHost: string | undefined, readText: (node: Element) => string): ListCandidate[] {
+export function findListCandidates(
+  page: PageStats,
+  pageHost: string | undefined,
+  readText: (node: Element) => string,
+): ListCandidate[] {
   const groups = mergeSplitLists(collectGroups(page), page.stats);
   // Cheap figures first (row count, headline length, dates); links and layout words only for the leaders.
   const rated = groups
@@ -37,12 +41,15 @@ export function findListCandidates(page: PageStats, pageHost: string | undefined
     .sort((a, b) => b.base - a.base)
     .slice(0, MAX_FULLY_SCORED);
   const words: WordCache = new Map();
-  return rated.map((rows) => scoreCandidate(rows, page.stats, pageHost, readText, words)).sort((a, b) => b.score - a.score);
+  return rated
+    .map((rows) => scoreCandidate(rows, page.stats, pageHost, readText, words))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** The headline link of a row: the link in (or around) its heading when it has one, else its longest link. */
 export function rowHeadline(figures: NodeStats): { anchor: Element | undefined; units: number } {
-  if (figures.heading && rateHeadline(figures.headingUnits) > 0) return { anchor: figures.heading, units: figures.headingUnits };
+  if (figures.heading && rateHeadline(figures.headingUnits) > 0)
+    return { anchor: figures.heading, units: figures.headingUnits };
   return { anchor: figures.best, units: figures.bestUnits };
 }
 
@@ -55,7 +62,21 @@ const MAX_ROW_ANCHORS = 6;
 /** Most links a card may hold when its main link is a full headline. */
 const MAX_CARD_ANCHORS = 12;
 /** Tags that are never list rows. */
-const NON_ROWS = new Set(['br', 'hr', 'img', 'input', 'script', 'style', 'option', 'link', 'meta', 'col', 'colgroup', 'thead', 'caption']);
+const NON_ROWS = new Set([
+  'br',
+  'hr',
+  'img',
+  'input',
+  'script',
+  'style',
+  'option',
+  'link',
+  'meta',
+  'col',
+  'colgroup',
+  'thead',
+  'caption',
+]);
 
 /** Rows of one tag under one or more containers of one kind (tag + classes). */
 interface RowGroup {
@@ -72,7 +93,8 @@ function collectGroups(page: PageStats): RowGroup[] {
     // Two rows need two links: most containers (text blocks, images, form fields) stop here.
     if ((page.stats.get(container)?.anchors ?? 0) < 2) continue;
     const kind = describeKind(container);
-    for (const [rowTag, rows] of groupRows(container, page.stats)) groups.push({ kind, containers: [container], rowTag, rows });
+    for (const [rowTag, rows] of groupRows(container, page.stats))
+      groups.push({ kind, containers: [container], rowTag, rows });
   }
   return groups;
 }
@@ -104,7 +126,10 @@ function mergeSplitLists(groups: RowGroup[], stats: ReadonlyMap<Element, NodeSta
     const sibling = `${idOf(parent)}|${shape}`;
     const parentKind = parent && 'attribs' in parent ? describeKind(parent) : '';
     // Only named boxes: bare wrappers and layout-table cells around lists are everywhere on a page.
-    const cousin = parent && parentKind !== group.kind && isNamedBox(parent) ? `${idOf(parent.parent)}|${parentKind}|${shape}` : undefined;
+    const cousin =
+      parent && parentKind !== group.kind && isNamedBox(parent)
+        ? `${idOf(parent.parent)}|${parentKind}|${shape}`
+        : undefined;
     const nestedKeys = isNamedBox(container) ? findNestedKeys(container, group, keyOf) : [];
     const target = [sibling, cousin, ...nestedKeys].map((key) => (key ? byKey.get(key) : undefined)).find(Boolean);
     if (target) {
@@ -254,5 +279,12 @@ function scoreCandidate(
   const first = group.containers[0] as Element;
   const where = rateLayoutWords(first, group.rows[0] as Element, words) * rateHeading(first, stats, readText);
   const score = rated.base * (0.5 + 0.5 * (articles / n)) * (0.6 + 0.4 * (sameSite / n)) * (hrefs.size / n) * where;
-  return { containers: group.containers, rowTag: group.rowTag, rows: group.rows, score, headlineQuality: rated.headlineQuality, dateShare: rated.dateShare };
+  return {
+    containers: group.containers,
+    rowTag: group.rowTag,
+    rows: group.rows,
+    score,
+    headlineQuality: rated.headlineQuality,
+    dateShare: rated.dateShare,
+  };
 }

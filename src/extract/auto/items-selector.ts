@@ -7,7 +7,16 @@
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { rowHeadline, type ListCandidate } from './find-list-candidates.js';
-import { describeElement, findCommonClasses, findParentElement, findTypeIndex, hasClass, readStableClasses, readStableId, writeTagWithClasses } from './css-names.js';
+import {
+  describeElement,
+  findCommonClasses,
+  findParentElement,
+  findTypeIndex,
+  hasClass,
+  readStableClasses,
+  readStableId,
+  writeTagWithClasses,
+} from './css-names.js';
 import type { NodeStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
 
@@ -18,18 +27,26 @@ export interface ItemsSelection {
 }
 
 /** Writes and checks the items selector of a candidate list; undefined when no selector isolates it. */
-export function buildItemsSelector($: CheerioAPI, candidate: ListCandidate, stats: ReadonlyMap<Element, NodeStats>): ItemsSelection | undefined {
+export function buildItemsSelector(
+  $: CheerioAPI,
+  candidate: ListCandidate,
+  stats: ReadonlyMap<Element, NodeStats>,
+): ItemsSelection | undefined {
   const rowSet = new Set(candidate.rows);
   const strong = candidate.rows.filter((row) => {
     const figures = stats.get(row);
     return figures !== undefined && rateHeadline(rowHeadline(figures).units) > 0;
   });
-  const members = candidate.containers.flatMap((container) => container.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === candidate.rowTag));
+  const members = candidate.containers.flatMap((container) =>
+    container.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === candidate.rowTag),
+  );
   // Members that are not rows may be selected only when they hold no link (they then yield no item), or
   // when they carry every class the rows share (a card of the list that holds more links than most).
   const common = findCommonClasses(strong.length > 0 ? strong : candidate.rows);
   const sameKind = (member: Element): boolean => common.length > 0 && common.every((name) => hasClass(member, name));
-  const allowedMembers = new Set(members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0 || sameKind(member)));
+  const allowedMembers = new Set(
+    members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0 || sameKind(member)),
+  );
   const allowed = (element: Element): boolean => allowedMembers.has(element) || isCousinRow(element, candidate);
   const rowPart = writeRowPart(candidate, strong, members);
   for (const containerPart of describeContainers(candidate.containers)) {
@@ -80,10 +97,17 @@ function isCousinRow(element: Element, candidate: ListCandidate): boolean {
   if (candidate.containers.length < 2 || element.name !== candidate.rowTag) return false;
   const parent = findParentElement(element);
   const first = candidate.containers[0] as Element;
-  if (!parent || parent.name !== first.name || (parent.attribs.class ?? '') !== (first.attribs.class ?? '')) return false;
+  if (!parent || parent.name !== first.name || (parent.attribs.class ?? '') !== (first.attribs.class ?? ''))
+    return false;
   const wrapper = findParentElement(parent);
   const firstWrapper = findParentElement(first);
-  if (!wrapper || !firstWrapper || wrapper.name !== firstWrapper.name || wrapper.attribs.class !== firstWrapper.attribs.class) return false;
+  if (
+    !wrapper ||
+    !firstWrapper ||
+    wrapper.name !== firstWrapper.name ||
+    wrapper.attribs.class !== firstWrapper.attribs.class
+  )
+    return false;
   return wrapper.parent !== null && wrapper.parent === firstWrapper.parent;
 }
 
@@ -138,7 +162,10 @@ function widenUntilExact(
   }
   // Layout tables and bare wrappers have no names: spell out the path from the nearest id (or body).
   const first = containers[0] as Element;
-  const own = containers.length === 1 && hasSameTagSibling(first) ? `${containerPart}:nth-of-type(${findTypeIndex(first)})` : containerPart;
+  const own =
+    containers.length === 1 && hasSameTagSibling(first)
+      ? `${containerPart}:nth-of-type(${findTypeIndex(first)})`
+      : containerPart;
   const parent = findParentElement(first);
   const pinned = `${parent ? `${writeStructuralPath(parent)} > ` : ''}${own} > ${rowPart}`;
   const result = check($, pinned, strong, allowed);
@@ -168,7 +195,12 @@ function hasSameTagSibling(element: Element): boolean {
 }
 
 /** The matched blocks when they are every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
-function check($: CheerioAPI, selector: string, strong: Element[], allowed: (element: Element) => boolean): Element[] | 'wider' | 'misses' {
+function check(
+  $: CheerioAPI,
+  selector: string,
+  strong: Element[],
+  allowed: (element: Element) => boolean,
+): Element[] | 'wider' | 'misses' {
   const matched = select($, selector);
   const set = new Set(matched);
   if (!strong.every((row) => set.has(row))) return 'misses';

@@ -15,17 +15,29 @@ export function rateLayoutWords(container: Element, row: Element, cache: WordCac
   let negative = readWords(row, cache).negative;
   let positive = false;
   let depth = 0;
-  for (let node: Element | undefined = container; node && node.name !== 'body' && node.name !== 'html'; node = parentElement(node)) {
+  for (
+    let node: Element | undefined = container;
+    node && node.name !== 'body' && node.name !== 'html';
+    node = parentElement(node)
+  ) {
     const words = readWords(node, cache);
     if (NEGATIVE_TAGS.has(node.name) || words.negative) negative = true;
-    if (depth < POSITIVE_DEPTH && (node.name === 'main' || node.name === 'article' || node.attribs.role === 'main' || words.positive)) positive = true;
+    if (
+      depth < POSITIVE_DEPTH &&
+      (node.name === 'main' || node.name === 'article' || node.attribs.role === 'main' || words.positive)
+    )
+      positive = true;
     depth += 1;
   }
   return (negative ? NEGATIVE_FACTOR : 1) * (positive ? POSITIVE_FACTOR : 1);
 }
 
 /** Factor for a short heading right before the list (or before its nearest wrappers) that names a side list. */
-export function rateHeading(container: Element, stats: ReadonlyMap<Element, NodeStats>, readText: (node: Element) => string): number {
+export function rateHeading(
+  container: Element,
+  stats: ReadonlyMap<Element, NodeStats>,
+  readText: (node: Element) => string,
+): number {
   let node: Element | undefined = container;
   for (let level = 0; node && level < HEADING_LEVELS; level += 1, node = parentElement(node)) {
     let sibling = previousElement(node);
@@ -63,17 +75,90 @@ const MAX_HEADING_UNITS = 24;
 
 const NEGATIVE_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'menu']);
 /** Words matched against whole class names and ids. */
-const NEGATIVE_WHOLE = new Set(['top', 'page', 'pages', 'head', 'foot', 'bottom', 'tags', 'ad', 'ads', 'dh', 'yqlj', 'xglj', 'rdph', 'tjyd']);
+const NEGATIVE_WHOLE = new Set([
+  'top',
+  'page',
+  'pages',
+  'head',
+  'foot',
+  'bottom',
+  'tags',
+  'ad',
+  'ads',
+  'dh',
+  'yqlj',
+  'xglj',
+  'rdph',
+  'tjyd',
+]);
 /** Words matched against the parts of class names and ids (split on `-`, `_` and camelCase). */
 const NEGATIVE_PARTS = new Set([
-  'nav', 'navbar', 'navigation', 'menu', 'menus', 'submenu', 'header', 'footer', 'topbar', 'copyright', 'crumb', 'crumbs',
-  'breadcrumb', 'breadcrumbs', 'location', 'position', 'side', 'sidebar', 'aside', 'related', 'relate', 'rank', 'ranking',
-  'hot', 'hotnews', 'popular', 'recommend', 'trending', 'links', 'friend', 'friends', 'slide', 'slider', 'slides', 'swiper',
-  'carousel', 'banner', 'focus', 'pagination', 'pager', 'paging', 'fenye', 'share', 'toolbar', 'login', 'search', 'advert',
+  'nav',
+  'navbar',
+  'navigation',
+  'menu',
+  'menus',
+  'submenu',
+  'header',
+  'footer',
+  'topbar',
+  'copyright',
+  'crumb',
+  'crumbs',
+  'breadcrumb',
+  'breadcrumbs',
+  'location',
+  'position',
+  'side',
+  'sidebar',
+  'aside',
+  'related',
+  'relate',
+  'rank',
+  'ranking',
+  'hot',
+  'hotnews',
+  'popular',
+  'recommend',
+  'trending',
+  'links',
+  'friend',
+  'friends',
+  'slide',
+  'slider',
+  'slides',
+  'swiper',
+  'carousel',
+  'banner',
+  'focus',
+  'pagination',
+  'pager',
+  'paging',
+  'fenye',
+  'share',
+  'toolbar',
+  'login',
+  'search',
+  'advert',
 ]);
-const POSITIVE_PARTS = new Set(['main', 'content', 'contents', 'list', 'lists', 'news', 'article', 'articles', 'notice', 'notices', 'results', 'lb', 'xxgk']);
+const POSITIVE_PARTS = new Set([
+  'main',
+  'content',
+  'contents',
+  'list',
+  'lists',
+  'news',
+  'article',
+  'articles',
+  'notice',
+  'notices',
+  'results',
+  'lb',
+  'xxgk',
+]);
 
-const SIDE_HEADING = /相关|热点|热门|排行|推荐|友情|链接|猜你喜欢|点击榜|热读|熱門|排行榜|相關|連結|related|popular|trending|most (?:read|viewed|popular)|see also|quick links|you may also/i;
+const SIDE_HEADING =
+  /相关|热点|热门|排行|推荐|友情|链接|猜你喜欢|点击榜|热读|熱門|排行榜|相關|連結|related|popular|trending|most (?:read|viewed|popular)|see also|quick links|you may also/i;
 const SECTION_PAGE = /(?:^|\/)(?:index|default|list|main)(?:_\d+)?\.\w+(?:[?#]|$)|\/$/i;
 const DOCUMENT_FILE = /\.(?:s?html?|pdf|docx?|xlsx?|wps|txt)(?:[?#]|$)/i;
 

@@ -52,7 +52,18 @@ export function collectPageStats(root: AnyNode): PageStats {
 // --- Internal helpers ---
 
 /** Elements whose content a reader never sees as text on the page. */
-const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'select', 'textarea', 'svg', 'iframe', 'object']);
+const SKIPPED = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'head',
+  'select',
+  'textarea',
+  'svg',
+  'iframe',
+  'object',
+]);
 
 const DATE_HINT =
   /(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}:\d{2}|刚刚|剛剛|昨天|前天|今天|\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|个月)前|\bago\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/i;
@@ -77,7 +88,16 @@ interface Walk {
 }
 
 function emptyStats(order: number): NodeStats {
-  return { units: 0, linkUnits: 0, anchors: 0, bestUnits: -1, dateHints: 0, headingUnits: 0, headlineAnchors: 0, order };
+  return {
+    units: 0,
+    linkUnits: 0,
+    anchors: 0,
+    bestUnits: -1,
+    dateHints: 0,
+    headingUnits: 0,
+    headlineAnchors: 0,
+    order,
+  };
 }
 
 /**

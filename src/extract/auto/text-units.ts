@@ -32,7 +32,8 @@ export function measureTextUnits(text: string): number {
  */
 export function rateHeadline(units: number): number {
   if (units < MIN_HEADLINE_UNITS) return 0;
-  if (units < FULL_HEADLINE_UNITS) return (units - MIN_HEADLINE_UNITS + 1) / (FULL_HEADLINE_UNITS - MIN_HEADLINE_UNITS + 1);
+  if (units < FULL_HEADLINE_UNITS)
+    return (units - MIN_HEADLINE_UNITS + 1) / (FULL_HEADLINE_UNITS - MIN_HEADLINE_UNITS + 1);
   if (units <= MAX_HEADLINE_UNITS) return 1;
   return MAX_HEADLINE_UNITS / units;
 }
@@ -47,7 +48,11 @@ const MAX_HEADLINE_UNITS = 100;
 
 /** ASCII letters and Latin-1/Latin Extended letters (accented words count as words). */
 function isLetter(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7);
+  return (
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7)
+  );
 }
 
 /** Kana, CJK ideographs (with extension A and compatibility forms) and Hangul syllables. */

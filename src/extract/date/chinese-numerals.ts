@@ -38,7 +38,10 @@ export function arabizeCjkDates(text: string): string {
 const YEAR_DIGIT = `[${ZEROES}一二三四五六七八九]`;
 const SMALL_NUMBER = '(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])';
 const CJK_YEAR_HINT = new RegExp(`${YEAR_DIGIT}{4}\\s*年`);
-const CJK_DATE = new RegExp(`(${YEAR_DIGIT}{4})\\s*年\\s*(${SMALL_NUMBER})\\s*月\\s*(${SMALL_NUMBER})\\s*[日号號]`, 'g');
+const CJK_DATE = new RegExp(
+  `(${YEAR_DIGIT}{4})\\s*年\\s*(${SMALL_NUMBER})\\s*月\\s*(${SMALL_NUMBER})\\s*[日号號]`,
+  'g',
+);
 
 function readYearDigit(char: string): string {
   return ZEROES.includes(char) ? '0' : String(DIGITS[char] ?? '');

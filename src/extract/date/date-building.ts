@@ -58,7 +58,13 @@ export function buildDate(fields: DateFields, ctx: DateContext): DateHit | undef
  * Picks the year for a date printed without one: the latest such day that is not after today,
  * so late-December rows read in January land in the previous year.
  */
-function inferYear(month: number, day: number, time: Clock | undefined, zone: Zone, ctx: DateContext): DateHit | undefined {
+function inferYear(
+  month: number,
+  day: number,
+  time: Clock | undefined,
+  zone: Zone,
+  ctx: DateContext,
+): DateHit | undefined {
   const { today } = ctx;
   const notAfterToday = month < today.month || (month === today.month && day <= today.day);
   // Eight years back is enough to reach the previous 29 February.
@@ -74,7 +80,8 @@ function zonedEpoch(zone: Zone, year: number, month: number, day: number, time?:
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const local = Date.UTC(year, month - 1, day, time?.hour ?? 0, time?.minute ?? 0, time?.second ?? 0);
   const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return undefined;
   // luxon's fixOffset: guess with the offset at the wall time read as UTC, then correct once; in a DST
   // gap the two candidates differ and the later offset wins (the time moves forward, as luxon does).
   const o1 = zone.offset(local);
@@ -109,7 +116,9 @@ export interface Clock {
 }
 
 /** Reads the clock fields; undefined when there is no time, null when the time is impossible. */
-export function readClock(fields: Pick<DateFields, 'hour' | 'minute' | 'second' | 'meridiem'>): Clock | undefined | null {
+export function readClock(
+  fields: Pick<DateFields, 'hour' | 'minute' | 'second' | 'meridiem'>,
+): Clock | undefined | null {
   if (fields.hour === undefined || fields.minute === undefined) return undefined;
   const hour = applyMeridiem(Number(fields.hour), fields.meridiem);
   const minute = Number(fields.minute);

@@ -48,7 +48,9 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     // 民國 (ROC) years on Taiwan sites: 113-08-27, 113/8/27, 113年8月27日 = 2024 (year + 1911); only for
     // sources in Asia/Taipei, where a 2–3 digit year cannot mean anything else.
     name: 'ymd-roc',
-    re: re(`(?<![\\d.])(?<y>\\d{2,3})\\s*(?:(?<sep>[-/.])\\s*(?<mo>\\d{1,2})\\s*\\k<sep>|年\\s*(?<mo2>\\d{1,2})\\s*月)\\s*(?<d>\\d{1,2})(?!\\d)\\s*日?${TIME}`),
+    re: re(
+      `(?<![\\d.])(?<y>\\d{2,3})\\s*(?:(?<sep>[-/.])\\s*(?<mo>\\d{1,2})\\s*\\k<sep>|年\\s*(?<mo2>\\d{1,2})\\s*月)\\s*(?<d>\\d{1,2})(?!\\d)\\s*日?${TIME}`,
+    ),
     wholeOnly: false,
     build: (g, ctx) =>
       ctx.zoneName === 'Asia/Taipei' && Number(g.y) >= 60
@@ -65,7 +67,9 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
   {
     // Aug 27, 2019, August 27th 2019 2:30 PM, Tue Aug 27 2019 14:30:00 GMT+0800 (JavaScript's toString)
     name: 'month-d-y',
-    re: re(`${WEEKDAY}\\b(?<mon>${MONTHS})\\b\\.?\\s+(?<d>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<y>\\d{4})(?!\\d)${EN_TIME}`),
+    re: re(
+      `${WEEKDAY}\\b(?<mon>${MONTHS})\\b\\.?\\s+(?<d>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<y>\\d{4})(?!\\d)${EN_TIME}`,
+    ),
     wholeOnly: false,
     build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
   },
@@ -73,7 +77,9 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     // Other languages' month names (CLDR through luxon, see month-names.ts): 3 mars 2021, 7. Juni 2021,
     // 09 enero 2014, 4 de março de 2021, 7 июня 2021 г., 27 agosto 2019 14:30
     name: 'd-month-y-intl',
-    re: re(`(?<![\\d.])(?<d>\\d{1,2})\\.?\\s*(?:de\\s+)?(?<mon>${monthNamePattern()})\\.?,?\\s*(?:de\\s+)?(?<y>\\d{4})(?!\\d)(?:\\s*(?:г\\.|um|à|a las|alle|às|kl\\.?|,|-|–)?\\s*${TIME.slice(3, -2)})?`),
+    re: re(
+      `(?<![\\d.])(?<d>\\d{1,2})\\.?\\s*(?:de\\s+)?(?<mon>${monthNamePattern()})\\.?,?\\s*(?:de\\s+)?(?<y>\\d{4})(?!\\d)(?:\\s*(?:г\\.|um|à|a las|alle|às|kl\\.?|,|-|–)?\\s*${TIME.slice(3, -2)})?`,
+    ),
     wholeOnly: false,
     build: (g, ctx) => buildDate({ year: g.y, month: intlMonth(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
   },
@@ -87,9 +93,21 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
   {
     // Java's Date.toString() and C's asctime: Thu Mar 04 09:15:00 CET 2021, Thu Mar  4 09:15:00 2021
     name: 'java-date',
-    re: re(`${WEEKDAY}\\b(?<mon>${MONTHS})\\s+(?<d>\\d{1,2})\\s+(?<h>\\d{1,2}):(?<mi>[0-5]\\d)(?::(?<s>\\d{2}))?(?:\\s+(?<tz>${ZONE_NAMES}|[+-]\\d{4}|GMT|UTC))?\\s+(?<y>\\d{4})(?!\\d)`),
+    re: re(
+      `${WEEKDAY}\\b(?<mon>${MONTHS})\\s+(?<d>\\d{1,2})\\s+(?<h>\\d{1,2}):(?<mi>[0-5]\\d)(?::(?<s>\\d{2}))?(?:\\s+(?<tz>${ZONE_NAMES}|[+-]\\d{4}|GMT|UTC))?\\s+(?<y>\\d{4})(?!\\d)`,
+    ),
     wholeOnly: false,
-    build: (g, ctx) => buildDate({ year: g.y, month: monthNumber(g.mon), day: g.d ?? '', ...clock(g), zone: g.tz === 'GMT' || g.tz === 'UTC' ? 'Z' : g.tz }, ctx),
+    build: (g, ctx) =>
+      buildDate(
+        {
+          year: g.y,
+          month: monthNumber(g.mon),
+          day: g.d ?? '',
+          ...clock(g),
+          zone: g.tz === 'GMT' || g.tz === 'UTC' ? 'Z' : g.tz,
+        },
+        ctx,
+      ),
   },
   {
     // 27.08.2019 (German and most of Europe write day.month.year with dots)
@@ -110,7 +128,9 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     // (calendar-style boxes on many government portals; the parts are separate elements). Years
     // 19xx/20xx only, and never the start of a full date (12 2019-08-27 is that date).
     name: 'd-ym-badge',
-    re: re(`(?<![\\d\\-/.:])(?<d>[0-3]?\\d)\\s*(?<y>(?:19|20)\\d{2})(?<sep>[-/.])(?<mo>[01]?\\d)(?![\\d:%]|\\s*[-/.]\\s*\\d)`),
+    re: re(
+      `(?<![\\d\\-/.:])(?<d>[0-3]?\\d)\\s*(?<y>(?:19|20)\\d{2})(?<sep>[-/.])(?<mo>[01]?\\d)(?![\\d:%]|\\s*[-/.]\\s*\\d)`,
+    ),
     wholeOnly: false,
     build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
   },
@@ -164,7 +184,13 @@ function re(source: string): RegExp {
   return new RegExp(source, 'i');
 }
 
-function clock(g: Record<string, string | undefined>): { hour?: string; minute?: string; second?: string; meridiem?: string; zone?: string } {
+function clock(g: Record<string, string | undefined>): {
+  hour?: string;
+  minute?: string;
+  second?: string;
+  meridiem?: string;
+  zone?: string;
+} {
   return { hour: g.h, minute: g.mi, second: g.s ?? g.s2, meridiem: g.mp ?? g.ms?.replace(/\./g, ''), zone: g.tz };
 }
 

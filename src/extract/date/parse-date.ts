@@ -59,7 +59,9 @@ export function parseDateOnlyText(text: string, ctx: DateContext): ParsedDate | 
   if (!found) return undefined;
   const rest = cleaned.slice(0, found.index) + cleaned.slice(found.index + found.length);
   // What is left must be decoration: brackets, punctuation or a short label such as 发布时间：.
-  return /\d/.test(rest) || rest.replace(/[\s[\]()（）【】〔〕:：|·,，\-–—]/g, '').length > 8 ? undefined : found.parsed;
+  return /\d/.test(rest) || rest.replace(/[\s[\]()（）【】〔〕:：|·,，\-–—]/g, '').length > 8
+    ? undefined
+    : found.parsed;
 }
 
 /** Builds the parse context for a zone and an instant; undefined when the zone is not a valid IANA zone. */
@@ -67,7 +69,9 @@ export function createDateContext(timezone: string, now: Date): DateContext | un
   const zone = getCachedZone(timezone);
   if (!zone.isValid) return undefined;
   const dt = DateTime.fromJSDate(now, { zone });
-  return dt.isValid ? { zone, zoneName: zone.name, now: dt, today: { year: dt.year, month: dt.month, day: dt.day } } : undefined;
+  return dt.isValid
+    ? { zone, zoneName: zone.name, now: dt, today: { year: dt.year, month: dt.month, day: dt.day } }
+    : undefined;
 }
 
 /** Folds full-width characters, whitespace and Chinese-numeral dates so the table sees one spelling of each form. */

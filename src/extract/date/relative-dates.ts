@@ -97,11 +97,19 @@ function englishUnit(unit: string): Unit | undefined {
 function buildAgo(amount: number | undefined, unit: Unit | undefined, ctx: DateContext): DateHit | undefined {
   if (amount === undefined || unit === undefined) return undefined;
   if (unit === 'seconds' || unit === 'minutes' || unit === 'hours') {
-    const duration: DurationLikeObject = { minutes: Math.round(amount * (unit === 'hours' ? 60 : unit === 'minutes' ? 1 : 1 / 60)) };
+    const duration: DurationLikeObject = {
+      minutes: Math.round(amount * (unit === 'hours' ? 60 : unit === 'minutes' ? 1 : 1 / 60)),
+    };
     return { ms: ctx.now.minus(duration).startOf('minute').toMillis(), precision: 'time' };
   }
   if (!Number.isInteger(amount)) return undefined;
-  return { ms: ctx.now.minus({ [unit]: amount }).startOf('day').toMillis(), precision: 'day' };
+  return {
+    ms: ctx.now
+      .minus({ [unit]: amount })
+      .startOf('day')
+      .toMillis(),
+    precision: 'day',
+  };
 }
 
 function buildDayWord(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {

@@ -26,12 +26,25 @@ export interface DetailDate {
 }
 
 /** Finds the page's publication date, trying each source in the documented order. */
-export function findDetailDate($: CheerioAPI, selectors: string[] | undefined, dates: DateContext, warnings: WarningCollector): DetailDate | undefined {
+export function findDetailDate(
+  $: CheerioAPI,
+  selectors: string[] | undefined,
+  dates: DateContext,
+  warnings: WarningCollector,
+): DetailDate | undefined {
   if (selectors && selectors.length > 0) {
     const configured = readConfiguredDate($, selectors, dates, warnings);
     if (configured) return configured;
   }
-  const readers = [readMetaDate, readJsonLdDate, readTimeElement, readDateElement, readLabelledDate, readBylineDate, readScriptDate];
+  const readers = [
+    readMetaDate,
+    readJsonLdDate,
+    readTimeElement,
+    readDateElement,
+    readLabelledDate,
+    readBylineDate,
+    readScriptDate,
+  ];
   let found: DetailDate | undefined;
   let relative: DetailDate | undefined;
   for (const read of readers) {
@@ -64,7 +77,11 @@ export function findDetailDate($: CheerioAPI, selectors: string[] | undefined, d
  * The meta publication date, unless it is really the modification time (it equals a `dateModified` /
  * `article:modified_time` value) and JSON-LD gives an earlier `datePublished`: then that one.
  */
-function preferEarlierPublication($: CheerioAPI, dates: DateContext, warnings: WarningCollector): DetailDate | undefined {
+function preferEarlierPublication(
+  $: CheerioAPI,
+  dates: DateContext,
+  warnings: WarningCollector,
+): DetailDate | undefined {
   const meta = readMetaDate($, dates);
   if (!meta) return undefined;
   const modified = collectModifiedInstants($, dates);
@@ -78,7 +95,10 @@ function collectModifiedInstants($: CheerioAPI, dates: DateContext): Set<number>
   const values: string[] = [];
   for (const [name, value] of readMetaValues($)) if (MODIFIED_NAME.test(name)) values.push(value);
   for (const node of $('script[type="application/ld+json"]').toArray()) {
-    for (const match of $(node).text().matchAll(/"date(?:Modified|Updated)"\s*:\s*"([^"]{6,40})"/g)) values.push(match[1] ?? '');
+    for (const match of $(node)
+      .text()
+      .matchAll(/"date(?:Modified|Updated)"\s*:\s*"([^"]{6,40})"/g))
+      values.push(match[1] ?? '');
   }
   const instants = new Set<number>();
   for (const value of values) {
@@ -99,10 +119,28 @@ const DAY_MS = 86_400_000;
 
 /** `<meta>` names (lower case) that carry the publication date, most specific first. */
 const META_NAMES = [
-  'article:published_time', 'og:article:published_time', 'og:published_time', 'og:release_date', 'datepublished',
-  'pubdate', 'publishdate', 'publish_date', 'publish-date', 'publishtime', 'publication_date', 'firstpublishedtime',
-  'dc.date.issued', 'dcterms.issued', 'dc.date', 'dcterms.created', 'dc.date.created', 'citation_publication_date',
-  'citation_date', 'parsely-pub-date', 'sailthru.date', 'date',
+  'article:published_time',
+  'og:article:published_time',
+  'og:published_time',
+  'og:release_date',
+  'datepublished',
+  'pubdate',
+  'publishdate',
+  'publish_date',
+  'publish-date',
+  'publishtime',
+  'publication_date',
+  'firstpublishedtime',
+  'dc.date.issued',
+  'dcterms.issued',
+  'dc.date',
+  'dcterms.created',
+  'dc.date.created',
+  'citation_publication_date',
+  'citation_date',
+  'parsely-pub-date',
+  'sailthru.date',
+  'date',
 ];
 
 /** What may stand between a label and its date: spaces, punctuation, a weekday. */
@@ -113,16 +151,56 @@ const BYLINE_WINDOW = 120;
 
 /** Labels before a visible date, most telling first (成文日期 is when a document was signed, not published). */
 const DATE_LABELS = [
-  '发布时间', '发布日期', '發佈時間', '發布日期', '发表时间', '发表日期', '公开日期', '发文日期', '更新时间', '时间', '日期', '時間',
-  'Published on', 'Published', 'Posted on', 'Posted', 'Submitted on', 'Submitted', 'First published', 'Date',
-  'Publié le', 'Publié', 'Veröffentlicht am', 'Veröffentlicht', 'Publicado el', 'Publicado', 'Pubblicato il', 'Pubblicato',
-  'Опубликовано', 'Дата публикации', '公開日', '掲載日', '配信日', '投稿日', '등록일', '입력', '게재',
+  '发布时间',
+  '发布日期',
+  '發佈時間',
+  '發布日期',
+  '发表时间',
+  '发表日期',
+  '公开日期',
+  '发文日期',
+  '更新时间',
+  '时间',
+  '日期',
+  '時間',
+  'Published on',
+  'Published',
+  'Posted on',
+  'Posted',
+  'Submitted on',
+  'Submitted',
+  'First published',
+  'Date',
+  'Publié le',
+  'Publié',
+  'Veröffentlicht am',
+  'Veröffentlicht',
+  'Publicado el',
+  'Publicado',
+  'Pubblicato il',
+  'Pubblicato',
+  'Опубликовано',
+  'Дата публикации',
+  '公開日',
+  '掲載日',
+  '配信日',
+  '投稿日',
+  '등록일',
+  '입력',
+  '게재',
 ];
 
-function readConfiguredDate($: CheerioAPI, selectors: string[], dates: DateContext, warnings: WarningCollector): DetailDate | undefined {
+function readConfiguredDate(
+  $: CheerioAPI,
+  selectors: string[],
+  dates: DateContext,
+  warnings: WarningCollector,
+): DetailDate | undefined {
   for (const raw of selectors) {
     const spec = parseFieldSelector(raw);
-    const elements = (spec.css === '' ? [] : $(spec.css).toArray()).filter((node): node is Element => 'attribs' in node);
+    const elements = (spec.css === '' ? [] : $(spec.css).toArray()).filter(
+      (node): node is Element => 'attribs' in node,
+    );
     for (const element of elements) {
       const text = readDateValue($, element, spec);
       if (text === '') continue;
@@ -173,9 +251,12 @@ function readMetaValues($: CheerioAPI): Map<string, string> {
     if (!('attribs' in node)) continue;
     const element = node as Element;
     const { attribs } = element;
-    const name = (attribs.property ?? attribs.name ?? attribs.itemprop ?? attribs['http-equiv'] ?? '').trim().toLowerCase();
+    const name = (attribs.property ?? attribs.name ?? attribs.itemprop ?? attribs['http-equiv'] ?? '')
+      .trim()
+      .toLowerCase();
     let value = (attribs.content ?? attribs.value ?? attribs.datetime ?? '').trim();
-    if (value === '' && attribs.itemprop && /date/i.test(attribs.itemprop) && element.name !== 'meta') value = readText(element).slice(0, 80);
+    if (value === '' && attribs.itemprop && /date/i.test(attribs.itemprop) && element.name !== 'meta')
+      value = readText(element).slice(0, 80);
     if (name && value && !found.has(name)) found.set(name, value);
   }
   return found;
@@ -205,8 +286,15 @@ function readJsonLdDate($: CheerioAPI, dates: DateContext, warnings: WarningColl
 
 /** JSON-LD as pages write it: inside `<![CDATA[ … ]]>` or `<!-- … -->`, with `//` or block comments. */
 function unwrapJsonLd(text: string): string {
-  let raw = text.trim().replace(/^<!\[CDATA\[|\]\]>$/g, '').replace(/^\s*<!--|-->\s*$/g, '').trim();
-  raw = raw.replace(/^\s*\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  let raw = text
+    .trim()
+    .replace(/^<!\[CDATA\[|\]\]>$/g, '')
+    .replace(/^\s*<!--|-->\s*$/g, '')
+    .trim();
+  raw = raw
+    .replace(/^\s*\/\/.*$/gm, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .trim();
   return raw.replace(/^<!\[CDATA\[|\]\]>$/g, '').trim();
 }
 
@@ -229,7 +317,8 @@ function readScriptDate($: CheerioAPI, dates: DateContext): DetailDate | undefin
 }
 
 const MAX_SCRIPT_SCANNED = 200_000;
-const SCRIPT_DATE = /["']?(\w*(?:publish|pubtime|pubdate|pub_time|pub_date|posttime|post_date|datePublished|releaseDate)\w*)["']?\s*[:=]\s*["']([^"'\n]{6,40})["']/gi;
+const SCRIPT_DATE =
+  /["']?(\w*(?:publish|pubtime|pubdate|pub_time|pub_date|posttime|post_date|datePublished|releaseDate)\w*)["']?\s*[:=]\s*["']([^"'\n]{6,40})["']/gi;
 
 /** `datePublished` (else `dateCreated`) of the first object that has one, searching arrays and `@graph`. */
 function findDatePublished(data: unknown, depth: number): string | undefined {
@@ -272,7 +361,9 @@ function readTimeElement($: CheerioAPI, dates: DateContext): DetailDate | undefi
  * the first one outside navigation, sidebars, footers and related-article boxes.
  */
 function readDateElement($: CheerioAPI, dates: DateContext): DetailDate | undefined {
-  const nodes = $('h1, [class], [id]').toArray().filter((node): node is Element => 'attribs' in node);
+  const nodes = $('h1, [class], [id]')
+    .toArray()
+    .filter((node): node is Element => 'attribs' in node);
   const headline = nodes.findIndex((node) => node.name === 'h1');
   const found: Array<{ date: DetailDate; index: number; inMain: boolean }> = [];
   nodes.forEach((element, index) => {
@@ -280,7 +371,8 @@ function readDateElement($: CheerioAPI, dates: DateContext): DetailDate | undefi
     const date = readDateFromElement(element, dates);
     if (date) found.push({ date, index, inMain: isInMain(element) });
   });
-  const pick = (headline >= 0 ? found.find((f) => f.index > headline) : undefined) ?? found.find((f) => f.inMain) ?? found[0];
+  const pick =
+    (headline >= 0 ? found.find((f) => f.index > headline) : undefined) ?? found.find((f) => f.inMain) ?? found[0];
   return pick?.date;
 }
 
@@ -293,24 +385,47 @@ function readDateFromElement(element: Element, dates: DateContext): DetailDate |
   const text = readText(element);
   if (text === '' || text.length > 120) return undefined;
   const found = findDateInText(text.slice(0, 60), dates);
-  if (!found || found.index > 12 || RELATIVE_TEXT.test(text.slice(found.index, found.index + found.length))) return undefined;
+  if (!found || found.index > 12 || RELATIVE_TEXT.test(text.slice(found.index, found.index + found.length)))
+    return undefined;
   return { parsed: found.parsed, source: 'text', text: text.slice(found.index, found.index + found.length) };
 }
 
 const RELATIVE_TEXT = /前|ago|刚|today|yesterday|昨|今/i;
-const DATE_WORDS = new Set(['date', 'time', 'pubtime', 'pubdate', 'publish', 'published', 'posted', 'submitted', 'datetime', 'dateline', 'timestamp']);
+const DATE_WORDS = new Set([
+  'date',
+  'time',
+  'pubtime',
+  'pubdate',
+  'publish',
+  'published',
+  'posted',
+  'submitted',
+  'datetime',
+  'dateline',
+  'timestamp',
+]);
 const NOT_PUBLICATION = /update|modif|comment|reply|weather|clock|countdown/i;
-const SIDE_BOX = /(?:^|[\s_-])(?:side|sidebar|aside|related|relate|recommend|hot|rank|ranking|popular|footer|nav|menu|comment|comments|list)(?:$|[\s_-])/i;
+const SIDE_BOX =
+  /(?:^|[\s_-])(?:side|sidebar|aside|related|relate|recommend|hot|rank|ranking|popular|footer|nav|menu|comment|comments|list)(?:$|[\s_-])/i;
 
 function isDateNamed(element: Element): boolean {
   const names = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''}`;
   if (NOT_PUBLICATION.test(names)) return false;
-  const parts = names.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s_-]+/);
-  return parts.some((part) => DATE_WORDS.has(part) || /^(?:pub|post|news|art|article|info|entry)(?:date|time)$/.test(part));
+  const parts = names
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/);
+  return parts.some(
+    (part) => DATE_WORDS.has(part) || /^(?:pub|post|news|art|article|info|entry)(?:date|time)$/.test(part),
+  );
 }
 
 function isInSideBox(element: Element): boolean {
-  for (let node: Element | null = element; node; node = node.parent && 'attribs' in node.parent ? (node.parent as Element) : null) {
+  for (
+    let node: Element | null = element;
+    node;
+    node = node.parent && 'attribs' in node.parent ? (node.parent as Element) : null
+  ) {
     if (node.name === 'nav' || node.name === 'aside' || node.name === 'footer') return true;
     if (node !== element && SIDE_BOX.test(`${node.attribs.class ?? ''} ${node.attribs.id ?? ''}`)) return true;
   }
@@ -318,7 +433,11 @@ function isInSideBox(element: Element): boolean {
 }
 
 function isInMain(element: Element): boolean {
-  for (let node: Element | null = element; node; node = node.parent && 'attribs' in node.parent ? (node.parent as Element) : null) {
+  for (
+    let node: Element | null = element;
+    node;
+    node = node.parent && 'attribs' in node.parent ? (node.parent as Element) : null
+  ) {
     if (node.name === 'article' || node.name === 'main') return true;
   }
   return false;
@@ -337,7 +456,12 @@ function readLabelledDate($: CheerioAPI, dates: DateContext): DetailDate | undef
       const found = findDateInText(after, dates);
       // The date must follow the label directly (`时间：2019-08-27`), not somewhere later in the sentence.
       // A weekday may sit between (`Submitted on Mon, 2019-01-21`, `Publié le lundi 3 mars 2021`).
-      if (found && LABEL_GAP.test(after.slice(0, found.index))) return { parsed: found.parsed, source: 'text', text: `${match[0]}${after.slice(0, found.index + found.length)}`.trim() };
+      if (found && LABEL_GAP.test(after.slice(0, found.index)))
+        return {
+          parsed: found.parsed,
+          source: 'text',
+          text: `${match[0]}${after.slice(0, found.index + found.length)}`.trim(),
+        };
     }
   }
   return undefined;
@@ -355,7 +479,12 @@ function readBylineDate($: CheerioAPI, dates: DateContext): DetailDate | undefin
   const window = text.slice(at + title.length, at + title.length + BYLINE_WINDOW);
   const found = findDateInText(window, dates);
   // Indexes refer to the text as the date parser folds it (whitespace runs as one space, trimmed).
-  const dateline = found ? window.replace(/\s+/g, ' ').trim().slice(found.index, found.index + found.length) : '';
+  const dateline = found
+    ? window
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(found.index, found.index + found.length)
+    : '';
   // An unlabelled relative word after the headline (`今天迎来十周岁`) is prose, not a dateline.
   return found && !RELATIVE_TEXT.test(dateline) ? { parsed: found.parsed, source: 'text', text: dateline } : undefined;
 }
@@ -370,8 +499,38 @@ function isSameDay(a: ParsedDate, b: ParsedDate, dates: DateContext): boolean {
 
 /** Elements that start a new line on screen: their text must not run into the next block's (`15:30` + `7月`). */
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'tr', 'td', 'th', 'table', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'blockquote', 'pre', 'hr', 'form', 'figure', 'figcaption',
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'br',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'aside',
+  'nav',
+  'main',
+  'blockquote',
+  'pre',
+  'hr',
+  'form',
+  'figure',
+  'figcaption',
 ]);
 const NO_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'select', 'textarea']);
 
@@ -392,5 +551,8 @@ function readBlockText(root: Element): string {
     }
   };
   walk(root);
-  return parts.join('').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+  return parts
+    .join('')
+    .replace(/[\s\u00a0\u3000]+/g, ' ')
+    .trim();
 }

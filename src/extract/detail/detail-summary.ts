@@ -24,14 +24,22 @@ export interface DetailSummary {
 }
 
 /** Finds the page's summary, trying each source in the documented order. */
-export function findDetailSummary($: CheerioAPI, html: string, selectors: string[] | undefined, maxLength: number): DetailSummary | undefined {
+export function findDetailSummary(
+  $: CheerioAPI,
+  html: string,
+  selectors: string[] | undefined,
+  maxLength: number,
+): DetailSummary | undefined {
   for (const raw of selectors ?? []) {
     const spec = parseFieldSelector(raw);
     if (spec.css === '') continue;
     for (const node of $(spec.css).toArray()) {
       if (!('attribs' in node)) continue;
       const element = node as Element;
-      const value = spec.attr && spec.attr !== 'text' && spec.attr !== 'html' ? (element.attribs[spec.attr] ?? '') : readText(element);
+      const value =
+        spec.attr && spec.attr !== 'text' && spec.attr !== 'html'
+          ? (element.attribs[spec.attr] ?? '')
+          : readText(element);
       const text = toPlainSummary(value, maxLength);
       if (text) return { text, source: 'selector' };
     }
@@ -52,15 +60,23 @@ const MIN_DESCRIPTION_UNITS = 12;
 
 /** The page description, unless it is boilerplate: short, or the page title / site name again. */
 function readDescription($: CheerioAPI): string | undefined {
-  const metas = $('meta[content]').toArray().filter((node): node is Element => 'attribs' in node);
+  const metas = $('meta[content]')
+    .toArray()
+    .filter((node): node is Element => 'attribs' in node);
   const read = (name: string) =>
-    metas.find((meta) => (meta.attribs.name ?? meta.attribs.property ?? '').trim().toLowerCase() === name)?.attribs.content?.trim();
+    metas
+      .find((meta) => (meta.attribs.name ?? meta.attribs.property ?? '').trim().toLowerCase() === name)
+      ?.attribs.content?.trim();
   const description = read('description') || read('og:description');
   if (!description || measureTextUnits(description) < MIN_DESCRIPTION_UNITS) return undefined;
   const title = $('title').text().trim();
   const site = read('og:site_name') ?? read('sitename') ?? '';
   // Government CMSs often repeat the site's own name or slogan on every page.
-  if ((title && title.includes(description)) || (site && description.includes(site) && measureTextUnits(description) < 2 * measureTextUnits(site) + 8)) return undefined;
+  if (
+    (title && title.includes(description)) ||
+    (site && description.includes(site) && measureTextUnits(description) < 2 * measureTextUnits(site) + 8)
+  )
+    return undefined;
   return description;
 }
 
@@ -74,7 +90,10 @@ function readMainText(html: string): string | undefined {
   linkedom ??= requireModule('linkedom') as typeof Linkedom;
   readability ??= requireModule('@mozilla/readability') as typeof ReadabilityModule;
   const { document } = linkedom.parseHTML(html);
-  const article = new readability.Readability(document as unknown as ConstructorParameters<typeof ReadabilityModule.Readability>[0], { charThreshold: 100 }).parse();
+  const article = new readability.Readability(
+    document as unknown as ConstructorParameters<typeof ReadabilityModule.Readability>[0],
+    { charThreshold: 100 },
+  ).parse();
   if (!article) return undefined;
   const content = loadDocument(article.content ?? '');
   const paragraphs = content('p')
@@ -91,7 +110,8 @@ function isMetadataLine(text: string): boolean {
 }
 
 const MAX_METADATA_UNITS = 60;
-const METADATA_LABEL = /(?:来源|作者|发布时间|发布日期|浏览次数|点击数|阅读次数|责任编辑|编辑|字号|來源|發布時間)\s*[:：]|^\s*(?:by|posted|published|updated)\b/i;
+const METADATA_LABEL =
+  /(?:来源|作者|发布时间|发布日期|浏览次数|点击数|阅读次数|责任编辑|编辑|字号|來源|發布時間)\s*[:：]|^\s*(?:by|posted|published|updated)\b/i;
 
 const requireModule = createRequire(import.meta.url);
 let linkedom: typeof Linkedom | undefined;

@@ -65,7 +65,8 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
   if (options.fields.includes('summary')) {
     const found = findDetailSummary($, body, options.summary, options.summaryLength);
     const { rules, bad } = compileTextRules(options.replace ?? [], options.convert);
-    for (const { rule, reason } of bad) warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
+    for (const { rule, reason } of bad)
+      warnings.add('replace-invalid', `replace rule on ${rule.field} skipped: ${reason}`, rule.pattern);
     const text = found ? trimText(foldWhitespace(rules.apply('summary', found.text)), options.summaryLength) : '';
     if (found && text !== '') {
       result.summary = text;

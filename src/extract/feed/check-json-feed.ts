@@ -29,22 +29,34 @@ export function checkJsonFeed(document: unknown, warnings: WarningCollector): un
 // --- Internal helpers ---
 
 const STRING_FIELDS = [
-  'url', 'external_url', 'title', 'content_html', 'content_text', 'summary', 'image', 'banner_image',
-  'date_published', 'date_modified', 'language',
+  'url',
+  'external_url',
+  'title',
+  'content_html',
+  'content_text',
+  'summary',
+  'image',
+  'banner_image',
+  'date_published',
+  'date_modified',
+  'language',
 ] as const;
 
 function findItemProblem(item: unknown): string | undefined {
   if (!isObject(item)) return `it is ${describeType(item)}, not an object`;
   // The spec asks readers to accept a numeric id as its string form.
-  if (item.id !== undefined && typeof item.id !== 'string' && typeof item.id !== 'number') return `"id" is ${describeType(item.id)}`;
+  if (item.id !== undefined && typeof item.id !== 'string' && typeof item.id !== 'number')
+    return `"id" is ${describeType(item.id)}`;
   for (const field of STRING_FIELDS) {
     const value = item[field];
-    if (value !== undefined && value !== null && typeof value !== 'string') return `"${field}" is ${describeType(value)}, expected a string`;
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      return `"${field}" is ${describeType(value)}, expected a string`;
   }
   if (item.tags !== undefined && !(Array.isArray(item.tags) && item.tags.every((tag) => typeof tag === 'string'))) {
     return '"tags" is not a list of strings';
   }
-  if (item.authors !== undefined && !(Array.isArray(item.authors) && item.authors.every(isObject))) return '"authors" is not a list of objects';
+  if (item.authors !== undefined && !(Array.isArray(item.authors) && item.authors.every(isObject)))
+    return '"authors" is not a list of objects';
   return undefined;
 }
 

@@ -26,7 +26,12 @@ export type FeedExtraction = Omit<ExtractResult, 'warnings'>;
 const DERIVED_TITLE_LENGTH = 80;
 
 /** Extracts items from a feed document. */
-export function extractFeed(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): FeedExtraction {
+export function extractFeed(
+  input: ExtractInput,
+  options: ExtractOptions,
+  dates: DateContext,
+  warnings: WarningCollector,
+): FeedExtraction {
   const parsed = parseFeedDocument(input.body, options.sourceId, warnings);
   const { head, entries } = flattenFeed(parsed);
   const base = (head.base && resolveLink(head.base, input.url)) || input.url;
@@ -36,9 +41,15 @@ export function extractFeed(input: ExtractInput, options: ExtractOptions, dates:
     if (item) items.push(item);
   }
   if (items.length === 0 && entries.length > 0) {
-    throw new ExtractError('EXTRACT_NO_ITEMS', options.sourceId, `the ${parsed.format} feed has ${entries.length} entries but none with a title`, input.url, {
-      hint: 'The feed may be broken upstream; check it in a feed validator.',
-    });
+    throw new ExtractError(
+      'EXTRACT_NO_ITEMS',
+      options.sourceId,
+      `the ${parsed.format} feed has ${entries.length} entries but none with a title`,
+      input.url,
+      {
+        hint: 'The feed may be broken upstream; check it in a feed validator.',
+      },
+    );
   }
   const page = {
     title: head.title ? foldWhitespace(head.title) || undefined : undefined,
@@ -54,21 +65,30 @@ export function extractFeed(input: ExtractInput, options: ExtractOptions, dates:
 function parseFeedDocument(body: string, sourceId: string, warnings: WarningCollector): AnyParsedFeed {
   const trimmed = body.replace(/^\ufeff/, '').trim();
   try {
-    return loadFeedsmith().parseFeed(trimmed.startsWith('{') ? checkJsonFeed(JSON.parse(trimmed) as unknown, warnings) : trimmed);
+    return loadFeedsmith().parseFeed(
+      trimmed.startsWith('{') ? checkJsonFeed(JSON.parse(trimmed) as unknown, warnings) : trimmed,
+    );
   } catch (error) {
     const challenge = challengePageError(body, sourceId);
     if (challenge) throw challenge;
     const refused = explainRefusal(error);
-    throw new ExtractError('EXTRACT_PARSE', sourceId, refused?.what ?? 'the response is not a readable RSS, Atom or JSON feed', describeChain(error), {
-      cause: error,
-      hint: refused?.hint ?? 'Check the URL returns a feed; set `type: html` if it is a web page.',
-    });
+    throw new ExtractError(
+      'EXTRACT_PARSE',
+      sourceId,
+      refused?.what ?? 'the response is not a readable RSS, Atom or JSON feed',
+      describeChain(error),
+      {
+        cause: error,
+        hint: refused?.hint ?? 'Check the URL returns a feed; set `type: html` if it is a web page.',
+      },
+    );
   }
 }
 
 /** Feeds the parser refuses on purpose (a hostile or broken document), said in words rather than "Invalid feed format". */
 function explainRefusal(error: unknown): { what: string; hint: string } | undefined {
-  if (error instanceof JsonFeedShapeError) return { what: error.message, hint: 'The JSON Feed is malformed upstream; check it at validator.jsonfeed.org.' };
+  if (error instanceof JsonFeedShapeError)
+    return { what: error.message, hint: 'The JSON Feed is malformed upstream; check it at validator.jsonfeed.org.' };
   const chain = describeChain(error);
   if (/External entities are not supported/i.test(chain)) {
     return {
@@ -97,10 +117,18 @@ function describeChain(error: unknown): string {
   return messages.join(': ');
 }
 
-function toItem(entry: SourceFeedEntry, base: string, dates: DateContext, warnings: WarningCollector): ExtractedItem | undefined {
-  const summaryText = entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(entry.summary) : foldWhitespace(entry.summary);
+function toItem(
+  entry: SourceFeedEntry,
+  base: string,
+  dates: DateContext,
+  warnings: WarningCollector,
+): ExtractedItem | undefined {
+  const summaryText =
+    entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(entry.summary) : foldWhitespace(entry.summary);
   const rawTitle = entry.title ?? '';
-  const title = (entry.titleIsHtml ? htmlToText(rawTitle) : foldWhitespace(rawTitle)) || trimText(summaryText, DERIVED_TITLE_LENGTH);
+  const title =
+    (entry.titleIsHtml ? htmlToText(rawTitle) : foldWhitespace(rawTitle)) ||
+    trimText(summaryText, DERIVED_TITLE_LENGTH);
   if (title === '') {
     warnings.add('title-missing', 'a feed entry with neither title nor text was dropped', entry.link ?? entry.guid);
     return undefined;
@@ -126,10 +154,16 @@ function toItem(entry: SourceFeedEntry, base: string, dates: DateContext, warnin
   return item;
 }
 
-function readDate(text: string | undefined, title: string, dates: DateContext, warnings: WarningCollector): ExtractedItem['published'] {
+function readDate(
+  text: string | undefined,
+  title: string,
+  dates: DateContext,
+  warnings: WarningCollector,
+): ExtractedItem['published'] {
   if (text === undefined || text.trim() === '') return undefined;
   const parsed = parseDateInContext(text, dates);
-  if (!parsed) warnings.add('date-unparsed', `could not read the date of "${trimText(title, 60)}"; the item is undated`, text);
+  if (!parsed)
+    warnings.add('date-unparsed', `could not read the date of "${trimText(title, 60)}"; the item is undated`, text);
   return parsed;
 }
 

@@ -95,14 +95,24 @@ function rssEntry(item: RssItem | RdfItem): SourceFeedEntry {
 
 function atomHead(feed: AtomLike): FeedHead {
   const link = feed.links?.find((l) => !l.rel || l.rel === 'alternate')?.href;
-  return { title: feed.title?.value, link, language: feed.xml?.lang, icon: feed.icon ?? feed.logo, base: feed.xml?.base };
+  return {
+    title: feed.title?.value,
+    link,
+    language: feed.xml?.lang,
+    icon: feed.icon ?? feed.logo,
+    base: feed.xml?.base,
+  };
 }
 
 function atomEntry(entry: AtomEntry): SourceFeedEntry {
-  const link = entry.links?.find((l) => !l.rel || l.rel === 'alternate') ?? entry.links?.find((l) => l.rel !== 'enclosure' && l.rel !== 'self');
+  const link =
+    entry.links?.find((l) => !l.rel || l.rel === 'alternate') ??
+    entry.links?.find((l) => l.rel !== 'enclosure' && l.rel !== 'self');
   const text = entry.summary ?? entry.content;
   const textType = text?.type ?? 'text';
-  const image = entry.links?.find((l) => l.rel === 'enclosure' && (l.type ?? '').startsWith('image/'))?.href ?? entry.media?.thumbnails?.[0]?.url;
+  const image =
+    entry.links?.find((l) => l.rel === 'enclosure' && (l.type ?? '').startsWith('image/'))?.href ??
+    entry.media?.thumbnails?.[0]?.url;
   return {
     title: entry.title?.value,
     titleIsHtml: entry.title?.type === 'html' || entry.title?.type === 'xhtml',

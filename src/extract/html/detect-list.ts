@@ -41,7 +41,11 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
     const fields = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
     const alternatives = context.alternatives ? describeAlternatives($, candidates, candidate, page.stats) : [];
-    const selectors: ChosenSelectors = { items: items.selector, ...fields, confidence: rateConfidence(candidate, runnerUp) };
+    const selectors: ChosenSelectors = {
+      items: items.selector,
+      ...fields,
+      confidence: rateConfidence(candidate, runnerUp),
+    };
     if (alternatives.length > 0) selectors.alternatives = alternatives;
     return { selectors, blocks: items.blocks };
   }
@@ -57,7 +61,12 @@ const MAX_TRIED = 3;
 const ALTERNATIVES_SHOWN = 2;
 
 /** The next best lists that do not share rows with the chosen one, as selectors with their row counts. */
-function describeAlternatives($: CheerioAPI, candidates: ListCandidate[], chosen: ListCandidate, stats: PageStats['stats']): Array<{ items: string; rows: number }> {
+function describeAlternatives(
+  $: CheerioAPI,
+  candidates: ListCandidate[],
+  chosen: ListCandidate,
+  stats: PageStats['stats'],
+): Array<{ items: string; rows: number }> {
   const out: Array<{ items: string; rows: number }> = [];
   for (const other of candidates) {
     if (out.length >= ALTERNATIVES_SHOWN) break;

@@ -27,14 +27,25 @@ import { redirectPageError } from './redirect-page.js';
 export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
 
 /** Extracts headline items from an HTML page with the configured (or, later, detected) selectors. */
-export function extractHtml(input: ExtractInput, options: ExtractOptions, dates: DateContext, warnings: WarningCollector): HtmlExtraction {
+export function extractHtml(
+  input: ExtractInput,
+  options: ExtractOptions,
+  dates: DateContext,
+  warnings: WarningCollector,
+): HtmlExtraction {
   const body = readCappedBody(input.body, warnings);
   let $ = loadDocument(body);
   const { page, baseUrl } = readPageFacts($, input.url);
   for (const feed of page.alternateFeeds) {
-    warnings.add('feed-advertised', `the page advertises a feed (${feed.type}); consider using it as the source`, feed.url);
+    warnings.add(
+      'feed-advertised',
+      `the page advertises a feed (${feed.type}); consider using it as the source`,
+      feed.url,
+    );
   }
-  let list = options.selectors.items ? undefined : detectListSelectors($, { baseUrl, dates, alternatives: options.listAlternatives === true });
+  let list = options.selectors.items
+    ? undefined
+    : detectListSelectors($, { baseUrl, dates, alternatives: options.listAlternatives === true });
   if (!options.selectors.items && !list && MAY_HAVE_IMPLIED_ENDS.test(body)) {
     // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
     // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
@@ -42,7 +53,11 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
     list = detectListSelectors(browserShaped, { baseUrl, dates, alternatives: options.listAlternatives === true });
     if (list) {
       $ = browserShaped;
-      warnings.add('parser-fallback', 'the list was found only in the browser-repaired tree (parse5): the page leaves elements such as <li> unclosed', list.selectors.items);
+      warnings.add(
+        'parser-fallback',
+        'the list was found only in the browser-repaired tree (parse5): the page leaves elements such as <li> unclosed',
+        list.selectors.items,
+      );
     }
   }
   const detected = list?.selectors;
@@ -55,16 +70,38 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   }
   const itemsSelector = options.selectors.items ?? detected?.items;
   if (!itemsSelector) {
-    throw challengePageError(input.body, options.sourceId) ?? redirectPageError($, baseUrl, options.sourceId) ?? new ExtractError('EXTRACT_NO_CONTAINER', options.sourceId, 'no item selector configured', 'automatic list detection found no list of headline links', {
-      hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li` (try it with `feedwright preview`).',
-    });
+    throw (
+      challengePageError(input.body, options.sourceId) ??
+      redirectPageError($, baseUrl, options.sourceId) ??
+      new ExtractError(
+        'EXTRACT_NO_CONTAINER',
+        options.sourceId,
+        'no item selector configured',
+        'automatic list detection found no list of headline links',
+        {
+          hint: 'Set `items:` to a CSS selector matching one block per headline, e.g. `ul.list li` (try it with `feedwright preview`).',
+        },
+      )
+    );
   }
   const selectors = detected ? withDetectedFields(options.selectors, detected) : options.selectors;
   // Detection already ran its items selector on this tree and checked what it matches.
-  const found = list ? { $, blocks: list.blocks } : repairNestedRows(findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings), body, itemsSelector, options.sourceId, warnings);
+  const found = list
+    ? { $, blocks: list.blocks }
+    : repairNestedRows(
+        findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings),
+        body,
+        itemsSelector,
+        options.sourceId,
+        warnings,
+      );
   const blocks = found.blocks.length > MAX_ITEM_BLOCKS ? found.blocks.slice(0, MAX_ITEM_BLOCKS) : found.blocks;
   if (blocks.length < found.blocks.length) {
-    warnings.add('items-capped', `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_ITEM_BLOCKS} were read`, itemsSelector);
+    warnings.add(
+      'items-capped',
+      `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_ITEM_BLOCKS} were read`,
+      itemsSelector,
+    );
   }
   $ = found.$;
   const specs = matchFields($, blocks, selectors, options.sourceId);
@@ -76,21 +113,34 @@ export function extractHtml(input: ExtractInput, options: ExtractOptions, dates:
   for (const block of blocks) {
     const raw = readBlock(block, context);
     usage.count(raw.used);
-    const item = toItem(raw, block, base, warnings, { configured: Boolean(specs.date), latest: dates.now.toMillis() + DAY_MS });
+    const item = toItem(raw, block, base, warnings, {
+      configured: Boolean(specs.date),
+      latest: dates.now.toMillis() + DAY_MS,
+    });
     if (item) items.push(item);
   }
   if (items.length === 0) {
-    throw new ExtractError('EXTRACT_NO_ITEMS', options.sourceId, `${blocks.length} item block(s) matched but none had a title`, itemsSelector, {
-      selector: itemsSelector,
-      hint: 'Check `title:` (and `link:`) against one block of the page; the default is the text of the block\'s main link.',
-    });
+    throw new ExtractError(
+      'EXTRACT_NO_ITEMS',
+      options.sourceId,
+      `${blocks.length} item block(s) matched but none had a title`,
+      itemsSelector,
+      {
+        selector: itemsSelector,
+        hint: "Check `title:` (and `link:`) against one block of the page; the default is the text of the block's main link.",
+      },
+    );
   }
   const used = usage.report(itemsSelector);
-  return { mode: detected ? 'auto' : 'selectors', items, selectors: detected ? reportDetected(used, options.selectors, detected) : used, page };
+  return {
+    mode: detected ? 'auto' : 'selectors',
+    items,
+    selectors: detected ? reportDetected(used, options.selectors, detected) : used,
+    page,
+  };
 }
 
 // --- Internal helpers ---
-
 
 /**
  * Auto mode reads the page in selector mode with the detected selectors; fields the user configured
@@ -108,7 +158,11 @@ function withDetectedFields(configured: SourceSelectors, detected: ChosenSelecto
 }
 
 /** The selectors to pin: detected ones (real CSS), or the configured one that was used for a field the user set. */
-function reportDetected(used: ChosenSelectors, configured: SourceSelectors, detected: ChosenSelectors): ChosenSelectors {
+function reportDetected(
+  used: ChosenSelectors,
+  configured: SourceSelectors,
+  detected: ChosenSelectors,
+): ChosenSelectors {
   const report: ChosenSelectors = { items: detected.items };
   const userTitle = Boolean(configured.title || configured.link);
   for (const field of ['title', 'link', 'date'] as const) {
@@ -122,7 +176,13 @@ function reportDetected(used: ChosenSelectors, configured: SourceSelectors, dete
 }
 
 /** Selects the item blocks, retrying on a browser-shaped (parse5) tree when the fast tree has none. */
-function findBlocks($: CheerioAPI, page: { body: string; baseUrl: string }, selector: string, sourceId: string, warnings: WarningCollector): { $: CheerioAPI; blocks: Element[] } {
+function findBlocks(
+  $: CheerioAPI,
+  page: { body: string; baseUrl: string },
+  selector: string,
+  sourceId: string,
+  warnings: WarningCollector,
+): { $: CheerioAPI; blocks: Element[] } {
   const { body, baseUrl } = page;
   const blocks = selectBlocks($, selector, sourceId);
   if (blocks.length > 0) return { $, blocks };
@@ -131,10 +191,14 @@ function findBlocks($: CheerioAPI, page: { body: string; baseUrl: string }, sele
   const browserShaped = loadDocument(body, 'parse5');
   const retried = selectBlocks(browserShaped, selector, sourceId);
   if (retried.length === 0) {
-    throw challengePageError(body, sourceId) ?? redirectPageError($, baseUrl, sourceId, selector) ?? new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
-      selector,
-      hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
-    });
+    throw (
+      challengePageError(body, sourceId) ??
+      redirectPageError($, baseUrl, sourceId, selector) ??
+      new ExtractError('EXTRACT_NO_CONTAINER', sourceId, 'the item selector matched nothing', selector, {
+        selector,
+        hint: 'The page layout may have changed; open the page and update `items:` (check it in `feedwright preview`).',
+      })
+    );
   }
   warnings.add(
     'parser-fallback',
@@ -215,14 +279,26 @@ function matchFields($: CheerioAPI, blocks: Element[], selectors: SourceSelector
 
 function badSelector(sourceId: string, field: string, selector: string, error: unknown): ExtractError {
   const detail = describeError(error);
-  return new ExtractError('EXTRACT_BAD_SELECTOR', sourceId, `invalid CSS selector for \`${field}\`: ${selector}`, detail, {
-    selector,
-    cause: error,
-    hint: `Fix the \`${field}:\` selector; it must be CSS, optionally followed by @attribute.`,
-  });
+  return new ExtractError(
+    'EXTRACT_BAD_SELECTOR',
+    sourceId,
+    `invalid CSS selector for \`${field}\`: ${selector}`,
+    detail,
+    {
+      selector,
+      cause: error,
+      hint: `Fix the \`${field}:\` selector; it must be CSS, optionally followed by @attribute.`,
+    },
+  );
 }
 
-function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: WarningCollector, date: DateRules): ExtractedItem | undefined {
+function toItem(
+  raw: RawBlock,
+  block: Element,
+  base: URL | string,
+  warnings: WarningCollector,
+  date: DateRules,
+): ExtractedItem | undefined {
   const dateConfigured = date.configured;
   if (!raw.title) {
     warnings.add('title-missing', 'an item block without a title was dropped', snippet(readText(block)));
@@ -232,15 +308,29 @@ function toItem(raw: RawBlock, block: Element, base: URL | string, warnings: War
   const link = resolveLink(raw.href, base);
   if (link) item.link = link;
   else if (raw.href && raw.href.trim() !== '' && !/^\s*(?:#|javascript:)/i.test(raw.href)) {
-    warnings.add('link-unusable', `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`, raw.href);
+    warnings.add(
+      'link-unusable',
+      `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`,
+      raw.href,
+    );
   }
   const parsed = raw.date?.parsed;
   if (parsed && (parsed.date.getTime() > date.latest || parsed.date.getTime() < EARLIEST_DATE)) {
     // A news row dated after tomorrow or before 1990 is a template default or a misread number.
-    warnings.add('date-implausible', `the date of "${snippet(raw.title)}" is after tomorrow or before 1990; the item is undated`, raw.date?.text ?? parsed.date.toISOString());
+    warnings.add(
+      'date-implausible',
+      `the date of "${snippet(raw.title)}" is after tomorrow or before 1990; the item is undated`,
+      raw.date?.text ?? parsed.date.toISOString(),
+    );
   } else if (parsed) item.published = parsed;
-  else if (raw.date?.text) warnings.add('date-unparsed', `could not read the date of "${snippet(raw.title)}"; the item is undated`, raw.date.text);
-  else if (dateConfigured) warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
+  else if (raw.date?.text)
+    warnings.add(
+      'date-unparsed',
+      `could not read the date of "${snippet(raw.title)}"; the item is undated`,
+      raw.date.text,
+    );
+  else if (dateConfigured)
+    warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
   if (raw.summary) {
     item.summary = raw.summary.html ? sanitizeSummaryHtml(raw.summary.value, base.toString()) : raw.summary.value;
     if (raw.summary.html) item.summaryIsHtml = true;
@@ -268,7 +358,11 @@ function snippet(text: string): string {
 
 /** Counts which selector produced each field, to report the one most items used. */
 class SelectorUsage {
-  private readonly tallies = { title: new Map<string, number>(), link: new Map<string, number>(), date: new Map<string, number>() };
+  private readonly tallies = {
+    title: new Map<string, number>(),
+    link: new Map<string, number>(),
+    date: new Map<string, number>(),
+  };
 
   count(used: RawBlock['used']): void {
     for (const field of ['title', 'link', 'date'] as const) {

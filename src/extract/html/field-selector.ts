@@ -93,7 +93,12 @@ export function findCommonAncestor(blocks: Element[]): AnyNode | undefined {
 }
 
 /** Reads the first non-empty value of a field in a block, trying each fallback in order. */
-export function readFirstValue($: CheerioAPI, block: Element, fallbacks: SpecMatches[], read: ValueReader = readElementValue): FieldValue | undefined {
+export function readFirstValue(
+  $: CheerioAPI,
+  block: Element,
+  fallbacks: SpecMatches[],
+  read: ValueReader = readElementValue,
+): FieldValue | undefined {
   for (const { spec, byBlock } of fallbacks) {
     for (const element of byBlock.get(block) ?? []) {
       const value = read($, element, spec);
@@ -104,9 +109,15 @@ export function readFirstValue($: CheerioAPI, block: Element, fallbacks: SpecMat
 }
 
 /** Reads every non-empty value of the first fallback that yields any (e.g. several category tags). */
-export function readAllValues($: CheerioAPI, block: Element, fallbacks: SpecMatches[]): { spec: FieldSpec; values: string[] } | undefined {
+export function readAllValues(
+  $: CheerioAPI,
+  block: Element,
+  fallbacks: SpecMatches[],
+): { spec: FieldSpec; values: string[] } | undefined {
   for (const { spec, byBlock } of fallbacks) {
-    const values = (byBlock.get(block) ?? []).map((element) => readElementValue($, element, spec)).filter((value) => value !== '');
+    const values = (byBlock.get(block) ?? [])
+      .map((element) => readElementValue($, element, spec))
+      .filter((value) => value !== '');
     if (values.length > 0) return { spec, values };
   }
   return undefined;

@@ -70,7 +70,11 @@ function readNode(node: Element, baseUrl: string, page: PageInfo): void {
     if (!href) return;
     if (rel.includes('icon') && page.icon === undefined) page.icon = href;
     const type = (node.attribs.type ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
-    if (rel.includes('alternate') && FEED_MEDIA_TYPES.has(type) && !page.alternateFeeds.some((feed) => feed.url === href)) {
+    if (
+      rel.includes('alternate') &&
+      FEED_MEDIA_TYPES.has(type) &&
+      !page.alternateFeeds.some((feed) => feed.url === href)
+    ) {
       const title = node.attribs.title?.trim();
       page.alternateFeeds.push(title ? { url: href, type, title } : { url: href, type });
     }

@@ -10,7 +10,14 @@ import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
-import { readAllValues, readDateValue, readFirstValue, readText, type FieldSpec, type SpecMatches } from './field-selector.js';
+import {
+  readAllValues,
+  readDateValue,
+  readFirstValue,
+  readText,
+  type FieldSpec,
+  type SpecMatches,
+} from './field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
 /** Field fallbacks of one source with their matches in every block of the page. */
@@ -92,7 +99,8 @@ function chooseLink(context: BlockContext, block: Element, titleElement: Element
   }
   if (titleElement) {
     const anchor = findEnclosingAnchor(titleElement, block) ?? findAnchors(titleElement)[0];
-    if (anchor && isUsableHref(anchor.attribs.href)) return { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
+    if (anchor && isUsableHref(anchor.attribs.href))
+      return { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };
   }
   const anchor = pickHeadlineAnchor(block);
   return anchor && { element: anchor, href: anchor.attribs.href ?? '', source: 'a[href]@href' };

@@ -9,7 +9,12 @@ import type { AnyNode } from 'domhandler';
 import { ExtractError } from '../extract-error.js';
 
 /** The error for a redirect stub, or undefined when the page is not one. */
-export function redirectPageError($: CheerioAPI, baseUrl: string, sourceId: string, selector?: string): ExtractError | undefined {
+export function redirectPageError(
+  $: CheerioAPI,
+  baseUrl: string,
+  sourceId: string,
+  selector?: string,
+): ExtractError | undefined {
   const target = findRedirectTarget($);
   if (target === undefined) return undefined;
   const absolute = URL.canParse(target, baseUrl) ? new URL(target, baseUrl).href : target;
@@ -51,8 +56,10 @@ function hasMoreTextThan(root: AnyNode, limit: number): boolean {
     if (node.type === 'text') {
       count += (node as unknown as { data: string }).data.replace(/\s+/g, '').length;
       if (count > limit) return true;
-    } else if ('children' in node) for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i] as AnyNode);
+    } else if ('children' in node)
+      for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i] as AnyNode);
   }
   return false;
 }
-const LOCATION_ASSIGNMENT = /(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]/;
+const LOCATION_ASSIGNMENT =
+  /(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]/;

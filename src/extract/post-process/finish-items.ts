@@ -9,7 +9,12 @@ import { canonicalizeResolvedUrl } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 
 /** Applies text rules, trims plain summaries, adds canonical links and drops repeats (first one wins). */
-export function finishItems(items: ExtractedItem[], rules: TextRules, summaryLength: number, warnings: WarningCollector): ExtractedItem[] {
+export function finishItems(
+  items: ExtractedItem[],
+  rules: TextRules,
+  summaryLength: number,
+  warnings: WarningCollector,
+): ExtractedItem[] {
   const seen = new Set<string>();
   const kept: ExtractedItem[] = [];
   let collapsed = 0;
@@ -27,7 +32,11 @@ export function finishItems(items: ExtractedItem[], rules: TextRules, summaryLen
     seen.add(key);
     kept.push(finished);
   }
-  if (collapsed > 0) warnings.add('duplicates-collapsed', `${collapsed} repeated item(s) on the page were collapsed into the first occurrence`);
+  if (collapsed > 0)
+    warnings.add(
+      'duplicates-collapsed',
+      `${collapsed} repeated item(s) on the page were collapsed into the first occurrence`,
+    );
   return kept;
 }
 
@@ -53,7 +62,9 @@ function applyRules(item: ExtractedItem, rules: TextRules, summaryLength: number
     else out.author = author;
   }
   if (item.categories) {
-    const categories = [...new Set(item.categories.map((c) => foldWhitespace(rules.apply('category', c))).filter((c) => c !== ''))];
+    const categories = [
+      ...new Set(item.categories.map((c) => foldWhitespace(rules.apply('category', c))).filter((c) => c !== '')),
+    ];
     if (categories.length === 0) delete out.categories;
     else out.categories = categories;
   }

@@ -26,5 +26,8 @@ export function trimText(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
   if (max <= 1) return chars.slice(0, Math.max(max, 0)).join('');
-  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }

@@ -22,12 +22,19 @@ export interface BadRule {
 }
 
 /** Compiles replace rules and the conversion; invalid patterns are returned in `bad` and skipped. */
-export function compileTextRules(replace: ReplaceRule[], convert?: ChineseConversion): { rules: TextRules; bad: BadRule[] } {
+export function compileTextRules(
+  replace: ReplaceRule[],
+  convert?: ChineseConversion,
+): { rules: TextRules; bad: BadRule[] } {
   const compiled: Array<{ field: RuleField; re: LinearRegex; replacement: string }> = [];
   const bad: BadRule[] = [];
   for (const rule of replace) {
     try {
-      compiled.push({ field: rule.field, re: compileLinearRegex(rule.pattern, rule.flags), replacement: rule.replacement });
+      compiled.push({
+        field: rule.field,
+        re: compileLinearRegex(rule.pattern, rule.flags),
+        replacement: rule.replacement,
+      });
     } catch (error) {
       bad.push({ rule, reason: describeError(error) });
     }
@@ -58,7 +65,8 @@ function getConverter(kind: ChineseConversion): (text: string) => string {
     // `tw` as the Traditional side also folds Taiwan-specific variant characters (裡 → 里).
     // opencc-js and its dictionaries are loaded only by sources that use `convert:`.
     const OpenCC = (openCC ??= requireModule('opencc-js') as typeof OpenCCModule);
-    const built = kind === 't2s' ? OpenCC.Converter({ from: 'tw', to: 'cn' }) : OpenCC.Converter({ from: 'cn', to: 't' });
+    const built =
+      kind === 't2s' ? OpenCC.Converter({ from: 'tw', to: 'cn' }) : OpenCC.Converter({ from: 'cn', to: 't' });
     converter = (text: string) => built(text);
     converters.set(kind, converter);
   }

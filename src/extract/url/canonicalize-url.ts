@@ -5,9 +5,35 @@
 
 /** Query parameters that only track the visit and never select content. */
 const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
-  'spm', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
-  '_hsenc', '_hsmi', 'mkt_tok', 'from', 'scene', 'srcid', 'sharer_sharetime', 'sharer_shareid',
-  'share_token', 'isappinstalled', 'wfr', 'ref_src', 'ref_url', '_ga', '_gl', 'vd_source', 'share_source', 'share_medium',
+  'spm',
+  'fbclid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'igshid',
+  'mc_cid',
+  'mc_eid',
+  '_hsenc',
+  '_hsmi',
+  'mkt_tok',
+  'from',
+  'scene',
+  'srcid',
+  'sharer_sharetime',
+  'sharer_shareid',
+  'share_token',
+  'isappinstalled',
+  'wfr',
+  'ref_src',
+  'ref_url',
+  '_ga',
+  '_gl',
+  'vd_source',
+  'share_source',
+  'share_medium',
 ]);
 
 /** Canonical form of a URL for identity: no fragment, no tracking parameters, lowercase host, no default port. */

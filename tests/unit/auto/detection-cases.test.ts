@@ -13,7 +13,11 @@ const OPTIONS: ExtractOptions = {
 };
 
 function page(body: string): { body: string; contentType: string; url: string } {
-  return { body: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>${body}</body></html>`, contentType: 'text/html', url: 'http://www.example.gov.cn/xwzx/' };
+  return {
+    body: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>${body}</body></html>`,
+    contentType: 'text/html',
+    url: 'http://www.example.gov.cn/xwzx/',
+  };
 }
 
 const NAV = `<ul class="nav">${['首页', '机构', '新闻', '信息', '服务', '互动', '专题'].map((t, i) => `<li><a href="/c${i}/">${t}</a></li>`).join('')}</ul>`;
@@ -29,7 +33,10 @@ describe('automatic list detection', () => {
   it('fails with EXTRACT_NO_CONTAINER and a hint when the page has only navigation', () => {
     const error = (() => {
       try {
-        extractItems(page(`${NAV}<div class="footer"><a href="/about/">关于我们</a> <a href="/map/">网站地图</a></div>`), OPTIONS);
+        extractItems(
+          page(`${NAV}<div class="footer"><a href="/about/">关于我们</a> <a href="/map/">网站地图</a></div>`),
+          OPTIONS,
+        );
       } catch (caught) {
         return caught;
       }
@@ -51,12 +58,16 @@ describe('automatic list detection', () => {
   it('prefers the dated list over a headline-like ranking of the same size without dates', () => {
     const body = `${NAV}<div class="col"><ol>${rows(8, '热点', false, 'rd')}</ol></div><div class="col"><ul>${rows(8, '要闻', true)}</ul></div>`;
     const result = extractItems(page(body), OPTIONS);
-    expect(result.items.map((item) => item.title)).toEqual(Array.from({ length: 8 }, (_, i) => `要闻第${i + 1}项重点工作推进情况通报`));
+    expect(result.items.map((item) => item.title)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `要闻第${i + 1}项重点工作推进情况通报`),
+    );
     expect(result.selectors?.date).toBe('span');
   });
 
   it('joins a list split over sibling blocks into one list, in page order', () => {
-    const blocks = [0, 1, 2].map((b) => `<ul class="list">${rows(5, `第${b + 1}组`, true, 'xw', b * 5)}</ul><div class="line"></div>`).join('');
+    const blocks = [0, 1, 2]
+      .map((b) => `<ul class="list">${rows(5, `第${b + 1}组`, true, 'xw', b * 5)}</ul><div class="line"></div>`)
+      .join('');
     const result = extractItems(page(`${NAV}<div class="list-box">${blocks}</div>`), OPTIONS);
     expect(result.items).toHaveLength(15);
     expect(result.items[0]?.title).toMatch(/^第1组/);
@@ -82,7 +93,10 @@ describe('automatic list detection', () => {
 
   it('rates a clear single list with dates high and a weak undated list low', () => {
     const clear = extractItems(page(`${NAV}<ul class="list">${rows(12, '要闻', true)}</ul>`), OPTIONS);
-    const weak = extractItems(page(`<ul>${rows(3, '', false)}</ul><ul class="x">${rows(3, '其他', false, 'qt')}</ul>`), OPTIONS);
+    const weak = extractItems(
+      page(`<ul>${rows(3, '', false)}</ul><ul class="x">${rows(3, '其他', false, 'qt')}</ul>`),
+      OPTIONS,
+    );
     expect(clear.selectors?.confidence).toBeGreaterThanOrEqual(0.9);
     expect(weak.selectors?.confidence).toBeLessThan(0.6);
   });

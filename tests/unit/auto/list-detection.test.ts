@@ -39,20 +39,23 @@ describe('list pages written for detection (tests/fixtures/auto/): hand-written 
 });
 
 describe('automatic list detection (no selectors configured)', () => {
-  it.each(fixtures.map((fixture) => [`${fixture.set}/${fixture.name}`, fixture] as const))('%s: finds the expected headlines', (_name, fixture) => {
-    const result = detect(fixture);
-    const score = scoreItems(result.items, fixture.expected.items);
-    scores.set(`${fixture.set}/${fixture.name}`, score);
-    expect(result.mode).toBe('auto');
-    expect(result.selectors?.items).toBeTruthy();
-    expect(result.selectors?.confidence).toBeGreaterThan(0);
-    expect(result.selectors?.confidence).toBeLessThanOrEqual(1);
-    expect({ precision: score.precision, recall: score.recall, wrong: score.wrong }).toEqual({
-      precision: expect.toSatisfy((p: number) => p >= 0.7),
-      recall: expect.toSatisfy((r: number) => r >= 0.7),
-      wrong: expect.any(Array),
-    });
-  });
+  it.each(fixtures.map((fixture) => [`${fixture.set}/${fixture.name}`, fixture] as const))(
+    '%s: finds the expected headlines',
+    (_name, fixture) => {
+      const result = detect(fixture);
+      const score = scoreItems(result.items, fixture.expected.items);
+      scores.set(`${fixture.set}/${fixture.name}`, score);
+      expect(result.mode).toBe('auto');
+      expect(result.selectors?.items).toBeTruthy();
+      expect(result.selectors?.confidence).toBeGreaterThan(0);
+      expect(result.selectors?.confidence).toBeLessThanOrEqual(1);
+      expect({ precision: score.precision, recall: score.recall, wrong: score.wrong }).toEqual({
+        precision: expect.toSatisfy((p: number) => p >= 0.7),
+        recall: expect.toSatisfy((r: number) => r >= 0.7),
+        wrong: expect.any(Array),
+      });
+    },
+  );
 
   it('reaches precision and recall of at least 0.9 over all pages', () => {
     const totals = fixtures.map((fixture) => scoreItems(detect(fixture).items, fixture.expected.items));
@@ -80,17 +83,23 @@ describe('automatic list detection (no selectors configured)', () => {
       expect(manual.warnings.map((w) => w.code)).toEqual(auto.warnings.map((w) => w.code));
       // Selector mode reports what it used; for pinned selectors that is exactly what was pinned.
       expect(manual.selectors?.items).toBe(chosen?.items);
-      for (const field of ['title', 'link', 'date'] as const) if (chosen?.[field]) expect(manual.selectors?.[field]).toBe(chosen[field]);
+      for (const field of ['title', 'link', 'date'] as const)
+        if (chosen?.[field]) expect(manual.selectors?.[field]).toBe(chosen[field]);
     },
   );
 });
 
 afterAll(() => {
   if (scores.size === 0 || update) return;
-  const lines = [...scores].map(([name, s]) => `${name.padEnd(36)} P=${s.precision.toFixed(2)} R=${s.recall.toFixed(2)} (${s.correct}/${s.found} found, ${s.expected} expected, ${s.dateMismatches} date differences)`);
+  const lines = [...scores].map(
+    ([name, s]) =>
+      `${name.padEnd(36)} P=${s.precision.toFixed(2)} R=${s.recall.toFixed(2)} (${s.correct}/${s.found} found, ${s.expected} expected, ${s.dateMismatches} date differences)`,
+  );
   const correct = [...scores.values()].reduce((sum, s) => sum + s.correct, 0);
   const found = [...scores.values()].reduce((sum, s) => sum + s.found, 0);
   const expected = [...scores.values()].reduce((sum, s) => sum + s.expected, 0);
-  lines.push(`overall: P=${(correct / found).toFixed(3)} R=${(correct / expected).toFixed(3)} over ${scores.size} pages`);
+  lines.push(
+    `overall: P=${(correct / found).toFixed(3)} R=${(correct / expected).toFixed(3)} over ${scores.size} pages`,
+  );
   if (process.env.AUTO_REPORT === '1') console.log(lines.join('\n'));
 });

@@ -22,7 +22,9 @@ describe('hints name real config keys', () => {
 
   it('every camelCase word or `key` in a hint is a field of the config schema', () => {
     const unknown = hints.flatMap(({ file, text }) =>
-      namedKeys(text).filter((key) => !keys.has(key)).map((key) => `${file}: "${key}" in "${text.slice(0, 70)}"`),
+      namedKeys(text)
+        .filter((key) => !keys.has(key))
+        .map((key) => `${file}: "${key}" in "${text.slice(0, 70)}"`),
     );
     expect(unknown).toEqual([]);
   });
@@ -53,7 +55,8 @@ function schemaKeys(schema: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(schema)) for (const entry of schema) schemaKeys(entry, out);
   else if (typeof schema === 'object' && schema !== null) {
     for (const [key, value] of Object.entries(schema)) {
-      if (key === 'properties' && typeof value === 'object' && value !== null) for (const name of Object.keys(value)) out.add(name);
+      if (key === 'properties' && typeof value === 'object' && value !== null)
+        for (const name of Object.keys(value)) out.add(name);
       schemaKeys(value, out);
     }
   }
@@ -79,12 +82,21 @@ function isHintNode(node: ts.Node): boolean {
   if (ts.isPropertyAssignment(node) || ts.isVariableDeclaration(node) || ts.isFunctionDeclaration(node)) {
     return node.name !== undefined && /hint/i.test(node.name.getText());
   }
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) return /hint$/i.test(node.left.getText());
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+    return /hint$/i.test(node.left.getText());
   return false;
 }
 
-function isStringPiece(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode {
-  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
+function isStringPiece(
+  node: ts.Node,
+): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode {
+  return (
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isTemplateHead(node) ||
+    ts.isTemplateMiddle(node) ||
+    ts.isTemplateTail(node)
+  );
 }
 
 function listSources(dir: string): string[] {

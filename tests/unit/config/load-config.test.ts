@@ -43,22 +43,57 @@ describe('loading a valid config', () => {
   });
 
   it('accepts JSON, which is YAML too', () => {
-    const { config } = parseConfigText(JSON.stringify({ sources: [{ id: 'a', url: 'https://example.org/' }] }), 'config/x.json');
+    const { config } = parseConfigText(
+      JSON.stringify({ sources: [{ id: 'a', url: 'https://example.org/' }] }),
+      'config/x.json',
+    );
     expect(config.sources[0]!.id).toBe('a');
   });
 });
 
 describe('rejecting a broken config names file, line, column and field', () => {
   it.each([
-    ['an unknown field (typo)', `${minimal}    titel: a\n`, 'config/test.yaml:5:5 sources[0].titel: unknown field "titel"'],
+    [
+      'an unknown field (typo)',
+      `${minimal}    titel: a\n`,
+      'config/test.yaml:5:5 sources[0].titel: unknown field "titel"',
+    ],
     ['a missing url', 'sources:\n  - id: a\n', 'config/test.yaml:2:5 sources[0].url:'],
-    ['a non-http url', 'sources:\n  - id: a\n    url: ftp://example.org/\n', 'config/test.yaml:3:5 sources[0].url: expected an absolute http(s) URL'],
-    ['a bad cron expression', `${minimal}    schedule: "*/30 * * *"\n`, 'config/test.yaml:5:5 sources[0].schedule: invalid cron expression'],
-    ['an unknown time zone', `${minimal}    timezone: Asia/Shangai\n`, 'config/test.yaml:5:5 sources[0].timezone: unknown time zone "Asia/Shangai"'],
-    ['a broken CSS selector', `${minimal}    date: "span["\n`, 'config/test.yaml:5:5 sources[0].date: invalid CSS selector'],
-    ['a regex that does not compile', `${minimal}    replace:\n      - pattern: "(["\n`, 'config/test.yaml:6:9 sources[0].replace[0].pattern: regular expression /([/gu does not compile'],
-    ['a duplicate id', `${minimal}  - id: mee\n    url: https://example.org/\n`, 'config/test.yaml:5:5 sources[1].id: duplicate id "mee"'],
-    ['a topic feed naming an unknown source', `${minimal}feeds:\n  - id: air\n    title: Air\n    sources: [mee, nope]\n`, 'config/test.yaml:8:20 feeds[0].sources[1]: unknown source "nope"'],
+    [
+      'a non-http url',
+      'sources:\n  - id: a\n    url: ftp://example.org/\n',
+      'config/test.yaml:3:5 sources[0].url: expected an absolute http(s) URL',
+    ],
+    [
+      'a bad cron expression',
+      `${minimal}    schedule: "*/30 * * *"\n`,
+      'config/test.yaml:5:5 sources[0].schedule: invalid cron expression',
+    ],
+    [
+      'an unknown time zone',
+      `${minimal}    timezone: Asia/Shangai\n`,
+      'config/test.yaml:5:5 sources[0].timezone: unknown time zone "Asia/Shangai"',
+    ],
+    [
+      'a broken CSS selector',
+      `${minimal}    date: "span["\n`,
+      'config/test.yaml:5:5 sources[0].date: invalid CSS selector',
+    ],
+    [
+      'a regex that does not compile',
+      `${minimal}    replace:\n      - pattern: "(["\n`,
+      'config/test.yaml:6:9 sources[0].replace[0].pattern: regular expression /([/gu does not compile',
+    ],
+    [
+      'a duplicate id',
+      `${minimal}  - id: mee\n    url: https://example.org/\n`,
+      'config/test.yaml:5:5 sources[1].id: duplicate id "mee"',
+    ],
+    [
+      'a topic feed naming an unknown source',
+      `${minimal}feeds:\n  - id: air\n    title: Air\n    sources: [mee, nope]\n`,
+      'config/test.yaml:8:20 feeds[0].sources[1]: unknown source "nope"',
+    ],
     ['a bad duration', `${minimal}    timeout: soon\n`, 'config/test.yaml:5:5 sources[0].timeout: expected a duration'],
     ['a bad store URL', `store: postgres://x\n${minimal}`, 'config/test.yaml:1:1 store: expected a store URL'],
     ['YAML syntax', 'sources:\n  - id: a\n   url: [\n', 'config/test.yaml:'],
@@ -72,23 +107,36 @@ describe('rejecting a broken config names file, line, column and field', () => {
       `defaults:\n  timezone: Mars/Base\nsources:\n  - id: a\n    url: https://example.org/\n    itemz: li\n  - id: b\n    url: https://example.org/\n    schedule: nope\nfeeds:\n  - id: t\n    title: T\n    sources: [zz]\n`,
     );
     expect(problems).toHaveLength(4);
-    expect(problems.map((p) => p.split(' ')[1])).toEqual(['defaults.timezone:', 'sources[0].itemz:', 'sources[1].schedule:', 'feeds[0].sources[0]:']);
+    expect(problems.map((p) => p.split(' ')[1])).toEqual([
+      'defaults.timezone:',
+      'sources[0].itemz:',
+      'sources[1].schedule:',
+      'feeds[0].sources[0]:',
+    ]);
   });
 
   it('reports a missing file with a hint', async () => {
     const { loadConfig } = await import('../../../src/config/index.js');
-    await expect(loadConfig('does/not/exist.yaml')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', hint: expect.stringContaining('-c FILE') });
+    await expect(loadConfig('does/not/exist.yaml')).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      hint: expect.stringContaining('-c FILE'),
+    });
   });
 });
 
 describe('likely mistakes', () => {
   it('warns once per host fetched more than once a minute on average, not for seven sections every 30 minutes', () => {
-    const source = (id: string, url: string, schedule: string) => `  - id: ${id}\n    url: ${url}\n    schedule: "${schedule}"\n`;
+    const source = (id: string, url: string, schedule: string) =>
+      `  - id: ${id}\n    url: ${url}\n    schedule: "${schedule}"\n`;
     const busy = ['a', 'b', 'c'].map((id) => source(id, `https://www.mee.gov.cn/${id}/`, '*/2 * * * *')).join('');
-    const polite = ['1', '2', '3', '4', '5', '6', '7'].map((n) => source(`s${n}`, `https://sthj.example.gov.cn/${n}/`, '*/30 * * * *')).join('');
+    const polite = ['1', '2', '3', '4', '5', '6', '7']
+      .map((n) => source(`s${n}`, `https://sthj.example.gov.cn/${n}/`, '*/30 * * * *'))
+      .join('');
     const { warnings } = parseConfigText(`sources:\n${busy}${polite}`, FILE);
     expect(warnings.map(formatProblem)).toEqual([
-      expect.stringContaining('config/test.yaml:4:5 sources[0].schedule: www.mee.gov.cn would be fetched about 1.5 times a minute on average by 3 source(s) (a, b, c)'),
+      expect.stringContaining(
+        'config/test.yaml:4:5 sources[0].schedule: www.mee.gov.cn would be fetched about 1.5 times a minute on average by 3 source(s) (a, b, c)',
+      ),
     ]);
     const atLimit = parseConfigText(`sources:\n${source('x', 'https://e.example/', '* * * * *')}`, FILE);
     expect(atLimit.warnings).toEqual([]);
@@ -99,7 +147,9 @@ describe('the committed JSON Schema', () => {
   it('matches the validation schema (regenerate with `feedwright schema > config/feedwright.schema.json`)', async () => {
     const { readFile } = await import('node:fs/promises');
     const { buildConfigJsonSchema } = await import('../../../src/config/index.js');
-    const committed = JSON.parse(await readFile(new URL('../../../config/feedwright.schema.json', import.meta.url), 'utf8')) as unknown;
+    const committed = JSON.parse(
+      await readFile(new URL('../../../config/feedwright.schema.json', import.meta.url), 'utf8'),
+    ) as unknown;
     expect(committed).toEqual(buildConfigJsonSchema());
   });
 });

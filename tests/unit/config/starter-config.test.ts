@@ -21,11 +21,18 @@ describe('config/feedwright.yaml', () => {
     const cleaned = sample.replace(new RegExp(rule.pattern, rule.flags), rule.replacement);
     expect(cleaned).toContain('國家發展改革委等部門關于印發《電解鋁行業節能降碳專項行動計劃》');
     expect(cleaned).not.toMatch(/[\u3400-\u9fff]\((fā|yè|tài|huán)\)/u);
-    expect('附件(pdf) 目錄(2019年本) 各縣(市、區)'.replace(new RegExp(rule.pattern, rule.flags), rule.replacement)).toBe('附件(pdf) 目錄(2019年本) 各縣(市、區)');
+    expect(
+      '附件(pdf) 目錄(2019年本) 各縣(市、區)'.replace(new RegExp(rule.pattern, rule.flags), rule.replacement),
+    ).toBe('附件(pdf) 目錄(2019年本) 各縣(市、區)');
   });
 
   it('loads the demo config', async () => {
     const { config } = await loadConfig(new URL('config/demo.yaml', root).pathname);
-    expect(config.sources.map((source) => source.id)).toEqual(['mee-news', 'province-notices', 'tw-moenv-news', 'clean-air-bulletin']);
+    expect(config.sources.map((source) => source.id)).toEqual([
+      'mee-news',
+      'province-notices',
+      'tw-moenv-news',
+      'clean-air-bulletin',
+    ]);
   });
 });

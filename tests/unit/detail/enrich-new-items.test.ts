@@ -26,10 +26,30 @@ function createScriptedFetcher(answers: Map<string, Answer>): Fetcher & { calls:
       if (answer === undefined || typeof answer !== 'string') {
         const code = typeof answer === 'object' ? answer.code : 'FETCH_HTTP_STATUS';
         const status = typeof answer === 'object' ? answer.status : 404;
-        throw new FetchError(code, `fetch: source "${request.sourceId}": failed ${request.url} (${status ?? code})`, { url: request.url, status });
+        throw new FetchError(code, `fetch: source "${request.sourceId}": failed ${request.url} (${status ?? code})`, {
+          url: request.url,
+          status,
+        });
       }
-      const base = { sourceId: request.sourceId, requestedUrl: request.url, finalUrl: request.url, status: 200, fetchedAt: new Date(), durationMs: 1, requests: 1, validators: {} };
-      return { ...base, kind: 'fetched', contentType: 'text/html', charset: 'utf-8', body: answer, bytes: answer.length, warnings: [] };
+      const base = {
+        sourceId: request.sourceId,
+        requestedUrl: request.url,
+        finalUrl: request.url,
+        status: 200,
+        fetchedAt: new Date(),
+        durationMs: 1,
+        requests: 1,
+        validators: {},
+      };
+      return {
+        ...base,
+        kind: 'fetched',
+        contentType: 'text/html',
+        charset: 'utf-8',
+        body: answer,
+        bytes: answer.length,
+        warnings: [],
+      };
     },
     stats: () => ({ requests: calls.length, bytes: 0, retries: 0, notModified: 0, robotsFetches: 0 }),
     close: async () => undefined,
@@ -42,7 +62,13 @@ function detailPage(pubDate: string, description: string): string {
 
 function item(n: number, published?: ExtractedItem['published'], summary?: string): ExtractedItem {
   const link = `${ORIGIN}/xw/t2019082${n}_${n}.html`;
-  return { title: `第${n}条新闻标题`, link, canonicalLink: link, ...(published ? { published } : {}), ...(summary ? { summary } : {}) };
+  return {
+    title: `第${n}条新闻标题`,
+    link,
+    canonicalLink: link,
+    ...(published ? { published } : {}),
+    ...(summary ? { summary } : {}),
+  };
 }
 
 const DAY_27 = { date: new Date('2019-08-27T00:00:00+08:00'), precision: 'day' as const };
@@ -52,13 +78,24 @@ let now: Date;
 let source: SourceConfig;
 
 function deps(fetcher: Fetcher): PipelineDeps {
-  return { fetcher, store, outputDir: '/nonexistent', site: { title: 't' }, now: () => now, logger: createSilentLogger() };
+  return {
+    fetcher,
+    store,
+    outputDir: '/nonexistent',
+    site: { title: 't' },
+    now: () => now,
+    logger: createSilentLogger(),
+  };
 }
 
 beforeEach(async () => {
   store = await openItemStore('memory://');
   now = new Date('2019-08-28T09:00:00+08:00');
-  source = { ...resolveAdHocSource(`${ORIGIN}/xw/`, { timezone: 'Asia/Shanghai' }), id: 'xw', detail: { fields: ['date', 'summary'] } };
+  source = {
+    ...resolveAdHocSource(`${ORIGIN}/xw/`, { timezone: 'Asia/Shanghai' }),
+    id: 'xw',
+    detail: { fields: ['date', 'summary'] },
+  };
 });
 
 afterEach(async () => {
@@ -66,7 +103,9 @@ afterEach(async () => {
 });
 
 /** enrichNewItems with the source's state loaded as a run loads it. */
-async function enrich(...[src, d, items, warnings]: [SourceConfig, PipelineDeps, ExtractedItem[], string[]]): Promise<ExtractedItem[]> {
+async function enrich(
+  ...[src, d, items, warnings]: [SourceConfig, PipelineDeps, ExtractedItem[], string[]]
+): Promise<ExtractedItem[]> {
   return enrichNewItems(src, d, await d.store.loadSource(src.id), items, warnings);
 }
 
@@ -99,7 +138,11 @@ describe('enrichNewItems', () => {
   });
 
   it('reuses the cached findings instead of fetching again (an item still new after a crashed run)', async () => {
-    const fetcher = createScriptedFetcher(new Map([[item(1).link!, detailPage('2019-08-27 10:21', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')]]));
+    const fetcher = createScriptedFetcher(
+      new Map([
+        [item(1).link!, detailPage('2019-08-27 10:21', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')],
+      ]),
+    );
     const first = await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
     const second = await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
     expect(fetcher.calls).toHaveLength(1);
@@ -144,7 +187,12 @@ describe('enrichNewItems', () => {
   it('retries a known item only when it can still gain a summary', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_HTTP_STATUS', status: 500 }]]));
     await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
-    await store.recordItems('xw', [item(1, DAY_27)], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
+    await store.recordItems('xw', [item(1, DAY_27)], {
+      now,
+      timezone: 'Asia/Shanghai',
+      historySize: 50,
+      retainDays: 30,
+    });
     now = new Date(now.getTime() + 2 * 3600_000);
     await enrich({ ...source, detail: { fields: ['date'] } }, deps(fetcher), [item(1, DAY_27)], []);
     expect(fetcher.calls).toHaveLength(1);
@@ -153,7 +201,11 @@ describe('enrichNewItems', () => {
   });
 
   it('keeps the list date and warns when the detail page names another day', async () => {
-    const fetcher = createScriptedFetcher(new Map([[item(1).link!, detailPage('2019-08-25 10:00', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')]]));
+    const fetcher = createScriptedFetcher(
+      new Map([
+        [item(1).link!, detailPage('2019-08-25 10:00', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')],
+      ]),
+    );
     const warnings: string[] = [];
     const [out] = await enrich(source, deps(fetcher), [item(1, DAY_27)], warnings);
     expect(out?.published).toEqual(DAY_27);

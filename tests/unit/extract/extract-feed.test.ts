@@ -6,7 +6,16 @@ const NOW = new Date('2019-08-28T09:00:00+08:00');
 function run(body: string, contentType: string, extra: Partial<ExtractOptions> = {}) {
   return extractItems(
     { body, contentType, url: 'https://feeds.example.cn/env/rss.xml' },
-    { sourceId: 'feed', type: 'auto', selectors: {}, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 30, ...extra },
+    {
+      sourceId: 'feed',
+      type: 'auto',
+      selectors: {},
+      timezone: 'Asia/Shanghai',
+      now: NOW,
+      replace: [],
+      summaryLength: 30,
+      ...extra,
+    },
   );
 }
 
@@ -61,7 +70,9 @@ describe('extractItems on feeds', () => {
     const body = `<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
       <rss version="0.91"><channel><title>旧版</title><link>http://old.example.cn/</link><description>d</description><language>zh-cn</language>
       <item><title>旧版条目</title><link>http://old.example.cn/1.html</link><description>描述</description></item></channel></rss>`;
-    expect(run(body, 'text/xml').items.map((item) => [item.title, item.link, item.summary])).toEqual([['旧版条目', 'http://old.example.cn/1.html', '描述']]);
+    expect(run(body, 'text/xml').items.map((item) => [item.title, item.link, item.summary])).toEqual([
+      ['旧版条目', 'http://old.example.cn/1.html', '描述'],
+    ]);
   });
 
   it('reads RSS 1.0 (RDF) with dc:date', () => {
@@ -70,7 +81,12 @@ describe('extractItems on feeds', () => {
       <item rdf:about="http://rdf.example.cn/1"><title>RDF 条目</title><link>http://rdf.example.cn/1</link><dc:date>2019-08-27T10:00:00+08:00</dc:date><dc:subject>水</dc:subject></item>
       </rdf:RDF>`;
     const [item] = run(body, 'application/rdf+xml').items;
-    expect(item).toMatchObject({ title: 'RDF 条目', link: 'http://rdf.example.cn/1', sourceGuid: 'http://rdf.example.cn/1', categories: ['水'] });
+    expect(item).toMatchObject({
+      title: 'RDF 条目',
+      link: 'http://rdf.example.cn/1',
+      sourceGuid: 'http://rdf.example.cn/1',
+      categories: ['水'],
+    });
     expect(item?.published?.date.toISOString()).toBe('2019-08-27T02:00:00.000Z');
   });
 
@@ -109,13 +125,23 @@ describe('extractItems on feeds', () => {
       home_page_url: 'https://json.example.cn/',
       language: 'zh-CN',
       items: [
-        { id: 'j1', url: '/j/1', title: 'JSON 条目', date_published: '2019-08-27T10:00:00+08:00', tags: ['土壤'], authors: [{ name: '王五' }], content_text: '正文' },
+        {
+          id: 'j1',
+          url: '/j/1',
+          title: 'JSON 条目',
+          date_published: '2019-08-27T10:00:00+08:00',
+          tags: ['土壤'],
+          authors: [{ name: '王五' }],
+          content_text: '正文',
+        },
         { id: 'j2', content_html: '<p>只有 <em>HTML</em> 内容</p>', date_modified: '2019-08-26' },
       ],
     });
     const result = run(body, 'text/plain');
     expect(result.mode).toBe('feed');
-    expect(result.items.map((item) => [item.title, item.link, item.sourceGuid, item.published?.date.toISOString()])).toEqual([
+    expect(
+      result.items.map((item) => [item.title, item.link, item.sourceGuid, item.published?.date.toISOString()]),
+    ).toEqual([
       ['JSON 条目', 'https://feeds.example.cn/j/1', 'j1', '2019-08-27T02:00:00.000Z'],
       ['只有 HTML 内容', undefined, 'j2', '2019-08-25T16:00:00.000Z'],
     ]);
@@ -123,16 +149,23 @@ describe('extractItems on feeds', () => {
   });
 
   it('throws EXTRACT_PARSE for a broken or unknown feed', () => {
-    expect(() => run('<rss version="2.0"><channel><title>x</title><item><title>a</item></channel>', 'application/rss+xml')).toThrowError(
-      expect.objectContaining({ code: 'EXTRACT_PARSE', sourceId: 'feed' }),
+    expect(() =>
+      run('<rss version="2.0"><channel><title>x</title><item><title>a</item></channel>', 'application/rss+xml'),
+    ).toThrowError(expect.objectContaining({ code: 'EXTRACT_PARSE', sourceId: 'feed' }));
+    expect(() => run('{"not":"a feed"}', 'application/json')).toThrowError(
+      expect.objectContaining({ code: 'EXTRACT_PARSE' }),
     );
-    expect(() => run('{"not":"a feed"}', 'application/json')).toThrowError(expect.objectContaining({ code: 'EXTRACT_PARSE' }));
-    expect(() => run('<html><body>x</body></html>', 'text/html', { type: 'feed' })).toThrowError(expect.objectContaining({ code: 'EXTRACT_PARSE' }));
+    expect(() => run('<html><body>x</body></html>', 'text/html', { type: 'feed' })).toThrowError(
+      expect.objectContaining({ code: 'EXTRACT_PARSE' }),
+    );
   });
 
   it('names an anti-bot challenge served in place of the feed', () => {
-    const stub = '<html><head><script>var x=1;document.cookie="acw_sc__v2=5f1a…";location.reload();</script></head></html>';
-    expect(() => run(stub, 'text/html', { type: 'feed' })).toThrowError(expect.objectContaining({ code: 'EXTRACT_CHALLENGE', message: expect.stringContaining('(Aliyun WAF)') }));
+    const stub =
+      '<html><head><script>var x=1;document.cookie="acw_sc__v2=5f1a…";location.reload();</script></head></html>';
+    expect(() => run(stub, 'text/html', { type: 'feed' })).toThrowError(
+      expect.objectContaining({ code: 'EXTRACT_CHALLENGE', message: expect.stringContaining('(Aliyun WAF)') }),
+    );
   });
 });
 

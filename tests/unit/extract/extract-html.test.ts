@@ -8,7 +8,16 @@ const URL_ = 'http://www.example.gov.cn/news/list/index.html';
 function run(body: string, selectors: ExtractOptions['selectors'], extra: Partial<ExtractOptions> = {}) {
   return extractItems(
     { body, contentType: 'text/html; charset=utf-8', url: URL_ },
-    { sourceId: 'test', type: 'auto', selectors, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 40, ...extra },
+    {
+      sourceId: 'test',
+      type: 'auto',
+      selectors,
+      timezone: 'Asia/Shanghai',
+      now: NOW,
+      replace: [],
+      summaryLength: 40,
+      ...extra,
+    },
   );
 }
 
@@ -22,7 +31,9 @@ ${list}
 describe('extractItems on HTML (selector mode)', () => {
   it('defaults link to the block\'s headline anchor and title to its text, skipping tag and "more" links', () => {
     const result = run(
-      page(`<ul class="l"><li><a href="/cat/">[通知]</a> <a href="./a.html">生态环境部关于开展专项检查的通知</a> <a href="./a.html#detail">详情&gt;&gt;</a> <span>2019-08-27</span></li></ul>`),
+      page(
+        `<ul class="l"><li><a href="/cat/">[通知]</a> <a href="./a.html">生态环境部关于开展专项检查的通知</a> <a href="./a.html#detail">详情&gt;&gt;</a> <span>2019-08-27</span></li></ul>`,
+      ),
       { items: 'ul.l li' },
     );
     expect(result.items).toEqual([
@@ -38,7 +49,12 @@ describe('extractItems on HTML (selector mode)', () => {
   });
 
   it('folds whitespace, &nbsp; and full-width spaces and decodes entities in titles', () => {
-    const result = run(page(`<ul class="l"><li><a href="/x">\n  关于&nbsp;&nbsp;印发\u3000《办法》&amp;\t附件 &lt;一&gt;  </a></li></ul>`), { items: 'ul.l li' });
+    const result = run(
+      page(
+        `<ul class="l"><li><a href="/x">\n  关于&nbsp;&nbsp;印发\u3000《办法》&amp;\t附件 &lt;一&gt;  </a></li></ul>`,
+      ),
+      { items: 'ul.l li' },
+    );
     expect(result.items[0]?.title).toBe('关于 印发 《办法》& 附件 <一>');
     expect(result.page.title).toBe('列表 & 通知');
   });
@@ -80,13 +96,27 @@ describe('extractItems on HTML (selector mode)', () => {
       ['邮件链接', undefined],
       ['协议相对', 'http://cdn.example.gov.cn/doc.pdf'],
     ]);
-    expect(result.warnings.filter((w) => w.code === 'link-unusable').map((w) => w.text)).toEqual(['mailto:office@example.gov.cn']);
+    expect(result.warnings.filter((w) => w.code === 'link-unusable').map((w) => w.text)).toEqual([
+      'mailto:office@example.gov.cn',
+    ]);
   });
 
   it('keeps absolute links when the page URL itself is unusable, and drops only the relative ones', () => {
     const result = extractItems(
-      { body: '<ul><li><a href="/a">甲</a></li><li><a href="http://x.example.cn/b">乙</a></li></ul>', contentType: 'text/html', url: 'not a url' },
-      { sourceId: 'test', type: 'html', selectors: { items: 'li' }, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 40 },
+      {
+        body: '<ul><li><a href="/a">甲</a></li><li><a href="http://x.example.cn/b">乙</a></li></ul>',
+        contentType: 'text/html',
+        url: 'not a url',
+      },
+      {
+        sourceId: 'test',
+        type: 'html',
+        selectors: { items: 'li' },
+        timezone: 'Asia/Shanghai',
+        now: NOW,
+        replace: [],
+        summaryLength: 40,
+      },
     );
     expect(result.items.map((item) => item.link)).toEqual([undefined, 'http://x.example.cn/b']);
   });
@@ -96,8 +126,20 @@ describe('extractItems on HTML (selector mode)', () => {
       <div class="card" data-url="/d/1.html" data-ts="1566873600"><h4>第一条</h4><p class="t">时间 2019-08-20</p></div>
       <div class="card" data-url="/d/2.html"><h3 class="alt">第二条</h3><time datetime="2019-08-26T10:00:00+08:00">昨天</time></div>
     </div>`);
-    const result = run(body, { items: 'div.card', title: ['h4', 'h3.alt'], link: ['@data-url'], date: ['@data-ts', 'time'] });
-    expect(result.items.map((item) => [item.title, item.link, item.published?.date.toISOString(), item.published?.precision])).toEqual([
+    const result = run(body, {
+      items: 'div.card',
+      title: ['h4', 'h3.alt'],
+      link: ['@data-url'],
+      date: ['@data-ts', 'time'],
+    });
+    expect(
+      result.items.map((item) => [
+        item.title,
+        item.link,
+        item.published?.date.toISOString(),
+        item.published?.precision,
+      ]),
+    ).toEqual([
       ['第一条', 'http://www.example.gov.cn/d/1.html', '2019-08-27T02:40:00.000Z', 'time'],
       ['第二条', 'http://www.example.gov.cn/d/2.html', '2019-08-26T02:00:00.000Z', 'time'],
     ]);
@@ -120,7 +162,9 @@ describe('extractItems on HTML (selector mode)', () => {
   });
 
   it('warns with the text when a configured date cannot be parsed, and when the date selector matches nothing', () => {
-    const body = page(`<ul class="l"><li><a href="/1">一</a><span class="d">本周三</span></li><li><a href="/2">二</a></li></ul>`);
+    const body = page(
+      `<ul class="l"><li><a href="/1">一</a><span class="d">本周三</span></li><li><a href="/2">二</a></li></ul>`,
+    );
     const result = run(body, { items: 'ul.l li', date: ['span.d'] });
     expect(result.items.every((item) => item.published === undefined)).toBe(true);
     expect(result.warnings.map((w) => [w.code, w.text])).toEqual([
@@ -147,7 +191,10 @@ describe('extractItems on HTML (selector mode)', () => {
 <li><div class="time"><em>26</em>2019.08</div><a href="./2.html">关于开展生态环境执法检查的通知</a></li></ul>`;
     for (const selectors of [{ items: 'ul.news li', date: ['div.time'] }, { items: 'ul.news li' }]) {
       const result = run(page(rows), selectors);
-      expect(result.items.map((item) => item.published?.date)).toEqual([new Date('2019-08-27T00:00:00+08:00'), new Date('2019-08-26T00:00:00+08:00')]);
+      expect(result.items.map((item) => item.published?.date)).toEqual([
+        new Date('2019-08-27T00:00:00+08:00'),
+        new Date('2019-08-26T00:00:00+08:00'),
+      ]);
       expect(result.warnings).toEqual([]);
     }
   });
@@ -189,19 +236,40 @@ describe('extractItems on HTML (selector mode)', () => {
   });
 
   it('reads author, categories and lazy-loaded images', () => {
-    const body = page(`<div class="c"><a href="/1">标题</a><span class="au"> 记者 张三 </span><span class="tag">大气</span><span class="tag">水</span><span class="tag">大气</span>
+    const body =
+      page(`<div class="c"><a href="/1">标题</a><span class="au"> 记者 张三 </span><span class="tag">大气</span><span class="tag">水</span><span class="tag">大气</span>
       <img src="data:image/gif;base64,R0lGOD" data-original="/pic/1.jpg"></div>`);
     const item = run(body, { items: 'div.c', author: ['span.au'], category: ['span.tag'], image: ['img'] }).items[0];
-    expect(item).toMatchObject({ author: '记者 张三', categories: ['大气', '水'], image: 'http://www.example.gov.cn/pic/1.jpg' });
+    expect(item).toMatchObject({
+      author: '记者 张三',
+      categories: ['大气', '水'],
+      image: 'http://www.example.gov.cn/pic/1.jpg',
+    });
   });
 
   it('applies replace rules to the named field and converts Traditional to Simplified', () => {
-    const body = page(`<ul class="l"><li><a href="/1">國家發(fā)展改革委等部門關于印發(fā)《電解鋁行業(yè)節(jié)能降碳專項行動計劃》</a></li></ul>`);
-    const replace = [{ field: 'title' as const, pattern: '([\\u3400-\\u9fff])\\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\\)', flags: 'g', replacement: '$1' }];
-    expect(run(body, { items: 'ul.l li' }, { replace }).items[0]?.title).toBe('國家發展改革委等部門關于印發《電解鋁行業節能降碳專項行動計劃》');
-    expect(run(body, { items: 'ul.l li' }, { replace, convert: 't2s' }).items[0]?.title).toBe('国家发展改革委等部门关于印发《电解铝行业节能降碳专项行动计划》');
+    const body = page(
+      `<ul class="l"><li><a href="/1">國家發(fā)展改革委等部門關于印發(fā)《電解鋁行業(yè)節(jié)能降碳專項行動計劃》</a></li></ul>`,
+    );
+    const replace = [
+      {
+        field: 'title' as const,
+        pattern: '([\\u3400-\\u9fff])\\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\\)',
+        flags: 'g',
+        replacement: '$1',
+      },
+    ];
+    expect(run(body, { items: 'ul.l li' }, { replace }).items[0]?.title).toBe(
+      '國家發展改革委等部門關于印發《電解鋁行業節能降碳專項行動計劃》',
+    );
+    expect(run(body, { items: 'ul.l li' }, { replace, convert: 't2s' }).items[0]?.title).toBe(
+      '国家发展改革委等部门关于印发《电解铝行业节能降碳专项行动计划》',
+    );
     // A rule on another field leaves the title alone.
-    expect(run(body, { items: 'ul.l li' }, { replace: replace.map((r) => ({ ...r, field: 'summary' as const })) }).items[0]?.title).toContain('發(fā)');
+    expect(
+      run(body, { items: 'ul.l li' }, { replace: replace.map((r) => ({ ...r, field: 'summary' as const })) }).items[0]
+        ?.title,
+    ).toContain('發(fā)');
   });
 
   it('reports page facts: title, language, icon and advertised feeds (as warnings too)', () => {
@@ -225,14 +293,17 @@ describe('extractItems on HTML (selector mode)', () => {
   });
 
   it('retries a selector written for the browser tree (implied <tbody>) on a parse5 tree', () => {
-    const body = page(`<table class="t"><tr><td><a href="/1">表格一</a></td><td>2019-08-27</td></tr><tr><td><a href="/2">表格二</a></td><td>2019-08-26</td></tr></table>`);
+    const body = page(
+      `<table class="t"><tr><td><a href="/1">表格一</a></td><td>2019-08-27</td></tr><tr><td><a href="/2">表格二</a></td><td>2019-08-26</td></tr></table>`,
+    );
     const result = run(body, { items: 'table.t > tbody > tr' });
     expect(result.items.map((item) => item.title)).toEqual(['表格一', '表格二']);
     expect(result.warnings.map((w) => w.code)).toEqual(['parser-fallback']);
   });
 
   it('ignores field matches outside the item blocks, across separate lists and for row anchors', () => {
-    const body = page(`<div class="col"><ul><li class="it"><a href="/1">甲</a><span class="date">2019-08-27</span></li></ul></div>
+    const body =
+      page(`<div class="col"><ul><li class="it"><a href="/1">甲</a><span class="date">2019-08-27</span></li></ul></div>
       <aside><span class="date">2019-01-01</span><span class="t">侧栏</span><a href="/side">侧栏链接</a></aside>
       <div class="col"><ul><li class="it"><a href="/2">乙</a></li></ul></div>
       <div class="rows"><a class="it" href="/3"><span class="t">丙</span><span class="date">2019-08-25</span></a></div>`);
@@ -246,7 +317,10 @@ describe('extractItems on HTML (selector mode)', () => {
   });
 
   it('caps repeated warnings per code and summarises the rest', () => {
-    const rows = Array.from({ length: 25 }, (_, i) => `<li><a href="/${i}">条目${i}</a><span class="d">不是日期${i}</span></li>`).join('');
+    const rows = Array.from(
+      { length: 25 },
+      (_, i) => `<li><a href="/${i}">条目${i}</a><span class="d">不是日期${i}</span></li>`,
+    ).join('');
     const result = run(page(`<ul class="l">${rows}</ul>`), { items: 'ul.l li', date: ['span.d'] });
     const unparsed = result.warnings.filter((w) => w.code === 'date-unparsed');
     expect(unparsed).toHaveLength(11);
@@ -273,47 +347,81 @@ describe('extractItems errors', () => {
   });
 
   it.each([
-    ['瑞数 (Ruishu)', `<html><head><meta id="9DhefwqGPrzGxEp9hPaoag" content="x"><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script><script src="/4QbVtADbnLVIc/c.FxJzG50F.js" r="m"></script></head><body></body></html>`],
-    ['加速乐 (Jiasule)', `<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e');document.cookie='__jsl_clearance=1585…;max-age=3600;path=/';location.href=location.pathname+location.search</script>`],
-    ['Cloudflare', '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>'],
+    [
+      '瑞数 (Ruishu)',
+      `<html><head><meta id="9DhefwqGPrzGxEp9hPaoag" content="x"><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script><script src="/4QbVtADbnLVIc/c.FxJzG50F.js" r="m"></script></head><body></body></html>`,
+    ],
+    [
+      '加速乐 (Jiasule)',
+      `<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e');document.cookie='__jsl_clearance=1585…;max-age=3600;path=/';location.href=location.pathname+location.search</script>`,
+    ],
+    [
+      'Cloudflare',
+      '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>',
+    ],
   ])('names a %s anti-bot challenge served instead of the page, in selector and automatic mode', (vendor, stub) => {
     for (const selectors of [{ items: 'ul.list li' }, {}]) {
       const error = catchError(() => run(stub, selectors));
       expect(error).toMatchObject({ code: 'EXTRACT_CHALLENGE', sourceId: 'test' });
-      expect(error.message).toBe(`extract: source "test": the site answered with an anti-bot JavaScript challenge instead of the page (${vendor})`);
+      expect(error.message).toBe(
+        `extract: source "test": the site answered with an anti-bot JavaScript challenge instead of the page (${vendor})`,
+      );
       expect(error.hint).toMatch(/does not run JavaScript/);
     }
   });
 
   it.each([
     ['<html><head><meta http-equiv="Refresh" content="0; URL=../xxgk/tzgg/index.shtml"></head><body></body></html>'],
-    ['<html><head><script type="text/javascript">window.location.href = "../xxgk/tzgg/index.shtml";</script></head><body>页面跳转中…</body></html>'],
+    [
+      '<html><head><script type="text/javascript">window.location.href = "../xxgk/tzgg/index.shtml";</script></head><body>页面跳转中…</body></html>',
+    ],
   ])('names where a redirect stub sends the browser, in selector and automatic mode (%#)', (stub) => {
     for (const selectors of [{ items: 'ul.list li' }, {}]) {
       const error = catchError(() => run(stub, selectors));
       expect(error).toMatchObject({ code: 'EXTRACT_NO_CONTAINER', sourceId: 'test' });
-      expect(error.message).toBe('extract: source "test": the page only redirects the browser elsewhere (http://www.example.gov.cn/news/xxgk/tzgg/index.shtml)');
-      expect(error.hint).toMatch(/Set this source's `url:` to http:\/\/www\.example\.gov\.cn\/news\/xxgk\/tzgg\/index\.shtml/);
+      expect(error.message).toBe(
+        'extract: source "test": the page only redirects the browser elsewhere (http://www.example.gov.cn/news/xxgk/tzgg/index.shtml)',
+      );
+      expect(error.hint).toMatch(
+        /Set this source's `url:` to http:\/\/www\.example\.gov\.cn\/news\/xxgk\/tzgg\/index\.shtml/,
+      );
     }
   });
 
   it('does not take a script that sets location on a page with content for a redirect stub', () => {
-    const body = page(`<div class="content">${'政务公开 '.repeat(60)}</div><script>function go(){ location.href = "/search/"; }</script>`);
-    expect(catchError(() => run(body, { items: 'ul.list li' }))).toMatchObject({ code: 'EXTRACT_NO_CONTAINER', message: expect.stringContaining('the item selector matched nothing') });
+    const body = page(
+      `<div class="content">${'政务公开 '.repeat(60)}</div><script>function go(){ location.href = "/search/"; }</script>`,
+    );
+    expect(catchError(() => run(body, { items: 'ul.list li' }))).toMatchObject({
+      code: 'EXTRACT_NO_CONTAINER',
+      message: expect.stringContaining('the item selector matched nothing'),
+    });
   });
 
   it('throws EXTRACT_NO_ITEMS when blocks match but none has a title', () => {
-    expect(catchError(() => run(body, { items: 'ul.l li' }))).toMatchObject({ code: 'EXTRACT_NO_ITEMS', selector: 'ul.l li' });
+    expect(catchError(() => run(body, { items: 'ul.l li' }))).toMatchObject({
+      code: 'EXTRACT_NO_ITEMS',
+      selector: 'ul.l li',
+    });
   });
 
   it('throws EXTRACT_BAD_SELECTOR for invalid CSS in items or a field', () => {
-    expect(catchError(() => run(body, { items: 'ul.l li[' }))).toMatchObject({ code: 'EXTRACT_BAD_SELECTOR', selector: 'ul.l li[' });
-    expect(catchError(() => run(body, { items: 'ul.l li', title: ['span:nth-child(x'] }))).toMatchObject({ code: 'EXTRACT_BAD_SELECTOR' });
+    expect(catchError(() => run(body, { items: 'ul.l li[' }))).toMatchObject({
+      code: 'EXTRACT_BAD_SELECTOR',
+      selector: 'ul.l li[',
+    });
+    expect(catchError(() => run(body, { items: 'ul.l li', title: ['span:nth-child(x'] }))).toMatchObject({
+      code: 'EXTRACT_BAD_SELECTOR',
+    });
   });
 
   it('skips an invalid replace pattern with a warning instead of failing', () => {
     const ok = page(`<ul class="l"><li><a href="/1">一</a></li></ul>`);
-    const result = run(ok, { items: 'ul.l li' }, { replace: [{ field: 'title', pattern: '(', flags: 'g', replacement: '' }] });
+    const result = run(
+      ok,
+      { items: 'ul.l li' },
+      { replace: [{ field: 'title', pattern: '(', flags: 'g', replacement: '' }] },
+    );
     expect(result.items).toHaveLength(1);
     expect(result.warnings.map((w) => w.code)).toEqual(['replace-invalid']);
   });

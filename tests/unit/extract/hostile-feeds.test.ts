@@ -9,7 +9,15 @@ import { extractItems, type ExtractOptions } from '../../../src/extract/index.js
 const NOW = new Date('2019-08-28T09:00:00+08:00');
 
 function run(body: string, contentType: string) {
-  const options: ExtractOptions = { sourceId: 'feed', type: 'auto', selectors: {}, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 30 };
+  const options: ExtractOptions = {
+    sourceId: 'feed',
+    type: 'auto',
+    selectors: {},
+    timezone: 'Asia/Shanghai',
+    now: NOW,
+    replace: [],
+    summaryLength: 30,
+  };
   return extractItems({ body, contentType, url: 'https://feeds.example.cn/env/feed.json' }, options);
 }
 
@@ -41,12 +49,22 @@ describe('hostile feed sources', () => {
       ['数字编号也可以', 'https://www.example.cn/b.html'],
     ]);
     expect(result.items.some((item) => item.link?.includes('12345'))).toBe(false);
-    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'feed-item-invalid', message: 'JSON Feed item 1 dropped: "url" is the number 12345, expected a string' }));
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'feed-item-invalid',
+        message: 'JSON Feed item 1 dropped: "url" is the number 12345, expected a string',
+      }),
+    );
   });
 
   it('drops items with other wrongly typed fields and items that are not objects', () => {
     const result = run(
-      jsonFeed([{ id: 'a', url: 'https://x.cn/1', title: { zh: '对象标题' } }, 'just text', { id: 'c', url: 'https://x.cn/3', title: '好', tags: 'tag' }, { id: 'd', url: 'https://x.cn/4', title: '留下' }]),
+      jsonFeed([
+        { id: 'a', url: 'https://x.cn/1', title: { zh: '对象标题' } },
+        'just text',
+        { id: 'c', url: 'https://x.cn/3', title: '好', tags: 'tag' },
+        { id: 'd', url: 'https://x.cn/4', title: '留下' },
+      ]),
       'application/feed+json',
     );
     expect(result.items.map((item) => item.title)).toEqual(['留下']);
@@ -64,7 +82,8 @@ describe('hostile feed sources', () => {
   });
 
   it('says an RSS feed was refused for declaring an external entity (XXE)', () => {
-    const xxe = '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title><item><title>a</title><link>https://x.cn/a</link></item></channel></rss>';
+    const xxe =
+      '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title><item><title>a</title><link>https://x.cn/a</link></item></channel></rss>';
     const error = caught(() => run(xxe, 'application/rss+xml'));
     expect(error.code).toBe('EXTRACT_PARSE');
     expect(error.message).toContain('declares an external XML entity');

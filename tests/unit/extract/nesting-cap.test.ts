@@ -10,8 +10,17 @@ import { loadDocument } from '../../../src/extract/html/load-document.js';
 import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
 import { MAX_ITEM_BLOCKS } from '../../../src/extract/html/block-limit.js';
 
-const OPTIONS = { sourceId: 'deep', type: 'html' as const, selectors: {}, timezone: 'Asia/Shanghai', now: new Date('2019-08-28T00:00:00Z'), replace: [], summaryLength: 200 };
-const LIST = '<ul><li><a href="/a/1.html">一个足够长的新闻标题第一条</a><span>2019-08-01</span></li><li><a href="/a/2.html">一个足够长的新闻标题第二条</a><span>2019-08-02</span></li><li><a href="/a/3.html">一个足够长的新闻标题第三条</a><span>2019-08-03</span></li></ul>';
+const OPTIONS = {
+  sourceId: 'deep',
+  type: 'html' as const,
+  selectors: {},
+  timezone: 'Asia/Shanghai',
+  now: new Date('2019-08-28T00:00:00Z'),
+  replace: [],
+  summaryLength: 200,
+};
+const LIST =
+  '<ul><li><a href="/a/1.html">一个足够长的新闻标题第一条</a><span>2019-08-01</span></li><li><a href="/a/2.html">一个足够长的新闻标题第二条</a><span>2019-08-02</span></li><li><a href="/a/3.html">一个足够长的新闻标题第三条</a><span>2019-08-03</span></li></ul>';
 
 function maxDepth(root: AnyNode): number {
   let deepest = 0;
@@ -55,8 +64,18 @@ describe('nesting cap', () => {
 
 describe('item block cap', () => {
   it('reads at most MAX_ITEM_BLOCKS blocks of a huge list and says so', () => {
-    const rows = Array.from({ length: MAX_ITEM_BLOCKS + 500 }, (_, i) => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条</a></li>`).join('');
-    const result = extractItems({ body: `<html><body><ul class="list">${rows}</ul></body></html>`, contentType: 'text/html', url: 'http://x.example/' }, { ...OPTIONS, selectors: { items: 'ul.list > li' } });
+    const rows = Array.from(
+      { length: MAX_ITEM_BLOCKS + 500 },
+      (_, i) => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条</a></li>`,
+    ).join('');
+    const result = extractItems(
+      {
+        body: `<html><body><ul class="list">${rows}</ul></body></html>`,
+        contentType: 'text/html',
+        url: 'http://x.example/',
+      },
+      { ...OPTIONS, selectors: { items: 'ul.list > li' } },
+    );
     expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
     expect(result.warnings.map((w) => w.code)).toContain('items-capped');
   });

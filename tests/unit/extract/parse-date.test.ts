@@ -141,7 +141,10 @@ const NEW_YORK: Row[] = [
 ];
 
 describe('parseDate', () => {
-  for (const [zone, rows] of [['Asia/Shanghai', SHANGHAI], ['America/New_York', NEW_YORK]] as const) {
+  for (const [zone, rows] of [
+    ['Asia/Shanghai', SHANGHAI],
+    ['America/New_York', NEW_YORK],
+  ] as const) {
     describe(zone, () => {
       it.each(rows)('reads %j', (text, expected, precision) => {
         const parsed = parseDate(text, { timezone: zone, now: NOW });
@@ -168,11 +171,15 @@ describe('parseDate', () => {
 
   it('uses an explicit luxon format instead of detection', () => {
     const options = { timezone: 'Asia/Shanghai', now: NOW };
-    expect(parseDate('27/08/19', { ...options, format: 'dd/MM/yy' })?.date.toISOString()).toBe(new Date('2019-08-27T00:00:00+08:00').toISOString());
+    expect(parseDate('27/08/19', { ...options, format: 'dd/MM/yy' })?.date.toISOString()).toBe(
+      new Date('2019-08-27T00:00:00+08:00').toISOString(),
+    );
     const timed = parseDate('2019年08月27日 14时30分', { ...options, format: "yyyy'年'MM'月'dd'日' HH'时'mm'分'" });
     expect(timed).toEqual({ date: new Date('2019-08-27T14:30:00+08:00'), precision: 'time' });
     // No year in the format: inferred from "now", never the machine clock.
-    expect(parseDate('08/27', { ...options, format: 'MM/dd' })?.date.toISOString()).toBe(new Date('2025-08-27T00:00:00+08:00').toISOString());
+    expect(parseDate('08/27', { ...options, format: 'MM/dd' })?.date.toISOString()).toBe(
+      new Date('2025-08-27T00:00:00+08:00').toISOString(),
+    );
     // The format wins over detection: an ISO date does not fit it.
     expect(parseDate('2019-08-27', { ...options, format: 'dd/MM/yy' })).toBeUndefined();
   });

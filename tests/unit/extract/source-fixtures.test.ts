@@ -30,7 +30,10 @@ describe('source fixtures (page.html + source.json → expected.json)', () => {
 });
 
 /** The expected fields of an actual item: always title, link, date; the optional ones when expected lists them. */
-function project(item: ReturnType<typeof extractItems>['items'][number], expected: FixtureItem | undefined): Record<string, unknown> {
+function project(
+  item: ReturnType<typeof extractItems>['items'][number],
+  expected: FixtureItem | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     title: item.title,
     link: item.link ?? null,

@@ -60,7 +60,9 @@ describe('replace rules run in linear time', () => {
   });
 
   it('keeps $1 and $<name> replacements', () => {
-    const { rules } = compileTextRules([{ field: 'title', pattern: '(?<year>\\d{4})-(\\d\\d)', flags: 'g', replacement: '$2/$<year>' }]);
+    const { rules } = compileTextRules([
+      { field: 'title', pattern: '(?<year>\\d{4})-(\\d\\d)', flags: 'g', replacement: '$2/$<year>' },
+    ]);
     expect(rules.apply('title', '2019-08 and 2020-01')).toBe('08/2019 and 01/2020');
   });
 

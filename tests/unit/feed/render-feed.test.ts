@@ -33,11 +33,15 @@ describe('renderFeed', () => {
     expect(json.items.map((i) => i.title)).toEqual(['生态环境部通知 2', '生态环境部通知 4', '生态环境部通知 3']);
     expect(feed.updated).toEqual(new Date('2024-05-01T07:00:00Z'));
     expect(feed.rss).toContain('<lastBuildDate>Wed, 01 May 2024 07:00:00 GMT</lastBuildDate>');
-    expect(feed.atom).toMatch(/<feed [^>]*>\s*<id>[^<]+<\/id>\s*<title>[^<]+<\/title>\s*<updated>2024-05-01T07:00:00.000Z<\/updated>/);
+    expect(feed.atom).toMatch(
+      /<feed [^>]*>\s*<id>[^<]+<\/id>\s*<title>[^<]+<\/title>\s*<updated>2024-05-01T07:00:00.000Z<\/updated>/,
+    );
   });
 
   it('moves the feed date when a title change moves an item’s updatedAt', () => {
-    const changed = items().map((i) => (i.id === 'id3' ? { ...i, title: '更正', updatedAt: new Date('2024-05-01T09:00:00Z') } : i));
+    const changed = items().map((i) =>
+      i.id === 'id3' ? { ...i, title: '更正', updatedAt: new Date('2024-05-01T09:00:00Z') } : i,
+    );
     const feed = renderFeed(meta, changed);
     expect(feed.updated).toEqual(new Date('2024-05-01T09:00:00Z'));
     expect(feed.atom).toContain('<updated>2024-05-01T09:00:00.000Z</updated>');
@@ -45,9 +49,17 @@ describe('renderFeed', () => {
   });
 
   it('writes JSON Feed 1.1 with ids, urls and date_published on every item', () => {
-    const json = JSON.parse(renderFeed(meta, items()).json) as Record<string, unknown> & { items: Array<Record<string, unknown>> };
+    const json = JSON.parse(renderFeed(meta, items()).json) as Record<string, unknown> & {
+      items: Array<Record<string, unknown>>;
+    };
     expect(json.version).toBe(JSON_FEED_VERSION);
-    expect(json).toMatchObject({ feed_url: 'https://feeds.example.org/env/mee-news.feed.json', language: 'zh-CN', authors: [{ name: meta.title }], icon: meta.image, favicon: meta.icon });
+    expect(json).toMatchObject({
+      feed_url: 'https://feeds.example.org/env/mee-news.feed.json',
+      language: 'zh-CN',
+      authors: [{ name: meta.title }],
+      icon: meta.image,
+      favicon: meta.icon,
+    });
     for (const item of json.items) {
       expect(item.id).toBe(item.url);
       expect(item.date_published).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
@@ -66,7 +78,9 @@ describe('renderFeed', () => {
 
   it('writes self links from site.url, ttl, language, image and icon', () => {
     const feed = renderFeed(meta, items());
-    expect(feed.rss).toContain('<atom:link href="https://feeds.example.org/env/mee-news.rss.xml" rel="self" type="application/rss+xml"/>');
+    expect(feed.rss).toContain(
+      '<atom:link href="https://feeds.example.org/env/mee-news.rss.xml" rel="self" type="application/rss+xml"/>',
+    );
     expect(feed.atom).toContain('<link rel="self" href="https://feeds.example.org/env/mee-news.atom.xml"/>');
     expect(feed.rss).toContain('<ttl>30</ttl>');
     expect(feed.rss).toContain('<language>zh-CN</language>');
@@ -99,7 +113,9 @@ describe('renderFeed', () => {
   });
 
   it('keeps every `]]>` inside CDATA closed and escapes markup in plain summaries', () => {
-    const feed = renderFeed(meta, [storedItem(1, 1, { title: 'a ]]> b ]]> c ]]> d', summary: '<b>not html</b> & more' })]);
+    const feed = renderFeed(meta, [
+      storedItem(1, 1, { title: 'a ]]> b ]]> c ]]> d', summary: '<b>not html</b> & more' }),
+    ]);
     expect(feed.rss).toContain('<title>a ]]&gt; b ]]&gt; c ]]&gt; d</title>');
     expect(feed.rss).toContain('<description><![CDATA[&lt;b&gt;not html&lt;/b&gt; &amp; more]]></description>');
     const html = renderFeed(meta, [storedItem(1, 1, { summary: '<p>x ]]> y ]]> z</p>', summaryIsHtml: true })]);
@@ -109,7 +125,9 @@ describe('renderFeed', () => {
 
   it('writes plain-text fields as escaped text, never CDATA, and keeps a literal `&amp;` literal', () => {
     const title = '</title><script>alert(1)</script> &amp; AT&T';
-    const feed = renderFeed({ ...meta, title: 'Feed &amp; <b>' }, [storedItem(1, 1, { title, author: '<i>办公厅</i> &amp;' })]);
+    const feed = renderFeed({ ...meta, title: 'Feed &amp; <b>' }, [
+      storedItem(1, 1, { title, author: '<i>办公厅</i> &amp;' }),
+    ]);
     const escaped = '&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; AT&amp;T';
     expect(feed.rss).toContain(`<title>${escaped}</title>`);
     expect(feed.rss).toContain('<dc:creator>&lt;i&gt;办公厅&lt;/i&gt; &amp;amp;</dc:creator>');
@@ -141,7 +159,9 @@ describe('renderFeed', () => {
   });
 
   it('gives JSON Feed items without a summary an empty content_text, so readers show the headline once', () => {
-    const json = JSON.parse(renderFeed(meta, [storedItem(1, 1), storedItem(2, 2, { summary: '摘要' })]).json) as { items: Array<Record<string, unknown>> };
+    const json = JSON.parse(renderFeed(meta, [storedItem(1, 1), storedItem(2, 2, { summary: '摘要' })]).json) as {
+      items: Array<Record<string, unknown>>;
+    };
     expect(json.items[0]).toMatchObject({ title: '生态环境部通知 1', content_text: '' });
     expect(json.items[0]).not.toHaveProperty('content_html');
     expect(json.items[1]).toMatchObject({ title: '生态环境部通知 2', content_text: '摘要' });
@@ -149,8 +169,10 @@ describe('renderFeed', () => {
 
   it('writes RFC 822 dates in RSS and RFC 3339 dates in Atom', () => {
     const feed = renderFeed(meta, items());
-    for (const [, date] of feed.rss.matchAll(/<pubDate>([^<]+)<\/pubDate>/g)) expect(date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
-    for (const [, date] of feed.atom.matchAll(/<(?:updated|published)>([^<]+)<\//g)) expect(date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    for (const [, date] of feed.rss.matchAll(/<pubDate>([^<]+)<\/pubDate>/g))
+      expect(date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    for (const [, date] of feed.atom.matchAll(/<(?:updated|published)>([^<]+)<\//g))
+      expect(date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('renders an empty feed with a fixed date', () => {
@@ -162,7 +184,10 @@ describe('renderFeed', () => {
   });
 
   it('adds an image enclosure only for known image types', () => {
-    const feed = renderFeed(meta, [storedItem(1, 1, { image: 'https://e.org/a.JPG' }), storedItem(2, 2, { image: 'https://e.org/img?id=3' })]);
+    const feed = renderFeed(meta, [
+      storedItem(1, 1, { image: 'https://e.org/a.JPG' }),
+      storedItem(2, 2, { image: 'https://e.org/img?id=3' }),
+    ]);
     expect(feed.rss).toContain('<enclosure length="0" type="image/jpeg" url="https://e.org/a.JPG"/>');
     expect(feed.rss.match(/<enclosure/g)).toHaveLength(1);
   });

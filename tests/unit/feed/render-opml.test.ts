@@ -3,7 +3,15 @@ import { renderOpml, type FeedListing } from '../../../src/feed/index.js';
 
 const listings: FeedListing[] = [
   { id: 'air', kind: 'topic', title: '大气 & <空气>', homePageUrl: 'https://feeds.example.org/', itemCount: 3 },
-  { id: 'mee-news', kind: 'source', title: '生态环境部 · 要闻动态', description: 'line1\nline2 "q"', homePageUrl: 'https://www.mee.gov.cn/ywdt/?a=1&b=2', itemCount: 20, language: 'zh-CN' },
+  {
+    id: 'mee-news',
+    kind: 'source',
+    title: '生态环境部 · 要闻动态',
+    description: 'line1\nline2 "q"',
+    homePageUrl: 'https://www.mee.gov.cn/ywdt/?a=1&b=2',
+    itemCount: 20,
+    language: 'zh-CN',
+  },
 ];
 
 describe('renderOpml', () => {

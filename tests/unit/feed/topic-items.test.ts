@@ -4,7 +4,16 @@ import type { StoredItem, TopicFeedConfig } from '../../../src/model.js';
 import { storedItem } from './fixtures.js';
 
 function topic(overrides: Partial<TopicFeedConfig> = {}): TopicFeedConfig {
-  return { id: 'air', title: '大气', sources: 'all', include: [], exclude: [], match: ['title'], maxItems: 50, ...overrides };
+  return {
+    id: 'air',
+    title: '大气',
+    sources: 'all',
+    include: [],
+    exclude: [],
+    match: ['title'],
+    maxItems: 50,
+    ...overrides,
+  };
 }
 
 function histories(entries: Record<string, StoredItem[]>): Map<string, StoredItem[]> {
@@ -24,7 +33,10 @@ const other = [
 
 describe('selectTopicItems', () => {
   it('keeps items matching an include word and no exclude word, newest first', () => {
-    const picked = selectTopicItems(topic({ include: ['大气', 'pm2.5', '重污染天气'], exclude: ['招标'] }), histories({ mee, other }));
+    const picked = selectTopicItems(
+      topic({ include: ['大气', 'pm2.5', '重污染天气'], exclude: ['招标'] }),
+      histories({ mee, other }),
+    );
     expect(picked.map((i) => i.title)).toEqual(['重污染天气应急预案发布', 'PM2.5 浓度同比下降']);
   });
 
@@ -46,13 +58,19 @@ describe('selectTopicItems', () => {
 
   it('matches the summary (HTML stripped) only when asked to', () => {
     expect(selectTopicItems(topic({ include: ['臭氧'] }), histories({ mee }))).toEqual([]);
-    const picked = selectTopicItems(topic({ include: ['臭氧', '大气环境'], match: ['title', 'summary'] }), histories({ mee }));
+    const picked = selectTopicItems(
+      topic({ include: ['臭氧', '大气环境'], match: ['title', 'summary'] }),
+      histories({ mee }),
+    );
     expect(picked.map((i) => i.id)).toEqual(['id2', 'id4']);
     expect(selectTopicItems(topic({ include: ['p>'], match: ['summary'] }), histories({ mee }))).toEqual([]);
   });
 
   it('takes only the listed sources, or all of them', () => {
-    expect(selectTopicItems(topic({ sources: ['other'] }), histories({ mee, other })).map((i) => i.sourceId)).toEqual(['other', 'other']);
+    expect(selectTopicItems(topic({ sources: ['other'] }), histories({ mee, other })).map((i) => i.sourceId)).toEqual([
+      'other',
+      'other',
+    ]);
     expect(selectTopicItems(topic({ sources: ['mee', 'missing'] }), histories({ mee, other }))).toHaveLength(4);
     expect(selectTopicItems(topic(), histories({ mee, other }))).toHaveLength(6);
   });
@@ -71,7 +89,10 @@ describe('selectTopicItems', () => {
   });
 
   it('keeps the earliest copy when two sources share a link', () => {
-    const picked = selectTopicItems(topic(), histories({ a: [storedItem(1, 1, { sourceId: 'a' })], b: [storedItem(1, 5, { sourceId: 'b' })] }));
+    const picked = selectTopicItems(
+      topic(),
+      histories({ a: [storedItem(1, 1, { sourceId: 'a' })], b: [storedItem(1, 5, { sourceId: 'b' })] }),
+    );
     expect(picked.map((i) => i.sourceId)).toEqual(['b']);
   });
 

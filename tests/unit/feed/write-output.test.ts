@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,7 +77,10 @@ describe('writeOutputFile / writeFeedFiles', () => {
   it('turns file-system failures into OUTPUT_WRITE naming the feed, with a hint', async () => {
     const blocker = join(dir, 'not-a-dir');
     writeFileSync(blocker, 'x');
-    const error = await writeFeedFiles(blocker, renderFeed({ id: 'f', title: 'f', homePageUrl: 'https://e.org/', maxItems: 1 }, [])).catch((e: unknown) => e);
+    const error = await writeFeedFiles(
+      blocker,
+      renderFeed({ id: 'f', title: 'f', homePageUrl: 'https://e.org/', maxItems: 1 }, []),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputError);
     expect(error).toMatchObject({ code: 'OUTPUT_WRITE', sourceId: 'f' });
     expect((error as OutputError).message).toMatch(/^output: feed "f": could not write /);

@@ -19,31 +19,57 @@ describe('feed dates in the feed time zone', () => {
   });
 
   it('writes the same dates as luxon for any instant, zone and millisecond', () => {
-    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC', 'Asia/Kathmandu'];
+    const zones = [
+      'Asia/Shanghai',
+      'America/New_York',
+      'Europe/London',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'UTC',
+      'Asia/Kathmandu',
+    ];
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2_000; i++) {
       // 1990–2040, with DST transitions hit by chance; every fourth instant has milliseconds.
-      const ms = Date.UTC(1990, 0, 1) + Math.floor(random() * 50 * 365.25 * 86_400) * 1000 + (i % 4 === 0 ? Math.floor(random() * 1000) : 0);
+      const ms =
+        Date.UTC(1990, 0, 1) +
+        Math.floor(random() * 50 * 365.25 * 86_400) * 1000 +
+        (i % 4 === 0 ? Math.floor(random() * 1000) : 0);
       const zone = zones[i % zones.length] as string;
       const date = new Date(ms);
       const luxonZone = DateTime.fromMillis(ms, { zone: getCachedZone(zone), locale: 'en-US' });
       expect(formatRfc822(date, zone), `${date.toISOString()} ${zone}`).toBe(luxonZone.toRFC2822());
-      expect(formatRfc3339(date, zone), `${date.toISOString()} ${zone}`).toBe(luxonZone.toISO({ suppressMilliseconds: true }));
+      expect(formatRfc3339(date, zone), `${date.toISOString()} ${zone}`).toBe(
+        luxonZone.toISO({ suppressMilliseconds: true }),
+      );
     }
     expect(formatRfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), undefined)).toBe('2026-01-02T03:04:05.067Z');
   });
 
   it('rewrites only whole date elements, never text inside titles', () => {
-    const xml = '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>\n</item>';
+    const xml =
+      '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>\n</item>';
     expect(localizeFeedDates(xml, 'rss', 'Asia/Shanghai')).toBe(
       '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Fri, 27 Nov 2026 00:00:00 +0800</pubDate>\n</item>',
     );
   });
 
   it('renders all three documents with +08:00 offsets for a Shanghai source', () => {
-    const item: StoredItem = { id: 'a', sourceId: 's', title: '标题', link: 'https://example.org/a', publishedAt: instant, updatedAt: instant, firstSeenAt: instant };
-    const feed = renderFeed({ id: 's', title: 'S', homePageUrl: 'https://example.org/', maxItems: 10, timezone: 'Asia/Shanghai' }, [item]);
+    const item: StoredItem = {
+      id: 'a',
+      sourceId: 's',
+      title: '标题',
+      link: 'https://example.org/a',
+      publishedAt: instant,
+      updatedAt: instant,
+      firstSeenAt: instant,
+    };
+    const feed = renderFeed(
+      { id: 's', title: 'S', homePageUrl: 'https://example.org/', maxItems: 10, timezone: 'Asia/Shanghai' },
+      [item],
+    );
     expect(feed.rss).toContain('<pubDate>Fri, 27 Nov 2026 00:00:00 +0800</pubDate>');
     expect(feed.rss).toContain('<lastBuildDate>Fri, 27 Nov 2026 00:00:00 +0800</lastBuildDate>');
     expect(feed.atom).toContain('<published>2026-11-27T00:00:00+08:00</published>');

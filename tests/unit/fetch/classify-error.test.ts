@@ -6,7 +6,12 @@ import { classifyFailure } from '../../../src/fetch/classify-error.js';
 import { FetchFailureSignal, type FetchFailure } from '../../../src/fetch/fetch-error.js';
 import { defaultFetchPolicy, FetchError } from '../../../src/fetch/index.js';
 
-const context = { sourceId: 'mee-news', url: 'https://www.mee.gov.cn/ywdt/', attempts: 1, policy: defaultFetchPolicy() };
+const context = {
+  sourceId: 'mee-news',
+  url: 'https://www.mee.gov.cn/ywdt/',
+  attempts: 1,
+  policy: defaultFetchPolicy(),
+};
 
 /** An error shaped like the ones undici and node:net throw. */
 function systemError(code: string, message = code, cause?: unknown): Error {
@@ -46,7 +51,10 @@ describe('classifyFailure', () => {
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     const url = `https://127.0.0.1:${(plain.address() as AddressInfo).port}/list/`;
     try {
-      const thrown = await request(url).then(() => undefined, (e: unknown) => e);
+      const thrown = await request(url).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const error = classifyFailure({ kind: 'thrown', error: thrown }, { ...context, url });
       expect(error?.code).toBe('FETCH_TLS');
       expect(error?.message).toContain(`${url} does not speak TLS: the server answered in plain HTTP`);
@@ -58,7 +66,9 @@ describe('classifyFailure', () => {
   });
 
   it('finds the system error a wrapper hides in its cause chain', () => {
-    const wrapped = new TypeError('fetch failed', { cause: systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND www.mee.gov.cn') });
+    const wrapped = new TypeError('fetch failed', {
+      cause: systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND www.mee.gov.cn'),
+    });
     const error = classifyFailure({ kind: 'thrown', error: wrapped }, context);
     expect(error?.code).toBe('FETCH_DNS');
     expect(error?.cause).toBe(wrapped);
@@ -89,12 +99,18 @@ describe('classifyFailure', () => {
     expect(error.status).toBe(status);
     expect(error.retryable).toBe(retryable);
     expect(error.hint).toMatch(hint);
-    expect(error.message).toMatch(new RegExp(`^fetch: source "mee-news": HTTP ${status} from https://www\\.mee\\.gov\\.cn/ywdt/ \\(.+\\) after 3 attempts$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^fetch: source "mee-news": HTTP ${status} from https://www\\.mee\\.gov\\.cn/ywdt/ \\(.+\\) after 3 attempts$`,
+      ),
+    );
   });
 
   it('formats the issue example exactly', () => {
     const error = classifyFailure({ kind: 'status', status: 503 }, { ...context, attempts: 3 });
-    expect(error.message).toBe('fetch: source "mee-news": HTTP 503 from https://www.mee.gov.cn/ywdt/ (Service Unavailable) after 3 attempts');
+    expect(error.message).toBe(
+      'fetch: source "mee-news": HTTP 503 from https://www.mee.gov.cn/ywdt/ (Service Unavailable) after 3 attempts',
+    );
   });
 
   const failures: Array<[Exclude<FetchFailure, { kind: 'thrown' }>, string]> = [

@@ -2,13 +2,16 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, type DecodeHints } from '../../../src/fetch/index.js';
 
-const ZH = '生态环境部印发《关于进一步加强重金属污染防控的意见》 2019-08-27。关于开展全国生态环境执法大练兵活动的通知 2019-08-26';
-const ZH_TW = '香港特別行政區政府環境保護署發佈新聞公報：嘅啲空氣質素健康指數今日處於低至中水平，市民毋須採取特別措施。';
+const ZH =
+  '生态环境部印发《关于进一步加强重金属污染防控的意见》 2019-08-27。关于开展全国生态环境执法大练兵活动的通知 2019-08-26';
+const ZH_TW =
+  '香港特別行政區政府環境保護署發佈新聞公報：嘅啲空氣質素健康指數今日處於低至中水平，市民毋須採取特別措施。';
 const JA = '環境省は本日、気候変動に関する新しい報告書を公表しました。詳細は以下のとおりです。';
 const KO = '환경부는 오늘 미세먼지 저감을 위한 새로운 대책을 발표했습니다. 자세한 내용은 아래와 같습니다.';
 const FR = 'Le ministère publie la stratégie nationale « qualité de l’air » : données, évaluations et échéances clés.';
 
-const html = (body: string, head = ''): string => `<!DOCTYPE html><html><head>${head}<title>t</title></head><body><p>${body}</p></body></html>`;
+const html = (body: string, head = ''): string =>
+  `<!DOCTYPE html><html><head>${head}<title>t</title></head><body><p>${body}</p></body></html>`;
 const hints = (overrides: Partial<DecodeHints> = {}): DecodeHints => ({ xml: false, ...overrides });
 
 describe('decodeBody', () => {
@@ -16,17 +19,47 @@ describe('decodeBody', () => {
     // [case, text, encode as, hints, expected charset]
     ['GBK declared in the header', html(ZH), 'gbk', hints({ contentTypeCharset: 'GBK' }), 'gb18030'],
     ['GB2312 declared in <meta charset>', html(ZH, '<meta charset="gb2312">'), 'gbk', hints(), 'gb18030'],
-    ['GBK declared by http-equiv', html(ZH, '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'), 'gbk', hints(), 'gb18030'],
+    [
+      'GBK declared by http-equiv',
+      html(ZH, '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'),
+      'gbk',
+      hints(),
+      'gb18030',
+    ],
     ['GBK without any declaration', html(ZH), 'gbk', hints(), 'gb18030'],
-    ['GB18030 four-byte characters, declared', html(`㐀𠀀 ${ZH}`), 'gb18030', hints({ contentTypeCharset: 'gb18030' }), 'gb18030'],
+    [
+      'GB18030 four-byte characters, declared',
+      html(`㐀𠀀 ${ZH}`),
+      'gb18030',
+      hints({ contentTypeCharset: 'gb18030' }),
+      'gb18030',
+    ],
     ['GB18030 four-byte characters, undeclared', html(`㐀𠀀 ${ZH}`), 'gb18030', hints(), 'gb18030'],
-    ['Big5 with an HKSCS character, declared big5', html(ZH_TW), 'big5-hkscs', hints({ contentTypeCharset: 'big5' }), 'big5-hkscs'],
+    [
+      'Big5 with an HKSCS character, declared big5',
+      html(ZH_TW),
+      'big5-hkscs',
+      hints({ contentTypeCharset: 'big5' }),
+      'big5-hkscs',
+    ],
     ['Big5 with an HKSCS character, undeclared', html(ZH_TW), 'big5-hkscs', hints(), 'big5-hkscs'],
     ['Shift_JIS declared in <meta>', html(JA, '<meta charset="Shift_JIS">'), 'shift_jis', hints(), 'shift_jis'],
     ['Shift_JIS undeclared', html(JA), 'shift_jis', hints(), 'shift_jis'],
     ['EUC-KR declared', html(KO), 'euc-kr', hints({ contentTypeCharset: 'euc-kr' }), 'euc-kr'],
-    ['windows-1252 declared as ISO-8859-1', html(FR), 'windows-1252', hints({ contentTypeCharset: 'iso-8859-1' }), 'windows-1252'],
-    ['ISO-8859-2 declared', html('Žluťoučký kůň úpěl ďábelské ódy'), 'iso-8859-2', hints({ contentTypeCharset: 'ISO-8859-2' }), 'iso-8859-2'],
+    [
+      'windows-1252 declared as ISO-8859-1',
+      html(FR),
+      'windows-1252',
+      hints({ contentTypeCharset: 'iso-8859-1' }),
+      'windows-1252',
+    ],
+    [
+      'ISO-8859-2 declared',
+      html('Žluťoučký kůň úpěl ďábelské ódy'),
+      'iso-8859-2',
+      hints({ contentTypeCharset: 'ISO-8859-2' }),
+      'iso-8859-2',
+    ],
     ['UTF-8 undeclared', html(ZH), 'utf-8', hints(), 'utf-8'],
     ['pure ASCII undeclared', html('hello'), 'utf-8', hints(), 'utf-8'],
   ])('decodes %s', (_name, text, encoding, given, charset) => {
@@ -49,7 +82,11 @@ describe('decodeBody', () => {
 
   it('honours the XML declaration of a feed, and ignores it for the <meta> prescan of HTML', () => {
     const feed = `<?xml version="1.0" encoding="GB2312"?><rss version="2.0"><channel><title>${ZH}</title></channel></rss>`;
-    expect(decodeBody(iconv.encode(feed, 'gbk'), hints({ xml: true }))).toMatchObject({ text: feed, charset: 'gb18030', warnings: [] });
+    expect(decodeBody(iconv.encode(feed, 'gbk'), hints({ xml: true }))).toMatchObject({
+      text: feed,
+      charset: 'gb18030',
+      warnings: [],
+    });
   });
 
   it('lets the header win over <meta> when both decode cleanly', () => {
@@ -61,7 +98,9 @@ describe('decodeBody', () => {
     const decoded = decodeBody(iconv.encode(html(ZH), 'gbk'), hints({ contentTypeCharset: 'utf-8' }));
     expect(decoded.text).toBe(html(ZH));
     expect(decoded.charset).toBe('gb18030');
-    expect(decoded.warnings).toEqual([expect.stringMatching(/Content-Type header declares utf-8 but .* decode cleanly as gb18030; decoded as gb18030/)]);
+    expect(decoded.warnings).toEqual([
+      expect.stringMatching(/Content-Type header declares utf-8 but .* decode cleanly as gb18030; decoded as gb18030/),
+    ]);
   });
 
   it('switches to the <meta> charset when the header is wrong', () => {
@@ -97,16 +136,24 @@ describe('decodeBody', () => {
     const decoded = decodeBody(bytes, hints({ contentTypeCharset: 'utf-8' }));
     expect(decoded.charset).toBe('utf-8');
     expect(decoded.text).toContain(ZH);
-    expect(decoded.warnings).toEqual(['charset: 1 undecodable byte sequences as utf-8 (declared by the Content-Type header)']);
+    expect(decoded.warnings).toEqual([
+      'charset: 1 undecodable byte sequences as utf-8 (declared by the Content-Type header)',
+    ]);
   });
 
   it('uses a forced encoding even against the header', () => {
-    const decoded = decodeBody(iconv.encode(html(ZH_TW), 'big5-hkscs'), hints({ contentTypeCharset: 'utf-8', forcedCharset: 'BIG5' }));
+    const decoded = decodeBody(
+      iconv.encode(html(ZH_TW), 'big5-hkscs'),
+      hints({ contentTypeCharset: 'utf-8', forcedCharset: 'BIG5' }),
+    );
     expect(decoded).toMatchObject({ text: html(ZH_TW), charset: 'big5-hkscs', warnings: [] });
   });
 
   it('warns about unknown labels and falls back to detection', () => {
-    const decoded = decodeBody(iconv.encode(html(ZH), 'gbk'), hints({ contentTypeCharset: 'x-klingon', forcedCharset: 'nope' }));
+    const decoded = decodeBody(
+      iconv.encode(html(ZH), 'gbk'),
+      hints({ contentTypeCharset: 'x-klingon', forcedCharset: 'nope' }),
+    );
     expect(decoded.charset).toBe('gb18030');
     expect(decoded.warnings).toEqual([
       'charset: unknown encoding "nope" in the source\'s settings; detecting instead',
@@ -121,7 +168,8 @@ describe('decodeBody', () => {
 
   it('decodes every two-byte GBK code like iconv-lite, except PUA codes that GB18030-2005 maps to real characters', () => {
     const codes: number[][] = [];
-    for (let lead = 0x81; lead <= 0xfe; lead += 1) for (let trail = 0x40; trail <= 0xfe; trail += 1) if (trail !== 0x7f) codes.push([lead, trail]);
+    for (let lead = 0x81; lead <= 0xfe; lead += 1)
+      for (let trail = 0x40; trail <= 0xfe; trail += 1) if (trail !== 0x7f) codes.push([lead, trail]);
     const bytes = Buffer.from(codes.flatMap((pair) => [...pair, 0x0a]));
     const ours = decodeBody(bytes, hints({ contentTypeCharset: 'gbk' })).text.split('\n');
     const reference = iconv.decode(bytes, 'gb18030').split('\n');

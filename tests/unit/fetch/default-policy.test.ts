@@ -28,7 +28,9 @@ describe('defaultFetchPolicy', () => {
   });
 
   it('names feedwright and the version in package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(FEEDWRIGHT_VERSION).toBe(pkg.version);
     expect(DEFAULT_USER_AGENT.startsWith(`feedwright/${pkg.version} `)).toBe(true);
   });

@@ -4,7 +4,13 @@
  */
 import { afterEach, beforeEach, expect } from 'vitest';
 import { startTestServer, type RouteHandler, type TestServer } from '../../helpers/http-server.js';
-import { createFetcher, defaultFetchPolicy, FetchError, type Fetcher, type FetcherOptions } from '../../../src/fetch/index.js';
+import {
+  createFetcher,
+  defaultFetchPolicy,
+  FetchError,
+  type Fetcher,
+  type FetcherOptions,
+} from '../../../src/fetch/index.js';
 import type { FetchPolicy, FetchRequest } from '../../../src/model.js';
 
 /** The default policy with short timeouts, no host spacing and robots ignored unless overridden. */
@@ -22,7 +28,11 @@ function fastPolicy(overrides: Partial<FetchPolicy> = {}): FetchPolicy {
 }
 
 /** A page request for `url` with a fast policy. */
-export function pageRequest(url: string, policy: Partial<FetchPolicy> = {}, extra: Partial<FetchRequest> = {}): FetchRequest {
+export function pageRequest(
+  url: string,
+  policy: Partial<FetchPolicy> = {},
+  extra: Partial<FetchRequest> = {},
+): FetchRequest {
   return { sourceId: 'test-source', url, policy: fastPolicy(policy), purpose: 'page', ...extra };
 }
 
@@ -35,7 +45,9 @@ export interface FakeClock {
  * A fetcher whose sleeps are recorded. Waits are real by default; with `fakeSleep` they return
  * at once, and with `fakeClock` they advance that clock instead of waiting.
  */
-export function createTestFetcher(options: FetcherOptions & { fakeSleep?: boolean; fakeClock?: FakeClock } = {}): Fetcher & { sleeps: number[] } {
+export function createTestFetcher(
+  options: FetcherOptions & { fakeSleep?: boolean; fakeClock?: FakeClock } = {},
+): Fetcher & { sleeps: number[] } {
   const { fakeSleep, fakeClock, ...fetcherOptions } = options;
   const sleeps: number[] = [];
   const sleep = async (ms: number): Promise<void> => {
@@ -61,7 +73,9 @@ export interface FetchTestEnv {
  * and close both afterwards. Sleeps are faked; with `clockAt` (an ISO date) they advance a
  * fake clock starting there instead of returning at once.
  */
-export function useFetchTestEnv(options: { routes?: Record<string, RouteHandler>; clockAt?: string } = {}): FetchTestEnv {
+export function useFetchTestEnv(
+  options: { routes?: Record<string, RouteHandler>; clockAt?: string } = {},
+): FetchTestEnv {
   const env = {} as FetchTestEnv;
   beforeEach(async () => {
     env.server = await startTestServer(options.routes);

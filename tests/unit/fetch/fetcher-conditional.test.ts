@@ -11,7 +11,8 @@ const BODY = '<html><body><ul><li><a href="/1">生态环境部印发《通知》
 function conditional(validator: { etag?: string; lastModified?: string }) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const etagMatches = validator.etag !== undefined && req.headers['if-none-match'] === validator.etag;
-    const dateMatches = validator.lastModified !== undefined && req.headers['if-modified-since'] === validator.lastModified;
+    const dateMatches =
+      validator.lastModified !== undefined && req.headers['if-modified-since'] === validator.lastModified;
     const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
     if (validator.etag) headers.etag = validator.etag;
     if (validator.lastModified) headers['last-modified'] = validator.lastModified;
@@ -31,8 +32,15 @@ describe('fetcher conditional GET', () => {
     const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/etag`));
     expect(first.kind).toBe('fetched');
     expect(first.validators.etag).toBe('"v1"');
-    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/etag`, {}, { validators: first.validators }));
-    expect(second).toMatchObject({ kind: 'not-modified', reason: 'http-304', status: 304, validators: first.validators });
+    const second = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/etag`, {}, { validators: first.validators }),
+    );
+    expect(second).toMatchObject({
+      kind: 'not-modified',
+      reason: 'http-304',
+      status: 304,
+      validators: first.validators,
+    });
     expect(env.server.requests[1]?.headers['if-none-match']).toBe('"v1"');
     expect(env.fetcher.stats().notModified).toBe(1);
   });
@@ -42,7 +50,9 @@ describe('fetcher conditional GET', () => {
     env.server.route('/lm', conditional({ lastModified }));
     const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/lm`));
     expect(first.validators).toMatchObject({ lastModified });
-    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/lm`, {}, { validators: first.validators }));
+    const second = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/lm`, {}, { validators: first.validators }),
+    );
     expect(second).toMatchObject({ kind: 'not-modified', reason: 'http-304' });
     expect(env.server.requests[1]?.headers['if-modified-since']).toBe(lastModified);
     expect(env.server.requests[1]?.headers['if-none-match']).toBeUndefined();
@@ -60,7 +70,9 @@ describe('fetcher conditional GET', () => {
     const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`));
     expect(first.validators.bodyHash).toBe(createHash('sha256').update(BODY).digest('hex'));
     expect(first.validators.etag).toBeUndefined();
-    const second = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`, {}, { validators: first.validators }));
+    const second = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/plain`, {}, { validators: first.validators }),
+    );
     expect(second).toMatchObject({ kind: 'not-modified', reason: 'same-body', status: 200 });
     expect(second.validators.bodyHash).toBe(first.validators.bodyHash);
     expect(env.server.count('/plain')).toBe(2);
@@ -70,13 +82,17 @@ describe('fetcher conditional GET', () => {
     env.server.route('/gz', compressed(BODY, 'gzip'));
     env.server.route('/raw', serveBytes(BODY));
     const zipped = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gz`));
-    const again = await env.fetcher.fetch(pageRequest(`${env.server.origin}/raw`, {}, { validators: zipped.validators }));
+    const again = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/raw`, {}, { validators: zipped.validators }),
+    );
     expect(again).toMatchObject({ kind: 'not-modified', reason: 'same-body' });
   });
 
   it('returns the page when the body changed', async () => {
     env.server.route('/plain', serveBytes(BODY));
-    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/plain`, {}, { validators: { bodyHash: 'stale' } }));
+    const result = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/plain`, {}, { validators: { bodyHash: 'stale' } }),
+    );
     expect(result.kind).toBe('fetched');
   });
 });

@@ -21,44 +21,52 @@ import { captureFetchError, createTestFetcher, pageRequest } from './fetch-test-
 /** Debian's python3 (installed by .ci/run with python3-feedparser): required in CI, skipped without it locally. */
 const PYTHON = '/usr/bin/python3';
 const pythonMissing = !existsSync(PYTHON);
-if (pythonMissing && process.env.CI) throw new Error(`${PYTHON} is missing and CI is set: .ci/run must install python3`);
+if (pythonMissing && process.env.CI)
+  throw new Error(`${PYTHON} is missing and CI is set: .ci/run must install python3`);
 
-describe.skipIf(pythonMissing)(`fetcher connect timeout${pythonMissing ? ` (no ${PYTHON}; skipped outside CI)` : ''}`, () => {
-  let listener: ChildProcess;
-  let port: number;
-  const fillers: Socket[] = [];
+describe.skipIf(pythonMissing)(
+  `fetcher connect timeout${pythonMissing ? ` (no ${PYTHON}; skipped outside CI)` : ''}`,
+  () => {
+    let listener: ChildProcess;
+    let port: number;
+    const fillers: Socket[] = [];
 
-  beforeAll(async () => {
-    listener = spawn(PYTHON, ['-c', NEVER_ACCEPT_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
-    port = await firstLine(listener);
-    // One connection fills the accept queue; later connects then hang in SYN-SENT.
-    fillers.push(await openSocket(port));
-  });
+    beforeAll(async () => {
+      listener = spawn(PYTHON, ['-c', NEVER_ACCEPT_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+      port = await firstLine(listener);
+      // One connection fills the accept queue; later connects then hang in SYN-SENT.
+      fillers.push(await openSocket(port));
+    });
 
-  afterAll(() => {
-    for (const socket of fillers) socket.destroy();
-    listener?.kill();
-  });
+    afterAll(() => {
+      for (const socket of fillers) socket.destroy();
+      listener?.kill();
+    });
 
-  it('fails with FETCH_TIMEOUT when the host never accepts the connection, after retrying', async () => {
-    const fetcher = createTestFetcher({ fakeSleep: true });
-    try {
-      const started = Date.now();
-      const error = await captureFetchError(fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/list.html`, { connectTimeoutMs: 300, retries: 1 })));
-      const elapsed = Date.now() - started;
-      expect(error.code).toBe('FETCH_TIMEOUT');
-      expect(error.message).toMatch(/no connection to http:\/\/127\.0\.0\.1:\d+\/list\.html within 300 ms \(UND_ERR_CONNECT_TIMEOUT.*after 2 attempts/);
-      expect(error.hint).toMatch(/`connectTimeout`/);
-      expect(error.attempts).toBe(2);
-      // Two attempts, each stopped by the connect timeout (undici's connect timer ticks every
-      // ~0.5 s, so an attempt lasts 300–1,000 ms), not by some longer default.
-      expect(elapsed).toBeGreaterThanOrEqual(2 * 300 - 50);
-      expect(elapsed).toBeLessThan(3_000);
-    } finally {
-      await fetcher.close();
-    }
-  });
-});
+    it('fails with FETCH_TIMEOUT when the host never accepts the connection, after retrying', async () => {
+      const fetcher = createTestFetcher({ fakeSleep: true });
+      try {
+        const started = Date.now();
+        const error = await captureFetchError(
+          fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/list.html`, { connectTimeoutMs: 300, retries: 1 })),
+        );
+        const elapsed = Date.now() - started;
+        expect(error.code).toBe('FETCH_TIMEOUT');
+        expect(error.message).toMatch(
+          /no connection to http:\/\/127\.0\.0\.1:\d+\/list\.html within 300 ms \(UND_ERR_CONNECT_TIMEOUT.*after 2 attempts/,
+        );
+        expect(error.hint).toMatch(/`connectTimeout`/);
+        expect(error.attempts).toBe(2);
+        // Two attempts, each stopped by the connect timeout (undici's connect timer ticks every
+        // ~0.5 s, so an attempt lasts 300–1,000 ms), not by some longer default.
+        expect(elapsed).toBeGreaterThanOrEqual(2 * 300 - 50);
+        expect(elapsed).toBeLessThan(3_000);
+      } finally {
+        await fetcher.close();
+      }
+    });
+  },
+);
 
 describe('fetcher TLS failures', () => {
   let server: HttpsServer;
@@ -68,10 +76,16 @@ describe('fetcher TLS failures', () => {
 
   beforeAll(async () => {
     const fixtures = new URL('../../fixtures/tls/', import.meta.url);
-    server = createHttpsServer({ key: readFileSync(new URL('self-signed.key', fixtures)), cert: readFileSync(new URL('self-signed.crt', fixtures)) }, (_req, res) => {
-      requests += 1;
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>secret</html>');
-    });
+    server = createHttpsServer(
+      {
+        key: readFileSync(new URL('self-signed.key', fixtures)),
+        cert: readFileSync(new URL('self-signed.crt', fixtures)),
+      },
+      (_req, res) => {
+        requests += 1;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html>secret</html>');
+      },
+    );
     // Every attempt is one TCP connection; a retry would open another.
     server.on('connection', () => void (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,7 +103,9 @@ describe('fetcher TLS failures', () => {
       const error = await captureFetchError(fetcher.fetch(pageRequest(`${origin}/list.html`, { retries: 3 })));
       expect(error.code).toBe('FETCH_TLS');
       expect(error.retryable).toBe(false);
-      expect(error.message).toMatch(/^fetch: source "test-source": TLS handshake with https:\/\/127\.0\.0\.1:\d+\/list\.html failed \(.*SELF_SIGNED.*\)/);
+      expect(error.message).toMatch(
+        /^fetch: source "test-source": TLS handshake with https:\/\/127\.0\.0\.1:\d+\/list\.html failed \(.*SELF_SIGNED.*\)/,
+      );
       expect(error.hint).toMatch(/certificate/);
       expect(connections).toBe(1);
       expect(requests).toBe(0);

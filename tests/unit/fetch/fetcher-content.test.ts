@@ -15,18 +15,23 @@ const ZH_PAGE = [
 describe('fetcher content handling', () => {
   const env = useFetchTestEnv();
 
-  it.each(['gzip', 'br', 'deflate', 'deflate-raw'] as const)('decodes a %s body and asks for compression', async (encoding) => {
-    env.server.route('/z', compressed(ZH_PAGE, encoding));
-    const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/z`));
-    expect(result.kind === 'fetched' && result.body).toBe(ZH_PAGE);
-    expect(result.kind === 'fetched' && result.bytes).toBe(Buffer.byteLength(ZH_PAGE));
-    expect(env.server.requests[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
-    expect(env.fetcher.stats().bytes).toBeLessThan(Buffer.byteLength(ZH_PAGE));
-  });
+  it.each(['gzip', 'br', 'deflate', 'deflate-raw'] as const)(
+    'decodes a %s body and asks for compression',
+    async (encoding) => {
+      env.server.route('/z', compressed(ZH_PAGE, encoding));
+      const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}/z`));
+      expect(result.kind === 'fetched' && result.body).toBe(ZH_PAGE);
+      expect(result.kind === 'fetched' && result.bytes).toBe(Buffer.byteLength(ZH_PAGE));
+      expect(env.server.requests[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
+      expect(env.fetcher.stats().bytes).toBeLessThan(Buffer.byteLength(ZH_PAGE));
+    },
+  );
 
   it('caps the decompressed size too (a small gzip bomb is too large)', async () => {
     env.server.route('/bomb', compressed(Buffer.alloc(5 * 1024 * 1024, 'a'), 'gzip'));
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/bomb`, { maxBytes: 1024 * 1024 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/bomb`, { maxBytes: 1024 * 1024 })),
+    );
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toContain('decompressed body over limit 1048576 bytes');
   });
@@ -69,7 +74,10 @@ describe('fetcher content handling', () => {
   });
 
   it('sniffs text/plain and missing types: HTML is accepted, plain text is not', async () => {
-    env.server.route('/plain-html', serveBytes('  <!DOCTYPE html><html><body>hi</body></html>', { 'content-type': 'text/plain' }));
+    env.server.route(
+      '/plain-html',
+      serveBytes('  <!DOCTYPE html><html><body>hi</body></html>', { 'content-type': 'text/plain' }),
+    );
     env.server.route('/no-type', (_req, res) => {
       res.removeHeader('content-type');
       res.end('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"></rss>');
@@ -97,24 +105,41 @@ describe('fetcher content handling', () => {
 
   const LOCALES = [
     ['gb18030', `${ZH_PAGE.replace('<title>', '<title>㐀𠀀 ')}`, 'gb18030'],
-    ['big5-hkscs', ZH_PAGE.replace('<ul>', '<ul><li>香港特別行政區政府環境保護署：嘅啲空氣質素健康指數今日處於低至中水平</li>').replace(/生态环境部/g, '環境保護署'), 'big5-hkscs'],
-    ['shift_jis', '<html><head><title>環境省 報道発表</title></head><body><ul><li>気候変動に関する新しい報告書を公表しました。詳細はこちらをご覧ください。</li><li>大気汚染防止法の一部を改正する法律について</li></ul></body></html>', 'shift_jis'],
+    [
+      'big5-hkscs',
+      ZH_PAGE.replace(
+        '<ul>',
+        '<ul><li>香港特別行政區政府環境保護署：嘅啲空氣質素健康指數今日處於低至中水平</li>',
+      ).replace(/生态环境部/g, '環境保護署'),
+      'big5-hkscs',
+    ],
+    [
+      'shift_jis',
+      '<html><head><title>環境省 報道発表</title></head><body><ul><li>気候変動に関する新しい報告書を公表しました。詳細はこちらをご覧ください。</li><li>大気汚染防止法の一部を改正する法律について</li></ul></body></html>',
+      'shift_jis',
+    ],
   ] as const;
 
-  it.each(LOCALES)('decodes a %s page declared in the header, in <meta>, and not at all', async (encoding, text, charset) => {
-    const bytes = iconv.encode(text, encoding);
-    const withMeta = iconv.encode(text.replace('<head>', `<head><meta http-equiv="Content-Type" content="text/html; charset=${encoding}">`), encoding);
-    env.server.route('/header', serveBytes(bytes, { 'content-type': `text/html; charset=${encoding}` }));
-    env.server.route('/meta', serveBytes(withMeta, { 'content-type': 'text/html' }));
-    env.server.route('/bare', serveBytes(bytes, { 'content-type': 'text/html' }));
-    for (const path of ['/header', '/meta', '/bare']) {
-      const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`));
-      if (result.kind !== 'fetched') throw new Error('expected a page');
-      expect(result.charset).toBe(charset);
-      expect(result.body).toContain(text.slice(text.indexOf('<body>'), text.indexOf('<body>') + 40));
-      expect(result.warnings).toEqual([]);
-    }
-  });
+  it.each(LOCALES)(
+    'decodes a %s page declared in the header, in <meta>, and not at all',
+    async (encoding, text, charset) => {
+      const bytes = iconv.encode(text, encoding);
+      const withMeta = iconv.encode(
+        text.replace('<head>', `<head><meta http-equiv="Content-Type" content="text/html; charset=${encoding}">`),
+        encoding,
+      );
+      env.server.route('/header', serveBytes(bytes, { 'content-type': `text/html; charset=${encoding}` }));
+      env.server.route('/meta', serveBytes(withMeta, { 'content-type': 'text/html' }));
+      env.server.route('/bare', serveBytes(bytes, { 'content-type': 'text/html' }));
+      for (const path of ['/header', '/meta', '/bare']) {
+        const result = await env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`));
+        if (result.kind !== 'fetched') throw new Error('expected a page');
+        expect(result.charset).toBe(charset);
+        expect(result.body).toContain(text.slice(text.indexOf('<body>'), text.indexOf('<body>') + 40));
+        expect(result.warnings).toEqual([]);
+      }
+    },
+  );
 
   it('decodes GB18030 four-byte characters on a page declared as GB2312', async () => {
     const text = ZH_PAGE.replace('<title>', '<meta charset="gb2312"><title>㐀𠀀 ');

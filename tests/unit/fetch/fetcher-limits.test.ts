@@ -9,7 +9,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
   it('fails with FETCH_TIMEOUT when headers come too late, after retrying', async () => {
     env.server.route('/slow', slowHeaders(2_000, serveBytes('<html>late</html>')));
     const started = Date.now();
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/slow`, { headersTimeoutMs: 150, retries: 1 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/slow`, { headersTimeoutMs: 150, retries: 1 })),
+    );
     expect(error.code).toBe('FETCH_TIMEOUT');
     expect(error.message).toMatch(/no response headers .* within 150 ms .*after 2 attempts/);
     expect(error.hint).toMatch(/`headersTimeout`/);
@@ -21,7 +23,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
     const trickle = trickleBody(30);
     env.server.route('/trickle', trickle);
     const started = Date.now();
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/trickle`, { bodyTimeoutMs: 400, retries: 0 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/trickle`, { bodyTimeoutMs: 400, retries: 0 })),
+    );
     const elapsed = Date.now() - started;
     expect(error.code).toBe('FETCH_TIMEOUT');
     expect(error.message).toMatch(/timed out reading the body .*not complete after 400 ms/);
@@ -35,7 +39,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
   it('rejects an oversize body by Content-Length without downloading it', async () => {
     const big = oversizeBody(50 * 1024 * 1024, { declareLength: true });
     env.server.route('/big', big);
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/big`, { maxBytes: 100_000 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/big`, { maxBytes: 100_000 })),
+    );
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toContain('Content-Length 52428800 bytes, limit 100000 bytes');
     expect(error.hint).toMatch(/`maxSize`/);
@@ -45,7 +51,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
   it('aborts the transfer of an undeclared oversize body once the cap is passed', async () => {
     const big = oversizeBody(200 * 1024 * 1024, { declareLength: false });
     env.server.route('/chunked', big);
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/chunked`, { maxBytes: 1024 * 1024 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/chunked`, { maxBytes: 1024 * 1024 })),
+    );
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toContain('transfer aborted');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -60,7 +68,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
     expect(error.code).toBe('FETCH_CONNECTION');
     expect(error.retryable).toBe(true);
     expect(error.attempts).toBe(3);
-    expect(error.message).toMatch(/^fetch: source "test-source": connection to http:\/\/127\.0\.0\.1:\d+\/reset failed \(.+\) after 3 attempts$/);
+    expect(error.message).toMatch(
+      /^fetch: source "test-source": connection to http:\/\/127\.0\.0\.1:\d+\/reset failed \(.+\) after 3 attempts$/,
+    );
     expect(env.server.count('/reset')).toBe(3);
     expect(env.fetcher.stats().retries).toBe(2);
   });
@@ -69,7 +79,9 @@ describe('fetcher timeouts, size cap and broken connections', () => {
     const port = env.server.port;
     await env.server.close();
     env.server = await startTestServer();
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/gone`, { retries: 0 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/gone`, { retries: 0 })),
+    );
     expect(error.code).toBe('FETCH_CONNECTION');
     expect(error.message).toContain('ECONNREFUSED');
   });

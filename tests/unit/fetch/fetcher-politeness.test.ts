@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_AGENT } from '../../../src/fetch/index.js';
 import { startTestServer, serveBytes, type TestServer } from '../../helpers/http-server.js';
 import { concurrencyProbe, respond, sequence } from '../../helpers/knob-server.js';
-import { captureFetchError, createTestFetcher, pageRequest, useFetchTestEnv, type FakeClock } from './fetch-test-kit.js';
+import {
+  captureFetchError,
+  createTestFetcher,
+  pageRequest,
+  useFetchTestEnv,
+  type FakeClock,
+} from './fetch-test-kit.js';
 
 const PAGE = serveBytes('<html><body>list</body></html>');
 const ROBOTS = (text: string) => serveBytes(text, { 'content-type': 'text/plain' });
@@ -22,7 +28,9 @@ describe('fetcher robots.txt', () => {
 
   it('refuses a disallowed URL with FETCH_ROBOTS and never requests it', async () => {
     env.server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/private/list`, { robots: 'obey' })),
+    );
     expect(error.code).toBe('FETCH_ROBOTS');
     expect(error.message).toContain(`${env.server.origin}/robots.txt line 2`);
     expect(error.hint).toMatch(/robots: ignore/);
@@ -31,17 +39,23 @@ describe('fetcher robots.txt', () => {
 
   it('applies the group for our user agent token', async () => {
     env.server.route('/robots.txt', ROBOTS('User-agent: *\nAllow: /\n\nUser-agent: feedwright\nDisallow: /list\n'));
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })),
+    );
     expect(error.code).toBe('FETCH_ROBOTS');
     expect(error.message).toContain(`user agent "${DEFAULT_USER_AGENT}"`);
     // Another product token is not bound by feedwright's group.
-    const other = await env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey', userAgent: 'OtherBot/2.0' }));
+    const other = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/list`, { robots: 'obey', userAgent: 'OtherBot/2.0' }),
+    );
     expect(other.kind).toBe('fetched');
   });
 
   it('fetches robots.txt once for many requests and again after 24 hours', async () => {
     env.server.route('/robots.txt', ROBOTS('User-agent: *\nDisallow: /private\n'));
-    const requests = Array.from({ length: 12 }, () => env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })));
+    const requests = Array.from({ length: 12 }, () =>
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/list`, { robots: 'obey' })),
+    );
     const results = await Promise.all(requests);
     expect(results.every((r) => r.kind === 'fetched')).toBe(true);
     expect(env.server.count('/robots.txt')).toBe(1);
@@ -118,7 +132,11 @@ describe('fetcher host limits and identity', () => {
     const probe = concurrencyProbe(60, PAGE);
     server.route('/slow', probe);
     fetcher = createTestFetcher();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => fetcher.fetch(pageRequest(`${server.origin}/slow?i=${i}`, { perHostConcurrency: 2 }))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetcher.fetch(pageRequest(`${server.origin}/slow?i=${i}`, { perHostConcurrency: 2 })),
+      ),
+    );
     expect(server.count('/slow')).toBe(8);
     expect(probe.maxInFlight()).toBe(2);
   });
@@ -138,7 +156,11 @@ describe('fetcher host limits and identity', () => {
       });
     }
     fetcher = createTestFetcher({ concurrency: 3 });
-    const requests = hosts.flatMap((server) => Array.from({ length: 4 }, (_, i) => fetcher.fetch(pageRequest(`${server.origin}/p?i=${i}`, { perHostConcurrency: 4 }))));
+    const requests = hosts.flatMap((server) =>
+      Array.from({ length: 4 }, (_, i) =>
+        fetcher.fetch(pageRequest(`${server.origin}/p?i=${i}`, { perHostConcurrency: 4 })),
+      ),
+    );
     await Promise.all(requests);
     expect(hosts.map((s) => s.count('/p'))).toEqual([4, 4, 4]);
     expect(max).toBe(3);
@@ -153,12 +175,15 @@ describe('fetcher host limits and identity', () => {
     server.route('/b', PAGE);
     fetcher = createTestFetcher({ concurrency: 1 });
     const events: string[] = [];
-    const onSent = (message: unknown): void => void events.push(`sent ${(message as { request: { path: string } }).request.path.split('?')[0]}`);
+    const onSent = (message: unknown): void =>
+      void events.push(`sent ${(message as { request: { path: string } }).request.path.split('?')[0]}`);
     diagnosticsChannel.subscribe('undici:client:sendHeaders', onSent);
     try {
       for (let round = 0; round < 5; round += 1) {
         events.length = 0;
-        const first = fetcher.fetch(pageRequest(`${server.origin}/a?r=${round}`)).then(() => void events.push('page a handed back'));
+        const first = fetcher
+          .fetch(pageRequest(`${server.origin}/a?r=${round}`))
+          .then(() => void events.push('page a handed back'));
         await Promise.all([first, fetcher.fetch(pageRequest(`${server.origin}/b?r=${round}`))]);
         expect(events.slice(0, 3)).toEqual(['sent /a', 'sent /b', 'page a handed back']);
       }
@@ -183,7 +208,9 @@ describe('fetcher host limits and identity', () => {
     const [atA, atB] = [noteArrivals(a, clock), noteArrivals(b, clock)];
     fetcher = createTestFetcher({ fakeClock: clock });
     await Promise.all([
-      ...Array.from({ length: 4 }, (_, i) => fetcher.fetch(pageRequest(`${a.origin}/p?i=${i}`, { minHostDelayMs: 120 }))),
+      ...Array.from({ length: 4 }, (_, i) =>
+        fetcher.fetch(pageRequest(`${a.origin}/p?i=${i}`, { minHostDelayMs: 120 })),
+      ),
       fetcher.fetch(pageRequest(`${b.origin}/p`, { minHostDelayMs: 120 })),
     ]);
     // On the fake clock the waits are exact: each of the three later starts to host a waits out
@@ -198,7 +225,8 @@ describe('fetcher host limits and identity', () => {
     const clock: FakeClock = { now: T0 };
     const arrivals = noteArrivals(server, clock);
     fetcher = createTestFetcher({ fakeClock: clock });
-    for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 5_000 }));
+    for (let i = 0; i < 3; i += 1)
+      await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 5_000 }));
     expect(gaps(arrivals)).toEqual([200, 200]);
   });
 
@@ -208,7 +236,8 @@ describe('fetcher host limits and identity', () => {
     const clock: FakeClock = { now: T0 };
     const arrivals = noteArrivals(server, clock);
     fetcher = createTestFetcher({ fakeClock: clock });
-    for (let i = 0; i < 3; i += 1) await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 150 }));
+    for (let i = 0; i < 3; i += 1)
+      await fetcher.fetch(pageRequest(`${server.origin}/p`, { robots: 'obey', maxRetryDelayMs: 150 }));
     expect(gaps(arrivals)).toEqual([150, 150]);
   });
 

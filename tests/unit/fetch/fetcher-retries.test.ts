@@ -24,17 +24,23 @@ describe('fetcher retries', () => {
 
   it('backs off exponentially and gives up after the configured retries', async () => {
     env.server.route('/down', respond(502));
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/down`, { retries: 3, maxRetryDelayMs: 60_000 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/down`, { retries: 3, maxRetryDelayMs: 60_000 })),
+    );
     expect(error.code).toBe('FETCH_HTTP_STATUS');
     expect(error.status).toBe(502);
-    expect(error.message).toMatch(/^fetch: source "test-source": HTTP 502 from http:\/\/127\.0\.0\.1:\d+\/down \(Bad Gateway\) after 4 attempts$/);
+    expect(error.message).toMatch(
+      /^fetch: source "test-source": HTTP 502 from http:\/\/127\.0\.0\.1:\d+\/down \(Bad Gateway\) after 4 attempts$/,
+    );
     expect(env.server.count('/down')).toBe(4);
     expect(env.fetcher.sleeps).toEqual([750, 1500, 3000]);
   });
 
   it('caps the backoff at maxRetryDelayMs', async () => {
     env.server.route('/down', respond(504));
-    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/down`, { retries: 4, maxRetryDelayMs: 2_000 })));
+    await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/down`, { retries: 4, maxRetryDelayMs: 2_000 })),
+    );
     expect(env.fetcher.sleeps).toEqual([750, 1500, 1500, 1500]);
   });
 
@@ -56,7 +62,9 @@ describe('fetcher retries', () => {
 
   it('gives up at once when Retry-After exceeds the cap, carrying the wait on the error', async () => {
     env.server.route('/limited', respond(429, { 'retry-after': '3600' }));
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { maxRetryDelayMs: 60_000 })));
+    const error = await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { maxRetryDelayMs: 60_000 })),
+    );
     expect(error.code).toBe('FETCH_HTTP_STATUS');
     expect(error.status).toBe(429);
     expect(error.retryAfterMs).toBe(3_600_000);
@@ -66,10 +74,12 @@ describe('fetcher retries', () => {
     expect(env.fetcher.sleeps).toEqual([]);
   });
 
-  it('a Retry-After longer than the cap defers only that source: the host\'s other requests go at once', async () => {
+  it("a Retry-After longer than the cap defers only that source: the host's other requests go at once", async () => {
     env.server.route('/limited', respond(429, { 'retry-after': '3600' }));
     env.server.route('/other', PAGE);
-    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { maxRetryDelayMs: 30_000 })));
+    await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { maxRetryDelayMs: 30_000 })),
+    );
     await env.fetcher.fetch(pageRequest(`${env.server.origin}/other`, { maxRetryDelayMs: 30_000 }));
     // Before: the other source waited the capped 30 s, within the same run, for a source that had given up.
     expect(env.fetcher.sleeps).toEqual([]);
@@ -78,7 +88,9 @@ describe('fetcher retries', () => {
   it('a short Retry-After holds back the other requests to that host', async () => {
     env.server.route('/limited', respond(429, { 'retry-after': '5' }));
     env.server.route('/other', PAGE);
-    await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { retries: 0, maxRetryDelayMs: 30_000 })));
+    await captureFetchError(
+      env.fetcher.fetch(pageRequest(`${env.server.origin}/limited`, { retries: 0, maxRetryDelayMs: 30_000 })),
+    );
     await env.fetcher.fetch(pageRequest(`${env.server.origin}/other`, { maxRetryDelayMs: 30_000 }));
     expect(env.fetcher.sleeps).toEqual([5_000]);
   });
@@ -103,22 +115,51 @@ describe('fetcher retries', () => {
   it.each([
     // 瑞数 (Ruishu) answers a plain GET with 412 and a script stub until a browser has run it.
     ['/ruishu', respond(412, {}, RUISHU_STUB), 412, /瑞数 \(Ruishu\) anti-bot JavaScript challenge/],
-    ['/cf-403', respond(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' }, '<title>Just a moment...</title>'), 403, /Cloudflare anti-bot JavaScript challenge/],
+    [
+      '/cf-403',
+      respond(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' }, '<title>Just a moment...</title>'),
+      403,
+      /Cloudflare anti-bot JavaScript challenge/,
+    ],
     // A 503 is normally retried; a challenge is not, asking again only meets it again.
     ['/cf-503', respond(503, { 'cf-mitigated': 'challenge' }, ''), 503, /Cloudflare anti-bot JavaScript challenge/],
     // 加速乐 (Jiasule) answers 521 with a cookie-setting script, gzip-compressed like any page.
-    ['/jsl-521', respond(521, { 'content-encoding': 'gzip' }, gzipSync(JIASULE_STUB)), 521, /加速乐 \(Jiasule\) anti-bot JavaScript challenge/],
+    [
+      '/jsl-521',
+      respond(521, { 'content-encoding': 'gzip' }, gzipSync(JIASULE_STUB)),
+      521,
+      /加速乐 \(Jiasule\) anti-bot JavaScript challenge/,
+    ],
     // Only the first 8 KB of an error page are kept: a compressed stub cut there is still decoded.
-    ['/ruishu-400', respond(400, { 'content-encoding': 'gzip' }, gzipSync(RUISHU_STUB + randomBytes(48 * 1024).toString('base64'))), 400, /瑞数 \(Ruishu\) anti-bot JavaScript challenge/],
-    ['/aliyun-405', respond(405, {}, '<html><script>var arg1=\'3B2C…\';document.cookie="acw_sc__v2="+x;location.reload();</script></html>'), 405, /Aliyun WAF anti-bot JavaScript challenge/],
-  ] as const)('names an anti-bot challenge at %s, with what to do instead, and does not retry it', async (path, handler, status, detail) => {
-    env.server.route(path, handler);
-    const error = await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`, { retries: 3 })));
-    expect(error).toMatchObject({ code: 'FETCH_HTTP_STATUS', status, retryable: false });
-    expect(error.message).toMatch(detail);
-    expect(error.hint).toMatch(/does not run JavaScript.*RSS feed, an API or a mobile version/);
-    expect(env.server.count(path)).toBe(1);
-  });
+    [
+      '/ruishu-400',
+      respond(400, { 'content-encoding': 'gzip' }, gzipSync(RUISHU_STUB + randomBytes(48 * 1024).toString('base64'))),
+      400,
+      /瑞数 \(Ruishu\) anti-bot JavaScript challenge/,
+    ],
+    [
+      '/aliyun-405',
+      respond(
+        405,
+        {},
+        '<html><script>var arg1=\'3B2C…\';document.cookie="acw_sc__v2="+x;location.reload();</script></html>',
+      ),
+      405,
+      /Aliyun WAF anti-bot JavaScript challenge/,
+    ],
+  ] as const)(
+    'names an anti-bot challenge at %s, with what to do instead, and does not retry it',
+    async (path, handler, status, detail) => {
+      env.server.route(path, handler);
+      const error = await captureFetchError(
+        env.fetcher.fetch(pageRequest(`${env.server.origin}${path}`, { retries: 3 })),
+      );
+      expect(error).toMatchObject({ code: 'FETCH_HTTP_STATUS', status, retryable: false });
+      expect(error.message).toMatch(detail);
+      expect(error.hint).toMatch(/does not run JavaScript.*RSS feed, an API or a mobile version/);
+      expect(env.server.count(path)).toBe(1);
+    },
+  );
 });
 
 /** The shape of a 加速乐 challenge: a script that assembles the clearance cookie, then reloads. */

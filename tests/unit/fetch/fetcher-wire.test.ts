@@ -44,15 +44,18 @@ describe('fetcher on the wire: gzip sizing, error pages, informational responses
 
   it('drains a small error page so its connection stays open for later requests', async () => {
     const ports: Array<number | undefined> = [];
-    const recordPort = (status: number, body: string): RouteHandler => (req, res, seen) => {
-      ports.push(req.socket.remotePort);
-      return respond(status, {}, body)(req, res, seen);
-    };
+    const recordPort =
+      (status: number, body: string): RouteHandler =>
+      (req, res, seen) => {
+        ports.push(req.socket.remotePort);
+        return respond(status, {}, body)(req, res, seen);
+      };
     env.server.route('/missing', recordPort(404, 'not here'.repeat(100)));
     env.server.route('/page', recordPort(200, PAGE));
     await captureFetchError(env.fetcher.fetch(pageRequest(`${env.server.origin}/missing`)));
     // undici gives the request that follows at once a second connection; the next one finds the first free again.
-    for (let i = 0; i < 2; i += 1) expect((await env.fetcher.fetch(pageRequest(`${env.server.origin}/page`))).kind).toBe('fetched');
+    for (let i = 0; i < 2; i += 1)
+      expect((await env.fetcher.fetch(pageRequest(`${env.server.origin}/page`))).kind).toBe('fetched');
     expect(ports).toHaveLength(3);
     expect(ports[2]).toBe(ports[0]);
   });
@@ -79,6 +82,9 @@ describe('fetcher on the wire: gzip sizing, error pages, informational responses
 /** Makes a handler that writes 200 headers write `status` instead. */
 function wrapWriteHead(res: ServerResponse, status: number): ServerResponse {
   const writeHead = res.writeHead.bind(res) as (code: number, headers?: Record<string, string>) => ServerResponse;
-  (res as unknown as { writeHead: (code: number, headers?: Record<string, string>) => ServerResponse }).writeHead = (_code, headers) => writeHead(status, headers);
+  (res as unknown as { writeHead: (code: number, headers?: Record<string, string>) => ServerResponse }).writeHead = (
+    _code,
+    headers,
+  ) => writeHead(status, headers);
   return res;
 }

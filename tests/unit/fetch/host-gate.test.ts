@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createHostGate } from '../../../src/fetch/host-gate.js';
 
 /** A clock whose sleeps advance time instantly and are recorded. */
-function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[]; advance: (ms: number) => void } {
+function fakeClock(): {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  sleeps: number[];
+  advance: (ms: number) => void;
+} {
   let time = 1_000_000;
   const sleeps: number[] = [];
   return {

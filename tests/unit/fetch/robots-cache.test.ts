@@ -13,7 +13,9 @@ describe('createRobotsCache', () => {
       return { kind: 'rules', text: 'User-agent: *\nDisallow: /admin\n' };
     };
     const verdicts = await Promise.all(
-      ['https://a.example/list', 'https://a.example/admin/x', 'https://a.example/other'].map(async (url) => cache.check(new URL(url), UA, load)),
+      ['https://a.example/list', 'https://a.example/admin/x', 'https://a.example/other'].map(async (url) =>
+        cache.check(new URL(url), UA, load),
+      ),
     );
     expect(loads).toBe(1);
     expect(verdicts.map((v) => v.allowed)).toEqual([true, false, true]);
@@ -27,10 +29,19 @@ describe('createRobotsCache', () => {
       seen.push(robotsUrl);
       return { kind: 'none', status: 404 };
     };
-    for (const url of ['https://a.example/x', 'http://a.example/x', 'https://a.example:8443/x', 'https://a.example/y']) {
+    for (const url of [
+      'https://a.example/x',
+      'http://a.example/x',
+      'https://a.example:8443/x',
+      'https://a.example/y',
+    ]) {
       await cache.check(new URL(url), UA, load);
     }
-    expect(seen).toEqual(['https://a.example/robots.txt', 'http://a.example/robots.txt', 'https://a.example:8443/robots.txt']);
+    expect(seen).toEqual([
+      'https://a.example/robots.txt',
+      'http://a.example/robots.txt',
+      'https://a.example:8443/robots.txt',
+    ]);
   });
 
   it('answers from fresh cached rules without a promise, and loads again once they expire', async () => {
@@ -71,13 +82,18 @@ describe('createRobotsCache', () => {
 
   it('reads Crawl-delay for our agent', async () => {
     const cache = createRobotsCache(() => 0);
-    const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'rules', text: 'User-agent: feedwright\nCrawl-delay: 5\n' }));
+    const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({
+      kind: 'rules',
+      text: 'User-agent: feedwright\nCrawl-delay: 5\n',
+    }));
     expect(verdict).toMatchObject({ allowed: true, crawlDelayMs: 5_000 });
   });
 
   it('forgets a load that threw, so the next check tries again', async () => {
     const cache = createRobotsCache(() => 0);
-    await expect(cache.check(new URL('https://a.example/'), UA, async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
+    await expect(
+      cache.check(new URL('https://a.example/'), UA, async () => Promise.reject(new Error('bug'))),
+    ).rejects.toThrow('bug');
     const verdict = await cache.check(new URL('https://a.example/'), UA, async () => ({ kind: 'none', status: 404 }));
     expect(verdict.allowed).toBe(true);
   });

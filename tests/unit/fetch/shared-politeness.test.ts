@@ -28,12 +28,22 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    await redis.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1`, [], [`${prefix}*`]);
+    await redis.eval(
+      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1`,
+      [],
+      [`${prefix}*`],
+    );
   });
 
   function gateFor(sleeps: number[]) {
     const clock = { now: Date.now, sleep: async (ms: number) => void sleeps.push(ms) };
-    return createSharedHostGate({ redis, prefix, local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    return createSharedHostGate({
+      redis,
+      prefix,
+      local: createHostGate(16, clock),
+      clock,
+      logger: createSilentLogger(),
+    });
   }
 
   it('spaces request starts to one host by minDelay across workers', async () => {
@@ -93,22 +103,36 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
       '/list/': serveBytes('<ul><li><a href="/a">a</a></li></ul>', { 'content-type': 'text/html' }),
       '/private/': serveBytes('secret', { 'content-type': 'text/html' }),
     });
-    const fetchers: Fetcher[] = [0, 1, 2].map(() => createFetcher({ shared: { redis, prefix }, logger: createSilentLogger() }));
+    const fetchers: Fetcher[] = [0, 1, 2].map(() =>
+      createFetcher({ shared: { redis, prefix }, logger: createSilentLogger() }),
+    );
     cleanups.push(async () => {
       await Promise.all(fetchers.map((fetcher) => fetcher.close()));
       await server.close();
     });
     const policy = { robots: 'obey' as const };
     await Promise.all(fetchers.map((fetcher) => fetcher.fetch(pageRequest(`${server.url}list/`, policy))));
-    await expect(fetchers[2]!.fetch(pageRequest(`${server.url}private/`, policy))).rejects.toMatchObject({ code: 'FETCH_ROBOTS' });
+    await expect(fetchers[2]!.fetch(pageRequest(`${server.url}private/`, policy))).rejects.toMatchObject({
+      code: 'FETCH_ROBOTS',
+    });
     expect(server.count('/robots.txt')).toBe(1);
     expect(server.count('/list/')).toBe(3);
   });
 
   it('falls back to the worker’s own gate when Redis fails, without failing the request', async () => {
-    const broken = { eval: () => Promise.reject(new Error('ECONNREFUSED')), get: () => Promise.reject(new Error('ECONNREFUSED')), set: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const broken = {
+      eval: () => Promise.reject(new Error('ECONNREFUSED')),
+      get: () => Promise.reject(new Error('ECONNREFUSED')),
+      set: () => Promise.reject(new Error('ECONNREFUSED')),
+    };
     const clock = { now: Date.now, sleep: async () => undefined };
-    const gate = createSharedHostGate({ redis: broken, prefix: 'unused:', local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    const gate = createSharedHostGate({
+      redis: broken,
+      prefix: 'unused:',
+      local: createHostGate(16, clock),
+      clock,
+      logger: createSilentLogger(),
+    });
     const release = await gate.acquire('h.example', { perHostConcurrency: 1, minHostDelayMs: 0 });
     expect(typeof release).toBe('function');
     release();

@@ -15,8 +15,10 @@ import { runSource, type PipelineDeps } from '../../../src/pipeline/index.js';
 import { openItemStore, type ItemStore } from '../../../src/store/index.js';
 import { startTestServer, type TestServer } from '../../helpers/http-server.js';
 
-const row = (n: number) => `<li><a href="/n/${n}.html">第${n}号通知：关于开展大气污染防治专项检查</a><span>2026-11-${10 + n}</span></li>`;
-const page = (count: number) => `<html><body><ul class="list">${Array.from({ length: count }, (_, i) => row(count - i)).join('')}</ul></body></html>`;
+const row = (n: number) =>
+  `<li><a href="/n/${n}.html">第${n}号通知：关于开展大气污染防治专项检查</a><span>2026-11-${10 + n}</span></li>`;
+const page = (count: number) =>
+  `<html><body><ul class="list">${Array.from({ length: count }, (_, i) => row(count - i)).join('')}</ul></body></html>`;
 
 let server: TestServer;
 let body: string;
@@ -55,7 +57,9 @@ afterEach(async () => {
 });
 
 async function feedTitles(): Promise<string[]> {
-  const feed = JSON.parse(await readFile(join(outputDir, 'notices.feed.json'), 'utf8')) as { items: Array<{ title: string }> };
+  const feed = JSON.parse(await readFile(join(outputDir, 'notices.feed.json'), 'utf8')) as {
+    items: Array<{ title: string }>;
+  };
   return feed.items.map((item) => item.title).sort();
 }
 

@@ -25,7 +25,12 @@ describe('config drift between workers', () => {
     const now = new Date('2026-11-30T10:00:00Z');
     await announceWorker(store, { worker: 'A', configHash: 'aaa', file: 'c.yaml', at: now.toISOString() }, 90_000, now);
     await announceWorker(store, { worker: 'B', configHash: 'bbb', file: 'c.yaml', at: now.toISOString() }, 90_000, now);
-    const workers = await announceWorker(store, { worker: 'C', configHash: 'aaa', file: 'c.yaml', at: now.toISOString() }, 90_000, now);
+    const workers = await announceWorker(
+      store,
+      { worker: 'C', configHash: 'aaa', file: 'c.yaml', at: now.toISOString() },
+      90_000,
+      now,
+    );
     expect(workers.map((w) => w.worker)).toEqual(['A', 'B', 'C']);
     const warnings = describeDrift(workers);
     expect(warnings).toHaveLength(1);
@@ -35,7 +40,11 @@ describe('config drift between workers', () => {
     expect(await readLiveWorkers(store, 90_000, later)).toEqual([]);
 
     const config = parseConfigText(yaml(''), 'c.yaml').config;
-    const health = await createHealthReader({ sources: () => config.sources, readHealth: async () => [], warnings: async () => warnings })();
+    const health = await createHealthReader({
+      sources: () => config.sources,
+      readHealth: async () => [],
+      warnings: async () => warnings,
+    })();
     expect(health.warnings).toEqual(warnings);
     await store.close();
   });

@@ -2,10 +2,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
-import { createLazyExtractPool, shouldUsePool, startExtractPool, type ExtractPool } from '../../../src/pipeline/extract-pool.js';
+import {
+  createLazyExtractPool,
+  shouldUsePool,
+  startExtractPool,
+  type ExtractPool,
+} from '../../../src/pipeline/extract-pool.js';
 
 const NOW = new Date('2019-08-28T09:00:00+08:00');
-const OPTIONS: ExtractOptions = { sourceId: 'test', type: 'auto', selectors: { items: 'ul.l li', date: ['span'] }, timezone: 'Asia/Shanghai', now: NOW, replace: [], summaryLength: 40 };
+const OPTIONS: ExtractOptions = {
+  sourceId: 'test',
+  type: 'auto',
+  selectors: { items: 'ul.l li', date: ['span'] },
+  timezone: 'Asia/Shanghai',
+  now: NOW,
+  replace: [],
+  summaryLength: 40,
+};
 const INPUT = {
   body: '<html><head><title>列表</title></head><body><ul class="l"><li><a href="./a.html">生态环境部通知</a><span>2019-08-27</span></li><li><a href="./b.html">关于大气污染防治的公告</a><span>8月26日</span></li></ul></body></html>',
   contentType: 'text/html; charset=utf-8',

@@ -17,7 +17,10 @@ const T0 = Date.parse('2026-11-30T10:00:00Z');
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feedwright-index-check-'));
-  config = parseConfigText('site:\n  title: t\ndefaults:\n  schedule: "*/30 * * * *"\nsources:\n  - id: a\n    url: https://example.org/a/\n', 'test.yaml').config;
+  config = parseConfigText(
+    'site:\n  title: t\ndefaults:\n  schedule: "*/30 * * * *"\nsources:\n  - id: a\n    url: https://example.org/a/\n',
+    'test.yaml',
+  ).config;
   deps = {
     fetcher: createFetcher({ logger: createSilentLogger() }),
     store: await openItemStore('memory://'),
@@ -36,7 +39,17 @@ afterEach(async () => {
 
 async function checkAt(minutes: number): Promise<{ written: string[]; shown: string | undefined }> {
   const lastRunAt = new Date(T0 + minutes * 60_000).toISOString();
-  await deps.store.saveSourceState('a', { health: { sourceId: 'a', status: 'ok', lastFound: 1, lastNew: 0, consecutiveFailures: 0, lastRunAt, lastSuccessAt: lastRunAt } });
+  await deps.store.saveSourceState('a', {
+    health: {
+      sourceId: 'a',
+      status: 'ok',
+      lastFound: 1,
+      lastNew: 0,
+      consecutiveFailures: 0,
+      lastRunAt,
+      lastSuccessAt: lastRunAt,
+    },
+  });
   const written = await publishSite(config, deps);
   const html = await readFile(join(dir, 'index.html'), 'utf8');
   return { written, shown: /Checked<\/span><\/dt><dd><time datetime="([^"]+)"/.exec(html)?.[1] };

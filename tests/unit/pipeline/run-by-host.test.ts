@@ -9,11 +9,16 @@ describe('runByHost', () => {
     const clock = createVirtualClock();
     const starts: Array<{ host: string; at: number }> = [];
     const tasks = hosts.map((host, index): HostTask<number> => ({ item: index, host, minDelayMs: 1_000, perHost: 2 }));
-    const run = runByHost(tasks, 2, async (index) => {
-      starts.push({ host: hosts[index] as string, at: clock.now() });
-      await clock.sleep(50);
-      return index * 10;
-    }, { clock });
+    const run = runByHost(
+      tasks,
+      2,
+      async (index) => {
+        starts.push({ host: hosts[index] as string, at: clock.now() });
+        await clock.sleep(50);
+        return index * 10;
+      },
+      { clock },
+    );
     const results = await clock.drive(run);
     expect(results).toEqual([0, 10, 20, 30, 40, 50, 60]);
     const at = (host: string) => starts.filter((start) => start.host === host).map((start) => start.at);
@@ -30,17 +35,27 @@ describe('runByHost', () => {
     let peak = 0;
     const perHost = new Map<string, number>();
     let peakPerHost = 0;
-    const tasks = Array.from({ length: 30 }, (_, i): HostTask<string> => ({ item: `h${i % 5}`, host: `h${i % 5}`, minDelayMs: 0, perHost: 2 }));
+    const tasks = Array.from({ length: 30 }, (_, i): HostTask<string> => ({
+      item: `h${i % 5}`,
+      host: `h${i % 5}`,
+      minDelayMs: 0,
+      perHost: 2,
+    }));
     await clock.drive(
-      runByHost(tasks, 4, async (host) => {
-        running += 1;
-        perHost.set(host, (perHost.get(host) ?? 0) + 1);
-        peak = Math.max(peak, running);
-        peakPerHost = Math.max(peakPerHost, perHost.get(host) ?? 0);
-        await clock.sleep(100);
-        running -= 1;
-        perHost.set(host, (perHost.get(host) ?? 0) - 1);
-      }, { clock }),
+      runByHost(
+        tasks,
+        4,
+        async (host) => {
+          running += 1;
+          perHost.set(host, (perHost.get(host) ?? 0) + 1);
+          peak = Math.max(peak, running);
+          peakPerHost = Math.max(peakPerHost, perHost.get(host) ?? 0);
+          await clock.sleep(100);
+          running -= 1;
+          perHost.set(host, (perHost.get(host) ?? 0) - 1);
+        },
+        { clock },
+      ),
     );
     expect(peak).toBe(4);
     expect(peakPerHost).toBeLessThanOrEqual(2);
@@ -61,10 +76,15 @@ describe('runByHost', () => {
   it('rejects with the first error once the tasks in flight are done', async () => {
     const clock = createVirtualClock();
     const tasks = [0, 1, 2].map((item): HostTask<number> => ({ item, host: `h${item}`, minDelayMs: 0, perHost: 1 }));
-    const run = runByHost(tasks, 1, async (item) => {
-      if (item === 1) throw new Error('boom');
-      return item;
-    }, { clock });
+    const run = runByHost(
+      tasks,
+      1,
+      async (item) => {
+        if (item === 1) throw new Error('boom');
+        return item;
+      },
+      { clock },
+    );
     await expect(clock.drive(run)).rejects.toThrow('boom');
   });
 });

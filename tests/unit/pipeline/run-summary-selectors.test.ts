@@ -6,7 +6,16 @@ import type { RunReport } from '../../../src/model.js';
 afterEach(() => vi.restoreAllMocks());
 
 function report(extra: Partial<RunReport>): RunReport {
-  return { sourceId: 'auto-src', outcome: 'updated', found: 12, newItems: 12, durationMs: 5, warnings: [], written: [], ...extra };
+  return {
+    sourceId: 'auto-src',
+    outcome: 'updated',
+    found: 12,
+    newItems: 12,
+    durationMs: 5,
+    warnings: [],
+    written: [],
+    ...extra,
+  };
 }
 
 describe('run summary', () => {
@@ -16,9 +25,20 @@ describe('run summary', () => {
       written.push(String(chunk));
       return true;
     });
-    printSummary([report({ chosenSelectors: { items: 'div.news-list ul > li', title: 'a', date: 'span.date', confidence: 0.93 } }), report({ sourceId: 'pinned' })], 'output', []);
+    printSummary(
+      [
+        report({
+          chosenSelectors: { items: 'div.news-list ul > li', title: 'a', date: 'span.date', confidence: 0.93 },
+        }),
+        report({ sourceId: 'pinned' }),
+      ],
+      'output',
+      [],
+    );
     const text = written.join('');
-    expect(text).toContain('auto-src: list found automatically (confidence 0.93); pin it with items: div.news-list ul > li, title: a, date: span.date');
+    expect(text).toContain(
+      'auto-src: list found automatically (confidence 0.93); pin it with items: div.news-list ul > li, title: a, date: span.date',
+    );
     expect(text).not.toContain('pinned: list found automatically');
   });
 });

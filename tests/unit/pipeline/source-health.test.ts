@@ -16,7 +16,8 @@ import { runSource, type PipelineDeps } from '../../../src/pipeline/index.js';
 import { openItemStore } from '../../../src/store/index.js';
 import { startTestServer, type TestServer } from '../../helpers/http-server.js';
 
-const LIST = '<html><body><ul class="list"><li><a href="/a.html">关于开展大气污染防治专项检查的通知</a><span>2026-11-20</span></li><li><a href="/b.html">生态环境部发布十月空气质量状况</a><span>2026-11-19</span></li></ul></body></html>';
+const LIST =
+  '<html><body><ul class="list"><li><a href="/a.html">关于开展大气污染防治专项检查的通知</a><span>2026-11-20</span></li><li><a href="/b.html">生态环境部发布十月空气质量状况</a><span>2026-11-19</span></li></ul></body></html>';
 
 let server: TestServer;
 let body: string;
@@ -37,7 +38,8 @@ beforeEach(async () => {
   extraHeaders = {};
   server = await startTestServer({
     '/robots.txt': (_req, res) => void res.writeHead(404).end(),
-    '/list/': (_req, res) => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...extraHeaders }).end(body),
+    '/list/': (_req, res) =>
+      void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...extraHeaders }).end(body),
   });
   dir = await mkdtemp(join(tmpdir(), 'feedwright-health-'));
   now = new Date('2026-11-28T02:00:00Z');
@@ -96,7 +98,11 @@ describe('source health', () => {
     expect(await deps.store.getHealth('notices')).toMatchObject({ status: 'ok', consecutiveFailures: 1 });
     await runSource(config, deps);
     const failing = await deps.store.getHealth('notices');
-    expect(failing).toMatchObject({ status: 'failing', consecutiveFailures: 2, lastError: { code: 'FETCH_HTTP_STATUS' } });
+    expect(failing).toMatchObject({
+      status: 'failing',
+      consecutiveFailures: 2,
+      lastError: { code: 'FETCH_HTTP_STATUS' },
+    });
     expect(failing?.failingSince).toBe(now.toISOString());
     status = 200;
     body = LIST.replace('</ul>', '<li><a href="/c.html">新通知</a><span>2026-11-27</span></li></ul>');

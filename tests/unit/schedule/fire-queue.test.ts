@@ -13,7 +13,16 @@ const CHILD = new URL('../../helpers/fire-queue-child.ts', import.meta.url).path
 const TSX = import.meta.resolve('tsx');
 
 function report(sourceId: string, outcome: RunReport['outcome'] = 'unchanged', error?: AppError): RunReport {
-  return { sourceId, outcome, found: 1, newItems: 0, durationMs: 1, warnings: [], written: [], ...(error ? { error } : {}) };
+  return {
+    sourceId,
+    outcome,
+    found: 1,
+    newItems: 0,
+    durationMs: 1,
+    warnings: [],
+    written: [],
+    ...(error ? { error } : {}),
+  };
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -42,8 +51,18 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
     if (keys.length > 0) await admin.del(keys);
   });
 
-  async function open(runSource: (sourceId: string) => Promise<RunReport>, extra: { lockMs?: number; backoffMs?: number } = {}): Promise<FireQueue> {
-    const queue = await openFireQueue({ url: REDIS_URL, namespace, runSource, concurrency: 2, logger: createCapturingLogger().logger, ...extra });
+  async function open(
+    runSource: (sourceId: string) => Promise<RunReport>,
+    extra: { lockMs?: number; backoffMs?: number } = {},
+  ): Promise<FireQueue> {
+    const queue = await openFireQueue({
+      url: REDIS_URL,
+      namespace,
+      runSource,
+      concurrency: 2,
+      logger: createCapturingLogger().logger,
+      ...extra,
+    });
     opened.push(queue);
     return queue;
   }
@@ -55,7 +74,9 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
     const fireAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     for (let slot = 0; slot < 5; slot += 1) {
       const at = new Date(fireAt.getTime() + slot * 10_000);
-      await Promise.all(queues.map((queue) => queue.enqueue({ sourceId: 'mee:news', fireAt: at, slotMs: 10_000, delayMs: 0 })));
+      await Promise.all(
+        queues.map((queue) => queue.enqueue({ sourceId: 'mee:news', fireAt: at, slotMs: 10_000, delayMs: 0 })),
+      );
     }
     expect(await waitFor(() => runs.length >= 5, 5000)).toBe(true);
     await sleep(300);
@@ -86,7 +107,10 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
   it('does not retry a failure that another attempt cannot cure (the page)', async () => {
     namespace = `fwtest-${randomUUID()}`;
     let runs = 0;
-    const queue = await open(async (id) => (runs++, report(id, 'failed', new AppError('EXTRACT_NO_ITEMS', 'no items'))), { backoffMs: 100 });
+    const queue = await open(
+      async (id) => (runs++, report(id, 'failed', new AppError('EXTRACT_NO_ITEMS', 'no items'))),
+      { backoffMs: 100 },
+    );
     await queue.enqueue({ sourceId: 'a', fireAt: new Date(), slotMs: 60_000, delayMs: 0 });
     await sleep(1200);
     expect(runs).toBe(1);
@@ -95,7 +119,9 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
   it('runs again, on another worker, a fire whose worker was killed mid-run', async () => {
     namespace = `fwtest-${randomUUID()}`;
     const fireAt = new Date();
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, namespace, '2000', String(fireAt.getTime())], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', TSX, CHILD, namespace, '2000', String(fireAt.getTime())], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     try {

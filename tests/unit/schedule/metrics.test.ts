@@ -20,7 +20,9 @@ describe('createMetrics', () => {
     metrics.observe(report({ sourceId: 'mee-news' }));
     metrics.observe(report({ sourceId: 'mee-news', outcome: 'unchanged', newItems: 0 }));
     const error = new AppError('FETCH_TIMEOUT', 'fetch: source "mee-news": timed out (30 s)', { sourceId: 'mee-news' });
-    metrics.observe(report({ sourceId: 'mee-news', outcome: 'failed', found: 0, newItems: 0, durationMs: 30_000, error }));
+    metrics.observe(
+      report({ sourceId: 'mee-news', outcome: 'failed', found: 0, newItems: 0, durationMs: 30_000, error }),
+    );
     const text = metrics.renderPrometheus();
     expectLines(text, [
       'feedwright_source_runs_total{source="mee-news",outcome="updated"} 1',

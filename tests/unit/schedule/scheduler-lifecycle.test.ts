@@ -3,7 +3,13 @@
  * the clock and timers node-cron and the scheduler read, so no test waits on the wall clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createScheduler, type Fire, type FireDispatcher, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
+import {
+  createScheduler,
+  type Fire,
+  type FireDispatcher,
+  type Scheduler,
+  type ScheduledSource,
+} from '../../../src/schedule/index.js';
 import type { RunReport } from '../../../src/model.js';
 import { createCapturingLogger, createFakeRunner } from '../../helpers/schedule-harness.js';
 
@@ -11,7 +17,11 @@ import { createCapturingLogger, createFakeRunner } from '../../helpers/schedule-
 const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 /** stop() while fake time moves on, so its wait for runs in flight can end. */
-async function stopWithin(target: Scheduler, timeoutMs: number, advanceMs = timeoutMs): Promise<{ finished: boolean; inFlight: string[] }> {
+async function stopWithin(
+  target: Scheduler,
+  timeoutMs: number,
+  advanceMs = timeoutMs,
+): Promise<{ finished: boolean; inFlight: string[] }> {
   const stopping = target.stop(timeoutMs);
   await sleep(advanceMs);
   return stopping;
@@ -40,7 +50,14 @@ describe('createScheduler: shutdown', () => {
   it('stop() waits for an in-flight run to finish', async () => {
     const fake = createFakeRunner(() => 700);
     const reports: RunReport[] = [];
-    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger, onReport: (r) => reports.push(r) });
+    scheduler = createScheduler({
+      sources: [source('a')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger: createCapturingLogger().logger,
+      onReport: (r) => reports.push(r),
+    });
     await scheduler.start();
     await sleep(100);
     expect(scheduler.inFlight()).toEqual(['a']);
@@ -56,7 +73,13 @@ describe('createScheduler: shutdown', () => {
   it('stop() gives up after its timeout and names the runs still in flight', async () => {
     const fake = createFakeRunner(() => 3000);
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('slow'), source('quick')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
+    scheduler = createScheduler({
+      sources: [source('slow'), source('quick')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger,
+    });
     await scheduler.start();
     await sleep(100);
     const result = await stopWithin(scheduler, 300);
@@ -68,7 +91,14 @@ describe('createScheduler: shutdown', () => {
 
   it('stop() cancels fires still waiting out their jitter and stops scheduling', async () => {
     const fake = createFakeRunner();
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 10_000, initialRun: true, logger: createCapturingLogger().logger, random: () => 0.5 });
+    scheduler = createScheduler({
+      sources: [source('a', EVERY_SECOND)],
+      runSource: fake.runSource,
+      jitterMs: 10_000,
+      initialRun: true,
+      logger: createCapturingLogger().logger,
+      random: () => 0.5,
+    });
     await scheduler.start();
     await sleep(100);
     const result = await stopWithin(scheduler, 1000, 0);
@@ -78,7 +108,13 @@ describe('createScheduler: shutdown', () => {
   });
 
   it('refuses to start again after stop()', async () => {
-    scheduler = createScheduler({ sources: [], runSource: createFakeRunner().runSource, jitterMs: 0, initialRun: false, logger: createCapturingLogger().logger });
+    scheduler = createScheduler({
+      sources: [],
+      runSource: createFakeRunner().runSource,
+      jitterMs: 0,
+      initialRun: false,
+      logger: createCapturingLogger().logger,
+    });
     await scheduler.start();
     await scheduler.stop(100);
     await expect(scheduler.start()).rejects.toMatchObject({ code: 'INTERNAL' });
@@ -89,7 +125,14 @@ describe('createScheduler: reload and failures', () => {
   it('reload() replaces the tasks and lets an in-flight run finish', async () => {
     const fake = createFakeRunner((id) => (id === 'old' ? 900 : 10));
     const reports: RunReport[] = [];
-    scheduler = createScheduler({ sources: [source('old')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger, onReport: (r) => reports.push(r) });
+    scheduler = createScheduler({
+      sources: [source('old')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger: createCapturingLogger().logger,
+      onReport: (r) => reports.push(r),
+    });
     await scheduler.start();
     await sleep(100);
     scheduler.reload([source('new', EVERY_SECOND)]);
@@ -103,7 +146,13 @@ describe('createScheduler: reload and failures', () => {
 
   it('reload() keeps an unchanged task and its overlap guard', async () => {
     const fake = createFakeRunner(() => 1200);
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger: createCapturingLogger().logger });
+    scheduler = createScheduler({
+      sources: [source('a', EVERY_SECOND)],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger: createCapturingLogger().logger,
+    });
     await scheduler.start();
     await sleep(200);
     scheduler.reload([source('a', EVERY_SECOND)]);
@@ -141,7 +190,13 @@ describe('createScheduler: reload and failures', () => {
     const fake = createFakeRunner();
     const { logger, records } = createCapturingLogger();
     const badZone: ScheduledSource = { ...source('bad-zone'), timezone: 'Mars/Olympus' };
-    scheduler = createScheduler({ sources: [source('bad-cron', '61 * * * *'), badZone, source('good')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
+    scheduler = createScheduler({
+      sources: [source('bad-cron', '61 * * * *'), badZone, source('good')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger,
+    });
     await scheduler.start();
     await sleep(200);
     expect(fake.runs.map((r) => r.sourceId)).toEqual(['good']);
@@ -152,7 +207,16 @@ describe('createScheduler: reload and failures', () => {
   it('a thrown onReport handler is logged and does not stop the scheduler', async () => {
     const fake = createFakeRunner();
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger, onReport: () => { throw new Error('handler broke'); } });
+    scheduler = createScheduler({
+      sources: [source('a', EVERY_SECOND)],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger,
+      onReport: () => {
+        throw new Error('handler broke');
+      },
+    });
     await scheduler.start();
     await sleep(1300);
     expect(fake.runs.length).toBeGreaterThanOrEqual(2);
@@ -170,7 +234,14 @@ describe('createScheduler: dispatcher (shared mode)', () => {
   it('queues each fire with its scheduled slot and a jitter delay, and runs nothing itself', async () => {
     const fake = createFakeRunner();
     const { dispatcher, fires } = fakeDispatcher(async () => undefined);
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 300, initialRun: false, dispatcher, logger: createCapturingLogger().logger });
+    scheduler = createScheduler({
+      sources: [source('a', EVERY_SECOND)],
+      runSource: fake.runSource,
+      jitterMs: 300,
+      initialRun: false,
+      dispatcher,
+      logger: createCapturingLogger().logger,
+    });
     await scheduler.start();
     await sleep(1500);
     await stopWithin(scheduler, 1000);
@@ -193,7 +264,14 @@ describe('createScheduler: dispatcher (shared mode)', () => {
       if (refusals-- > 0) throw new Error('ECONNREFUSED');
     });
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('a')], runSource: fake.runSource, jitterMs: 0, initialRun: true, dispatcher, logger });
+    scheduler = createScheduler({
+      sources: [source('a')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      dispatcher,
+      logger,
+    });
     await scheduler.start();
     await sleep(2500);
     expect(fires).toHaveLength(3);
@@ -209,7 +287,14 @@ describe('createScheduler: dispatcher (shared mode)', () => {
       throw new Error('ECONNREFUSED');
     });
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('a', EVERY_SECOND)], runSource: fake.runSource, jitterMs: 0, initialRun: false, dispatcher, logger });
+    scheduler = createScheduler({
+      sources: [source('a', EVERY_SECOND)],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: false,
+      dispatcher,
+      logger,
+    });
     await scheduler.start();
     await sleep(2300);
     expect(fake.runs).toHaveLength(0);

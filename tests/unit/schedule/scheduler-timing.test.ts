@@ -32,7 +32,13 @@ describe('createScheduler: timing', () => {
   it('runs each source on its schedule, right after each fire', async () => {
     const fake = createFakeRunner();
     const { logger } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('a'), source('b', EVERY_SECOND, 'Europe/Paris')], runSource: fake.runSource, jitterMs: 0, initialRun: false, logger });
+    scheduler = createScheduler({
+      sources: [source('a'), source('b', EVERY_SECOND, 'Europe/Paris')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: false,
+      logger,
+    });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(2_200);
     for (const id of ['a', 'b']) {
@@ -44,7 +50,13 @@ describe('createScheduler: timing', () => {
   it('never overlaps a source with itself and warns about the skipped fire', async () => {
     const fake = createFakeRunner(() => 1_200);
     const { logger, records } = createCapturingLogger();
-    scheduler = createScheduler({ sources: [source('slow')], runSource: fake.runSource, jitterMs: 0, initialRun: true, logger });
+    scheduler = createScheduler({
+      sources: [source('slow')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: true,
+      logger,
+    });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(2_600);
     expect(fake.maxConcurrent.get('slow')).toBe(1);
@@ -74,7 +86,13 @@ describe('createScheduler: timing', () => {
 
   it('does not run at start-up when initialRun is off', async () => {
     const fake = createFakeRunner();
-    scheduler = createScheduler({ sources: [source('x', YEARLY)], runSource: fake.runSource, jitterMs: 0, initialRun: false, logger: createCapturingLogger().logger });
+    scheduler = createScheduler({
+      sources: [source('x', YEARLY)],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: false,
+      logger: createCapturingLogger().logger,
+    });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(fake.runs).toHaveLength(0);

@@ -24,11 +24,24 @@ sources:
     ).config;
     const store = await openItemStore('memory://');
     const ctx = { timezone: 'UTC', historySize: 1, retainDays: 1 };
-    await store.recordItems('a', [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], { ...ctx, now: new Date('2020-01-01T00:00:00Z') });
-    await store.recordItems('a', [{ title: 'old two', link: 'http://127.0.0.1:9/a/2' }], { ...ctx, now: new Date('2020-01-02T00:00:00Z') });
+    await store.recordItems('a', [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], {
+      ...ctx,
+      now: new Date('2020-01-01T00:00:00Z'),
+    });
+    await store.recordItems('a', [{ title: 'old two', link: 'http://127.0.0.1:9/a/2' }], {
+      ...ctx,
+      now: new Date('2020-01-02T00:00:00Z'),
+    });
     const { logger, records } = createCapturingLogger();
     const fetcher = createFetcher({ logger });
-    const pipeline = { fetcher, store, outputDir: '/nonexistent', site: config.site, now: () => new Date('2020-03-01T00:00:00Z'), logger };
+    const pipeline = {
+      fetcher,
+      store,
+      outputDir: '/nonexistent',
+      site: config.site,
+      now: () => new Date('2020-03-01T00:00:00Z'),
+      logger,
+    };
     const worker = createWorker(config, { pipeline }, { pruneIntervalMs: 100 });
     await worker.start();
     await sleep(400);
@@ -37,7 +50,9 @@ sources:
     // "old one" left the one-item history and its 1-day retention ended: its record is gone.
     expect(records.some((r) => r.msg === 'store: pruned 1 seen-item records past retainDays')).toBe(true);
     const state = await store.loadSource('a');
-    expect(store.findNew(state, [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], new Date('2020-03-01T00:00:00Z'))).toHaveLength(1);
+    expect(
+      store.findNew(state, [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], new Date('2020-03-01T00:00:00Z')),
+    ).toHaveLength(1);
     await store.close();
   });
 });

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHealthSnapshot, createFeedServer, type FeedServer, type HealthSnapshot } from '../../../src/serve/index.js';
+import {
+  buildHealthSnapshot,
+  createFeedServer,
+  type FeedServer,
+  type HealthSnapshot,
+} from '../../../src/serve/index.js';
 import { sendRawRequest } from '../../helpers/raw-http.js';
 
 const SECRET = 'TOP-SECRET-OUTSIDE-OUTPUT';
@@ -24,7 +29,10 @@ beforeAll(async () => {
   await writeFile(join(root, 'secret.xml'), SECRET);
   await writeFile(join(outputDir, 'air.rss.xml'), RSS);
   await writeFile(join(outputDir, 'air.atom.xml'), RSS.replace('rss', 'feed'));
-  await writeFile(join(outputDir, 'air.feed.json'), JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [] }));
+  await writeFile(
+    join(outputDir, 'air.feed.json'),
+    JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [] }),
+  );
   await writeFile(join(outputDir, 'feeds.opml'), '<opml version="2.0"><body/></opml>');
   await writeFile(join(outputDir, 'index.html'), '<!doctype html><title>feeds</title>');
   await writeFile(join(outputDir, '环境.rss.xml'), RSS);
@@ -34,8 +42,17 @@ beforeAll(async () => {
   await symlink(join(root, 'secret.xml'), join(outputDir, 'passwd.rss.xml'));
   const lastModified = new Date('2024-05-01T08:00:00Z');
   await utimes(join(outputDir, 'air.rss.xml'), lastModified, lastModified);
-  health = buildHealthSnapshot({ sources: [], longestIntervalMs: 60_000, now: new Date(), lastCompletedAt: new Date() });
-  server = createFeedServer({ outputDir, getHealth: async () => health, getMetrics: () => 'feedwright_source_runs_total{source="a",outcome="updated"} 1\n' });
+  health = buildHealthSnapshot({
+    sources: [],
+    longestIntervalMs: 60_000,
+    now: new Date(),
+    lastCompletedAt: new Date(),
+  });
+  server = createFeedServer({
+    outputDir,
+    getHealth: async () => health,
+    getMetrics: () => 'feedwright_source_runs_total{source="a",outcome="updated"} 1\n',
+  });
   ({ port } = await server.listen('127.0.0.1', 0));
   origin = `http://127.0.0.1:${port}`;
 });
@@ -94,7 +111,10 @@ describe('createFeedServer: files', () => {
   });
 
   it('lets If-None-Match win over If-Modified-Since', async () => {
-    const response = await get('/air.rss.xml', { 'if-none-match': '"stale"', 'if-modified-since': 'Thu, 02 May 2030 00:00:00 GMT' });
+    const response = await get('/air.rss.xml', {
+      'if-none-match': '"stale"',
+      'if-modified-since': 'Thu, 02 May 2030 00:00:00 GMT',
+    });
     expect(response.status).toBe(200);
   });
 
@@ -129,7 +149,11 @@ describe('createFeedServer: files', () => {
   });
 
   it('sends identity without Accept-Encoding, still with Vary', async () => {
-    for (const headers of [{} as Record<string, string>, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'accept-encoding': 'identity' },
+      { 'accept-encoding': 'br;q=0, gzip;q=0' },
+    ]) {
       const response = await get('/air.rss.xml', headers);
       expect(response.headers['content-encoding']).toBeUndefined();
       expect(response.headers['vary']).toBe('Accept-Encoding');
@@ -141,7 +165,9 @@ describe('createFeedServer: files', () => {
     const gz = await get('/air.rss.xml', { 'accept-encoding': 'gzip' });
     const plain = await get('/air.rss.xml');
     expect(gz.headers['etag']).not.toBe(plain.headers['etag']);
-    expect((await get('/air.rss.xml', { 'accept-encoding': 'gzip', 'if-none-match': gz.headers['etag'] ?? '' })).status).toBe(304);
+    expect(
+      (await get('/air.rss.xml', { 'accept-encoding': 'gzip', 'if-none-match': gz.headers['etag'] ?? '' })).status,
+    ).toBe(304);
   });
 
   it('answers HEAD with the GET headers and no body', async () => {
@@ -163,7 +189,15 @@ describe('createFeedServer: files', () => {
   });
 
   it('answers 404 for unknown files, hidden and temp files, folders, symlinks and unknown suffixes', async () => {
-    for (const path of ['/missing.rss.xml', '/.gitkeep', '/.air.rss.xml.tmp-123', '/sub', '/sub/inner.rss.xml', '/passwd.rss.xml', '/secret.exe']) {
+    for (const path of [
+      '/missing.rss.xml',
+      '/.gitkeep',
+      '/.air.rss.xml.tmp-123',
+      '/sub',
+      '/sub/inner.rss.xml',
+      '/passwd.rss.xml',
+      '/secret.exe',
+    ]) {
       const response = await sendRawRequest(port, path);
       expect(response.status, path).toBe(404);
       expect(response.body.toString()).not.toContain(SECRET);
@@ -208,7 +242,12 @@ describe('createFeedServer: /healthz and /metrics', () => {
 
   it('answers /healthz 503 when the worker is stale', async () => {
     const previous = health;
-    health = buildHealthSnapshot({ sources: [], longestIntervalMs: 60_000, now: new Date(), lastCompletedAt: new Date(Date.now() - 181_000) });
+    health = buildHealthSnapshot({
+      sources: [],
+      longestIntervalMs: 60_000,
+      now: new Date(),
+      lastCompletedAt: new Date(Date.now() - 181_000),
+    });
     try {
       const response = await get('/healthz');
       expect(response.status).toBe(503);
@@ -220,7 +259,12 @@ describe('createFeedServer: /healthz and /metrics', () => {
   });
 
   it('answers /healthz 503 when the health check itself fails', async () => {
-    const failing = createFeedServer({ outputDir, getHealth: async () => { throw new Error('store is down'); } });
+    const failing = createFeedServer({
+      outputDir,
+      getHealth: async () => {
+        throw new Error('store is down');
+      },
+    });
     const { url } = await failing.listen('127.0.0.1', 0);
     try {
       const response = await request(`${url}healthz`);
@@ -249,7 +293,10 @@ describe('createFeedServer: /healthz and /metrics', () => {
 describe('createFeedServer: listen and close', () => {
   it('reports a busy port as a ServeError with a hint', async () => {
     const other = createFeedServer({ outputDir, getHealth: async () => health });
-    await expect(other.listen('127.0.0.1', port)).rejects.toMatchObject({ name: 'ServeError', hint: expect.stringContaining('port') });
+    await expect(other.listen('127.0.0.1', port)).rejects.toMatchObject({
+      name: 'ServeError',
+      hint: expect.stringContaining('port'),
+    });
   });
 
   it('close() returns even with an idle keep-alive connection open', async () => {

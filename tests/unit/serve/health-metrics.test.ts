@@ -4,8 +4,24 @@ import { renderHealthMetrics } from '../../../src/serve/index.js';
 describe('renderHealthMetrics', () => {
   it('writes one gauge family per health field, a status per source, and escapes label values', () => {
     const text = renderHealthMetrics([
-      { sourceId: 'b"x', status: 'failing', lastFound: 0, lastNew: 0, consecutiveFailures: 3, lastRunAt: '2026-11-30T10:00:00.000Z' },
-      { sourceId: 'a', status: 'ok', lastFound: 20, lastNew: 2, consecutiveFailures: 0, lastRunAt: '2026-11-30T10:00:00.000Z', lastSuccessAt: '2026-11-30T10:00:00.000Z', lastDurationMs: 1500 },
+      {
+        sourceId: 'b"x',
+        status: 'failing',
+        lastFound: 0,
+        lastNew: 0,
+        consecutiveFailures: 3,
+        lastRunAt: '2026-11-30T10:00:00.000Z',
+      },
+      {
+        sourceId: 'a',
+        status: 'ok',
+        lastFound: 20,
+        lastNew: 2,
+        consecutiveFailures: 0,
+        lastRunAt: '2026-11-30T10:00:00.000Z',
+        lastSuccessAt: '2026-11-30T10:00:00.000Z',
+        lastDurationMs: 1500,
+      },
     ]);
     expect(text).toContain('# TYPE feedwright_source_status gauge');
     expect(text).toContain('feedwright_source_status{source="a",status="ok"} 1');

@@ -32,7 +32,11 @@ describe('buildHealthSnapshot', () => {
   it('lists sources sorted with their status, counts them, and stays ok when a source fails', () => {
     const error = { code: 'FETCH_HTTP_STATUS', message: 'fetch: source "b": HTTP 503', hint: 'try later' };
     const snapshot = buildHealthSnapshot({
-      sources: [health('c', 'degraded', { degradedReason: 'no items where there were 20' }), health('b', 'failing', { consecutiveFailures: 4, lastError: error }), health('a', 'ok')],
+      sources: [
+        health('c', 'degraded', { degradedReason: 'no items where there were 20' }),
+        health('b', 'failing', { consecutiveFailures: 4, lastError: error }),
+        health('a', 'ok'),
+      ],
       lastCompletedAt: ago(60_000),
       longestIntervalMs: HOUR,
       now,

@@ -55,22 +55,45 @@ afterEach(async () => {
 
 async function startServer(): Promise<string> {
   const reader = createSiteReader(() => config, { store, site: config.site });
-  const counting: SiteReader = { version: (name) => reader.version(name), render: (name) => (renders.push(name), reader.render(name)) };
-  const server = createFeedServer({ outputDir: '/nonexistent-output', documents: createRenderedCache(counting, 1 << 20), getHealth: async () => ({ ok: true }) as never });
+  const counting: SiteReader = {
+    version: (name) => reader.version(name),
+    render: (name) => (renders.push(name), reader.render(name)),
+  };
+  const server = createFeedServer({
+    outputDir: '/nonexistent-output',
+    documents: createRenderedCache(counting, 1 << 20),
+    getHealth: async () => ({ ok: true }) as never,
+  });
   servers.push(server);
   return (await server.listen('127.0.0.1', 0)).url;
 }
 
 async function runOnce(sourceId: string, titles: string[], at: string): Promise<void> {
   const source = config.sources.find((candidate) => candidate.id === sourceId)!;
-  const items = titles.map((title, i) => ({ title, link: `http://127.0.0.1:9/${sourceId}/${encodeURIComponent(title)}-${i}` }));
+  const items = titles.map((title, i) => ({
+    title,
+    link: `http://127.0.0.1:9/${sourceId}/${encodeURIComponent(title)}-${i}`,
+  }));
   // The worker's commit → publish → confirm: renders, writes its (export) files, stores the bumped feed version.
-  const deps = { store, site: config.site, outputDir, now: () => new Date(at), logger: createSilentLogger(), fetcher: undefined as never };
+  const deps = {
+    store,
+    site: config.site,
+    outputDir,
+    now: () => new Date(at),
+    logger: createSilentLogger(),
+    fetcher: undefined as never,
+  };
   const state = await store.loadSource(sourceId);
-  const { confirm } = await commitAndPublish({ ...source, timezone: 'UTC', historySize: 50, retainDays: 30 }, deps, state, items, { fetchedAt: new Date(at), validators: {} }, {});
+  const { confirm } = await commitAndPublish(
+    { ...source, timezone: 'UTC', historySize: 50, retainDays: 30 },
+    deps,
+    state,
+    items,
+    { fetchedAt: new Date(at), validators: {} },
+    {},
+  );
   await confirmRun(deps, sourceId, confirm);
 }
-
 
 const NAMES = ['alpha.rss.xml', 'alpha.atom.xml', 'beta.feed.json', 'air.atom.xml', 'feeds.opml', 'index.html'];
 
@@ -121,7 +144,14 @@ describe('serving from the store (shared mode)', () => {
     await runOnce('beta', ['air two'], '2026-11-30T08:01:00Z');
     expect(await (await fetch(`${url}air.rss.xml`)).text()).toContain('air two');
     await store.saveSourceState('alpha', {
-      health: { sourceId: 'alpha', status: 'failing', consecutiveFailures: 3, lastFound: 0, lastNew: 0, lastRunAt: '2026-11-30T08:02:00Z' },
+      health: {
+        sourceId: 'alpha',
+        status: 'failing',
+        consecutiveFailures: 3,
+        lastFound: 0,
+        lastNew: 0,
+        lastRunAt: '2026-11-30T08:02:00Z',
+      },
     });
     await fetch(`${url}index.html`);
     expect(renders).toEqual(['air.rss.xml', 'index.html', 'air.rss.xml', 'index.html']);

@@ -10,24 +10,57 @@ class CountingStore extends EventEmitter {
   namespace?: string;
   readonly data = new Map<string, unknown>();
   readonly calls: Record<string, number> = {};
-  async get(key: string) { this.count('get'); return this.data.get(key); }
-  async getMany(keys: string[]) { this.count('getMany'); return keys.map((k) => this.data.get(k)); }
-  async set(key: string, value: unknown) { this.count('set'); this.data.set(key, value); return true; }
-  async setMany(entries: Array<{ key: string; value: unknown }>) { this.count('setMany'); for (const e of entries) this.data.set(e.key, e.value); return entries.map(() => true); }
-  async delete(key: string) { this.count('delete'); return this.data.delete(key); }
-  async deleteMany(keys: string[]) { this.count('deleteMany'); keys.forEach((k) => this.data.delete(k)); return true; }
-  async clear() { this.data.clear(); }
-  reset() { for (const key of Object.keys(this.calls)) delete this.calls[key]; }
-  private count(name: string) { this.calls[name] = (this.calls[name] ?? 0) + 1; }
+  async get(key: string) {
+    this.count('get');
+    return this.data.get(key);
+  }
+  async getMany(keys: string[]) {
+    this.count('getMany');
+    return keys.map((k) => this.data.get(k));
+  }
+  async set(key: string, value: unknown) {
+    this.count('set');
+    this.data.set(key, value);
+    return true;
+  }
+  async setMany(entries: Array<{ key: string; value: unknown }>) {
+    this.count('setMany');
+    for (const e of entries) this.data.set(e.key, e.value);
+    return entries.map(() => true);
+  }
+  async delete(key: string) {
+    this.count('delete');
+    return this.data.delete(key);
+  }
+  async deleteMany(keys: string[]) {
+    this.count('deleteMany');
+    keys.forEach((k) => this.data.delete(k));
+    return true;
+  }
+  async clear() {
+    this.data.clear();
+  }
+  reset() {
+    for (const key of Object.keys(this.calls)) delete this.calls[key];
+  }
+  private count(name: string) {
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+  }
 }
 
-const items: ExtractedItem[] = Array.from({ length: 50 }, (_, i) => ({ title: `t${i}`, link: `https://e.org/${i}`, canonicalLink: `https://e.org/${i}` }));
+const items: ExtractedItem[] = Array.from({ length: 50 }, (_, i) => ({
+  title: `t${i}`,
+  link: `https://e.org/${i}`,
+  canonicalLink: `https://e.org/${i}`,
+}));
 const ctx = { now: new Date('2024-03-01T00:00:00Z'), timezone: 'UTC', historySize: 200, retainDays: 180 };
 
 describe('ItemStore batching', () => {
   it('records a 50-item run with one getMany and one setMany, and nothing else', async () => {
     const adapter = new CountingStore();
-    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), { unavailableHint: 'h' });
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
+      unavailableHint: 'h',
+    });
     await store.recordItems('s', items, ctx);
     expect(adapter.calls).toEqual({ getMany: 1, setMany: 1 });
     adapter.reset();
@@ -37,12 +70,19 @@ describe('ItemStore batching', () => {
 
   it('loads a source with one getMany; findNew and a commit with state changes then cost one setMany', async () => {
     const adapter = new CountingStore();
-    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), { unavailableHint: 'h' });
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
+      unavailableHint: 'h',
+    });
     await store.recordItems('s', items, ctx);
     adapter.reset();
     const state = await store.loadSource('s');
     expect(store.findNew(state, items, ctx.now)).toEqual([]);
-    await store.commitRun(state, items, { pendingOutput: true, page: { title: 't' } }, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
+    await store.commitRun(
+      state,
+      items,
+      { pendingOutput: true, page: { title: 't' } },
+      { ...ctx, now: new Date('2024-03-01T01:00:00Z') },
+    );
     await store.saveSourceState('s', { pendingOutput: false, validators: { etag: '"1"' } });
     expect(adapter.calls).toEqual({ getMany: 1, setMany: 2 });
   });
@@ -52,7 +92,9 @@ describe('ItemStore batching', () => {
     adapter.getMany = async () => {
       throw new Error('connection reset');
     };
-    const store = createItemStore(new Keyv({ store: adapter, throwOnErrors: true }), { unavailableHint: 'Is Redis running?' });
+    const store = createItemStore(new Keyv({ store: adapter, throwOnErrors: true }), {
+      unavailableHint: 'Is Redis running?',
+    });
     await expect(store.recordItems('mee', items, ctx)).rejects.toMatchObject({
       name: 'StoreError',
       code: 'STORE_UNAVAILABLE',

@@ -18,7 +18,10 @@ async function realStoreBytes(): Promise<Buffer> {
   const store = await openItemStore(`sqlite://${file}`);
   const now = new Date('2024-06-01T00:00:00Z');
   for (let source = 0; source < 5; source += 1) {
-    const items = Array.from({ length: 60 }, (_, i) => ({ title: `通知 ${source}-${i} `.repeat(8), link: `https://example.org/${source}/${i}` }));
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      title: `通知 ${source}-${i} `.repeat(8),
+      link: `https://example.org/${source}/${i}`,
+    }));
     await store.recordItems(`s${source}`, items, { now, timezone: 'UTC', historySize: 200, retainDays: 30 });
   }
   await store.close();
@@ -54,6 +57,10 @@ describe('a damaged SQLite file', () => {
     };
     const keyv = new Keyv({ store: failing, throwOnErrors: true });
     const store = createItemStore(keyv, { unavailableHint: 'Check that x is writable.', corruptHint: 'Move x away.' });
-    await expect(store.listHistory('s0')).rejects.toMatchObject({ code: 'STORE_CORRUPT', sourceId: 's0', hint: 'Move x away.' });
+    await expect(store.listHistory('s0')).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      sourceId: 's0',
+      hint: 'Move x away.',
+    });
   });
 });

@@ -40,7 +40,9 @@ describe('openItemStore', () => {
     const first = await openItemStore(`sqlite://${file}`);
     await first.close();
     const db = new Database(file);
-    db.prepare("UPDATE keyv SET value = ? WHERE key = 'feedwright:meta'").run(JSON.stringify({ value: { schema: 99 } }));
+    db.prepare("UPDATE keyv SET value = ? WHERE key = 'feedwright:meta'").run(
+      JSON.stringify({ value: { schema: 99 } }),
+    );
     db.close();
     await expect(openItemStore(`sqlite://${file}`)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
   });
@@ -57,42 +59,55 @@ describe('openItemStore', () => {
   it('says at once why Redis cannot be opened, without logging every reconnect attempt', async () => {
     const { logger, lines } = captureLogger();
     const started = Date.now();
-    const error = await openItemStore('redis://127.0.0.1:1', { connectTimeoutMs: 5_000, logger }).catch((e: unknown) => e);
-    expect((error as StoreError).message).toBe('store: cannot open Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)');
+    const error = await openItemStore('redis://127.0.0.1:1', { connectTimeoutMs: 5_000, logger }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as StoreError).message).toBe(
+      'store: cannot open Redis at redis://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)',
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(lines).toEqual([]);
   });
 
-  it.skipIf(!redisUp)('rides out a Redis outage once open: commands fail at once, one error line, reconnects and says so', async () => {
-    const proxy = await startTcpProxy(6379);
-    const namespace = `test-outage-${randomUUID().slice(0, 8)}`;
-    const { logger, lines } = captureLogger();
-    const store = await openItemStore(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, { connectTimeoutMs: 1_000, logger });
-    try {
-      await store.saveSourceState('src', { validators: { etag: '"v1"' } });
-      await proxy.cut();
-      for (let i = 0; i < 3; i += 1) await expect(store.loadSource('src')).rejects.toThrow();
-      // Reconnect attempts back off 100, 200, 400, 800 ms…: several of them fail meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 1_600));
-      const errorLines = lines.filter((line) => line.includes('store: backend error'));
-      // Failed commands and reconnect attempts each raise an error: only the first is logged.
-      expect(errorLines).toHaveLength(1);
-      await proxy.restore();
-      expect((await eventually(() => store.loadSource('src'), 8_000)).validators).toEqual({ etag: '"v1"' });
-      expect(lines.filter((line) => line.includes('answers again after'))).toHaveLength(1);
-    } finally {
-      await store.close().catch(() => undefined);
-      await proxy.close();
-      const admin = createClient({ url: REDIS_URL });
-      await admin.connect();
-      const keys = await admin.keys(`${namespace}*`);
-      if (keys.length > 0) await admin.del(keys);
-      await admin.close();
-    }
-  });
+  it.skipIf(!redisUp)(
+    'rides out a Redis outage once open: commands fail at once, one error line, reconnects and says so',
+    async () => {
+      const proxy = await startTcpProxy(6379);
+      const namespace = `test-outage-${randomUUID().slice(0, 8)}`;
+      const { logger, lines } = captureLogger();
+      const store = await openItemStore(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, {
+        connectTimeoutMs: 1_000,
+        logger,
+      });
+      try {
+        await store.saveSourceState('src', { validators: { etag: '"v1"' } });
+        await proxy.cut();
+        for (let i = 0; i < 3; i += 1) await expect(store.loadSource('src')).rejects.toThrow();
+        // Reconnect attempts back off 100, 200, 400, 800 ms…: several of them fail meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        const errorLines = lines.filter((line) => line.includes('store: backend error'));
+        // Failed commands and reconnect attempts each raise an error: only the first is logged.
+        expect(errorLines).toHaveLength(1);
+        await proxy.restore();
+        expect((await eventually(() => store.loadSource('src'), 8_000)).validators).toEqual({ etag: '"v1"' });
+        expect(lines.filter((line) => line.includes('answers again after'))).toHaveLength(1);
+      } finally {
+        await store.close().catch(() => undefined);
+        await proxy.close();
+        const admin = createClient({ url: REDIS_URL });
+        await admin.connect();
+        const keys = await admin.keys(`${namespace}*`);
+        if (keys.length > 0) await admin.del(keys);
+        await admin.close();
+      }
+    },
+  );
 
   it('rejects unknown URL schemes and says which ones exist', async () => {
-    await expect(openItemStore('mongodb://x')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', hint: expect.stringContaining('sqlite://') });
+    await expect(openItemStore('mongodb://x')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      hint: expect.stringContaining('sqlite://'),
+    });
     await expect(openItemStore('sqlite://')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 });

@@ -10,7 +10,15 @@ function item(n: number): StoredItem {
   const published = new Date(Date.UTC(2026, 10, n));
   const link = `https://e.org/${n}`;
   const id = fingerprintItem('a', { title: `t${n}`, link, canonicalLink: link });
-  return { id, sourceId: 'a', title: `t${n}`, link, publishedAt: published, updatedAt: published, firstSeenAt: published };
+  return {
+    id,
+    sourceId: 'a',
+    title: `t${n}`,
+    link,
+    publishedAt: published,
+    updatedAt: published,
+    firstSeenAt: published,
+  };
 }
 
 describe('seedHistory', () => {
@@ -21,7 +29,9 @@ describe('seedHistory', () => {
     expect((await store.listHistory('a'))[0]).toMatchObject({ id: item(4).id, firstSeenAt: item(4).firstSeenAt });
     // The oldest fell out of the history but its record still keeps it from being announced again.
     const state = await store.loadSource('a');
-    expect(store.findNew(state, [{ title: 't1', link: 'https://e.org/1', canonicalLink: 'https://e.org/1' }], now)).toEqual([]);
+    expect(
+      store.findNew(state, [{ title: 't1', link: 'https://e.org/1', canonicalLink: 'https://e.org/1' }], now),
+    ).toEqual([]);
     await store.close();
   });
 

@@ -91,14 +91,21 @@ describe('a simulated month of daily runs', () => {
       const response = await request(`${server.url}list/`);
       const items = parseRows(await response.body.text(), `${server.url}list/`);
       items.forEach((item) => titlesSeen.add(item.canonicalLink ?? ''));
-      const result = await store.recordItems('month', items, { now, timezone: 'Asia/Shanghai', historySize: HISTORY_SIZE, retainDays: RETAIN_DAYS });
+      const result = await store.recordItems('month', items, {
+        now,
+        timezone: 'Asia/Shanghai',
+        historySize: HISTORY_SIZE,
+        retainDays: RETAIN_DAYS,
+      });
 
       for (const item of result.newItems) {
         expect(announced.has(item.id), `item ${item.title} announced twice (day ${day})`).toBe(false);
         announced.set(item.id, item);
       }
       for (const item of result.history) {
-        expect(item.publishedAt.getTime(), `date of ${item.title} moved on day ${day}`).toBe(announced.get(item.id)?.publishedAt.getTime());
+        expect(item.publishedAt.getTime(), `date of ${item.title} moved on day ${day}`).toBe(
+          announced.get(item.id)?.publishedAt.getTime(),
+        );
         expect(item.publishedAt.getTime()).toBeLessThanOrEqual(now.getTime());
       }
       expect(result.history.length).toBeLessThanOrEqual(HISTORY_SIZE);

@@ -4,7 +4,10 @@ import { SqliteKeyvStore } from '../../../src/store/index.js';
 describe('SqliteKeyvStore', () => {
   it('reads many keys in order, with misses as undefined', async () => {
     const store = new SqliteKeyvStore(':memory:');
-    await store.setMany([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    await store.setMany([
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
     expect(await store.getMany(['b', 'x', 'a'])).toEqual(['2', undefined, '1']);
     expect(await store.hasMany(['a', 'x'])).toEqual([true, false]);
     await store.disconnect();
@@ -24,7 +27,10 @@ describe('SqliteKeyvStore', () => {
 
   it('clears only its namespace, treating LIKE wildcards literally', async () => {
     const store = new SqliteKeyvStore(':memory:');
-    await store.setMany([{ key: 'a_b:1', value: '1' }, { key: 'axb:1', value: '2' }]);
+    await store.setMany([
+      { key: 'a_b:1', value: '1' },
+      { key: 'axb:1', value: '2' },
+    ]);
     store.namespace = 'a_b';
     await store.clear();
     expect(await store.getMany(['a_b:1', 'axb:1'])).toEqual([undefined, '2']);

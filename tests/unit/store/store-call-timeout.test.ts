@@ -24,11 +24,18 @@ describe.skipIf(!redisUp)('store calls on a silent Redis', () => {
   it('fail with STORE_UNAVAILABLE after the call timeout', async () => {
     proxy = await startTcpProxy(6379);
     store = await openItemStore(`redis://127.0.0.1:${proxy.port}?namespace=${namespace}`, { callTimeoutMs: 400 });
-    await store.saveSourceState('a', { health: { sourceId: 'a', status: 'ok', consecutiveFailures: 0, lastFound: 0, lastNew: 0 } });
+    await store.saveSourceState('a', {
+      health: { sourceId: 'a', status: 'ok', consecutiveFailures: 0, lastFound: 0, lastNew: 0 },
+    });
     proxy.silence();
     const started = Date.now();
-    await expect(store.listHistory('a')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('no answer within 400 ms') });
-    await expect(store.saveSourceState('a', { pendingOutput: true })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.listHistory('a')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('no answer within 400 ms'),
+    });
+    await expect(store.saveSourceState('a', { pendingOutput: true })).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
