@@ -3,7 +3,9 @@
  * configured selector; `<meta>` publication tags (`article:published_time` and its kin: `og:`,
  * `pubdate`, `publishdate`, `PubDate`, Dublin Core, `itemprop=datePublished`); JSON-LD
  * `datePublished`; `<time datetime>` (inside `<article>`/`<main>` first); then a labelled date in the
- * visible text (`发布时间：2019-08-27 10:21`, `发布日期`, `时间：`, `Published:`).
+ * visible text (`发布时间：2019-08-27 10:21`, `发布日期`, `时间：`, `Published:`). A day in the URL path
+ * (`/2021/03/04/`, `t20210304_`) is used only when the page gives no date, and as the year of year-less
+ * dates on the page (see url-date.ts).
  */
 import { describeError } from '../../errors.js';
 import type { CheerioAPI } from 'cheerio';
@@ -13,9 +15,10 @@ import type { DateContext } from '../date/date-building.js';
 import { findDateInText, parseDateInContext } from '../date/parse-date.js';
 import { parseFieldSelector, readDateValue, readText } from '../html/field-selector.js';
 import type { WarningCollector } from '../warnings.js';
+import { readUrlDate, withUrlToday } from './url-date.js';
 
 /** Where a detail page's date was read. */
-export type DetailDateSource = 'selector' | 'meta' | 'json-ld' | 'time' | 'text';
+export type DetailDateSource = 'selector' | 'meta' | 'json-ld' | 'time' | 'text' | 'url';
 
 /** A date read from a detail page and where it came from. */
 export interface DetailDate {
@@ -29,9 +32,13 @@ export interface DetailDate {
 export function findDetailDate(
   $: CheerioAPI,
   selectors: string[] | undefined,
-  dates: DateContext,
+  pageDates: DateContext,
   warnings: WarningCollector,
+  url?: string,
 ): DetailDate | undefined {
+  const urlDay = url === undefined ? undefined : readUrlDate(url, pageDates);
+  // Year-less dates on the page (`03/04 09:15`) take the URL's year rather than the latest past one.
+  const dates = urlDay ? withUrlToday(pageDates, urlDay) : pageDates;
   if (selectors && selectors.length > 0) {
     const configured = readConfiguredDate($, selectors, dates, warnings);
     if (configured) return configured;
@@ -66,6 +73,11 @@ export function findDetailDate(
   }
   if (found) return found;
   if (relative) return relative;
+  // The URL's day when the page itself shows no date (never over a date the page gives).
+  if (urlDay?.day !== undefined) {
+    const text = [urlDay.year, urlDay.month, urlDay.day].map((n) => String(n).padStart(2, '0')).join('-');
+    return { parsed: { date: new Date(urlDay.ms), precision: 'day' }, source: 'url', text };
+  }
   // Modification evidence only when the page carries no publication evidence at all.
   const modified = readModifiedMeta($, dates);
   return modified && isPlausible(modified.parsed, dates) ? modified : undefined;

@@ -41,7 +41,7 @@ export interface DetailOptions {
 /** What a detail page gave. */
 export interface DetailResult {
   published?: ParsedDate;
-  /** Where the date was read: configured selector, `<meta>`, JSON-LD, `<time>` or labelled text. */
+  /** Where the date was read: configured selector, `<meta>`, JSON-LD, `<time>`, page text or the URL path. */
   dateSource?: DetailDateSource;
   summary?: string;
   summarySource?: DetailSummarySource;
@@ -56,7 +56,7 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
   const $ = loadDocument(body);
   const result: DetailResult = { warnings: [] };
   if (options.fields.includes('date')) {
-    const found = findDetailDate($, options.date, dates, warnings);
+    const found = findDetailDate($, options.date, dates, warnings, input.url);
     if (found) {
       result.published = found.parsed;
       result.dateSource = found.source;
