@@ -54,6 +54,7 @@ export function matchSpec(_$: CheerioAPI, blocks: Element[], spec: FieldSpec, sc
     for (const block of blocks) byBlock.set(block, [block]);
     return { spec, byBlock };
   }
+  if (isSparseInScope(blocks, scope) && !POSITIONAL.test(spec.css)) return matchPerBlock(blocks, spec);
   const blockSet = new Set(blocks);
   // cheerio's `.find()` queries from the scope's children and de-duplicates them pairwise
   // (domutils removeSubsets): quadratic in a list of thousands of rows. cheerio-select with the scope
@@ -71,6 +72,29 @@ export function matchSpec(_$: CheerioAPI, blocks: Element[], spec: FieldSpec, sc
 }
 
 const SELECT_OPTIONS = { xmlMode: false } as const;
+
+/** jQuery positionals (`:first`, `:eq(2)`…) count over the whole query, so they keep the one scope-wide query. */
+const POSITIONAL = /:(?:first|last|eq|gt|lt|even|odd)(?![-\w])/;
+
+/**
+ * Blocks that are a small part of their scope (a page capped at its first rows out of 100,000) are
+ * queried one by one: a scope-wide query would walk every row of the page for each field.
+ */
+function isSparseInScope(blocks: Element[], scope: AnyNode): boolean {
+  if (!('children' in scope) || blocks.length < 256) return false;
+  return scope.children.length > blocks.length * 2;
+}
+
+function matchPerBlock(blocks: Element[], spec: FieldSpec): SpecMatches {
+  const byBlock = new Map<Element, Element[]>();
+  const blockSet = new Set(blocks);
+  for (const block of blocks) {
+    // A match inside a nested block belongs to that inner block, as in the scope-wide query.
+    const own = select(spec.css, block, SELECT_OPTIONS).filter((node) => findOwningBlock(node, blockSet) === block);
+    if (own.length > 0) byBlock.set(block, own);
+  }
+  return { spec, byBlock };
+}
 
 /** The deepest node containing every block (the list container, typically). */
 export function findCommonAncestor(blocks: Element[]): AnyNode | undefined {

@@ -79,4 +79,29 @@ describe('item block cap', () => {
     expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
     expect(result.warnings.map((w) => w.code)).toContain('items-capped');
   });
+
+  it('reads each capped row its own fields (the rows are queried one by one when they are few of many)', () => {
+    const rows = Array.from(
+      { length: MAX_ITEM_BLOCKS * 3 },
+      (_, i) =>
+        `<tr><td><a href="/t/${i}.html">表格里的一条足够长的标题${i}</a></td>` +
+        `<td><span class="d">2019-08-${String((i % 28) + 1).padStart(2, '0')}</span></td></tr>`,
+    ).join('');
+    const result = extractItems(
+      {
+        body: `<html><body><table id="t">${rows}</table></body></html>`,
+        contentType: 'text/html',
+        url: 'http://x.example/',
+      },
+      { ...OPTIONS, selectors: { items: '#t tr', title: ['td a'], link: ['td a@href'], date: ['span.d'] } },
+    );
+    expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
+    result.items.forEach((item, i) => {
+      expect(item.title).toBe(`表格里的一条足够长的标题${i}`);
+      expect(item.link).toBe(`http://x.example/t/${i}.html`);
+      expect(item.published?.date.getTime()).toBe(
+        Date.parse(`2019-08-${String((i % 28) + 1).padStart(2, '0')}T00:00:00+08:00`),
+      );
+    });
+  });
 });
