@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlibConstants } from 'node:zlib';
 import { findContentType, type ContentTypeInfo } from './content-type.js';
+import { ByteBoundedLru } from './byte-bounded-lru.js';
 
 /** A content coding the server can send. */
 export type Encoding = 'br' | 'gzip';
@@ -37,25 +38,7 @@ export interface FileCache {
 
 /** Creates a cache over `dir` holding at most `maxBytes` of bodies (least recently used evicted first). */
 export function createFileCache(dir: string, maxBytes: number): FileCache {
-  const entries = new Map<string, Entry>();
-  let totalBytes = 0;
-
-  function remember(entry: Entry): void {
-    forget(entry.file.name);
-    entries.set(entry.file.name, entry);
-    totalBytes += entry.bytes;
-    for (const [name, old] of entries) {
-      if (totalBytes <= maxBytes || old === entry) break;
-      forget(name);
-    }
-  }
-
-  function forget(name: string): void {
-    const old = entries.get(name);
-    if (!old) return;
-    entries.delete(name);
-    totalBytes -= old.bytes;
-  }
+  const entries = new ByteBoundedLru<Entry>(maxBytes);
 
   return {
     async load(name) {
@@ -63,30 +46,26 @@ export function createFileCache(dir: string, maxBytes: number): FileCache {
       if (!info) return undefined;
       const path = join(dir, name);
       const stats = await statRegularFile(path);
-      if (!stats) return void forget(name);
-      const hit = entries.get(name);
+      if (!stats) return void entries.forget(name);
+      const hit = entries.peek(name);
       if (hit && hit.mtimeMs === stats.mtimeMs && hit.size === stats.size && hit.ino === stats.ino) {
-        entries.delete(name);
-        entries.set(name, hit); // most recently used goes last
+        entries.touch(name);
         return hit.file;
       }
       const entry = await readEntry(path, name, info.type, info.compressible);
-      if (!entry) return void forget(name);
-      remember(entry);
+      if (!entry) return void entries.forget(name);
+      entries.remember(name, entry);
       return entry.file;
     },
     async encode(file, encoding) {
-      const entry = entries.get(file.name);
+      const entry = entries.peek(file.name);
       if (!file.compressible || file.body.length < MIN_COMPRESS_BYTES) return undefined;
       if (!entry || entry.file !== file) return shrink(await compress(file.body, encoding), file.body);
       let pending = entry.encoded.get(encoding);
       if (!pending) {
         pending = compress(file.body, encoding).then((buffer) => {
           // Count the compressed copy only while this version is still the cached one.
-          if (entries.get(file.name) === entry) {
-            entry.bytes += buffer.length;
-            totalBytes += buffer.length;
-          }
+          entries.grow(file.name, entry, buffer.length);
           return buffer;
         });
         entry.encoded.set(encoding, pending);

@@ -6,6 +6,7 @@
  */
 import { findContentType } from './content-type.js';
 import { encodeBody, toCachedFile, type CachedFile, type Encoding, type FileCache } from './file-cache.js';
+import { ByteBoundedLru } from './byte-bounded-lru.js';
 
 /** Where rendered documents come from (the pipeline's site reader, wired in by the caller). */
 export interface DocumentRenderer {
@@ -19,26 +20,8 @@ export interface DocumentRenderer {
 
 /** Creates a document cache over a renderer, holding at most `maxBytes` of bodies (least recently used evicted first). */
 export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number): FileCache {
-  const entries = new Map<string, Entry>();
+  const entries = new ByteBoundedLru<Entry>(maxBytes);
   const rendering = new Map<string, Promise<void>>();
-  let totalBytes = 0;
-
-  function remember(entry: Entry): void {
-    forget(entry.file.name);
-    entries.set(entry.file.name, entry);
-    totalBytes += entry.bytes;
-    for (const [name, old] of entries) {
-      if (totalBytes <= maxBytes || old === entry) break;
-      forget(name);
-    }
-  }
-
-  function forget(name: string): void {
-    const old = entries.get(name);
-    if (!old) return;
-    entries.delete(name);
-    totalBytes -= old.bytes;
-  }
 
   async function renderOnce(name: string, version: string): Promise<void> {
     const key = `${version}\n${name}`;
@@ -56,7 +39,12 @@ export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number
             Buffer.from(document.body, 'utf8'),
             rendered.lastModified.getTime(),
           );
-          remember({ version: rendered.version, file, bytes: file.body.length, encoded: new Map() });
+          entries.remember(document.name, {
+            version: rendered.version,
+            file,
+            bytes: file.body.length,
+            encoded: new Map(),
+          });
         }
       })().finally(() => rendering.delete(key));
       rendering.set(key, pending);
@@ -67,27 +55,23 @@ export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number
   return {
     async load(name) {
       const version = await renderer.version(name);
-      if (version === undefined) return void forget(name);
-      const hit = entries.get(name);
+      if (version === undefined) return void entries.forget(name);
+      const hit = entries.peek(name);
       if (hit?.version === version) {
-        entries.delete(name);
-        entries.set(name, hit); // most recently used goes last
+        entries.touch(name);
         return hit.file;
       }
       await renderOnce(name, version);
-      return entries.get(name)?.file;
+      return entries.peek(name)?.file;
     },
     async encode(file, encoding) {
       if (!file.compressible) return undefined;
-      const entry = entries.get(file.name);
+      const entry = entries.peek(file.name);
       if (!entry || entry.file !== file) return encodeBody(file.body, encoding);
       let pending = entry.encoded.get(encoding);
       if (!pending) {
         pending = encodeBody(file.body, encoding).then((buffer) => {
-          if (buffer && entries.get(file.name) === entry) {
-            entry.bytes += buffer.length;
-            totalBytes += buffer.length;
-          }
+          if (buffer) entries.grow(file.name, entry, buffer.length);
           return buffer;
         });
         entry.encoded.set(encoding, pending);
