@@ -341,6 +341,8 @@ export interface SourceHealth {
   lastError?: { code: string; message: string; hint?: string };
   lastDurationMs?: number;
   degradedReason?: string;
+  /** The source works, but the operator should act: automatic list detection was unsure of its choice. */
+  attention?: string;
 }
 
 // ─── pipeline → cli / schedule ───────────────────────────────────────────────
@@ -373,6 +375,8 @@ export interface RunReport {
   warnings: string[];
   /** For a source without `items:`: the selectors automatic detection chose on this run (to pin them). */
   chosenSelectors?: ChosenSelectors;
+  /** Automatic detection's uncertainty warning, kept in the source's health until a run is sure again. */
+  listUncertain?: string;
   error?: AppError;
   /** Feed files written by this run. */
   written: string[];

@@ -47,7 +47,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
         shortTime(health.lastSuccessAt, zone),
         String(health.lastFound),
         String(health.consecutiveFailures),
-        truncateToWidth(health.degradedReason ?? health.lastError?.message ?? '', 80),
+        truncateToWidth(health.degradedReason ?? health.lastError?.message ?? health.attention ?? '', 80),
       ]);
     }
     process.stdout.write(`${formatTable(rows)}\n`);

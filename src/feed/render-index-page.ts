@@ -137,7 +137,11 @@ function renderHealth(health: SourceHealth, zone: string): string {
   const hint = health.status === 'failing' || health.status === 'degraded' ? health.lastError?.hint : undefined;
   const problem = reason ? `<p class="problem">原因 <span lang="en">Why</span>: ${h(reason)}</p>\n` : '';
   const advice = hint ? `<p class="problem">建议 <span lang="en">What to do</span>: ${h(hint)}</p>\n` : '';
-  return badge + problem + advice;
+  const note =
+    health.attention && !reason
+      ? `<p class="problem">注意 <span lang="en">Note</span>: ${h(health.attention)}</p>\n`
+      : '';
+  return badge + problem + advice + note;
 }
 
 function renderHeadlines(headlines: ListedHeadline[], zone: string): string {

@@ -110,6 +110,8 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     written,
   };
   if (extracted.mode === 'auto' && extracted.selectors) report.chosenSelectors = extracted.selectors;
+  const uncertain = extracted.warnings.find((warning) => warning.code === 'list-uncertain');
+  if (uncertain) report.listUncertain = uncertain.message;
   return { report, confirm };
 }
 

@@ -62,6 +62,8 @@ export function nextHealth(
     lastSuccessAt: iso,
     // A 304 or identical body says nothing new about the page's item count: keep the last one.
     lastFound: fetched ? report.found : before.lastFound,
+    // A 304 or identical body was not parsed again: an uncertain list choice stands until a parse says otherwise.
+    attention: fetched ? report.listUncertain : before.attention,
     lastNonEmptyFound: fetched && report.found > 0 ? report.found : before.lastNonEmptyFound,
     consecutiveFailures: 0,
     failingSince: undefined,

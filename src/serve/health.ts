@@ -100,6 +100,7 @@ function describeSource(health: SourceHealth): SourceHealthStatus {
     lastError: health.lastError,
     lastDurationMs: health.lastDurationMs,
     degradedReason: health.degradedReason,
+    attention: health.attention,
   };
 }
 

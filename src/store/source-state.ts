@@ -177,6 +177,7 @@ function isHealth(value: unknown, sourceId: string): value is SourceHealth {
     isOptional(value.failingSince, 'string') &&
     isOptional(value.lastHttpStatus, 'number') &&
     isOptional(value.lastNonEmptyFound, 'number') &&
+    isOptional(value.attention, 'string') &&
     (value.lastError === undefined || (isObject(value.lastError) && typeof value.lastError.message === 'string'))
   );
 }

@@ -11,8 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/index.js';
 import { createFetcher } from '../../../src/fetch/index.js';
 import { createSilentLogger } from '../../../src/log.js';
-import type { SourceConfig } from '../../../src/model.js';
-import { runSource, type PipelineDeps } from '../../../src/pipeline/index.js';
+import { renderIndexPage } from '../../../src/feed/index.js';
+import type { RunReport, SourceConfig } from '../../../src/model.js';
+import { nextHealth, runSource, type PipelineDeps } from '../../../src/pipeline/index.js';
 import { openItemStore } from '../../../src/store/index.js';
 import { startTestServer, type TestServer } from '../../helpers/http-server.js';
 
@@ -156,5 +157,46 @@ describe('source health', () => {
     now = new Date(now.getTime() + 31 * 60_000);
     expect((await runSource(config, deps)).outcome).not.toBe('deferred');
     expect(server.count('/list/')).toBe(seen + 1);
+  });
+});
+
+describe('an uncertain automatic list choice in the health', () => {
+  const config = { id: 'auto', failAfter: 3 } as SourceConfig;
+  const report = (outcome: RunReport['outcome'], listUncertain?: string): RunReport => ({
+    sourceId: 'auto',
+    outcome,
+    found: 12,
+    newItems: 0,
+    durationMs: 5,
+    warnings: listUncertain ? [listUncertain] : [],
+    written: [],
+    ...(listUncertain ? { listUncertain } : {}),
+  });
+  const at = new Date('2026-11-30T00:00:00Z');
+  const note = 'automatic list choice is uncertain (confidence 0.31 < 0.5): pin `items:`';
+
+  it('is kept as the source’s attention note, through 304s, until a parse is sure again', () => {
+    const unsure = nextHealth(undefined, report('unchanged', note), config, at);
+    expect(unsure).toMatchObject({ status: 'ok', attention: note });
+    expect(nextHealth(unsure, report('not-modified'), config, at).attention).toBe(note);
+    expect(nextHealth(unsure, report('unchanged'), config, at).attention).toBeUndefined();
+  });
+
+  it('is shown on the index page for a working source, under its status', () => {
+    const html = renderIndexPage(
+      { title: 't' },
+      [
+        {
+          id: 'auto',
+          kind: 'source',
+          title: 'Auto',
+          homePageUrl: 'https://auto.example/',
+          itemCount: 12,
+          health: nextHealth(undefined, report('updated', note), config, at),
+        },
+      ],
+      at,
+    );
+    expect(html).toContain('注意 <span lang="en">Note</span>: automatic list choice is uncertain');
   });
 });
