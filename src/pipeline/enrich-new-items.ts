@@ -2,7 +2,7 @@
  * Detail-page enrichment (`detail:` in a source): for each item seen for the first time, fetch its own
  * page through the shared polite fetcher (robots.txt, per-host limits and spacing apply) and take the
  * publication date and/or summary from it. Every outcome is cached per canonical link in the store, so a
- * page is fetched once, ever; a failed page is retried on later runs under detail-record.ts's policy (a
+ * page is fetched once, ever; a failed page is retried on later runs under detail-cache-entry.ts's policy (a
  * retry can still add a summary to a known item, while its date is fixed at first sight by the store).
  * A failure never drops an item: it keeps its list-page data and the run gets a warning.
  */
@@ -12,15 +12,15 @@ import type { DetailConfig, ExtractedItem, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import type { SourceState } from '../store/index.js';
 import {
-  createFailedRecord,
-  createOkRecord,
-  FAILED_RECORD_TTL_MS,
+  createFailedEntry,
+  createFoundEntry,
+  FAILED_ENTRY_TTL_MS,
   isRetryDue,
   MAX_DETAIL_ATTEMPTS,
-  parseDetailRecord,
-  readRecordDate,
-  type DetailRecord,
-} from './detail-record.js';
+  parseDetailCacheEntry,
+  readEntryDate,
+  type DetailCacheEntry,
+} from './detail-cache-entry.js';
 import { mergeDetailFindings, needsDetail, type DetailFindings } from './detail-merge.js';
 import { mapWithLimit } from './map-with-limit.js';
 
@@ -37,8 +37,8 @@ export async function enrichNewItems(
   const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
   if (linked.length === 0) return items;
   const fresh = new Set(deps.store.findNew(state, linked, deps.now()));
-  const records = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailRecord);
-  const plans = linked.map((item, i) => planItem(item, records[i], fresh.has(item), detail, deps.now()));
+  const entries = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailCacheEntry);
+  const plans = linked.map((item, i) => planItem(item, entries[i], fresh.has(item), detail, deps.now()));
   const work = plans.filter((plan) => plan.action !== 'skip');
   if (work.length === 0) return items;
   // Per-host limits and spacing are the fetcher's; this only bounds how many fetches wait on it at once.
@@ -63,21 +63,21 @@ const DAY_MS = 24 * 3600_000;
 interface DetailPlan {
   item: ExtractedItem;
   action: 'cached' | 'fetch' | 'skip';
-  record?: DetailRecord;
+  entry?: DetailCacheEntry;
 }
 
 function planItem(
   item: ExtractedItem,
-  record: DetailRecord | undefined,
+  entry: DetailCacheEntry | undefined,
   fresh: boolean,
   detail: DetailConfig,
   now: Date,
 ): DetailPlan {
-  if (record?.status === 'ok') return { item, action: fresh ? 'cached' : 'skip', record };
-  if (record?.status === 'failed') {
+  if (entry?.status === 'ok') return { item, action: fresh ? 'cached' : 'skip', entry };
+  if (entry?.status === 'failed') {
     // A known item can still gain a summary (the store updates it in place), never a date.
     const useful = fresh || (detail.fields.includes('summary') && !item.summary);
-    return { item, action: useful && isRetryDue(record, now) ? 'fetch' : 'skip', record };
+    return { item, action: useful && isRetryDue(entry, now) ? 'fetch' : 'skip', entry };
   }
   return { item, action: fresh ? 'fetch' : 'skip' };
 }
@@ -88,8 +88,8 @@ async function resolvePlan(
   deps: PipelineDeps,
   warnings: string[],
 ): Promise<DetailFindings | undefined> {
-  if (plan.action === 'cached' && plan.record?.status === 'ok')
-    return { published: readRecordDate(plan.record), summary: plan.record.summary };
+  if (plan.action === 'cached' && plan.entry?.status === 'ok')
+    return { published: readEntryDate(plan.entry), summary: plan.entry.summary };
   const link = plan.item.link as string;
   const started = deps.now();
   try {
@@ -113,16 +113,16 @@ async function resolvePlan(
       deps.logger.debug({ sourceId: source.id, url: link, code: warning.code }, warning.message);
     await deps.store.writeDetailCache(
       cacheKey(plan.item),
-      createOkRecord(started, result.published, result.summary),
+      createFoundEntry(started, result.published, result.summary),
       Math.max(1, source.retainDays) * DAY_MS,
     );
     return { published: result.published, summary: result.summary };
   } catch (error) {
     const appError = toAppError(error, source.id);
-    const record = createFailedRecord(started, appError, plan.record);
-    await deps.store.writeDetailCache(cacheKey(plan.item), record, FAILED_RECORD_TTL_MS);
+    const entry = createFailedEntry(started, appError, plan.entry);
+    await deps.store.writeDetailCache(cacheKey(plan.item), entry, FAILED_ENTRY_TTL_MS);
     const next =
-      record.status === 'failed' && record.retry && record.attempts < MAX_DETAIL_ATTEMPTS
+      entry.status === 'failed' && entry.retry && entry.attempts < MAX_DETAIL_ATTEMPTS
         ? 'it is retried on a later run'
         : 'it is not retried';
     warnings.push(

@@ -11,23 +11,27 @@ import type { ParsedDate } from '../model.js';
 export const MAX_DETAIL_ATTEMPTS = 3;
 
 /** How long a failure is remembered (long enough for every retry, short enough to forget dead links). */
-export const FAILED_RECORD_TTL_MS = 7 * 24 * 3600_000;
+export const FAILED_ENTRY_TTL_MS = 7 * 24 * 3600_000;
 
 /** What is stored per link (JSON: dates as ISO strings). */
-export type DetailRecord =
+export type DetailCacheEntry =
   | { status: 'ok'; at: string; published?: { date: string; precision: ParsedDate['precision'] }; summary?: string }
   | { status: 'failed'; at: string; attempts: number; error: string; retry: boolean };
 
-/** A record for a page that was read. */
-export function createOkRecord(at: Date, published: ParsedDate | undefined, summary: string | undefined): DetailRecord {
-  const record: DetailRecord = { status: 'ok', at: at.toISOString() };
-  if (published) record.published = { date: published.date.toISOString(), precision: published.precision };
-  if (summary !== undefined) record.summary = summary;
-  return record;
+/** A entry for a page that was read. */
+export function createFoundEntry(
+  at: Date,
+  published: ParsedDate | undefined,
+  summary: string | undefined,
+): DetailCacheEntry {
+  const entry: DetailCacheEntry = { status: 'ok', at: at.toISOString() };
+  if (published) entry.published = { date: published.date.toISOString(), precision: published.precision };
+  if (summary !== undefined) entry.summary = summary;
+  return entry;
 }
 
-/** A record for a failed attempt, counting on from the previous failure. */
-export function createFailedRecord(at: Date, error: AppError, previous: DetailRecord | undefined): DetailRecord {
+/** A entry for a failed attempt, counting on from the previous failure. */
+export function createFailedEntry(at: Date, error: AppError, previous: DetailCacheEntry | undefined): DetailCacheEntry {
   const attempts = previous?.status === 'failed' ? previous.attempts + 1 : 1;
   return {
     status: 'failed',
@@ -39,27 +43,27 @@ export function createFailedRecord(at: Date, error: AppError, previous: DetailRe
 }
 
 /** Whether a failed page may be fetched again now: attempts left and the delay since the last one passed. */
-export function isRetryDue(record: DetailRecord, now: Date): boolean {
-  if (record.status !== 'failed' || !record.retry || record.attempts >= MAX_DETAIL_ATTEMPTS) return false;
-  return now.getTime() - Date.parse(record.at) >= retryDelayMs(record.attempts);
+export function isRetryDue(entry: DetailCacheEntry, now: Date): boolean {
+  if (entry.status !== 'failed' || !entry.retry || entry.attempts >= MAX_DETAIL_ATTEMPTS) return false;
+  return now.getTime() - Date.parse(entry.at) >= retryDelayMs(entry.attempts);
 }
 
 /** Checks a cached value read back from the store; anything else counts as not cached. */
-export function parseDetailRecord(value: unknown): DetailRecord | undefined {
+export function parseDetailCacheEntry(value: unknown): DetailCacheEntry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Partial<Record<string, unknown>>;
-  if (typeof record.at !== 'string') return undefined;
-  if (record.status === 'ok') return value as DetailRecord;
-  if (record.status === 'failed' && typeof record.attempts === 'number' && typeof record.retry === 'boolean')
-    return value as DetailRecord;
+  const entry = value as Partial<Record<string, unknown>>;
+  if (typeof entry.at !== 'string') return undefined;
+  if (entry.status === 'ok') return value as DetailCacheEntry;
+  if (entry.status === 'failed' && typeof entry.attempts === 'number' && typeof entry.retry === 'boolean')
+    return value as DetailCacheEntry;
   return undefined;
 }
 
-/** The date stored in an ok record. */
-export function readRecordDate(record: DetailRecord): ParsedDate | undefined {
-  if (record.status !== 'ok' || !record.published) return undefined;
-  const date = new Date(record.published.date);
-  return Number.isNaN(date.getTime()) ? undefined : { date, precision: record.published.precision };
+/** The date stored in an ok entry. */
+export function readEntryDate(entry: DetailCacheEntry): ParsedDate | undefined {
+  if (entry.status !== 'ok' || !entry.published) return undefined;
+  const date = new Date(entry.published.date);
+  return Number.isNaN(date.getTime()) ? undefined : { date, precision: entry.published.precision };
 }
 
 // --- Internal helpers ---
