@@ -69,7 +69,7 @@ if (process.argv.includes(CHILD_FLAG)) {
         link: `http://127.0.0.1:9/s${i}/${n}.html`,
         summary: '摘要'.repeat(40),
       }));
-      await store.recordItems(`s${i}`, items, {
+      await store.commitItems(`s${i}`, items, {
         now: new Date('2026-11-30T08:00:00Z'),
         timezone: 'Asia/Shanghai',
         historySize: 200,

@@ -31,7 +31,7 @@ async function simulate(label: string, store: ItemStore, size: () => Promise<num
           link: `https://www.example.gov.cn/s${s}/${n}.html`,
         };
       });
-      await store.recordItems(`s${s}`, items, { now, timezone: 'Asia/Shanghai', historySize: 200, retainDays: 180 });
+      await store.commitItems(`s${s}`, items, { now, timezone: 'Asia/Shanghai', historySize: 200, retainDays: 180 });
     }
     await store.prune(now);
     if (CHECKPOINTS.has(day)) {

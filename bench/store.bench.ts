@@ -1,5 +1,5 @@
 /**
- * Store benchmark: recordItems for 5,000 items (100 sources × 50 items) on SQLite, Redis and memory.
+ * Store benchmark: commitItems for 5,000 items (100 sources × 50 items) on SQLite, Redis and memory.
  * Three phases per backend: a first run (all items new: one getMany + one batched write per source),
  * a repeat run (nothing new: reads only), and a rotating run (10 new items per source).
  * Run with `npx tsx bench/store.bench.ts`. Redis must be at 127.0.0.1:6379 (skipped otherwise).
@@ -39,7 +39,7 @@ function pageOf(source: number, offset: number): ExtractedItem[] {
 async function runAll(store: ItemStore, offset: number, nowMs: number): Promise<number> {
   const started = performance.now();
   for (let s = 0; s < SOURCES; s += 1) {
-    await store.recordItems(`source-${s}`, pageOf(s, offset), {
+    await store.commitItems(`source-${s}`, pageOf(s, offset), {
       now: new Date(nowMs),
       timezone: 'Asia/Shanghai',
       historySize: 200,
@@ -111,14 +111,14 @@ async function printRawSqlite(file: string): Promise<void> {
     `\nSqliteKeyvStore alone, ${entries.length} entries: setMany ${writeMs.toFixed(0)} ms (one transaction), getMany ${readMs.toFixed(0)} ms`,
   );
   console.log(
-    'recordItems adds per item: identity hash, date rule, JSON of the item record and of the history copy, validation on read.',
+    'commitItems adds per item: identity hash, date rule, JSON of the item record and of the history copy, validation on read.',
   );
 }
 
 function printTable(results: Map<string, PhaseTimes>): void {
   const total = SOURCES * ITEMS_PER_SOURCE;
   console.log(
-    `store.bench: recordItems for ${total} items (${SOURCES} sources × ${ITEMS_PER_SOURCE}), median of ${REPEATS}`,
+    `store.bench: commitItems for ${total} items (${SOURCES} sources × ${ITEMS_PER_SOURCE}), median of ${REPEATS}`,
   );
   console.log('backend  first run (all new)        repeat run (none new)      rotate run (10 new/source)');
   for (const [name, t] of results) {

@@ -301,8 +301,8 @@ export interface StoredItem {
   firstSeenAt: Date;
 }
 
-/** Outcome of recording one run's items. */
-export interface RecordResult {
+/** Outcome of committing one run's items. */
+export interface CommitResult {
   newItems: StoredItem[];
   changedItems: StoredItem[];
   /** The source's history after the run, newest first, at most `historySize`. */

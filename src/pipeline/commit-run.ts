@@ -14,7 +14,7 @@
  * files are written: a kill in between would leave items stored but missing from the feed, and every
  * later run would see "not modified" and never write them.
  */
-import type { ExtractedItem, RecordResult, RememberedPage, SourceConfig } from '../model.js';
+import type { ExtractedItem, CommitResult, RememberedPage, SourceConfig } from '../model.js';
 import type { FetchedPage } from '../model.js';
 import type { SourceState, SourceStateChanges } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -23,7 +23,7 @@ import { publishSourceFeed } from './publish-source-feed.js';
 
 /** What a committed and published run still has to confirm (step 3), with the health, as its last write. */
 export interface CommittedRun {
-  recorded: RecordResult;
+  committed: CommitResult;
   written: string[];
   confirm: SourceStateChanges;
 }
@@ -38,7 +38,7 @@ export async function commitAndPublish(
   page: RememberedPage,
 ): Promise<CommittedRun> {
   const failureNotices = clearFailureNotices(state.failureNotices);
-  const recorded = await deps.store.commitRun(
+  const committed = await deps.store.commitRun(
     state,
     items,
     { pendingOutput: true, page, ...(failureNotices ? { failureNotices } : {}) },
@@ -50,14 +50,14 @@ export async function commitAndPublish(
     },
   );
   const published = await publishSourceFeed(source, deps, {
-    history: recorded.history,
+    history: committed.history,
     page,
     failureNotices: failureNotices ?? state.failureNotices,
     feedVersion: state.feedVersion,
   });
   const confirm: SourceStateChanges = { pendingOutput: false, validators: fetched.validators };
   if (published.feedVersion) confirm.feedVersion = published.feedVersion;
-  return { recorded, written: published.written, confirm };
+  return { committed, written: published.written, confirm };
 }
 
 /**

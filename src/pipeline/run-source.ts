@@ -94,14 +94,14 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     language: extracted.page.language,
     icon: extracted.page.icon,
   };
-  const { recorded, written, confirm } = await commitAndPublish(source, deps, state, enriched, fetched, page);
+  const { committed, written, confirm } = await commitAndPublish(source, deps, state, enriched, fetched, page);
 
-  const changed = recorded.newItems.length > 0 || recorded.changedItems.length > 0;
+  const changed = committed.newItems.length > 0 || committed.changedItems.length > 0;
   const report: RunReport = {
     sourceId: source.id,
     outcome: changed ? 'updated' : 'unchanged',
     found: extracted.items.length,
-    newItems: recorded.newItems.length,
+    newItems: committed.newItems.length,
     httpStatus: fetched.status,
     durationMs: 0,
     fetchMs: fetched.durationMs,

@@ -7,7 +7,7 @@ import { isFailure } from '../pipeline/index.js';
 
 /** Counters and a duration histogram per source, built from RunReports. */
 export interface Metrics {
-  /** Records one finished run. */
+  /** Counts one finished run. */
   observe(report: RunReport): void;
   /** Renders every series in the Prometheus text format. */
   renderPrometheus(): string;
@@ -33,7 +33,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         series = createSeries(buckets.length);
         sources.set(report.sourceId, series);
       }
-      recordReport(series, report, buckets, now().getTime() / 1000);
+      countReport(series, report, buckets, now().getTime() / 1000);
     },
     renderPrometheus() {
       const ids = [...sources.keys()].sort();
@@ -153,7 +153,7 @@ function observeSeconds(histogram: Histogram, seconds: number, buckets: number[]
   histogram.count += 1;
 }
 
-function recordReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
+function countReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
   increment(series.runs, report.outcome);
   if (isFailure(report)) increment(series.failures, report.error?.code ?? 'UNKNOWN');
   // A deferred run sent no request (Retry-After): neither a success nor a failure.

@@ -4,7 +4,7 @@ export {
   createItemStore,
   type ItemStore,
   type ItemStoreOptions,
-  type RecordContext,
+  type CommitContext,
   type SourceState,
   type SourceStateChanges,
 } from './item-store.js';

@@ -4,7 +4,7 @@
  */
 import { describeError } from '../errors.js';
 import type { Keyv } from 'keyv';
-import type { ExtractedItem, FeedVersion, RecordResult, SourceHealth, StoredItem } from '../model.js';
+import type { ExtractedItem, FeedVersion, CommitResult, SourceHealth, StoredItem } from '../model.js';
 import type { Logger } from '../log.js';
 import {
   parseHistoryRecord,
@@ -15,7 +15,7 @@ import {
   type ItemRecord,
   type RegistryRecord,
 } from './item-record.js';
-import { identifyItems, planRun, type RecordContext } from './record-run.js';
+import { identifyItems, planRun, type CommitContext } from './plan-run.js';
 import {
   feedVersionKey,
   isFeedVersion,
@@ -31,7 +31,7 @@ import { seedHistory } from './seed-history.js';
 import { StoreError, formatStoreMessage, isSqliteCorruption } from './store-error.js';
 import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
 
-export type { RecordContext } from './record-run.js';
+export type { CommitContext } from './plan-run.js';
 export type { SourceState, SourceStateChanges } from './source-state.js';
 
 /** Persistent dedupe and per-source state. */
@@ -48,8 +48,8 @@ export interface ItemStore {
     state: SourceState,
     items: ExtractedItem[],
     changes: SourceStateChanges,
-    ctx: RecordContext,
-  ): Promise<RecordResult>;
+    ctx: CommitContext,
+  ): Promise<CommitResult>;
   /** Writes changes to a source's state in one batch; with `fence` (a run's token), only while that run owns the source. */
   saveSourceState(sourceId: string, changes: SourceStateChanges, fence?: number): Promise<void>;
   /**
@@ -60,14 +60,14 @@ export interface ItemStore {
   /** Items among `items` that commitRun would announce as new (no store access). */
   findNew(state: SourceState, items: ExtractedItem[], now: Date): ExtractedItem[];
   /** loadSource + commitRun without state changes (tests, benches, tools). */
-  recordItems(sourceId: string, items: ExtractedItem[], ctx: RecordContext): Promise<RecordResult>;
+  commitItems(sourceId: string, items: ExtractedItem[], ctx: CommitContext): Promise<CommitResult>;
   /** The source's history, newest first. */
   listHistory(sourceId: string): Promise<StoredItem[]>;
   /**
    * Fills an empty history with items rebuilt elsewhere (the feed files), keeping their ids; does
    * nothing when the source already has history. Returns how many items were stored.
    */
-  seedHistory(sourceId: string, items: readonly StoredItem[], ctx: RecordContext): Promise<number>;
+  seedHistory(sourceId: string, items: readonly StoredItem[], ctx: CommitContext): Promise<number>;
   /** The health last saved for a source (status and /healthz read only this). */
   getHealth(sourceId: string): Promise<SourceHealth | undefined>;
   /** Each source's feed version (undefined before its first publish), in one round trip. */
@@ -125,8 +125,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     }
     if (!(await fencing.writeIfOwner(sourceId, fence, writes))) throw fencedError(sourceId, fence);
   };
-  const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: RecordContext) =>
-    guard('could not record items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx, write));
+  const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: CommitContext) =>
+    guard('could not commit items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx, write));
 
   return {
     loadSource: load,
@@ -141,7 +141,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         .filter((r) => !known.has(r.id) && !((expires[r.id] ?? 0) > now.getTime()))
         .map((r) => r.item);
     },
-    recordItems: async (sourceId, items, ctx) => commit(await load(sourceId), items, {}, ctx),
+    commitItems: async (sourceId, items, ctx) => commit(await load(sourceId), items, {}, ctx),
     listHistory: (sourceId) =>
       guard('could not read history', sourceId, async () => {
         const raw = await keyv.get<unknown>(historyKey(sourceId));
@@ -252,9 +252,9 @@ async function commitRun(
   state: SourceState,
   items: ExtractedItem[],
   changes: SourceStateChanges,
-  ctx: RecordContext,
+  ctx: CommitContext,
   write: (sourceId: string, writes: KeyvWrite[], fence: number | undefined) => Promise<void>,
-): Promise<RecordResult> {
+): Promise<CommitResult> {
   const { sourceId, stored } = state;
   const run = identifyItems(sourceId, items);
   // History copies are written in the same batch as their item records, so they stand for them;

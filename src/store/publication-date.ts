@@ -1,5 +1,5 @@
 /**
- * The publication-date rule. It runs once, when an item is first recorded; the result is stored and
+ * The publication-date rule. It runs once, when an item is first stored; the result is stored and
  * never recomputed, so a feed's dates do not move between runs.
  */
 import { DateTime } from 'luxon';

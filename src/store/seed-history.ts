@@ -12,7 +12,7 @@ import {
   parseRegistryRecord,
   type ItemRecord,
 } from './item-record.js';
-import type { RecordContext } from './record-run.js';
+import type { CommitContext } from './plan-run.js';
 import { historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
 
 /** Writes `items` as the source's history unless it already has one; returns how many were stored. */
@@ -20,7 +20,7 @@ export async function seedHistory(
   keyv: Keyv,
   sourceId: string,
   items: readonly StoredItem[],
-  ctx: RecordContext,
+  ctx: CommitContext,
 ): Promise<number> {
   const [rawHistory, rawIndex, rawRegistry] = await keyv.getMany<unknown>([
     historyKey(sourceId),

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExtractedItem } from '../../src/model.js';
-import type { ItemStore, RecordContext } from '../../src/store/index.js';
+import type { ItemStore, CommitContext } from '../../src/store/index.js';
 
 /** Opens a fresh, empty store; `reopen` opens the same data again (persistent backends only). */
 export interface StoreFactory {
@@ -15,7 +15,7 @@ export interface StoreFactory {
 const DAY = 86_400_000;
 const ZONE = 'Asia/Shanghai';
 
-function ctx(now: string | Date, overrides: Partial<RecordContext> = {}): RecordContext {
+function ctx(now: string | Date, overrides: Partial<CommitContext> = {}): CommitContext {
   return { now: new Date(now), timezone: ZONE, historySize: 200, retainDays: 180, ...overrides };
 }
 
@@ -57,10 +57,10 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
 
     it('announces new items once, in page order, and never again on the next run', async () => {
       const page = [linked(3), linked(2), linked(1)];
-      const first = await store.recordItems('mee', page, ctx('2024-03-01T02:00:00Z'));
+      const first = await store.commitItems('mee', page, ctx('2024-03-01T02:00:00Z'));
       expect(first.newItems.map((i) => i.title)).toEqual(['通知 3', '通知 2', '通知 1']);
       expect(first.history.map((i) => i.title)).toEqual(['通知 3', '通知 2', '通知 1']);
-      const second = await store.recordItems('mee', page, ctx('2024-03-01T02:30:00Z'));
+      const second = await store.commitItems('mee', page, ctx('2024-03-01T02:30:00Z'));
       expect(second.newItems).toEqual([]);
       expect(second.changedItems).toEqual([]);
       expect(second.history).toEqual(first.history);
@@ -73,7 +73,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         image: 'https://www.example.gov.cn/a.png',
         categories: ['大气'],
       });
-      const { newItems } = await store.recordItems('mee', [item], ctx('2024-03-01T02:00:00Z'));
+      const { newItems } = await store.commitItems('mee', [item], ctx('2024-03-01T02:00:00Z'));
       const [stored] = await store.listHistory('mee');
       expect(stored).toEqual(newItems[0]);
       expect(stored?.publishedAt).toBeInstanceOf(Date);
@@ -88,17 +88,17 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('does not announce an item that left the page and came back, and keeps it in the history meanwhile', async () => {
-      await store.recordItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
-      const without = await store.recordItems('mee', [linked(3), linked(2)], ctx('2024-03-02T02:00:00Z'));
+      await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const without = await store.commitItems('mee', [linked(3), linked(2)], ctx('2024-03-02T02:00:00Z'));
       expect(without.newItems.map((i) => i.title)).toEqual(['通知 3']);
       expect(without.history.map((i) => i.title)).toContain('通知 1');
-      const back = await store.recordItems('mee', [linked(3), linked(2), linked(1)], ctx('2024-03-03T02:00:00Z'));
+      const back = await store.commitItems('mee', [linked(3), linked(2), linked(1)], ctx('2024-03-03T02:00:00Z'));
       expect(back.newItems).toEqual([]);
     });
 
     it('updates a known link whose title changed instead of adding a second item', async () => {
-      const first = await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
-      const renamed = await store.recordItems(
+      const first = await store.commitItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const renamed = await store.commitItems(
         'mee',
         [linked(1, { title: '通知 1（更正）' })],
         ctx('2024-03-02T05:00:00Z'),
@@ -113,15 +113,15 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('identifies linkless items by normalised title (NFKC, whitespace, case)', async () => {
-      await store.recordItems('mee', [{ title: 'Ｎｏｔｉｃｅ  ABOUT\nAir' }], ctx('2024-03-01T02:00:00Z'));
-      const again = await store.recordItems('mee', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
+      await store.commitItems('mee', [{ title: 'Ｎｏｔｉｃｅ  ABOUT\nAir' }], ctx('2024-03-01T02:00:00Z'));
+      const again = await store.commitItems('mee', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
       expect(again.newItems).toEqual([]);
-      const other = await store.recordItems('other', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
+      const other = await store.commitItems('other', [{ title: 'notice about air' }], ctx('2024-03-01T03:00:00Z'));
       expect(other.newItems).toHaveLength(1);
     });
 
     it('treats repeats within one run as one item (first occurrence wins)', async () => {
-      const { newItems, history } = await store.recordItems(
+      const { newItems, history } = await store.commitItems(
         'mee',
         [linked(1), linked(2), linked(1, { title: 'dup' })],
         ctx('2024-03-01T02:00:00Z'),
@@ -133,7 +133,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     it('bounds the history to historySize, newest first', async () => {
       for (let day = 1; day <= 5; day += 1) {
         const now = `2024-03-0${day}T02:00:00Z`;
-        await store.recordItems('mee', [linked(day * 10), linked(day * 10 + 1)], ctx(now, { historySize: 4 }));
+        await store.commitItems('mee', [linked(day * 10), linked(day * 10 + 1)], ctx(now, { historySize: 4 }));
       }
       const history = await store.listHistory('mee');
       expect(history.map((i) => i.title)).toEqual(['通知 50', '通知 51', '通知 40', '通知 41']);
@@ -148,7 +148,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         linked(4),
         linked(5, { published: { date: new Date('2024-04-01T00:00:00Z'), precision: 'time' } }),
       ];
-      const { newItems } = await store.recordItems('mee', items, ctx(now));
+      const { newItems } = await store.commitItems('mee', items, ctx(now));
       const byTitle = new Map(newItems.map((i) => [i.title, i.publishedAt.toISOString()]));
       expect(byTitle.get('通知 1')).toBe('2024-03-09T06:30:00.000Z');
       expect(byTitle.get('通知 2')).toBe('2024-03-10T03:59:59.000Z'); // first seen today, page position 1
@@ -159,20 +159,20 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         ...i,
         published: { date: new Date('2020-01-01T00:00:00Z'), precision: 'time' as const },
       }));
-      const later = await store.recordItems('mee', changedDates, ctx('2024-03-11T04:00:00Z'));
+      const later = await store.commitItems('mee', changedDates, ctx('2024-03-11T04:00:00Z'));
       expect(new Map(later.history.map((i) => [i.title, i.publishedAt.toISOString()]))).toEqual(byTitle);
     });
 
     it('announces an item again only after its record expired and it left the history', async () => {
-      await store.recordItems('mee', [linked(1)], ctx('2024-01-01T00:00:00Z', { retainDays: 10, historySize: 1 }));
-      await store.recordItems('mee', [linked(2)], ctx('2024-01-02T00:00:00Z', { retainDays: 10, historySize: 1 }));
-      const early = await store.recordItems(
+      await store.commitItems('mee', [linked(1)], ctx('2024-01-01T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      await store.commitItems('mee', [linked(2)], ctx('2024-01-02T00:00:00Z', { retainDays: 10, historySize: 1 }));
+      const early = await store.commitItems(
         'mee',
         [linked(2), linked(1)],
         ctx('2024-01-05T00:00:00Z', { retainDays: 10, historySize: 1 }),
       );
       expect(early.newItems).toEqual([]);
-      const late = await store.recordItems(
+      const late = await store.commitItems(
         'mee',
         [linked(1)],
         ctx(new Date(Date.parse('2024-01-05T00:00:00Z') + 11 * DAY), { retainDays: 10, historySize: 1 }),
@@ -181,7 +181,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('findNew reports what commitRun would announce, from the loaded state alone', async () => {
-      await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.commitItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
       const state = await store.loadSource('mee');
       const fresh = store.findNew(state, [linked(2), linked(1), linked(2)], new Date('2024-03-01T03:00:00Z'));
       expect(fresh.map((i) => i.title)).toEqual(['通知 2']);
@@ -192,8 +192,8 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
 
     it('still knows an item that left the history while its record lives', async () => {
       const c = (now: string) => ctx(now, { historySize: 1 });
-      await store.recordItems('mee', [linked(1)], c('2024-03-01T00:00:00Z'));
-      await store.recordItems('mee', [linked(2)], c('2024-03-02T00:00:00Z'));
+      await store.commitItems('mee', [linked(1)], c('2024-03-01T00:00:00Z'));
+      await store.commitItems('mee', [linked(2)], c('2024-03-02T00:00:00Z'));
       expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 2']);
       const state = await store.loadSource('mee');
       expect(store.findNew(state, [linked(1)], new Date('2024-03-03T00:00:00Z'))).toEqual([]);
@@ -209,13 +209,13 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
 
     it('prunes expired records that left every history, and keeps history items', async () => {
       const c = (now: string) => ctx(now, { retainDays: 5, historySize: 2 });
-      await store.recordItems('mee', [linked(1), linked(2)], c('2024-01-01T00:00:00Z'));
-      await store.recordItems('mee', [linked(3), linked(4)], c('2024-01-02T00:00:00Z'));
+      await store.commitItems('mee', [linked(1), linked(2)], c('2024-01-01T00:00:00Z'));
+      await store.commitItems('mee', [linked(3), linked(4)], c('2024-01-02T00:00:00Z'));
       expect(await store.prune(new Date('2024-01-03T00:00:00Z'))).toBe(0);
       expect(await store.prune(new Date('2024-01-20T00:00:00Z'))).toBe(2);
       expect(await store.prune(new Date('2024-01-20T00:00:00Z'))).toBe(0);
       expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 3', '通知 4']);
-      const back = await store.recordItems('mee', [linked(1)], c('2024-01-21T00:00:00Z'));
+      const back = await store.commitItems('mee', [linked(1)], c('2024-01-21T00:00:00Z'));
       expect(back.newItems).toHaveLength(1);
     });
 
@@ -270,8 +270,8 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     });
 
     it('keeps sources apart', async () => {
-      await store.recordItems('a', [linked(1)], ctx('2024-03-01T02:00:00Z'));
-      const b = await store.recordItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.commitItems('a', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const b = await store.commitItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));
       expect(b.newItems).toHaveLength(1);
       expect(await store.listHistory('a')).toHaveLength(1);
       expect(await store.listHistory('nobody')).toEqual([]);
@@ -280,13 +280,13 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps everything across close and reopen', async () => {
-        await store.recordItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+        await store.commitItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
         await store.saveSourceState('mee', { validators: { etag: '"v1"' } });
         await store.close();
         store = await reopen();
         expect((await store.listHistory('mee')).map((i) => i.title)).toEqual(['通知 1']);
         expect((await store.loadSource('mee')).validators).toEqual({ etag: '"v1"' });
-        expect((await store.recordItems('mee', [linked(1)], ctx('2024-03-02T02:00:00Z'))).newItems).toEqual([]);
+        expect((await store.commitItems('mee', [linked(1)], ctx('2024-03-02T02:00:00Z'))).newItems).toEqual([]);
       });
     }
   });

@@ -124,7 +124,7 @@ describe('enrichNewItems', () => {
     ]);
     const fetcher = createScriptedFetcher(answers);
     const known = item(3, DAY_27);
-    await store.recordItems('xw', [known], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
+    await store.commitItems('xw', [known], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
     const complete = item(4, { date: new Date('2019-08-27T11:00:00+08:00'), precision: 'time' }, '列表页已有摘要');
     const warnings: string[] = [];
     const out = await enrich(source, deps(fetcher), [item(1, DAY_27), item(2), known, complete], warnings);
@@ -187,7 +187,7 @@ describe('enrichNewItems', () => {
   it('retries a known item only when it can still gain a summary', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_HTTP_STATUS', status: 500 }]]));
     await enrich(source, deps(fetcher), [item(1, DAY_27)], []);
-    await store.recordItems('xw', [item(1, DAY_27)], {
+    await store.commitItems('xw', [item(1, DAY_27)], {
       now,
       timezone: 'Asia/Shanghai',
       historySize: 50,

@@ -24,11 +24,11 @@ sources:
     ).config;
     const store = await openItemStore('memory://');
     const ctx = { timezone: 'UTC', historySize: 1, retainDays: 1 };
-    await store.recordItems('a', [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], {
+    await store.commitItems('a', [{ title: 'old one', link: 'http://127.0.0.1:9/a/1' }], {
       ...ctx,
       now: new Date('2020-01-01T00:00:00Z'),
     });
-    await store.recordItems('a', [{ title: 'old two', link: 'http://127.0.0.1:9/a/2' }], {
+    await store.commitItems('a', [{ title: 'old two', link: 'http://127.0.0.1:9/a/2' }], {
       ...ctx,
       now: new Date('2020-01-02T00:00:00Z'),
     });

@@ -61,10 +61,10 @@ describe('ItemStore batching', () => {
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
       unavailableHint: 'h',
     });
-    await store.recordItems('s', items, ctx);
+    await store.commitItems('s', items, ctx);
     expect(adapter.calls).toEqual({ getMany: 1, setMany: 1 });
     adapter.reset();
-    await store.recordItems('s', items, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
+    await store.commitItems('s', items, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
     expect(adapter.calls).toEqual({ getMany: 1 }); // nothing changed: no write at all
   });
 
@@ -73,7 +73,7 @@ describe('ItemStore batching', () => {
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
       unavailableHint: 'h',
     });
-    await store.recordItems('s', items, ctx);
+    await store.commitItems('s', items, ctx);
     adapter.reset();
     const state = await store.loadSource('s');
     expect(store.findNew(state, items, ctx.now)).toEqual([]);
@@ -95,7 +95,7 @@ describe('ItemStore batching', () => {
     const store = createItemStore(new Keyv({ store: adapter, throwOnErrors: true }), {
       unavailableHint: 'Is Redis running?',
     });
-    await expect(store.recordItems('mee', items, ctx)).rejects.toMatchObject({
+    await expect(store.commitItems('mee', items, ctx)).rejects.toMatchObject({
       name: 'StoreError',
       code: 'STORE_UNAVAILABLE',
       sourceId: 'mee',

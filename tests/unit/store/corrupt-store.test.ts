@@ -22,7 +22,7 @@ async function realStoreBytes(): Promise<Buffer> {
       title: `通知 ${source}-${i} `.repeat(8),
       link: `https://example.org/${source}/${i}`,
     }));
-    await store.recordItems(`s${source}`, items, { now, timezone: 'UTC', historySize: 200, retainDays: 30 });
+    await store.commitItems(`s${source}`, items, { now, timezone: 'UTC', historySize: 200, retainDays: 30 });
   }
   await store.close();
   return readFileSync(file);

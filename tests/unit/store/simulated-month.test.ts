@@ -91,7 +91,7 @@ describe('a simulated month of daily runs', () => {
       const response = await request(`${server.url}list/`);
       const items = parseRows(await response.body.text(), `${server.url}list/`);
       items.forEach((item) => titlesSeen.add(item.canonicalLink ?? ''));
-      const result = await store.recordItems('month', items, {
+      const result = await store.commitItems('month', items, {
         now,
         timezone: 'Asia/Shanghai',
         historySize: HISTORY_SIZE,

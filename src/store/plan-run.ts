@@ -14,7 +14,7 @@ import {
 import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
 /** Per-run settings of `ItemStore.commitRun`, passed on to {@link planRun}. */
-export interface RecordContext {
+export interface CommitContext {
   now: Date;
   timezone: string;
   historySize: number;
@@ -65,7 +65,7 @@ export function planRun(
   sourceId: string,
   run: IdentifiedItem[],
   state: KnownRecords,
-  settings: RecordContext,
+  settings: CommitContext,
 ): RunPlan {
   const nowMs = settings.now.getTime();
   const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
