@@ -1,4 +1,4 @@
-/** Every configured source's health as the store holds it (a source that never ran gets a fresh record). */
+/** Every configured source's health as the store holds it (a source that never ran gets fresh health). */
 import type { SourceHealth } from '../model.js';
 import type { ItemStore } from '../store/index.js';
 import { initialHealth } from './source-health.js';

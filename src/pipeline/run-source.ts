@@ -237,7 +237,7 @@ async function saveChanges(
       { sourceId: source.id, err: toAppError(error, source.id).message },
       'could not save the source state',
     );
-    report.warnings.push('health record not saved: the store is unavailable');
+    report.warnings.push('health not saved: the store is unavailable');
   }
 }
 

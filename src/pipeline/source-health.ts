@@ -11,7 +11,7 @@ export function isUnhealthy(health: Pick<SourceHealth, 'status'>): boolean {
   return health.status === 'failing' || health.status === 'degraded';
 }
 
-/** A fresh record for a source that never ran. */
+/** Fresh health for a source that never ran. */
 export function initialHealth(sourceId: string): SourceHealth {
   return { sourceId, status: 'never-run', lastFound: 0, lastNew: 0, consecutiveFailures: 0 };
 }

@@ -13,7 +13,7 @@ import type {
   StoredItem,
 } from '../model.js';
 import type { HistoryRecord, IndexRecord, RegistryRecord } from './item-record.js';
-import { healthKey, recordKey, validatorsKey } from './store-keys.js';
+import { healthKey, partKey, validatorsKey } from './store-keys.js';
 
 /** Everything the store keeps for a source, as loaded before a run. */
 export interface SourceState {
@@ -65,12 +65,12 @@ export function statePartKeys(sourceId: string): string[] {
   return [
     healthKey(sourceId),
     validatorsKey(sourceId),
-    recordKey(STATE_RECORD.retryAfter, sourceId),
-    recordKey(STATE_RECORD.pendingOutput, sourceId),
-    recordKey(STATE_RECORD.page, sourceId),
-    recordKey(STATE_RECORD.failureNotices, sourceId),
+    partKey(STATE_PART.retryAfter, sourceId),
+    partKey(STATE_PART.pendingOutput, sourceId),
+    partKey(STATE_PART.page, sourceId),
+    partKey(STATE_PART.failureNotices, sourceId),
     feedVersionKey(sourceId),
-    recordKey(STATE_RECORD.indexChecked, sourceId),
+    partKey(STATE_PART.indexChecked, sourceId),
   ];
 }
 
@@ -90,7 +90,7 @@ export function parseStateParts(
   };
   return {
     sourceId,
-    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), 'a health record'),
+    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), 'a health snapshot'),
     validators: check(1, isValidators, 'fetch validators'),
     retryAfter: check(2, isIsoDate, 'an ISO time'),
     pendingOutput: check(3, (value): value is boolean => typeof value === 'boolean', 'true or false') ?? false,
@@ -111,25 +111,25 @@ export function stateWrites(
   if (changes.validators) writes.push({ key: validatorsKey(sourceId), value: changes.validators });
   if (changes.retryAfter) {
     writes.push({
-      key: recordKey(STATE_RECORD.retryAfter, sourceId),
+      key: partKey(STATE_PART.retryAfter, sourceId),
       value: changes.retryAfter.until,
       ttl: changes.retryAfter.ttlMs,
     });
   }
   if (changes.pendingOutput !== undefined)
-    writes.push({ key: recordKey(STATE_RECORD.pendingOutput, sourceId), value: changes.pendingOutput });
-  if (changes.page) writes.push({ key: recordKey(STATE_RECORD.page, sourceId), value: changes.page });
+    writes.push({ key: partKey(STATE_PART.pendingOutput, sourceId), value: changes.pendingOutput });
+  if (changes.page) writes.push({ key: partKey(STATE_PART.page, sourceId), value: changes.page });
   if (changes.failureNotices)
-    writes.push({ key: recordKey(STATE_RECORD.failureNotices, sourceId), value: changes.failureNotices });
+    writes.push({ key: partKey(STATE_PART.failureNotices, sourceId), value: changes.failureNotices });
   if (changes.feedVersion) writes.push({ key: feedVersionKey(sourceId), value: changes.feedVersion });
   if (changes.indexCheckedAt)
-    writes.push({ key: recordKey(STATE_RECORD.indexChecked, sourceId), value: changes.indexCheckedAt });
+    writes.push({ key: partKey(STATE_PART.indexChecked, sourceId), value: changes.indexCheckedAt });
   return writes;
 }
 
 /** The key of a source's feed version (servers read only these to know whether a feed changed). */
 export function feedVersionKey(sourceId: string): string {
-  return recordKey(STATE_RECORD.feedVersion, sourceId);
+  return partKey(STATE_PART.feedVersion, sourceId);
 }
 
 /** Checks a feed version read back; anything else counts as none. */
@@ -140,7 +140,7 @@ export function isFeedVersion(value: unknown): value is FeedVersion {
 // --- Internal helpers ---
 
 /** Key namespaces of the state parts kept as `record:<namespace>:<sourceId>` (the layout of earlier versions). */
-const STATE_RECORD = {
+const STATE_PART = {
   pendingOutput: 'pending-output',
   page: 'page',
   retryAfter: 'retry-after',

@@ -25,14 +25,14 @@ export function healthKey(sourceId: string): string {
   return `health:${encodePart(sourceId)}`;
 }
 
-/** Key of a free-form record. */
-export function recordKey(namespace: string, key: string): string {
+/** Key of a state part or a cached entry: `record:<namespace>:<key>`, the prefix of earlier versions (kept so existing stores stay readable). */
+export function partKey(namespace: string, key: string): string {
   return `record:${encodePart(namespace)}:${encodePart(key)}`;
 }
 
 /** Key of the cached detail-page findings of one item link (`record:detail:<link>`, the layout of earlier versions). */
 export function detailKey(link: string): string {
-  return recordKey('detail', link);
+  return partKey('detail', link);
 }
 
 /** Key of the list of known sources. */

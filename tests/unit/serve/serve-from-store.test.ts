@@ -133,7 +133,7 @@ describe('serving from the store (shared mode)', () => {
     expect(renders).toEqual(['alpha.atom.xml', 'alpha.atom.xml']);
   });
 
-  it('re-renders a topic feed when one of its sources changed, and the index when a health record did', async () => {
+  it('re-renders a topic feed when one of its sources changed, and the index when the health of a source did', async () => {
     await runOnce('alpha', ['air one'], '2026-11-30T08:00:00Z');
     const url = await startServer();
     await fetch(`${url}air.rss.xml`);
