@@ -28,6 +28,13 @@ export type ErrorCode =
   | 'EXTRACT_PARSE'
   | 'EXTRACT_BAD_SELECTOR'
   | 'EXTRACT_CHALLENGE'
+  // browser
+  | 'BROWSER_NOT_FOUND'
+  | 'BROWSER_LAUNCH'
+  | 'BROWSER_TIMEOUT'
+  | 'BROWSER_NAVIGATION'
+  | 'BROWSER_HTTP_STATUS'
+  | 'BROWSER_CRASHED'
   // store and output
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'

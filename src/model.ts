@@ -57,6 +57,30 @@ export interface FetchPolicy {
   encoding?: string;
 }
 
+/** How a source's page is obtained: a plain HTTP fetch, a headless browser, or a fetch with the browser as fallback. */
+export type RenderMode = 'fetch' | 'browser' | 'auto';
+
+/** Browser rendering settings of one source (`render:`, `renderTimeout:`, `waitFor:`). */
+export interface RenderPolicy {
+  mode: RenderMode;
+  /** Hard limit for one page in the browser, from navigation to the DOM snapshot. */
+  timeoutMs: number;
+  /** CSS selector whose appearance means the list is there (default: the source's `items`). */
+  waitFor?: string;
+}
+
+/** Worker-wide headless browser settings (`browser:`). */
+export interface BrowserConfig {
+  /** Chromium executable; undefined = look in the usual places (/usr/bin/chromium, …). */
+  executablePath?: string;
+  /** Pages rendered at once by this worker's one browser. */
+  maxPages: number;
+  /** Close the browser after this long without a page. */
+  idleCloseMs: number;
+  /** Requests one page may make (sub-resources, XHR); later ones are refused. */
+  maxRequests: number;
+}
+
 /** Detail-page enrichment for new items (issue 7). */
 export interface DetailConfig {
   date?: FieldSelector;
@@ -91,6 +115,8 @@ export interface SourceConfig {
   reportFailuresInFeed: boolean;
   /** Consecutive failures before the source counts as failing. */
   failAfter: number;
+  /** Absent: plain fetch (`render: fetch`). */
+  render?: RenderPolicy;
 }
 
 /** A topic feed merging and filtering several sources. */
@@ -136,6 +162,7 @@ export interface AppConfig {
   emptyStore: 'rebuild' | 'refuse';
   output: string;
   worker: WorkerConfig;
+  browser: BrowserConfig;
   sources: SourceConfig[];
   feeds: TopicFeedConfig[];
 }
@@ -193,6 +220,34 @@ export interface NotModified extends FetchOutcomeBase {
 }
 
 export type FetchResult = FetchedPage | NotModified;
+
+/**
+ * A cookie a site set in the browser (typically for passing its JavaScript challenge), kept per
+ * host in the store so later runs can send it with a plain fetch.
+ */
+export interface EarnedCookie {
+  name: string;
+  value: string;
+  domain: string;
+  path: string;
+  /** Expiry in epoch seconds; undefined for a session cookie. */
+  expires?: number;
+  httpOnly: boolean;
+  secure: boolean;
+}
+
+/** The cookies earned on one host, with when they were earned and when the record expires. */
+export interface HostCookies {
+  host: string;
+  cookies: EarnedCookie[];
+  earnedAt: string;
+  expiresAt: string;
+  /** The challenge's vendor when it was recognised. */
+  challenge?: string;
+}
+
+/** Which path delivered a run's page: a plain fetch, a plain fetch with earned cookies, or the browser. */
+export type ServedBy = 'fetch' | 'fetch+cookies' | 'browser';
 
 // ─── extract → store ─────────────────────────────────────────────────────────
 
@@ -343,6 +398,8 @@ export interface SourceHealth {
   degradedReason?: string;
   /** The source works, but the operator should act: automatic list detection was unsure of its choice. */
   attention?: string;
+  /** Which path delivered the page on the last run that reached the site. */
+  servedBy?: ServedBy;
 }
 
 // ─── pipeline → cli / schedule ───────────────────────────────────────────────
@@ -380,4 +437,6 @@ export interface RunReport {
   error?: AppError;
   /** Feed files written by this run. */
   written: string[];
+  /** Which path delivered the page (absent when no request was sent). */
+  servedBy?: ServedBy;
 }

@@ -1,13 +1,14 @@
 /**
  * Anti-bot firewalls that answer automated clients with a JavaScript challenge (a script stub that
- * sets a cookie and reloads once a browser has run it) instead of the page. feedwright does not run
+ * sets a cookie and reloads once a browser has run it) instead of the page. A plain fetch does not run
  * JavaScript, so such answers are named for what they are: by the fetch stage when they come with
- * an error status, by the extract stage when they come with 200 in place of the page.
+ * an error status, by the extract stage when they come with 200 in place of the page. With
+ * `render: browser` or `auto` the pipeline hands such a page to headless Chromium instead.
  */
 
 /** What to do about a challenge, for the operator. */
 export const CHALLENGE_HINT =
-  'The site shows automated clients a JavaScript challenge instead of the page, and feedwright does not run JavaScript. Look for an RSS feed, an API or a mobile version of this list and use that URL; retrying will not help.';
+  'The site shows automated clients a JavaScript challenge instead of the page, and a plain fetch does not run JavaScript (retrying will not help). Set `render: auto` (or `browser`) on this source to pass it in headless Chromium, or look for an RSS feed, an API or a mobile version of this list and use that URL.';
 
 /** The vendor whose challenge stub this text is (`瑞数 (Ruishu)`, …), or undefined. */
 export function recognizeChallengeText(text: string): string | undefined {

@@ -1,5 +1,6 @@
 /** Opens what a command needs (config, logger, store, fetcher) and closes it again. */
 import { resolve } from 'node:path';
+import { createRenderer, type Renderer } from '../browser/index.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { createFetcher, type Fetcher } from '../fetch/index.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
@@ -51,8 +52,10 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
   const redis = isSharedStore(config.store) ? await openRedisScripts(storeUrl.url) : undefined;
   const shared = redis ? { redis, prefix: `${storeUrl.namespace}:polite:` } : undefined;
   const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger, shared });
+  const renderer = createRendererFor(config, logger);
   const deps: PipelineDeps = {
     fetcher,
+    renderer,
     store,
     outputDir: resolve(config.output),
     site: config.site,
@@ -64,6 +67,7 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
     const { rebuildHistoryFromFeeds } = await import('../pipeline/rebuild-history.js');
     await rebuildHistoryFromFeeds(config, deps);
   } catch (error) {
+    await renderer.close();
     await fetcher.close();
     await redis?.close();
     await store.close();
@@ -76,9 +80,18 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
     fetcher,
     deps,
     async close() {
+      await renderer.close();
       await fetcher.close();
       await redis?.close();
       await store.close();
     },
   };
+}
+
+/**
+ * The headless browser for sources with `render: browser` or `auto` (also ones a reloaded config
+ * adds). Only a handle: Chromium starts, and playwright-core is imported, on the first page rendered.
+ */
+export function createRendererFor(config: AppConfig, logger: Logger): Renderer {
+  return createRenderer({ ...config.browser, logger });
 }

@@ -7,6 +7,7 @@ import { load, type CheerioAPI } from 'cheerio/slim';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
+import { checkBrowser, type ExecutableProbe } from './check-browser.js';
 import { checkCronSteps } from './cron-fields.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
@@ -19,9 +20,10 @@ export interface SemanticProblem {
   severity: 'error' | 'warning';
 }
 
-/** Runs every cross-field check and returns all problems found. */
-export function checkSemantics(config: RawConfig): SemanticProblem[] {
+/** Runs every cross-field check and returns all problems found (`isExecutable` probes for Chromium). */
+export function checkSemantics(config: RawConfig, isExecutable?: ExecutableProbe): SemanticProblem[] {
   return [
+    ...checkBrowser(config, isExecutable),
     ...checkUniqueIds(config),
     ...checkTopicSources(config),
     ...checkSchedulesAndZones(config),
@@ -177,6 +179,7 @@ function checkSourceSelectorsAndRules(source: RawSource, index: number): Semanti
   const fields = ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const;
   const problems: SemanticProblem[] = [];
   if (source.items !== undefined) problems.push(...checkCss(source.items, ['sources', index, 'items']));
+  if (source.waitFor !== undefined) problems.push(...checkCss(source.waitFor, ['sources', index, 'waitFor']));
   for (const field of fields) {
     const value = source[field];
     const list = value === undefined ? [] : Array.isArray(value) ? value : [value];

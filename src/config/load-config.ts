@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { AppConfig } from '../model.js';
+import type { ExecutableProbe } from './check-browser.js';
 import { checkSemantics, type SemanticProblem } from './check-semantics.js';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
 import { locateField } from './locate-field.js';
@@ -46,8 +47,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   return parseConfigText(text, file);
 }
 
-/** Validates config text as if read from `file` (used by loadConfig and tests). */
-export function parseConfigText(text: string, file: string): LoadedConfig {
+/** Validates config text as if read from `file` (used by loadConfig and tests; `isExecutable` probes for Chromium). */
+export function parseConfigText(text: string, file: string, isExecutable?: ExecutableProbe): LoadedConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const syntax = describeSyntaxErrors(doc, text, lines, file);
@@ -59,12 +60,12 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
     // Report the cross-field problems of the entries that are valid too, so one `check` lists everything.
     const partial = parseValidParts(input);
     const semantic = partial
-      ? checkSemantics(partial).map((problem) => semanticProblem(problem, doc, lines, file))
+      ? checkSemantics(partial, isExecutable).map((problem) => semanticProblem(problem, doc, lines, file))
       : [];
     const schema = parsed.error.issues.map((issue) => schemaProblem(issue, input, doc, lines, file));
     throw new ConfigError('CONFIG_INVALID', file, sortProblems([...schema, ...semantic]));
   }
-  const semantic = checkSemantics(parsed.data).map((problem) => semanticProblem(problem, doc, lines, file));
+  const semantic = checkSemantics(parsed.data, isExecutable).map((problem) => semanticProblem(problem, doc, lines, file));
   if (semantic.some((problem) => problem.severity === 'error'))
     throw new ConfigError('CONFIG_INVALID', file, sortProblems(semantic));
   return { config: resolveConfig(parsed.data, file), warnings: semantic };

@@ -6,11 +6,13 @@ import type {
   AppConfig,
   FetchPolicy,
   FieldSelector,
+  RenderPolicy,
   SourceConfig,
   SourceSelectors,
   TopicFeedConfig,
 } from '../model.js';
 import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
+import { DEFAULT_RENDER_TIMEOUT_MS } from '../defaults/browser.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
@@ -43,6 +45,12 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
       initialRun: raw.worker.initialRun,
       jitterMs: parseDuration(raw.worker.jitter) ?? 30_000,
       shutdownTimeoutMs: parseDuration(raw.worker.shutdownTimeout) ?? 20_000,
+    },
+    browser: {
+      executablePath: raw.browser.executablePath,
+      maxPages: raw.browser.maxPages,
+      idleCloseMs: parseDuration(raw.browser.idleClose) ?? 60_000,
+      maxRequests: raw.browser.maxRequests,
     },
     sources,
     feeds: raw.feeds.map((feed): TopicFeedConfig => ({
@@ -91,6 +99,21 @@ function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
       : undefined,
     reportFailuresInFeed: pick('reportFailuresInFeed') ?? BUILT_IN_DEFAULTS.reportFailuresInFeed,
     failAfter: pick('failAfter') ?? BUILT_IN_DEFAULTS.failAfter,
+    ...resolveRender(source, defaults),
+  };
+}
+
+/** `render:` and its settings; nothing for a plain-fetch source, so such sources look as they always did. */
+function resolveRender(source: RawSource, defaults: RawDefaults): { render?: RenderPolicy } {
+  const mode = source.render ?? defaults.render ?? 'fetch';
+  if (mode === 'fetch') return {};
+  const timeout = source.renderTimeout ?? defaults.renderTimeout;
+  return {
+    render: {
+      mode,
+      timeoutMs: timeout === undefined ? DEFAULT_RENDER_TIMEOUT_MS : (parseDuration(timeout) ?? DEFAULT_RENDER_TIMEOUT_MS),
+      waitFor: source.waitFor ?? source.items,
+    },
   };
 }
 
@@ -139,7 +162,7 @@ function asList(selector: string | string[] | undefined): FieldSelector | undefi
 /** A source for an ad-hoc URL (e.g. `feedwright preview URL`), with the built-in defaults. */
 export function resolveAdHocSource(
   url: string,
-  overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding'>> = {},
+  overrides: Partial<Pick<RawSource, 'timezone' | 'items' | 'title' | 'link' | 'date' | 'encoding' | 'render'>> = {},
 ): SourceConfig {
   return resolveSource({ id: proposeSourceId(url), url, ...overrides }, {});
 }

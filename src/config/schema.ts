@@ -72,6 +72,16 @@ const sharedSourceFields = {
   summaryLength: positiveInt('a number of characters').optional(),
   reportFailuresInFeed: z.boolean({ error: 'expected true or false' }).optional(),
   failAfter: positiveInt('a number of consecutive failures').optional(),
+  render: z
+    .enum(['fetch', 'browser', 'auto'], { error: 'expected fetch, browser or auto' })
+    .optional()
+    .meta({
+      description:
+        'How the page is obtained: `fetch` (plain HTTP, the default), `browser` (headless Chromium runs the page: lists built by script, JavaScript challenges), `auto` (plain fetch first, the browser only when the page is a challenge or a script-built shell).',
+    }),
+  renderTimeout: duration
+    .optional()
+    .meta({ description: 'Hard limit for one page in the browser, navigation to snapshot (default 30s).' }),
   ...fetchFields,
 };
 
@@ -119,6 +129,9 @@ export const sourceSchema = z
     replace: z.array(replaceRule).optional(),
     convert: z.enum(['t2s', 's2t'], { error: 'expected t2s (Traditional→Simplified) or s2t' }).optional(),
     detail: detail.optional(),
+    waitFor: nonEmpty('a CSS selector')
+      .optional()
+      .meta({ description: 'Browser: wait until this selector appears (default: `items`; without either, until the network is quiet).' }),
     ...sharedSourceFields,
   })
   .meta({ description: 'A web page (or an existing feed) to turn into a feed.' });
@@ -185,6 +198,19 @@ export const configSchema = z
         shutdownTimeout: duration.default('20s'),
       })
       .default({ concurrency: 16, initialRun: true, jitter: '30s', shutdownTimeout: '20s' }),
+    browser: z
+      .strictObject({
+        executablePath: nonEmpty('the path of a Chromium executable')
+          .optional()
+          .meta({ description: 'Chromium to run; default: /usr/bin/chromium, chromium-browser or google-chrome, whichever exists.' }),
+        maxPages: positiveInt('a number of pages rendered at once').default(2),
+        idleClose: duration.default('60s').meta({ description: 'Close the browser after this long without a page.' }),
+        maxRequests: positiveInt('a number of requests per page')
+          .default(300)
+          .meta({ description: 'Requests one page may make (scripts, XHR); later ones are refused.' }),
+      })
+      .default({ maxPages: 2, idleClose: '60s', maxRequests: 300 })
+      .meta({ description: 'The headless browser used by sources with `render: browser` or `auto` (one per worker).' }),
     defaults: defaultsSchema.default({}),
     sources: z
       .array(sourceSchema, { error: 'expected a list of sources' })

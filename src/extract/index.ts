@@ -6,3 +6,4 @@ export { parseDate, type ParseDateOptions } from './date/parse-date.js';
 export { canonicalizeUrl } from './url/canonicalize-url.js';
 export { sniffContent, type ContentKind } from './sniff-content.js';
 export { extractDetail, type DetailInput, type DetailOptions, type DetailResult } from './detail/extract-detail.js';
+export { describeScriptShell } from './script-shell.js';

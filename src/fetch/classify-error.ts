@@ -44,6 +44,7 @@ interface Described {
   status?: number;
   retryAfterMs?: number;
   cause?: unknown;
+  challenge?: string;
 }
 
 function buildError(described: Described, context: FailureContext): FetchError {
@@ -58,6 +59,7 @@ function buildError(described: Described, context: FailureContext): FetchError {
     retryable: described.retryable ?? false,
     hint: described.hint,
     cause: described.cause,
+    challenge: described.challenge,
   });
 }
 
@@ -75,6 +77,7 @@ function classifyStatus(failure: Extract<FetchFailure, { kind: 'status' }>, cont
       retryable: !challenge && RETRYABLE_STATUSES.has(status),
       status,
       retryAfterMs,
+      challenge,
     },
     context,
   );

@@ -6,6 +6,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { createSilentLogger } from '../log.js';
 import type { FetchPolicy } from '../model.js';
+import { admitNavigation } from './admit-navigation.js';
 import { classifyFailure } from './classify-error.js';
 import { createDispatcher } from './create-dispatcher.js';
 import { fetchDocument, prepareFetch } from './fetch-document.js';
@@ -57,6 +58,13 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
         return Promise.reject(classifyFailure({ kind: 'closed' }, context));
       }
       return fetchDocument(request, deps);
+    },
+    admit(request) {
+      if (closed) {
+        const context = { sourceId: request.sourceId, url: request.url, attempts: 0, policy: request.policy };
+        return Promise.reject(classifyFailure({ kind: 'closed' }, context));
+      }
+      return admitNavigation(request, deps);
     },
     prepare: (request) => (closed ? Promise.resolve() : prepareFetch(request, deps)),
     turnIn: (host) => deps.gate.turnIn(host),

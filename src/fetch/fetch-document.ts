@@ -61,7 +61,8 @@ export async function prepareFetch(request: FetchRequest, deps: FetcherDeps): Pr
 
 type HopOutcome = { kind: 'final'; exchange: Exchange } | { kind: 'redirect'; location: string };
 
-function parseSourceUrl(request: FetchRequest): URL {
+/** The request's URL, checked to be absolute http(s) without its fragment; throws FETCH_INVALID_URL. */
+export function parseSourceUrl(request: FetchRequest): URL {
   // URL.parse (Node 22) would avoid the exception; on Node 20 an invalid URL throws.
   let url: URL | undefined;
   try {
@@ -155,7 +156,12 @@ function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, de
  * Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or
  * Crawl-delay), synchronously when the origin's rules are already known.
  */
-function checkRobots(url: URL, request: FetchRequest, deps: FetcherDeps, trace: FetchTrace): number | Promise<number> {
+export function checkRobots(
+  url: URL,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  trace: FetchTrace,
+): number | Promise<number> {
   const { policy } = request;
   if (policy.robots === 'ignore') return policy.minHostDelayMs;
   const download = (robotsUrl: string) => loadRobotsTxt(robotsUrl, request, deps, trace);

@@ -13,6 +13,8 @@ export interface FetchErrorOptions extends AppErrorOptions {
   attempts?: number;
   /** Whether another attempt could succeed (network trouble, 429, 502–504). */
   retryable?: boolean;
+  /** The vendor of the anti-bot JavaScript challenge the site answered with, when it was one. */
+  challenge?: string;
 }
 
 /** A failed fetch: one typed error with the URL, the HTTP status when there was one, and a hint. */
@@ -24,6 +26,8 @@ export class FetchError extends AppError {
   readonly retryAfterMs?: number;
   readonly attempts: number;
   readonly retryable: boolean;
+  /** The anti-bot challenge's vendor when the error status came with one (a browser may pass it). */
+  readonly challenge?: string;
 
   constructor(code: ErrorCode, message: string, options: FetchErrorOptions) {
     super(code, message, options);
@@ -32,6 +36,7 @@ export class FetchError extends AppError {
     this.retryAfterMs = options.retryAfterMs;
     this.attempts = options.attempts ?? 1;
     this.retryable = options.retryable ?? false;
+    this.challenge = options.challenge;
   }
 }
 

@@ -49,6 +49,12 @@ export interface Fetcher {
    * of holding a slot.
    */
   turnIn?(host: string): number;
+  /**
+   * Politeness for a page another client loads (the headless browser's top-level navigation):
+   * robots.txt and the host's turn exactly as for a fetch. Resolves with the function that ends the
+   * turn; throws FetchError (FETCH_ROBOTS when disallowed).
+   */
+  admit?(request: FetchRequest): Promise<() => void>;
   /** Loads what a fetch of this request needs first (robots.txt); never throws. */
   prepare?(request: FetchRequest): Promise<void>;
   /** A snapshot of the counters. */

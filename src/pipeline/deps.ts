@@ -1,4 +1,5 @@
 /** What a pipeline run needs from the outside world, injected so tests control every piece. */
+import type { Renderer } from '../browser/index.js';
 import type { Fetcher } from '../fetch/index.js';
 import type { Logger } from '../log.js';
 import type { SiteConfig } from '../model.js';
@@ -14,6 +15,8 @@ export interface PipelineDeps {
   site: SiteConfig;
   now: () => Date;
   logger: Logger;
+  /** Headless Chromium for sources with `render: browser` or `auto` (started on first need). */
+  renderer?: Renderer;
   /** Extracts a page; a pass sets it to a worker-thread pool (extract-pool.ts), else extraction runs in-process. */
   extract?: ExtractPage;
 }

@@ -4,11 +4,11 @@
  * store round trips in all. The order of writes (crash safety) lives in commit-run.ts.
  */
 import { AppError, toAppError } from '../errors.js';
-import { ExtractError, extractItems } from '../extract/index.js';
-import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
+import { ExtractError } from '../extract/index.js';
+import { formatExtractWarning } from './extract-options.js';
+import { obtainPage } from './obtain-page.js';
 import { FetchError } from '../fetch/index.js';
 import type {
-  ExtractResult,
   FetchedPage,
   NotModified,
   RememberedPage,
@@ -70,23 +70,21 @@ interface StagesResult {
 async function runStages(source: SourceConfig, deps: PipelineDeps, state: SourceState): Promise<StagesResult> {
   if (state.retryAfter && Date.parse(state.retryAfter) > deps.now().getTime())
     return { report: deferredReport(source, state.retryAfter), confirm: {} };
-  const fetched = await deps.fetcher.fetch({
-    sourceId: source.id,
-    url: source.url,
-    policy: source.fetch,
-    validators: state.validators,
-    purpose: 'page',
-  });
-  if (fetched.kind === 'not-modified') return finishNotModified(source, deps, state, fetched);
-
-  let extracted: ExtractResult;
-  try {
-    const input = { body: fetched.body, contentType: fetched.contentType, url: fetched.finalUrl };
-    const options = extractOptionsFor(source, deps.now());
-    extracted = deps.extract ? await deps.extract(input, options) : extractItems(input, options);
-  } catch (error) {
-    return { report: noItemsReport(source, fetched, error, state.health), confirm: {} };
+  const obtained = await obtainPage(source, deps, state);
+  if (obtained.kind === 'not-modified') {
+    const finished = await finishNotModified(source, deps, state, obtained.result);
+    finished.report.servedBy = obtained.servedBy;
+    return finished;
   }
+  for (const note of obtained.notes)
+    deps.logger.info({ sourceId: source.id, servedBy: obtained.servedBy }, `source "${source.id}": ${note}`);
+  const fetched = obtained.page;
+  if (obtained.kind === 'no-items') {
+    const report = noItemsReport(source, fetched, obtained.error, state.health);
+    report.servedBy = obtained.servedBy;
+    return { report, confirm: {} };
+  }
+  const { extracted } = obtained;
   const warnings = [...fetched.warnings, ...extracted.warnings.map(formatExtractWarning)];
   const enriched = await enrichNewItems(source, deps, state, extracted.items, warnings);
   const page: RememberedPage = {
@@ -108,6 +106,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     waitMs: fetched.waitMs,
     warnings,
     written,
+    servedBy: obtained.servedBy,
   };
   if (extracted.mode === 'auto' && extracted.selectors) report.chosenSelectors = extracted.selectors;
   const uncertain = extracted.warnings.find((warning) => warning.code === 'list-uncertain');
@@ -266,6 +265,7 @@ function logReport(deps: PipelineDeps, report: RunReport): void {
     newItems: report.newItems,
     status: report.httpStatus,
     durationMs: report.durationMs,
+    ...(report.servedBy ? { servedBy: report.servedBy } : {}),
   };
   for (const warning of report.warnings) deps.logger.warn({ sourceId: report.sourceId }, warning);
   if (report.error) {
@@ -282,7 +282,7 @@ function logReport(deps: PipelineDeps, report: RunReport): void {
   } else {
     deps.logger.info(
       fields,
-      `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new`,
+      `source "${report.sourceId}": ${report.outcome}, ${report.found} found, ${report.newItems} new${report.servedBy && report.servedBy !== 'fetch' ? ` (served by ${report.servedBy})` : ''}`,
     );
   }
 }

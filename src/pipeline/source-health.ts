@@ -33,6 +33,7 @@ export function nextHealth(
     lastHttpStatus: report.httpStatus ?? before.lastHttpStatus,
     lastDurationMs: report.durationMs,
     lastNew: report.newItems,
+    ...(report.servedBy ? { servedBy: report.servedBy } : {}),
   };
   if (isFailure(report)) {
     const failures = before.consecutiveFailures + 1;

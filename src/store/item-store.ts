@@ -4,7 +4,8 @@
  */
 import { describeError } from '../errors.js';
 import type { Keyv } from 'keyv';
-import type { ExtractedItem, FeedVersion, CommitResult, SourceHealth, StoredItem } from '../model.js';
+import type { CommitResult, ExtractedItem, FeedVersion, HostCookies, SourceHealth, StoredItem } from '../model.js';
+import { hostCookiesKey, parseHostCookies } from './host-cookies.js';
 import type { Logger } from '../log.js';
 import {
   parseHistoryRecord,
@@ -76,6 +77,10 @@ export interface ItemStore {
   readDetailCache(links: string[]): Promise<unknown[]>;
   /** Caches one item link's detail-page findings for `ttlMs`. */
   writeDetailCache(link: string, entry: unknown, ttlMs: number): Promise<void>;
+  /** Cookies a browser earned on `host` (`URL.host`), when kept and well-formed. */
+  readHostCookies(host: string): Promise<HostCookies | undefined>;
+  /** Keeps a host's earned cookies for `ttlMs` (replacing earlier ones). */
+  writeHostCookies(record: HostCookies, ttlMs: number): Promise<void>;
   /** The workers' announcements (config hashes) on a shared store; the pipeline checks their shape. */
   readWorkerAnnouncements(): Promise<unknown>;
   /** Replaces the workers' announcements; they expire after `ttlMs` unless announced again. */
@@ -169,6 +174,16 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         'could not cache a detail page',
         undefined,
         async () => void (await keyv.set(detailKey(link), entry, ttlMs)),
+      ),
+    readHostCookies: (host) =>
+      guard('could not read earned cookies', undefined, async () =>
+        parseHostCookies(await keyv.get<unknown>(hostCookiesKey(host)), host),
+      ),
+    writeHostCookies: (record, ttlMs) =>
+      guard(
+        'could not keep earned cookies',
+        undefined,
+        async () => void (await keyv.set(hostCookiesKey(record.host), record, ttlMs)),
       ),
     readWorkerAnnouncements: () =>
       guard("could not read the workers' announcements", undefined, () => keyv.get(WORKERS_KEY)),

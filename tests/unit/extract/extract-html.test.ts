@@ -366,7 +366,7 @@ describe('extractItems errors', () => {
       expect(error.message).toBe(
         `extract: source "test": the site answered with an anti-bot JavaScript challenge instead of the page (${vendor})`,
       );
-      expect(error.hint).toMatch(/does not run JavaScript/);
+      expect(error.hint).toMatch(/does not run JavaScript.*render: auto/);
     }
   });
 

@@ -156,7 +156,9 @@ describe('fetcher retries', () => {
       );
       expect(error).toMatchObject({ code: 'FETCH_HTTP_STATUS', status, retryable: false });
       expect(error.message).toMatch(detail);
-      expect(error.hint).toMatch(/does not run JavaScript.*RSS feed, an API or a mobile version/);
+      expect(error.hint).toMatch(
+        /plain fetch does not run JavaScript.*render: auto.*RSS feed, an API or a mobile version/,
+      );
       expect(env.server.count(path)).toBe(1);
     },
   );

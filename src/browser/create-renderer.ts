@@ -1,0 +1,115 @@
+/**
+ * The renderer: one headless Chromium per process, launched on the first render (and again after it
+ * closed or crashed), at most `maxPages` pages at once, closed after `idleCloseMs` without a page.
+ */
+import type { Browser } from 'playwright-core';
+import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
+import { createSilentLogger } from '../log.js';
+import { launchBrowser } from './launch-browser.js';
+import { isProcessAlive, killProcessTree, measureBrowserMemory } from './browser-processes.js';
+import { HUNG_PAGE_MS, renderPage } from './render-page.js';
+import type { Renderer, RendererOptions, RendererStats } from './renderer-types.js';
+
+/** Creates a renderer; nothing is launched (or even imported) until the first render. */
+export function createRenderer(options: RendererOptions = {}): Renderer {
+  const maxPages = Math.max(1, options.maxPages ?? DEFAULT_BROWSER_CONFIG.maxPages);
+  const idleCloseMs = options.idleCloseMs ?? DEFAULT_BROWSER_CONFIG.idleCloseMs;
+  const maxRequests = options.maxRequests ?? DEFAULT_BROWSER_CONFIG.maxRequests;
+  const logger = options.logger ?? createSilentLogger();
+  const counters = { pagesRendered: 0, launches: 0, kills: 0 };
+  const waiting: Array<() => void> = [];
+  let open = 0;
+  let browser: Browser | undefined;
+  let pid: number | undefined;
+  let launching: Promise<Browser> | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  const closeBrowser = async (reason: string): Promise<void> => {
+    const closing = browser;
+    const closingPid = pid;
+    browser = undefined;
+    pid = undefined;
+    if (!closing) return;
+    logger.debug({}, `browser: closing Chromium (${reason})`);
+    const closed = await Promise.race([
+      closing.close().then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), HUNG_PAGE_MS).unref()),
+    ]);
+    if (!closed && closingPid !== undefined && isProcessAlive(closingPid)) killProcessTree(closingPid);
+  };
+
+  const browserFor = (sourceId: string): Promise<Browser> => {
+    if (browser?.isConnected()) return Promise.resolve(browser);
+    launching ??= launchBrowser(options.executablePath, sourceId)
+      .then(({ browser: launched, pid: launchedPid }) => {
+        counters.launches += 1;
+        browser = launched;
+        pid = launchedPid;
+        launched.on('disconnected', () => {
+          if (browser !== launched) return;
+          browser = undefined;
+          pid = undefined;
+        });
+        logger.info({ sourceId }, 'browser: Chromium started');
+        return launched;
+      })
+      .finally(() => {
+        launching = undefined;
+      });
+    return launching;
+  };
+
+  const takePage = async (): Promise<void> => {
+    clearTimeout(idleTimer);
+    if (open < maxPages) {
+      open += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+
+  const releasePage = (): void => {
+    const next = waiting.shift();
+    if (next) return next(); // the page slot passes straight to the next render
+    open -= 1;
+    if (open === 0 && browser) {
+      idleTimer = setTimeout(() => void closeBrowser('idle'), idleCloseMs);
+      idleTimer.unref();
+    }
+  };
+
+  return {
+    async render(request) {
+      await takePage();
+      try {
+        const active = await browserFor(request.sourceId);
+        const page = await renderPage(active, request, {
+          maxRequests,
+          killBrowser: async () => {
+            counters.kills += 1;
+            logger.warn({ sourceId: request.sourceId }, 'browser: a hung page did not close; Chromium was killed');
+            await closeBrowser('hung page');
+          },
+        });
+        counters.pagesRendered += 1;
+        return page;
+      } finally {
+        releasePage();
+      }
+    },
+    stats(): RendererStats {
+      const running = browser?.isConnected() ?? false;
+      return {
+        running,
+        ...(running && pid !== undefined ? { memoryBytes: measureBrowserMemory(pid), pid } : {}),
+        pagesOpen: open,
+        ...counters,
+      };
+    },
+    async close() {
+      clearTimeout(idleTimer);
+      if (launching) await launching.catch(() => undefined);
+      await closeBrowser('closed');
+    },
+  };
+}

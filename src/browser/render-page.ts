@@ -1,0 +1,197 @@
+/**
+ * One page in the browser: a fresh context (its own cookies) with the request guard, the wait
+ * policy under a hard deadline, then the DOM and the host's cookies. A page that stops responding
+ * (a script that never yields) is reported and its context torn down; if even that hangs, the
+ * caller kills the browser.
+ */
+import type { Browser, BrowserContext, Cookie } from 'playwright-core';
+import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
+import type { EarnedCookie } from '../model.js';
+import { BrowserError, formatBrowserMessage } from './browser-error.js';
+import { installRequestGuard, type RequestGuard } from './request-guard.js';
+import type { RenderRequest, RenderedPage } from './renderer-types.js';
+import { waitForList } from './wait-for-list.js';
+
+/** Longest wait for the DOM snapshot or a context to close before the page counts as hung. */
+export const HUNG_PAGE_MS = 3_000;
+
+/** Limits and the escape hatch for a hung page. */
+export interface PageLimits {
+  maxRequests: number;
+  /** Kills the whole browser: called when a hung page's context does not close. */
+  killBrowser(): Promise<void>;
+}
+
+/** Renders one page; throws BrowserError or the politeness refusal (FetchError). */
+export async function renderPage(browser: Browser, request: RenderRequest, limits: PageLimits): Promise<RenderedPage> {
+  const started = performance.now();
+  const deadline = started + request.timeoutMs;
+  const context = await browser.newContext({
+    userAgent: request.userAgent,
+    extraHTTPHeaders: request.headers,
+    serviceWorkers: 'block',
+    acceptDownloads: false,
+  });
+  let guard: RequestGuard | undefined;
+  try {
+    if (request.cookies.length > 0) await context.addCookies(request.cookies.map(toPlaywrightCookie));
+    const page = await context.newPage();
+    // Popups and dialogs would hold the page: close and dismiss them.
+    context.on('page', (opened) => void (opened === page ? undefined : opened.close().catch(ignoreClosed)));
+    page.on('dialog', (dialog) => void dialog.dismiss().catch(ignoreClosed));
+    guard = await installRequestGuard(context, page, request, limits.maxRequests);
+    const waited = await waitForList(page, request, guard, deadline);
+    const snapshot = await within(page.content(), HUNG_PAGE_MS);
+    if (snapshot === undefined) throw hungPage(request);
+    const html = snapshot.value;
+    const finalUrl = page.url();
+    const last = guard.documents.at(-1);
+    const status = last?.status ?? 0;
+    checkFinalDocument(request, html, status, finalUrl);
+    const cookies = (await context.cookies(finalUrl)).map(toEarnedCookie);
+    const challenge = await nameChallenge(guard, cookies);
+    return {
+      requestedUrl: request.url,
+      finalUrl,
+      status,
+      html,
+      cookies,
+      documents: guard.documents.length,
+      challenge,
+      waited,
+      blocked: { ...guard.blocked },
+      requests: guard.requests,
+      durationMs: Math.round(performance.now() - started),
+      waitMs: Math.round(guard.waitMs),
+      warnings: describeWarnings(request, waited, guard),
+    };
+  } finally {
+    guard?.releaseAll();
+    if ((await within(context.close(), HUNG_PAGE_MS)) === undefined) await limits.killBrowser();
+  }
+}
+
+// --- Internal helpers ---
+
+/**
+ * The challenge a first document was, by its vendor's markers in the stub or in the names of the
+ * cookies it set (`__jsl_clearance…`, `acw_sc__v2`), or `reload` for another stub that reloaded.
+ */
+async function nameChallenge(guard: RequestGuard, cookies: EarnedCookie[]): Promise<string | undefined> {
+  if (guard.documents.length < 2) return undefined;
+  const text = guard.firstDocumentText && (await within(guard.firstDocumentText, HUNG_PAGE_MS))?.value;
+  const byText = text === undefined ? undefined : recognizeChallengeText(text);
+  return byText ?? recognizeChallengeText(cookies.map((cookie) => cookie.name).join('\n')) ?? 'reload';
+}
+
+function checkFinalDocument(request: RenderRequest, html: string, status: number, finalUrl: string): void {
+  const vendor = recognizeChallengeText(html);
+  if (vendor) {
+    throw new BrowserError(
+      'BROWSER_TIMEOUT',
+      formatBrowserMessage(
+        request.sourceId,
+        `the ${vendor} challenge was not passed within ${request.timeoutMs / 1000} s`,
+        finalUrl,
+      ),
+      {
+        sourceId: request.sourceId,
+        url: finalUrl,
+        status,
+        hint: 'The site did not accept the browser; some challenges also check the User-Agent or the IP address (see the README on why some sites still refuse).',
+      },
+    );
+  }
+  if (status >= 400) {
+    throw new BrowserError(
+      'BROWSER_HTTP_STATUS',
+      formatBrowserMessage(request.sourceId, `HTTP ${status} from ${finalUrl}`),
+      {
+        sourceId: request.sourceId,
+        url: finalUrl,
+        status,
+        hint:
+          status === 404 || status === 410
+            ? 'The page has moved or been removed; update the source URL.'
+            : 'The site refused the page in the browser too; check it in a desktop browser.',
+      },
+    );
+  }
+}
+
+function describeWarnings(request: RenderRequest, waited: RenderedPage['waited'], guard: RequestGuard): string[] {
+  const warnings: string[] = [];
+  if (waited === 'deadline')
+    warnings.push(
+      `browser: the page was still loading after ${request.timeoutMs / 1000} s; its DOM was taken as it was (set \`waitFor:\` to the list's selector)`,
+    );
+  if (guard.blocked.offHost > 0)
+    warnings.push(`browser: ${guard.blocked.offHost} navigation(s) off ${new URL(request.url).host} refused`);
+  if (guard.blocked.overLimit > 0)
+    warnings.push(
+      `browser: the page made more than ${guard.requests - guard.blocked.overLimit} requests; ${guard.blocked.overLimit} refused`,
+    );
+  return warnings;
+}
+
+function hungPage(request: RenderRequest): BrowserError {
+  return new BrowserError(
+    'BROWSER_TIMEOUT',
+    formatBrowserMessage(
+      request.sourceId,
+      `the page stopped responding (a script that never finishes?) at ${request.url}`,
+    ),
+    {
+      sourceId: request.sourceId,
+      url: request.url,
+      hint: 'The page was closed; if it keeps happening the site cannot be rendered, look for a feed or API instead.',
+    },
+  );
+}
+
+/** The promise's value, or undefined when it takes longer than `ms` or fails (a page that went away). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        (value) => ({ value }),
+        () => undefined,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toPlaywrightCookie(cookie: EarnedCookie): Parameters<BrowserContext['addCookies']>[0][number] {
+  return {
+    name: cookie.name,
+    value: cookie.value,
+    domain: cookie.domain,
+    path: cookie.path,
+    expires: cookie.expires ?? -1,
+    httpOnly: cookie.httpOnly,
+    secure: cookie.secure,
+  };
+}
+
+function toEarnedCookie(cookie: Cookie): EarnedCookie {
+  return {
+    name: cookie.name,
+    value: cookie.value,
+    domain: cookie.domain,
+    path: cookie.path,
+    ...(cookie.expires > 0 ? { expires: cookie.expires } : {}),
+    httpOnly: cookie.httpOnly,
+    secure: cookie.secure,
+  };
+}
+
+function ignoreClosed(): void {
+  // The page or dialog went away first: nothing left to close.
+}

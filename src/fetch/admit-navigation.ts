@@ -1,0 +1,21 @@
+/**
+ * Politeness for a page loaded by another client (the headless browser's top-level navigations):
+ * the same robots.txt verdict and the same host gate (per-host limit, `minDelay` or Crawl-delay
+ * spacing, Retry-After pauses, global limit) as a fetch of that URL, so a rendered source is exactly
+ * as polite as a fetched one.
+ */
+import type { FetchRequest } from '../model.js';
+import { checkRobots, parseSourceUrl } from './fetch-document.js';
+import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
+
+/** Waits for the URL's turn; resolves with the function that ends it. Throws FETCH_ROBOTS / FETCH_INVALID_URL. */
+export async function admitNavigation(request: FetchRequest, deps: FetcherDeps): Promise<() => void> {
+  const trace: FetchTrace = { requests: 0, waitMs: 0 };
+  const url = parseSourceUrl(request);
+  const spacing = checkRobots(url, request, deps, trace);
+  const minHostDelayMs = typeof spacing === 'number' ? spacing : await spacing;
+  const turn = deps.gate.acquire(url.host, { perHostConcurrency: request.policy.perHostConcurrency, minHostDelayMs });
+  const release = typeof turn === 'function' ? turn : await turn;
+  deps.stats.requests += 1;
+  return release;
+}

@@ -1,0 +1,142 @@
+/**
+ * `render: browser` and `render: auto` through runSource, with real Chromium, a real fetcher and
+ * store, against a local origin: lists built by script, a JavaScript challenge whose cookie is kept
+ * so the next run is a plain fetch, the challenge coming back, robots.txt for the browser, and a
+ * machine without Chromium. One renderer serves the whole file.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRenderer, type Renderer } from '../../src/browser/index.js';
+import { parseConfigText } from '../../src/config/index.js';
+import { createFetcher, type Fetcher } from '../../src/fetch/index.js';
+import { createSilentLogger } from '../../src/log.js';
+import type { SourceConfig } from '../../src/model.js';
+import { runSource, type PipelineDeps } from '../../src/pipeline/index.js';
+import { openItemStore, type ItemStore } from '../../src/store/index.js';
+import {
+  challengeAnswer,
+  chromiumAvailable,
+  startBrowserOrigin,
+  type BrowserOrigin,
+} from '../helpers/browser-origin.js';
+
+const available = chromiumAvailable();
+let origin: BrowserOrigin;
+let renderer: Renderer;
+let fetcher: Fetcher;
+let store: ItemStore;
+let root: string;
+let deps: PipelineDeps;
+
+function source(id: string, path: string, lines: string): SourceConfig {
+  const yaml = `defaults:\n  retries: 0\n  minDelay: 0ms\n  renderTimeout: 20s\nsources:\n  - id: ${id}\n    url: ${origin.server.origin}${path}\n${lines}`;
+  return parseConfigText(yaml, 'test.yaml', () => true).config.sources[0]!;
+}
+
+describe.runIf(available)('rendering sources in the pipeline', () => {
+  beforeAll(async () => {
+    origin = await startBrowserOrigin();
+    renderer = createRenderer({ maxPages: 2 });
+    fetcher = createFetcher({ logger: createSilentLogger() });
+    store = await openItemStore('memory://');
+    root = await mkdtemp(join(tmpdir(), 'feedwright-browser-'));
+    deps = {
+      fetcher,
+      renderer,
+      store,
+      outputDir: join(root, 'out'),
+      site: { title: 't', timezone: 'Asia/Shanghai' },
+      now: () => new Date(),
+      logger: createSilentLogger(),
+    };
+  });
+  afterAll(async () => {
+    await renderer?.close();
+    await fetcher?.close();
+    await store?.close();
+    await origin?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('render: browser reads a list built by script into the feed', async () => {
+    const report = await runSource(
+      source('script', '/script-list/', '    render: browser\n    items: ul.list li\n'),
+      deps,
+    );
+    expect(report.error).toBeUndefined();
+    expect(report.servedBy).toBe('browser');
+    expect(report.found).toBe(5);
+    expect(report.newItems).toBe(5);
+    expect((await store.getHealth('script'))?.servedBy).toBe('browser');
+  });
+
+  it('render: auto fetches first and renders only a script-built shell', async () => {
+    const plain = await runSource(source('auto-plain', '/plain-list/', '    render: auto\n'), deps);
+    expect(plain.servedBy).toBe('fetch');
+    expect(plain.found).toBe(5);
+    const rendered = renderer.stats().pagesRendered;
+    const shell = await runSource(
+      source('auto-shell', '/script-list/', '    render: auto\n    items: ul.list li\n'),
+      deps,
+    );
+    expect(shell.error).toBeUndefined();
+    expect(shell.servedBy).toBe('browser');
+    expect(shell.found).toBe(5);
+    expect(renderer.stats().pagesRendered).toBe(rendered + 1);
+  });
+
+  it('keeps the cookies a challenge earns, fetches plainly with them next time, and renders again when the challenge comes back', async () => {
+    const challenged = source('challenged', '/challenge/', '    render: auto\n    items: ul.list li\n');
+    const host = new URL(challenged.url).host;
+
+    const first = await runSource(challenged, deps);
+    expect(first.error).toBeUndefined();
+    expect(first.servedBy).toBe('browser');
+    expect(first.found).toBe(5);
+    const kept = await store.readHostCookies(host);
+    expect(kept?.challenge).toBe('加速乐 (Jiasule)');
+    expect(kept?.cookies.find((c) => c.name === '__jsl_clearance_s')?.value).toBe(challengeAnswer('first-seed'));
+    expect(Date.parse(kept!.expiresAt)).toBeGreaterThan(Date.now() + 3_000_000);
+
+    const rendered = renderer.stats().pagesRendered;
+    const before = origin.server.count('/challenge/');
+    const second = await runSource(challenged, deps);
+    expect(second.error).toBeUndefined();
+    expect(second.servedBy).toBe('fetch+cookies');
+    expect(second.found).toBe(5);
+    expect(renderer.stats().pagesRendered).toBe(rendered);
+    // One plain request, answered with the list because it carried the earned cookie.
+    expect(origin.server.count('/challenge/') - before).toBe(1);
+
+    origin.secret.seed = 'second-seed';
+    const third = await runSource(challenged, deps);
+    expect(third.error).toBeUndefined();
+    expect(third.servedBy).toBe('browser');
+    expect(renderer.stats().pagesRendered).toBe(rendered + 1);
+    const renewed = await store.readHostCookies(host);
+    expect(renewed?.cookies.find((c) => c.name === '__jsl_clearance_s')?.value).toBe(challengeAnswer('second-seed'));
+  });
+
+  it('render: browser obeys robots.txt for its navigation', async () => {
+    const before = origin.server.count('/private/list/');
+    const report = await runSource(source('private', '/private/list/', '    render: browser\n'), deps);
+    expect(report.outcome).toBe('disallowed');
+    expect(report.error?.code).toBe('FETCH_ROBOTS');
+    expect(origin.server.count('/private/list/')).toBe(before);
+  });
+
+  it('fails a render: browser source clearly when Chromium is missing', async () => {
+    const missing = createRenderer({ executablePath: '/nonexistent/chromium' });
+    const report = await runSource(source('no-browser', '/script-list/', '    render: browser\n'), {
+      ...deps,
+      renderer: missing,
+    });
+    expect(report.outcome).toBe('failed');
+    expect(report.error?.code).toBe('BROWSER_NOT_FOUND');
+    expect(report.error?.message).toMatch(/source "no-browser".*\/nonexistent\/chromium is not an executable file/);
+    expect(report.error?.hint).toMatch(/apt-get install chromium/);
+    await missing.close();
+  });
+});

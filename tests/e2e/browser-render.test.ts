@@ -1,0 +1,161 @@
+/**
+ * The browser stage against a local origin in real Chromium (Debian's /usr/bin/chromium): lists
+ * built by script, a challenge that sets a cookie and reloads, endless and hung pages, a page that
+ * tries to leave its host, one that fires hundreds of requests, and the browser's idle close.
+ * One renderer (one browser) serves the whole file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BrowserError,
+  createRenderer,
+  isProcessAlive,
+  type Renderer,
+  type RenderRequest,
+} from '../../src/browser/index.js';
+import { DEFAULT_USER_AGENT } from '../../src/fetch/index.js';
+import { chromiumAvailable, startBrowserOrigin, type BrowserOrigin } from '../helpers/browser-origin.js';
+
+const available = chromiumAvailable();
+let origin: BrowserOrigin;
+let renderer: Renderer;
+const admitted: string[] = [];
+
+function request(path: string, extra: Partial<RenderRequest> = {}): RenderRequest {
+  return {
+    sourceId: 'test',
+    url: `${origin.server.origin}${path}`,
+    userAgent: DEFAULT_USER_AGENT,
+    headers: {},
+    cookies: [],
+    waitFor: 'ul.list li',
+    // Generous: the machine may be busy; the timeout tests set their own short one.
+    timeoutMs: 20_000,
+    admit: async (url) => {
+      admitted.push(url);
+      return () => undefined;
+    },
+    ...extra,
+  };
+}
+
+describe.runIf(available)('rendering pages in headless Chromium', () => {
+  beforeAll(async () => {
+    origin = await startBrowserOrigin();
+    renderer = createRenderer({ maxPages: 2, idleCloseMs: 60_000, maxRequests: 100 });
+  });
+  afterAll(async () => {
+    await renderer?.close();
+    await origin?.close();
+  });
+
+  it('renders a list filled by script from a JSON endpoint, with the honest User-Agent', async () => {
+    const page = await renderer.render(request('/script-list/'));
+    expect(page.waited).toBe('selector');
+    expect(page.status).toBe(200);
+    for (const row of origin.rows) expect(page.html).toContain(row.title);
+    const seen = origin.server.requests.find((r) => r.path === '/api/list.json');
+    expect(seen?.headers['user-agent']).toBe(DEFAULT_USER_AGENT);
+    expect(admitted).toContain(`${origin.server.origin}/script-list/`);
+  });
+
+  it('without a selector, waits until the network is quiet', async () => {
+    const page = await renderer.render(request('/script-list/', { waitFor: undefined }));
+    expect(page.waited).toBe('network-idle');
+    expect(page.html).toContain(origin.rows[0]!.title);
+  });
+
+  it('follows a challenge that computes a cookie in script and reloads, and returns the cookie', async () => {
+    for (const waitFor of ['ul.list li', undefined]) {
+      const before = admitted.length;
+      const page = await renderer.render(request('/challenge/', { waitFor }));
+      expect(page.status).toBe(200);
+      expect(page.documents).toBe(2);
+      expect(page.challenge).toBe('加速乐 (Jiasule)');
+      expect(page.html).toContain(origin.rows[4]!.title);
+      expect(page.cookies.map((cookie) => cookie.name)).toContain('__jsl_clearance_s');
+      const cookie = page.cookies.find((c) => c.name === '__jsl_clearance_s')!;
+      expect(cookie.expires! * 1000).toBeGreaterThan(Date.now() + 3_000_000);
+      // The reload is a top-level navigation too: it waited for its turn like the first one.
+      expect(admitted.length - before).toBe(2);
+    }
+  });
+
+  it('fails with BROWSER_TIMEOUT when the list never appears, within the page timeout', async () => {
+    const started = Date.now();
+    const error = await renderer
+      .render(request('/endless/', { waitFor: 'table.never', timeoutMs: 4_000 }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrowserError);
+    expect((error as BrowserError).code).toBe('BROWSER_TIMEOUT');
+    expect((error as BrowserError).message).toMatch(/list selector "table.never" did not finish within 4 s/);
+    expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
+  });
+
+  it('takes the DOM as it is at the deadline when the network never settles, with a warning', async () => {
+    const started = Date.now();
+    const page = await renderer.render(request('/endless-js/', { waitFor: undefined, timeoutMs: 4_000 }));
+    expect(page.waited).toBe('deadline');
+    expect(page.html).toContain(origin.rows[0]!.title);
+    expect(page.warnings.join('\n')).toMatch(/still loading after 4 s/);
+    expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
+  });
+
+  it('refuses navigation off the page host', async () => {
+    const before = origin.server.count('/elsewhere');
+    const page = await renderer.render(request('/escape/', { waitFor: undefined }));
+    expect(page.blocked.offHost).toBeGreaterThanOrEqual(1);
+    expect(page.finalUrl).toBe(`${origin.server.origin}/escape/`);
+    expect(page.html).toContain(origin.rows[0]!.title);
+    expect(origin.server.count('/elsewhere')).toBe(before);
+    expect(page.warnings.join('\n')).toMatch(/navigation\(s\) off 127\.0\.0\.1:\d+ refused/);
+  });
+
+  it('blocks images and caps the requests of a page that opens hundreds', async () => {
+    const before = origin.server.count('/sub');
+    const page = await renderer.render(request('/many/', { waitFor: undefined }));
+    expect(page.html).toContain(origin.rows[0]!.title);
+    expect(origin.server.count('/pixel.png') + origin.server.count('/pixel2.png')).toBe(0);
+    expect(page.blocked.resources).toBe(2);
+    expect(page.blocked.overLimit).toBeGreaterThan(250);
+    // 100 requests per page: the document, the two refused images, the rest sub-requests.
+    expect(origin.server.count('/sub') - before).toBeLessThanOrEqual(97);
+  });
+
+  it('fails a page whose script never yields, and the browser still renders the next page', async () => {
+    const error = await renderer
+      .render(request('/hung/', { waitFor: 'table.never', timeoutMs: 1_500 }))
+      .catch((e: unknown) => e);
+    expect((error as BrowserError).code).toBe('BROWSER_TIMEOUT');
+    const page = await renderer.render(request('/script-list/'));
+    expect(page.html).toContain(origin.rows[0]!.title);
+  });
+
+  it('renders at most maxPages pages at once', async () => {
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, renderer.stats().pagesOpen)), 5);
+    await Promise.all([1, 2, 3].map(() => renderer.render(request('/script-list/'))));
+    clearInterval(watch);
+    expect(peak).toBe(2);
+  }, 60_000);
+
+  it('reports an HTTP error status of the final document', async () => {
+    const error = await renderer.render(request('/not-found/', { waitFor: undefined })).catch((e: unknown) => e);
+    expect((error as BrowserError).code).toBe('BROWSER_HTTP_STATUS');
+    expect((error as BrowserError).status).toBe(404);
+  });
+
+  it('reports its memory while running, and closes the browser when idle', async () => {
+    const idle = createRenderer({ idleCloseMs: 300 });
+    expect(idle.stats().running).toBe(false);
+    await idle.render(request('/script-list/'));
+    const running = idle.stats();
+    expect(running.running).toBe(true);
+    expect(running.memoryBytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(isProcessAlive(running.pid!)).toBe(true);
+    for (let waited = 0; waited < 10_000 && isProcessAlive(running.pid!); waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(idle.stats().running).toBe(false);
+    expect(isProcessAlive(running.pid!)).toBe(false);
+    await idle.close();
+  });
+});
