@@ -9,6 +9,7 @@ import { extractDetail, extractItems } from '../../../src/extract/index.js';
 import { loadDocument } from '../../../src/extract/html/load-document.js';
 import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
 import { MAX_ITEM_BLOCKS } from '../../../src/extract/html/block-limit.js';
+import { createRandom } from '../../helpers/seeded-random.js';
 
 const OPTIONS = {
   sourceId: 'deep',
@@ -60,7 +61,126 @@ describe('nesting cap', () => {
     const html = `<html><body>${unclosed}${paragraphs}${table}${script}</body></html>`;
     expect(capNesting(html)).toEqual({ html, dropped: 0 });
   });
+  it('finds the same tags as the regular expression it replaced, on random tag soup (comments, stray `<`, odd names)', () => {
+    const random = createRandom(14);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    const pieces = [
+      '<div>',
+      '</div>',
+      '<DIV class="a/b">',
+      '<li>',
+      '<p>',
+      '<td>',
+      '<tr>',
+      '<ul>',
+      '</ul>',
+      '<br/>',
+      '<img src=x>',
+      '<!-- <div> -->',
+      '<!-->',
+      '<!--',
+      '<',
+      '< div>',
+      '</ div>',
+      '<1>',
+      '</>',
+      '<a\u3000b>',
+      '<a\u00a0x>',
+      '<b\tc>',
+      '<script><div></script >',
+      '<title><p></TITLE>',
+      '<!DOCTYPE html>',
+      'text',
+      '>',
+      '<span/ >',
+      '<x-y:z>',
+      '\u2028',
+    ];
+    for (let round = 0; round < 300; round++) {
+      const html = Array.from({ length: 5 + Math.floor(random() * 80) }, () => pick(pieces))
+        .join('')
+        .replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+        .replace(/\\t/g, '\t');
+      const depth = 1 + Math.floor(random() * 4);
+      expect(capNesting(html, depth), html).toEqual(capNestingByRegex(html, depth));
+    }
+  });
 });
+
+/** The regular-expression scan capNesting used before its allocation-free scanner (the reference for the test above). */
+function capNestingByRegex(html: string, maxDepth: number): { html: string; dropped: number } {
+  const tagPattern = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/g;
+  const voids = new Set([
+    'area',
+    'base',
+    'br',
+    'col',
+    'embed',
+    'hr',
+    'img',
+    'input',
+    'link',
+    'meta',
+    'param',
+    'source',
+    'track',
+    'wbr',
+    'keygen',
+  ]);
+  const rawText = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'iframe', 'noembed']);
+  const impliesClose: Record<string, string[]> = {
+    tr: ['tr', 'th', 'td'],
+    td: ['thead', 'th', 'td'],
+    li: ['li'],
+    p: ['p'],
+    div: ['p'],
+    ul: ['p'],
+  };
+  const stack: string[] = [];
+  const droppedOpen = new Map<string, number>();
+  const cuts: Array<[number, number]> = [];
+  let dropped = 0;
+  for (let match = tagPattern.exec(html); match; match = tagPattern.exec(html)) {
+    const [text, slash, rawName] = match;
+    if (rawName === undefined) continue;
+    const name = rawName.toLowerCase();
+    const start = match.index;
+    const end = start + text.length;
+    if (slash) {
+      const pending = droppedOpen.get(name) ?? 0;
+      if (pending > 0) {
+        droppedOpen.set(name, pending - 1);
+        cuts.push([start, end]);
+        continue;
+      }
+      const at = stack.lastIndexOf(name);
+      if (at >= 0) stack.length = at;
+      continue;
+    }
+    if (voids.has(name)) continue;
+    const closes = impliesClose[name] ?? [];
+    while (stack.length > 0 && closes.includes(stack[stack.length - 1] as string)) stack.pop();
+    if (stack.length >= maxDepth) {
+      droppedOpen.set(name, (droppedOpen.get(name) ?? 0) + 1);
+      cuts.push([start, end]);
+      dropped += 1;
+    } else stack.push(name);
+    if (rawText.has(name)) {
+      const closeTag = new RegExp(`</${name}\\s*>`, 'gi');
+      closeTag.lastIndex = end;
+      const found = closeTag.exec(html);
+      tagPattern.lastIndex = found ? found.index : html.length;
+    }
+  }
+  if (dropped === 0) return { html, dropped: 0 };
+  let result = '';
+  let from = 0;
+  for (const [start, end] of cuts) {
+    result += html.slice(from, start);
+    from = end;
+  }
+  return { html: result + html.slice(from), dropped };
+}
 
 describe('item block cap', () => {
   it('reads at most MAX_ITEM_BLOCKS blocks of a huge list and says so', () => {
