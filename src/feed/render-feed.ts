@@ -7,7 +7,6 @@ import { prepareEntry, sortNewestFirst, normalizeHttpUrl } from './feed-entry.js
 import { renderJsonFeed } from './render-json-feed.js';
 import { renderAtom, renderRss, type XmlChannel } from './render-xml-feeds.js';
 import { toXmlSafeLine, toXmlSafeText } from './safe-text.js';
-import { localizeFeedDates } from './zone-dates.js';
 
 /** Feed-level settings of one feed. */
 export interface FeedMeta {
@@ -68,6 +67,7 @@ export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
     homePageUrl,
     updated: updated ?? EMPTY_FEED_DATE,
     authorName: title,
+    ...(meta.timezone ? { timezone: meta.timezone } : {}),
     ...(base === undefined ? {} : { selfRss: `${base}${names.rss}`, selfAtom: `${base}${names.atom}` }),
     ...(language ? { language } : {}),
     ...(meta.ttlMinutes && meta.ttlMinutes > 0 ? { ttlMinutes: Math.round(meta.ttlMinutes) } : {}),
@@ -88,8 +88,8 @@ export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
     entries,
     meta.timezone,
   );
-  const rss = localizeFeedDates(renderRss(channel, entries), 'rss', meta.timezone);
-  const atom = localizeFeedDates(renderAtom(channel, entries), 'atom', meta.timezone);
+  const rss = renderRss(channel, entries);
+  const atom = renderAtom(channel, entries);
   return { id: meta.id, rss, atom, json, updated, itemCount: entries.length };
 }
 

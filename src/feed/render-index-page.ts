@@ -4,14 +4,13 @@
  * first, English after), static: no JavaScript, no external assets, absolute times in the site's zone
  * (a static page cannot say "5 min ago" truthfully for long).
  */
-import { DateTime } from 'luxon';
-import { getCachedZone } from '../time/cached-zone.js';
 import type { SiteConfig, SourceHealth } from '../model.js';
 import { normalizeHttpUrl } from './feed-entry.js';
 import { feedFileUrl, orderListings, type FeedListing, type ListedHeadline } from './feed-listing.js';
 import { INDEX_PAGE_CSS } from './index-page-style.js';
 import { feedFileNames } from './render-feed.js';
 import { toSafeMarkup as h, toXmlSafeLine } from './safe-text.js';
+import { formatZoneLabel } from './zone-dates.js';
 
 /** Headlines shown per feed. */
 export const INDEX_HEADLINES = 5;
@@ -156,13 +155,11 @@ function renderHeadlines(headlines: ListedHeadline[], zone: string): string {
 }
 
 function renderTime(date: Date, zone: string): string {
-  const local = DateTime.fromJSDate(date, { zone: getCachedZone(zone) });
-  if (!local.isValid || Number.isNaN(date.getTime())) return '—';
-  return `<time datetime="${h(date.toISOString())}">${h(local.toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ"))}</time>`;
+  const label = formatZoneLabel(date, zone, true);
+  return label === undefined ? '—' : `<time datetime="${h(date.toISOString())}">${h(label)}</time>`;
 }
 
 function renderDay(date: Date, zone: string): string {
-  const local = DateTime.fromJSDate(date, { zone: getCachedZone(zone) });
-  if (!local.isValid || Number.isNaN(date.getTime())) return '';
-  return `<time datetime="${h(date.toISOString())}">${h(local.toFormat('MM-dd'))}</time>`;
+  const label = formatZoneLabel(date, zone, false);
+  return label === undefined ? '' : `<time datetime="${h(date.toISOString())}">${h(label)}</time>`;
 }

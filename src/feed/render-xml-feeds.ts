@@ -8,12 +8,15 @@
  * - RSS `<guid>` is a permalink only when `guid`/`id` are left unset, so they are set only for URN GUIDs;
  * - `feed` writes Atom entry titles as `type="html"`; titles are plain text, and readers such as sfeed
  *   show HTML titles verbatim, so they are switched to `type="text"` (summaries stay HTML);
- * - `updated` defaults to "now" in `feed`, so it is always passed.
+ * - `updated` defaults to "now" in `feed`, so it is always passed;
+ * - `feed` writes dates in UTC (`toUTCString()`, `toISOString()`): it is handed dates that write
+ *   themselves in the feed's zone (see zonedDate).
  */
 import { Feed, type FeedOptions, type Item } from 'feed';
 import type { FeedEntry } from './feed-entry.js';
 import { guessImageType } from './feed-entry.js';
 import { escapeMarkup } from './safe-text.js';
+import { zonedDate } from './zone-dates.js';
 
 /** Channel-level values shared by both XML formats (already XML-safe). */
 export interface XmlChannel {
@@ -31,6 +34,8 @@ export interface XmlChannel {
   updated: Date;
   /** Feed-level Atom author (the source or topic name), so every entry has one. */
   authorName: string;
+  /** IANA zone whose offset dates are written in; UTC when absent. */
+  timezone?: string;
 }
 
 /** Writes the RSS 2.0 document. */
@@ -41,7 +46,7 @@ export function renderRss(channel: XmlChannel, entries: readonly FeedEntry[]): s
     ...(channel.ttlMinutes ? { ttl: channel.ttlMinutes } : {}),
     ...(channel.selfRss ? { feedLinks: { rss: channel.selfRss } } : {}),
   });
-  for (const entry of entries) feed.addItem(toRssItem(entry, text));
+  for (const entry of entries) feed.addItem(toRssItem(entry, text, channel.timezone));
   const xml = text.fill(feed.rss2());
   if (!entries.some((entry) => entry.author !== undefined)) return xml;
   return xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:dc="${DC_NAMESPACE}"`);
@@ -55,7 +60,7 @@ export function renderAtom(channel: XmlChannel, entries: readonly FeedEntry[]): 
     ...(channel.icon ? { favicon: channel.icon } : {}),
     ...(channel.selfAtom ? { feedLinks: { atom: channel.selfAtom } } : {}),
   });
-  for (const entry of entries) feed.addItem(toAtomItem(entry, text));
+  for (const entry of entries) feed.addItem(toAtomItem(entry, text, channel.timezone));
   const xml = text.fill(feed.atom1().replaceAll('<title type="html">', '<title type="text">'));
   if (!channel.language) return xml;
   return xml.replace(
@@ -109,19 +114,20 @@ function createFeed(channel: XmlChannel, text: PlainTextSlots, formatOptions: Pa
     title: text.slot(channel.title),
     description: text.slot(channel.description),
     link: channel.homePageUrl,
-    updated: channel.updated,
+    updated: zonedDate(channel.updated, channel.timezone),
     generator: GENERATOR,
     ...(channel.image ? { image: channel.image } : {}),
     ...formatOptions,
   });
 }
 
-function toRssItem(entry: FeedEntry, text: PlainTextSlots): Item {
+function toRssItem(entry: FeedEntry, text: PlainTextSlots, zone: string | undefined): Item {
+  const published = zonedDate(entry.published, zone);
   const item: Item = {
     title: text.slot(entry.title),
     link: entry.url,
-    date: entry.published,
-    published: entry.published,
+    date: published,
+    published,
   };
   if (!entry.isPermaLink) item.guid = entry.guid;
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
@@ -134,13 +140,13 @@ function toRssItem(entry: FeedEntry, text: PlainTextSlots): Item {
   return item;
 }
 
-function toAtomItem(entry: FeedEntry, text: PlainTextSlots): Item {
+function toAtomItem(entry: FeedEntry, text: PlainTextSlots, zone: string | undefined): Item {
   const item: Item = {
     title: text.slot(entry.title),
     id: entry.guid,
     link: entry.url,
-    date: entry.updated,
-    published: entry.published,
+    date: zonedDate(entry.updated, zone),
+    published: zonedDate(entry.published, zone),
   };
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
   if (entry.author !== undefined) item.author = [{ name: text.slot(entry.author) }];

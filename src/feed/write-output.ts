@@ -52,12 +52,18 @@ async function writeIfChanged(
     const existing = await sizeOf(target);
     // Same size: read and compare; another size has changed for sure and needs no read.
     if (existing === Buffer.byteLength(content, 'utf8') && (await readExisting(target)) === content) return false;
-    // Only a missing file can mean a missing folder.
-    if (existing === undefined) await mkdir(outputDir, { recursive: true });
+    // Only a missing file can mean a missing folder; one made (or seen) by this process is not asked
+    // for again, unless a write finds it gone.
+    if (existing === undefined && !madeFolders.has(outputDir)) await makeFolder(outputDir);
     await sweepOrphanedTemps(outputDir);
     const temp = join(outputDir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(temp, content, 'utf8');
+      await writeFile(temp, content, 'utf8').catch(async (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !madeFolders.has(outputDir)) throw error;
+        madeFolders.delete(outputDir);
+        await makeFolder(outputDir);
+        await writeFile(temp, content, 'utf8');
+      });
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
@@ -72,6 +78,14 @@ async function writeIfChanged(
       cause: error,
     });
   }
+}
+
+/** Output folders this process made or found: a first run writes three files per feed into the same one. */
+const madeFolders = new Set<string>();
+
+async function makeFolder(outputDir: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
+  madeFolders.add(outputDir);
 }
 
 /** The file's size in bytes; undefined when there is none. */

@@ -63,6 +63,14 @@ describe('writeOutputFile / writeFeedFiles', () => {
     expect(readFileSync(join(dir, 'outside.txt'), 'utf8')).toBe('outside');
   });
 
+  it('makes the output folder again when it was removed after this process made it', async () => {
+    const out = join(dir, 'removed', 'later');
+    expect(await writeOutputFile(out, 'a.xml', 'a')).toBe(true);
+    rmSync(join(dir, 'removed'), { recursive: true });
+    expect(await writeOutputFile(out, 'b.xml', 'b')).toBe(true);
+    expect(readFileSync(join(out, 'b.xml'), 'utf8')).toBe('b');
+  });
+
   it('reports whether it wrote', async () => {
     expect(await writeOutputFile(dir, 'index.html', '<p>a</p>')).toBe(true);
     expect(await writeOutputFile(dir, 'index.html', '<p>a</p>')).toBe(false);

@@ -3,7 +3,7 @@ import { getCachedZone } from '../../../src/time/cached-zone.js';
 import { describe, expect, it } from 'vitest';
 import { renderFeed } from '../../../src/feed/index.js';
 import type { StoredItem } from '../../../src/model.js';
-import { formatRfc3339, formatRfc822, localizeFeedDates } from '../../../src/feed/zone-dates.js';
+import { formatRfc3339, formatRfc822, zonedDate } from '../../../src/feed/zone-dates.js';
 
 const instant = new Date('2026-11-26T16:00:00Z'); // 2026-11-27 00:00 in Asia/Shanghai
 
@@ -48,12 +48,26 @@ describe('feed dates in the feed time zone', () => {
     expect(formatRfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), undefined)).toBe('2026-01-02T03:04:05.067Z');
   });
 
-  it('rewrites only whole date elements, never text inside titles', () => {
-    const xml =
-      '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>\n</item>';
-    expect(localizeFeedDates(xml, 'rss', 'Asia/Shanghai')).toBe(
-      '<item>\n  <title><![CDATA[<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>]]></title>\n  <pubDate>Fri, 27 Nov 2026 00:00:00 +0800</pubDate>\n</item>',
+  it('hands `feed` dates that write themselves in the zone, the same instant, and never touches titles', () => {
+    const zoned = zonedDate(instant, 'Asia/Shanghai');
+    expect(zoned.getTime()).toBe(instant.getTime());
+    expect(zoned.toUTCString()).toBe('Fri, 27 Nov 2026 00:00:00 +0800');
+    expect(zoned.toISOString()).toBe('2026-11-27T00:00:00+08:00');
+    expect(zonedDate(instant, undefined)).toBe(instant);
+    const feed = renderFeed(
+      { id: 's', title: 'S', homePageUrl: 'https://e.org/', maxItems: 5, timezone: 'Asia/Shanghai' },
+      [
+        {
+          id: 'a',
+          sourceId: 's',
+          title: '<pubDate>Thu, 26 Nov 2026 16:00:00 GMT</pubDate>',
+          publishedAt: instant,
+          updatedAt: instant,
+          firstSeenAt: instant,
+        },
+      ],
     );
+    expect(feed.rss).toContain('<title>&lt;pubDate&gt;Thu, 26 Nov 2026 16:00:00 GMT&lt;/pubDate&gt;</title>');
   });
 
   it('renders all three documents with +08:00 offsets for a Shanghai source', () => {
