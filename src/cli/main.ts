@@ -54,6 +54,7 @@ export function buildProgram(): Command {
     .option('--date <css>', 'date selector')
     .option('--timezone <zone>', 'time zone for dates, e.g. Asia/Shanghai')
     .option('--encoding <charset>', 'force the page charset, e.g. gbk')
+    .option('--render', 'load the page in headless Chromium and show what the browser saw')
     .option('--json', 'print JSON')
     .action(async (target, opts) => setExit(await (await import('./preview-command.js')).previewCommand(target, opts)));
 

@@ -3,10 +3,11 @@
  * items, the warnings, and the selectors used as a YAML snippet ready to paste into the config.
  */
 import { stringify } from 'yaml';
+import { createRenderer } from '../browser/index.js';
 import { loadConfig, resolveAdHocSource } from '../config/index.js';
 import { createFetcher } from '../fetch/index.js';
-import type { ExtractResult, SourceConfig } from '../model.js';
-import { previewSource } from '../pipeline/index.js';
+import type { BrowserConfig, ExtractResult, SourceConfig } from '../model.js';
+import { previewSource, type PreviewResult } from '../pipeline/index.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createCommandLogger, type GlobalOptions } from './services.js';
 import { UsageError } from './usage-error.js';
@@ -19,35 +20,51 @@ export interface PreviewOptions extends GlobalOptions {
   date?: string;
   timezone?: string;
   encoding?: string;
+  render?: boolean;
   json?: boolean;
 }
 
 /** Previews a source; returns 0 when items were found, 1 otherwise. */
 export async function previewCommand(target: string, options: PreviewOptions): Promise<number> {
-  const source = applyOverrides(await findSource(target, options), options);
-  const fetcher = createFetcher({
-    concurrency: 1,
-    logger: createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' }),
-  });
+  const found = await findSource(target, options);
+  const source = applyOverrides(found.source, options);
+  const logger = createCommandLogger({ ...options, logLevel: options.logLevel ?? 'warn' });
+  const fetcher = createFetcher({ concurrency: 1, logger });
+  const renderer = options.render || source.render ? createRenderer({ ...found.browser, logger }) : undefined;
   try {
-    const preview = await previewSource(source, fetcher, new Date());
+    const preview = await previewSource(source, fetcher, new Date(), { render: options.render, renderer });
     const { result } = preview;
     if (options.json)
       process.stdout.write(
-        `${JSON.stringify({ source: source.id, url: preview.finalUrl, charset: preview.charset, ...result }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            source: source.id,
+            url: preview.finalUrl,
+            charset: preview.charset,
+            servedBy: preview.servedBy,
+            ...(preview.rendered ? { rendered: preview.rendered } : {}),
+            ...result,
+          },
+          null,
+          2,
+        )}\n`,
       );
-    else printPreview(source, result, preview.charset, preview.warnings);
+    else printPreview(source, preview);
     return result.items.length > 0 ? 0 : 1;
   } finally {
+    await renderer?.close();
     await fetcher.close();
   }
 }
 
 // --- Internal helpers ---
 
-async function findSource(target: string, options: PreviewOptions): Promise<SourceConfig> {
+async function findSource(
+  target: string,
+  options: PreviewOptions,
+): Promise<{ source: SourceConfig; browser?: BrowserConfig }> {
   if (/^https?:\/\//i.test(target))
-    return resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding });
+    return { source: resolveAdHocSource(target, { timezone: options.timezone, encoding: options.encoding }) };
   const { config } = await loadConfig(options.config);
   const source = config.sources.find((candidate) => candidate.id === target);
   if (!source)
@@ -55,7 +72,7 @@ async function findSource(target: string, options: PreviewOptions): Promise<Sour
       `preview: no source "${target}" in ${config.file}`,
       `Give a source id (${config.sources.map((s) => s.id).join(', ')}) or a URL.`,
     );
-  return source;
+  return { source, browser: config.browser };
 }
 
 function applyOverrides(source: SourceConfig, options: PreviewOptions): SourceConfig {
@@ -72,9 +89,12 @@ function applyOverrides(source: SourceConfig, options: PreviewOptions): SourceCo
   };
 }
 
-function printPreview(source: SourceConfig, result: ExtractResult, charset: string, warnings: string[]): void {
+function printPreview(source: SourceConfig, preview: PreviewResult): void {
+  const { result, warnings } = preview;
   const out = (line = '') => process.stdout.write(`${line}\n`);
-  out(`${source.url} — ${result.items.length} item(s), mode: ${result.mode}, charset: ${charset}`);
+  const via = preview.servedBy === 'browser' ? ', rendered in headless Chromium' : '';
+  out(`${source.url} — ${result.items.length} item(s), mode: ${result.mode}, charset: ${preview.charset}${via}`);
+  if (preview.rendered) for (const line of describeRendered(preview, result)) out(`  ${line}`);
   out();
   const rows = [['DATE', 'TITLE', 'LINK']];
   for (const item of result.items) {
@@ -112,6 +132,32 @@ function printPreview(source: SourceConfig, result: ExtractResult, charset: stri
       for (const alternative of alternatives) out(`  items: ${alternative.items}   (${alternative.rows} rows)`);
     }
   }
+}
+
+/** What the browser saw: how the wait ended, a passed challenge, refused requests, and a list built by script. */
+function describeRendered(preview: PreviewResult, result: ExtractResult): string[] {
+  const seen = preview.rendered!;
+  const waited = {
+    selector: 'the list selector appeared',
+    'network-idle': 'the network went quiet',
+    deadline: 'the timeout (page still loading)',
+  }[seen.waited];
+  const lines = [`browser: waited until ${waited}; ${seen.requests} request(s) in ${seen.durationMs} ms`];
+  if (seen.fallback) lines.push(`why the browser: ${seen.fallback}`);
+  if (seen.challenge) lines.push(`challenge passed: ${seen.challenge} (${seen.documents} documents loaded)`);
+  const { resources, offHost, overLimit } = seen.blocked;
+  if (resources + offHost + overLimit > 0)
+    lines.push(
+      `refused: ${resources} image/font/media, ${offHost} navigation(s) off the host, ${overLimit} over the request limit`,
+    );
+  if (seen.rawError) lines.push(`plain fetch: ${seen.rawError}`);
+  else if (seen.rawRows !== undefined && seen.rawRows < result.items.length)
+    lines.push(
+      `list built by script: the raw HTML has ${seen.rawRows} of these rows, the rendered DOM ${result.items.length}; keep \`render: browser\` (or auto)`,
+    );
+  else if (seen.rawRows !== undefined)
+    lines.push(`the raw HTML already has these ${seen.rawRows} rows: a plain fetch (\`render: fetch\`) is enough`);
+  return lines;
 }
 
 /** The snippet's `name:`: the configured one, else the page's own title (what the feed would be called anyway). */

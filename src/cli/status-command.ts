@@ -36,10 +36,12 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     for (const health of healths) {
       // Times in the source's own zone, as its feeds write them.
       const zone = zones.get(health.sourceId) ?? 'UTC';
-      const status =
+      const state =
         health.status === 'failing' && health.failingSince
           ? `failing since ${shortTime(health.failingSince, zone)}`
           : health.status;
+      // Which path served the last run, when it was not a plain fetch (the browser, or its earned cookies).
+      const status = health.servedBy && health.servedBy !== 'fetch' ? `${state} (${health.servedBy})` : state;
       rows.push([
         health.sourceId,
         status,

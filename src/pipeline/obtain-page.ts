@@ -122,7 +122,7 @@ async function extractPage(
 }
 
 /** Why a page that yielded nothing goes to the browser, or undefined when the browser would not help. */
-function fallbackReason(render: RenderPolicy, body: string, error: unknown): string | undefined {
+export function fallbackReason(render: RenderPolicy, body: string, error: unknown): string | undefined {
   if (!(error instanceof ExtractError)) return undefined;
   if (error.code === 'EXTRACT_CHALLENGE') return `a ${recognizeChallengeText(body) ?? 'JavaScript'} challenge`;
   if (error.code !== 'EXTRACT_NO_CONTAINER' && error.code !== 'EXTRACT_NO_ITEMS') return undefined;

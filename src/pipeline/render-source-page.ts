@@ -11,7 +11,7 @@ import type { PipelineDeps } from './deps.js';
 export async function renderSourcePage(
   source: SourceConfig,
   render: RenderPolicy,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'renderer' | 'fetcher' | 'now'>,
   cookies: EarnedCookie[],
 ): Promise<{ page: FetchedPage; rendered: RenderedPage }> {
   if (!deps.renderer)

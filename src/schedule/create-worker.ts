@@ -67,7 +67,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   const { pipeline } = deps;
   const logger = pipeline.logger;
   const openQueue = deps.openQueue ?? openDefaultQueue;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ browser: () => pipeline.renderer?.stats() });
   const publisher = createSitePublisher(initialConfig, pipeline, {
     delayMs: options.publishDelayMs ?? 2_000,
     maxDelayMs: options.publishMaxDelayMs ?? 30_000,

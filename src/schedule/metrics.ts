@@ -18,6 +18,19 @@ export interface MetricsOptions {
   /** Histogram bucket upper bounds in seconds, ascending. */
   buckets?: number[];
   now?: () => Date;
+  /** The headless browser's state (the pipeline's renderer), read on each scrape. */
+  browser?: () => BrowserGauges | undefined;
+}
+
+/** What /metrics shows of the headless browser. */
+export interface BrowserGauges {
+  running: boolean;
+  /** PSS of the browser's process tree, in bytes, while running. */
+  memoryBytes?: number;
+  pagesOpen: number;
+  pagesRendered: number;
+  launches: number;
+  kills: number;
 }
 
 /** Creates an empty metrics registry: runs, failures, items found/new and run durations per source. */
@@ -42,6 +55,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
         for (const id of ids) lines.push(...family.render(family.name, id, sources.get(id) as SourceSeries, buckets));
       }
+      const browser = options.browser?.();
+      if (browser) lines.push(...renderBrowserGauges(browser));
       return `${lines.join('\n')}\n`;
     },
   };
@@ -54,6 +69,8 @@ const DEFAULT_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 interface SourceSeries {
   runs: Map<string, number>;
+  /** Runs by the path that served the page (fetch, fetch+cookies, browser). */
+  served: Map<string, number>;
   failures: Map<string, number>;
   found: number;
   newItems: number;
@@ -85,6 +102,12 @@ const FAMILIES: Family[] = [
     help: 'Source runs, by outcome.',
     type: 'counter',
     render: (name, id, s) => [...s.runs].map(([outcome, n]) => `${name}${labels({ source: id, outcome })} ${n}`),
+  },
+  {
+    name: 'feedwright_source_served_total',
+    help: 'Runs that reached the site, by the path that served the page: fetch, fetch+cookies (earned by a browser) or browser.',
+    type: 'counter',
+    render: (name, id, s) => [...s.served].map(([path, n]) => `${name}${labels({ source: id, path })} ${n}`),
   },
   {
     name: 'feedwright_source_failures_total',
@@ -133,6 +156,7 @@ const FAMILIES: Family[] = [
 function createSeries(bucketCount: number): SourceSeries {
   return {
     runs: new Map(),
+    served: new Map(),
     failures: new Map(),
     found: 0,
     newItems: 0,
@@ -155,6 +179,7 @@ function observeSeconds(histogram: Histogram, seconds: number, buckets: number[]
 
 function countReport(series: SourceSeries, report: RunReport, buckets: number[], nowSeconds: number): void {
   increment(series.runs, report.outcome);
+  if (report.servedBy) increment(series.served, report.servedBy);
   if (isFailure(report)) increment(series.failures, report.error?.code ?? 'UNKNOWN');
   // A deferred run sent no request (Retry-After): neither a success nor a failure.
   else if (report.outcome !== 'deferred') series.lastSuccess = nowSeconds;
@@ -163,6 +188,30 @@ function countReport(series: SourceSeries, report: RunReport, buckets: number[],
   series.newItems += report.newItems;
   observeSeconds(series.run, Math.max(0, report.durationMs) / 1000, buckets);
   if (report.fetchMs !== undefined) observeSeconds(series.fetch, Math.max(0, report.fetchMs) / 1000, buckets);
+}
+
+/** The browser's gauges and counters (process-wide, no source label). */
+function renderBrowserGauges(browser: BrowserGauges): string[] {
+  const family = (name: string, type: string, help: string, value: number | undefined): string[] =>
+    value === undefined ? [] : [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`];
+  return [
+    ...family('feedwright_browser_running', 'gauge', '1 while the headless browser runs.', browser.running ? 1 : 0),
+    ...family(
+      'feedwright_browser_memory_bytes',
+      'gauge',
+      "Memory of the headless browser's processes (PSS summed over its process tree).",
+      browser.memoryBytes,
+    ),
+    ...family('feedwright_browser_pages_open', 'gauge', 'Pages being rendered now.', browser.pagesOpen),
+    ...family('feedwright_browser_pages_rendered_total', 'counter', 'Pages rendered.', browser.pagesRendered),
+    ...family('feedwright_browser_launches_total', 'counter', 'Browser launches.', browser.launches),
+    ...family(
+      'feedwright_browser_kills_total',
+      'counter',
+      'Browsers killed because a hung page did not close.',
+      browser.kills,
+    ),
+  ];
 }
 
 function renderHistogram(name: string, id: string, s: Histogram, buckets: number[]): string[] {

@@ -101,6 +101,7 @@ function describeSource(health: SourceHealth): SourceHealthStatus {
     lastDurationMs: health.lastDurationMs,
     degradedReason: health.degradedReason,
     attention: health.attention,
+    servedBy: health.servedBy,
   };
 }
 

@@ -13,7 +13,8 @@ import { parseConfigText } from '../../src/config/index.js';
 import { createFetcher, type Fetcher } from '../../src/fetch/index.js';
 import { createSilentLogger } from '../../src/log.js';
 import type { SourceConfig } from '../../src/model.js';
-import { runSource, type PipelineDeps } from '../../src/pipeline/index.js';
+import { previewSource, runSource, type PipelineDeps } from '../../src/pipeline/index.js';
+import { createMetrics } from '../../src/schedule/metrics.js';
 import { openItemStore, type ItemStore } from '../../src/store/index.js';
 import {
   challengeAnswer,
@@ -117,6 +118,34 @@ describe.runIf(available)('rendering sources in the pipeline', () => {
     expect(renderer.stats().pagesRendered).toBe(rendered + 1);
     const renewed = await store.readHostCookies(host);
     expect(renewed?.cookies.find((c) => c.name === '__jsl_clearance_s')?.value).toBe(challengeAnswer('second-seed'));
+  });
+
+  it('shows in /metrics which path served each run and what the browser costs', async () => {
+    const metrics = createMetrics({ browser: () => renderer.stats() });
+    metrics.observe(
+      await runSource(source('metered', '/script-list/', '    render: browser\n    items: ul.list li\n'), deps),
+    );
+    const text = metrics.renderPrometheus();
+    expect(text).toMatch(/^feedwright_source_served_total\{source="metered",path="browser"\} 1$/m);
+    expect(text).toMatch(/^feedwright_browser_running 1$/m);
+    const memory = Number(/^feedwright_browser_memory_bytes (\d+)$/m.exec(text)?.[1]);
+    expect(memory).toBeGreaterThan(20 * 1024 * 1024);
+  });
+
+  it('previews what the browser saw, and that the list is built by script', async () => {
+    const preview = await previewSource(
+      source('peek', '/script-list/', '    items: ul.list li\n'),
+      fetcher,
+      new Date(),
+      {
+        render: true,
+        renderer,
+      },
+    );
+    expect(preview.servedBy).toBe('browser');
+    expect(preview.result.items).toHaveLength(5);
+    expect(preview.rendered?.rawRows).toBe(0);
+    expect(preview.rendered?.waited).toBe('selector');
   });
 
   it('render: browser obeys robots.txt for its navigation', async () => {

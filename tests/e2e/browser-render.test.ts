@@ -133,7 +133,7 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
   it('renders at most maxPages pages at once', async () => {
     let peak = 0;
     const watch = setInterval(() => (peak = Math.max(peak, renderer.stats().pagesOpen)), 5);
-    await Promise.all([1, 2, 3].map(() => renderer.render(request('/script-list/'))));
+    await Promise.all([1, 2, 3].map(() => renderer.render(request('/plain-list/'))));
     clearInterval(watch);
     expect(peak).toBe(2);
   }, 60_000);
