@@ -15,6 +15,7 @@ import {
   readDateValue,
   readFirstValue,
   readText,
+  type SpecMatches,
   type ValueReader,
 } from '../html/field-selector.js';
 import {
@@ -38,77 +39,113 @@ export interface FieldChoice {
   title?: string;
   link?: string;
   date?: string;
+  /**
+   * What each CSS part tried selects in the blocks (keyed by CSS): selector mode then reads the blocks
+   * with these instead of running the chosen queries again.
+   */
+  matches: Map<string, SpecMatches>;
 }
 
 /** Finds title, link and date selectors that read every block as detection read it. */
 export function chooseFieldSelectors($: CheerioAPI, blocks: Element[], dates: DateContext): FieldChoice {
   const scope = findCommonAncestor(blocks) ?? ($.root().toArray()[0] as AnyNode);
+  const search: Search = { $, blocks, scope, matches: new Map(), text: new TextMemo() };
   const titles = new Map<Element, Element>();
   for (const block of blocks) {
-    const title = findTitleElement(block, dates);
+    const title = findTitleElement(block, dates, search.text);
     if (title) titles.set(block, title);
   }
-  const choice: FieldChoice = {};
-  const title = pickVerified($, blocks, scope, titles, readElementText);
+  const choice: FieldChoice = { matches: search.matches };
+  const title = pickVerified(search, titles, readElementText(search.text));
   if (title) {
     choice.title = title;
-    choice.link = chooseLinkSelector($, blocks, scope, titles, title);
+    choice.link = chooseLinkSelector(search, titles, title);
   }
   const dateElements = new Map<Element, Element>();
   for (const block of blocks) {
-    const element = titles.has(block) ? findDateElement(block, titles.get(block) as Element, dates) : undefined;
+    const element = titles.has(block)
+      ? findDateElement(block, titles.get(block) as Element, dates, search.text)
+      : undefined;
     if (element) dateElements.set(block, element);
   }
   // Only a selector that dates every item is worth pinning; otherwise selector mode's search does better.
-  if (dateElements.size === titles.size && titles.size > 0)
-    choice.date = pickVerifiedDate($, blocks, scope, dateElements);
+  if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate(search, dateElements);
   return choice;
 }
 
 // --- Internal helpers ---
 
-const readElementText: ValueReader = (_$, element) => readText(element);
+/** The page, the blocks, and what the search has read so far (queries by CSS, element texts). */
+interface Search {
+  $: CheerioAPI;
+  blocks: Element[];
+  scope: AnyNode;
+  matches: Map<string, SpecMatches>;
+  text: TextMemo;
+}
+
+/** Folded element texts, each read once: the search compares the same few elements' texts many times. */
+class TextMemo {
+  private readonly texts = new Map<Element, string>();
+
+  of(element: Element): string {
+    let text = this.texts.get(element);
+    if (text === undefined) {
+      text = readText(element);
+      this.texts.set(element, text);
+    }
+    return text;
+  }
+}
+
+const readElementText =
+  (memo: TextMemo): ValueReader =>
+  (_$, element) =>
+    memo.of(element);
 const readHref: ValueReader = (_$, element) => (element.attribs.href ?? '').trim();
 
 /** The headline element: the block's headline link, or the text part of a link that also holds the date. */
-function findTitleElement(block: Element, dates: DateContext): Element | undefined {
+function findTitleElement(block: Element, dates: DateContext, text: TextMemo): Element | undefined {
   const anchor = pickHeadlineAnchor(block);
   if (!anchor || !isUsableHref(anchor.attribs.href)) return undefined;
   // `<a><p>03/10</p><h3>headline</h3><p>summary…</p></a>`: the heading inside the link is the title.
   const heading = findHeading(anchor);
-  if (heading && readText(heading) !== '' && readText(heading) !== readText(anchor)) return heading;
+  if (heading && text.of(heading) !== '' && text.of(heading) !== text.of(anchor)) return heading;
   const parts = anchor.children.filter((child): child is Element => child.type === 'tag');
   const dated = parts.filter(
-    (part) => parseDateOnlyText(readText(part), dates) !== undefined || part.attribs.datetime !== undefined,
+    (part) => parseDateOnlyText(text.of(part), dates) !== undefined || part.attribs.datetime !== undefined,
   );
   if (dated.length === 0) return anchor === block ? undefined : anchor;
   // `<a class="row"><span class="t">headline</span><span class="d">2019.08.27</span></a>`: the headline is the longest other part.
-  const rest = parts.filter((part) => !dated.includes(part)).sort((a, b) => readText(b).length - readText(a).length);
-  return rest[0] && readText(rest[0]) !== '' ? rest[0] : undefined;
+  const rest = parts.filter((part) => !dated.includes(part)).sort((a, b) => text.of(b).length - text.of(a).length);
+  return rest[0] && text.of(rest[0]) !== '' ? rest[0] : undefined;
+}
+
+/** What a CSS part selects in every block, queried once per search. */
+function matchOnce(search: Search, css: string): SpecMatches {
+  const spec = parseFieldSelector(css);
+  let matches = search.matches.get(spec.css);
+  if (!matches) {
+    matches = matchSpec(search.$, search.blocks, spec, search.scope);
+    search.matches.set(spec.css, matches);
+  }
+  return { spec, byBlock: matches.byBlock };
 }
 
 /** The first proposed selector whose first non-empty match in every block is that block's expected element. */
-function pickVerified(
-  $: CheerioAPI,
-  blocks: Element[],
-  scope: AnyNode,
-  expected: ReadonlyMap<Element, Element>,
-  read: ValueReader,
-): string | undefined {
+function pickVerified(search: Search, expected: ReadonlyMap<Element, Element>, read: ValueReader): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
   for (const css of proposeSelectors(element, block)) {
-    const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
-    const ok = blocks.every((b) => readFirstValue($, b, matches, read)?.element === expected.get(b));
+    const matches = [matchOnce(search, css)];
+    const ok = search.blocks.every((b) => readFirstValue(search.$, b, matches, read)?.element === expected.get(b));
     if (ok) return css;
   }
   return undefined;
 }
 
 function chooseLinkSelector(
-  $: CheerioAPI,
-  blocks: Element[],
-  scope: AnyNode,
+  search: Search,
   titles: ReadonlyMap<Element, Element>,
   titleCss: string,
 ): string | undefined {
@@ -121,12 +158,12 @@ function chooseLinkSelector(
   const pairs = [...anchors];
   if (pairs.every(([block, anchor]) => anchor === block)) return '@href';
   if (pairs.every(([block, anchor]) => anchor === titles.get(block))) return `${titleCss}@href`;
-  const css = pickVerified($, blocks, scope, anchors, readHref);
+  const css = pickVerified(search, anchors, readHref);
   return css && `${css}@href`;
 }
 
 /** The element holding the block's date: a `datetime` attribute first, then a text that is only a date. */
-function findDateElement(block: Element, title: Element, dates: DateContext): Element | undefined {
+function findDateElement(block: Element, title: Element, dates: DateContext, text: TextMemo): Element | undefined {
   const timed: Element[] = [];
   const texts: Element[] = [];
   const walk = (node: Element): void => {
@@ -147,23 +184,22 @@ function findDateElement(block: Element, title: Element, dates: DateContext): El
   // Same order as selector mode's own search (block-date.ts): machine-readable dates before visible ones.
   return (
     timed.find((element) => parseDateOnlyText(element.attribs.datetime ?? '', dates)) ??
-    texts.find((element) => parseDateOnlyText(readText(element), dates))
+    texts.find((element) => parseDateOnlyText(text.of(element), dates))
   );
 }
 
 /** Like {@link pickVerified} for dates, read as selector mode reads a date element (its `datetime`, else its text). */
-function pickVerifiedDate(
-  $: CheerioAPI,
-  blocks: Element[],
-  scope: AnyNode,
-  expected: ReadonlyMap<Element, Element>,
-): string | undefined {
+function pickVerifiedDate(search: Search, expected: ReadonlyMap<Element, Element>): string | undefined {
   const [block, element] = expected.entries().next().value ?? [];
   if (!block || !element) return undefined;
+  const readDate: ValueReader = (_$, candidate, spec) =>
+    spec.attr === undefined && !candidate.attribs.datetime
+      ? search.text.of(candidate)
+      : readDateValue(_$, candidate, spec);
   for (const css of proposeSelectors(element, block)) {
-    const matches = [matchSpec($, blocks, parseFieldSelector(css), scope)];
+    const matches = [matchOnce(search, css)];
     // The same element as detection found in every dated block: the same text, so the same date.
-    if ([...expected].every(([b, e]) => readFirstValue($, b, matches, readDateValue)?.element === e)) return css;
+    if ([...expected].every(([b, e]) => readFirstValue(search.$, b, matches, readDate)?.element === e)) return css;
   }
   return undefined;
 }

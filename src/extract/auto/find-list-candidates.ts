@@ -6,7 +6,7 @@
  */
 import type { Element } from 'domhandler';
 import { isArticleHref, rateHeading, rateLayoutWords, readHrefHost, type WordCache } from './list-hints.js';
-import type { NodeStats, PageStats } from './page-stats.js';
+import type { ContainerStats, NodeStats, PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
 
 /** A scored group of rows. */
@@ -16,6 +16,8 @@ export interface ListCandidate {
   rowTag: string;
   /** Children of the containers with the row tag and a few links each, in document order. */
   rows: Element[];
+  /** `figures[i]`: the page figures of `rows[i]`. */
+  figures: NodeStats[];
   score: number;
   /** Mean headline rating of the rows' main links (0–1). */
   headlineQuality: number;
@@ -32,25 +34,29 @@ export function findListCandidates(
   pageHost: string | undefined,
   readText: (node: Element) => string,
 ): ListCandidate[] {
-  const groups = mergeSplitLists(collectGroups(page), page.stats);
+  const groups = mergeSplitLists(collectGroups(page));
   // Cheap figures first (row count, headline length, dates); links and layout words only for the leaders.
-  const rated = groups
-    .filter((group) => group.rows.length >= MIN_ROWS)
-    .map((group) => rateRows(group, page.stats))
-    .filter((rows) => rows.base > 0)
-    .sort((a, b) => b.base - a.base)
-    .slice(0, MAX_FULLY_SCORED);
+  const rated: RatedRows[] = [];
+  for (const group of groups) {
+    if (group.rows.length < MIN_ROWS) continue;
+    const rows = rateRows(group);
+    if (rows.base > 0) rated.push(rows);
+  }
+  rated.sort((a, b) => b.base - a.base);
   const words: WordCache = new Map();
-  return rated
-    .map((rows) => scoreCandidate(rows, page.stats, pageHost, readText, words))
-    .sort((a, b) => b.score - a.score);
+  const candidates: ListCandidate[] = [];
+  for (const rows of rated.slice(0, MAX_FULLY_SCORED)) candidates.push(scoreCandidate(rows, pageHost, readText, words));
+  return candidates.sort((a, b) => b.score - a.score);
 }
 
-/** The headline link of a row: the link in (or around) its heading when it has one, else its longest link. */
-export function rowHeadline(figures: NodeStats): { anchor: Element | undefined; units: number } {
-  if (figures.heading && rateHeadline(figures.headingUnits) > 0)
-    return { anchor: figures.heading, units: figures.headingUnits };
-  return { anchor: figures.best, units: figures.bestUnits };
+/** Text units of a row's headline link: the link in (or around) its heading when it has one, else its longest link. */
+export function rowHeadlineUnits(figures: NodeStats): number {
+  return figures.heading && rateHeadline(figures.headingUnits) > 0 ? figures.headingUnits : figures.bestUnits;
+}
+
+/** The row's headline link (see {@link rowHeadlineUnits}). */
+export function rowHeadlineAnchor(figures: NodeStats): Element | undefined {
+  return figures.heading && rateHeadline(figures.headingUnits) > 0 ? figures.heading : figures.best;
 }
 
 // --- Internal helpers ---
@@ -82,19 +88,29 @@ const NON_ROWS = new Set([
 interface RowGroup {
   kind: string;
   containers: Element[];
+  /** `containerOrders[i]`: page position of `containers[i]`. */
+  containerOrders: number[];
   rowTag: string;
   rows: Element[];
+  figures: NodeStats[];
 }
 
 /** One group per container and row tag. */
 function collectGroups(page: PageStats): RowGroup[] {
   const groups: RowGroup[] = [];
   for (const container of page.containers) {
-    // Two rows need two links: most containers (text blocks, images, form fields) stop here.
-    if ((page.stats.get(container)?.anchors ?? 0) < 2) continue;
-    const kind = describeKind(container);
-    for (const [rowTag, rows] of groupRows(container, page.stats))
-      groups.push({ kind, containers: [container], rowTag, rows });
+    let kind: string | undefined;
+    for (const [rowTag, rows, figures] of groupRows(container)) {
+      kind ??= describeKind(container.element);
+      groups.push({
+        kind,
+        containers: [container.element],
+        containerOrders: [container.figures.order],
+        rowTag,
+        rows,
+        figures,
+      });
+    }
   }
   return groups;
 }
@@ -105,50 +121,72 @@ function collectGroups(page: PageStats): RowGroup[] {
  * landing page) or nested in each other (a day-grouped stream where each day's block holds the next).
  * Rows are put back in page order.
  */
-function mergeSplitLists(groups: RowGroup[], stats: ReadonlyMap<Element, NodeStats>): RowGroup[] {
+function mergeSplitLists(groups: RowGroup[]): RowGroup[] {
   const byKey = new Map<string, RowGroup>();
   const keyOf = new Map<Element, string>();
   const merged: RowGroup[] = [];
-  const ids = new Map<unknown, number>();
-  const idOf = (node: unknown): number => {
-    let id = ids.get(node);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(node, id);
-    }
-    return id;
-  };
+  const ids = new NodeIds();
   // Containers come children-first: a nested container is seen before the one holding it.
   for (const group of groups) {
     const container = group.containers[0] as Element;
     const parent = container.parent as Element | null;
     const shape = `${group.kind}>${group.rowTag}`;
-    const sibling = `${idOf(parent)}|${shape}`;
+    const sibling = `${ids.of(parent)}|${shape}`;
     const parentKind = parent && 'attribs' in parent ? describeKind(parent) : '';
     // Only named boxes: bare wrappers and layout-table cells around lists are everywhere on a page.
     const cousin =
       parent && parentKind !== group.kind && isNamedBox(parent)
-        ? `${idOf(parent.parent)}|${parentKind}|${shape}`
+        ? `${ids.of(parent.parent)}|${parentKind}|${shape}`
         : undefined;
-    const nestedKeys = isNamedBox(container) ? findNestedKeys(container, group, keyOf) : [];
-    const target = [sibling, cousin, ...nestedKeys].map((key) => (key ? byKey.get(key) : undefined)).find(Boolean);
+    const target =
+      byKey.get(sibling) ??
+      (cousin ? byKey.get(cousin) : undefined) ??
+      (isNamedBox(container) ? findNestedOwner(container, group, keyOf, byKey) : undefined);
     if (target) {
       target.containers.push(container);
+      target.containerOrders.push(...group.containerOrders);
       target.rows.push(...group.rows);
+      target.figures.push(...group.figures);
     } else merged.push(group);
     const owner = target ?? group;
     byKey.set(sibling, owner);
     if (cousin) byKey.set(cousin, owner);
-    keyOf.set(container, `nested|${shape}|${idOf(owner)}`);
-    byKey.set(`nested|${shape}|${idOf(owner)}`, owner);
+    const nested = `nested|${shape}|${ids.of(owner)}`;
+    keyOf.set(container, nested);
+    byKey.set(nested, owner);
   }
-  for (const group of merged) {
-    if (group.containers.length > 1) {
-      group.rows.sort((a, b) => (stats.get(a)?.order ?? 0) - (stats.get(b)?.order ?? 0));
-      group.containers.sort((a, b) => (stats.get(a)?.order ?? 0) - (stats.get(b)?.order ?? 0));
-    }
-  }
+  for (const group of merged) if (group.containers.length > 1) sortByPageOrder(group);
   return merged;
+}
+
+/** Small numbers standing for objects in map keys. */
+class NodeIds {
+  private readonly ids = new Map<unknown, number>();
+
+  of(node: unknown): number {
+    let id = this.ids.get(node);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(node, id);
+    }
+    return id;
+  }
+}
+
+/** Puts a merged group's rows and containers back in page order. */
+function sortByPageOrder(group: RowGroup): void {
+  const rowIndex = group.rows.map((_, i) => i).sort((a, b) => orderOf(group.figures, a) - orderOf(group.figures, b));
+  group.rows = rowIndex.map((i) => group.rows[i] as Element);
+  group.figures = rowIndex.map((i) => group.figures[i] as NodeStats);
+  const containerIndex = group.containers
+    .map((_, i) => i)
+    .sort((a, b) => (group.containerOrders[a] ?? 0) - (group.containerOrders[b] ?? 0));
+  group.containers = containerIndex.map((i) => group.containers[i] as Element);
+  group.containerOrders = containerIndex.map((i) => group.containerOrders[i] ?? 0);
+}
+
+function orderOf(figures: NodeStats[], index: number): number {
+  return figures[index]?.order ?? 0;
 }
 
 function isNamedBox(element: Element): boolean {
@@ -157,17 +195,21 @@ function isNamedBox(element: Element): boolean {
 
 const LAYOUT_TABLE_PARTS = new Set(['table', 'tbody', 'tr', 'td', 'th']);
 
-/** Keys of already-seen containers of the same shape that are children of this container's rows' siblings. */
-function findNestedKeys(container: Element, group: RowGroup, keyOf: ReadonlyMap<Element, string>): string[] {
-  const keys: string[] = [];
+/** The group of an already-seen container of the same shape among this container's children (a nested stream). */
+function findNestedOwner(
+  container: Element,
+  group: RowGroup,
+  keyOf: ReadonlyMap<Element, string>,
+  byKey: ReadonlyMap<string, RowGroup>,
+): RowGroup | undefined {
   for (const child of container.children) {
     if (child.type !== 'tag') continue;
-    const element = child as Element;
-    if (describeKind(element) !== group.kind) continue;
-    const key = keyOf.get(element);
-    if (key) keys.push(key);
+    const key = keyOf.get(child as Element);
+    if (key === undefined || describeKind(child as Element) !== group.kind) continue;
+    const owner = byKey.get(key);
+    if (owner) return owner;
   }
-  return keys;
+  return undefined;
 }
 
 /** Tag, id and classes: containers of one kind hold parts of one list (`div#main` and `div#sub` are two things). */
@@ -176,19 +218,22 @@ function describeKind(element: Element): string {
 }
 
 /** The container's children grouped by tag (at least two per tag), keeping those that hold a headline link. */
-function groupRows(container: Element, stats: ReadonlyMap<Element, NodeStats>): Array<[string, Element[]]> {
-  const byTag: Array<[string, Element[]]> = [];
-  for (const child of container.children) {
-    if (child.type !== 'tag') continue;
-    const element = child as Element;
-    if (NON_ROWS.has(element.name)) continue;
-    const figures = stats.get(element);
-    if (!figures?.best || !isRowSized(figures)) continue;
+function groupRows(container: ContainerStats): Array<[string, Element[], NodeStats[]]> {
+  const byTag: Array<[string, Element[], NodeStats[]]> = [];
+  const { children, childFigures } = container;
+  for (let i = 0; i < children.length; i += 1) {
+    const element = children[i] as Element;
+    const figures = childFigures[i] as NodeStats;
+    if (NON_ROWS.has(element.name) || !figures.best || !isRowSized(figures)) continue;
     const entry = byTag.find(([tag]) => tag === element.name);
-    if (entry) entry[1].push(element);
-    else byTag.push([element.name, [element]]);
+    if (entry) {
+      entry[1].push(element);
+      entry[2].push(figures);
+    } else byTag.push([element.name, [element], [figures]]);
   }
-  return byTag.filter(([, rows]) => rows.length >= 2).map(([tag, rows]) => [tag, keepHeadlineClass(rows, stats)]);
+  const out: Array<[string, Element[], NodeStats[]]> = [];
+  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(entry));
+  return out;
 }
 
 /**
@@ -209,41 +254,49 @@ function isRowSized(figures: NodeStats): boolean {
  * between subtext rows of points, ages and comment links): when the rows carrying one class read as
  * headlines and the others do not, only those are the list.
  */
-function keepHeadlineClass(rows: Element[], stats: ReadonlyMap<Element, NodeStats>): Element[] {
-  const rating = (row: Element): number => rateHeadline(rowHeadline(stats.get(row) as NodeStats).units);
-  let best: Element[] | undefined;
-  const names = new Set(rows.flatMap((row) => (row.attribs.class ?? '').split(/\s+/).filter(Boolean)));
-  for (const name of names) {
-    const inside = rows.filter((row) => hasClassName(row, name));
-    const outside = rows.filter((row) => !hasClassName(row, name));
-    if (inside.length < 2 || outside.length === 0) continue;
-    const meanInside = inside.reduce((sum, row) => sum + rating(row), 0) / inside.length;
-    const meanOutside = outside.reduce((sum, row) => sum + rating(row), 0) / outside.length;
-    if (meanInside >= 0.6 && meanOutside <= meanInside * 0.5 && (!best || inside.length > best.length)) best = inside;
+function keepHeadlineClass(group: [string, Element[], NodeStats[]]): [string, Element[], NodeStats[]] {
+  const [tag, rows, figures] = group;
+  // Rows that all carry the same classes cannot be told apart by one (the common case: no work).
+  const firstClass = rows[0]?.attribs.class ?? '';
+  if (rows.every((row) => (row.attribs.class ?? '') === firstClass)) return group;
+  const classes = rows.map((row) => new Set((row.attribs.class ?? '').split(/\s+/).filter(Boolean)));
+  const ratings = figures.map((row) => rateHeadline(rowHeadlineUnits(row)));
+  let best: number[] | undefined;
+  for (const name of new Set(classes.flatMap((names) => [...names]))) {
+    let inside = 0;
+    let insideSum = 0;
+    let outsideSum = 0;
+    for (let i = 0; i < rows.length; i += 1) {
+      if (classes[i]?.has(name)) {
+        inside += 1;
+        insideSum += ratings[i] ?? 0;
+      } else outsideSum += ratings[i] ?? 0;
+    }
+    const outside = rows.length - inside;
+    if (inside < 2 || outside === 0 || (best && inside <= best.length)) continue;
+    const meanInside = insideSum / inside;
+    if (meanInside >= 0.6 && outsideSum / outside <= meanInside * 0.5)
+      best = rows.map((_, i) => i).filter((i) => classes[i]?.has(name));
   }
-  return best ?? rows;
-}
-
-function hasClassName(element: Element, name: string): boolean {
-  return (element.attribs.class ?? '').split(/\s+/).includes(name);
+  if (!best) return group;
+  return [tag, best.map((i) => rows[i] as Element), best.map((i) => figures[i] as NodeStats)];
 }
 
 /** A group with the figures that need no more than the page stats. */
 interface RatedRows {
-  group: { containers: Element[]; rowTag: string; rows: Element[] };
+  group: RowGroup;
   headlineQuality: number;
   dateShare: number;
   /** Rows × headline quality × date factor × link density factor. */
   base: number;
 }
 
-function rateRows(group: RatedRows['group'], stats: ReadonlyMap<Element, NodeStats>): RatedRows {
+function rateRows(group: RowGroup): RatedRows {
   let quality = 0;
   let dated = 0;
   let density = 0;
-  for (const row of group.rows) {
-    const figures = stats.get(row) as NodeStats;
-    quality += rateHeadline(rowHeadline(figures).units);
+  for (const figures of group.figures) {
+    quality += rateHeadline(rowHeadlineUnits(figures));
     if (figures.dateHints > 0) dated += 1;
     // A post under a heading link is mostly unlinked text, and still a headline row.
     density += figures.heading ? 1 : figures.units > 0 ? figures.linkUnits / figures.units : 0;
@@ -258,7 +311,6 @@ function rateRows(group: RatedRows['group'], stats: ReadonlyMap<Element, NodeSta
 
 function scoreCandidate(
   rated: RatedRows,
-  stats: ReadonlyMap<Element, NodeStats>,
   pageHost: string | undefined,
   readText: (node: Element) => string,
   words: WordCache,
@@ -267,9 +319,8 @@ function scoreCandidate(
   let articles = 0;
   let sameSite = 0;
   const hrefs = new Set<string>();
-  for (const row of group.rows) {
-    const figures = stats.get(row);
-    const href = (figures ? rowHeadline(figures).anchor : undefined)?.attribs.href?.trim() ?? '';
+  for (const figures of group.figures) {
+    const href = rowHeadlineAnchor(figures)?.attribs.href?.trim() ?? '';
     hrefs.add(href);
     if (isArticleHref(href)) articles += 1;
     const host = readHrefHost(href);
@@ -277,12 +328,13 @@ function scoreCandidate(
   }
   const n = group.rows.length;
   const first = group.containers[0] as Element;
-  const where = rateLayoutWords(first, group.rows[0] as Element, words) * rateHeading(first, stats, readText);
+  const where = rateLayoutWords(first, group.rows[0] as Element, words) * rateHeading(first, readText);
   const score = rated.base * (0.5 + 0.5 * (articles / n)) * (0.6 + 0.4 * (sameSite / n)) * (hrefs.size / n) * where;
   return {
     containers: group.containers,
     rowTag: group.rowTag,
     rows: group.rows,
+    figures: group.figures,
     score,
     headlineQuality: rated.headlineQuality,
     dateShare: rated.dateShare,

@@ -2,11 +2,12 @@
  * The `items` selector of a detected list: CSS that selects exactly the list's rows on the page, so
  * pasting it into the config gives the same blocks in selector mode. It is built from the rows' tag
  * and shared classes under their container, and lengthened with ancestors (classes or ids) until it
- * matches nothing outside the list; every attempt is checked by running it on the page.
+ * matches nothing outside the list; every attempt is checked by running it on the page (on the
+ * page's elements of the rows' tag: every attempt ends in that tag, so it can match nothing else).
  */
-import type { CheerioAPI } from 'cheerio';
+import { filter } from 'cheerio-select';
 import type { Element } from 'domhandler';
-import { rowHeadline, type ListCandidate } from './find-list-candidates.js';
+import { rowHeadlineUnits, type ListCandidate } from './find-list-candidates.js';
 import {
   describeElement,
   findCommonClasses,
@@ -17,7 +18,7 @@ import {
   readStableId,
   writeTagWithClasses,
 } from './css-names.js';
-import type { NodeStats } from './page-stats.js';
+import { holdsUsableLink, type PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
 
 /** An items selector and the blocks it selects on the page. */
@@ -28,14 +29,14 @@ export interface ItemsSelection {
 
 /** Writes and checks the items selector of a candidate list; undefined when no selector isolates it. */
 export function buildItemsSelector(
-  $: CheerioAPI,
   candidate: ListCandidate,
-  stats: ReadonlyMap<Element, NodeStats>,
+  elementsByTag: PageStats['elementsByTag'],
 ): ItemsSelection | undefined {
+  const sameTag = elementsByTag.get(candidate.rowTag) ?? [];
   const rowSet = new Set(candidate.rows);
-  const strong = candidate.rows.filter((row) => {
-    const figures = stats.get(row);
-    return figures !== undefined && rateHeadline(rowHeadline(figures).units) > 0;
+  const strong = candidate.rows.filter((_, i) => {
+    const figures = candidate.figures[i];
+    return figures !== undefined && rateHeadline(rowHeadlineUnits(figures)) > 0;
   });
   const members = candidate.containers.flatMap((container) =>
     container.children.filter((c): c is Element => c.type === 'tag' && (c as Element).name === candidate.rowTag),
@@ -45,12 +46,12 @@ export function buildItemsSelector(
   const common = findCommonClasses(strong.length > 0 ? strong : candidate.rows);
   const sameKind = (member: Element): boolean => common.length > 0 && common.every((name) => hasClass(member, name));
   const allowedMembers = new Set(
-    members.filter((member) => rowSet.has(member) || (stats.get(member)?.anchors ?? 0) === 0 || sameKind(member)),
+    members.filter((member) => rowSet.has(member) || !holdsUsableLink(member) || sameKind(member)),
   );
   const allowed = (element: Element): boolean => allowedMembers.has(element) || isCousinRow(element, candidate);
   const rowPart = writeRowPart(candidate, strong, members);
   for (const containerPart of describeContainers(candidate.containers)) {
-    const found = widenUntilExact($, containerPart, rowPart, candidate.containers, strong, allowed);
+    const found = widenUntilExact(sameTag, containerPart, rowPart, candidate.containers, strong, allowed);
     if (found) return found;
   }
   return undefined;
@@ -127,7 +128,7 @@ function describeContainers(containers: Element[]): string[] {
  * and finally pins the container by its position among same-tag siblings.
  */
 function widenUntilExact(
-  $: CheerioAPI,
+  sameTag: Element[],
   containerPart: string,
   rowPart: string,
   containers: Element[],
@@ -147,7 +148,7 @@ function widenUntilExact(
     // A bare wrapper (`<div>`, `<td>`) adds nothing to the prefix: the same query would answer the same.
     if (selector !== tried) {
       tried = selector;
-      const result = check($, selector, strong, allowed);
+      const result = check(sameTag, selector, strong, allowed);
       if (Array.isArray(result)) return { selector, blocks: result };
       if (result === 'misses') return undefined;
     }
@@ -168,7 +169,7 @@ function widenUntilExact(
       : containerPart;
   const parent = findParentElement(first);
   const pinned = `${parent ? `${writeStructuralPath(parent)} > ` : ''}${own} > ${rowPart}`;
-  const result = check($, pinned, strong, allowed);
+  const result = check(sameTag, pinned, strong, allowed);
   return Array.isArray(result) ? { selector: pinned, blocks: result } : undefined;
 }
 
@@ -196,19 +197,20 @@ function hasSameTagSibling(element: Element): boolean {
 
 /** The matched blocks when they are every headline row and nothing else; `wider`: also elements outside the list; `misses`: rows left out. */
 function check(
-  $: CheerioAPI,
+  sameTag: Element[],
   selector: string,
   strong: Element[],
   allowed: (element: Element) => boolean,
 ): Element[] | 'wider' | 'misses' {
-  const matched = select($, selector);
+  const matched = select(sameTag, selector);
   const set = new Set(matched);
   if (!strong.every((row) => set.has(row))) return 'misses';
   return matched.every(allowed) ? matched : 'wider';
 }
 
-function select($: CheerioAPI, selector: string): Element[] {
-  return $(selector)
-    .toArray()
-    .filter((node): node is Element => 'attribs' in node);
+/** The page's elements (all of the selector's subject tag, in page order) that the selector matches. */
+function select(elements: Element[], selector: string): Element[] {
+  return filter(selector, elements, SELECT_OPTIONS).filter((node): node is Element => 'attribs' in node);
 }
+
+const SELECT_OPTIONS = { xmlMode: false } as const;

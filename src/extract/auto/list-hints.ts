@@ -5,7 +5,7 @@
  * and whether links look like articles on the page's own site rather than sections or other sites.
  */
 import type { Element } from 'domhandler';
-import type { NodeStats } from './page-stats.js';
+import { measureElementUnits } from './page-stats.js';
 
 /** Class/id words already read, per element (ancestors are shared by many candidate lists). */
 export type WordCache = Map<Element, { negative: boolean; positive: boolean }>;
@@ -33,16 +33,12 @@ export function rateLayoutWords(container: Element, row: Element, cache: WordCac
 }
 
 /** Factor for a short heading right before the list (or before its nearest wrappers) that names a side list. */
-export function rateHeading(
-  container: Element,
-  stats: ReadonlyMap<Element, NodeStats>,
-  readText: (node: Element) => string,
-): number {
+export function rateHeading(container: Element, readText: (node: Element) => string): number {
   let node: Element | undefined = container;
   for (let level = 0; node && level < HEADING_LEVELS; level += 1, node = parentElement(node)) {
     let sibling = previousElement(node);
     for (let step = 0; sibling && step < HEADING_SIBLINGS; step += 1, sibling = previousElement(sibling)) {
-      const units = stats.get(sibling)?.units ?? 0;
+      const units = measureElementUnits(sibling, MAX_HEADING_UNITS);
       if (units === 0 || units > MAX_HEADING_UNITS) continue;
       return SIDE_HEADING.test(readText(sibling)) ? NEGATIVE_FACTOR : 1;
     }

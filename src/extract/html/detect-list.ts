@@ -13,7 +13,7 @@ import { readHrefHost } from '../auto/list-hints.js';
 import { collectPageStats, type PageStats } from '../auto/page-stats.js';
 import type { DateContext } from '../date/date-building.js';
 import { MAX_ITEM_BLOCKS } from './block-limit.js';
-import { readText } from './field-selector.js';
+import { readText, type SpecMatches } from './field-selector.js';
 
 /** What detection needs besides the parsed page. */
 export interface DetectListContext {
@@ -28,6 +28,8 @@ export interface DetectListContext {
 export interface DetectedList {
   selectors: ChosenSelectors;
   blocks: Element[];
+  /** What field CSS tried by detection selects in the first {@link MAX_ITEM_BLOCKS} blocks, by CSS. */
+  fieldMatches: ReadonlyMap<string, SpecMatches>;
 }
 
 /** Proposes selectors for the page's headline list; undefined when none is found. */
@@ -36,18 +38,18 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
   const candidates = findListCandidates(page, readHrefHost(context.baseUrl), (node: Element) => readText(node));
   // The best few are tried in order: a candidate whose rows no CSS can isolate gives way to the next.
   for (const [index, candidate] of candidates.slice(0, MAX_TRIED).entries()) {
-    const items = buildItemsSelector($, candidate, page.stats);
+    const items = buildItemsSelector(candidate, page.elementsByTag);
     if (!items) continue;
-    const fields = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
+    const { matches, ...fields } = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
-    const alternatives = context.alternatives ? describeAlternatives($, candidates, candidate, page.stats) : [];
+    const alternatives = context.alternatives ? describeAlternatives(candidates, candidate, page.elementsByTag) : [];
     const selectors: ChosenSelectors = {
       items: items.selector,
       ...fields,
       confidence: rateConfidence(candidate, runnerUp),
     };
     if (alternatives.length > 0) selectors.alternatives = alternatives;
-    return { selectors, blocks: items.blocks };
+    return { selectors, blocks: items.blocks, fieldMatches: matches };
   }
   return undefined;
 }
@@ -62,16 +64,15 @@ const ALTERNATIVES_SHOWN = 2;
 
 /** The next best lists that do not share rows with the chosen one, as selectors with their row counts. */
 function describeAlternatives(
-  $: CheerioAPI,
   candidates: ListCandidate[],
   chosen: ListCandidate,
-  stats: PageStats['stats'],
+  elementsByTag: PageStats['elementsByTag'],
 ): Array<{ items: string; rows: number }> {
   const out: Array<{ items: string; rows: number }> = [];
   for (const other of candidates) {
     if (out.length >= ALTERNATIVES_SHOWN) break;
     if (other === chosen || overlaps(other, chosen)) continue;
-    const built = buildItemsSelector($, other, stats);
+    const built = buildItemsSelector(other, elementsByTag);
     if (built) out.push({ items: built.selector, rows: built.blocks.length });
   }
   return out;

@@ -104,7 +104,8 @@ export function extractHtml(
     );
   }
   $ = found.$;
-  const specs = matchFields($, blocks, selectors, options.sourceId);
+  // Detection already queried the fields it chose in these blocks of this tree.
+  const specs = matchFields($, blocks, selectors, options.sourceId, list?.fieldMatches);
   const context = { $, specs, dates, dateFormat: options.dateFormat };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();
@@ -253,10 +254,16 @@ function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Elemen
 }
 
 /** Parses each field's fallbacks and runs each once over all blocks; invalid CSS fails clearly here. */
-function matchFields($: CheerioAPI, blocks: Element[], selectors: SourceSelectors, sourceId: string): BlockSpecs {
+function matchFields(
+  $: CheerioAPI,
+  blocks: Element[],
+  selectors: SourceSelectors,
+  sourceId: string,
+  queried: ReadonlyMap<string, SpecMatches> = new Map(),
+): BlockSpecs {
   const specs: BlockSpecs = {};
   // `title: a` with `link: a@href` is one query: matches are shared between fallbacks with the same CSS.
-  const byCss = new Map<string, SpecMatches>();
+  const byCss = new Map<string, SpecMatches>(queried);
   // Blocks always share at least the document node.
   const scope = findCommonAncestor(blocks) ?? ($.root().toArray()[0] as AnyNode);
   for (const field of ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const) {

@@ -97,6 +97,8 @@ function parentElement(node: Element): Element | null {
 
 /** False for hrefs that lead nowhere: empty, `#…`, `javascript:`. */
 export function isUsableHref(href: string | undefined): boolean {
-  const value = href?.trim().toLowerCase() ?? '';
-  return value !== '' && !value.startsWith('#') && !value.startsWith('javascript:');
+  // One test, no trimmed or lower-cased copy: list detection asks this of every link on the page.
+  return href !== undefined && !UNUSABLE_HREF.test(href);
 }
+
+const UNUSABLE_HREF = /^\s*(?:$|#|javascript:)/i;
