@@ -8,6 +8,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
+import { namesYear } from '../html/block-date.js';
 import {
   findCommonAncestor,
   matchSpec,
@@ -182,10 +183,32 @@ function findDateElement(block: Element, title: Element, dates: DateContext, tex
   };
   walk(block);
   // Same order as selector mode's own search (block-date.ts): machine-readable dates before visible ones.
-  return (
+  const found =
     timed.find((element) => parseDateOnlyText(element.attribs.datetime ?? '', dates)) ??
-    texts.find((element) => parseDateOnlyText(text.of(element), dates))
-  );
+    texts.find((element) => parseDateOnlyText(text.of(element), dates));
+  return found && widenToYear(found, block, title, dates, text);
+}
+
+/**
+ * A month-day element whose year is in a sibling (`<div class="date"><p>03/10</p><span>2025</span></div>`):
+ * the wrapper reads as the full date, so it is the date element (the year is then read, not inferred).
+ */
+function widenToYear(element: Element, block: Element, title: Element, dates: DateContext, text: TextMemo): Element {
+  let current = element;
+  while (!current.attribs.datetime && !namesYear(text.of(current))) {
+    const parent = findParentElement(current);
+    if (!parent || parent === block || isInside(title, parent)) break;
+    const wider = text.of(parent);
+    if (!namesYear(wider) || !parseDateOnlyText(wider, dates)) break;
+    current = parent;
+  }
+  return current;
+}
+
+function isInside(node: Element, ancestor: Element): boolean {
+  for (let current: Element | undefined = node; current; current = findParentElement(current))
+    if (current === ancestor) return true;
+  return false;
 }
 
 /** Like {@link pickVerified} for dates, read as selector mode reads a date element (its `datetime`, else its text). */

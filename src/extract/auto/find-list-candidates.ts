@@ -155,7 +155,11 @@ function mergeSplitLists(groups: RowGroup[]): RowGroup[] {
     keyOf.set(container, nested);
     byKey.set(nested, owner);
   }
-  for (const group of merged) if (group.containers.length > 1) sortByPageOrder(group);
+  for (const group of merged) {
+    if (group.containers.length < 2) continue;
+    dropNestedParts(group);
+    sortByPageOrder(group);
+  }
   return merged;
 }
 
@@ -171,6 +175,19 @@ class NodeIds {
     }
     return id;
   }
+}
+
+/**
+ * A day block nested in the previous one (`div.news-list` holding its rows and the next day's
+ * `div.news-list`) is a part of the list, not one of its rows: read as a row it would be a "card"
+ * holding every later row, and an items selector wide enough to take it matches whole streams.
+ */
+function dropNestedParts(group: RowGroup): void {
+  const parts = new Set(group.containers);
+  if (!group.rows.some((row) => parts.has(row))) return;
+  const keep = group.rows.map((row) => !parts.has(row));
+  group.rows = group.rows.filter((_, i) => keep[i]);
+  group.figures = group.figures.filter((_, i) => keep[i]);
 }
 
 /** Puts a merged group's rows and containers back in page order. */
@@ -232,7 +249,7 @@ function groupRows(container: ContainerStats): Array<[string, Element[], NodeSta
     } else byTag.push([element.name, [element], [figures]]);
   }
   const out: Array<[string, Element[], NodeStats[]]> = [];
-  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(entry));
+  for (const entry of byTag) if (entry[1].length >= 2) out.push(dropPromotedRows(keepHeadlineClass(entry)));
   return out;
 }
 
@@ -280,6 +297,75 @@ function keepHeadlineClass(group: [string, Element[], NodeStats[]]): [string, El
   }
   if (!best) return group;
   return [tag, best.map((i) => rows[i] as Element), best.map((i) => figures[i] as NodeStats)];
+}
+
+/**
+ * Sponsored or promoted cards placed between a stream's cards look like rows (a headline link in the
+ * same wrapper) but say what they are in their class names (`ad`, `advert`, `sponsored`, `promo`,
+ * `recommend`) where the other rows do not: such rows, a minority, are not part of the list.
+ */
+function dropPromotedRows(group: [string, Element[], NodeStats[]]): [string, Element[], NodeStats[]] {
+  const [tag, rows, figures] = group;
+  if (rows.length < 3) return group;
+  const words = rows.map(readCardWords);
+  const counts = new Map<string, number>();
+  for (const set of words) for (const word of set) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const rare = (word: string): boolean => PROMO_WORDS.has(word) && (counts.get(word) ?? 0) * 2 < rows.length;
+  const keep = words.map((set) => ![...set].some(rare));
+  const dropped = keep.filter((k) => !k).length;
+  if (dropped === 0 || dropped * 2 >= rows.length) return group;
+  return [tag, rows.filter((_, i) => keep[i]), figures.filter((_, i) => keep[i])];
+}
+
+const PROMO_WORDS = new Set([
+  'ad',
+  'ads',
+  'adv',
+  'advert',
+  'adverts',
+  'advertisement',
+  'advertising',
+  'sponsor',
+  'sponsored',
+  'promo',
+  'promoted',
+  'promotion',
+  'recommend',
+  'tuiguang',
+  'guanggao',
+]);
+
+/** Class-name words of a row and of the wrappers it consists of (each an only element child), down a few levels. */
+function readCardWords(row: Element): Set<string> {
+  const words = new Set<string>();
+  let node: Element | undefined = row;
+  for (let depth = 0; node && depth < CARD_WRAPPER_DEPTH; depth += 1) {
+    for (const name of (node.attribs.class ?? '').split(/\s+/))
+      for (const word of splitClassName(name)) words.add(word);
+    node = onlyElementChild(node);
+  }
+  return words;
+}
+
+const CARD_WRAPPER_DEPTH = 3;
+
+function onlyElementChild(element: Element): Element | undefined {
+  let only: Element | undefined;
+  for (const child of element.children) {
+    if (child.type !== 'tag') continue;
+    if (only) return undefined;
+    only = child as Element;
+  }
+  return only;
+}
+
+/** `advertisementCardBox` → advertisement, card, box; `ad-origin` → ad, origin. */
+function splitClassName(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_\-\d]+/)
+    .filter(Boolean);
 }
 
 /** A group with the figures that need no more than the page stats. */

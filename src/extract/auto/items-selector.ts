@@ -75,10 +75,50 @@ function writeRowPart(candidate: ListCandidate, strong: Element[], members: Elem
     if (own) excluded.add(own);
   }
   for (const name of excluded) part += `:not(.${name})`;
+  // A linked member left out of the rows (a promoted card between the stories), told apart by a class of
+  // its own or of the wrapper it consists of that no headline row has.
+  const rowSet = new Set(candidate.rows);
+  // Members without the rows' shared classes are left out by those already.
+  const alike = members.filter((member) => common.every((name) => hasClass(member, name)));
+  for (const member of alike) {
+    if (rowSet.has(member) || !hasLinkInside(member)) continue;
+    const own = readStableClasses(member).find((name) => !strong.some((row) => hasClass(row, name)));
+    if (own) {
+      if (!excluded.has(own)) part += `:not(.${own})`;
+      excluded.add(own);
+      continue;
+    }
+    const inner = readWrapperClasses(member).find(
+      (name) => !strong.some((row) => readWrapperClasses(row).includes(name)),
+    );
+    if (inner && !excluded.has(inner)) part += `:not(:has(.${inner}))`;
+    if (inner) excluded.add(inner);
+  }
   // A header row (`<tr><th>…`) or a spacer has no link; leaving it out spares a "title-missing" warning.
-  const linkless = members.some((member) => !member.children.length || !hasLinkInside(member));
+  const linkless = alike.some((member) => !member.children.length || !hasLinkInside(member));
   if (linkless && candidate.rowTag !== 'a') part += ':has(a[href])';
   return part;
+}
+
+/** Stable classes of the wrappers an element consists of (each the only element child of the one above). */
+function readWrapperClasses(element: Element): string[] {
+  const names: string[] = [];
+  let node = onlyElementChild(element);
+  for (let depth = 0; node && depth < WRAPPER_DEPTH; depth += 1, node = onlyElementChild(node))
+    names.push(...readStableClasses(node));
+  return names;
+}
+
+const WRAPPER_DEPTH = 2;
+
+function onlyElementChild(element: Element): Element | undefined {
+  let only: Element | undefined;
+  for (const child of element.children) {
+    if (child.type !== 'tag') continue;
+    if (only) return undefined;
+    only = child as Element;
+  }
+  return only;
 }
 
 function hasLinkInside(element: Element): boolean {

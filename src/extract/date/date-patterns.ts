@@ -149,6 +149,13 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
   },
   {
+    // The year before the month-day, as the whole text: 2019 08-27, 2019 8/27 (a year cell, then the day)
+    name: 'y-md',
+    re: re(`^(?<y>(?:19|20)\\d{2})\\s+(?<mo>[01]?\\d)(?<sep>[-/.])(?<d>[0-3]?\\d)$`),
+    wholeOnly: true,
+    build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '' }, ctx),
+  },
+  {
     // 8月27日, 08月27日 14:30 (year inferred)
     name: 'md-cjk',
     re: re(`(?<![\\d年])(?<mo>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})(?!\\d)\\s*[日号號]${TIME}`),

@@ -38,9 +38,10 @@ export const RELATIVE_PATTERNS: readonly RelativePattern[] = [
     build: (g, ctx) => buildAgo(readEnglishNumber(g.n ?? ''), englishUnit(g.unit ?? ''), ctx),
   },
   {
-    // 今天, 昨天 14:30, 前天, yesterday, today 09:00
+    // 今天, 昨天 14:30, 前天, 今天下午, yesterday, today 09:00. A day word glued to the next word is part of
+    // that word or of prose, not a date: 今日头条 (a news app), 今天迎来十周岁, 昨天的故事.
     name: 'day-word',
-    re: /(?<word>今天|今日|昨天|昨日|前天|\btoday\b|\byesterday\b)(?:\s*(?<h>\d{1,2})\s*[:时時点點]\s*(?<mi>[0-5]\d)(?!\d))?/i,
+    re: /(?<word>今天|今日|昨天|昨日|前天|\btoday\b|\byesterday\b)(?!(?!上午|下午|中午|晚上|凌晨|早上|早晨|傍晚|夜里|夜間|晚間|晚间)[\u4e00-\u9fff])(?:\s*(?<h>\d{1,2})\s*[:时時点點]\s*(?<mi>[0-5]\d)(?!\d))?/i,
     wholeOnly: false,
     build: (g, ctx) => buildDayWord(g, ctx),
   },

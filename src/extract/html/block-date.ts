@@ -25,17 +25,37 @@ export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx
     const parsed = parseDateOnlyText(element.attribs.datetime ?? '', ctx);
     if (parsed) return { parsed, source: `${element.name}@datetime` };
   }
-  for (const text of found.texts) {
+  for (const [index, text] of found.texts.entries()) {
     // A date-only text (with at most a short label) is short; longer texts are summaries or headlines.
     if (text.length > MAX_DATE_TEXT_LENGTH) continue;
     const parsed = parseDateOnlyText(text, ctx);
-    if (parsed) return { parsed, source: 'text' };
+    if (parsed) return { parsed: completeYear(parsed, text, found.texts, index, ctx), source: 'text' };
   }
   const embedded = findDateInText(found.texts.join(' '), ctx);
   return embedded && { parsed: embedded.parsed, source: 'text' };
 }
 
+/** True when a date text names its year (`2019-08-27`, `03/10 2025`), so no year is inferred. */
+export function namesYear(text: string): boolean {
+  return /(?<!\d)(?:19|20)\d{2}(?!\d)/.test(text);
+}
+
 // --- Internal helpers ---
+
+/**
+ * A month and day whose year sits in the neighbouring text node (`<p>03/10</p><span>2025</span>`, a
+ * calendar-leaf date cell): read together they are a full date, which beats a year inferred from today.
+ */
+function completeYear(parsed: ParsedDate, text: string, texts: string[], index: number, ctx: DateContext): ParsedDate {
+  if (namesYear(text)) return parsed;
+  const next = texts[index + 1] ?? '';
+  const previous = texts[index - 1] ?? '';
+  // Only a neighbour that is a year and nothing else (`2025`, `2025年`): a count or a code is no year.
+  const year = YEAR_ONLY.exec(next)?.groups?.year ?? YEAR_ONLY.exec(previous)?.groups?.year;
+  return (year && parseDateOnlyText(`${text} ${year}`, ctx)) || parsed;
+}
+
+const YEAR_ONLY = /^[(（[]?(?<year>(?:19|20)\d{2})\s*年?[)）\]]?$/;
 
 /** Longest text node read as a date on its own: `发布时间：2019年08月27日 14:30:05` plus brackets. */
 const MAX_DATE_TEXT_LENGTH = 48;

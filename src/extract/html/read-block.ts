@@ -66,7 +66,7 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   let title = titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined);
   used.title = titleValue ? titleValue.spec.raw : undefined;
   if (title && isTruncatedText(title)) title = restoreTruncatedTitle(title, [titleValue?.element, anchor]);
-  const exclude = new Set<AnyNode>([titleValue?.element, anchor].filter((node): node is Element => node !== undefined));
+  const exclude = headlineParts(titleValue?.element, anchor ?? link?.element);
   const date = readDate(context, block, exclude);
   used.date = specs.date ? date?.source : undefined;
   return {
@@ -82,6 +82,23 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
 }
 
 // --- Internal helpers ---
+
+/**
+ * What the date search skips as headline: the title element, and the link unless it wraps the title
+ * together with other parts (a card that is one `<a>` around date, heading and summary: only the
+ * heading is the headline there, and the date cell beside it is the item's date).
+ */
+function headlineParts(title: Element | undefined, link: Element | undefined): Set<AnyNode> {
+  const parts = new Set<AnyNode>();
+  if (title) parts.add(title);
+  if (link && !(title && title !== link && contains(link, title))) parts.add(link);
+  return parts;
+}
+
+function contains(ancestor: Element, node: Element): boolean {
+  for (let current: AnyNode | null = node; current; current = current.parent) if (current === ancestor) return true;
+  return false;
+}
 
 /** The link the item points to and the element it was read from. */
 interface LinkChoice {
