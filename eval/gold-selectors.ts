@@ -5,6 +5,7 @@
  * be told (the row's date is then left to the block's own date search).
  */
 import type { SourceSelectors } from '../src/model.js';
+import { parseSourceSelectors, type WrittenSelectors } from '../src/field-selector/parse-field-selector.js';
 import type { GoldSelector } from './corpus.js';
 
 /** Product selectors plus the gold parts they could not express. */
@@ -15,12 +16,12 @@ export interface MappedSelector {
 
 /** Maps a gold selector to `SourceSelectors`. */
 export function mapGoldSelector(gold: GoldSelector): MappedSelector {
-  const selectors: SourceSelectors = { items: gold.item };
+  const written: WrittenSelectors = { items: gold.item };
   const unexpressed: string[] = [];
-  if (gold.title) selectors.title = [gold.title === '.' ? '@text' : gold.title];
-  if (gold.link)
-    selectors.link = [gold.link === '.' ? '@href' : gold.link.includes('@') ? gold.link : `${gold.link}@href`];
-  if (gold.date) selectors.date = [gold.dateIso ? `${gold.date}@${gold.dateIso}` : gold.date];
+  if (gold.title) written.title = gold.title === '.' ? '@text' : gold.title;
+  if (gold.link) written.link = gold.link === '.' ? '@href' : gold.link.includes('@') ? gold.link : `${gold.link}@href`;
+  if (gold.date) written.date = gold.dateIso ? `${gold.date}@${gold.dateIso}` : gold.date;
+  const selectors = parseSourceSelectors(written);
   if (gold.dateRe) unexpressed.push(`dateRe /${gold.dateRe}/ (no regex date field; the block's date search reads it)`);
   if (gold.dateSibling) unexpressed.push(`dateSibling ${gold.dateSibling} (a date outside the item block)`);
   if (gold.dateGroupHeader) unexpressed.push(`dateGroupHeader ${gold.dateGroupHeader} (a date in a preceding header)`);

@@ -6,8 +6,18 @@ import type { AppError } from './errors.js';
 
 // ─── Configuration (validated; produced by src/config/) ──────────────────────
 
-/** A field selector: `css`, `css@attr`, or a list of those tried in order. */
-export type FieldSelector = string[];
+/** One fallback of a field selector, parsed once by config from `css`, `css@attr` or `@attr`. */
+export interface FieldSpec {
+  /** The selector as configured, for reports and warnings. */
+  raw: string;
+  /** CSS relative to the item block; empty means the block itself. */
+  css: string;
+  /** The attribute to read (lower case); `text` and `html` read content. Absent: the element's text. */
+  attr?: string;
+}
+
+/** A field selector: its fallbacks, tried in order (see src/field-selector/ for the grammar). */
+export type FieldSelector = FieldSpec[];
 
 /** CSS selectors for selector-mode extraction; every field but `items` is relative to one item block. */
 export interface SourceSelectors {

@@ -8,6 +8,7 @@ import { loadConfig, resolveAdHocSource } from '../config/index.js';
 import { createFetcher } from '../fetch/index.js';
 import type { BrowserConfig, ExtractResult, SourceConfig } from '../model.js';
 import { previewSource, type PreviewResult } from '../pipeline/index.js';
+import { parseFieldSelectors } from '../field-selector/parse-field-selector.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createCommandLogger, type GlobalOptions } from './services.js';
 import { UsageError } from './usage-error.js';
@@ -78,9 +79,10 @@ async function findSource(
 function applyOverrides(source: SourceConfig, options: PreviewOptions): SourceConfig {
   const selectors = { ...source.selectors };
   if (options.items) selectors.items = options.items;
-  if (options.title) selectors.title = [options.title];
-  if (options.link) selectors.link = [options.link];
-  if (options.date) selectors.date = [options.date];
+  // Selectors given on the command line are parsed like the config's (one grammar).
+  if (options.title) selectors.title = parseFieldSelectors(options.title);
+  if (options.link) selectors.link = parseFieldSelectors(options.link);
+  if (options.date) selectors.date = parseFieldSelectors(options.date);
   return {
     ...source,
     selectors,

@@ -8,6 +8,7 @@ import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
 import { checkBrowser, type ExecutableProbe } from './check-browser.js';
+import { parseFieldSelector, SELECTOR_FIELDS } from '../field-selector/parse-field-selector.js';
 import { checkCronSteps } from './cron-fields.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
@@ -35,13 +36,6 @@ export function checkSemantics(config: RawConfig, isExecutable?: ExecutableProbe
       ),
     ),
   ];
-}
-
-/** Splits `css@attr` into its selector and attribute (an `@` inside brackets or quotes is part of the CSS). */
-export function splitSelector(spec: string): { css: string; attr?: string } {
-  const match = /^(.*?)@([a-zA-Z_:][-a-zA-Z0-9_:.]*)$/.exec(spec.trim());
-  if (!match || /[[("']/.test(match[2] ?? '')) return { css: spec.trim() };
-  return { css: (match[1] ?? '').trim(), attr: match[2] };
 }
 
 // --- Internal helpers ---
@@ -176,16 +170,15 @@ function checkHostFrequency(config: RawConfig): SemanticProblem[] {
 }
 
 function checkSourceSelectorsAndRules(source: RawSource, index: number): SemanticProblem[] {
-  const fields = ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const;
   const problems: SemanticProblem[] = [];
   if (source.items !== undefined) problems.push(...checkCss(source.items, ['sources', index, 'items']));
   if (source.waitFor !== undefined) problems.push(...checkCss(source.waitFor, ['sources', index, 'waitFor']));
-  for (const field of fields) {
+  for (const field of SELECTOR_FIELDS) {
     const value = source[field];
     const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
     list.forEach((spec, specIndex) => {
       const path = Array.isArray(value) ? ['sources', index, field, specIndex] : ['sources', index, field];
-      const { css } = splitSelector(spec);
+      const { css } = parseFieldSelector(spec);
       // `@attr` alone reads an attribute of the item block itself.
       if (css !== '') problems.push(...checkCss(css, path));
     });

@@ -3,6 +3,5 @@ export { loadConfig, parseConfigText, type LoadedConfig } from './load-config.js
 export { ConfigError, formatProblem, type ConfigProblem } from './config-error.js';
 export { configSchema } from './schema.js';
 export { BUILT_IN_DEFAULTS, resolveAdHocSource } from './resolve-config.js';
-export { splitSelector } from './check-semantics.js';
 export { parseDuration, parseSize } from './units.js';
 export { buildConfigJsonSchema } from './json-schema.js';

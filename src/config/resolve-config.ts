@@ -8,11 +8,11 @@ import type {
   FieldSelector,
   RenderPolicy,
   SourceConfig,
-  SourceSelectors,
   TopicFeedConfig,
 } from '../model.js';
 import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
 import { DEFAULT_RENDER_TIMEOUT_MS } from '../defaults/browser.js';
+import { parseFieldSelectors, parseSourceSelectors } from '../field-selector/parse-field-selector.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
@@ -89,7 +89,7 @@ function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
     historySize: pick('historySize') ?? BUILT_IN_DEFAULTS.historySize,
     retainDays: pick('retainDays') ?? BUILT_IN_DEFAULTS.retainDays,
     summaryLength: pick('summaryLength') ?? BUILT_IN_DEFAULTS.summaryLength,
-    selectors: resolveSelectors(source),
+    selectors: parseSourceSelectors(source),
     dateFormat: source.dateFormat,
     replace: (source.replace ?? []).map((rule) => ({ ...rule })),
     convert: source.convert,
@@ -114,19 +114,6 @@ function resolveRender(source: RawSource, defaults: RawDefaults): { render?: Ren
       timeoutMs: timeout === undefined ? DEFAULT_RENDER_TIMEOUT_MS : (parseDuration(timeout) ?? DEFAULT_RENDER_TIMEOUT_MS),
       waitFor: source.waitFor ?? source.items,
     },
-  };
-}
-
-function resolveSelectors(source: RawSource): SourceSelectors {
-  return {
-    items: source.items,
-    title: asList(source.title),
-    link: asList(source.link),
-    date: asList(source.date),
-    summary: asList(source.summary),
-    author: asList(source.author),
-    image: asList(source.image),
-    category: asList(source.category),
   };
 }
 
@@ -155,8 +142,7 @@ function resolveFetchPolicy(source: RawSource, defaults: RawDefaults): FetchPoli
 }
 
 function asList(selector: string | string[] | undefined): FieldSelector | undefined {
-  if (selector === undefined) return undefined;
-  return Array.isArray(selector) ? selector : [selector];
+  return selector === undefined ? undefined : parseFieldSelectors(selector);
 }
 
 /** A source for an ad-hoc URL (e.g. `feedwright preview URL`), with the built-in defaults. */

@@ -1,4 +1,5 @@
 /** Fetch (or render) and extract one source without touching the store or the output: what `preview` shows. */
+import { parseFieldSelectors } from '../field-selector/parse-field-selector.js';
 import type { Renderer } from '../browser/index.js';
 import { extractItems } from '../extract/index.js';
 import { FetchError, type Fetcher } from '../fetch/index.js';
@@ -144,8 +145,8 @@ function countRows(source: SourceConfig, raw: FetchedPage, rendered: ExtractResu
     selectors: {
       ...source.selectors,
       items: chosen.items,
-      ...(chosen.title ? { title: [chosen.title] } : {}),
-      ...(chosen.link ? { link: [chosen.link] } : {}),
+      ...(chosen.title ? { title: parseFieldSelectors(chosen.title) } : {}),
+      ...(chosen.link ? { link: parseFieldSelectors(chosen.link) } : {}),
     },
   };
   try {

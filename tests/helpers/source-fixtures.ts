@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import type { ExtractInput, ExtractOptions } from '../../src/extract/index.js';
-import type { ChineseConversion, ExtractResult, ReplaceRule, SourceSelectors } from '../../src/model.js';
+import type { ChineseConversion, ExtractResult, ReplaceRule } from '../../src/model.js';
+import { parseSourceSelectors, type WrittenSelectors } from '../../src/field-selector/parse-field-selector.js';
 
 /** Folder holding one directory per fixture. */
 const SOURCE_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/sources/', import.meta.url));
@@ -24,7 +25,7 @@ export interface FixtureSource {
   timezone: string;
   now: string;
   type: 'auto' | 'html' | 'feed';
-  selectors: SourceSelectors;
+  selectors: WrittenSelectors;
   dateFormat?: string;
   replace: ReplaceRule[];
   convert?: ChineseConversion | null;
@@ -83,7 +84,7 @@ export function toExtractCall(fixture: SourceFixture): { input: ExtractInput; op
     options: {
       sourceId: fixture.name,
       type: source.type,
-      selectors: source.selectors,
+      selectors: parseSourceSelectors(source.selectors),
       timezone: source.timezone,
       now: new Date(source.now),
       dateFormat: source.dateFormat,

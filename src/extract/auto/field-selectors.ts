@@ -12,13 +12,13 @@ import { namesYear } from '../html/block-date.js';
 import {
   findCommonAncestor,
   matchSpec,
-  parseFieldSelector,
   readDateValue,
   readFirstValue,
   readText,
   type SpecMatches,
   type ValueReader,
 } from '../html/field-selector.js';
+import { parseFieldSelector } from '../../field-selector/parse-field-selector.js';
 import {
   findAnchors,
   findEnclosingAnchor,

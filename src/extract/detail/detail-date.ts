@@ -10,10 +10,10 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import type { ParsedDate } from '../../model.js';
+import type { FieldSelector, ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
-import { parseFieldSelector, readDateValue } from '../html/field-selector.js';
+import { readDateValue } from '../html/field-selector.js';
 import type { WarningCollector } from '../warnings.js';
 import { readJsonLdDate, readMetaPublicationDate, readModifiedMeta, readScriptDate } from './metadata-date.js';
 import { readUrlDate, withUrlToday } from './url-date.js';
@@ -40,7 +40,7 @@ export interface DetailDate {
 /** Finds the page's publication date, trying each source in the documented order. */
 export function findDetailDate(
   $: CheerioAPI,
-  selectors: string[] | undefined,
+  selectors: FieldSelector | undefined,
   pageDates: DateContext,
   warnings: WarningCollector,
   url?: string,
@@ -104,12 +104,11 @@ const DAY_MS = 86_400_000;
 
 function readConfiguredDate(
   $: CheerioAPI,
-  selectors: string[],
+  selectors: FieldSelector,
   dates: DateContext,
   warnings: WarningCollector,
 ): DetailDate | undefined {
-  for (const raw of selectors) {
-    const spec = parseFieldSelector(raw);
+  for (const spec of selectors) {
     const elements = (spec.css === '' ? [] : $(spec.css).toArray()).filter(
       (node): node is Element => 'attribs' in node,
     );
@@ -118,7 +117,11 @@ function readConfiguredDate(
       if (text === '') continue;
       const parsed = parseDateInContext(text, dates);
       if (parsed) return { parsed, source: 'selector', text };
-      warnings.add('detail-date-unparsed', `the detail date selector \`${raw}\` matched text that is not a date`, text);
+      warnings.add(
+        'detail-date-unparsed',
+        `the detail date selector \`${spec.raw}\` matched text that is not a date`,
+        text,
+      );
       break;
     }
   }

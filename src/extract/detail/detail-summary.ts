@@ -10,7 +10,8 @@ import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type * as Linkedom from 'linkedom';
 import { measureTextUnits } from '../auto/text-units.js';
-import { parseFieldSelector, readText } from '../html/field-selector.js';
+import type { FieldSelector } from '../../model.js';
+import { readText } from '../html/field-selector.js';
 import { loadDocument } from '../html/load-document.js';
 import { toPlainSummary } from '../text/summary.js';
 
@@ -27,11 +28,10 @@ export interface DetailSummary {
 export function findDetailSummary(
   $: CheerioAPI,
   html: string,
-  selectors: string[] | undefined,
+  selectors: FieldSelector | undefined,
   maxLength: number,
 ): DetailSummary | undefined {
-  for (const raw of selectors ?? []) {
-    const spec = parseFieldSelector(raw);
+  for (const spec of selectors ?? []) {
     if (spec.css === '') continue;
     for (const node of $(spec.css).toArray()) {
       if (!('attribs' in node)) continue;

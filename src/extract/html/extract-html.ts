@@ -14,7 +14,8 @@ import { sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
-import { findCommonAncestor, matchSpec, parseFieldSelector, readText, type SpecMatches } from './field-selector.js';
+import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-field-selector.js';
+import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './field-selector.js';
 import { MAX_ITEM_BLOCKS } from './block-limit.js';
 import { loadDocument } from './load-document.js';
 import { readCappedBody } from './nesting-cap.js';
@@ -151,10 +152,10 @@ export function extractHtml(
 function withDetectedFields(configured: SourceSelectors, detected: ChosenSelectors): SourceSelectors {
   const merged: SourceSelectors = { ...configured, items: detected.items };
   if (!configured.title && !configured.link) {
-    if (detected.title) merged.title = [detected.title];
-    if (detected.link) merged.link = [detected.link];
+    if (detected.title) merged.title = [parseFieldSelector(detected.title)];
+    if (detected.link) merged.link = [parseFieldSelector(detected.link)];
   }
-  if (!configured.date && detected.date) merged.date = [detected.date];
+  if (!configured.date && detected.date) merged.date = [parseFieldSelector(detected.date)];
   return merged;
 }
 
@@ -253,7 +254,7 @@ function selectBlocks($: CheerioAPI, selector: string, sourceId: string): Elemen
   }
 }
 
-/** Parses each field's fallbacks and runs each once over all blocks; invalid CSS fails clearly here. */
+/** Runs each field's fallbacks (parsed by config) once over all blocks; invalid CSS fails clearly here. */
 function matchFields(
   $: CheerioAPI,
   blocks: Element[],
@@ -266,8 +267,8 @@ function matchFields(
   const byCss = new Map<string, SpecMatches>(queried);
   // Blocks always share at least the document node.
   const scope = findCommonAncestor(blocks) ?? ($.root().toArray()[0] as AnyNode);
-  for (const field of ['title', 'link', 'date', 'summary', 'author', 'image', 'category'] as const) {
-    const list = selectors[field]?.map(parseFieldSelector).filter((spec) => spec.raw !== '');
+  for (const field of SELECTOR_FIELDS) {
+    const list = selectors[field];
     if (!list || list.length === 0) continue;
     specs[field] = list.map((spec) => {
       const known = byCss.get(spec.css);

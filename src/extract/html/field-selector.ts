@@ -1,39 +1,19 @@
 /**
- * Field selectors: `css`, `css@attr`, or `@attr` alone (an attribute of the item block itself), each
- * field a list of fallbacks tried in order. Two pseudo attributes read content instead of an attribute:
- * `@text` (the default) and `@html` (inner HTML, for HTML summaries).
+ * Reading field selectors (parsed by config, see src/field-selector/), each field a list of fallbacks
+ * tried in order. Two pseudo attributes read content instead of an attribute: `@text` (the default)
+ * and `@html` (inner HTML, for HTML summaries).
  */
 import type { CheerioAPI } from 'cheerio';
 import { select } from 'cheerio-select';
 import type { AnyNode, Element } from 'domhandler';
+import type { FieldSpec } from '../../model.js';
 import { foldWhitespace } from '../text/fold-text.js';
-
-/** One parsed fallback of a field selector. */
-export interface FieldSpec {
-  /** The selector as configured, for reports and warnings. */
-  raw: string;
-  /** CSS relative to the item block; empty means the block itself. */
-  css: string;
-  attr?: string;
-}
 
 /** A value read through a field selector, with the element it came from. */
 export interface FieldValue {
   spec: FieldSpec;
   element: Element;
   value: string;
-}
-
-/** Splits `css@attr` into its parts (an `@` inside brackets or quotes belongs to the CSS). */
-export function parseFieldSelector(raw: string): FieldSpec {
-  const trimmed = raw.trim();
-  const at = trimmed.lastIndexOf('@');
-  if (at >= 0) {
-    const css = trimmed.slice(0, at).trim();
-    const attr = trimmed.slice(at + 1).trim();
-    if (/^[A-Za-z_:][-\w:.]*$/.test(attr) && isBalanced(css)) return { raw: trimmed, css, attr: attr.toLowerCase() };
-  }
-  return { raw: trimmed, css: trimmed };
 }
 
 /** What one fallback selects in each block, found with one query over all blocks. */
@@ -198,17 +178,4 @@ function findOwningBlock(node: Element, blocks: ReadonlySet<Element>): Element |
     current = current.parent;
   }
   return undefined;
-}
-
-function isBalanced(css: string): boolean {
-  let depth = 0;
-  let quote: string | undefined;
-  for (const ch of css) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '[' || ch === '(') depth += 1;
-    else if (ch === ']' || ch === ')') depth -= 1;
-  }
-  return depth === 0 && quote === undefined;
 }

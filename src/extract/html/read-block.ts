@@ -5,19 +5,12 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import type { ParsedDate } from '../../model.js';
+import type { FieldSpec, ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
-import {
-  readAllValues,
-  readDateValue,
-  readFirstValue,
-  readText,
-  type FieldSpec,
-  type SpecMatches,
-} from './field-selector.js';
+import { readAllValues, readDateValue, readFirstValue, readText, type SpecMatches } from './field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
 /** Field fallbacks of one source with their matches in every block of the page. */

@@ -1,6 +1,7 @@
 /** Targeted behaviours of automatic list detection on small pages built for one point each. */
 import { describe, expect, it } from 'vitest';
 import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 const OPTIONS: ExtractOptions = {
   sourceId: 'case',
@@ -84,7 +85,10 @@ describe('automatic list detection', () => {
 
   it('keeps fields the user configured without items (summary, date) and reports them', () => {
     const body = `<div class="list">${Array.from({ length: 5 }, (_, i) => `<div class="item"><h3><a href="/a/${1000 + i}.html">第${i + 1}条环境新闻标题在这里</a></h3><p class="desc">摘要${i}</p><em class="d">2019-08-2${i}</em><span class="t">发布于 2019-07-0${i + 1}</span></div>`).join('')}</div>`;
-    const result = extractItems(page(body), { ...OPTIONS, selectors: { summary: ['p.desc'], date: ['span.t'] } });
+    const result = extractItems(page(body), {
+      ...OPTIONS,
+      selectors: parseSourceSelectors({ summary: 'p.desc', date: 'span.t' }),
+    });
     expect(result.mode).toBe('auto');
     expect(result.items[0]?.summary).toBe('摘要0');
     expect(result.items[0]?.published?.date.toISOString()).toBe(new Date('2019-07-01T00:00:00+08:00').toISOString());

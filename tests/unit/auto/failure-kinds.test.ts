@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 /** Long after the rows were published: a year inferred from "now" would be wrong. */
 const NOW = new Date('2026-11-30T12:00:00+08:00');
@@ -63,7 +64,7 @@ describe('a month-day date whose year is in a sibling element', () => {
   it('reads it in selector mode without a date selector (the block search joins the year)', () => {
     const result = extractItems(page(`${NAV}<div class="notice-list"><ul>${rows(false).join('')}</ul></div>`), {
       ...OPTIONS,
-      selectors: { items: 'div.notice-list li', title: ['h3'] },
+      selectors: parseSourceSelectors({ items: 'div.notice-list li', title: 'h3' }),
     });
     expect(day(result)).toEqual(expected);
   });
@@ -71,7 +72,7 @@ describe('a month-day date whose year is in a sibling element', () => {
   it('reads a year written before the month and day', () => {
     const result = extractItems(page(`${NAV}<div class="notice-list"><ul>${rows(true).join('')}</ul></div>`), {
       ...OPTIONS,
-      selectors: { items: 'div.notice-list li', title: ['h3'] },
+      selectors: parseSourceSelectors({ items: 'div.notice-list li', title: 'h3' }),
     });
     expect(day(result)).toEqual(expected);
     const detected = extractItems(

@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractItems } from '../../../src/extract/index.js';
-import type { ExtractResult, SourceSelectors } from '../../../src/model.js';
+import type { ExtractResult } from '../../../src/model.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 import { loadAllListFixtures, loadAutoFixtures, scoreItems, type ListScore } from '../../helpers/auto-fixtures.js';
 import { toExtractCall, writeExpected, type SourceFixture } from '../../helpers/source-fixtures.js';
 
@@ -72,10 +73,12 @@ describe('automatic list detection (no selectors configured)', () => {
       const auto = detect(fixture);
       const chosen = auto.selectors;
       expect(chosen).toBeDefined();
-      const pinned: SourceSelectors = { items: chosen?.items };
-      if (chosen?.title) pinned.title = [chosen.title];
-      if (chosen?.link) pinned.link = [chosen.link];
-      if (chosen?.date) pinned.date = [chosen.date];
+      const pinned = parseSourceSelectors({
+        items: chosen?.items,
+        title: chosen?.title,
+        link: chosen?.link,
+        date: chosen?.date,
+      });
       const { input, options } = toExtractCall(fixture);
       const manual = extractItems(input, { ...options, selectors: pinned });
       expect(manual.mode).toBe('selectors');

@@ -31,7 +31,11 @@ describe('loading a valid config', () => {
     expect(source.fetch.headers).toEqual({ 'Accept-Language': 'zh-CN', 'X-Extra': '1' });
     expect(source.fetch.userAgent).toMatch(/^feedwright\/\d+\.\d+\.\d+ /);
     expect(source.selectors.items).toBe('ul li');
-    expect(source.selectors.date).toEqual(['span.date', 'time@datetime']);
+    // Parsed once here into {css, attr}; extraction trusts this form.
+    expect(source.selectors.date).toEqual([
+      { raw: 'span.date', css: 'span.date' },
+      { raw: 'time@datetime', css: 'time', attr: 'datetime' },
+    ]);
     expect(source.name).toBe('mee');
     expect(config.store).toBe('sqlite://data/feedwright.sqlite');
     expect(config.output).toBe('output');
@@ -78,6 +82,11 @@ describe('rejecting a broken config names file, line, column and field', () => {
       'a broken CSS selector',
       `${minimal}    date: "span["\n`,
       'config/test.yaml:5:5 sources[0].date: invalid CSS selector',
+    ],
+    [
+      'a broken CSS selector before an attribute, in a list of fallbacks',
+      `${minimal}    link: [a@href, "a[href@href"]\n`,
+      'config/test.yaml:5:20 sources[0].link[1]: invalid CSS selector "a[href@href"',
     ],
     [
       'a regex that does not compile',

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { extractDetail } from '../../../src/extract/index.js';
+import { parseFieldSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 interface DetailCase {
   description: string;
@@ -49,8 +50,8 @@ describe('extractDetail on real-world detail pages', () => {
       {
         sourceId: 'detail',
         fields: spec.fields,
-        date: spec.date,
-        summary: spec.summary,
+        date: spec.date && parseFieldSelectors(spec.date),
+        summary: spec.summary && parseFieldSelectors(spec.summary),
         timezone: spec.timezone,
         now: new Date(spec.now),
         summaryLength: spec.summaryLength,
@@ -119,7 +120,10 @@ describe('extractDetail rules', () => {
 
   it('warns when a configured date selector matches text that is not a date, then falls back', () => {
     const page = html('<meta name="PubDate" content="2019-08-27 10:21">', '<span class="d">本站原创</span>');
-    const result = extractDetail({ body: page, url: 'http://x/a' }, { ...base, fields: ['date'], date: ['span.d'] });
+    const result = extractDetail(
+      { body: page, url: 'http://x/a' },
+      { ...base, fields: ['date'], date: parseFieldSelectors('span.d') },
+    );
     expect(result.dateSource).toBe('meta');
     expect(result.warnings.map((w) => w.code)).toEqual(['detail-date-unparsed']);
   });
@@ -129,7 +133,7 @@ describe('extractDetail rules', () => {
     const read = (date: string) =>
       extractDetail(
         { body: page, url: 'http://x/a' },
-        { ...base, fields: ['date'], date: [date] },
+        { ...base, fields: ['date'], date: parseFieldSelectors(date) },
       ).published?.date.toISOString();
     expect(read('time')).toBe('2019-08-27T02:21:00.000Z');
     expect(read('time@text')).toBe(new Date('2019-08-25T00:00:00+08:00').toISOString());

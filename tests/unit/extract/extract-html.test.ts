@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
 import { AppError } from '../../../src/errors.js';
+import { parseSourceSelectors, type WrittenSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 const NOW = new Date('2019-08-28T09:00:00+08:00');
 const URL_ = 'http://www.example.gov.cn/news/list/index.html';
 
-function run(body: string, selectors: ExtractOptions['selectors'], extra: Partial<ExtractOptions> = {}) {
+function run(body: string, selectors: WrittenSelectors, extra: Partial<ExtractOptions> = {}) {
   return extractItems(
     { body, contentType: 'text/html; charset=utf-8', url: URL_ },
     {
       sourceId: 'test',
       type: 'auto',
-      selectors,
+      selectors: parseSourceSelectors(selectors),
       timezone: 'Asia/Shanghai',
       now: NOW,
       replace: [],

@@ -10,6 +10,7 @@ import { loadDocument } from '../../../src/extract/html/load-document.js';
 import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
 import { MAX_ITEM_BLOCKS } from '../../../src/extract/html/block-limit.js';
 import { createRandom } from '../../helpers/seeded-random.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 const OPTIONS = {
   sourceId: 'deep',
@@ -213,7 +214,10 @@ describe('item block cap', () => {
         contentType: 'text/html',
         url: 'http://x.example/',
       },
-      { ...OPTIONS, selectors: { items: '#t tr', title: ['td a'], link: ['td a@href'], date: ['span.d'] } },
+      {
+        ...OPTIONS,
+        selectors: parseSourceSelectors({ items: '#t tr', title: 'td a', link: 'td a@href', date: 'span.d' }),
+      },
     );
     expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
     result.items.forEach((item, i) => {

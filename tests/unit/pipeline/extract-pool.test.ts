@@ -1,6 +1,7 @@
 /** The extraction pool: the same items as in-process extraction, and errors that keep their class and fields. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
 import {
   createLazyExtractPool,
@@ -13,7 +14,7 @@ const NOW = new Date('2019-08-28T09:00:00+08:00');
 const OPTIONS: ExtractOptions = {
   sourceId: 'test',
   type: 'auto',
-  selectors: { items: 'ul.l li', date: ['span'] },
+  selectors: parseSourceSelectors({ items: 'ul.l li', date: ['span'] }),
   timezone: 'Asia/Shanghai',
   now: NOW,
   replace: [],
