@@ -72,6 +72,45 @@ export class AppError extends Error {
   }
 }
 
+/** The stage (or command) a message comes from: its first word. */
+export type MessageStage =
+  | 'config'
+  | 'fetch'
+  | 'extract'
+  | 'store'
+  | 'feed'
+  | 'output'
+  | 'pipeline'
+  | 'schedule'
+  | 'serve'
+  | 'start'
+  | 'internal';
+
+/** Who a message is about (a source, a topic feed, any feed; none for the process as a whole) and the technical detail. */
+export interface MessageParts {
+  sourceId?: string;
+  topicId?: string;
+  feedId?: string;
+  /** Shown in parentheses after what happened: a status, a path, the underlying error. */
+  detail?: string;
+}
+
+/** The one message format of every error: `<stage>: source "<id>": <what happened> (<detail>)`. */
+export function formatErrorMessage(stage: MessageStage, what: string, parts: MessageParts = {}): string {
+  const subject =
+    parts.sourceId !== undefined
+      ? `source "${parts.sourceId}": `
+      : parts.topicId !== undefined
+        ? `topic "${parts.topicId}": `
+        : parts.feedId !== undefined
+          ? `feed "${parts.feedId}": `
+          : '';
+  return `${stage}: ${subject}${what}${parts.detail === undefined ? '' : ` (${parts.detail})`}`;
+}
+
+/** The hint of errors that only a bug in feedwright can cause. */
+export const INTERNAL_HINT = 'This is a bug in feedwright; please report it with the log line above.';
+
 /** The message of anything thrown, for log lines and error messages (an empty message falls back to the name). */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
@@ -80,11 +119,9 @@ export function describeError(error: unknown): string {
 /** Wraps anything thrown into an AppError, keeping AppErrors as they are. */
 export function toAppError(error: unknown, sourceId?: string): AppError {
   if (error instanceof AppError) return error;
-  const detail = describeError(error);
-  const where = sourceId ? `source "${sourceId}": ` : '';
-  return new AppError('INTERNAL', `internal: ${where}unexpected error (${detail})`, {
-    sourceId,
-    cause: error,
-    hint: 'This is a bug in feedwright; please report it with the log line above.',
+  const message = formatErrorMessage('internal', 'unexpected error', {
+    sourceId: sourceId || undefined,
+    detail: describeError(error),
   });
+  return new AppError('INTERNAL', message, { sourceId, cause: error, hint: INTERNAL_HINT });
 }

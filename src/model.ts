@@ -107,8 +107,10 @@ export interface SourceConfig {
   /** `html` uses selectors or auto-detection; `feed` forces feed parsing; `auto` sniffs the response. */
   type: 'auto' | 'html' | 'feed';
   schedule: string;
-  /** Shortest gap between two fires of `schedule`, in milliseconds. */
+  /** Shortest gap between two fires of `schedule`, in milliseconds (config measures it once). */
   intervalMs: number;
+  /** Longest gap between two fires (a weekday-only schedule: over the weekend), for /healthz staleness. */
+  maxIntervalMs: number;
   timezone: string;
   language?: string;
   maxItems: number;

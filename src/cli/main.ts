@@ -3,7 +3,7 @@
  * Each command's module is imported only when that command runs, so `--version`, `--help` and
  * `check` do not load the fetcher, the store, the extractors or the feed renderers.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '../log-levels.js';
 import { VERSION } from '../defaults/version.js';
 
@@ -76,9 +76,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
+    if (error instanceof CommanderError) {
+      const { code, exitCode } = error;
       process.exitCode =
         code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
       return;

@@ -3,7 +3,7 @@
  * /healthz 503 ("waiting for the store") on the requested address meanwhile, so an orchestrator
  * sees a live process that is not ready yet instead of a crash loop.
  */
-import { AppError, describeError } from '../errors.js';
+import { AppError, describeError, formatErrorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AppConfig } from '../model.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -72,7 +72,10 @@ export async function openWhenReady(
         what: 'the fire queue',
       });
       if (options.signal.aborted)
-        throw new AppError('QUEUE_UNAVAILABLE', 'start: stopped while waiting for the fire queue');
+        throw new AppError(
+          'QUEUE_UNAVAILABLE',
+          formatErrorMessage('start', 'stopped while waiting for the fire queue'),
+        );
       return queue;
     };
     return {

@@ -5,6 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig, ConfigError, formatProblem } from '../config/index.js';
+import { describeError, toAppError } from '../errors.js';
 import { createWorker } from '../schedule/index.js';
 import { parseListenAddress } from './listen-address.js';
 import { listenForStop, type StopReason } from './listen-for-stop.js';
@@ -46,8 +47,14 @@ export async function startCommand(options: StartOptions): Promise<number> {
       for (const warning of next.warnings) logger.warn({}, `config: ${formatProblem(warning)}`);
       worker.reload(next.config, why);
     } catch (error) {
-      const problems = error instanceof ConfigError ? error.problems.map(formatProblem).join('; ') : String(error);
-      logger.error({ code: 'CONFIG_INVALID' }, `config reload rejected, keeping the running config: ${problems}`);
+      // The code is the one config raised (CONFIG_INVALID, CONFIG_PARSE, CONFIG_NOT_FOUND), not one of ours.
+      const appError = toAppError(error);
+      const problems =
+        error instanceof ConfigError ? error.problems.map(formatProblem).join('; ') : describeError(error);
+      logger.error(
+        { code: appError.code, err: appError },
+        `start: config reload rejected, keeping the running config: ${problems}`,
+      );
     }
   };
   const watcher = options.watch ? watchConfig(options.config, () => void reload('file changed')) : undefined;

@@ -76,13 +76,16 @@ function resolveSource(source: RawSource, defaults: RawDefaults): SourceConfig {
   const pick = <K extends keyof RawDefaults>(key: K): RawDefaults[K] => source[key] ?? defaults[key];
   const schedule = pick('schedule') ?? BUILT_IN_DEFAULTS.schedule;
   const timezone = pick('timezone') ?? BUILT_IN_DEFAULTS.timezone;
+  // Validated by checkSemantics already; described here once, so nothing downstream parses cron again.
+  const timing = describeSchedule(schedule);
   return {
     id: source.id,
     name: source.name ?? source.id,
     url: source.url,
     type: source.type ?? 'auto',
     schedule,
-    intervalMs: describeSchedule(schedule).intervalMs ?? DAY_MS,
+    intervalMs: timing.intervalMs ?? DAY_MS,
+    maxIntervalMs: timing.maxIntervalMs ?? timing.intervalMs ?? DAY_MS,
     timezone,
     language: pick('language'),
     maxItems: pick('maxItems') ?? BUILT_IN_DEFAULTS.maxItems,

@@ -1,5 +1,5 @@
 /** The extract stage's error: a page or feed that yields nothing usable. */
-import { AppError, type AppErrorOptions, type ErrorCode } from '../errors.js';
+import { AppError, formatErrorMessage, type AppErrorOptions, type ErrorCode } from '../errors.js';
 
 /** Options for {@link ExtractError}. */
 export interface ExtractErrorOptions extends AppErrorOptions {
@@ -13,7 +13,7 @@ export class ExtractError extends AppError {
   readonly selector?: string;
 
   constructor(code: ErrorCode, sourceId: string, what: string, detail: string, options: ExtractErrorOptions = {}) {
-    super(code, `extract: source "${sourceId}": ${what} (${detail})`, { ...options, sourceId });
+    super(code, formatErrorMessage('extract', what, { sourceId, detail }), { ...options, sourceId });
     this.selector = options.selector;
   }
 

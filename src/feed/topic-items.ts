@@ -3,6 +3,7 @@
  * and show an item published by several sources once.
  */
 import type { StoredItem, TopicFeedConfig } from '../model.js';
+import { describeError, formatErrorMessage, INTERNAL_HINT } from '../errors.js';
 import { compileLinearRegex, splitSlashPattern, type LinearRegex } from '../linear-regex/index.js';
 import { OutputError } from './output-error.js';
 
@@ -63,14 +64,11 @@ function compilePattern(topicId: string, pattern: string): Matcher {
     // `g` and `y` mean nothing for a yes/no test.
     compiled = compileLinearRegex(regex.source, regex.flags.replace(/[gy]/g, ''));
   } catch (error) {
+    // Config compiled every topic pattern with the same engine; one failing here is a bug.
     throw new OutputError(
-      'CONFIG_INVALID',
-      `feed: topic "${topicId}": invalid pattern ${pattern} (${(error as Error).message})`,
-      {
-        sourceId: topicId,
-        hint: 'Write regexes as /expression/flags, e.g. /PM2\\.5|臭氧/i; anything else is matched as a plain word.',
-        cause: error,
-      },
+      'INTERNAL',
+      formatErrorMessage('feed', `invalid pattern ${pattern}`, { topicId, detail: describeError(error) }),
+      { sourceId: topicId, hint: INTERNAL_HINT, cause: error },
     );
   }
   return (text) => compiled.test(text) || compiled.test(text.normalize('NFKC'));

@@ -3,7 +3,7 @@
  * or the new file, never half of one, and an unchanged feed keeps its mtime (so servers keep
  * answering 304 Not Modified).
  */
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -40,9 +40,12 @@ async function writeIfChanged(
   content: string,
   feedId: string | undefined,
 ): Promise<boolean> {
-  const where = feedId === undefined ? 'output: ' : `output: feed "${feedId}": `;
   if (name !== basename(name) || name === '' || name.startsWith('.')) {
-    throw new OutputError('OUTPUT_WRITE', `${where}refusing to write "${name}" (not a plain file name)`, {
+    const message = formatErrorMessage('output', `refusing to write "${name}"`, {
+      feedId,
+      detail: 'not a plain file name',
+    });
+    throw new OutputError('OUTPUT_WRITE', message, {
       sourceId: feedId,
       hint: 'Feed ids become file names; use letters, digits, dots, dashes and underscores.',
     });
@@ -71,8 +74,8 @@ async function writeIfChanged(
     }
     return true;
   } catch (error) {
-    const detail = describeError(error);
-    throw new OutputError('OUTPUT_WRITE', `${where}could not write ${target} (${detail})`, {
+    const message = formatErrorMessage('output', `could not write ${target}`, { feedId, detail: describeError(error) });
+    throw new OutputError('OUTPUT_WRITE', message, {
       sourceId: feedId,
       hint: `Check that ${outputDir} exists and is writable, and that the disk is not full.`,
       cause: error,

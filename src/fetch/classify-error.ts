@@ -3,7 +3,7 @@
  * code, operator-facing message, hint, and whether another attempt could help.
  */
 import { STATUS_CODES } from 'node:http';
-import { describeError, type ErrorCode } from '../errors.js';
+import { describeError, formatErrorMessage, type ErrorCode } from '../errors.js';
 import type { FetchPolicy } from '../model.js';
 import { CHALLENGE_HINT } from '../anti-bot/recognize-challenge.js';
 import { FetchError, FetchFailureSignal, type FetchFailure } from './fetch-error.js';
@@ -49,7 +49,7 @@ interface Described {
 
 function buildError(described: Described, context: FailureContext): FetchError {
   const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
-  const message = `fetch: source "${context.sourceId}": ${described.what} (${described.detail})${after}`;
+  const message = `${formatErrorMessage('fetch', described.what, { sourceId: context.sourceId, detail: described.detail })}${after}`;
   return new FetchError(described.code, message, {
     sourceId: context.sourceId,
     url: context.url,

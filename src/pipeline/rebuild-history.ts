@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatErrorMessage } from '../errors.js';
 import { canonicalizeUrl } from '../extract/index.js';
 import { feedFileNames, JSON_FEED_EXTENSION } from '../feed/index.js';
 import type { AppConfig, SourceConfig, StoredItem } from '../model.js';
@@ -171,8 +172,11 @@ function refusal(config: AppConfig, sources: SourceConfig[], found: ReadonlyMap<
   const names = sources.map((source) => source.id).join(', ');
   return new StoreError(
     'STORE_EMPTY',
-    `store: ${config.store} holds no history for ${sources.length} source(s) (${names}) whose feeds in ${config.output} hold ` +
-      `${total} item(s); refusing to run, which would announce them again and cut the feeds down to what the pages show now`,
+    formatErrorMessage(
+      'store',
+      `${config.store} holds no history for ${sources.length} source(s) (${names}) whose feeds in ${config.output} hold ` +
+        `${total} item(s); refusing to run, which would announce them again and cut the feeds down to what the pages show now`,
+    ),
     {
       hint:
         'Restore the store from a backup, or set `emptyStore: rebuild` (the default) to rebuild the history from the feed ' +

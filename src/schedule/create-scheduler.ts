@@ -8,10 +8,9 @@
  * enqueue that fails (Redis away) is retried with backoff until the fire's slot ends.
  */
 import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
-import { describeError, toAppError } from '../errors.js';
+import { describeError, formatErrorMessage, INTERNAL_HINT, toAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
-import { describeSchedule } from '../time/describe-schedule.js';
 import type { FireDispatcher } from './fire-queue.js';
 import { ScheduleError } from './schedule-error.js';
 import { createOutageLog, type OutageLog } from '../outage/outage-log.js';
@@ -19,8 +18,12 @@ import { createOutageLog, type OutageLog } from '../outage/outage-log.js';
 /** One source as the scheduler sees it. */
 export interface ScheduledSource {
   id: string;
+  /** Validated by config (the scheduler trusts it and does not check it again). */
   schedule: string;
+  /** An IANA zone config validated. */
   timezone: string;
+  /** Shortest gap between two fires of `schedule` (SourceConfig.intervalMs). */
+  intervalMs: number;
   host: string;
 }
 
@@ -101,7 +104,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     reserved.set(source.id, 'waiting');
     try {
-      const delayMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
+      const delayMs = Math.floor(random() * capJitter(options.jitterMs, source.intervalMs));
       if (delayMs > 0 && !(await delays.wait(delayMs))) return;
       if (state !== 'started' || !tasks.has(source.id)) return;
       reserved.set(source.id, 'running');
@@ -137,8 +140,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     fireAt: Date,
     fields: Record<string, unknown>,
   ): Promise<void> {
-    const slotMs = describeSchedule(source.schedule).intervalMs ?? 60_000;
-    const jitterMs = Math.floor(random() * capJitter(options.jitterMs, source.schedule));
+    const slotMs = source.intervalMs;
+    const jitterMs = Math.floor(random() * capJitter(options.jitterMs, source.intervalMs));
     const slotEnd = fireAt.getTime() + slotMs;
     for (let attempt = 0; state === 'started'; attempt += 1) {
       try {
@@ -211,19 +214,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function scheduleSource(source: ScheduledSource): boolean {
-    const problem = findScheduleProblem(source);
-    if (problem) {
+    try {
+      tasks.set(source.id, { source, task: startTask(source) });
+      return true;
+    } catch (cause) {
+      // Schedules and zones come validated by config; node-cron refusing one is a bug, not a config problem.
       const error = new ScheduleError(
-        'CONFIG_INVALID',
-        `schedule: source "${source.id}": cannot be scheduled (${problem})`,
-        {
+        'INTERNAL',
+        formatErrorMessage('schedule', 'cannot be scheduled', {
           sourceId: source.id,
-          hint: 'Fix the schedule or timezone in the config; the other sources keep running.',
-        },
+          detail: `node-cron refused "${source.schedule}" in ${source.timezone}: ${describeError(cause)}`,
+        }),
+        { sourceId: source.id, cause, hint: INTERNAL_HINT },
       );
       log.error({ sourceId: source.id, code: error.code, err: error }, error.message);
       return false;
     }
+  }
+
+  function startTask(source: ScheduledSource): ScheduledTask {
     const task = createTask(source.schedule, (context) => handleFire(source, context.date, 'scheduled'), {
       name: `feedwright:${source.id}`,
       timezone: source.timezone,
@@ -241,9 +250,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         `schedule: source "${source.id}": missed a fire (the process was blocked)`,
       ),
     );
-    void task.start();
-    tasks.set(source.id, { source, task });
-    return true;
+    try {
+      void task.start();
+    } catch (error) {
+      void task.destroy();
+      throw error;
+    }
+    return task;
   }
 
   function unscheduleSource(sourceId: string): void {
@@ -263,7 +276,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (state === 'stopped')
         throw new ScheduleError(
           'INTERNAL',
-          'schedule: the scheduler was stopped and cannot start again (create a new one)',
+          formatErrorMessage('schedule', 'the scheduler was stopped and cannot start again', {
+            detail: 'create a new one',
+          }),
         );
       state = 'started';
       const scheduled = sources.filter((source) => scheduleSource(source));
@@ -327,10 +342,8 @@ const SKIP_REASONS: Record<FirePhase, string> = {
 const JITTER_INTERVAL_FRACTION = 0.25;
 
 /** The random start delay's upper bound for one source: worker.jitter, capped by the source's interval. */
-function capJitter(jitterMs: number, schedule: string): number {
-  const intervalMs = describeSchedule(schedule).intervalMs;
-  const cap = intervalMs === undefined ? jitterMs : Math.floor(intervalMs * JITTER_INTERVAL_FRACTION);
-  return Math.max(0, Math.min(jitterMs, cap));
+function capJitter(jitterMs: number, intervalMs: number): number {
+  return Math.max(0, Math.min(jitterMs, Math.floor(intervalMs * JITTER_INTERVAL_FRACTION)));
 }
 
 /** Backoff between attempts to queue a fire while Redis is away. */
@@ -339,24 +352,12 @@ const ENQUEUE_RETRY_MAX_MS = 5_000;
 /** node-cron drops a fire that is more than 1 s late; a GC pause must not cost a 30-minute run. */
 const MISSED_TOLERANCE_MS = 60_000;
 
-function findScheduleProblem(source: ScheduledSource): string | undefined {
-  const description = describeSchedule(source.schedule);
-  if (!description.valid) return `schedule "${source.schedule}": ${description.error ?? 'invalid'}`;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: source.timezone });
-  } catch (error) {
-    return `timezone "${source.timezone}": ${describeError(error)}`;
-  }
-  return undefined;
-}
-
 /**
  * The start-up run's fire time: the start of the current interval bucket. Workers started within
  * one interval compute the same key, so a rolling restart runs each source once, not once per worker.
  */
 function findInitialFireAt(source: ScheduledSource, now: Date): Date {
-  const intervalMs = describeSchedule(source.schedule).intervalMs ?? 60_000;
-  return new Date(Math.floor(now.getTime() / intervalMs) * intervalMs);
+  return new Date(Math.floor(now.getTime() / source.intervalMs) * source.intervalMs);
 }
 
 function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {

@@ -4,6 +4,7 @@
  * /metrics, and the fire queue when several workers share a store. The CLI loads the config,
  * opens the services and handles signals; everything between lives here.
  */
+import { formatErrorMessage, INTERNAL_HINT } from '../errors.js';
 import { hostname } from 'node:os';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import {
@@ -83,7 +84,10 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   const runById = async (sourceId: string): Promise<RunReport> => {
     const source = config.sources.find((candidate) => candidate.id === sourceId);
     if (!source) {
-      throw new ScheduleError('INTERNAL', `schedule: source "${sourceId}": no longer in the config`, { sourceId });
+      throw new ScheduleError('INTERNAL', formatErrorMessage('schedule', 'no longer in the config', { sourceId }), {
+        sourceId,
+        hint: INTERNAL_HINT,
+      });
     }
     const report = await runSource(source, pipeline);
     publisher.request();
@@ -94,7 +98,8 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
 
   return {
     async start() {
-      if (started) throw new ScheduleError('INTERNAL', 'schedule: the worker was already started');
+      if (started)
+        throw new ScheduleError('INTERNAL', formatErrorMessage('schedule', 'the worker was already started'));
       started = true;
       const onReport = (report: RunReport) => metrics.observe(report);
       queue = await openQueue(config, { runSource: runById, onReport, logger });
@@ -265,6 +270,7 @@ function toScheduled(sources: readonly SourceConfig[]): ScheduledSource[] {
     id: source.id,
     schedule: source.schedule,
     timezone: source.timezone,
+    intervalMs: source.intervalMs,
     host: new URL(source.url).host,
   }));
 }

@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import type { Job, Queue, Worker } from 'bullmq';
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import { ScheduleError } from './schedule-error.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
@@ -105,7 +105,9 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     destroyClients(queueClient, workerClient);
     throw new ScheduleError(
       'QUEUE_UNAVAILABLE',
-      `schedule: cannot connect to the fire queue at ${redactUrl(options.url)} (${describeError(error)})`,
+      formatErrorMessage('schedule', `cannot connect to the fire queue at ${redactUrl(options.url)}`, {
+        detail: describeError(error),
+      }),
       {
         cause: error,
         hint: 'Start Redis or fix `store:`; workers sharing a Redis store take their fires from a queue in it.',

@@ -3,7 +3,7 @@
  * validators, 304s and cached compression, plus /healthz and /metrics. Single-node mode serves the
  * files in output/; shared mode passes `documents` rendered from the store (rendered-cache.ts).
  */
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -167,13 +167,17 @@ function listenOn(server: Server, host: string, port: number, logger?: Logger): 
   return new Promise((resolvePromise, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
-        new ServeError('SERVE_LISTEN', `serve: cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
-          cause: error,
-          hint:
-            error.code === 'EADDRINUSE'
-              ? 'Another process uses this port; pick another one with --port.'
-              : 'Check the host and port.',
-        }),
+        new ServeError(
+          'SERVE_LISTEN',
+          formatErrorMessage('serve', `cannot listen on ${host}:${port}`, { detail: error.code ?? error.message }),
+          {
+            cause: error,
+            hint:
+              error.code === 'EADDRINUSE'
+                ? 'Another process uses this port; pick another one with --port.'
+                : 'Check the host and port.',
+          },
+        ),
       );
     };
     server.once('error', onError);

@@ -3,7 +3,6 @@
  * completed run. `serve` alone has no worker, so the newest run recorded in the store stands for it.
  */
 import type { SourceConfig, SourceHealth } from '../model.js';
-import { describeSchedule } from '../time/describe-schedule.js';
 import { buildHealthSnapshot, type HealthSnapshot } from './health.js';
 
 /** What a health reader needs; functions, so a reloaded config or a new run is seen on the next request. */
@@ -30,9 +29,7 @@ export function createHealthReader(options: HealthReaderOptions): () => Promise<
       options.readHealth(configured.map((source) => source.id)),
       options.warnings?.().catch((error: unknown) => [`could not read the workers' config hashes (${String(error)})`]),
     ]);
-    const longestIntervalMs = Math.max(
-      ...configured.map((source) => describeSchedule(source.schedule).maxIntervalMs ?? source.intervalMs),
-    );
+    const longestIntervalMs = Math.max(...configured.map((source) => source.maxIntervalMs));
     return buildHealthSnapshot({
       sources,
       lastCompletedAt: options.lastCompletedAt?.() ?? newestRun(sources),

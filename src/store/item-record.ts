@@ -2,8 +2,9 @@
  * What the store persists. keyv serializes JSON, so dates are ISO strings here and become Date
  * objects only when they leave the store. Anything read back is checked before it is trusted.
  */
+import { formatErrorMessage } from '../errors.js';
 import type { StoredItem } from '../model.js';
-import { StoreError, formatStoreMessage } from './store-error.js';
+import { StoreError } from './store-error.js';
 
 /** A type as JSON stores it: Date fields become ISO strings, everything else (and optionality) is kept. */
 type Persisted<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
@@ -133,8 +134,12 @@ function isItemRecord(value: unknown): value is ItemRecord {
 }
 
 function corrupt(key: string, sourceId: string | undefined, what: string): StoreError {
-  return new StoreError('STORE_CORRUPT', formatStoreMessage(`unreadable value under "${key}"`, sourceId, what), {
-    sourceId,
-    hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location, or delete this key.',
-  });
+  return new StoreError(
+    'STORE_CORRUPT',
+    formatErrorMessage('store', `unreadable value under "${key}"`, { sourceId, detail: what }),
+    {
+      sourceId,
+      hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location, or delete this key.',
+    },
+  );
 }

@@ -2,7 +2,7 @@
  * The ItemStore: dedupe, history and per-source state over any keyv instance. A source run costs
  * one batched read (loadSource) and two batched writes (commitRun, then the confirming saveSourceState).
  */
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import type { Keyv } from 'keyv';
 import type { CommitResult, ExtractedItem, FeedVersion, HostCookies, SourceHealth, StoredItem } from '../model.js';
 import { hostCookiesKey, parseHostCookies } from './host-cookies.js';
@@ -29,7 +29,7 @@ import {
 } from './source-state.js';
 import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
-import { StoreError, formatStoreMessage, isSqliteCorruption } from './store-error.js';
+import { StoreError, isSqliteCorruption } from './store-error.js';
 import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
 
 export type { CommitContext } from './plan-run.js';
@@ -221,13 +221,13 @@ async function runGuarded<T>(
     if (error instanceof StoreError) throw error;
     const detail = describeError(error);
     if (isSqliteCorruption(error)) {
-      throw new StoreError('STORE_CORRUPT', formatStoreMessage(what, sourceId, detail), {
+      throw new StoreError('STORE_CORRUPT', formatErrorMessage('store', what, { sourceId, detail }), {
         sourceId,
         hint: hints.corruptHint ?? hints.unavailableHint,
         cause: error,
       });
     }
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage(what, sourceId, detail), {
+    throw new StoreError('STORE_UNAVAILABLE', formatErrorMessage('store', what, { sourceId, detail }), {
       sourceId,
       hint: hints.unavailableHint,
       cause: error,
@@ -306,11 +306,10 @@ async function commitRun(
 function fencedError(sourceId: string, fence: number): StoreError {
   return new StoreError(
     'STORE_FENCED',
-    formatStoreMessage(
-      `this run (token ${fence}) no longer owns the source; its results were discarded`,
+    formatErrorMessage('store', `this run (token ${fence}) no longer owns the source; its results were discarded`, {
       sourceId,
-      'a newer run took it over',
-    ),
+      detail: 'a newer run took it over',
+    }),
     {
       sourceId,
       hint: 'Nothing to do: the newer run of this source (on this or another worker) writes its results instead.',

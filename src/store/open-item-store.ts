@@ -2,7 +2,7 @@
  * Opens an ItemStore from a URL: `sqlite://path` (default), `redis://host:port[/db]`, `memory://`.
  * The backend is checked at open time, so a wrong URL or a stopped Redis fails before any source runs.
  */
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import { resolve } from 'node:path';
 import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import type KeyvRedis from '@keyv/redis';
@@ -12,7 +12,7 @@ import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { createKeyvFencing, createRedisFencing, type Fencing, type FencingRedisClient } from './fencing.js';
 import { META_KEY } from './store-keys.js';
-import { StoreError, corruptSqliteHint, formatStoreMessage, isSqliteCorruption } from './store-error.js';
+import { StoreError, corruptSqliteHint, isSqliteCorruption } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { createOutageLog } from '../outage/outage-log.js';
 
@@ -50,7 +50,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     if (error instanceof StoreError) throw error;
     throw new StoreError(
       'STORE_UNAVAILABLE',
-      formatStoreMessage(`cannot open ${backend.label}`, undefined, describeError(openError ?? error)),
+      formatErrorMessage('store', `cannot open ${backend.label}`, { detail: describeError(openError ?? error) }),
       {
         hint: backend.hint,
         cause: openError ?? error,
@@ -83,10 +83,14 @@ const JSON_CODEC: { serialize: Serialize; deserialize: Deserialize } = {
     try {
       return JSON.parse(text) as DeserializedData<never>;
     } catch (error) {
-      throw new StoreError('STORE_CORRUPT', formatStoreMessage('unreadable value', undefined, describeError(error)), {
-        hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location.',
-        cause: error,
-      });
+      throw new StoreError(
+        'STORE_CORRUPT',
+        formatErrorMessage('store', 'unreadable value', { detail: describeError(error) }),
+        {
+          hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location.',
+          cause: error,
+        },
+      );
     }
   },
 };
@@ -141,9 +145,13 @@ async function openBackend(url: string, namespace: string, connectTimeoutMs: num
   }
   if (scheme === 'sqlite') return openSqlite(url, namespace);
   if (scheme === 'redis' || scheme === 'rediss') return openRedis(url, namespace, connectTimeoutMs);
-  throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage('unsupported store URL', undefined, redactUrl(url)), {
-    hint: 'Use sqlite://data/feedwright.sqlite, redis://127.0.0.1:6379 or memory://.',
-  });
+  throw new StoreError(
+    'STORE_UNAVAILABLE',
+    formatErrorMessage('store', 'unsupported store URL', { detail: redactUrl(url) }),
+    {
+      hint: 'Use sqlite://data/feedwright.sqlite, redis://127.0.0.1:6379 or memory://.',
+    },
+  );
 }
 
 async function openRedis(url: string, namespace: string, connectTimeoutMs: number): Promise<Backend> {
@@ -188,9 +196,13 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
 function openSqlite(url: string, namespace: string): Backend {
   const path = url.slice('sqlite://'.length);
   if (path === '') {
-    throw new StoreError('STORE_UNAVAILABLE', formatStoreMessage('sqlite:// URL without a file path', undefined, url), {
-      hint: 'Write it as sqlite://data/feedwright.sqlite (relative to the working directory) or sqlite:///absolute/path.sqlite.',
-    });
+    throw new StoreError(
+      'STORE_UNAVAILABLE',
+      formatErrorMessage('store', 'sqlite:// URL without a file path', { detail: url }),
+      {
+        hint: 'Write it as sqlite://data/feedwright.sqlite (relative to the working directory) or sqlite:///absolute/path.sqlite.',
+      },
+    );
   }
   const file = path === ':memory:' ? path : resolve(process.cwd(), path);
   let adapter: SqliteKeyvStore;
@@ -200,7 +212,7 @@ function openSqlite(url: string, namespace: string): Backend {
     const damaged = isSqliteCorruption(error);
     throw new StoreError(
       damaged ? 'STORE_CORRUPT' : 'STORE_UNAVAILABLE',
-      formatStoreMessage(`cannot open SQLite file ${file}`, undefined, describeError(error)),
+      formatErrorMessage('store', `cannot open SQLite file ${file}`, { detail: describeError(error) }),
       {
         hint: damaged ? corruptSqliteHint(file) : `Check that the folder of ${file} is writable.`,
         cause: error,
@@ -227,7 +239,9 @@ async function checkSchema(keyv: Keyv, label: string): Promise<void> {
   if (meta.schema !== STORE_SCHEMA) {
     throw new StoreError(
       'STORE_CORRUPT',
-      formatStoreMessage(`${label} has key layout ${String(meta.schema)}`, undefined, `expected ${STORE_SCHEMA}`),
+      formatErrorMessage('store', `${label} has key layout ${String(meta.schema)}`, {
+        detail: `expected ${STORE_SCHEMA}`,
+      }),
       {
         hint: 'It was written by another feedwright version; use a fresh store location or namespace.',
       },

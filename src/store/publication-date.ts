@@ -3,6 +3,7 @@
  * never recomputed, so a feed's dates do not move between runs.
  */
 import { DateTime } from 'luxon';
+import { formatErrorMessage, INTERNAL_HINT } from '../errors.js';
 import { getCachedZone } from '../time/cached-zone.js';
 import type { ParsedDate } from '../model.js';
 import { StoreError } from './store-error.js';
@@ -23,8 +24,9 @@ export type PublishedAtResolver = (published: ParsedDate | undefined, position: 
 export function createPublishedAtResolver(now: Date, timezone: string): PublishedAtResolver {
   const nowLocal = DateTime.fromJSDate(now, { zone: getCachedZone(timezone) });
   if (!nowLocal.isValid) {
-    throw new StoreError('CONFIG_INVALID', `store: unknown time zone (${timezone})`, {
-      hint: 'Use an IANA zone name such as Asia/Shanghai or Europe/Paris.',
+    // Config validated the zone; an unknown one here is a bug, and must not become NaN dates in the store.
+    throw new StoreError('INTERNAL', formatErrorMessage('store', 'unknown time zone', { detail: timezone }), {
+      hint: INTERNAL_HINT,
     });
   }
   const nowMs = now.getTime();

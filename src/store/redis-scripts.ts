@@ -3,9 +3,9 @@
  * scripts, robots.txt results). Opened only for a Redis store, with the Redis client loaded then;
  * every call has a timeout and fails at once while Redis is away (no offline queue).
  */
-import { describeError } from '../errors.js';
+import { describeError, formatErrorMessage } from '../errors.js';
 import { redactUrl } from '../redact/redact-url.js';
-import { StoreError, formatStoreMessage } from './store-error.js';
+import { StoreError } from './store-error.js';
 
 /** Scripts, reads and writes on a connection of their own (the shape the fetch stage's `RedisScripts` asks for). */
 export interface RedisScriptsConnection {
@@ -37,7 +37,7 @@ export async function openRedisScripts(url: string, timeoutMs = 5_000): Promise<
     client.destroy();
     throw new StoreError(
       'STORE_UNAVAILABLE',
-      formatStoreMessage(`cannot connect to Redis at ${redactUrl(url)}`, undefined, describeError(error)),
+      formatErrorMessage('store', `cannot connect to Redis at ${redactUrl(url)}`, { detail: describeError(error) }),
       {
         hint: `Is Redis running at ${redactUrl(url)}?`,
         cause: error,

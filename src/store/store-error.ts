@@ -10,12 +10,6 @@ export class StoreError extends AppError {
   }
 }
 
-/** Builds a store message in the project format: `store: source "<id>": <what> (<detail>)`. */
-export function formatStoreMessage(what: string, sourceId: string | undefined, detail?: string): string {
-  const where = sourceId === undefined ? '' : `source "${sourceId}": `;
-  return `store: ${where}${what}${detail === undefined ? '' : ` (${detail})`}`;
-}
-
 /** Whether a backend error says the SQLite file is damaged (truncated, overwritten, not a database). */
 export function isSqliteCorruption(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;

@@ -100,7 +100,7 @@ describe('selectTopicItems', () => {
     expect(selectTopicItems(topic({ maxItems: 2 }), histories({ mee, other }))).toHaveLength(2);
   });
 
-  it('rejects an invalid regex with a CONFIG_INVALID OutputError naming the topic', () => {
+  it('refuses an invalid regex config should have rejected with an INTERNAL OutputError naming the topic', () => {
     const error = (() => {
       try {
         selectTopicItems(topic({ include: ['/([/'] }), histories({ mee }));
@@ -110,7 +110,7 @@ describe('selectTopicItems', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(OutputError);
-    expect(error).toMatchObject({ code: 'CONFIG_INVALID', sourceId: 'air' });
+    expect(error).toMatchObject({ code: 'INTERNAL', sourceId: 'air' });
     expect((error as Error).message).toMatch(/^feed: topic "air": invalid pattern/);
   });
 });

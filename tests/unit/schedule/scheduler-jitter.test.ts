@@ -4,11 +4,18 @@
  * previous one only waits says so.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeSchedule } from '../../../src/time/describe-schedule.js';
 import { createScheduler, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
 import { createCapturingLogger, createFakeRunner } from '../../helpers/schedule-harness.js';
 
 function source(id: string, schedule: string): ScheduledSource {
-  return { id, schedule, timezone: 'UTC', host: `${id}.example.org` };
+  return {
+    id,
+    schedule,
+    timezone: 'UTC',
+    intervalMs: describeSchedule(schedule).intervalMs ?? 60_000,
+    host: `${id}.example.org`,
+  };
 }
 
 let scheduler: Scheduler | undefined;

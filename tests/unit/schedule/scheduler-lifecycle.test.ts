@@ -3,6 +3,7 @@
  * the clock and timers node-cron and the scheduler read, so no test waits on the wall clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeSchedule } from '../../../src/time/describe-schedule.js';
 import {
   createScheduler,
   type Fire,
@@ -31,7 +32,8 @@ const EVERY_SECOND = '*/1 * * * * *';
 const YEARLY = '0 0 0 1 1 *';
 
 function source(id: string, schedule = YEARLY): ScheduledSource {
-  return { id, schedule, timezone: 'Asia/Shanghai', host: 'www.mee.gov.cn' };
+  const intervalMs = describeSchedule(schedule).intervalMs ?? 60_000;
+  return { id, schedule, timezone: 'Asia/Shanghai', intervalMs, host: 'www.mee.gov.cn' };
 }
 
 let scheduler: Scheduler | undefined;
@@ -186,7 +188,7 @@ describe('createScheduler: reload and failures', () => {
     expect(records.some((r) => r.level === 50 && r.sourceId === 'boom' && r.msg.includes('kaboom'))).toBe(true);
   });
 
-  it('skips a source with an invalid schedule or time zone and runs the others', async () => {
+  it('logs a source node-cron refuses as an INTERNAL ScheduleError (config lets none through) and runs the others', async () => {
     const fake = createFakeRunner();
     const { logger, records } = createCapturingLogger();
     const badZone: ScheduledSource = { ...source('bad-zone'), timezone: 'Mars/Olympus' };
@@ -200,8 +202,11 @@ describe('createScheduler: reload and failures', () => {
     await scheduler.start();
     await sleep(200);
     expect(fake.runs.map((r) => r.sourceId)).toEqual(['good']);
-    const errors = records.filter((r) => r.level === 50 && r.code === 'CONFIG_INVALID');
+    // CONFIG_INVALID belongs to config alone; the scheduler trusts validated values and does not check them again.
+    const errors = records.filter((r) => r.level === 50 && r.code === 'INTERNAL');
     expect(errors.map((r) => r.sourceId).sort()).toEqual(['bad-cron', 'bad-zone']);
+    expect(errors.every((r) => r.msg.includes('node-cron refused'))).toBe(true);
+    expect(records.some((r) => r.code === 'CONFIG_INVALID')).toBe(false);
   });
 
   it('a thrown onReport handler is logged and does not stop the scheduler', async () => {

@@ -3,6 +3,7 @@
  * the scheduler read, so fires, jitter and overlaps are exact and no test waits on the wall clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeSchedule } from '../../../src/time/describe-schedule.js';
 import { createScheduler, type Scheduler, type ScheduledSource } from '../../../src/schedule/index.js';
 import type { RunReport } from '../../../src/model.js';
 import { createCapturingLogger, createFakeRunner } from '../../helpers/schedule-harness.js';
@@ -13,7 +14,13 @@ const YEARLY = '0 0 0 1 1 *';
 const START = Date.UTC(2026, 10, 30, 10, 0, 0, 100);
 
 function source(id: string, schedule = EVERY_SECOND, timezone = 'Asia/Shanghai'): ScheduledSource {
-  return { id, schedule, timezone, host: `${id}.example.org` };
+  return {
+    id,
+    schedule,
+    timezone,
+    intervalMs: describeSchedule(schedule).intervalMs ?? 60_000,
+    host: `${id}.example.org`,
+  };
 }
 
 let scheduler: Scheduler | undefined;
