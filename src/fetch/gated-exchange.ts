@@ -33,9 +33,7 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
     release = await turn;
     trace.waitMs += deps.now() - waitStartedAt;
   }
-  // Debug lines are built only when someone reads them: this runs for every request.
-  const debug = deps.logger.isLevelEnabled('debug');
-  const startedAt = debug ? deps.now() : 0;
+  const startedAt = deps.now();
   deps.stats.requests += 1;
   trace.requests += 1;
   try {
@@ -49,11 +47,10 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
       inspect: hop.inspect,
     });
     deps.stats.bytes += exchange.wireBytes;
-    if (debug)
-      deps.logger.debug(
-        { sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt },
-        'fetch: response',
-      );
+    deps.logger.debug(
+      { sourceId: hop.sourceId, url: url.href, status: exchange.status, durationMs: deps.now() - startedAt },
+      'fetch: response',
+    );
     return exchange;
   } finally {
     release();
