@@ -45,7 +45,7 @@ export async function obtainPage(source: SourceConfig, deps: PipelineDeps, state
   try {
     // After a render, the shell's validators say nothing about the list: ask unconditionally.
     const validators = state.health?.servedBy === 'browser' ? undefined : state.validators;
-    plain = await fetchAndExtract(source, deps, { ...state, validators }, earned, servedBy);
+    plain = await fetchAndExtract(source, deps, { validators }, earned, servedBy);
   } catch (error) {
     if (!(error instanceof FetchError) || !error.challenge) throw error;
     return renderAndExtract(source, render, deps, earned, [

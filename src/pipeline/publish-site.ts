@@ -18,6 +18,7 @@ import {
 import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
 import type { SourceState } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
+import { mapWithLimit } from './map-with-limit.js';
 import { sourceFeedMeta, sourceFeedTitle } from './publish-source-feed.js';
 import { initialHealth } from './source-health.js';
 
@@ -40,8 +41,12 @@ export async function publishSite(config: AppConfig, deps: PipelineDeps): Promis
 
 /** Renders topic feeds, OPML and the index page from the store; the worker and servers share this. */
 export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedSite> {
-  // Sources are read concurrently: with a networked store (Redis) the round trips overlap instead of queueing.
-  const sourceListings = await Promise.all(config.sources.map((source) => readSourceListing(source, deps)));
+  // Sources are read concurrently: with a networked store (Redis) the round trips overlap instead of
+  // queueing. A bounded number at a time: each read brings the source's whole stored state (history,
+  // seen-item index), and all 1,000 sources of a large config at once were the pass's peak memory.
+  const sourceListings = await mapWithLimit(config.sources, SITE_READS_IN_FLIGHT, (source) =>
+    readSourceListing(source, deps),
+  );
   const histories = new Map(sourceListings.map(({ listing, history }) => [listing.id, history]));
   const listings: FeedListing[] = sourceListings.map(({ listing }) => listing);
   const topics: RenderedFeed[] = [];
@@ -87,6 +92,9 @@ export function topicMembers(topic: TopicFeedConfig, config: AppConfig): SourceC
 }
 
 // --- Internal helpers ---
+
+/** Source states read at once when the site files are rebuilt (enough to overlap a networked store's round trips). */
+const SITE_READS_IN_FLIGHT = 16;
 
 async function readSourceListing(
   source: SourceConfig,

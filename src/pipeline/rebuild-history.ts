@@ -14,6 +14,7 @@ import { feedFileNames, JSON_FEED_EXTENSION } from '../feed/index.js';
 import type { AppConfig, SourceConfig, StoredItem } from '../model.js';
 import { fingerprintItem, StoreError } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
+import { mapWithLimit } from './map-with-limit.js';
 
 /** One source whose history was rebuilt. */
 export interface HistoryRebuild {
@@ -25,8 +26,14 @@ export interface HistoryRebuild {
 
 /** Rebuilds the history of every source the store has none for from the feed files; returns what it did. */
 export async function rebuildHistoryFromFeeds(config: AppConfig, deps: PipelineDeps): Promise<HistoryRebuild[]> {
-  const histories = await Promise.all(config.sources.map((source) => deps.store.listHistory(source.id)));
-  const empty = config.sources.filter((_, index) => histories[index]!.length === 0);
+  // Only whether each history is empty is kept, and a bounded number are read at a time: every history
+  // of a large config read and held at once was most of a run's start-up memory.
+  const isEmpty = await mapWithLimit(
+    config.sources,
+    HISTORY_READS_IN_FLIGHT,
+    async (source) => (await deps.store.listHistory(source.id)).length === 0,
+  );
+  const empty = config.sources.filter((_, index) => isEmpty[index]);
   if (empty.length === 0) return [];
   const found = await readFeedItems(config, deps.outputDir, new Set(empty.map((source) => source.id)));
   const toRebuild = empty.filter((source) => (found.get(source.id)?.items.size ?? 0) > 0);
@@ -53,6 +60,9 @@ export async function rebuildHistoryFromFeeds(config: AppConfig, deps: PipelineD
 }
 
 // --- Internal helpers ---
+
+/** Histories read at once at start-up (enough to overlap a networked store's round trips). */
+const HISTORY_READS_IN_FLIGHT = 16;
 
 interface FoundItems {
   items: Map<string, StoredItem>;

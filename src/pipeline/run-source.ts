@@ -38,7 +38,10 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
     // The run's ownership token comes with the state: a run that has lost the source to a newer
     // one (its worker stalled past its job's lock) has every write refused (STORE_FENCED).
     const [fence, loaded] = await Promise.all([deps.store.claimSource(source.id), deps.store.loadSource(source.id)]);
-    state = { ...loaded, fence };
+    // Set on the loaded state, not spread into a copy: spreading would read its lazy `history`, which
+    // a 304 or an identical body never needs (50 items made into Dates and kept through the fetch).
+    loaded.fence = fence;
+    state = loaded;
     result = await runStages(source, deps, state);
   } catch (error) {
     result = { report: failedReport(source, error), confirm: retryAfterChange(deps, error) };
