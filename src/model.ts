@@ -172,7 +172,11 @@ export interface AppConfig {
   store: string;
   /** What `run` and `start` do when the store lost the history of sources whose feeds have items. */
   emptyStore: 'rebuild' | 'refuse';
-  output: string;
+  /**
+   * Folder the files are written to. Always set for a store one process uses (default `output`);
+   * with a shared store only when the config asks for the export (servers render from the store).
+   */
+  output?: string;
   worker: WorkerConfig;
   browser: BrowserConfig;
   sources: SourceConfig[];

@@ -104,7 +104,7 @@ function isUnavailable(error: unknown): boolean {
   return error instanceof AppError && (error.code === 'STORE_UNAVAILABLE' || error.code === 'QUEUE_UNAVAILABLE');
 }
 
-/** Serves the output folder as it is, with /healthz 503 until the store answers. */
+/** Serves the output folder as it is (if any), with /healthz 503 until the store answers. */
 async function listenWhileWaiting(
   config: AppConfig,
   address: ListenAddress,
@@ -113,7 +113,8 @@ async function listenWhileWaiting(
 ): Promise<WaitingServer> {
   const server = createFeedServer({ outputDir: config.output, getHealth: async () => health(), logger });
   const { url, port } = await server.listen(address.host, address.port);
-  logger.info({ url }, `serving ${config.output} at ${url} (/healthz 503 until the store answers)`);
+  const what = config.output ?? 'no files (feeds come from the store)';
+  logger.info({ url }, `serving ${what} at ${url} (/healthz 503 until the store answers)`);
   return { server, port };
 }
 

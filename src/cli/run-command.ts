@@ -6,6 +6,7 @@ import { formatTable, truncateToWidth } from './format-table.js';
 import { createLogger, type LogLevel } from '../log.js';
 import { loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
 import { UsageError } from './usage-error.js';
+import { openSiteElection } from '../schedule/site-election.js';
 
 /** Options of `run`. */
 export interface RunOptions extends GlobalOptions {
@@ -30,12 +31,22 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // The summary table says what info logs would; warnings and errors still go to stderr, above the progress bar.
   const logger = createLogger({ level: (options.logLevel ?? 'warn') as LogLevel, destination: progress.logStream });
   const services = await openServices(config, logger);
+  // Shared store with an `output:` export: the site files are written only while holding the site
+  // lease (a running worker that holds it writes them itself).
+  const opened = await openSiteElection(config, { logger, onElected: () => undefined }).catch(async (error) => {
+    await services.close();
+    throw error;
+  });
+  if (opened && !(await opened.election.campaign()))
+    logger.warn({}, 'site files (topic feeds, OPML, index) are left to the worker elected to write them');
+  opened?.election.start();
   try {
     const { reports, siteFiles, siteError } = await runPass(config, services.deps, {
       sourceIds: options.source,
       concurrency: config.worker.concurrency,
       onStart: progress.start,
       onReport: progress.done,
+      siteGuard: opened?.election,
     });
     progress.clear();
     if (options.json) {
@@ -48,12 +59,19 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return reports.some(isFailure) || siteError ? 1 : 0;
   } finally {
     progress.clear();
+    await opened?.election.stop();
+    await opened?.close();
     await services.close();
   }
 }
 
 /** Prints the per-source table, the errors with their hints, and where the feeds are. */
-export function printSummary(reports: RunReport[], outputDir: string, siteFiles: string[], siteError?: AppError): void {
+export function printSummary(
+  reports: RunReport[],
+  outputDir: string | undefined,
+  siteFiles: string[],
+  siteError?: AppError,
+): void {
   const rows = [['SOURCE', 'STATUS', 'FOUND', 'NEW', 'FETCH MS', 'WAIT MS', 'TOTAL MS', 'NOTE']];
   for (const report of reports) {
     const note = report.error
@@ -97,7 +115,11 @@ export function printSummary(reports: RunReport[], outputDir: string, siteFiles:
   }
   const ok = reports.length - failed.length;
   const changed = reports.reduce((sum, report) => sum + report.written.length, 0) + siteFiles.length;
-  process.stdout.write(`\n${ok}/${reports.length} sources ok, ${changed} file(s) written in ${outputDir}\n`);
+  const where =
+    outputDir === undefined
+      ? 'no files written (shared store without `output:`: `serve` renders the feeds from the store)'
+      : `${changed} file(s) written in ${outputDir}`;
+  process.stdout.write(`\n${ok}/${reports.length} sources ok, ${where}\n`);
 }
 
 // --- Internal helpers ---

@@ -30,7 +30,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       )
     : undefined;
   const server = createFeedServer({
-    outputDir: resolve(config.output),
+    outputDir: config.output === undefined ? undefined : resolve(config.output),
     documents,
     // A standalone server has no worker of its own: the newest run recorded in the store stands for it.
     getHealth: createHealthReader({
@@ -52,7 +52,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     logger,
   });
   const { url } = await server.listen(options.host, parsePort(options.port));
-  const what = shared ? `feeds from ${splitForDisplay(config.store)}` : resolve(config.output);
+  const what = shared ? `feeds from ${splitForDisplay(config.store)}` : resolve(config.output ?? 'output');
   process.stdout.write(`Serving ${what} at ${url} (Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -57,7 +57,7 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
     fetcher,
     renderer,
     store,
-    outputDir: resolve(config.output),
+    outputDir: config.output === undefined ? undefined : resolve(config.output),
     site: config.site,
     now: () => new Date(),
     logger,

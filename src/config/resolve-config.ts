@@ -39,7 +39,8 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
     site: { ...raw.site, timezone: raw.defaults.timezone ?? BUILT_IN_DEFAULTS.timezone },
     store: raw.store,
     emptyStore: raw.emptyStore,
-    output: raw.output,
+    // A shared store serves feeds from the store: files are an export only when asked for.
+    output: raw.output ?? (SHARED_STORE.test(raw.store) ? undefined : 'output'),
     worker: {
       concurrency: raw.worker.concurrency,
       initialRun: raw.worker.initialRun,
@@ -68,6 +69,9 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
 }
 
 // --- Internal helpers ---
+
+/** `redis://` and `rediss://` stores are shared by several workers (store/isSharedStore says the same). */
+const SHARED_STORE = /^rediss?:\/\//i;
 
 /** Interval assumed for an expression that never fires (the check reports it). */
 const DAY_MS = 86_400_000;

@@ -189,7 +189,13 @@ export const configSchema = z
           'When the store holds no history for a source whose feed in output/ has items (a lost or emptied store): ' +
           'rebuild the history from the feed files (ids, links, titles, dates), or refuse to run.',
       }),
-    output: nonEmpty('an output folder').default('output'),
+    output: nonEmpty('an output folder')
+      .optional()
+      .meta({
+        description:
+          'Folder the feed files, feeds.opml and index.html are written to (default `output`). With a shared ' +
+          '(Redis) store it is an optional export: omitted, nothing is written and `serve` renders from the store.',
+      }),
     worker: z
       .strictObject({
         concurrency: positiveInt('a number of parallel requests').default(16),

@@ -10,8 +10,8 @@ import type { ItemStore } from '../store/index.js';
 export interface PipelineDeps {
   fetcher: Fetcher;
   store: ItemStore;
-  /** Folder the feed files are written to. */
-  outputDir: string;
+  /** Folder the feed files are written to; none in shared mode without an `output:` export (feeds are served from the store). */
+  outputDir?: string;
   site: SiteConfig;
   now: () => Date;
   logger: Logger;

@@ -18,6 +18,7 @@ import {
 import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
 import type { SourceState } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
+import { readFeedVersions } from './feed-version.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { sourceFeedMeta, sourceFeedTitle } from './publish-source-feed.js';
 import { initialHealth } from './source-health.js';
@@ -29,13 +30,31 @@ export interface RenderedSite {
   index: string;
 }
 
-/** Writes topic feeds, OPML and the index page; returns the files that changed. */
-export async function publishSite(config: AppConfig, deps: PipelineDeps): Promise<string[]> {
+/**
+ * Decides, just before the files are written, whether a site rendered from the store at the given
+ * feed versions may be written (shared mode: only the elected worker's, never older than the site
+ * already written). Resolves false to drop the rebuild.
+ */
+export interface SiteWriteGuard {
+  allow(versions: ReadonlyMap<string, number>): Promise<boolean>;
+}
+
+/**
+ * Writes topic feeds, OPML and the index page; returns the files that changed. Nothing without an
+ * output folder. With a guard, the feed versions are read before rendering (the rendered data is
+ * at least that new) and the guard is asked before anything is written.
+ */
+export async function publishSite(config: AppConfig, deps: PipelineDeps, guard?: SiteWriteGuard): Promise<string[]> {
+  const outputDir = deps.outputDir;
+  if (outputDir === undefined) return [];
+  const ids = config.sources.map((source) => source.id);
+  const versions = guard ? await readFeedVersions(deps.store, ids) : [];
   const site = await renderSite(config, deps);
+  if (guard && !(await guard.allow(new Map(ids.map((id, index) => [id, versions[index] ?? 0]))))) return [];
   const written: string[] = [];
-  for (const feed of site.topics) written.push(...(await writeFeedFiles(deps.outputDir, feed)));
-  if (await writeOutputFile(deps.outputDir, 'feeds.opml', site.opml)) written.push('feeds.opml');
-  if (await writeOutputFile(deps.outputDir, 'index.html', site.index)) written.push('index.html');
+  for (const feed of site.topics) written.push(...(await writeFeedFiles(outputDir, feed)));
+  if (await writeOutputFile(outputDir, 'feeds.opml', site.opml)) written.push('feeds.opml');
+  if (await writeOutputFile(outputDir, 'index.html', site.index)) written.push('index.html');
   return written;
 }
 

@@ -63,6 +63,7 @@ export async function publishSourceFeed(
 ): Promise<{ written: string[]; feedVersion?: FeedVersion }> {
   const feed = renderSourceFeed(source, deps, content);
   const feedVersion = nextFeedVersion(content.feedVersion, feed);
-  const written = await writeFeedFiles(deps.outputDir, feed);
+  // Shared mode without an export: the feed is only rendered, for its version (servers render it themselves).
+  const written = deps.outputDir === undefined ? [] : await writeFeedFiles(deps.outputDir, feed);
   return feedVersion ? { written, feedVersion } : { written };
 }

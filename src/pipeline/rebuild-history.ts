@@ -26,6 +26,8 @@ export interface HistoryRebuild {
 
 /** Rebuilds the history of every source the store has none for from the feed files; returns what it did. */
 export async function rebuildHistoryFromFeeds(config: AppConfig, deps: PipelineDeps): Promise<HistoryRebuild[]> {
+  // No output folder (shared mode without an export): no feed files to rebuild from.
+  if (deps.outputDir === undefined) return [];
   // Only whether each history is empty is kept, and a bounded number are read at a time: every history
   // of a large config read and held at once was most of a run's start-up memory.
   const isEmpty = await mapWithLimit(

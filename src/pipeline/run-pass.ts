@@ -5,7 +5,7 @@ import type { PipelineDeps } from './deps.js';
 import { createLazyExtractPool, shouldUsePool } from './extract-pool.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { runByHost, type HostTask } from './run-by-host.js';
-import { publishSite } from './publish-site.js';
+import { publishSite, type SiteWriteGuard } from './publish-site.js';
 import { runSource } from './run-source.js';
 
 /** Options for {@link runPass}. */
@@ -19,6 +19,8 @@ export interface PassOptions {
   concurrency: number;
   onReport?: (report: RunReport) => void;
   onStart?: (source: SourceConfig) => void;
+  /** Shared mode: asked before the site files are written (the site election). */
+  siteGuard?: SiteWriteGuard;
 }
 
 /** Result of a pass. */
@@ -56,7 +58,7 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
     await pool?.close();
   }
   try {
-    return { reports, siteFiles: await publishSite(config, deps) };
+    return { reports, siteFiles: await publishSite(config, deps, options.siteGuard) };
   } catch (error) {
     // The sources' reports are the pass's result: a failed site rebuild is reported with them, not instead.
     return { reports, siteFiles: [], siteError: toAppError(error) };

@@ -6,7 +6,7 @@
 import { toAppError } from '../errors.js';
 import type { AppConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
-import { publishSite } from './publish-site.js';
+import { publishSite, type SiteWriteGuard } from './publish-site.js';
 
 /** A debounced site publisher. */
 export interface SitePublisher {
@@ -22,7 +22,12 @@ export interface SitePublisher {
 export function createSitePublisher(
   config: AppConfig,
   deps: PipelineDeps,
-  options: { delayMs: number; maxDelayMs: number },
+  options: {
+    delayMs: number;
+    maxDelayMs: number;
+    /** Shared mode: asked before each write (the site election's fencing and version check). */
+    guard?: SiteWriteGuard;
+  },
 ): SitePublisher {
   let current = config;
   let timer: NodeJS.Timeout | undefined;
@@ -37,7 +42,7 @@ export function createSitePublisher(
     if (running) await running;
     if (!pending) return;
     pending = false;
-    running = publishSite(current, deps)
+    running = publishSite(current, deps, options.guard)
       .then((files) => {
         if (files.length) deps.logger.debug({ itemCount: files.length }, `site files updated: ${files.join(', ')}`);
       })

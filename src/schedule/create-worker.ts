@@ -24,6 +24,7 @@ import { openDefaultQueue, type QueueHooks } from './open-default-queue.js';
 import type { FireQueue } from './fire-queue.js';
 import { createScheduler, type ScheduledSource, type SchedulerOptions } from './create-scheduler.js';
 import { ScheduleError } from './schedule-error.js';
+import { openSiteElection, type OpenedElection, type SiteElection, type SiteElectionHooks } from './site-election.js';
 
 /** What the worker is given rather than building itself, so tests and other engines can slot in. */
 export interface WorkerDeps {
@@ -36,6 +37,11 @@ export interface WorkerDeps {
   openQueue?: (config: AppConfig, hooks: QueueHooks) => Promise<FireQueue | undefined>;
   /** Scheduler knobs a test controls (random jitter, clock, timers). */
   scheduler?: Pick<SchedulerOptions, 'random' | 'clock'>;
+  /**
+   * Opens the election of the one worker that writes the site files. Default: a lease in Redis when
+   * the store is Redis and the config exports `output:`, none otherwise (this worker writes them).
+   */
+  openSiteElection?: (config: AppConfig, hooks: SiteElectionHooks) => Promise<OpenedElection | undefined>;
 }
 
 /** How the worker runs. */
@@ -49,6 +55,8 @@ export interface WorkerOptions {
   /** Site rebuild debounce; default 2 s after the last run, at most 30 s after the first. */
   publishDelayMs?: number;
   publishMaxDelayMs?: number;
+  /** Shared mode, elected site writer: how often it looks for other workers' changes to the site; default 5 s. */
+  sitePollMs?: number;
 }
 
 /** A worker: start it, reload it with a new config, stop it. */
@@ -69,10 +77,20 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   const logger = pipeline.logger;
   const openQueue = deps.openQueue ?? openDefaultQueue;
   const metrics = createMetrics({ browser: () => pipeline.renderer?.stats() });
+  let election: SiteElection | undefined;
   const publisher = createSitePublisher(initialConfig, pipeline, {
     delayMs: options.publishDelayMs ?? 2_000,
     maxDelayMs: options.publishMaxDelayMs ?? 30_000,
+    guard: { allow: (versions) => (election ? election.allow(versions) : Promise.resolve(true)) },
   });
+  let openedElection: OpenedElection | undefined;
+  const siteWatch = createSiteWatch(
+    () => config,
+    pipeline,
+    () => election?.isLeader() === true,
+    () => publisher.request(),
+    options.sitePollMs ?? 5_000,
+  );
   let config = initialConfig;
   let queue: FireQueue | undefined;
   let server: FeedServer | undefined;
@@ -90,7 +108,8 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       });
     }
     const report = await runSource(source, pipeline);
-    publisher.request();
+    // Shared mode: only the elected worker rebuilds the site (it also sees other workers' runs).
+    if (!election || election.isLeader()) publisher.request();
     return report;
   };
 
@@ -103,6 +122,11 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       started = true;
       const onReport = (report: RunReport) => metrics.observe(report);
       queue = await openQueue(config, { runSource: runById, onReport, logger });
+      openedElection = await (deps.openSiteElection ?? openSiteElection)(config, {
+        logger,
+        onElected: () => publisher.request(),
+      });
+      election = openedElection?.election;
       const active = createScheduler({
         sources: toScheduled(config.sources),
         runSource: runById,
@@ -138,10 +162,13 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
           logger,
         });
         ({ url } = await server.listen(options.serve.host, options.serve.port));
-        logger.info({ url }, `serving ${pipeline.outputDir} at ${url}`);
+        const what = documents ? 'feeds from the store' : (pipeline.outputDir ?? 'no files');
+        logger.info({ url }, `serving ${what} at ${url}`);
       }
       await active.start();
       if (isSharedStore(config.store)) drift.start();
+      election?.start();
+      if (election) siteWatch.start();
       pruner.start();
       logger.info(
         { itemCount: config.sources.length },
@@ -167,6 +194,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
     async stop() {
       drift.stop();
       pruner.stop();
+      siteWatch.stop();
       const stopped = scheduler
         ? await scheduler.stop(config.worker.shutdownTimeoutMs)
         : { finished: true, inFlight: [] };
@@ -178,7 +206,9 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
           `shutdown timeout: gave up waiting for ${queued.inFlight.join(', ')}; another worker runs them again`,
         );
       }
-      await publisher.flush();
+      if (!election || election.isLeader()) await publisher.flush();
+      await election?.stop();
+      await openedElection?.close();
       await server?.close();
       return { finished: stopped.finished && queued.finished, inFlight: [...stopped.inFlight, ...queued.inFlight] };
     },
@@ -187,6 +217,44 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
 }
 
 // --- Internal helpers ---
+
+/**
+ * The elected site writer rebuilds the site when any worker's run changed it: it polls the site's
+ * version key (every source's feed version and health, one store read each) and asks for a rebuild
+ * when it moved.
+ */
+function createSiteWatch(
+  config: () => AppConfig,
+  pipeline: PipelineDeps,
+  isLeader: () => boolean,
+  request: () => void,
+  intervalMs: number,
+) {
+  const reader = createSiteReader(config, pipeline);
+  let timer: NodeJS.Timeout | undefined;
+  let seen: string | undefined;
+  let polling = false;
+  const poll = async (): Promise<void> => {
+    if (polling || !isLeader()) return;
+    polling = true;
+    try {
+      const version = await reader.version('index.html');
+      if (version !== seen) request();
+      seen = version;
+    } catch (error) {
+      pipeline.logger.debug({ err: error }, 'site election: could not read the site version; trying again');
+    } finally {
+      polling = false;
+    }
+  };
+  return {
+    start() {
+      timer = setInterval(() => void poll(), intervalMs);
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
 
 const PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 

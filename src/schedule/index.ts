@@ -6,6 +6,15 @@ export {
   type ScheduledSource,
 } from './create-scheduler.js';
 export { createWorker, type Worker, type WorkerDeps, type WorkerOptions } from './create-worker.js';
+export {
+  createSiteElection,
+  openSiteElection,
+  siteElectionKeys,
+  type OpenedElection,
+  type SiteElection,
+  type SiteElectionHooks,
+  type SiteElectionOptions,
+} from './site-election.js';
 export type { Fire, FireDispatcher, FireQueue, FireQueueOptions } from './fire-queue.js';
 export { openDefaultQueue, type QueueHooks } from './open-default-queue.js';
 export { createMetrics, type Metrics, type MetricsOptions } from './metrics.js';

@@ -17,7 +17,8 @@ import { createOutageLog, type OutageLog } from '../outage/outage-log.js';
 
 /** What the server serves and where its dynamic answers come from. */
 export interface FeedServerOptions {
-  outputDir: string;
+  /** Folder of the published files; none in shared mode without an export (then `documents`, or nothing but /healthz). */
+  outputDir?: string;
   /** Where documents come from instead of output/ (shared mode: rendered from the store). */
   documents?: FileCache;
   /** Returns the health document; the server answers /healthz 200 when ok, else 503. */
@@ -42,7 +43,10 @@ export interface FeedServer {
 /** Creates the server for `outputDir`; nothing listens until listen(). */
 export function createFeedServer(options: FeedServerOptions): FeedServer {
   const cache =
-    options.documents ?? createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024);
+    options.documents ??
+    (options.outputDir === undefined
+      ? NO_DOCUMENTS
+      : createFileCache(resolve(options.outputDir), options.cacheMaxBytes ?? 64 * 1024 * 1024));
   const context: HandlerContext = {
     options,
     cache,
@@ -67,6 +71,12 @@ export function createFeedServer(options: FeedServerOptions): FeedServer {
 }
 
 // --- Internal helpers ---
+
+/** No folder and no store renderer (shared mode waiting for its store): every document is 404. */
+const NO_DOCUMENTS: FileCache = {
+  load: async () => undefined,
+  encode: async () => undefined,
+};
 
 interface HandlerContext {
   options: FeedServerOptions;
