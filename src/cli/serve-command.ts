@@ -21,7 +21,8 @@ export interface ServeOptions extends GlobalOptions {
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const { config } = await loadConfigForCommand(options, { warnings: false });
   const logger = createCommandLogger(options);
-  const store = await openItemStore(config.store, { logger });
+  // A reader waits at most this long on a silent store before getting the last rendered version.
+  const store = await openItemStore(config.store, { logger, callTimeoutMs: SERVE_STORE_TIMEOUT_MS });
   const shared = isSharedStore(config.store);
   const documents = shared
     ? createRenderedCache(
@@ -67,6 +68,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 
 /** A worker that has not announced itself for this long is gone (it announces every 30 s). */
 const WORKER_LIVE_MS = 90_000;
+
+/** Deadline of one store call while serving (the worker's runs keep the store's default, 10 s). */
+const SERVE_STORE_TIMEOUT_MS = 3_000;
 
 /** Memory for rendered documents and their compressed copies. */
 const CACHE_BYTES = 64 * 1024 * 1024;

@@ -3,6 +3,7 @@
  * request reads the document's version key (one cheap store read); a known key is answered from
  * memory, an unknown one is rendered once (concurrent requests for it wait for the same render)
  * together with its siblings (a feed's three formats). Compressed copies are made once per version.
+ * While the store does not answer, a document rendered before is served as it was (stale, not an error).
  */
 import { findContentType } from './content-type.js';
 import { encodeBody, toCachedFile, type CachedFile, type Encoding, type FileCache } from './file-cache.js';
@@ -54,7 +55,16 @@ export function createRenderedCache(renderer: DocumentRenderer, maxBytes: number
 
   return {
     async load(name) {
-      const version = await renderer.version(name);
+      let version: string | undefined;
+      try {
+        version = await renderer.version(name);
+      } catch (error) {
+        // The store is away (a Redis outage): readers get the last version rendered here rather
+        // than an error; a document never rendered on this node still fails.
+        const stale = entries.peek(name);
+        if (stale) return stale.file;
+        throw error;
+      }
       if (version === undefined) return void entries.forget(name);
       const hit = entries.peek(name);
       if (hit?.version === version) {
