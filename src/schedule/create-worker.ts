@@ -221,7 +221,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
 /**
  * The elected site writer rebuilds the site when any worker's run changed it: it polls the site's
  * version key (every source's feed version and health, one store read each) and asks for a rebuild
- * when it moved.
+ * when it moved and then held still for one poll.
  */
 function createSiteWatch(
   config: () => AppConfig,
@@ -232,15 +232,27 @@ function createSiteWatch(
 ) {
   const reader = createSiteReader(config, pipeline);
   let timer: NodeJS.Timeout | undefined;
-  let seen: string | undefined;
+  let requested: string | undefined;
+  let previous: string | undefined;
+  let changingSince: number | undefined;
   let polling = false;
   const poll = async (): Promise<void> => {
     if (polling || !isLeader()) return;
     polling = true;
     try {
       const version = await reader.version('index.html');
-      if (version !== seen) request();
-      seen = version;
+      if (version === requested) changingSince = undefined;
+      else {
+        changingSince ??= Date.now();
+        // Once the site stopped changing (the fires of a slot are done), or after 30 s of steady
+        // change: one rebuild per burst of runs, not one per poll while runs still land.
+        if (version === previous || Date.now() - changingSince >= SITE_SETTLE_MAX_MS) {
+          request();
+          requested = version;
+          changingSince = undefined;
+        }
+      }
+      previous = version;
     } catch (error) {
       pipeline.logger.debug({ err: error }, 'site election: could not read the site version; trying again');
     } finally {
@@ -255,6 +267,9 @@ function createSiteWatch(
     stop: () => clearInterval(timer),
   };
 }
+
+/** The elected writer rebuilds a site that keeps changing at least this often. */
+const SITE_SETTLE_MAX_MS = 30_000;
 
 const PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
