@@ -6,6 +6,7 @@
  */
 import { formatErrorMessage, INTERNAL_HINT } from '../errors.js';
 import { hostname } from 'node:os';
+import { describeError } from '../errors.js';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import {
   announceWorker,
@@ -81,8 +82,17 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
   const publisher = createSitePublisher(initialConfig, pipeline, {
     delayMs: options.publishDelayMs ?? 2_000,
     maxDelayMs: options.publishMaxDelayMs ?? 30_000,
-    guard: { allow: (versions) => (election ? election.allow(versions) : Promise.resolve(true)) },
+    guard: {
+      allow: (versions) =>
+        siteWrites !== 'open' ? Promise.resolve(false) : election ? election.allow(versions) : Promise.resolve(true),
+    },
   });
+  /** Site files: 'pending' until the election (if any) is open, 'off' when it could not be opened. */
+  let siteWrites: 'open' | 'pending' | 'off' = 'open';
+  let electionOpening: Promise<void> | undefined;
+  let stopping = false;
+  let missedRequest = false;
+  const writesSite = () => siteWrites === 'open' && (!election || election.isLeader());
   let openedElection: OpenedElection | undefined;
   const siteWatch = createSiteWatch(
     () => config,
@@ -109,7 +119,8 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
     }
     const report = await runSource(source, pipeline);
     // Shared mode: only the elected worker rebuilds the site (it also sees other workers' runs).
-    if (!election || election.isLeader()) publisher.request();
+    if (writesSite()) publisher.request();
+    else if (siteWrites === 'pending') missedRequest = true;
     return report;
   };
 
@@ -122,11 +133,30 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       started = true;
       const onReport = (report: RunReport) => metrics.observe(report);
       queue = await openQueue(config, { runSource: runById, onReport, logger });
-      openedElection = await (deps.openSiteElection ?? openSiteElection)(config, {
+      // Opened beside the start-up, not in its way; no site file is written until it is open.
+      siteWrites = 'pending';
+      electionOpening = (deps.openSiteElection ?? openSiteElection)(config, {
         logger,
         onElected: () => publisher.request(),
-      });
-      election = openedElection?.election;
+      }).then(
+        (opened) => {
+          openedElection = opened;
+          election = opened?.election;
+          siteWrites = 'open';
+          if (stopping) return;
+          // Runs that ended while it opened asked for no rebuild.
+          if (missedRequest && writesSite()) publisher.request();
+          election?.start();
+          if (election) siteWatch.start();
+        },
+        (error: unknown) => {
+          siteWrites = 'off';
+          logger.error(
+            { err: error },
+            `site election: could not open it (${describeError(error)}); this worker writes no site files until restarted`,
+          );
+        },
+      );
       const active = createScheduler({
         sources: toScheduled(config.sources),
         runSource: runById,
@@ -167,8 +197,6 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       }
       await active.start();
       if (isSharedStore(config.store)) drift.start();
-      election?.start();
-      if (election) siteWatch.start();
       pruner.start();
       logger.info(
         { itemCount: config.sources.length },
@@ -206,7 +234,9 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
           `shutdown timeout: gave up waiting for ${queued.inFlight.join(', ')}; another worker runs them again`,
         );
       }
-      if (!election || election.isLeader()) await publisher.flush();
+      stopping = true;
+      await electionOpening;
+      if (writesSite()) await publisher.flush();
       await election?.stop();
       await openedElection?.close();
       await server?.close();
