@@ -45,7 +45,13 @@ export function findListCandidates(
   rated.sort((a, b) => b.base - a.base);
   const words: WordCache = new Map();
   const candidates: ListCandidate[] = [];
-  for (const rows of rated.slice(0, MAX_FULLY_SCORED)) candidates.push(scoreCandidate(rows, pageHost, readText, words));
+  for (const leader of rated.slice(0, MAX_FULLY_SCORED)) {
+    // Class words of every row are read for the leaders only (most groups never get this far).
+    const group = dropPromotedRows(leader.group);
+    const rows = group === leader.group ? leader : rateRows(group);
+    if (group.rows.length >= MIN_ROWS && rows.base > 0)
+      candidates.push(scoreCandidate(rows, pageHost, readText, words));
+  }
   return candidates.sort((a, b) => b.score - a.score);
 }
 
@@ -249,7 +255,7 @@ function groupRows(container: ContainerStats): Array<[string, Element[], NodeSta
     } else byTag.push([element.name, [element], [figures]]);
   }
   const out: Array<[string, Element[], NodeStats[]]> = [];
-  for (const entry of byTag) if (entry[1].length >= 2) out.push(dropPromotedRows(keepHeadlineClass(entry)));
+  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(entry));
   return out;
 }
 
@@ -304,9 +310,8 @@ function keepHeadlineClass(group: [string, Element[], NodeStats[]]): [string, El
  * same wrapper) but say what they are in their class names (`ad`, `advert`, `sponsored`, `promo`,
  * `recommend`) where the other rows do not: such rows, a minority, are not part of the list.
  */
-function dropPromotedRows(group: [string, Element[], NodeStats[]]): [string, Element[], NodeStats[]] {
-  const [tag, rows, figures] = group;
-  if (rows.length < 3) return group;
+function dropPromotedRows(group: RowGroup): RowGroup {
+  const { rows, figures } = group;
   const words = rows.map(readCardWords);
   const counts = new Map<string, number>();
   for (const set of words) for (const word of set) counts.set(word, (counts.get(word) ?? 0) + 1);
@@ -314,7 +319,7 @@ function dropPromotedRows(group: [string, Element[], NodeStats[]]): [string, Ele
   const keep = words.map((set) => ![...set].some(rare));
   const dropped = keep.filter((k) => !k).length;
   if (dropped === 0 || dropped * 2 >= rows.length) return group;
-  return [tag, rows.filter((_, i) => keep[i]), figures.filter((_, i) => keep[i])];
+  return { ...group, rows: rows.filter((_, i) => keep[i]), figures: figures.filter((_, i) => keep[i]) };
 }
 
 const PROMO_WORDS = new Set([
