@@ -12,8 +12,11 @@ import { installRequestGuard, type RequestGuard } from './request-guard.js';
 import type { RenderRequest, RenderedPage } from './renderer-types.js';
 import { waitForList } from './wait-for-list.js';
 
-/** Longest wait for the DOM snapshot or a context to close before the page counts as hung. */
-export const HUNG_PAGE_MS = 3_000;
+/**
+ * Least time given to the DOM snapshot (it may also use what is left of the page's timeout) and to a
+ * context's close before the page counts as hung: a busy machine needs seconds for either.
+ */
+export const HUNG_PAGE_MS = 5_000;
 
 /** Limits and the escape hatch for a hung page. */
 export interface PageLimits {
@@ -41,7 +44,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     page.on('dialog', (dialog) => void dialog.dismiss().catch(ignoreClosed));
     guard = await installRequestGuard(context, page, request, limits.maxRequests);
     const waited = await waitForList(page, request, guard, deadline);
-    const snapshot = await within(page.content(), HUNG_PAGE_MS);
+    const snapshot = await within(page.content(), Math.max(HUNG_PAGE_MS, deadline - performance.now()));
     if (snapshot === undefined) throw hungPage(request);
     const html = snapshot.value;
     const finalUrl = page.url();
@@ -67,7 +70,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     };
   } finally {
     guard?.releaseAll();
-    if ((await within(context.close(), HUNG_PAGE_MS)) === undefined) await limits.killBrowser();
+    if ((await within(context.close(), 2 * HUNG_PAGE_MS)) === undefined) await limits.killBrowser();
   }
 }
 
