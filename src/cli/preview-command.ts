@@ -125,6 +125,7 @@ function printPreview(source: SourceConfig, preview: PreviewResult): void {
       id: source.id,
       ...(name ? { name } : {}),
       url: source.url,
+      ...(needsBrowser(preview) ? { render: source.render?.mode ?? 'browser' } : {}),
       ...Object.fromEntries(Object.entries(selectors).filter(([, value]) => value !== undefined)),
     };
     out(stringify([entry]).replace(/^/gm, '  ').trimEnd());
@@ -160,6 +161,13 @@ function describeRendered(preview: PreviewResult, result: ExtractResult): string
   else if (seen.rawRows !== undefined)
     lines.push(`the raw HTML already has these ${seen.rawRows} rows: a plain fetch (\`render: fetch\`) is enough`);
   return lines;
+}
+
+/** True when the list came from the browser and a plain fetch would not have it. */
+function needsBrowser(preview: PreviewResult): boolean {
+  const seen = preview.rendered;
+  if (!seen) return false;
+  return seen.rawError !== undefined || (seen.rawRows ?? 0) < preview.result.items.length;
 }
 
 /** The snippet's `name:`: the configured one, else the page's own title (what the feed would be called anyway). */
