@@ -36,7 +36,7 @@ export async function enrichNewItems(
   if (!detail || items.length === 0) return items;
   const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
   if (linked.length === 0) return items;
-  const fresh = new Set(deps.store.findNew(state, linked, deps.now()));
+  const fresh = new Set(await deps.store.findNew(state, linked, deps.now()));
   const entries = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailCacheEntry);
   const plans = linked.map((item, i) => planItem(item, entries[i], fresh.has(item), detail, deps.now()));
   const work = plans.filter((plan) => plan.action !== 'skip');

@@ -9,7 +9,7 @@ import { StoreError } from './store-error.js';
 /** A type as JSON stores it: Date fields become ISO strings, everything else (and optionality) is kept. */
 type Persisted<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
 
-/** One item as persisted under `item:<sourceId>:<id>` and inside the history. */
+/** One item as persisted in the seen index and inside the history. */
 export type ItemRecord = Persisted<StoredItem> & {
   lastSeenAt: string;
   /** Page position when first seen: the tie-breaker between items first seen in the same run. */
@@ -23,7 +23,7 @@ export interface HistoryRecord {
   items: ItemRecord[];
 }
 
-/** The per-source index of every item record with its expiry (epoch ms); keyv adapters cannot list keys portably. */
+/** The per-source index of item records with their expiry (epoch ms) of store layout 1, read only to migrate it. */
 export interface IndexRecord {
   expires: Record<string, number>;
 }
@@ -68,6 +68,43 @@ export function parseItemRecord(value: unknown, key: string, sourceId: string): 
   return value;
 }
 
+/** Checks a seen-index entry (store-engine.ts `encodeSeen`, as JSON text or parsed) read from the store. */
+export function parseSeenRecord(value: unknown, where: string, sourceId: string, id: string): ItemRecord {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // The text itself is what is wrong; the error below says so with the key.
+      throw corrupt(where, sourceId, 'not JSON');
+    }
+  }
+  if (!Array.isArray(parsed) || parsed.length < 8) throw corrupt(where, sourceId, 'not a seen-item record');
+  const [title, link, published, updated, firstSeen, lastSeen, expires, position, extras] = parsed as unknown[];
+  const times = [published, updated, firstSeen, lastSeen, expires].map((ms) =>
+    typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined,
+  );
+  const [publishedAt, updatedAt, firstSeenAt, lastSeenAt, expiresAt] = times;
+  const record: Record<string, unknown> = {
+    id,
+    sourceId,
+    title,
+    publishedAt,
+    updatedAt,
+    firstSeenAt,
+    lastSeenAt,
+    expiresAt,
+    position,
+  };
+  if (link !== null) record.link = link;
+  if (extras !== undefined) {
+    if (!isObject(extras)) throw corrupt(where, sourceId, 'not a seen-item record');
+    for (const [key, field] of Object.entries(extras))
+      if (SEEN_EXTRAS.has(key) && field !== undefined) record[key] = field;
+  }
+  return parseItemRecord(record, where, sourceId);
+}
+
 /** Checks a history read from the store; a missing one is empty. */
 export function parseHistoryRecord(value: unknown, key: string, sourceId: string): HistoryRecord {
   if (value === undefined || value === null) return { items: [] };
@@ -76,7 +113,7 @@ export function parseHistoryRecord(value: unknown, key: string, sourceId: string
   return { items: value.items as ItemRecord[] };
 }
 
-/** Checks an index read from the store; a missing one is empty. */
+/** Checks a layout-1 index read from the store (migration); a missing one is empty. */
 export function parseIndexRecord(value: unknown, key: string, sourceId: string): IndexRecord {
   if (value === undefined || value === null) return { expires: {} };
   if (!isObject(value) || !isObject(value.expires)) throw corrupt(key, sourceId, 'not an index record');
@@ -98,6 +135,8 @@ export function parseRegistryRecord(value: unknown, key: string): RegistryRecord
 }
 
 // --- Internal helpers ---
+
+const SEEN_EXTRAS = new Set(['summary', 'summaryIsHtml', 'author', 'image', 'categories']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

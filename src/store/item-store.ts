@@ -1,6 +1,8 @@
 /**
- * The ItemStore: dedupe, history and per-source state over any keyv instance. A source run costs
- * one batched read (loadSource) and two batched writes (commitRun, then the confirming saveSourceState).
+ * The ItemStore: dedupe, history and per-source state over any keyv instance, with the seen-item
+ * index and atomic commits in the backend's engine (store-engine.ts). A source run costs one batched
+ * read (loadSource), a read of the seen index for items outside the history, and two atomic writes
+ * (commitRun, then the confirming saveSourceState); on SQLite that read is inside the commit's transaction.
  */
 import { describeError, formatErrorMessage } from '../errors.js';
 import type { Keyv } from 'keyv';
@@ -9,14 +11,12 @@ import { hostCookiesKey, parseHostCookies } from './host-cookies.js';
 import type { Logger } from '../log.js';
 import {
   parseHistoryRecord,
-  parseIndexRecord,
-  parseItemRecord,
   parseRegistryRecord,
   toStoredItem,
   type ItemRecord,
   type RegistryRecord,
 } from './item-record.js';
-import { identifyItems, planRun, type CommitContext } from './plan-run.js';
+import { identifyItems, planRun, type IdentifiedItem, type CommitContext } from './plan-run.js';
 import {
   feedVersionKey,
   isFeedVersion,
@@ -27,10 +27,12 @@ import {
   type SourceStateChanges,
   type StoredRecords,
 } from './source-state.js';
-import { detailKey, healthKey, historyKey, indexKey, WORKERS_KEY, itemKey, REGISTRY_KEY } from './store-keys.js';
+import { detailKey, healthKey, historyKey, WORKERS_KEY, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
 import { StoreError, isSqliteCorruption } from './store-error.js';
-import { createKeyvFencing, type Fencing, type KeyvWrite } from './fencing.js';
+import type { CommitBatch, KeyvWrite, StoreEngine } from './store-engine.js';
+import { createKeyvEngine } from './keyv-engine.js';
+import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 
 export type { CommitContext } from './plan-run.js';
 export type { SourceState, SourceStateChanges } from './source-state.js';
@@ -40,10 +42,9 @@ export interface ItemStore {
   /** Everything kept for a source (state and history), checked, in one round trip. */
   loadSource(sourceId: string): Promise<SourceState>;
   /**
-   * Dedupes one run's items against `state` and writes them, the history and `changes` in one batch
-   * (one more read first only for known items that have left the history). Returns new/changed items
-   * and the history. Every write of the run goes through this one batch, so a conditional write
-   * (a fencing token checked with it) can be added here.
+   * Dedupes one run's items against `state` and the seen index, and writes the new and refreshed
+   * items, the history and `changes` in one atomic step, checked against `state.fence`. Returns
+   * new/changed items and the history.
    */
   commitRun(
     state: SourceState,
@@ -58,8 +59,8 @@ export interface ItemStore {
    * saveSourceState) so the run's writes are refused with STORE_FENCED once a newer run has claimed it.
    */
   claimSource(sourceId: string): Promise<number>;
-  /** Items among `items` that commitRun would announce as new (no store access). */
-  findNew(state: SourceState, items: ExtractedItem[], now: Date): ExtractedItem[];
+  /** Items among `items` that commitRun would announce as new (reads the seen index for items outside the history). */
+  findNew(state: SourceState, items: ExtractedItem[], now: Date): Promise<ExtractedItem[]>;
   /** loadSource + commitRun without state changes (tests, benches, tools). */
   commitItems(sourceId: string, items: ExtractedItem[], ctx: CommitContext): Promise<CommitResult>;
   /** The source's history, newest first. */
@@ -85,7 +86,7 @@ export interface ItemStore {
   readWorkerAnnouncements(): Promise<unknown>;
   /** Replaces the workers' announcements; they expire after `ttlMs` unless announced again. */
   writeWorkerAnnouncements(value: unknown, ttlMs: number): Promise<void>;
-  /** Removes expired item records (retainDays) that are no longer in any history; returns how many. */
+  /** Removes the seen-index records of items not seen for retainDays; returns how many. */
   prune(now: Date): Promise<number>;
   /** Deletes everything this store holds in its namespace (tests, resets). */
   clear?(): Promise<void>;
@@ -104,8 +105,8 @@ export interface ItemStoreOptions {
   sweepExpired?: () => number;
   /** Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not hang a run); default 10 s. */
   callTimeoutMs?: number;
-  /** Owner checks for fenced writes; default: the token kept in the store, checked before writing. */
-  fencing?: Fencing;
+  /** The backend's seen index, fencing and atomic commits; default: plain keyv (one process only). */
+  engine?: StoreEngine;
 }
 
 /** Builds an ItemStore over a keyv instance (its namespace scopes every key). */
@@ -119,33 +120,33 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       { key },
       `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`,
     );
+  const engine = options.engine ?? createKeyvEngine(keyv);
   const load = (sourceId: string) =>
-    guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
-  const fencing = options.fencing ?? createKeyvFencing(keyv);
+    guard('could not read the source state', sourceId, () => loadSourceState(keyv, engine, sourceId, onInvalid));
   /** Writes a batch; a fenced one only while its run owns the source. */
   const write = async (sourceId: string, writes: KeyvWrite[], fence: number | undefined): Promise<void> => {
-    if (fence === undefined) {
-      if (writes.length > 0) await keyv.setMany(writes);
-      return;
-    }
-    if (!(await fencing.writeIfOwner(sourceId, fence, writes))) throw fencedError(sourceId, fence);
+    if (fence === undefined && writes.length === 0) return;
+    if (!(await engine.write(sourceId, fence, writes))) throw fencedError(sourceId, fence ?? 0);
   };
   const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: CommitContext) =>
-    guard('could not commit items', state.sourceId, () => commitRun(keyv, state, items, changes, ctx, write));
+    guard('could not commit items', state.sourceId, () => commitRun(engine, state, items, changes, ctx));
 
   return {
     loadSource: load,
     commitRun: commit,
     saveSourceState: (sourceId, changes, fence) =>
       guard('could not save the source state', sourceId, () => write(sourceId, stateWrites(sourceId, changes), fence)),
-    claimSource: (sourceId) => guard('could not claim the source', sourceId, () => fencing.claim(sourceId)),
-    findNew: (state, items, now) => {
-      const known = new Set(state.stored.history.items.map((record) => record.id));
-      const expires = state.stored.index.expires;
-      return identifyItems(state.sourceId, items)
-        .filter((r) => !known.has(r.id) && !((expires[r.id] ?? 0) > now.getTime()))
-        .map((r) => r.item);
-    },
+    claimSource: (sourceId) => guard('could not claim the source', sourceId, () => engine.claim(sourceId)),
+    findNew: (state, items, now) =>
+      guard('could not read the seen items', state.sourceId, async () => {
+        const outside = outsideHistory(state, identifyItems(state.sourceId, items));
+        const seen = await engine.readSeen(
+          state.sourceId,
+          outside.map((r) => r.id),
+          now.getTime(),
+        );
+        return outside.filter((r) => !seen.has(r.id)).map((r) => r.item);
+      }),
     commitItems: async (sourceId, items, ctx) => commit(await load(sourceId), items, {}, ctx),
     listHistory: (sourceId) =>
       guard('could not read history', sourceId, async () => {
@@ -153,7 +154,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         return parseHistoryRecord(raw, historyKey(sourceId), sourceId).items.map(toStoredItem);
       }),
     seedHistory: (sourceId, items, ctx) =>
-      guard('could not rebuild history', sourceId, () => seedHistory(keyv, sourceId, items, ctx)),
+      guard('could not rebuild history', sourceId, () => seedHistory(keyv, engine, sourceId, items, ctx)),
     getHealth: (sourceId) =>
       guard('could not read health', sourceId, async () => {
         const raw = await keyv.get<unknown>(healthKey(sourceId));
@@ -190,8 +191,12 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     writeWorkerAnnouncements: (value, ttlMs) =>
       guard('could not announce this worker', undefined, async () => void (await keyv.set(WORKERS_KEY, value, ttlMs))),
     prune: (now) =>
-      guard('could not prune expired items', undefined, () => pruneExpired(keyv, fencing, now, options.sweepExpired)),
-    clear: () => guard('could not clear the store', undefined, () => keyv.clear()),
+      guard('could not prune expired items', undefined, () => pruneExpired(keyv, engine, now, options.sweepExpired)),
+    clear: () =>
+      guard('could not clear the store', undefined, async () => {
+        await engine.clear();
+        await keyv.clear();
+      }),
     close: () => guard('could not close the store', undefined, () => keyv.disconnect()),
   };
 }
@@ -199,6 +204,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
 // --- Internal helpers ---
 
 const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+const DAY_MS = 86_400_000;
 
 /** Rejects when a store call takes longer than `ms` (the call itself may still finish later; its result is dropped). */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -237,18 +243,18 @@ async function runGuarded<T>(
 
 async function loadSourceState(
   keyv: Keyv,
+  engine: StoreEngine,
   sourceId: string,
   onInvalid: (key: string, expected: string) => void,
 ): Promise<SourceState> {
   const parts = statePartKeys(sourceId);
-  const raw = await keyv.getMany<unknown>([...parts, historyKey(sourceId), indexKey(sourceId), REGISTRY_KEY]);
-  const [rawHistory, rawIndex, rawRegistry] = raw.slice(parts.length);
+  const raw = await keyv.getMany<unknown>([...parts, historyKey(sourceId), REGISTRY_KEY, legacyIndexKey(sourceId)]);
+  const [rawHistory, rawRegistry, rawLegacyIndex] = raw.slice(parts.length);
+  // A store of layout 1: this source's seen items move into the seen index once, here.
+  if (rawLegacyIndex !== undefined && rawLegacyIndex !== null)
+    await migrateLegacyIndex(keyv, engine, sourceId, rawLegacyIndex);
   const history = parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId);
-  const stored: StoredRecords = {
-    history,
-    index: parseIndexRecord(rawIndex, indexKey(sourceId), sourceId),
-    registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY),
-  };
+  const stored: StoredRecords = { history, registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY) };
   // Items are validated here, but turned into StoredItems (Dates) only when a run reads them: a 304
   // or an identical body never does, and that conversion was a fifth of such a run's CPU.
   let items: StoredItem[] | undefined;
@@ -262,44 +268,43 @@ async function loadSourceState(
   };
 }
 
+/** The run's items that the history does not hold: only these need the seen index. */
+function outsideHistory(state: SourceState, run: IdentifiedItem[]): IdentifiedItem[] {
+  const inHistory = new Set(state.stored.history.items.map((record) => record.id));
+  return run.filter((r) => !inHistory.has(r.id));
+}
+
 async function commitRun(
-  keyv: Keyv,
+  engine: StoreEngine,
   state: SourceState,
   items: ExtractedItem[],
   changes: SourceStateChanges,
   ctx: CommitContext,
-  write: (sourceId: string, writes: KeyvWrite[], fence: number | undefined) => Promise<void>,
 ): Promise<CommitResult> {
   const { sourceId, stored } = state;
   const run = identifyItems(sourceId, items);
-  // History copies are written in the same batch as their item records, so they stand for them;
-  // only a live item that has left the history needs its record read.
-  const records = new Map<string, ItemRecord>(stored.history.items.map((record) => [record.id, record]));
-  const nowMs = ctx.now.getTime();
-  const outside = run.filter((r) => !records.has(r.id) && (stored.index.expires[r.id] ?? 0) > nowMs);
-  if (outside.length > 0) {
-    const raw = await keyv.getMany<unknown>(outside.map((r) => itemKey(sourceId, r.id)));
-    outside.forEach((r, i) => {
-      const value = raw[i];
-      if (value !== undefined && value !== null)
-        records.set(r.id, parseItemRecord(value, itemKey(sourceId, r.id), sourceId));
-    });
-  }
-  const plan = planRun(sourceId, run, { records, history: stored.history, index: stored.index }, ctx);
-
-  const writes: Array<{ key: string; value: unknown; ttl?: number }> = plan.itemWrites.map(({ record, ttlMs }) => ({
-    key: itemKey(sourceId, record.id),
-    value: record,
-    ttl: ttlMs,
-  }));
-  if (plan.historyWrite) writes.push({ key: historyKey(sourceId), value: plan.historyWrite });
-  if (plan.indexWrite) writes.push({ key: indexKey(sourceId), value: plan.indexWrite });
-  // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
-  if (!stored.registry.sources.includes(sourceId))
-    writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
-  writes.push(...stateWrites(sourceId, changes));
-  // Fenced: checked against the source's token in the same atomic step as the write.
-  await write(sourceId, writes, state.fence);
+  const ids = outsideHistory(state, run).map((r) => r.id);
+  const committed = await engine.commit(sourceId, state.fence, ids, ctx.now.getTime(), (seen) => {
+    // History copies are written in the same step as their seen records, so they stand for them.
+    const records = new Map<string, ItemRecord>(stored.history.items.map((record) => [record.id, record]));
+    for (const [id, record] of seen) records.set(id, record);
+    const plan = planRun(sourceId, run, { records, history: stored.history }, ctx);
+    const writes: KeyvWrite[] = [];
+    if (plan.historyWrite) writes.push({ key: historyKey(sourceId), value: plan.historyWrite });
+    // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
+    if (!stored.registry.sources.includes(sourceId))
+      writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
+    writes.push(...stateWrites(sourceId, changes));
+    const batch: CommitBatch = {
+      seen: plan.itemWrites.map((write) => write.record),
+      seenTtlMs: Math.max(1, ctx.retainDays) * DAY_MS,
+      writes,
+    };
+    return { batch, result: plan };
+  });
+  // Fenced: the token was checked in the same atomic step as the write.
+  if (committed === undefined) throw fencedError(sourceId, state.fence ?? 0);
+  const plan = committed.result;
   return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.history.map(toStoredItem) };
 }
 
@@ -322,34 +327,22 @@ function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord 
 }
 
 /**
- * Drops the seen-item records past retainDays that no history still shows. The index is rewritten
- * only if no run of the source started meanwhile (its fencing token unchanged): a run commits an
- * index built from what it loaded, and pruning over it could drop entries that run just added.
+ * Drops the seen-index records past retainDays (each store does it atomically against runs: a run
+ * only ever writes records that expire later), first moving any layout-1 index left into it.
  */
 async function pruneExpired(
   keyv: Keyv,
-  fencing: Fencing,
+  engine: StoreEngine,
   now: Date,
   sweepExpired: (() => number) | undefined,
 ): Promise<number> {
   const registry = parseRegistryRecord(await keyv.get<unknown>(REGISTRY_KEY), REGISTRY_KEY);
-  let removed = 0;
-  for (const sourceId of registry.sources) {
-    const token = await fencing.peek(sourceId);
-    const [rawIndex, rawHistory] = await keyv.getMany<unknown>([indexKey(sourceId), historyKey(sourceId)]);
-    const index = parseIndexRecord(rawIndex, indexKey(sourceId), sourceId);
-    const kept = new Set(parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.map((r) => r.id));
-    const expired = Object.entries(index.expires)
-      .filter(([id, at]) => at <= now.getTime() && !kept.has(id))
-      .map(([id]) => id);
-    if (expired.length === 0) continue;
-    const expires = { ...index.expires };
-    for (const id of expired) delete expires[id];
-    // A run that started meanwhile wins; its source is pruned next time.
-    if (!(await fencing.writeIfOwner(sourceId, token, [{ key: indexKey(sourceId), value: { expires } }]))) continue;
-    await keyv.deleteMany(expired.map((id) => itemKey(sourceId, id)));
-    removed += expired.length;
+  const legacy = registry.sources.length ? await keyv.getMany<unknown>(registry.sources.map(legacyIndexKey)) : [];
+  for (const [i, sourceId] of registry.sources.entries()) {
+    const rawIndex = legacy[i];
+    if (rawIndex !== undefined && rawIndex !== null) await migrateLegacyIndex(keyv, engine, sourceId, rawIndex);
   }
+  const removed = await engine.prune(registry.sources, now.getTime());
   sweepExpired?.();
   return removed;
 }

@@ -10,7 +10,9 @@ import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
-import { createKeyvFencing, createRedisFencing, type Fencing, type FencingRedisClient } from './fencing.js';
+import type { StoreEngine } from './store-engine.js';
+import { createSqliteEngine } from './sqlite-engine.js';
+import { createRedisEngine, type RedisEngineClient } from './redis-engine.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, corruptSqliteHint, isSqliteCorruption } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -64,14 +66,20 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     corruptHint: backend.corruptHint,
     sweepExpired: backend.sweepExpired,
     callTimeoutMs: options.callTimeoutMs,
-    fencing: backend.fencing ?? createKeyvFencing(backend.keyv),
+    engine: backend.engine,
   });
 }
 
 // --- Internal helpers ---
 
-/** Version of the key layout; a store written by a newer layout is refused rather than misread. */
-const STORE_SCHEMA = 1;
+/**
+ * Version of the key layout; a store written by a newer layout is refused rather than misread.
+ * 2: the seen-item index is one record per item (SQLite table `seen`, Redis hash + sorted set per
+ * source); a layout-1 store is upgraded in place, each source's index when it is first loaded.
+ */
+const STORE_SCHEMA = 2;
+/** Layouts this version reads and upgrades. */
+const UPGRADABLE_SCHEMAS = new Set<unknown>([1]);
 
 /**
  * Plain JSON instead of keyv's default @keyv/serialize, which walks every value in JavaScript and
@@ -106,8 +114,8 @@ interface Backend {
   opened: boolean;
   /** Registers a callback for a network backend's connection coming back after a loss. */
   onReconnect?: (callback: () => void) => void;
-  /** Atomic owner checks for shared backends (Redis); others keep the token in the store itself. */
-  fencing?: Fencing;
+  /** Seen index, fencing and atomic commits of the backend (plain keyv when absent: memory). */
+  engine?: StoreEngine;
 }
 
 /**
@@ -177,8 +185,8 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
   const client = (keyv.store as KeyvRedis<unknown>).client;
   return Object.assign(state, {
     keyv,
-    fencing: createRedisFencing(
-      client as unknown as FencingRedisClient,
+    engine: createRedisEngine(
+      client as unknown as RedisEngineClient,
       namespace,
       (data) => JSON_CODEC.serialize(data as never) as string,
     ),
@@ -206,8 +214,10 @@ function openSqlite(url: string, namespace: string): Backend {
   }
   const file = path === ':memory:' ? path : resolve(process.cwd(), path);
   let adapter: SqliteKeyvStore;
+  let engine: StoreEngine;
   try {
     adapter = new SqliteKeyvStore(file);
+    engine = createSqliteEngineOrClose(adapter, namespace);
   } catch (error) {
     const damaged = isSqliteCorruption(error);
     throw new StoreError(
@@ -227,12 +237,26 @@ function openSqlite(url: string, namespace: string): Backend {
     hint: `Check that ${file} is writable and not locked by another program.`,
     corruptHint: corruptSqliteHint(file),
     sweepExpired: () => adapter.sweepExpired(),
+    engine,
   };
+}
+
+function createSqliteEngineOrClose(adapter: SqliteKeyvStore, namespace: string): StoreEngine {
+  try {
+    return createSqliteEngine(adapter, namespace);
+  } catch (error) {
+    void adapter.disconnect();
+    throw error;
+  }
 }
 
 async function checkSchema(keyv: Keyv, label: string): Promise<void> {
   const meta = (await keyv.get(META_KEY)) as { schema?: unknown } | undefined;
   if (meta === undefined) {
+    await keyv.set(META_KEY, { schema: STORE_SCHEMA });
+    return;
+  }
+  if (UPGRADABLE_SCHEMAS.has(meta.schema)) {
     await keyv.set(META_KEY, { schema: STORE_SCHEMA });
     return;
   }

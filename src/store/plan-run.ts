@@ -1,16 +1,10 @@
 /**
  * Pure core of `commitRun`: given what the store holds for a source and the items of one run,
- * decide which items are new or changed, the new history, and the single batch of writes.
+ * decide which items are new or changed, the new history, and the seen records to write.
  */
 import type { ExtractedItem, StoredItem } from '../model.js';
 import { fingerprintItem } from './fingerprint.js';
-import {
-  compareRecordsNewestFirst,
-  toStoredItem,
-  type HistoryRecord,
-  type IndexRecord,
-  type ItemRecord,
-} from './item-record.js';
+import { compareRecordsNewestFirst, toStoredItem, type HistoryRecord, type ItemRecord } from './item-record.js';
 import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
 /** Per-run settings of `ItemStore.commitRun`, passed on to {@link planRun}. */
@@ -28,11 +22,10 @@ export interface IdentifiedItem {
   position: number;
 }
 
-/** What the store holds for the source before the run: the item records of the run's items, the history and the index. */
+/** What the store holds for the source before the run: the live seen records of the run's items, and the history. */
 export interface KnownRecords {
   records: ReadonlyMap<string, ItemRecord>;
   history: HistoryRecord;
-  index: IndexRecord;
 }
 
 /** The decided outcome of one run. */
@@ -40,11 +33,10 @@ export interface RunPlan {
   newItems: StoredItem[];
   changedItems: StoredItem[];
   history: ItemRecord[];
-  /** Item records to write, each with its TTL in ms. */
+  /** Item records to write to the seen index (new and refreshed items), each with its TTL in ms. */
   itemWrites: Array<{ record: ItemRecord; ttlMs: number }>;
-  /** The new history and index, or undefined when unchanged. */
+  /** The new history, or undefined when unchanged. */
   historyWrite?: HistoryRecord;
-  indexWrite?: IndexRecord;
 }
 
 /** Gives every item its id and drops repeats within the run (the first occurrence wins). */
@@ -98,11 +90,6 @@ export function planRun(
 
   plan.history = buildHistory(state.history.items, touched, settings.historySize);
   if (!sameHistory(state.history.items, plan.history)) plan.historyWrite = { items: plan.history };
-  if (plan.itemWrites.length > 0) {
-    const expires = { ...state.index.expires };
-    for (const { record } of plan.itemWrites) expires[record.id] = Date.parse(record.expiresAt);
-    plan.indexWrite = { expires };
-  }
   return plan;
 }
 

@@ -1,32 +1,24 @@
 /**
  * Fills a source's empty history with items rebuilt outside the store (from the feed files it wrote
- * before the store was lost): item records, history, index and registry, written in one batch, with
- * the ids given so GUIDs and dedupe stay exactly as they were.
+ * before the store was lost): seen records, then history and registry, with the ids given so GUIDs
+ * and dedupe stay exactly as they were.
  */
 import type { Keyv } from 'keyv';
 import type { StoredItem } from '../model.js';
-import {
-  compareRecordsNewestFirst,
-  parseHistoryRecord,
-  parseIndexRecord,
-  parseRegistryRecord,
-  type ItemRecord,
-} from './item-record.js';
+import { compareRecordsNewestFirst, parseHistoryRecord, parseRegistryRecord, type ItemRecord } from './item-record.js';
 import type { CommitContext } from './plan-run.js';
-import { historyKey, indexKey, itemKey, REGISTRY_KEY } from './store-keys.js';
+import type { KeyvWrite, StoreEngine } from './store-engine.js';
+import { historyKey, REGISTRY_KEY } from './store-keys.js';
 
 /** Writes `items` as the source's history unless it already has one; returns how many were stored. */
 export async function seedHistory(
   keyv: Keyv,
+  engine: StoreEngine,
   sourceId: string,
   items: readonly StoredItem[],
   ctx: CommitContext,
 ): Promise<number> {
-  const [rawHistory, rawIndex, rawRegistry] = await keyv.getMany<unknown>([
-    historyKey(sourceId),
-    indexKey(sourceId),
-    REGISTRY_KEY,
-  ]);
+  const [rawHistory, rawRegistry] = await keyv.getMany<unknown>([historyKey(sourceId), REGISTRY_KEY]);
   // Never overwrite: another worker (or an earlier start) may have rebuilt or run it meanwhile.
   if (parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.length > 0 || items.length === 0) return 0;
   const retainMs = Math.max(1, ctx.retainDays) * DAY_MS;
@@ -37,21 +29,14 @@ export async function seedHistory(
   });
   const records = [...unique.values()];
   const history = [...records].sort(compareRecordsNewestFirst).slice(0, Math.max(1, ctx.historySize));
-  const expires = { ...parseIndexRecord(rawIndex, indexKey(sourceId), sourceId).expires };
-  for (const record of records) expires[record.id] = Date.parse(expiresAt);
   const registry = parseRegistryRecord(rawRegistry, REGISTRY_KEY);
-  const writes: Array<{ key: string; value: unknown; ttl?: number }> = records.map((record) => ({
-    key: itemKey(sourceId, record.id),
-    value: record,
-    ttl: retainMs,
-  }));
-  writes.push(
-    { key: historyKey(sourceId), value: { items: history } },
-    { key: indexKey(sourceId), value: { expires } },
-  );
+  // Seen records first (never over a run's), then the history: a crash in between leaves the history
+  // empty, so the next start rebuilds again.
+  await engine.importSeen(sourceId, records, retainMs);
+  const writes: KeyvWrite[] = [{ key: historyKey(sourceId), value: { items: history } }];
   if (!registry.sources.includes(sourceId))
     writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
-  await keyv.setMany(writes);
+  await engine.write(sourceId, undefined, writes);
   return records.length;
 }
 

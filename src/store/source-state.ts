@@ -1,7 +1,7 @@
 /**
  * One source's state besides its items — health, fetch validators, Retry-After time, the pending
- * output flag, the remembered page facts, the failure notices, the feed version and the index page's check time — read together with the history
- * in one round trip, each part checked before it is trusted. This state is bookkeeping: a part that
+ * output flag, the remembered page facts, the failure notices, the feed version and the index page's
+ * check time — read together with the history in one round trip, each part checked before it is trusted. This state is bookkeeping: a part that
  * does not have its expected shape is dropped (and reported), and the run writes a fresh one.
  */
 import type {
@@ -12,7 +12,7 @@ import type {
   SourceHealth,
   StoredItem,
 } from '../model.js';
-import type { HistoryRecord, IndexRecord, RegistryRecord } from './item-record.js';
+import type { HistoryRecord, RegistryRecord } from './item-record.js';
 import { healthKey, partKey, validatorsKey } from './store-keys.js';
 
 /** Everything the store keeps for a source, as loaded before a run. */
@@ -36,14 +36,13 @@ export interface SourceState {
   history: StoredItem[];
   /** The run's ownership token (ItemStore.claimSource): commitRun writes only while it is current. */
   fence?: number;
-  /** The store's own records as read (history, index, registry): commitRun dedupes against them. */
+  /** The store's own records as read (history, registry): commitRun dedupes against them and the seen index. */
   readonly stored: StoredRecords;
 }
 
 /** The store-internal records a SourceState carries from loadSource to commitRun; not for other stages. */
 export interface StoredRecords {
   history: HistoryRecord;
-  index: IndexRecord;
   registry: RegistryRecord;
 }
 

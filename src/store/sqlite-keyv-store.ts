@@ -22,6 +22,10 @@ export class SqliteKeyvStore extends EventEmitter {
   /** Set by keyv; used to scope `clear()`. */
   namespace?: string;
   private readonly db: Database.Database;
+  /** The open database, for the store's own tables (the seen index, see sqlite-engine.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens (and creates, with its folder) the database file; throws better-sqlite3's error when it is not a database. */

@@ -10,6 +10,8 @@ class CountingStore extends EventEmitter {
   namespace?: string;
   readonly data = new Map<string, unknown>();
   readonly calls: Record<string, number> = {};
+  /** Keys of every setMany since the last reset. */
+  readonly written: string[] = [];
   async get(key: string) {
     this.count('get');
     return this.data.get(key);
@@ -25,7 +27,10 @@ class CountingStore extends EventEmitter {
   }
   async setMany(entries: Array<{ key: string; value: unknown }>) {
     this.count('setMany');
-    for (const e of entries) this.data.set(e.key, e.value);
+    for (const e of entries) {
+      this.data.set(e.key, e.value);
+      this.written.push(e.key);
+    }
     return entries.map(() => true);
   }
   async delete(key: string) {
@@ -42,6 +47,7 @@ class CountingStore extends EventEmitter {
   }
   reset() {
     for (const key of Object.keys(this.calls)) delete this.calls[key];
+    this.written.length = 0;
   }
   private count(name: string) {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
@@ -56,16 +62,29 @@ const items: ExtractedItem[] = Array.from({ length: 50 }, (_, i) => ({
 const ctx = { now: new Date('2024-03-01T00:00:00Z'), timezone: 'UTC', historySize: 200, retainDays: 180 };
 
 describe('ItemStore batching', () => {
-  it('records a 50-item run with one getMany and one setMany, and nothing else', async () => {
+  it('records a 50-item run with a getMany for the state, one for the seen index and one setMany, and nothing else', async () => {
     const adapter = new CountingStore();
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
       unavailableHint: 'h',
     });
     await store.commitItems('s', items, ctx);
-    expect(adapter.calls).toEqual({ getMany: 1, setMany: 1 });
+    expect(adapter.calls).toEqual({ getMany: 2, setMany: 1 });
     adapter.reset();
     await store.commitItems('s', items, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
-    expect(adapter.calls).toEqual({ getMany: 1 }); // nothing changed: no write at all
+    // Every item is in the history now: no seen-index read, and nothing changed: no write at all.
+    expect(adapter.calls).toEqual({ getMany: 1 });
+  });
+
+  it('writes only what changed: the seen record of the new item and the history', async () => {
+    const adapter = new CountingStore();
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
+      unavailableHint: 'h',
+    });
+    await store.commitItems('s', items, ctx);
+    adapter.reset();
+    const next: ExtractedItem = { title: 'new', link: 'https://e.org/new', canonicalLink: 'https://e.org/new' };
+    const run = await store.commitItems('s', [next, ...items], { ...ctx, now: new Date('2024-03-01T02:00:00Z') });
+    expect(adapter.written).toEqual([`n:seen:s:${run.newItems[0]?.id}`, 'n:history:s']);
   });
 
   it('loads a source with one getMany; findNew and a commit with state changes then cost one setMany', async () => {
@@ -76,7 +95,7 @@ describe('ItemStore batching', () => {
     await store.commitItems('s', items, ctx);
     adapter.reset();
     const state = await store.loadSource('s');
-    expect(store.findNew(state, items, ctx.now)).toEqual([]);
+    expect(await store.findNew(state, items, ctx.now)).toEqual([]);
     await store.commitRun(
       state,
       items,

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Keyv } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createItemStore, openItemStore, StoreError } from '../../../src/store/index.js';
@@ -47,6 +48,25 @@ describe('a damaged SQLite file', () => {
     expect(hint).toContain(`mv ${file} ${file}.broken`);
     expect(hint).toContain('rebuilt from its feed');
     expect(hint).not.toMatch(/writable/);
+  });
+
+  it('a seen-index row feedwright did not write is STORE_CORRUPT for its source, naming the item', async () => {
+    const file = join(dir, 'seen-row.sqlite');
+    const store = await openItemStore(`sqlite://${file}`);
+    const ctx = { now: new Date('2024-06-01T00:00:00Z'), timezone: 'UTC', historySize: 1, retainDays: 30 };
+    const items = [1, 2].map((i) => ({ title: `通知 ${i}`, link: `https://example.org/${i}` }));
+    await store.commitItems('s0', items, ctx);
+    const db = new Database(file);
+    db.prepare('UPDATE seen SET record = \'{"title": 1}\'').run();
+    db.close();
+    const later = { ...ctx, now: new Date('2024-06-02T00:00:00Z') };
+    // Item 2 left the history (historySize 1): only the damaged seen row knows it.
+    await expect(store.commitItems('s0', items, later)).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      sourceId: 's0',
+      message: expect.stringMatching(/seen s0\/[0-9a-f]{32}.*not a seen-item record/),
+    });
+    await store.close();
   });
 
   it('a corrupt page met after opening is STORE_CORRUPT too, with the same advice', async () => {

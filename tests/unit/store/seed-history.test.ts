@@ -30,7 +30,7 @@ describe('seedHistory', () => {
     // The oldest fell out of the history but its record still keeps it from being announced again.
     const state = await store.loadSource('a');
     expect(
-      store.findNew(state, [{ title: 't1', link: 'https://e.org/1', canonicalLink: 'https://e.org/1' }], now),
+      await store.findNew(state, [{ title: 't1', link: 'https://e.org/1', canonicalLink: 'https://e.org/1' }], now),
     ).toEqual([]);
     await store.close();
   });

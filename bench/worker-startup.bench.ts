@@ -1,0 +1,150 @@
+/**
+ * Worker start-up CPU (issue 15: ≤ 0.5 s): `feedwright start --no-initial-run` of the compiled CLI
+ * with 300 sources, from exec to its "worker started" log line (store open, queue open on Redis,
+ * schedule set up), with an SQLite store and with redis://. CPU is the child's user + system time
+ * read from /proc/<pid>/stat the moment the line appears (10 ms ticks); wall time alongside. Each
+ * case runs in fresh processes, interleaved, median of the rounds. Needs Linux /proc; Redis at
+ * 127.0.0.1:6379 for the redis:// case (skipped otherwise). dist/ is rebuilt first.
+ * Run: `npm run bench -- worker-startup`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@keyv/redis';
+import { isRedisReachable } from '../tests/helpers/redis-probe.js';
+import { median } from './measure.js';
+
+const ROUNDS = 5;
+const SOURCES = 300;
+const TARGET_CPU_MS = 500;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'feedwright.js');
+const TICK_MS = 1000 / 100; // USER_HZ
+
+const build = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+if (build.status !== 0)
+  throw new Error('worker-startup bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+
+const dir = mkdtempSync(join(tmpdir(), 'feedwright-worker-startup-'));
+const namespace = `fwbench-startup-${randomBytes(4).toString('hex')}`;
+try {
+  const cases: Array<{ name: string; config: string }> = [
+    { name: 'SQLite store', config: writeConfig('sqlite.yaml', `sqlite://${join(dir, 'startup.sqlite')}`) },
+  ];
+  if (await isRedisReachable())
+    cases.push({
+      name: 'redis:// store',
+      config: writeConfig('redis.yaml', `redis://127.0.0.1:6379?namespace=${namespace}`),
+    });
+  else console.log('Redis not reachable at 127.0.0.1:6379: redis:// skipped');
+  const samples = cases.map(() => ({ cpu: [] as number[], wall: [] as number[] }));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [i, entry] of cases.entries()) {
+      const measured = await startUntilReady(entry.config);
+      samples[i]?.cpu.push(measured.cpuMs);
+      samples[i]?.wall.push(measured.wallMs);
+    }
+  }
+  console.log(`feedwright start --no-initial-run, ${SOURCES} sources, compiled dist/, median of ${ROUNDS} rounds:`);
+  cases.forEach((entry, i) => {
+    const cpu = median(samples[i]?.cpu ?? []);
+    const wall = median(samples[i]?.wall ?? []);
+    const verdict = cpu <= TARGET_CPU_MS ? 'met' : 'MISSED';
+    console.log(
+      `  ${entry.name.padEnd(15)} CPU to ready ${cpu.toFixed(0).padStart(5)} ms, wall ${wall.toFixed(0).padStart(5)} ms  target CPU ≤ ${TARGET_CPU_MS} ms: ${verdict}`,
+    );
+  });
+} finally {
+  await clearNamespace();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- Internal helpers ---
+
+/** Starts the worker, waits for "worker started", reads its CPU time, stops it with SIGTERM. */
+function startUntilReady(config: string): Promise<{ cpuMs: number; wallMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, 'start', '-c', config, '--no-initial-run'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let done = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (done || !output.includes('worker started')) return;
+      done = true;
+      const wallMs = performance.now() - started;
+      const cpuMs = readCpuMs(child.pid ?? 0);
+      child.once('exit', () => resolve({ cpuMs, wallMs }));
+      child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      if (!done) reject(new Error(`worker-startup bench: start exited with ${code} before ready:\n${output}`));
+    });
+  });
+}
+
+/** utime + stime of a live process, in ms (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
+function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+function writeConfig(name: string, store: string): string {
+  const sources = Array.from({ length: SOURCES }, (_, i) =>
+    [
+      `  - id: list-${i}`,
+      `    name: 生态环境部 · 要闻动态 ${i}`,
+      `    url: http://127.0.0.1:9/site-${i % 60}/list-${i}.html`,
+      '    items: ul.list li',
+      '    date: span.date',
+    ].join('\n'),
+  );
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      'site:',
+      '  title: Environmental policy watch',
+      '  url: http://127.0.0.1:8080/',
+      `store: ${store}`,
+      `output: ${join(dir, 'out')}`,
+      'defaults:',
+      '  timezone: Asia/Shanghai',
+      '  schedule: "0 3 * * *"',
+      'sources:',
+      ...sources,
+      'feeds:',
+      '  - id: air',
+      '    title: 大气污染防治',
+      '    sources: all',
+      '    include: [大气]',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+/** Deletes the bench's Redis keys (store namespace and fire queue). */
+async function clearNamespace(): Promise<void> {
+  if (!(await isRedisReachable())) return;
+  const admin = createClient({ url: 'redis://127.0.0.1:6379' });
+  await admin.connect();
+  for (const pattern of [`${namespace}*`, `*${namespace}*`]) {
+    for await (const keys of admin.scanIterator({ MATCH: pattern, COUNT: 1000 }))
+      if (keys.length) await admin.unlink(keys);
+  }
+  await admin.close();
+}

@@ -1,0 +1,112 @@
+/**
+ * The engine on the SQLite file: the seen index is a table of its own (one row per item, written
+ * only when the item is new or refreshed), and a run's commit — reading the seen rows of its items,
+ * checking its fencing token, writing the rows, the history and the state parts — is one
+ * `BEGIN IMMEDIATE` transaction, so it is atomic against any other process using the file.
+ * keyv values (history, state, token) are written in keyv's own format into its table.
+ */
+import type Database from 'better-sqlite3';
+import { parseSeenRecord, type ItemRecord } from './item-record.js';
+import type { SqliteKeyvStore } from './sqlite-keyv-store.js';
+import { COMMIT_PRUNE_LIMIT, encodeSeen, fenceKey, type KeyvWrite, type StoreEngine } from './store-engine.js';
+
+/** Builds the engine over the adapter's database, for keyv namespace `namespace`. */
+export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string): StoreEngine {
+  const db = adapter.database;
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS seen (ns TEXT NOT NULL, source TEXT NOT NULL, id TEXT NOT NULL, expires INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (ns, source, id)) WITHOUT ROWID',
+  );
+  db.exec('CREATE INDEX IF NOT EXISTS seen_expires ON seen (ns, expires)');
+  const sql = prepare(db);
+  const key = (k: string) => `${namespace}:${k}`;
+  const where = (sourceId: string, id: string) => `seen ${sourceId}/${id} (SQLite table seen)`;
+
+  const token = (sourceId: string): number => {
+    const row = sql.getValue.get(key(fenceKey(sourceId))) as { value: string } | undefined;
+    if (row === undefined) return 0;
+    return Number((JSON.parse(row.value) as { value?: unknown }).value ?? 0);
+  };
+  const readSeen = (sourceId: string, ids: readonly string[], nowMs: number): Map<string, ItemRecord> => {
+    const found = new Map<string, ItemRecord>();
+    if (ids.length === 0) return found;
+    const rows = sql.readSeen.all(namespace, sourceId, JSON.stringify(ids)) as Array<{ id: string; record: string }>;
+    for (const row of rows) {
+      const record = parseSeenRecord(row.record, where(sourceId, row.id), sourceId, row.id);
+      if (Date.parse(record.expiresAt) > nowMs) found.set(row.id, record);
+    }
+    return found;
+  };
+  const writeValues = (writes: readonly KeyvWrite[], nowMs: number): void => {
+    for (const write of writes) {
+      const expires = write.ttl !== undefined && write.ttl > 0 ? nowMs + write.ttl : null;
+      const text = JSON.stringify(expires === null ? { value: write.value } : { value: write.value, expires });
+      sql.setValue.run(key(write.key), text, expires);
+    }
+  };
+  const upsertSeen = (records: readonly ItemRecord[], statement: Database.Statement): void => {
+    for (const record of records) {
+      statement.run(namespace, record.sourceId, record.id, Date.parse(record.expiresAt), encodeSeen(record));
+    }
+  };
+
+  const claim = db.transaction((sourceId: string) => {
+    const next = token(sourceId) + 1;
+    writeValues([{ key: fenceKey(sourceId), value: next }], Date.now());
+    return next;
+  });
+  const write = db.transaction((sourceId: string, fence: number | undefined, writes: KeyvWrite[]) => {
+    if (fence !== undefined && token(sourceId) !== fence) return false;
+    writeValues(writes, Date.now());
+    return true;
+  });
+  const importSeen = db.transaction((records: readonly ItemRecord[]) => upsertSeen(records, sql.insertSeenIfAbsent));
+
+  return {
+    claim: async (sourceId) => claim.immediate(sourceId),
+    peek: async (sourceId) => token(sourceId),
+    readSeen: async (sourceId, ids, nowMs) => readSeen(sourceId, ids, nowMs),
+    async commit(sourceId, fence, ids, nowMs, plan) {
+      const run = db.transaction(() => {
+        if (fence !== undefined && token(sourceId) !== fence) return undefined;
+        const { batch, result } = plan(readSeen(sourceId, ids, nowMs));
+        upsertSeen(batch.seen, sql.upsertSeen);
+        writeValues(batch.writes, Date.now());
+        const old = sql.findExpired.all(namespace, nowMs, COMMIT_PRUNE_LIMIT) as Array<{ source: string; id: string }>;
+        for (const row of old) sql.deleteSeen.run(namespace, row.source, row.id);
+        return { result };
+      });
+      return run.immediate();
+    },
+    write: async (sourceId, fence, writes) => write.immediate(sourceId, fence, writes),
+    importSeen: async (_sourceId, records) => void importSeen.immediate(records),
+    // One statement for the whole namespace: every source with seen rows is in it.
+    prune: async (_sourceIds, nowMs) => sql.prune.run(namespace, nowMs).changes,
+    clear: async () => void sql.clear.run(namespace),
+  };
+}
+
+// --- Internal helpers ---
+
+function prepare(db: Database.Database) {
+  return {
+    getValue: db.prepare('SELECT value FROM keyv WHERE key = ?'), // tokens never expire
+    setValue: db.prepare(
+      'INSERT INTO keyv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires',
+    ),
+    // Expiry is checked on the records: a condition on `expires` here makes SQLite pick the expiry
+    // index and scan every live row of the namespace.
+    readSeen: db.prepare(
+      'SELECT id, record FROM seen WHERE ns = ? AND source = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    upsertSeen: db.prepare(
+      'INSERT INTO seen (ns, source, id, expires, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ns, source, id) DO UPDATE SET expires = excluded.expires, record = excluded.record',
+    ),
+    insertSeenIfAbsent: db.prepare(
+      'INSERT OR IGNORE INTO seen (ns, source, id, expires, record) VALUES (?, ?, ?, ?, ?)',
+    ),
+    findExpired: db.prepare('SELECT source, id FROM seen WHERE ns = ? AND expires <= ? LIMIT ?'),
+    deleteSeen: db.prepare('DELETE FROM seen WHERE ns = ? AND source = ? AND id = ?'),
+    prune: db.prepare('DELETE FROM seen WHERE ns = ? AND expires <= ?'),
+    clear: db.prepare('DELETE FROM seen WHERE ns = ?'),
+  };
+}
