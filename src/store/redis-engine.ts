@@ -17,6 +17,8 @@ export interface RedisEngineClient {
   get(key: string): Promise<string | null>;
   hmGet(key: string, fields: string[]): Promise<Array<string | null>>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  scan(cursor: string, options: { MATCH: string; COUNT: number }): Promise<{ cursor: string | number; keys: string[] }>;
+  del(keys: string[]): Promise<number>;
 }
 
 /** Builds the engine for keyv namespace `namespace`; `serialize` is the keyv codec's. */
@@ -119,12 +121,27 @@ export function createRedisEngine(
       );
       return counts.reduce<number>((sum, n) => sum + Number(n), 0);
     },
-    // keyv's clear removes every `<namespace>::` key, the seen hashes and sets with them.
-    clear: async () => undefined,
+    // @keyv/redis's clear deletes only string keys, so the seen hashes and expiry sets go here.
+    async clear() {
+      for (const kind of ['seen:', 'seen-expiry:']) {
+        const match = `${escapeGlob(prefixed(kind))}*`;
+        let cursor = '0';
+        do {
+          const page = await client.scan(cursor, { MATCH: match, COUNT: 500 });
+          cursor = String(page.cursor);
+          if (page.keys.length > 0) await client.del(page.keys);
+        } while (cursor !== '0');
+      }
+    },
   };
 }
 
 // --- Internal helpers ---
+
+/** Escapes Redis glob characters so a namespace matches only itself in SCAN's MATCH. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+}
 
 /** Deletes the entries of KEYS[1]/KEYS[2] that expired at or before ARGV[1], at most ARGV[2] (-1: all). */
 const PRUNE_BODY = `

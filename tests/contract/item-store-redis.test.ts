@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'vitest';
+import { createClient } from '@keyv/redis';
+import { describe, expect, it } from 'vitest';
 import { openItemStore } from '../../src/store/index.js';
 import { isRedisReachable, REDIS_URL } from '../helpers/redis-probe.js';
 import { describeItemStoreContract } from './item-store.js';
@@ -17,6 +18,27 @@ if (reachable) {
       return openItemStore(REDIS_URL, { namespace: current });
     },
     reopen: () => openItemStore(REDIS_URL, { namespace: current }),
+  });
+
+  describe('ItemStore on Redis: clear', () => {
+    it('leaves no key of its namespace behind (keyv strings, seen hashes and expiry sets)', async () => {
+      const own = `${namespace}-clear`;
+      const store = await openItemStore(REDIS_URL, { namespace: own });
+      const now = new Date('2024-03-01T02:00:00Z');
+      const ctx = { now, timezone: 'Asia/Shanghai', historySize: 200, retainDays: 180 };
+      for (const source of ['a', 'b*[x]']) {
+        await store.commitItems(source, [{ title: 't', link: `https://example.org/${source}` }], ctx);
+      }
+      await store.clear?.();
+      await store.close();
+      const client = createClient({ url: REDIS_URL });
+      await client.connect();
+      try {
+        expect(await client.keys(`${own}::*`)).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    });
   });
 } else if (process.env.CI) {
   describe('ItemStore contract: redis', () => {

@@ -55,6 +55,14 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect((await store.loadSource('fenced')).pendingOutput).toBe(false);
     });
 
+    it('clear forgets everything, the seen index included: an item seen before is new again', async () => {
+      await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.clear?.();
+      expect((await store.loadSource('mee')).history).toEqual([]);
+      const again = await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T03:00:00Z'));
+      expect(again.newItems.map((i) => i.title)).toEqual(['通知 2', '通知 1']);
+    });
+
     it('announces new items once, in page order, and never again on the next run', async () => {
       const page = [linked(3), linked(2), linked(1)];
       const first = await store.commitItems('mee', page, ctx('2024-03-01T02:00:00Z'));
