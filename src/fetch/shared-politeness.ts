@@ -50,7 +50,7 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
         String(leaseMs),
         token,
       ])) as [number, number];
-      const [granted, ms] = answer.map(Number) as [number, number];
+      const [granted, ms, startAt = 0] = answer.map(Number) as [number, number, number?];
       if (granted === 1) {
         // The slot is held as a short lease renewed while this worker waits and fetches: a killed
         // worker's slots free themselves within leaseMs instead of blocking the host.
@@ -71,6 +71,21 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
             perHostConcurrency: Number.MAX_SAFE_INTEGER,
             minHostDelayMs: 0,
           });
+          // A reserved turn only holds if every worker starts on time. One that starts late (a busy
+          // process, a long wait for this process's global limit) says so here, and whoever comes
+          // next waits out the difference: spacing holds between the starts the site actually sees.
+          const lateBy = await redis
+            .eval(
+              START_SCRIPT,
+              [keys[0]!, `${prefix}started:${host}`],
+              [String(startAt), String(Math.max(0, limits.minHostDelayMs))],
+            )
+            .then(Number)
+            .catch((error: unknown) => {
+              trouble(host, error);
+              return 0;
+            });
+          if (lateBy > 0) await clock.sleep(lateBy);
         } catch (error) {
           clearInterval(renew);
           throw error;
@@ -154,7 +169,7 @@ const ROBOTS_LOCK_MS = 15_000;
 
 /**
  * KEYS: next-start key, slots zset. ARGV: per-host limit, min delay ms, lease ms, token.
- * Returns {1, wait ms} with the slot and the turn reserved, or {0, retry ms} when the host is full.
+ * Returns {1, wait ms, start (Redis ms)} with the slot and the turn reserved, or {0, retry ms} when the host is full.
  * Time is Redis' own, so workers with skewed clocks still keep the spacing.
  */
 const RESERVE_SCRIPT = `
@@ -171,7 +186,26 @@ local delay = tonumber(ARGV[2])
 redis.call('SET', KEYS[1], startAt + delay, 'PX', startAt - now + delay + 60000)
 redis.call('ZADD', KEYS[2], startAt + tonumber(ARGV[3]), ARGV[4])
 if redis.call('PTTL', KEYS[2]) < startAt - now + tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], startAt - now + tonumber(ARGV[3])) end
-return {1, startAt - now}`;
+return {1, startAt - now, startAt}`;
+
+/**
+ * KEYS: next-start key, last-start key. ARGV: the turn's reserved start (Redis ms), min delay ms.
+ * Called just before a request goes out: returns how long to wait so this start is at least the
+ * delay after the host's last actual start, and records this start (pushing the next turn back
+ * when this one is late).
+ */
+const START_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local delay = tonumber(ARGV[2])
+local at = math.max(now, tonumber(ARGV[1]))
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+local wait = math.max(0, last + delay - at)
+local startAt = at + wait
+if startAt > last then redis.call('SET', KEYS[2], startAt, 'PX', delay + 60000) end
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if startAt + delay > nextAt then redis.call('SET', KEYS[1], startAt + delay, 'PX', wait + delay + 60000) end
+return wait`;
 
 /** KEYS: slots zset. ARGV: token, lease ms. Extends a slot this worker still holds. */
 const RENEW_SCRIPT = `

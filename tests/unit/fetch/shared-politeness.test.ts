@@ -74,6 +74,28 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
     expect(other.filter((ms) => ms > 0)).toEqual([]);
   });
 
+  it('a worker that starts its turn late pushes the next worker back: the starts stay minDelay apart', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    // Real sleeps: worker A oversleeps its turn by 200 ms (a busy process), B sleeps exactly.
+    const realClock = (overshootMs: number) => ({
+      now: Date.now,
+      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + overshootMs)),
+    });
+    const gate = (clock: ReturnType<typeof realClock>) =>
+      createSharedHostGate({ redis, prefix, local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 300 };
+    (await gate(realClock(0)).acquire('h.example', limits))();
+    const startOf = async (turn: Promise<() => void> | (() => void)) => {
+      (await turn)();
+      return Date.now();
+    };
+    const late = startOf(gate(realClock(200)).acquire('h.example', limits));
+    const onTime = startOf(gate(realClock(0)).acquire('h.example', limits));
+    const [lateAt, onTimeAt] = await Promise.all([late, onTime]);
+    // Without the start check, B went out ~100 ms after A (its turn came 300 ms after A's turn, A started 200 ms late).
+    expect(onTimeAt - lateAt).toBeGreaterThanOrEqual(280);
+  });
+
   it('holds the per-host concurrency across workers, and a Retry-After pause from one worker holds the other', async () => {
     prefix = `fwtest-${randomUUID()}:polite:`;
     const a = gateFor([]);
