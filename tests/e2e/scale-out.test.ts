@@ -23,8 +23,13 @@ const HOSTS = 12;
 const PER_HOST = 5;
 const SLOT_MS = 20_000;
 const MIN_DELAY_MS = 1_000;
-/** Turns are spaced at the workers; arrival at the origin also carries each worker's event-loop lag on a loaded machine. */
-const LAG_TOLERANCE_MS = 150;
+/**
+ * Workers record each request's actual start in Redis and space the next one from it; arrival at the
+ * origin also carries the lag between that record and the request reaching the socket. On this
+ * 2-core machine, with 5 worker and server processes and the test runner, that lag reached 164 ms.
+ * (Spacing by reserved turns alone gave gaps of 231–749 ms here under load.)
+ */
+const LAG_TOLERANCE_MS = 250;
 const SLOW_SOURCE = 's0-0';
 
 interface Hit {
