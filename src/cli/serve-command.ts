@@ -10,6 +10,7 @@ import { isSharedStore, openItemStore, splitStoreUrl } from '../store/index.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { parsePort } from './listen-address.js';
 import { createCommandLogger, loadConfigForCommand, type GlobalOptions } from './services.js';
+import { DEFAULT_OUTPUT_DIR } from '../defaults/config-defaults.js';
 
 /** Options of `serve`. */
 export interface ServeOptions extends GlobalOptions {
@@ -53,7 +54,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     logger,
   });
   const { url } = await server.listen(options.host, parsePort(options.port));
-  const what = shared ? `feeds from ${splitForDisplay(config.store)}` : resolve(config.output ?? 'output');
+  const what = shared ? `feeds from ${splitForDisplay(config.store)}` : resolve(config.output ?? DEFAULT_OUTPUT_DIR);
   process.stdout.write(`Serving ${what} at ${url} (Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -10,26 +10,16 @@ import type {
   SourceConfig,
   TopicFeedConfig,
 } from '../model.js';
-import { DEFAULT_FETCH_POLICY } from '../defaults/fetch-policy.js';
-import { DEFAULT_RENDER_TIMEOUT_MS } from '../defaults/browser.js';
+import { BUILT_IN_DEFAULTS, DEFAULT_OUTPUT_DIR, DEFAULT_WORKER_CONFIG } from '../defaults/config-defaults.js';
+import { DEFAULT_BROWSER_CONFIG, DEFAULT_RENDER_TIMEOUT_MS } from '../defaults/browser.js';
 import { parseFieldSelectors, parseSourceSelectors } from '../field-selector/parse-field-selector.js';
 import type { RawConfig, RawDefaults, RawSource } from './schema.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import { parseDuration, parseSize } from './units.js';
 import { proposeSourceId } from './propose-source-id.js';
 
-/** Built-in values used when neither the source nor `defaults:` sets a field. */
-export const BUILT_IN_DEFAULTS = {
-  schedule: '*/30 * * * *',
-  timezone: 'Asia/Shanghai',
-  maxItems: 50,
-  historySize: 200,
-  retainDays: 180,
-  summaryLength: 500,
-  failAfter: 3,
-  reportFailuresInFeed: false,
-  fetch: DEFAULT_FETCH_POLICY,
-} as const;
+/** Built-in values, re-exported for the config's users; they live in defaults/. */
+export { BUILT_IN_DEFAULTS };
 
 /** Resolves a schema-valid config into the AppConfig every stage consumes. */
 export function resolveConfig(raw: RawConfig, file: string): AppConfig {
@@ -40,17 +30,17 @@ export function resolveConfig(raw: RawConfig, file: string): AppConfig {
     store: raw.store,
     emptyStore: raw.emptyStore,
     // A shared store serves feeds from the store: files are an export only when asked for.
-    output: raw.output ?? (SHARED_STORE.test(raw.store) ? undefined : 'output'),
+    output: raw.output ?? (SHARED_STORE.test(raw.store) ? undefined : DEFAULT_OUTPUT_DIR),
     worker: {
       concurrency: raw.worker.concurrency,
       initialRun: raw.worker.initialRun,
-      jitterMs: parseDuration(raw.worker.jitter) ?? 30_000,
-      shutdownTimeoutMs: parseDuration(raw.worker.shutdownTimeout) ?? 20_000,
+      jitterMs: parseDuration(raw.worker.jitter) ?? DEFAULT_WORKER_CONFIG.jitterMs,
+      shutdownTimeoutMs: parseDuration(raw.worker.shutdownTimeout) ?? DEFAULT_WORKER_CONFIG.shutdownTimeoutMs,
     },
     browser: {
       executablePath: raw.browser.executablePath,
       maxPages: raw.browser.maxPages,
-      idleCloseMs: parseDuration(raw.browser.idleClose) ?? 60_000,
+      idleCloseMs: parseDuration(raw.browser.idleClose) ?? DEFAULT_BROWSER_CONFIG.idleCloseMs,
       maxRequests: raw.browser.maxRequests,
     },
     sources,

@@ -5,6 +5,28 @@
  */
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
+import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
+import {
+  DEFAULT_SITE_TITLE,
+  DEFAULT_STORE_URL,
+  DEFAULT_WORKER_CONFIG,
+  toConfigDuration,
+} from '../defaults/config-defaults.js';
+
+/** The built-in `worker:` block, in the config's own syntax. */
+const WORKER_DEFAULTS = {
+  concurrency: DEFAULT_WORKER_CONFIG.concurrency,
+  initialRun: DEFAULT_WORKER_CONFIG.initialRun,
+  jitter: toConfigDuration(DEFAULT_WORKER_CONFIG.jitterMs),
+  shutdownTimeout: toConfigDuration(DEFAULT_WORKER_CONFIG.shutdownTimeoutMs),
+};
+
+/** The built-in `browser:` block, in the config's own syntax. */
+const BROWSER_DEFAULTS = {
+  maxPages: DEFAULT_BROWSER_CONFIG.maxPages,
+  idleClose: toConfigDuration(DEFAULT_BROWSER_CONFIG.idleCloseMs),
+  maxRequests: DEFAULT_BROWSER_CONFIG.maxRequests,
+};
 
 const nonEmpty = (what: string) =>
   z
@@ -167,20 +189,20 @@ export const configSchema = z
     $schema: z.string().optional(),
     site: z
       .strictObject({
-        title: nonEmpty('a site title').default('feedwright'),
+        title: nonEmpty('a site title').default(DEFAULT_SITE_TITLE),
         url: z
           .url({ protocol: /^https?$/, error: 'expected the absolute http(s) URL where output/ is served' })
           .optional(),
         description: z.string().optional(),
         language: z.string().optional(),
       })
-      .default({ title: 'feedwright' }),
+      .default({ title: DEFAULT_SITE_TITLE }),
     store: z
       .string()
       .regex(/^(sqlite|redis|rediss|memory):\/\//, {
         error: 'expected a store URL: sqlite://path, redis://host:port or memory://',
       })
-      .default('sqlite://data/feedwright.sqlite'),
+      .default(DEFAULT_STORE_URL),
     emptyStore: z
       .enum(['rebuild', 'refuse'], { error: 'expected `rebuild` or `refuse`' })
       .default('rebuild')
@@ -198,24 +220,24 @@ export const configSchema = z
       }),
     worker: z
       .strictObject({
-        concurrency: positiveInt('a number of parallel requests').default(16),
-        initialRun: z.boolean().default(true),
-        jitter: duration.default('30s'),
-        shutdownTimeout: duration.default('20s'),
+        concurrency: positiveInt('a number of parallel requests').default(DEFAULT_WORKER_CONFIG.concurrency),
+        initialRun: z.boolean().default(DEFAULT_WORKER_CONFIG.initialRun),
+        jitter: duration.default(WORKER_DEFAULTS.jitter),
+        shutdownTimeout: duration.default(WORKER_DEFAULTS.shutdownTimeout),
       })
-      .default({ concurrency: 16, initialRun: true, jitter: '30s', shutdownTimeout: '20s' }),
+      .default(WORKER_DEFAULTS),
     browser: z
       .strictObject({
         executablePath: nonEmpty('the path of a Chromium executable')
           .optional()
           .meta({ description: 'Chromium to run; default: /usr/bin/chromium, chromium-browser or google-chrome, whichever exists.' }),
-        maxPages: positiveInt('a number of pages rendered at once').default(2),
-        idleClose: duration.default('60s').meta({ description: 'Close the browser after this long without a page.' }),
+        maxPages: positiveInt('a number of pages rendered at once').default(BROWSER_DEFAULTS.maxPages),
+        idleClose: duration.default(BROWSER_DEFAULTS.idleClose).meta({ description: 'Close the browser after this long without a page.' }),
         maxRequests: positiveInt('a number of requests per page')
-          .default(300)
+          .default(BROWSER_DEFAULTS.maxRequests)
           .meta({ description: 'Requests one page may make (scripts, XHR); later ones are refused.' }),
       })
-      .default({ maxPages: 2, idleClose: '60s', maxRequests: 300 })
+      .default(BROWSER_DEFAULTS)
       .meta({ description: 'The headless browser used by sources with `render: browser` or `auto` (one per worker).' }),
     defaults: defaultsSchema.default({}),
     sources: z
