@@ -354,7 +354,8 @@ function readCardWords(row: Element): Set<string> {
 
 const CARD_WRAPPER_DEPTH = 3;
 
-function onlyElementChild(element: Element): Element | undefined {
+/** The element's single element child, or undefined when it has none or several. */
+export function onlyElementChild(element: Element): Element | undefined {
   let only: Element | undefined;
   for (const child of element.children) {
     if (child.type !== 'tag') continue;

@@ -7,7 +7,7 @@
  */
 import { filter } from 'cheerio-select';
 import type { Element } from 'domhandler';
-import { rowHeadlineUnits, type ListCandidate } from './find-list-candidates.js';
+import { onlyElementChild, rowHeadlineUnits, type ListCandidate } from './find-list-candidates.js';
 import {
   describeElement,
   findCommonClasses,
@@ -110,16 +110,6 @@ function readWrapperClasses(element: Element): string[] {
 }
 
 const WRAPPER_DEPTH = 2;
-
-function onlyElementChild(element: Element): Element | undefined {
-  let only: Element | undefined;
-  for (const child of element.children) {
-    if (child.type !== 'tag') continue;
-    if (only) return undefined;
-    only = child as Element;
-  }
-  return only;
-}
 
 function hasLinkInside(element: Element): boolean {
   for (const child of element.children) {
