@@ -226,7 +226,7 @@ export interface FetchedPage extends FetchOutcomeBase {
   body: string;
   bytes: number;
   /** Recoverable oddities, e.g. a declared charset that turned out wrong. */
-  warnings: string[];
+  warnings: PageWarning[];
 }
 
 /** Nothing changed since last time: a 304, or a body identical to the previous one. */
@@ -312,13 +312,35 @@ export type ExtractWarningCode =
   | 'replace-invalid'
   | 'title-missing';
 
-/** A recoverable extraction problem; it is reported, not thrown. */
-export interface ExtractWarning {
-  code: ExtractWarningCode;
+/** Warnings raised while getting a page: decoding its bytes, or rendering it in the browser. */
+export type PageWarningCode =
+  | 'charset-unknown'
+  | 'charset-switched'
+  | 'charset-undecodable'
+  | 'browser-still-loading'
+  | 'browser-navigation-refused'
+  | 'browser-requests-capped';
+
+/** Warnings raised by the run's own steps after extraction (detail pages, politeness, saving). */
+export type RunStepWarningCode =
+  'detail-fetch-failed' | 'detail-date-conflict' | 'retry-after-deferred' | 'results-discarded' | 'health-not-saved';
+
+/** Every code a run report's warning can carry (a new warning adds its code to one of these unions). */
+export type RunWarningCode = PageWarningCode | ExtractWarningCode | RunStepWarningCode;
+
+/** A recoverable problem; it is reported (logs, `run`'s table, `preview`), not thrown. */
+export interface Warning<Code extends RunWarningCode = RunWarningCode> {
+  code: Code;
   message: string;
   /** The raw text involved, e.g. an unparsable date. */
   text?: string;
 }
+
+/** A recoverable extraction problem. */
+export type ExtractWarning = Warning<ExtractWarningCode>;
+
+/** A recoverable problem getting the page (decoding or rendering). */
+export type PageWarning = Warning<PageWarningCode>;
 
 /** Selectors that were used (configured or found automatically). */
 export interface ChosenSelectors {
@@ -445,7 +467,7 @@ export interface RunReport {
   waitMs?: number;
   /** A 304 or identical body is not parsed: the item count of the last extraction, kept. */
   keptFound?: number;
-  warnings: string[];
+  warnings: Warning[];
   /** For a source without `items:`: the selectors automatic detection chose on this run (to pin them). */
   chosenSelectors?: ChosenSelectors;
   /** Automatic detection's uncertainty warning, kept in the source's health until a run is sure again. */

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Cookie } from 'playwright-core';
 import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
-import type { EarnedCookie } from '../model.js';
+import type { EarnedCookie, PageWarning } from '../model.js';
 import { BrowserError, formatBrowserMessage } from './browser-error.js';
 import { installRequestGuard, type RequestGuard } from './request-guard.js';
 import type { RenderRequest, RenderedPage } from './renderer-types.js';
@@ -122,18 +122,23 @@ function checkFinalDocument(request: RenderRequest, html: string, status: number
   }
 }
 
-function describeWarnings(request: RenderRequest, waited: RenderedPage['waited'], guard: RequestGuard): string[] {
-  const warnings: string[] = [];
+function describeWarnings(request: RenderRequest, waited: RenderedPage['waited'], guard: RequestGuard): PageWarning[] {
+  const warnings: PageWarning[] = [];
   if (waited === 'deadline')
-    warnings.push(
-      `browser: the page was still loading after ${request.timeoutMs / 1000} s; its DOM was taken as it was (set \`waitFor:\` to the list's selector)`,
-    );
+    warnings.push({
+      code: 'browser-still-loading',
+      message: `browser: the page was still loading after ${request.timeoutMs / 1000} s; its DOM was taken as it was (set \`waitFor:\` to the list's selector)`,
+    });
   if (guard.blocked.offHost > 0)
-    warnings.push(`browser: ${guard.blocked.offHost} navigation(s) off ${new URL(request.url).host} refused`);
+    warnings.push({
+      code: 'browser-navigation-refused',
+      message: `browser: ${guard.blocked.offHost} navigation(s) off ${new URL(request.url).host} refused`,
+    });
   if (guard.blocked.overLimit > 0)
-    warnings.push(
-      `browser: the page made more than ${guard.requests - guard.blocked.overLimit} requests; ${guard.blocked.overLimit} refused`,
-    );
+    warnings.push({
+      code: 'browser-requests-capped',
+      message: `browser: the page made more than ${guard.requests - guard.blocked.overLimit} requests; ${guard.blocked.overLimit} refused`,
+    });
   return warnings;
 }
 

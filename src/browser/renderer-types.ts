@@ -1,5 +1,5 @@
 /** The browser stage's public contract: what a render is asked for and what it returns. */
-import type { EarnedCookie } from '../model.js';
+import type { EarnedCookie, PageWarning } from '../model.js';
 
 /** Options for createRenderer (the worker-wide `browser:` settings). */
 export interface RendererOptions {
@@ -58,7 +58,7 @@ export interface RenderedPage {
   durationMs: number;
   /** Time spent waiting for the host's turn (politeness). */
   waitMs: number;
-  warnings: string[];
+  warnings: PageWarning[];
 }
 
 /** Counters and the browser's state, for /metrics. */

@@ -7,7 +7,7 @@ import { createRenderer } from '../browser/index.js';
 import { loadConfig, resolveAdHocSource } from '../config/index.js';
 import { createFetcher } from '../fetch/index.js';
 import type { BrowserConfig, ExtractResult, SourceConfig } from '../model.js';
-import { previewSource, type PreviewResult } from '../pipeline/index.js';
+import { formatWarning, previewSource, type PreviewResult } from '../pipeline/index.js';
 import { parseFieldSelectors } from '../field-selector/parse-field-selector.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createCommandLogger, type GlobalOptions } from './services.js';
@@ -110,7 +110,7 @@ function printPreview(source: SourceConfig, preview: PreviewResult): void {
   if (warnings.length) {
     out();
     out('Warnings:');
-    for (const warning of warnings) out(`  - ${warning}`);
+    for (const warning of warnings) out(`  - ${formatWarning(warning)}`);
   }
   for (const feed of result.page.alternateFeeds)
     out(`\nThe page advertises a feed: ${feed.url} (${feed.type}) — it may be a better source.`);

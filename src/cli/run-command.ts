@@ -1,7 +1,7 @@
 /** `feedwright run`: one pass over the sources, a summary, and an exit code (0 ok, 1 any source failed). */
-import { isFailure, runPass } from '../pipeline/index.js';
+import { formatWarning, isFailure, runPass } from '../pipeline/index.js';
 import type { AppError } from '../errors.js';
-import type { RunReport, SourceConfig } from '../model.js';
+import type { RunReport, SourceConfig, Warning } from '../model.js';
 import { formatTable, truncateToWidth } from './format-table.js';
 import { createLogger, type LogLevel } from '../log.js';
 import { loadConfigForCommand, openServices, type GlobalOptions } from './services.js';
@@ -77,7 +77,7 @@ export function printSummary(
     const note = report.error
       ? report.error.message
       : report.warnings.length
-        ? `${report.warnings.length} warning(s): ${report.warnings[0]}`
+        ? `${report.warnings.length} warning(s): ${formatWarning(report.warnings[0] as Warning)}`
         : '';
     const wait = report.waitMs ?? 0;
     rows.push([

@@ -8,6 +8,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import * as chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from './charset-labels.js';
+import type { PageWarning } from '../model.js';
 
 /** What is known about the body's charset before looking at its bytes. */
 export interface DecodeHints {
@@ -23,15 +24,18 @@ export interface DecodeHints {
 export interface DecodedBody {
   text: string;
   charset: string;
-  warnings: string[];
+  warnings: PageWarning[];
 }
 
 /** Decodes a response body following the order described at the top of this file. */
 export function decodeBody(bytes: Buffer, hints: DecodeHints): DecodedBody {
-  const warnings: string[] = [];
+  const warnings: PageWarning[] = [];
   const forced = hints.forcedCharset === undefined ? undefined : normalizeCharset(hints.forcedCharset);
   if (hints.forcedCharset !== undefined && !forced)
-    warnings.push(`charset: unknown encoding "${hints.forcedCharset}" in the source's settings; detecting instead`);
+    warnings.push({
+      code: 'charset-unknown',
+      message: `charset: unknown encoding "${hints.forcedCharset}" in the source's settings; detecting instead`,
+    });
   const bom = detectBom(bytes);
   if (forced) return { text: decodeAs(stripBom(bytes, bom, forced), forced), charset: forced, warnings };
   if (bom) return { text: decodeAs(bytes.subarray(bom.length), bom.charset), charset: bom.charset, warnings };
@@ -103,15 +107,19 @@ function isNativeLabel(label: string): boolean {
   }
 }
 
-function declareFromHeader(label: string | undefined, warnings: string[]): Declaration | undefined {
+function declareFromHeader(label: string | undefined, warnings: PageWarning[]): Declaration | undefined {
   if (label === undefined) return undefined;
   const charset = normalizeCharset(label);
-  if (!charset) warnings.push(`charset: unknown charset "${label}" in the Content-Type header; ignored`);
+  if (!charset)
+    warnings.push({
+      code: 'charset-unknown',
+      message: `charset: unknown charset "${label}" in the Content-Type header; ignored`,
+    });
   return charset ? { charset, source: 'Content-Type header' } : undefined;
 }
 
 /** The charset the document declares itself: `<?xml encoding?>` for XML, `<meta>` for HTML. */
-function declareFromDocument(bytes: Buffer, hints: DecodeHints, warnings: string[]): Declaration[] {
+function declareFromDocument(bytes: Buffer, hints: DecodeHints, warnings: PageWarning[]): Declaration[] {
   const head = bytes.subarray(0, PRESCAN_BYTES).toString('latin1');
   const isXml = hints.xml || /^\s*<\?xml\s/.test(head);
   const source = isXml ? 'XML declaration' : '<meta> tag';
@@ -121,7 +129,10 @@ function declareFromDocument(bytes: Buffer, hints: DecodeHints, warnings: string
   // A page cannot declare UTF-16 in ASCII bytes; browsers read such a declaration as UTF-8.
   if (charset?.startsWith('utf-16')) charset = 'utf-8';
   if (!charset) {
-    warnings.push(`charset: unknown charset "${label}" in the ${source}; ignored`);
+    warnings.push({
+      code: 'charset-unknown',
+      message: `charset: unknown charset "${label}" in the ${source}; ignored`,
+    });
     return [];
   }
   return [{ charset, source }];
@@ -144,10 +155,13 @@ function decodeDeclared(
   bytes: Buffer,
   primary: Declaration,
   others: () => Declaration[],
-  warnings: string[],
+  warnings: PageWarning[],
 ): DecodedBody {
   const switchTo = (charset: string, why: string): DecodedBody => {
-    warnings.push(`charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`);
+    warnings.push({
+      code: 'charset-switched',
+      message: `charset: the ${primary.source} declares ${primary.charset} but ${why}; decoded as ${charset}`,
+    });
     return { text: decodeAs(bytes, charset), charset, warnings };
   };
   if (primary.charset !== 'utf-8' && looksLikeUtf8(bytes)) return switchTo('utf-8', 'the bytes are valid UTF-8');
@@ -164,19 +178,23 @@ function decodeDeclared(
     if (better)
       return switchTo(better, `${errors} byte sequences do not decode and the bytes decode cleanly as ${better}`);
   }
-  warnings.push(
-    `charset: ${errors} undecodable byte sequences as ${primary.charset} (declared by the ${primary.source})`,
-  );
+  warnings.push({
+    code: 'charset-undecodable',
+    message: `charset: ${errors} undecodable byte sequences as ${primary.charset} (declared by the ${primary.source})`,
+  });
   return { text, charset: primary.charset, warnings };
 }
 
-function decodeDetected(bytes: Buffer, warnings: string[]): DecodedBody {
+function decodeDetected(bytes: Buffer, warnings: PageWarning[]): DecodedBody {
   const candidates = detectCandidates(bytes);
   const chosen = findCleanCandidate(bytes, candidates, undefined) ?? candidates[0] ?? 'utf-8';
   const text = decodeAs(bytes, chosen);
   const errors = countReplacements(text);
   if (errors > 0)
-    warnings.push(`charset: no charset declared; detected ${chosen} but ${errors} byte sequences do not decode`);
+    warnings.push({
+      code: 'charset-undecodable',
+      message: `charset: no charset declared; detected ${chosen} but ${errors} byte sequences do not decode`,
+    });
   return { text, charset: chosen, warnings };
 }
 

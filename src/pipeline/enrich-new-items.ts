@@ -8,7 +8,7 @@
  */
 import { toAppError } from '../errors.js';
 import { extractDetail } from '../extract/index.js';
-import type { DetailConfig, ExtractedItem, SourceConfig } from '../model.js';
+import type { DetailConfig, ExtractedItem, SourceConfig, Warning } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import type { SourceState } from '../store/index.js';
 import {
@@ -30,7 +30,7 @@ export async function enrichNewItems(
   deps: PipelineDeps,
   state: SourceState,
   items: ExtractedItem[],
-  warnings: string[],
+  warnings: Warning[],
 ): Promise<ExtractedItem[]> {
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
@@ -50,7 +50,7 @@ export async function enrichNewItems(
     const found = byItem.get(item);
     if (!found) return item;
     const { item: merged, conflict } = mergeDetailFindings(item, found, source.timezone);
-    if (conflict) warnings.push(conflict);
+    if (conflict) warnings.push({ code: 'detail-date-conflict', message: conflict });
     return merged;
   });
 }
@@ -86,7 +86,7 @@ async function resolvePlan(
   plan: DetailPlan,
   source: SourceConfig,
   deps: PipelineDeps,
-  warnings: string[],
+  warnings: Warning[],
 ): Promise<DetailFindings | undefined> {
   if (plan.action === 'cached' && plan.entry?.status === 'ok')
     return { published: readEntryDate(plan.entry), summary: plan.entry.summary };
@@ -125,9 +125,10 @@ async function resolvePlan(
       entry.status === 'failed' && entry.retry && entry.attempts < MAX_DETAIL_ATTEMPTS
         ? 'it is retried on a later run'
         : 'it is not retried';
-    warnings.push(
-      `detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`,
-    );
+    warnings.push({
+      code: 'detail-fetch-failed',
+      message: `detail page of "${plan.item.title}" failed (${appError.message}); the item keeps its list-page data and ${next}`,
+    });
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /** How a source's config becomes the extract stage's options, for runs and previews alike. */
 import type { ExtractOptions } from '../extract/index.js';
-import type { ExtractWarning, SourceConfig } from '../model.js';
+import type { SourceConfig } from '../model.js';
 
 /** The extract options of a source at a given moment ("now" anchors relative and year-less dates). */
 export function extractOptionsFor(source: SourceConfig, now: Date): ExtractOptions {
@@ -15,9 +15,4 @@ export function extractOptionsFor(source: SourceConfig, now: Date): ExtractOptio
     convert: source.convert,
     summaryLength: source.summaryLength,
   };
-}
-
-/** One line for a warning, with the raw text that caused it. */
-export function formatExtractWarning(warning: ExtractWarning): string {
-  return warning.text ? `${warning.message} (${warning.text})` : warning.message;
 }

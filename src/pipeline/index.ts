@@ -8,6 +8,7 @@ export { readAllHealth } from './read-all-health.js';
 export { sourceFeedMeta } from './publish-source-feed.js';
 export { createSitePublisher, type SitePublisher } from './site-publisher.js';
 export { previewSource, type PreviewResult } from './preview-source.js';
+export { formatWarning } from './format-warning.js';
 export { createSiteReader, type SiteReader, type RenderedDocuments } from './site-reader.js';
 export { readFeedVersions } from './feed-version.js';
 export { announceWorker, describeDrift, hashConfig, readLiveWorkers, type WorkerAnnouncement } from './config-drift.js';

@@ -3,10 +3,10 @@ import { parseFieldSelectors } from '../field-selector/parse-field-selector.js';
 import type { Renderer } from '../browser/index.js';
 import { extractItems } from '../extract/index.js';
 import { FetchError, type Fetcher } from '../fetch/index.js';
-import type { ExtractResult, FetchedPage, RenderPolicy, ServedBy, SourceConfig } from '../model.js';
+import type { ExtractResult, FetchedPage, RenderPolicy, ServedBy, SourceConfig, Warning } from '../model.js';
 import { DEFAULT_RENDER_TIMEOUT_MS } from '../defaults/browser.js';
 import { configuredCookies } from './earned-cookies.js';
-import { extractOptionsFor, formatExtractWarning } from './extract-options.js';
+import { extractOptionsFor } from './extract-options.js';
 import { fallbackReason } from './obtain-page.js';
 import { renderSourcePage } from './render-source-page.js';
 
@@ -32,7 +32,7 @@ export interface PreviewResult {
   charset: string;
   result: ExtractResult;
   /** Fetch and extraction warnings, one line each. */
-  warnings: string[];
+  warnings: Warning[];
   servedBy: ServedBy;
   rendered?: RenderedView;
 }
@@ -98,7 +98,7 @@ function extractRaw(source: SourceConfig, page: FetchedPage, now: Date): Preview
     finalUrl: page.finalUrl,
     charset: page.charset,
     result,
-    warnings: [...page.warnings, ...result.warnings.map(formatExtractWarning)],
+    warnings: [...page.warnings, ...result.warnings],
     servedBy: 'fetch',
   };
 }

@@ -5,7 +5,7 @@
  */
 import { AppError, toAppError } from '../errors.js';
 import { ExtractError } from '../extract/index.js';
-import { formatExtractWarning } from './extract-options.js';
+import { formatWarning } from './format-warning.js';
 import { obtainPage } from './obtain-page.js';
 import { FetchError } from '../fetch/index.js';
 import type {
@@ -16,6 +16,7 @@ import type {
   RunReport,
   SourceConfig,
   SourceHealth,
+  Warning,
 } from '../model.js';
 import type { SourceState, SourceStateChanges } from '../store/index.js';
 import { commitAndPublish, confirmRun, repairOutput } from './commit-run.js';
@@ -88,7 +89,7 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     return { report, confirm: {} };
   }
   const { extracted } = obtained;
-  const warnings = [...fetched.warnings, ...extracted.warnings.map(formatExtractWarning)];
+  const warnings: Warning[] = [...fetched.warnings, ...extracted.warnings];
   const enriched = await enrichNewItems(source, deps, state, extracted.items, warnings);
   const page: RememberedPage = {
     title: extracted.page.title,
@@ -182,7 +183,10 @@ function noItemsReport(
 
 /** Polite to a site that answered 429/503 with a Retry-After: no request until that time. */
 function deferredReport(source: SourceConfig, waitUntil: string): RunReport {
-  const warning = `the site asked to wait (Retry-After) until ${waitUntil}; no request sent`;
+  const warning: Warning = {
+    code: 'retry-after-deferred',
+    message: `the site asked to wait (Retry-After) until ${waitUntil}; no request sent`,
+  };
   return {
     sourceId: source.id,
     outcome: 'deferred',
@@ -230,7 +234,7 @@ async function saveChanges(
   } catch (error) {
     if (error instanceof AppError && error.code === 'STORE_FENCED') {
       deps.logger.warn({ sourceId: source.id, code: error.code }, `source "${source.id}": ${error.message}`);
-      report.warnings.push('results discarded: a newer run owns the source');
+      report.warnings.push({ code: 'results-discarded', message: 'results discarded: a newer run owns the source' });
       return;
     }
     // Health is bookkeeping: failing to save it must not turn a good run into a failed one. The
@@ -239,7 +243,7 @@ async function saveChanges(
       { sourceId: source.id, err: toAppError(error, source.id).message },
       'could not save the source state',
     );
-    report.warnings.push('health not saved: the store is unavailable');
+    report.warnings.push({ code: 'health-not-saved', message: 'health not saved: the store is unavailable' });
   }
 }
 
@@ -270,7 +274,8 @@ function logReport(deps: PipelineDeps, report: RunReport): void {
     durationMs: report.durationMs,
     ...(report.servedBy ? { servedBy: report.servedBy } : {}),
   };
-  for (const warning of report.warnings) deps.logger.warn({ sourceId: report.sourceId }, warning);
+  for (const warning of report.warnings)
+    deps.logger.warn({ sourceId: report.sourceId, code: warning.code }, formatWarning(warning));
   if (report.error) {
     const level = report.error.code === 'INTERNAL' ? 'error' : 'warn';
     deps.logger[level](

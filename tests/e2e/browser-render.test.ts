@@ -96,7 +96,7 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     const page = await renderer.render(request('/endless-js/', { waitFor: undefined, timeoutMs: 4_000 }));
     expect(page.waited).toBe('deadline');
     expect(page.html).toContain(origin.rows[0]!.title);
-    expect(page.warnings.join('\n')).toMatch(/still loading after 4 s/);
+    expect(page.warnings.map((w) => w.message).join('\n')).toMatch(/still loading after 4 s/);
     expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
   });
 
@@ -107,7 +107,8 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     expect(page.finalUrl).toBe(`${origin.server.origin}/escape/`);
     expect(page.html).toContain(origin.rows[0]!.title);
     expect(origin.server.count('/elsewhere')).toBe(before);
-    expect(page.warnings.join('\n')).toMatch(/navigation\(s\) off 127\.0\.0\.1:\d+ refused/);
+    expect(page.warnings.map((w) => w.code)).toContain('browser-navigation-refused');
+    expect(page.warnings.map((w) => w.message).join('\n')).toMatch(/navigation\(s\) off 127\.0\.0\.1:\d+ refused/);
   });
 
   it('blocks images and caps the requests of a page that opens hundreds', async () => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveAdHocSource } from '../../../src/config/index.js';
 import { FetchError, type Fetcher } from '../../../src/fetch/index.js';
 import { createSilentLogger } from '../../../src/log.js';
-import type { ExtractedItem, FetchRequest, FetchResult, SourceConfig } from '../../../src/model.js';
+import type { ExtractedItem, FetchRequest, FetchResult, SourceConfig, Warning } from '../../../src/model.js';
 import { enrichNewItems } from '../../../src/pipeline/enrich-new-items.js';
 import type { PipelineDeps } from '../../../src/pipeline/deps.js';
 import { openItemStore, type ItemStore } from '../../../src/store/index.js';
@@ -104,7 +104,7 @@ afterEach(async () => {
 
 /** enrichNewItems with the source's state loaded as a run loads it. */
 async function enrich(
-  ...[src, d, items, warnings]: [SourceConfig, PipelineDeps, ExtractedItem[], string[]]
+  ...[src, d, items, warnings]: [SourceConfig, PipelineDeps, ExtractedItem[], Warning[]]
 ): Promise<ExtractedItem[]> {
   return enrichNewItems(src, d, await d.store.loadSource(src.id), items, warnings);
 }
@@ -126,7 +126,7 @@ describe('enrichNewItems', () => {
     const known = item(3, DAY_27);
     await store.commitItems('xw', [known], { now, timezone: 'Asia/Shanghai', historySize: 50, retainDays: 30 });
     const complete = item(4, { date: new Date('2019-08-27T11:00:00+08:00'), precision: 'time' }, '列表页已有摘要');
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     const out = await enrich(source, deps(fetcher), [item(1, DAY_27), item(2), known, complete], warnings);
     expect(fetcher.calls).toEqual([item(1).link, item(2).link]);
     expect(out[0]?.published).toEqual({ date: new Date('2019-08-27T10:21:00+08:00'), precision: 'time' });
@@ -151,11 +151,12 @@ describe('enrichNewItems', () => {
 
   it('keeps a failed item with its list data, warns, and retries it after an hour, at most three attempts in all', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_HTTP_STATUS', status: 503 }]]));
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     const listed = item(1, DAY_27);
     expect(await enrich(source, deps(fetcher), [listed], warnings)).toEqual([listed]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/detail page of "第1条新闻标题" failed .*503.*retried on a later run/);
+    expect(warnings[0]?.code).toBe('detail-fetch-failed');
+    expect(warnings[0]?.message).toMatch(/detail page of "第1条新闻标题" failed .*503.*retried on a later run/);
     // Too soon: no second attempt.
     now = new Date(now.getTime() + 30 * 60_000);
     await enrich(source, deps(fetcher), [listed], []);
@@ -165,10 +166,10 @@ describe('enrichNewItems', () => {
     expect(fetcher.calls).toHaveLength(2);
     // The third attempt comes four hours after the second, and is the last.
     now = new Date(now.getTime() + 4 * 3600_000);
-    const last: string[] = [];
+    const last: Warning[] = [];
     await enrich(source, deps(fetcher), [listed], last);
     expect(fetcher.calls).toHaveLength(3);
-    expect(last[0]).toMatch(/it is not retried/);
+    expect(last[0]?.message).toMatch(/it is not retried/);
     now = new Date(now.getTime() + 48 * 3600_000);
     await enrich(source, deps(fetcher), [listed], []);
     expect(fetcher.calls).toHaveLength(3);
@@ -176,9 +177,9 @@ describe('enrichNewItems', () => {
 
   it('never retries a page that is not HTML', async () => {
     const fetcher = createScriptedFetcher(new Map([[item(1).link!, { code: 'FETCH_CONTENT_TYPE' }]]));
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     await enrich(source, deps(fetcher), [item(1)], warnings);
-    expect(warnings[0]).toMatch(/it is not retried/);
+    expect(warnings[0]?.message).toMatch(/it is not retried/);
     now = new Date(now.getTime() + 24 * 3600_000);
     await enrich(source, deps(fetcher), [item(1)], []);
     expect(fetcher.calls).toHaveLength(1);
@@ -206,10 +207,12 @@ describe('enrichNewItems', () => {
         [item(1).link!, detailPage('2019-08-25 10:00', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')],
       ]),
     );
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     const [out] = await enrich(source, deps(fetcher), [item(1, DAY_27)], warnings);
     expect(out?.published).toEqual(DAY_27);
     expect(out?.summary).toMatch(/^第一条新闻的摘要/);
-    expect(warnings).toEqual([expect.stringMatching(/list page's date is kept/)]);
+    expect(warnings).toEqual([
+      { code: 'detail-date-conflict', message: expect.stringMatching(/list page's date is kept/) },
+    ]);
   });
 });

@@ -99,7 +99,12 @@ describe('decodeBody', () => {
     expect(decoded.text).toBe(html(ZH));
     expect(decoded.charset).toBe('gb18030');
     expect(decoded.warnings).toEqual([
-      expect.stringMatching(/Content-Type header declares utf-8 but .* decode cleanly as gb18030; decoded as gb18030/),
+      {
+        code: 'charset-switched',
+        message: expect.stringMatching(
+          /Content-Type header declares utf-8 but .* decode cleanly as gb18030; decoded as gb18030/,
+        ),
+      },
     ]);
   });
 
@@ -107,14 +112,14 @@ describe('decodeBody', () => {
     const text = html(ZH_TW, '<meta charset="big5">');
     const decoded = decodeBody(iconv.encode(text, 'big5-hkscs'), hints({ contentTypeCharset: 'utf-8' }));
     expect(decoded).toMatchObject({ text, charset: 'big5-hkscs' });
-    expect(decoded.warnings[0]).toMatch(/declares utf-8 .* big5-hkscs/);
+    expect(decoded.warnings[0]?.message).toMatch(/declares utf-8 .* big5-hkscs/);
   });
 
   it('switches to UTF-8 when a GBK declaration meets UTF-8 bytes (typical mojibake)', () => {
     const text = html(ZH, '<meta charset="gbk">');
     const decoded = decodeBody(Buffer.from(text), hints());
     expect(decoded).toMatchObject({ text, charset: 'utf-8' });
-    expect(decoded.warnings[0]).toMatch(/<meta> tag declares gb18030 but the bytes are valid UTF-8/);
+    expect(decoded.warnings[0]?.message).toMatch(/<meta> tag declares gb18030 but the bytes are valid UTF-8/);
   });
 
   it('switches to UTF-8 when an ISO-8859-1 header meets UTF-8 bytes', () => {
@@ -126,7 +131,7 @@ describe('decodeBody', () => {
   it('switches to GB18030 when a windows-1252 header meets GBK bytes', () => {
     const decoded = decodeBody(iconv.encode(html(ZH), 'gbk'), hints({ contentTypeCharset: 'windows-1252' }));
     expect(decoded).toMatchObject({ text: html(ZH), charset: 'gb18030' });
-    expect(decoded.warnings[0]).toMatch(/declares windows-1252 .* gb18030/);
+    expect(decoded.warnings[0]?.message).toMatch(/declares windows-1252 .* gb18030/);
   });
 
   it('keeps UTF-8 with a warning when only a stray byte is broken', () => {
@@ -137,7 +142,10 @@ describe('decodeBody', () => {
     expect(decoded.charset).toBe('utf-8');
     expect(decoded.text).toContain(ZH);
     expect(decoded.warnings).toEqual([
-      'charset: 1 undecodable byte sequences as utf-8 (declared by the Content-Type header)',
+      {
+        code: 'charset-undecodable',
+        message: 'charset: 1 undecodable byte sequences as utf-8 (declared by the Content-Type header)',
+      },
     ]);
   });
 
@@ -156,8 +164,11 @@ describe('decodeBody', () => {
     );
     expect(decoded.charset).toBe('gb18030');
     expect(decoded.warnings).toEqual([
-      'charset: unknown encoding "nope" in the source\'s settings; detecting instead',
-      'charset: unknown charset "x-klingon" in the Content-Type header; ignored',
+      {
+        code: 'charset-unknown',
+        message: 'charset: unknown encoding "nope" in the source\'s settings; detecting instead',
+      },
+      { code: 'charset-unknown', message: 'charset: unknown charset "x-klingon" in the Content-Type header; ignored' },
     ]);
   });
 

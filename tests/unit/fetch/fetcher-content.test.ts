@@ -156,7 +156,7 @@ describe('fetcher content handling', () => {
     expect(result.body).toBe(ZH_PAGE);
     expect(result.charset).toBe('gb18030');
     expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toMatch(/Content-Type header declares utf-8 .* gb18030/);
+    expect(result.warnings[0]?.message).toMatch(/Content-Type header declares utf-8 .* gb18030/);
   });
 
   it('lets the source encoding setting override detection', async () => {

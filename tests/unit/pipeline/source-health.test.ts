@@ -149,7 +149,10 @@ describe('source health', () => {
     now = new Date(now.getTime() + 30 * 60_000);
     const deferred = await runSource(config, deps);
     expect(deferred.outcome).toBe('deferred');
-    expect(deferred.warnings[0]).toMatch(/Retry-After/);
+    expect(deferred.warnings[0]).toMatchObject({
+      code: 'retry-after-deferred',
+      message: expect.stringMatching(/Retry-After/),
+    });
     expect(server.count('/list/')).toBe(seen);
     expect((await deps.store.getHealth('notices'))?.consecutiveFailures).toBe(1);
     status = 200;
@@ -168,7 +171,7 @@ describe('an uncertain automatic list choice in the health', () => {
     found: 12,
     newItems: 0,
     durationMs: 5,
-    warnings: listUncertain ? [listUncertain] : [],
+    warnings: listUncertain ? [{ code: 'list-uncertain', message: listUncertain }] : [],
     written: [],
     ...(listUncertain ? { listUncertain } : {}),
   });
