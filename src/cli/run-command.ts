@@ -1,5 +1,6 @@
 /** `feedwright run`: one pass over the sources, a summary, and an exit code (0 ok, 1 any source failed). */
-import { formatWarning, isFailure, runPass } from '../pipeline/index.js';
+import { isFailure } from '../health/health-rules.js';
+import { formatWarning, runPass } from '../pipeline/index.js';
 import type { AppError } from '../errors.js';
 import type { RunReport, SourceConfig, Warning } from '../model.js';
 import { formatTable, truncateToWidth } from './format-table.js';

@@ -1,6 +1,7 @@
 /** `feedwright status`: per-source health from the store, as a table or JSON. */
 import { DateTime } from 'luxon';
-import { describeDrift, isUnhealthy, readAllHealth, readLiveWorkers } from '../pipeline/index.js';
+import { isUnhealthy } from '../health/health-rules.js';
+import { describeDrift, readAllHealth, readLiveWorkers } from '../pipeline/index.js';
 import type { SourceHealth } from '../model.js';
 import { openItemStore } from '../store/index.js';
 import { formatTable, truncateToWidth } from './format-table.js';

@@ -5,6 +5,7 @@
  * (a static page cannot say "5 min ago" truthfully for long).
  */
 import type { SiteConfig, SourceHealth } from '../model.js';
+import { isUnhealthy } from '../health/health-rules.js';
 import { normalizeHttpUrl } from './feed-entry.js';
 import { feedFileUrl, orderListings, type FeedListing, type ListedHeadline } from './feed-listing.js';
 import { INDEX_PAGE_CSS } from './index-page-style.js';
@@ -133,7 +134,7 @@ function renderHealth(health: SourceHealth, zone: string): string {
       : health.status === 'failing'
         ? health.lastError?.message
         : undefined;
-  const hint = health.status === 'failing' || health.status === 'degraded' ? health.lastError?.hint : undefined;
+  const hint = isUnhealthy(health) ? health.lastError?.hint : undefined;
   const problem = reason ? `<p class="problem">原因 <span lang="en">Why</span>: ${h(reason)}</p>\n` : '';
   const advice = hint ? `<p class="problem">建议 <span lang="en">What to do</span>: ${h(hint)}</p>\n` : '';
   const note =

@@ -3,7 +3,7 @@ export type { PipelineDeps } from './deps.js';
 export { runSource } from './run-source.js';
 export { runPass, type PassOptions, type PassResult } from './run-pass.js';
 export { publishSite, type SiteWriteGuard } from './publish-site.js';
-export { nextHealth, initialHealth, isFailure, isUnhealthy } from './source-health.js';
+export { nextHealth, initialHealth } from './source-health.js';
 export { readAllHealth } from './read-all-health.js';
 export { sourceFeedMeta } from './publish-source-feed.js';
 export { createSitePublisher, type SitePublisher } from './site-publisher.js';

@@ -1,15 +1,6 @@
 /** Health bookkeeping: how a source's status evolves from one run to the next. */
+import { isFailure } from '../health/health-rules.js';
 import type { RunReport, SourceConfig, SourceHealth } from '../model.js';
-
-/** The one "failed outcome" rule: the run did not deliver the source's items (exit codes, health, metrics). */
-export function isFailure(report: Pick<RunReport, 'outcome'>): boolean {
-  return report.outcome === 'failed' || report.outcome === 'degraded' || report.outcome === 'disallowed';
-}
-
-/** The one "unhealthy" rule: a failing or degraded source needs the operator (status exits 1, /healthz marks it). */
-export function isUnhealthy(health: Pick<SourceHealth, 'status'>): boolean {
-  return health.status === 'failing' || health.status === 'degraded';
-}
 
 /** Fresh health for a source that never ran. */
 export function initialHealth(sourceId: string): SourceHealth {

@@ -3,7 +3,7 @@
  * exposition format (version 0.0.4) for /metrics.
  */
 import type { RunReport } from '../model.js';
-import { isFailure } from '../pipeline/index.js';
+import { isFailure } from '../health/health-rules.js';
 
 /** Counters and a duration histogram per source, built from RunReports. */
 export interface Metrics {

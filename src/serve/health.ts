@@ -4,7 +4,7 @@
  * listed alongside for people and dashboards.
  */
 import type { SourceHealth } from '../model.js';
-import { isUnhealthy } from '../pipeline/index.js';
+import { isUnhealthy } from '../health/health-rules.js';
 
 /** One source as /healthz shows it: its stored health without the store's own bookkeeping, plus a verdict. */
 export type SourceHealthStatus = Omit<SourceHealth, 'lastNonEmptyFound'> & {
