@@ -12,10 +12,11 @@ import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
 export async function admitNavigation(request: FetchRequest, deps: FetcherDeps): Promise<() => void> {
   const trace: FetchTrace = { requests: 0, waitMs: 0 };
   const url = parseSourceUrl(request);
-  const spacing = checkRobots(url, request, deps, trace);
-  const minHostDelayMs = typeof spacing === 'number' ? spacing : await spacing;
-  const turn = deps.gate.acquire(url.host, { perHostConcurrency: request.policy.perHostConcurrency, minHostDelayMs });
-  const release = typeof turn === 'function' ? turn : await turn;
+  const minHostDelayMs = await checkRobots(url, request, deps, trace);
+  const release = await deps.gate.acquire(url.host, {
+    perHostConcurrency: request.policy.perHostConcurrency,
+    minHostDelayMs,
+  });
   deps.stats.requests += 1;
   return release;
 }

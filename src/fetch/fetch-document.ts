@@ -87,8 +87,7 @@ async function fetchHop(
   deps: FetcherDeps,
   trace: FetchTrace,
 ): Promise<HopOutcome> {
-  const spacing = checkRobots(url, request, deps, trace);
-  const minDelayMs = typeof spacing === 'number' ? spacing : await spacing;
+  const minDelayMs = await checkRobots(url, request, deps, trace);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await attemptHop(url, sameOrigin, minDelayMs, request, deps, trace);
@@ -152,26 +151,20 @@ function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, de
   return computeBackoffMs(attempt, policy.maxRetryDelayMs, deps.random);
 }
 
-/**
- * Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or
- * Crawl-delay), synchronously when the origin's rules are already known.
- */
-export function checkRobots(
+/** Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or Crawl-delay). */
+export async function checkRobots(
   url: URL,
   request: FetchRequest,
   deps: FetcherDeps,
   trace: FetchTrace,
-): number | Promise<number> {
+): Promise<number> {
   const { policy } = request;
   if (policy.robots === 'ignore') return policy.minHostDelayMs;
   const download = (robotsUrl: string) => loadRobotsTxt(robotsUrl, request, deps, trace);
   const load = deps.shareRobots
     ? (robotsUrl: string) => deps.shareRobots!(robotsUrl, () => download(robotsUrl))
     : download;
-  const verdict = deps.robots.check(url, policy.userAgent, load);
-  return verdict instanceof Promise
-    ? verdict.then((settled) => spacingFor(settled, url, request))
-    : spacingFor(verdict, url, request);
+  return spacingFor(await deps.robots.check(url, policy.userAgent, load), url, request);
 }
 
 function spacingFor(verdict: RobotsVerdict, url: URL, request: FetchRequest): number {

@@ -21,18 +21,12 @@ export interface GatedRequest {
 /** Waits for the host's turn and a global slot, sends the request, then frees both. */
 export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
   const { policy, url } = hop;
-  const turn = deps.gate.acquire(url.host, {
+  const waitStartedAt = deps.now();
+  const release = await deps.gate.acquire(url.host, {
     perHostConcurrency: policy.perHostConcurrency,
     minHostDelayMs: hop.minDelayMs,
   });
-  let release: () => void;
-  if (typeof turn === 'function') release = turn;
-  else {
-    // Only a request that has to wait pays for the clock reads.
-    const waitStartedAt = deps.now();
-    release = await turn;
-    trace.waitMs += deps.now() - waitStartedAt;
-  }
+  trace.waitMs += deps.now() - waitStartedAt;
   const startedAt = deps.now();
   deps.stats.requests += 1;
   trace.requests += 1;

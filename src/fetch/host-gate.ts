@@ -18,8 +18,8 @@ export interface HostLimits {
 
 /** Gives out permission to send one request; call the returned function when the exchange is over. */
 export interface HostGate {
-  /** The release function at once when nothing has to wait (no promise on the common path), else a promise of it. */
-  acquire(host: string, limits: HostLimits): (() => void) | Promise<() => void>;
+  /** Waits for a host slot, the host's turn and a global slot; resolves with the function that frees them. */
+  acquire(host: string, limits: HostLimits): Promise<() => void>;
   /** Makes the next request to `host` start no earlier than `untilMs` (epoch ms on the gate's clock). */
   defer(host: string, untilMs: number): void;
   /** Milliseconds until a request to `host` could start by its spacing (0 when it could start now). */
@@ -57,26 +57,14 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
     };
   };
 
-  /** The rest of an acquisition once the host's turn is known: wait it out, then take a global slot. */
-  const finishAcquiring = async (host: string, state: HostState, pause: number): Promise<() => void> => {
-    if (pause > 0) await clock.sleep(pause);
-    if (!global.tryAcquire(Math.max(1, globalLimit))) await global.wait();
-    return releaserFor(host, state);
-  };
-
-  const acquireAfterHostSlot = async (host: string, state: HostState, limits: HostLimits): Promise<() => void> => {
-    await state.slots.wait();
-    return finishAcquiring(host, state, reserveTurn(state, limits.minHostDelayMs, clock.now()));
-  };
-
   return {
-    acquire(host, limits) {
+    async acquire(host, limits) {
       const state = stateOf(host);
-      // Each step only waits when it really has to; an acquisition that waits for nothing returns without a promise.
-      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency)))
-        return acquireAfterHostSlot(host, state, limits);
+      if (!state.slots.tryAcquire(Math.max(1, limits.perHostConcurrency))) await state.slots.wait();
+      // The turn is reserved once the host slot is held, so queued requests keep their spacing.
       const pause = reserveTurn(state, limits.minHostDelayMs, clock.now());
-      if (pause > 0 || !global.tryAcquire(Math.max(1, globalLimit))) return finishAcquiring(host, state, pause);
+      if (pause > 0) await clock.sleep(pause);
+      if (!global.tryAcquire(Math.max(1, globalLimit))) await global.wait();
       return releaserFor(host, state);
     },
     defer(host, untilMs) {

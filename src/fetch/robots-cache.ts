@@ -32,12 +32,8 @@ export interface RobotsVerdict {
 
 /** Answers robots questions, loading each origin's robots.txt at most once per TTL. */
 export interface RobotsCache {
-  /** The verdict at once when the origin's rules are cached and fresh (the common case), else a promise of it. */
-  check(
-    url: URL,
-    userAgent: string,
-    load: (robotsUrl: string) => Promise<RobotsLoad>,
-  ): RobotsVerdict | Promise<RobotsVerdict>;
+  /** The verdict for `url`, loading the origin's rules first when they are not cached or have expired. */
+  check(url: URL, userAgent: string, load: (robotsUrl: string) => Promise<RobotsLoad>): Promise<RobotsVerdict>;
   /** Origins currently cached. */
   size(): number;
 }
@@ -62,11 +58,8 @@ export function createRobotsCache(now: () => number): RobotsCache {
   };
 
   return {
-    check(url, userAgent, load) {
-      // Fast path: a fresh entry answers without a promise (the common case after the first fetch).
-      const cached = entries.get(url.origin);
-      if (cached && !cached.pending && cached.expiresAt > now()) return judge(cached, url, userAgent);
-      return entryFor(url.origin, load).then((entry) => judge(entry, url, userAgent));
+    async check(url, userAgent, load) {
+      return judge(await entryFor(url.origin, load), url, userAgent);
     },
     size: () => entries.size,
   };

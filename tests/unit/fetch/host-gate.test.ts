@@ -61,7 +61,7 @@ describe('createHostGate', () => {
     const first = await gate.acquire('a.example', limits);
     await gate.acquire('a.example', limits);
     let thirdIn = false;
-    const third = Promise.resolve(gate.acquire('a.example', limits)).then((release) => {
+    const third = gate.acquire('a.example', limits).then((release) => {
       thirdIn = true;
       return release;
     });
@@ -72,14 +72,15 @@ describe('createHostGate', () => {
     expect(thirdIn).toBe(true);
   });
 
-  it('grants an acquisition that waits for nothing without a promise, and one that must wait with one', async () => {
+  it('grants the first acquisition at once and holds the second until the first is released', async () => {
     const gate = createHostGate(1, fakeClock());
     const limits = { perHostConcurrency: 1, minHostDelayMs: 0 };
-    const first = gate.acquire('a.example', limits);
-    expect(typeof first).toBe('function');
-    const second = gate.acquire('a.example', limits);
-    expect(second).toBeInstanceOf(Promise);
-    (first as () => void)();
+    const first = await gate.acquire('a.example', limits);
+    let secondIn = false;
+    const second = gate.acquire('a.example', limits).then((release) => ((secondIn = true), release));
+    await flush();
+    expect(secondIn).toBe(false);
+    first();
     expect(typeof (await second)).toBe('function');
   });
 
@@ -90,7 +91,7 @@ describe('createHostGate', () => {
     const a = await gate.acquire('a.example', limits);
     await gate.acquire('b.example', limits);
     let cIn = false;
-    const c = Promise.resolve(gate.acquire('c.example', limits)).then(() => (cIn = true));
+    const c = gate.acquire('c.example', limits).then(() => (cIn = true));
     await flush();
     expect(cIn).toBe(false);
     a();

@@ -44,7 +44,7 @@ describe('createRobotsCache', () => {
     ]);
   });
 
-  it('answers from fresh cached rules without a promise, and loads again once they expire', async () => {
+  it('answers from fresh cached rules without loading again, and loads again once they expire', async () => {
     let time = 0;
     let loads = 0;
     const cache = createRobotsCache(() => time);
@@ -52,11 +52,12 @@ describe('createRobotsCache', () => {
       loads += 1;
       return { kind: 'rules', text: 'User-agent: *\nDisallow: /admin\n' };
     };
-    expect(cache.check(new URL('https://a.example/list'), UA, load)).toBeInstanceOf(Promise);
     await cache.check(new URL('https://a.example/list'), UA, load);
-    const cached = cache.check(new URL('https://a.example/admin/1'), UA, load);
-    expect(cached).not.toBeInstanceOf(Promise);
-    expect(cached).toMatchObject({ allowed: false, line: 2 });
+    expect(await cache.check(new URL('https://a.example/admin/1'), UA, load)).toMatchObject({
+      allowed: false,
+      line: 2,
+    });
+    expect(loads).toBe(1);
     time += 25 * 60 * 60 * 1000;
     await cache.check(new URL('https://a.example/list'), UA, load);
     expect(loads).toBe(2);
@@ -70,8 +71,8 @@ describe('createRobotsCache', () => {
     const url = new URL('https://a.example/admin/list');
     const first = await cache.check(url, UA, load);
     // The same question again gets the remembered verdict (robots-parser is not asked again).
-    expect(cache.check(new URL(url.href), UA, load)).toBe(first);
-    const otherAgent = cache.check(url, 'otherbot/1.0', load);
+    expect(await cache.check(new URL(url.href), UA, load)).toBe(first);
+    const otherAgent = await cache.check(url, 'otherbot/1.0', load);
     expect(otherAgent).not.toBe(first);
     expect(otherAgent).toMatchObject({ allowed: false });
     // New rules after the TTL: the old verdict is not reused.
