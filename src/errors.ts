@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'BROWSER_NAVIGATION'
   | 'BROWSER_HTTP_STATUS'
   | 'BROWSER_CRASHED'
+  | 'BROWSER_REDIRECT'
   // store and output
   | 'STORE_UNAVAILABLE'
   | 'STORE_CORRUPT'

@@ -42,7 +42,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     // Popups and dialogs would hold the page: close and dismiss them.
     context.on('page', (opened) => void (opened === page ? undefined : opened.close().catch(ignoreClosed)));
     page.on('dialog', (dialog) => void dialog.dismiss().catch(ignoreClosed));
-    guard = await installRequestGuard(context, page, request, limits.maxRequests);
+    guard = await installRequestGuard(context, page, request, { maxRequests: limits.maxRequests, deadline });
     const waited = await waitForList(page, request, guard, deadline);
     const snapshot = await within(page.content(), Math.max(HUNG_PAGE_MS, deadline - performance.now()));
     if (snapshot === undefined) throw hungPage(request);
@@ -52,7 +52,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     const status = last?.status ?? 0;
     checkFinalDocument(request, html, status, finalUrl);
     const cookies = (await context.cookies(finalUrl)).map(toEarnedCookie);
-    const challenge = await nameChallenge(guard, cookies);
+    const challenge = nameChallenge(guard, cookies);
     return {
       requestedUrl: request.url,
       finalUrl,
@@ -80,9 +80,9 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
  * The challenge a first document was, by its vendor's markers in the stub or in the names of the
  * cookies it set (`__jsl_clearance…`, `acw_sc__v2`), or `reload` for another stub that reloaded.
  */
-async function nameChallenge(guard: RequestGuard, cookies: EarnedCookie[]): Promise<string | undefined> {
+function nameChallenge(guard: RequestGuard, cookies: EarnedCookie[]): string | undefined {
   if (guard.documents.length < 2) return undefined;
-  const text = guard.firstDocumentText && (await within(guard.firstDocumentText, HUNG_PAGE_MS))?.value;
+  const text = guard.firstDocumentText;
   const byText = text === undefined ? undefined : recognizeChallengeText(text);
   return byText ?? recognizeChallengeText(cookies.map((cookie) => cookie.name).join('\n')) ?? 'reload';
 }

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
 import { describeError } from '../errors.js';
 import { BrowserError, formatBrowserMessage } from './browser-error.js';
+import { isRedirectBridge } from './redirect-bridge.js';
 import type { RequestGuard } from './request-guard.js';
 import type { RenderRequest } from './renderer-types.js';
 
@@ -25,13 +26,17 @@ export async function waitForList(
 ): Promise<WaitOutcome> {
   const remaining = () => Math.max(1, deadline - performance.now());
   try {
-    await page.goto(request.url, { waitUntil: 'commit', timeout: remaining() });
+    await Promise.race([page.goto(request.url, { waitUntil: 'commit', timeout: remaining() }), guard.refused]);
   } catch (error) {
     throw guard.navigationError ?? navigationFailure(error, request, 'navigation');
   }
   if (request.waitFor) {
     try {
-      await page.waitForSelector(request.waitFor, { state: 'attached', timeout: remaining() });
+      // A refused redirect hop leaves the page where it was: that ends the wait at once.
+      await Promise.race([
+        page.waitForSelector(request.waitFor, { state: 'attached', timeout: remaining() }),
+        guard.refused,
+      ]);
       return 'selector';
     } catch (error) {
       throw guard.navigationError ?? navigationFailure(error, request, `list selector "${request.waitFor}"`);
@@ -44,20 +49,24 @@ export async function waitForList(
 
 async function waitForQuiet(page: Page, guard: RequestGuard, deadline: number): Promise<WaitOutcome> {
   for (;;) {
-    if (!(await quietBy(guard, deadline))) return 'deadline';
+    const quiet = await quietBy(guard, deadline);
     if (guard.navigationError) throw guard.navigationError;
+    if (!quiet) return 'deadline';
     const documents = guard.documents.length;
     const html = await page.content().catch(() => undefined);
-    // A challenge stub computes its cookie and reloads, often after a short timer: wait for that navigation.
-    if (html !== undefined && recognizeChallengeText(html) === undefined) return 'network-idle';
+    // A challenge stub computes its cookie and reloads, often after a short timer, and a redirect
+    // bridge replaces itself at once: wait for that navigation.
+    if (html !== undefined && !isRedirectBridge(html) && recognizeChallengeText(html) === undefined)
+      return 'network-idle';
     const reloaded = await documentAfter(guard, documents, deadline);
     if (!reloaded) return 'deadline';
   }
 }
 
-/** Resolves true once nothing has been in flight for QUIET_MS, false at the deadline. */
+/** Resolves true once nothing has been in flight for QUIET_MS, false at the deadline or a refusal. */
 async function quietBy(guard: RequestGuard, deadline: number): Promise<boolean> {
   for (;;) {
+    if (guard.navigationError) return false;
     const now = performance.now();
     if (guard.inFlight.size === 0 && now - guard.lastActivity >= QUIET_MS) return true;
     if (now >= deadline) return false;
@@ -68,6 +77,7 @@ async function quietBy(guard: RequestGuard, deadline: number): Promise<boolean> 
 /** Resolves true once more than `count` main documents arrived, false at the deadline. */
 async function documentAfter(guard: RequestGuard, count: number, deadline: number): Promise<boolean> {
   while (guard.documents.length <= count) {
+    if (guard.navigationError) throw guard.navigationError;
     const now = performance.now();
     if (now >= deadline) return false;
     await sleep(Math.min(50, deadline - now));

@@ -13,7 +13,12 @@ import {
   type RenderRequest,
 } from '../../src/browser/index.js';
 import { DEFAULT_USER_AGENT } from '../../src/fetch/index.js';
-import { chromiumAvailable, startBrowserOrigin, type BrowserOrigin } from '../helpers/browser-origin.js';
+import {
+  challengeAnswer,
+  chromiumAvailable,
+  startBrowserOrigin,
+  type BrowserOrigin,
+} from '../helpers/browser-origin.js';
 
 const available = chromiumAvailable();
 let origin: BrowserOrigin;
@@ -83,12 +88,63 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
   it('fails with BROWSER_TIMEOUT when the list never appears, within the page timeout', async () => {
     const started = Date.now();
     const error = await renderer
-      .render(request('/endless/', { waitFor: 'table.never', timeoutMs: 4_000 }))
+      .render(request('/plain-list/', { waitFor: 'table.never', timeoutMs: 4_000 }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BrowserError);
     expect((error as BrowserError).code).toBe('BROWSER_TIMEOUT');
     expect((error as BrowserError).message).toMatch(/list selector "table.never" did not finish within 4 s/);
     expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
+  });
+
+  it('fails with BROWSER_TIMEOUT when the document itself never ends (it is read whole, to see redirects)', async () => {
+    const started = Date.now();
+    const error = await renderer
+      .render(request('/endless/', { waitFor: 'ul.list li', timeoutMs: 4_000 }))
+      .catch((e: unknown) => e);
+    expect((error as BrowserError).code).toBe('BROWSER_TIMEOUT');
+    expect((error as BrowserError).message).toMatch(/did not finish (loading )?within 4 s/);
+    expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
+  });
+
+  it('follows a same-host redirect chain hop by hop, each hop admitted before the browser goes there', async () => {
+    const before = admitted.length;
+    const page = await renderer.render(request('/hop/1'));
+    expect(page.finalUrl).toBe(`${origin.server.origin}/plain-list/`);
+    expect(page.status).toBe(200);
+    expect(page.documents).toBe(1);
+    expect(page.html).toContain(origin.rows[0]!.title);
+    expect(admitted.slice(before)).toEqual(
+      ['/hop/1', '/hop/2', '/plain-list/'].map((path) => `${origin.server.origin}${path}`),
+    );
+  });
+
+  it('refuses a redirect to another host before anything is sent there', async () => {
+    const before = { elsewhere: origin.server.count('/elsewhere'), admitted: admitted.length };
+    const error = await renderer.render(request('/redirect-off/')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrowserError);
+    expect((error as BrowserError).code).toBe('BROWSER_REDIRECT');
+    expect((error as BrowserError).message).toBe(
+      `browser: source "test": refused the redirect from ${origin.server.origin}/redirect-off/ to http://localhost:${origin.server.port}/elsewhere, which leaves the site of 127.0.0.1`,
+    );
+    expect((error as BrowserError).hint).toMatch(/use the redirect target as the source URL/);
+    expect(origin.server.count('/elsewhere')).toBe(before.elsewhere);
+    expect(admitted.slice(before.admitted)).toEqual([`${origin.server.origin}/redirect-off/`]);
+  });
+
+  it('passes a gate that sets its cookie on a 302 and redirects back, and returns the cookie', async () => {
+    const before = origin.server.requests.length;
+    const page = await renderer.render(request('/cookie-gate/'));
+    expect(page.status).toBe(200);
+    expect(page.finalUrl).toBe(`${origin.server.origin}/cookie-gate/`);
+    expect(page.html).toContain(origin.rows[0]!.title);
+    expect(page.cookies.find((c) => c.name === 'gate')?.httpOnly).toBe(true);
+    expect(page.cookies.map((c) => c.name).sort()).toEqual(['gate', 'seen']);
+    const seen = origin.server.requests.slice(before).map((r) => `${r.path} ${r.headers.cookie ?? '-'}`);
+    expect(seen).toEqual([
+      '/cookie-gate/ -',
+      '/cookie-gate/set -',
+      `/cookie-gate/ gate=${challengeAnswer(origin.secret.seed)}; seen=1`,
+    ]);
   });
 
   it('takes the DOM as it is at the deadline when the network never settles, with a warning', async () => {

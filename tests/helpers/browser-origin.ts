@@ -2,7 +2,8 @@
  * A local origin (127.0.0.1) serving the pages a headless browser is needed for: a list filled by
  * script from a JSON endpoint, a JavaScript challenge stub (加速乐-style: HTTP 521, a cookie computed in
  * script, then a reload), an endless page, a page that tries to leave its host, a page that fires
- * hundreds of sub-requests, and a page whose script never yields.
+ * hundreds of sub-requests, a page whose script never yields, and server redirects: a same-host chain,
+ * one to a robots-disallowed path, one to another host, and a cookie gate that sets its cookie on a 302.
  */
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -129,6 +130,22 @@ setTimeout(function () {
     '/hung/': (_req, res) =>
       html(res, '<html><body><ul class="list"><li>x</li></ul><script>while (true) {}</script></body></html>'),
     '/not-found/': (_req, res) => html(res, '<html><body>gone</body></html>', 404),
+    '/hop/1': (_req, res) => void res.writeHead(302, { location: '/hop/2' }).end(),
+    '/hop/2': (_req, res) => void res.writeHead(301, { location: `${server.origin}/plain-list/` }).end(),
+    '/redirect-private/': (_req, res) => void res.writeHead(302, { location: '/private/list/' }).end(),
+    '/redirect-off/': (_req, res) =>
+      void res.writeHead(302, { location: `http://localhost:${server.port}/elsewhere` }).end(),
+    '/cookie-gate/': (req, res) => {
+      if ((req.headers.cookie ?? '').includes(`gate=${challengeAnswer(secret.seed)}`)) return html(res, listHtml());
+      res.writeHead(302, { location: '/cookie-gate/set' }).end();
+    },
+    '/cookie-gate/set': (_req, res) =>
+      void res
+        .writeHead(302, {
+          location: '/cookie-gate/',
+          'set-cookie': [`gate=${challengeAnswer(secret.seed)}; Max-Age=3600; Path=/; HttpOnly`, 'seen=1; Path=/'],
+        })
+        .end(),
   });
   return {
     server,
