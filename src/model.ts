@@ -61,7 +61,10 @@ export interface FetchPolicy {
   minHostDelayMs: number;
   perHostConcurrency: number;
   headers: Record<string, string>;
+  /** The source's own cookies (`cookies:`), sent to its origin only. */
   cookies: Record<string, string>;
+  /** Cookies a browser earned (a passed challenge), each sent only where it applies (RFC 6265). */
+  earnedCookies?: EarnedCookie[];
   robots: 'obey' | 'ignore';
   /** Forced charset label, overriding detection. */
   encoding?: string;

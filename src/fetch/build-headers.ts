@@ -1,9 +1,11 @@
 /**
  * Request headers for one hop: identity (User-Agent), what we accept, conditional validators,
  * and the source's own headers and cookies. Credentials (Cookie, Authorization) go only to the
- * source's own origin, so a redirect to another site does not leak them.
+ * source's own origin, so a redirect to another site does not leak them; cookies a browser earned
+ * go wherever they apply by the cookie rules (domain, path, Secure, expiry), as a browser sends them.
  */
 import type { FetchPolicy, FetchValidators } from '../model.js';
+import { cookieHeaderFor } from './match-cookies.js';
 import { ACCEPTED_ENCODINGS } from './read-body.js';
 
 /** Everything that decides one hop's headers. */
@@ -13,6 +15,9 @@ export interface HeaderInput {
   validators?: FetchValidators;
   /** False when a redirect has left the source's origin. */
   sameOrigin: boolean;
+  /** The hop's URL and the time, for the earned cookies that apply to it. */
+  url: URL;
+  nowMs: number;
 }
 
 /** Builds lower-case request headers for one hop. */
@@ -27,8 +32,13 @@ export function buildRequestHeaders(input: HeaderInput): Record<string, string> 
     const key = name.toLowerCase();
     if (input.sameOrigin || !CREDENTIAL_HEADERS.has(key)) headers[key] = value;
   }
-  const cookie = formatCookies(policy.cookies);
-  if (cookie && input.sameOrigin) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookie}` : cookie;
+  const cookie = [
+    input.sameOrigin ? formatCookies(policy.cookies) : '',
+    cookieHeaderFor(policy.earnedCookies ?? [], input.url, input.nowMs),
+  ]
+    .filter(Boolean)
+    .join('; ');
+  if (cookie) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookie}` : cookie;
   if (input.purpose !== 'robots') addValidators(headers, input.validators);
   return headers;
 }

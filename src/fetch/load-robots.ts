@@ -60,7 +60,7 @@ async function tryExchange(
       sourceId: request.sourceId,
       url,
       policy,
-      headers: buildRequestHeaders({ policy, purpose: 'robots', sameOrigin }),
+      headers: buildRequestHeaders({ policy, purpose: 'robots', sameOrigin, url, nowMs: deps.now() }),
       minDelayMs: policy.minHostDelayMs,
       maxBytes: ROBOTS_MAX_BYTES,
     });

@@ -48,11 +48,14 @@ export async function keepEarnedCookies(
   }
 }
 
-/** The policy with earned cookies added (the source's own `cookies:` win on a name clash). */
+/**
+ * The policy with earned cookies added (the source's own `cookies:` win on a name clash); the fetch
+ * stage sends each only to the URLs it applies to, by domain, path, Secure and expiry.
+ */
 export function withEarnedCookies(policy: FetchPolicy, cookies: EarnedCookie[] | undefined): FetchPolicy {
   if (!cookies) return policy;
-  const earned = Object.fromEntries(cookies.map((cookie) => [cookie.name, cookie.value]));
-  return { ...policy, cookies: { ...earned, ...policy.cookies } };
+  const earnedCookies = cookies.filter((cookie) => !Object.hasOwn(policy.cookies, cookie.name));
+  return { ...policy, earnedCookies };
 }
 
 /** The source's configured cookies as browser cookies for its host. */

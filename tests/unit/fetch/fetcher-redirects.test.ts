@@ -88,4 +88,23 @@ describe('fetcher redirects', () => {
     expect(landed?.headers.authorization).toBeUndefined();
     expect(landed?.headers['accept-language']).toBe('zh-CN');
   });
+
+  it('sends earned cookies only where they apply: path, Secure and expiry, on every hop', async () => {
+    server.route('/tzgg/', redirectTo('/other/list'));
+    server.route('/other/list', serveBytes('<html>list</html>'));
+    const host = '127.0.0.1';
+    const now = Date.now() / 1000;
+    const earnedCookies = [
+      { name: 'root', value: '1', domain: host, path: '/', httpOnly: true, secure: false },
+      { name: 'scoped', value: '2', domain: host, path: '/tzgg', httpOnly: false, secure: false },
+      { name: 'tls', value: '3', domain: host, path: '/', httpOnly: false, secure: true },
+      { name: 'old', value: '4', domain: host, path: '/', httpOnly: false, secure: false, expires: now - 60 },
+      { name: 'elsewhere', value: '5', domain: 'www.example.org', path: '/', httpOnly: false, secure: false },
+    ];
+    await fetcher.fetch(pageRequest(`${server.origin}/tzgg/`, { cookies: { own: 'x' }, earnedCookies }));
+    expect(server.requests.map((r) => `${r.path} ${r.headers.cookie}`)).toEqual([
+      '/tzgg/ own=x; scoped=2; root=1',
+      '/other/list own=x; root=1',
+    ]);
+  });
 });
