@@ -177,7 +177,8 @@ describe('feedwright start', () => {
       const workers = [0, 1].map(() => spawnCli(dir, ['start', '-c', 'shared.yaml', '--no-initial-run']));
       children.push(...workers);
       await Promise.all(
-        workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'))),
+        // Two workers start at once: on a loaded 2-core machine that has taken over 15 s.
+        workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'), 40_000)),
       );
       const startedAt = Date.now();
       await new Promise((resolve) => setTimeout(resolve, 5_000));
