@@ -151,12 +151,14 @@ export async function encodeBody(body: Buffer, encoding: Encoding): Promise<Buff
 }
 
 function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
-  if (encoding === 'gzip') return gzipAsync(body, { level: 9 });
-  // Quality 11 costs ~10x quality 9 for a few percent; each version is compressed once either way.
+  // Levels for a document compressed on the request that first asks for it (shared mode renders on
+  // a miss): measured on a 45 KB text, gzip 9 cost 2.0 ms for 0.05 % less than gzip 6 (1.6 ms), and
+  // brotli quality 9 cost 18 ms (11 costs ~10x that) for 0.7 % less than quality 5 (1.6 ms).
+  if (encoding === 'gzip') return gzipAsync(body, { level: 6 });
   return brotliAsync(body, {
     params: {
       [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-      [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+      [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
       [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
     },
   });
