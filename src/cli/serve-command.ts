@@ -4,7 +4,14 @@
  * serves the output folder the worker writes.
  */
 import { resolve } from 'node:path';
-import { createSiteReader, describeDrift, hashConfig, readAllHealth, readLiveWorkers } from '../pipeline/index.js';
+import {
+  createSiteReader,
+  SERVER_STAMP_TTL_MS,
+  describeDrift,
+  hashConfig,
+  readAllHealth,
+  readLiveWorkers,
+} from '../pipeline/index.js';
 import { createFeedServer, createHealthReader, createRenderedCache, renderHealthMetrics } from '../serve/index.js';
 import { isSharedStore, openItemStore, splitStoreUrl } from '../store/index.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -27,7 +34,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const shared = isSharedStore(config.store);
   const documents = shared
     ? createRenderedCache(
-        createSiteReader(() => config, { store, site: config.site }),
+        createSiteReader(() => config, { store, site: config.site }, { stampTtlMs: SERVER_STAMP_TTL_MS }),
         CACHE_BYTES,
       )
     : undefined;

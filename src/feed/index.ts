@@ -1,5 +1,13 @@
 /** feed stage: StoredItem[] → RSS 2.0, Atom 1.0 and JSON Feed 1.1; topic feeds, OPML, index page, atomic writes. */
-export { renderFeed, feedFileNames, type FeedMeta, type RenderedFeed } from './render-feed.js';
+export {
+  renderFeed,
+  renderFeedDocument,
+  feedFileNames,
+  type FeedFormat,
+  type FeedMeta,
+  type RenderedFeed,
+  type RenderedFeedDocument,
+} from './render-feed.js';
 export { writeFeedFiles, writeOutputFile } from './write-output.js';
 export { selectTopicItems } from './topic-items.js';
 export { type FeedListing, type ListedHeadline } from './feed-listing.js';

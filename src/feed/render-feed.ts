@@ -3,8 +3,8 @@
  * Same input, same bytes: nothing here reads the clock.
  */
 import type { StoredItem } from '../model.js';
-import { prepareEntry, sortNewestFirst, normalizeHttpUrl } from './feed-entry.js';
-import { renderJsonFeed } from './render-json-feed.js';
+import { prepareEntry, sortNewestFirst, normalizeHttpUrl, type FeedEntry } from './feed-entry.js';
+import { renderJsonFeed, type JsonChannel } from './render-json-feed.js';
 import { renderAtom, renderRss, type XmlChannel } from './render-xml-feeds.js';
 import { toXmlSafeLine, toXmlSafeText } from './safe-text.js';
 
@@ -43,8 +43,52 @@ export function feedFileNames(id: string): { rss: string; atom: string; json: st
   return { rss: `${id}.rss.xml`, atom: `${id}.atom.xml`, json: `${id}.feed.json` };
 }
 
+/** One of a feed's three documents. */
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+/** One document of a feed, as {@link renderFeedDocument} writes it. */
+export interface RenderedFeedDocument {
+  format: FeedFormat;
+  body: string;
+  /** Newest item date (publication or content update); undefined for an empty feed. */
+  updated?: Date;
+  itemCount: number;
+}
+
 /** Pure: StoredItem[] (any order) → the three documents, newest first, at most maxItems; byte-stable for the same input. */
 export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
+  const prepared = prepareFeed(meta, items);
+  return {
+    id: meta.id,
+    rss: writeFormat(prepared, 'rss'),
+    atom: writeFormat(prepared, 'atom'),
+    json: writeFormat(prepared, 'json'),
+    updated: prepared.updated,
+    itemCount: prepared.entries.length,
+  };
+}
+
+/**
+ * Pure: one document of the feed, byte-identical to the same format in {@link renderFeed}'s result
+ * (servers render only the format asked for; the RSS and Atom writers cost ~0.5 and ~1 ms each for 50 items).
+ */
+export function renderFeedDocument(meta: FeedMeta, items: StoredItem[], format: FeedFormat): RenderedFeedDocument {
+  const prepared = prepareFeed(meta, items);
+  return { format, body: writeFormat(prepared, format), updated: prepared.updated, itemCount: prepared.entries.length };
+}
+
+// --- Internal helpers ---
+
+/** What every format is written from: the entries and channel values, prepared once. */
+interface PreparedFeed {
+  entries: FeedEntry[];
+  channel: XmlChannel;
+  json: JsonChannel;
+  timezone?: string;
+  updated?: Date;
+}
+
+function prepareFeed(meta: FeedMeta, items: StoredItem[]): PreparedFeed {
   const homePageUrl = normalizeHttpUrl(meta.homePageUrl) ?? meta.homePageUrl;
   const shown = sortNewestFirst(items).slice(0, Math.max(0, meta.maxItems));
   const topicId = meta.kind === 'topic' ? meta.id : undefined;
@@ -74,26 +118,24 @@ export function renderFeed(meta: FeedMeta, items: StoredItem[]): RenderedFeed {
     ...(image ? { image } : {}),
     ...(icon ? { icon } : {}),
   };
-  const json = renderJsonFeed(
-    {
-      title,
-      homePageUrl,
-      authorName: title,
-      ...(description ? { description } : {}),
-      ...(base === undefined ? {} : { selfJson: `${base}${names.json}` }),
-      ...(language ? { language } : {}),
-      ...(image ? { image } : {}),
-      ...(icon ? { icon } : {}),
-    },
-    entries,
-    meta.timezone,
-  );
-  const rss = renderRss(channel, entries);
-  const atom = renderAtom(channel, entries);
-  return { id: meta.id, rss, atom, json, updated, itemCount: entries.length };
+  const json: JsonChannel = {
+    title,
+    homePageUrl,
+    authorName: title,
+    ...(description ? { description } : {}),
+    ...(base === undefined ? {} : { selfJson: `${base}${names.json}` }),
+    ...(language ? { language } : {}),
+    ...(image ? { image } : {}),
+    ...(icon ? { icon } : {}),
+  };
+  return { entries, channel, json, ...(meta.timezone ? { timezone: meta.timezone } : {}), updated };
 }
 
-// --- Internal helpers ---
+function writeFormat(prepared: PreparedFeed, format: FeedFormat): string {
+  if (format === 'rss') return renderRss(prepared.channel, prepared.entries);
+  if (format === 'atom') return renderAtom(prepared.channel, prepared.entries);
+  return renderJsonFeed(prepared.json, prepared.entries, prepared.timezone);
+}
 
 /** An empty feed still needs a fixed date, or `feed` would write "now" and the bytes would change every run. */
 const EMPTY_FEED_DATE = new Date(0);

@@ -9,7 +9,13 @@ export { sourceFeedMeta } from './publish-source-feed.js';
 export { createSitePublisher, type SitePublisher } from './site-publisher.js';
 export { previewSource, type PreviewResult } from './preview-source.js';
 export { formatWarning } from './format-warning.js';
-export { createSiteReader, type SiteReader, type RenderedDocuments } from './site-reader.js';
+export {
+  createSiteReader,
+  SERVER_STAMP_TTL_MS,
+  type SiteReader,
+  type SiteReaderOptions,
+  type RenderedDocuments,
+} from './site-reader.js';
 export { readFeedVersions } from './feed-version.js';
 export { announceWorker, describeDrift, hashConfig, readLiveWorkers, type WorkerAnnouncement } from './config-drift.js';
 export { rebuildHistoryFromFeeds, type HistoryRebuild } from './rebuild-history.js';

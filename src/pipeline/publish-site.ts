@@ -5,7 +5,10 @@
 import {
   INDEX_HEADLINES,
   renderFeed,
+  renderFeedDocument,
+  type FeedFormat,
   type FeedMeta,
+  type RenderedFeedDocument,
   renderIndexPage,
   renderOpml,
   selectTopicItems,
@@ -101,6 +104,17 @@ export async function renderTopicFeed(
     await Promise.all(members.map(async (source) => [source.id, await deps.store.listHistory(source.id)] as const)),
   );
   return renderFeed(topicMeta(topic, config, deps), selectTopicItems(topic, histories));
+}
+
+/** One document of a topic feed from its member sources' histories (by source id); servers render only the format asked for. */
+export function renderTopicFeedDocument(
+  topic: TopicFeedConfig,
+  config: AppConfig,
+  deps: Pick<PipelineDeps, 'site'>,
+  histories: ReadonlyMap<string, StoredItem[]>,
+  format: FeedFormat,
+): RenderedFeedDocument {
+  return renderFeedDocument(topicMeta(topic, config, deps), selectTopicItems(topic, histories), format);
 }
 
 /** The sources a topic feed merges. */

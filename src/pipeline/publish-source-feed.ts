@@ -1,5 +1,14 @@
 /** Renders one source's history into its three feed files. */
-import { feedLanguage, renderFeed, writeFeedFiles, type FeedMeta, type RenderedFeed } from '../feed/index.js';
+import {
+  feedLanguage,
+  renderFeed,
+  renderFeedDocument,
+  writeFeedFiles,
+  type FeedFormat,
+  type FeedMeta,
+  type RenderedFeed,
+  type RenderedFeedDocument,
+} from '../feed/index.js';
 import type { FailureNotice, FeedVersion, RememberedPage, SourceConfig, StoredItem } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { failureNoticeItems } from './failure-notices.js';
@@ -45,11 +54,22 @@ export function renderSourceFeed(
   deps: Pick<PipelineDeps, 'site'>,
   content: SourceFeedContent,
 ): RenderedFeed {
+  return renderFeed(sourceFeedMeta(source, deps, content.page), feedItems(source, content));
+}
+
+/** One document of the source's feed, byte-identical to that format in {@link renderSourceFeed}'s result (servers). */
+export function renderSourceFeedDocument(
+  source: SourceConfig,
+  deps: Pick<PipelineDeps, 'site'>,
+  content: Pick<SourceFeedContent, 'history' | 'page' | 'failureNotices'>,
+  format: FeedFormat,
+): RenderedFeedDocument {
+  return renderFeedDocument(sourceFeedMeta(source, deps, content.page), feedItems(source, content), format);
+}
+
+function feedItems(source: SourceConfig, content: Pick<SourceFeedContent, 'history' | 'failureNotices'>): StoredItem[] {
   const notices = failureNoticeItems(source, content.failureNotices);
-  return renderFeed(
-    sourceFeedMeta(source, deps, content.page),
-    notices.length ? [...notices, ...content.history] : content.history,
-  );
+  return notices.length ? [...notices, ...content.history] : content.history;
 }
 
 /**

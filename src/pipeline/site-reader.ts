@@ -4,22 +4,27 @@
  * worker publishes with, so any node answers with the current feeds whichever worker ran the
  * source.
  *
- * Each document has a version key that is cheap to read: a source feed's is the source's feed
- * version (bumped by the worker when the feed changed), a topic's is its members' versions, the
- * OPML's and index's are every version plus every source's health. Servers render a document once
- * per version key. A render reads the key before and after its data and retries when a run
- * committed in between, so the bytes cached under a key are the bytes of that version on every node.
- * Nothing here reads the clock.
+ * Each document has a version key that is cheap to read. A feed's key is built from its sources'
+ * stamps (feed version, bumped by the worker when the feed changed, and the pending flag, set while a
+ * run committed items it has not confirmed: the history is then newer than the version says) and a
+ * hash of the config. A feed is rendered from contents read in one atomic step with their stamps, in
+ * the one format asked for, so the bytes cached under a key are that version's bytes on every node.
+ * The OPML's and index's key is every version plus every source's health; they are read before and
+ * after rendering, and rendered again when a run committed in between. Nothing here reads the clock
+ * but the stamp reader's optional reuse window (feed-stamp-reader.ts).
  */
 import { createHash } from 'node:crypto';
-import { feedFileNames, type RenderedFeed } from '../feed/index.js';
-import type { AppConfig, SourceConfig, TopicFeedConfig } from '../model.js';
+import type { FeedFormat, RenderedFeedDocument } from '../feed/index.js';
+import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
+import { createFeedContentCache, type VersionedContent } from './feed-content-cache.js';
+import { createFeedStampReader, stampToken } from './feed-stamp-reader.js';
 import { readFeedVersions } from './feed-version.js';
-import { renderSite, renderTopicFeed, topicMembers } from './publish-site.js';
-import { renderSourceFeed } from './publish-source-feed.js';
+import { mapWithLimit } from './map-with-limit.js';
+import { renderSite, renderTopicFeedDocument, topicMembers } from './publish-site.js';
+import { renderSourceFeedDocument } from './publish-source-feed.js';
 
-/** Documents rendered together at one version (a feed's three formats, or the OPML with the index page). */
+/** Documents rendered together at one version (one format of a feed, or the OPML with the index page). */
 export interface RenderedDocuments {
   version: string;
   /** The newest date the documents show: their Last-Modified. */
@@ -31,12 +36,37 @@ export interface RenderedDocuments {
 export interface SiteReader {
   /** The version key of a document, or undefined when the config publishes no such document. */
   version(name: string): Promise<string | undefined>;
-  /** Renders the document and its siblings at their current version; undefined for an unknown name. */
+  /** Renders the document (with its siblings, for the OPML and index) at their current version; undefined for an unknown name. */
   render(name: string): Promise<RenderedDocuments | undefined>;
 }
 
+/**
+ * The stamp reuse window `serve` and `start --serve` use: a server answers at most this much (plus a
+ * round trip) behind the store, and a cached feed costs no store call for that long (README: Serving).
+ */
+export const SERVER_STAMP_TTL_MS = 1_000;
+
+/** How a site reader checks versions. */
+export interface SiteReaderOptions {
+  /**
+   * How long a source's stamp, once read, answers version checks without the store (ms). 0 (the
+   * default) reads the store for every check (batched); servers use a short window (README: Serving).
+   */
+  stampTtlMs?: number;
+  /** Sources whose parsed contents are kept for reuse (default 1,024). */
+  contentEntries?: number;
+}
+
 /** Creates a reader over the store; `config()` is read on each request so a reload takes effect at once. */
-export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): SiteReader {
+export function createSiteReader(
+  config: () => AppConfig,
+  deps: Pick<PipelineDeps, 'store' | 'site'>,
+  options: SiteReaderOptions = {},
+): SiteReader {
+  const stamps = createFeedStampReader(deps.store, options.stampTtlMs ?? 0);
+  const contents = createFeedContentCache(deps.store, options.contentEntries ?? 1024, (id, content) =>
+    stamps.note(id, content),
+  );
   const configKeys = new WeakMap<AppConfig, string>();
   const configKey = (current: AppConfig): string => {
     let key = configKeys.get(current);
@@ -49,10 +79,10 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
 
   async function versionOf(current: AppConfig, target: Target): Promise<string> {
     const key = configKey(current);
-    if (target.kind === 'source') return `s${(await readFeedVersions(deps.store, [target.source.id]))[0]}-${key}`;
+    if (target.kind === 'source') return `s${stampToken((await stamps.read([target.source.id]))[0])}-${key}`;
     if (target.kind === 'topic') {
       const ids = topicMembers(target.topic, current).map((source) => source.id);
-      return `t${hash((await readFeedVersions(deps.store, ids)).join(',')).slice(0, 16)}-${key}`;
+      return topicVersion((await stamps.read(ids)).map(stampToken), key);
     }
     const ids = current.sources.map((source) => source.id);
     const [versions, health] = await Promise.all([
@@ -62,12 +92,41 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
     return `i${hash(JSON.stringify([versions, health])).slice(0, 16)}-${key}`;
   }
 
-  async function renderTarget(current: AppConfig, target: Target): Promise<Omit<RenderedDocuments, 'version'>> {
+  /**
+   * A source or topic feed document, from contents read with their stamps: its version is theirs.
+   * The stamps are checked first (a batched read, or none within the reuse window): contents cached
+   * at the same stamps are reused, the others read from the store.
+   */
+  async function renderFeedTarget(
+    current: AppConfig,
+    target: Exclude<Target, { kind: 'site' }>,
+  ): Promise<RenderedDocuments> {
+    const key = configKey(current);
+    const members = target.kind === 'source' ? [target.source] : topicMembers(target.topic, current);
+    const expected = (await stamps.read(members.map((source) => source.id))).map(stampToken);
+    const read = await mapWithLimit(members, CONTENT_READS_IN_FLIGHT, (source, i) =>
+      contents.get(source.id, expected[i]),
+    );
     if (target.kind === 'source') {
-      const { source } = target;
-      return feedDocuments(renderSourceFeed(source, deps, await deps.store.loadSource(source.id)));
+      const [{ token, content }] = read as [VersionedContent];
+      const document = renderSourceFeedDocument(target.source, deps, content, target.format);
+      return feedDocument(`s${token}-${key}`, target.name, document);
     }
-    if (target.kind === 'topic') return feedDocuments(await renderTopicFeed(target.topic, current, deps));
+    const histories = new Map<string, StoredItem[]>(
+      members.map((source, i) => [source.id, read[i]?.content.history ?? []]),
+    );
+    const document = renderTopicFeedDocument(target.topic, current, deps, histories, target.format);
+    return feedDocument(
+      topicVersion(
+        read.map((entry) => entry.token),
+        key,
+      ),
+      target.name,
+      document,
+    );
+  }
+
+  async function renderSiteDocuments(current: AppConfig): Promise<Omit<RenderedDocuments, 'version'>> {
     const site = await renderSite(current, deps);
     const healthDates = await Promise.all(
       current.sources.map(async (source) => (await deps.store.getHealth(source.id))?.lastRunAt),
@@ -87,6 +146,18 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
     };
   }
 
+  // Names resolve once per config: a cached answer should not search the config's sources.
+  const targets = new WeakMap<AppConfig, Map<string, Target | undefined>>();
+  const resolveTarget = (current: AppConfig, name: string): Target | undefined => {
+    let byName = targets.get(current);
+    if (!byName) targets.set(current, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name);
+    const target = findTarget(current, name);
+    // Only names the config publishes are kept: request paths are chosen by clients.
+    if (target) byName.set(name, target);
+    return target;
+  };
+
   return {
     async version(name) {
       const current = config();
@@ -97,9 +168,10 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
       const current = config();
       const target = resolveTarget(current, name);
       if (!target) return undefined;
+      if (target.kind !== 'site') return renderFeedTarget(current, target);
       let version = await versionOf(current, target);
       for (let attempt = 0; ; attempt += 1) {
-        const rendered = await renderTarget(current, target);
+        const rendered = await renderSiteDocuments(current);
         const after = await versionOf(current, target);
         // A run committed while we read: render again so the cached bytes match their key.
         if (after === version || attempt >= MAX_RENDER_ATTEMPTS)
@@ -114,31 +186,37 @@ export function createSiteReader(config: () => AppConfig, deps: Pick<PipelineDep
 
 const MAX_RENDER_ATTEMPTS = 3;
 
-type Target = { kind: 'source'; source: SourceConfig } | { kind: 'topic'; topic: TopicFeedConfig } | { kind: 'site' };
+/** Member contents read at once for a topic feed (enough to overlap a networked store's round trips). */
+const CONTENT_READS_IN_FLIGHT = 16;
 
-const FEED_SUFFIXES = ['.rss.xml', '.atom.xml', '.feed.json'];
+type Target =
+  | { kind: 'source'; source: SourceConfig; name: string; format: FeedFormat }
+  | { kind: 'topic'; topic: TopicFeedConfig; name: string; format: FeedFormat }
+  | { kind: 'site' };
 
-function resolveTarget(config: AppConfig, name: string): Target | undefined {
+const FEED_SUFFIXES: Array<[string, FeedFormat]> = [
+  ['.rss.xml', 'rss'],
+  ['.atom.xml', 'atom'],
+  ['.feed.json', 'json'],
+];
+
+function findTarget(config: AppConfig, name: string): Target | undefined {
   if (name === 'feeds.opml' || name === 'index.html') return { kind: 'site' };
-  const suffix = FEED_SUFFIXES.find((candidate) => name.endsWith(candidate));
-  if (!suffix) return undefined;
+  const [suffix, format] = FEED_SUFFIXES.find(([candidate]) => name.endsWith(candidate)) ?? [];
+  if (suffix === undefined || format === undefined) return undefined;
   const id = name.slice(0, -suffix.length);
   const source = config.sources.find((candidate) => candidate.id === id);
-  if (source) return { kind: 'source', source };
+  if (source) return { kind: 'source', source, name, format };
   const topic = config.feeds.find((candidate) => candidate.id === id);
-  return topic ? { kind: 'topic', topic } : undefined;
+  return topic ? { kind: 'topic', topic, name, format } : undefined;
 }
 
-function feedDocuments(feed: RenderedFeed): Omit<RenderedDocuments, 'version'> {
-  const names = feedFileNames(feed.id);
-  return {
-    lastModified: feed.updated ?? new Date(0),
-    documents: [
-      { name: names.rss, body: feed.rss },
-      { name: names.atom, body: feed.atom },
-      { name: names.json, body: feed.json },
-    ],
-  };
+function topicVersion(tokens: string[], configKey: string): string {
+  return `t${hash(tokens.join(',')).slice(0, 16)}-${configKey}`;
+}
+
+function feedDocument(version: string, name: string, document: RenderedFeedDocument): RenderedDocuments {
+  return { version, lastModified: document.updated ?? new Date(0), documents: [{ name, body: document.body }] };
 }
 
 function hash(text: string): string {

@@ -12,6 +12,7 @@ import {
   announceWorker,
   createSitePublisher,
   createSiteReader,
+  SERVER_STAMP_TTL_MS,
   describeDrift,
   hashConfig,
   readAllHealth,
@@ -173,7 +174,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
         // Shared store: serve every source's feed from the store, not only the ones this worker wrote.
         const documents = isSharedStore(config.store)
           ? createRenderedCache(
-              createSiteReader(() => config, pipeline),
+              createSiteReader(() => config, pipeline, { stampTtlMs: SERVER_STAMP_TTL_MS }),
               64 * 1024 * 1024,
             )
           : undefined;

@@ -1,8 +1,9 @@
 /**
  * Shared mode: documents rendered from the store on request instead of read from output/. Each
- * request reads the document's version key (one cheap store read); a known key is answered from
- * memory, an unknown one is rendered once (concurrent requests for it wait for the same render)
- * together with its siblings (a feed's three formats). Compressed copies are made once per version.
+ * request reads the document's version key (a cheap, batched stamp read, or none within the reader's
+ * reuse window); a known key is answered from memory, an unknown one is rendered once (concurrent
+ * requests for it wait for the same render), in the format asked for (the OPML and the index page
+ * together). Compressed copies are made once per version.
  * While the store does not answer, a document rendered before is served as it was (stale, not an error).
  */
 import { findContentType } from './content-type.js';
@@ -13,7 +14,7 @@ import { ByteBoundedLru } from './byte-bounded-lru.js';
 export interface DocumentRenderer {
   /** The version key of a document, or undefined when there is no such document. */
   version(name: string): Promise<string | undefined>;
-  /** Renders the document and its siblings at their current version. */
+  /** Renders the document (and any siblings rendered with it) at their current version. */
   render(
     name: string,
   ): Promise<{ version: string; lastModified: Date; documents: Array<{ name: string; body: string }> } | undefined>;

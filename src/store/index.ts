@@ -5,6 +5,8 @@ export {
   type ItemStore,
   type ItemStoreOptions,
   type CommitContext,
+  type FeedContent,
+  type FeedStamp,
   type SourceState,
   type SourceStateChanges,
 } from './item-store.js';

@@ -18,11 +18,17 @@ import {
 } from './item-record.js';
 import { identifyItems, planRun, type IdentifiedItem, type CommitContext } from './plan-run.js';
 import {
+  feedContentKeys,
+  feedStampKeys,
   feedVersionKey,
   isFeedVersion,
+  parseFeedContent,
+  parseFeedStamp,
   parseStateParts,
   statePartKeys,
   stateWrites,
+  type FeedContent,
+  type FeedStamp,
   type SourceState,
   type SourceStateChanges,
   type StoredRecords,
@@ -35,7 +41,7 @@ import { createKeyvEngine } from './keyv-engine.js';
 import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 
 export type { CommitContext } from './plan-run.js';
-export type { SourceState, SourceStateChanges } from './source-state.js';
+export type { FeedContent, FeedStamp, SourceState, SourceStateChanges } from './source-state.js';
 
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {
@@ -74,6 +80,14 @@ export interface ItemStore {
   getHealth(sourceId: string): Promise<SourceHealth | undefined>;
   /** Each source's feed version (undefined before its first publish), in one round trip. */
   readFeedVersions(sourceIds: readonly string[]): Promise<Array<FeedVersion | undefined>>;
+  /** Each source's feed stamp (version and pending flag), in one round trip: what servers check per request. */
+  readFeedStamps(sourceIds: readonly string[]): Promise<FeedStamp[]>;
+  /**
+   * What a source's feed is rendered from (history, page facts, failure notices) with its stamp, in one
+   * round trip that reads them all at the same instant (one MGET on Redis), so the content is exactly the
+   * content of that stamp; nothing of the run state or seen index is read.
+   */
+  readFeedContent(sourceId: string): Promise<FeedContent>;
   /** Cached detail-page findings per item link, in the order of `links` (one round trip). */
   readDetailCache(links: string[]): Promise<unknown[]>;
   /** Caches one item link's detail-page findings for `ttlMs`. */
@@ -165,6 +179,21 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         if (sourceIds.length === 0) return [];
         const raw = await keyv.getMany<unknown>(sourceIds.map(feedVersionKey));
         return raw.map((value) => (isFeedVersion(value) ? value : undefined));
+      }),
+    readFeedStamps: (sourceIds) =>
+      guard('could not read feed stamps', undefined, async () => {
+        if (sourceIds.length === 0) return [];
+        const keys = sourceIds.map(feedStampKeys);
+        const raw = await keyv.getMany<unknown>(keys.flat());
+        let at = 0;
+        return keys.map((parts) => parseFeedStamp(raw.slice(at, (at += parts.length))));
+      }),
+    readFeedContent: (sourceId) =>
+      guard('could not read the feed content', sourceId, async () => {
+        const keys = feedContentKeys(sourceId);
+        const raw = await keyv.getMany<unknown>([...keys, historyKey(sourceId)]);
+        const history = parseHistoryRecord(raw[keys.length], historyKey(sourceId), sourceId).items.map(toStoredItem);
+        return parseFeedContent(raw.slice(0, keys.length), history);
       }),
     readDetailCache: (links) =>
       guard('could not read the detail-page cache', undefined, async () =>

@@ -100,6 +100,53 @@ export function parseStateParts(
   };
 }
 
+/**
+ * Whether a source's feed shows what was last published: its version, and whether a run committed
+ * items it has not confirmed yet (between the two, the history is newer than the version says).
+ */
+export interface FeedStamp {
+  feedVersion?: FeedVersion;
+  pendingOutput: boolean;
+}
+
+/** What a source's feed is rendered from, read in one atomic step together with its stamp. */
+export interface FeedContent extends FeedStamp {
+  page: RememberedPage;
+  failureNotices: FailureNotice[];
+  /** The source's history, newest first. */
+  history: StoredItem[];
+}
+
+/** The keys of a source's stamp, in the order {@link parseFeedStamp} reads them. */
+export function feedStampKeys(sourceId: string): string[] {
+  return [feedVersionKey(sourceId), partKey(STATE_PART.pendingOutput, sourceId)];
+}
+
+/** The keys of a source's feed content besides its history: the stamp's, then page facts and failure notices. */
+export function feedContentKeys(sourceId: string): string[] {
+  return [...feedStampKeys(sourceId), partKey(STATE_PART.page, sourceId), partKey(STATE_PART.failureNotices, sourceId)];
+}
+
+/** Checks the raw values read under {@link feedStampKeys}; a part of the wrong shape counts as absent, as in {@link parseStateParts}. */
+export function parseFeedStamp(raw: unknown[]): FeedStamp {
+  const [version, pending] = raw;
+  return {
+    ...(isFeedVersion(version) ? { feedVersion: version } : {}),
+    pendingOutput: pending === true,
+  };
+}
+
+/** Checks the raw values read under {@link feedContentKeys}; `history` is the checked history that came with them. */
+export function parseFeedContent(raw: unknown[], history: StoredItem[]): FeedContent {
+  const [, , page, notices] = raw;
+  return {
+    ...parseFeedStamp(raw),
+    page: isRememberedPage(page) ? page : {},
+    failureNotices: isNoticeList(notices) ? notices : [],
+    history,
+  };
+}
+
 /** The writes for `changes`. */
 export function stateWrites(
   sourceId: string,

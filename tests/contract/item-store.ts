@@ -277,6 +277,38 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(await store.readDetailCache(['https://x/2', 'https://x/1'])).toEqual([undefined, { summary: 'cached' }]);
     });
 
+    it("reads a feed's content with its stamp, and stamps alone, as loadSource sees them", async () => {
+      expect(await store.readFeedStamps([])).toEqual([]);
+      expect(await store.readFeedContent('nobody')).toEqual({
+        pendingOutput: false,
+        page: {},
+        failureNotices: [],
+        history: [],
+      });
+      await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.saveSourceState('mee', {
+        pendingOutput: true,
+        page: { title: '要闻' },
+        feedVersion: { n: 4, hash: 'h4' },
+        failureNotices: [
+          { day: '2024-03-01', at: '2024-03-01T02:00:00Z', since: '2024-03-01T01:00:00Z', message: 'x' },
+        ],
+      });
+      const state = await store.loadSource('mee');
+      const content = await store.readFeedContent('mee');
+      expect(content).toEqual({
+        feedVersion: state.feedVersion,
+        pendingOutput: true,
+        page: state.page,
+        failureNotices: state.failureNotices,
+        history: state.history,
+      });
+      expect(await store.readFeedStamps(['mee', 'nobody'])).toEqual([
+        { feedVersion: { n: 4, hash: 'h4' }, pendingOutput: true },
+        { pendingOutput: false },
+      ]);
+    });
+
     it('keeps sources apart', async () => {
       await store.commitItems('a', [linked(1)], ctx('2024-03-01T02:00:00Z'));
       const b = await store.commitItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));

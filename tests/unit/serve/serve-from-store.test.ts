@@ -11,6 +11,8 @@ import { createSilentLogger } from '../../../src/log.js';
 import type { AppConfig } from '../../../src/model.js';
 import { createSiteReader, type SiteReader } from '../../../src/pipeline/index.js';
 import { commitAndPublish, confirmRun } from '../../../src/pipeline/commit-run.js';
+import { renderTopicFeed } from '../../../src/pipeline/publish-site.js';
+import { renderSourceFeed } from '../../../src/pipeline/publish-source-feed.js';
 import { createFeedServer, createRenderedCache, type FeedServer } from '../../../src/serve/index.js';
 import { openItemStore, type ItemStore } from '../../../src/store/index.js';
 
@@ -113,13 +115,12 @@ describe('serving from the store (shared mode)', () => {
     expect((await fetch(`${a}gamma.rss.xml`)).status).toBe(404);
   });
 
-  it('renders a feed once per version, answers 304 to its ETag, and a run that changes it changes the ETag', async () => {
+  it('renders each format of a feed once per version, answers 304 to its ETag, and a run that changes it changes the ETag', async () => {
     await runOnce('alpha', ['first'], '2026-11-30T08:00:00Z');
     const url = await startServer();
     const first = await fetch(`${url}alpha.atom.xml`);
     const etag = first.headers.get('etag')!;
-    await fetch(`${url}alpha.rss.xml`);
-    await fetch(`${url}alpha.feed.json`);
+    await fetch(`${url}alpha.atom.xml`);
     expect(renders).toEqual(['alpha.atom.xml']);
     expect((await fetch(`${url}alpha.atom.xml`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     // A run that finds nothing new leaves the version alone: no render.
@@ -131,6 +132,56 @@ describe('serving from the store (shared mode)', () => {
     expect(next.status).toBe(200);
     expect(await next.text()).toContain('second');
     expect(renders).toEqual(['alpha.atom.xml', 'alpha.atom.xml']);
+    // Only the format asked for is rendered; the others render on their first request, once.
+    await fetch(`${url}alpha.rss.xml`);
+    await fetch(`${url}alpha.rss.xml`);
+    expect(renders).toEqual(['alpha.atom.xml', 'alpha.atom.xml', 'alpha.rss.xml']);
+  });
+
+  it('serves each format byte for byte as the worker renders all three, whatever order nodes are asked in', async () => {
+    await runOnce('alpha', ['air one', 'water two'], '2026-11-30T08:00:00Z');
+    await runOnce('beta', ['air three'], '2026-11-30T08:01:00Z');
+    const state = await store.loadSource('alpha');
+    const source = config.sources.find((candidate) => candidate.id === 'alpha')!;
+    const worker = renderSourceFeed(source, { site: config.site }, state);
+    const [a, b] = [await startServer(), await startServer()];
+    const formats = { 'alpha.rss.xml': worker.rss, 'alpha.atom.xml': worker.atom, 'alpha.feed.json': worker.json };
+    for (const [name, bytes] of Object.entries(formats)) expect(await (await fetch(`${a}${name}`)).text()).toBe(bytes);
+    for (const name of Object.keys(formats).reverse())
+      expect(await (await fetch(`${b}${name}`)).text()).toBe(formats[name as keyof typeof formats]);
+    // A topic's formats too: node b renders them from contents it cached for the source feeds above.
+    const topic = await renderTopicFeed(config.feeds[0]!, config, { store, site: config.site });
+    for (const [name, bytes] of [
+      ['air.rss.xml', topic.rss],
+      ['air.atom.xml', topic.atom],
+      ['air.feed.json', topic.json],
+    ] as const) {
+      const [ra, rb] = await Promise.all([fetch(`${a}${name}`), fetch(`${b}${name}`)]);
+      expect([name, await ra.text()]).toEqual([name, bytes]);
+      expect([name, await rb.text()]).toEqual([name, bytes]);
+    }
+  });
+
+  it("keys a feed read between a run's commit and its confirming write apart from the confirmed version", async () => {
+    await runOnce('alpha', ['first'], '2026-11-30T08:00:00Z');
+    const reader = createSiteReader(() => config, { store, site: config.site });
+    const confirmed = await reader.render('alpha.rss.xml');
+    // A run commits a new item (the history moves, pendingOutput is set) and is killed before it confirms.
+    const source = config.sources.find((candidate) => candidate.id === 'alpha')!;
+    await commitAndPublish(
+      { ...source, timezone: 'UTC', historySize: 50, retainDays: 30 },
+      { store, site: config.site, now: () => new Date(), logger: createSilentLogger(), fetcher: undefined as never },
+      await store.loadSource('alpha'),
+      [{ title: 'second', link: 'http://127.0.0.1:9/alpha/second' }],
+      { fetchedAt: new Date('2026-11-30T08:05:00Z'), validators: {} },
+      {},
+    );
+    const pending = await reader.render('alpha.rss.xml');
+    expect(pending?.documents[0]?.body).toContain('second');
+    // Same feed version number, other bytes: the key must differ, or nodes that rendered before and
+    // after the commit would cache different bytes under one key.
+    expect(pending?.version).not.toBe(confirmed?.version);
+    expect(await reader.version('alpha.rss.xml')).toBe(pending?.version);
   });
 
   it('re-renders a topic feed when one of its sources changed, and the index when the health of a source did', async () => {
