@@ -82,7 +82,7 @@ async function runParent(): Promise<void> {
     console.log(`load average before: ${formatLoad()}`);
     await seed(store);
     const misses = await measureMisses(config, store);
-    const floor = measureFeedFloor((await store.loadSource('s1')).history);
+    const floor = measureFeedFloor((await store.readFeedContent('s1')).history);
     console.log(
       `npm feed alone (the floor; new Feed, 50 × addItem, one document): rss2() ${floor.rss.toFixed(2)} ms CPU ` +
         `(${(1000 / floor.rss).toFixed(0)} renders/s per core), atom1() ${floor.atom.toFixed(2)} ms CPU ` +
@@ -167,7 +167,8 @@ async function measureMisses(config: AppConfig, store: ItemStore): Promise<Recor
   const site = { store, site: config.site };
   const warm = createSiteReader(() => config, site);
   for (let i = 0; i < 20; i += 1) for (const suffix of SUFFIXES) await warm.render(`s${i}${suffix}`);
-  for (const source of config.sources.slice(0, 20)) renderSourceFeed(source, site, await store.loadSource(source.id));
+  for (const source of config.sources.slice(0, 20))
+    renderSourceFeed(source, site, await store.readFeedContent(source.id));
   const variants = {
     rss: async () => {
       const reader = createSiteReader(() => config, site);
@@ -182,7 +183,7 @@ async function measureMisses(config: AppConfig, store: ItemStore): Promise<Recor
       for (let i = 0; i < SOURCES; i += 1) await reader.render(`s${i}.feed.json`);
     },
     before: async () => {
-      for (const source of config.sources) renderSourceFeed(source, site, await store.loadSource(source.id));
+      for (const source of config.sources) renderSourceFeed(source, site, await store.readFeedContent(source.id));
     },
   };
   const totals = new Map<string, { seconds: number; cpuMs: number }>();

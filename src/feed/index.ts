@@ -12,7 +12,13 @@ export { writeFeedFiles, writeOutputFile } from './write-output.js';
 export { selectTopicItems } from './topic-items.js';
 export { type FeedListing, type ListedHeadline } from './feed-listing.js';
 export { renderOpml } from './render-opml.js';
-export { INDEX_HEADLINES, renderIndexPage, type IndexPageOptions } from './render-index-page.js';
+export {
+  INDEX_HEADLINES,
+  renderIndexPage,
+  shownHealth,
+  type IndexPageOptions,
+  type ShownHealth,
+} from './render-index-page.js';
 export { OutputError } from './output-error.js';
 export { JSON_FEED_EXTENSION, JSON_FEED_VERSION } from './render-json-feed.js';
 export { feedLanguage } from './feed-language.js';

@@ -16,6 +16,39 @@ import { formatZoneLabel } from './zone-dates.js';
 /** Headlines shown per feed. */
 export const INDEX_HEADLINES = 5;
 
+/**
+ * What a source's card shows of its health, and nothing else: the card is rendered from this, so
+ * two healths with equal `shownHealth` render the same card (the site rebuild skips an index page
+ * whose inputs did not change; the run time and counters move on every run and are not shown).
+ */
+export interface ShownHealth {
+  label: { className: string; zh: string; en: string };
+  failingSince?: string;
+  /** Why the source is failing or degraded. */
+  reason?: string;
+  /** What the operator is told to do. */
+  hint?: string;
+  /** A note for a working source (e.g. unsure list detection). */
+  note?: string;
+}
+
+/** The part of `health` the index page shows (see {@link ShownHealth}). */
+export function shownHealth(health: SourceHealth): ShownHealth {
+  const shown: ShownHealth = { label: STATUS_LABELS[health.status] };
+  if (health.status === 'failing' && health.failingSince) shown.failingSince = health.failingSince;
+  const reason =
+    health.status === 'degraded'
+      ? health.degradedReason
+      : health.status === 'failing'
+        ? health.lastError?.message
+        : undefined;
+  if (reason) shown.reason = reason;
+  const hint = isUnhealthy(health) ? health.lastError?.hint : undefined;
+  if (hint) shown.hint = hint;
+  if (health.attention && !reason) shown.note = health.attention;
+  return shown;
+}
+
 /** Options for {@link renderIndexPage}. */
 export interface IndexPageOptions {
   /** IANA zone used to print times (default UTC); the page always prints the offset. */
@@ -122,26 +155,13 @@ function row(zh: string, en: string, valueHtml: string): string {
 
 /** The status badge, and for a source in trouble what went wrong and what the operator is told to do. */
 function renderHealth(health: SourceHealth, zone: string): string {
-  const label = STATUS_LABELS[health.status];
-  const since =
-    health.status === 'failing' && health.failingSince
-      ? `，始于 <span lang="en">since</span> ${renderTime(new Date(health.failingSince), zone)}`
-      : '';
+  const { label, failingSince, reason, hint, note } = shownHealth(health);
+  const since = failingSince ? `，始于 <span lang="en">since</span> ${renderTime(new Date(failingSince), zone)}` : '';
   const badge = `<p class="health"><span class="status status-${label.className}">${label.zh} <span lang="en">${label.en}</span>${since}</span></p>\n`;
-  const reason =
-    health.status === 'degraded'
-      ? health.degradedReason
-      : health.status === 'failing'
-        ? health.lastError?.message
-        : undefined;
-  const hint = isUnhealthy(health) ? health.lastError?.hint : undefined;
   const problem = reason ? `<p class="problem">原因 <span lang="en">Why</span>: ${h(reason)}</p>\n` : '';
   const advice = hint ? `<p class="problem">建议 <span lang="en">What to do</span>: ${h(hint)}</p>\n` : '';
-  const note =
-    health.attention && !reason
-      ? `<p class="problem">注意 <span lang="en">Note</span>: ${h(health.attention)}</p>\n`
-      : '';
-  return badge + problem + advice + note;
+  const noted = note ? `<p class="problem">注意 <span lang="en">Note</span>: ${h(note)}</p>\n` : '';
+  return badge + problem + advice + noted;
 }
 
 function renderHeadlines(headlines: ListedHeadline[], zone: string): string {

@@ -71,8 +71,10 @@ export async function repairOutput(
 ): Promise<{ written: string[]; confirm: SourceStateChanges }> {
   const failureNotices = clearFailureNotices(state.failureNotices);
   if (!state.pendingOutput && !failureNotices) return { written: [], confirm: {} };
+  // Only now is the history read: an unchanged page with nothing to repair never reads it.
   const published = await publishSourceFeed(source, deps, {
     ...state,
+    history: await deps.store.readHistory(state),
     failureNotices: failureNotices ?? state.failureNotices,
   });
   const confirm: SourceStateChanges = { pendingOutput: false };

@@ -1,8 +1,10 @@
 /**
  * Everything that spans sources: topic feeds, `feeds.opml` and `index.html`. Rebuilt from the
- * store after each pass, and written only when their content changed.
+ * store after each pass when what they are built from changed (site-inputs.ts), and written only
+ * when their content changed.
  */
 import {
+  feedFileNames,
   INDEX_HEADLINES,
   renderFeed,
   renderFeedDocument,
@@ -25,6 +27,13 @@ import { readFeedVersions } from './feed-version.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { sourceFeedMeta, sourceFeedTitle } from './publish-source-feed.js';
 import { initialHealth } from './source-health.js';
+import {
+  digestSiteInputs,
+  forgetSiteWritten,
+  isSiteCurrent,
+  rememberSiteWritten,
+  type SiteSource,
+} from './site-inputs.js';
 
 /** Topic feeds, OPML and the index page as rendered from the store, before any write. */
 export interface RenderedSite {
@@ -44,31 +53,53 @@ export interface SiteWriteGuard {
 
 /**
  * Writes topic feeds, OPML and the index page; returns the files that changed. Nothing without an
- * output folder. With a guard, the feed versions are read before rendering (the rendered data is
- * at least that new) and the guard is asked before anything is written.
+ * output folder, and nothing but the sources' state read when the site's inputs are those of the
+ * site this process last wrote there. With a guard, the feed versions are read before rendering
+ * (the rendered data is at least that new) and the guard is asked before anything is written.
  */
 export async function publishSite(config: AppConfig, deps: PipelineDeps, guard?: SiteWriteGuard): Promise<string[]> {
   const outputDir = deps.outputDir;
   if (outputDir === undefined) return [];
   const ids = config.sources.map((source) => source.id);
   const versions = guard ? await readFeedVersions(deps.store, ids) : [];
-  const site = await renderSite(config, deps);
+  const sources = await readSiteSources(config, deps);
+  const digest = digestSiteInputs(config, deps.site, sources);
+  if (await isSiteCurrent(deps.store, outputDir, digest)) return [];
+  const site = await renderSiteFrom(config, deps, sources);
   if (guard && !(await guard.allow(new Map(ids.map((id, index) => [id, versions[index] ?? 0]))))) return [];
   const written: string[] = [];
+  // Until every file is written, this output folder holds no known site.
+  forgetSiteWritten(deps.store, outputDir);
   for (const feed of site.topics) written.push(...(await writeFeedFiles(outputDir, feed)));
   if (await writeOutputFile(outputDir, 'feeds.opml', site.opml)) written.push('feeds.opml');
   if (await writeOutputFile(outputDir, 'index.html', site.index)) written.push('index.html');
+  const names = site.topics.flatMap((feed) => Object.values(feedFileNames(feed.id)));
+  await rememberSiteWritten(deps.store, outputDir, digest, [...names, 'feeds.opml', 'index.html']);
   return written;
 }
 
 /** Renders topic feeds, OPML and the index page from the store; the worker and servers share this. */
 export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'store' | 'site'>): Promise<RenderedSite> {
-  // Sources are read concurrently: with a networked store (Redis) the round trips overlap instead of
-  // queueing. A bounded number at a time: each read brings the source's whole stored state (history,
-  // seen-item index), and all 1,000 sources of a large config at once were the pass's peak memory.
-  const sourceListings = await mapWithLimit(config.sources, SITE_READS_IN_FLIGHT, (source) =>
-    readSourceListing(source, deps),
-  );
+  return renderSiteFrom(config, deps, await readSiteSources(config, deps));
+}
+
+/** Every source's state (not its history) and the check time the index page shows for it. */
+async function readSiteSources(config: AppConfig, deps: Pick<PipelineDeps, 'store'>): Promise<SiteSource[]> {
+  // Concurrently: with a networked store (Redis) the round trips overlap instead of queueing.
+  return mapWithLimit(config.sources, SITE_READS_IN_FLIGHT, async (source) => {
+    const state = await deps.store.loadSource(source.id);
+    return { source, state, checkedAt: await shownCheckTime(source, state, deps) };
+  });
+}
+
+async function renderSiteFrom(
+  config: AppConfig,
+  deps: Pick<PipelineDeps, 'store' | 'site'>,
+  sources: readonly SiteSource[],
+): Promise<RenderedSite> {
+  // A bounded number of histories read at a time: all 1,000 sources of a large config at once were
+  // the pass's peak memory.
+  const sourceListings = await mapWithLimit(sources, SITE_READS_IN_FLIGHT, (source) => readSourceListing(source, deps));
   const histories = new Map(sourceListings.map(({ listing, history }) => [listing.id, history]));
   const listings: FeedListing[] = sourceListings.map(({ listing }) => listing);
   const topics: RenderedFeed[] = [];
@@ -130,12 +161,11 @@ export function topicMembers(topic: TopicFeedConfig, config: AppConfig): SourceC
 const SITE_READS_IN_FLIGHT = 16;
 
 async function readSourceListing(
-  source: SourceConfig,
+  { source, state, checkedAt }: SiteSource,
   deps: Pick<PipelineDeps, 'store' | 'site'>,
 ): Promise<{ listing: FeedListing; history: StoredItem[] }> {
-  // One round trip per source: history, health and page facts come together.
-  const state = await deps.store.loadSource(source.id);
-  const { history, health, page } = state;
+  const history = await deps.store.readHistory(state);
+  const { health, page } = state;
   const meta = sourceFeedMeta(source, deps, page);
   const title = sourceFeedTitle(source, page);
   const pageTitle = page.title?.replace(/\s+/g, ' ').trim();
@@ -149,7 +179,7 @@ async function readSourceListing(
     updated: newestDate(history),
     itemCount: Math.min(history.length, source.maxItems),
     health: health ?? initialHealth(source.id),
-    checkedAt: await shownCheckTime(source, state, deps),
+    checkedAt,
     headlines: headlinesOf(history),
     language: meta.language,
   };

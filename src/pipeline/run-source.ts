@@ -9,6 +9,7 @@ import { formatWarning } from './format-warning.js';
 import { obtainPage } from './obtain-page.js';
 import { FetchError } from '../fetch/index.js';
 import type {
+  FailureNotice,
   FetchedPage,
   NotModified,
   RememberedPage,
@@ -23,7 +24,7 @@ import { commitAndPublish, confirmRun, repairOutput } from './commit-run.js';
 import type { PipelineDeps } from './deps.js';
 import { enrichNewItems } from './enrich-new-items.js';
 import { addFailureNotice } from './failure-notices.js';
-import { publishSourceFeed, type SourceFeedContent } from './publish-source-feed.js';
+import { publishSourceFeed } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
 
 /** The longest a Retry-After answer may hold a source back. */
@@ -39,8 +40,8 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
     // The run's ownership token comes with the state: a run that has lost the source to a newer
     // one (its worker stalled past its job's lock) has every write refused (STORE_FENCED).
     const [fence, loaded] = await Promise.all([deps.store.claimSource(source.id), deps.store.loadSource(source.id)]);
-    // Set on the loaded state, not spread into a copy: spreading would read its lazy `history`, which
-    // a 304 or an identical body never needs (50 items made into Dates and kept through the fetch).
+    // Set on the loaded state, not spread into a copy: the store keeps the history it reads for a run
+    // (findNew, commitRun) by this object.
     loaded.fence = fence;
     state = loaded;
     result = await runStages(source, deps, state);
@@ -54,7 +55,7 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
   const failureNotices = state && addFailureNotice(source, state.failureNotices, health, deps.now());
   if (state && failureNotices) {
     changes.failureNotices = failureNotices;
-    const republished = await republish(source, deps, { ...state, failureNotices });
+    const republished = await republish(source, deps, state, failureNotices);
     report.written.push(...republished.written);
     if (republished.feedVersion) changes.feedVersion = republished.feedVersion;
   }
@@ -247,14 +248,19 @@ async function saveChanges(
   }
 }
 
-/** Re-renders a source's feed from its loaded history (no fetch, no store read). */
+/** Re-renders a source's feed from its history with the failure notices (no fetch). */
 async function republish(
   source: SourceConfig,
   deps: PipelineDeps,
-  content: SourceFeedContent,
+  state: SourceState,
+  failureNotices: FailureNotice[],
 ): Promise<Awaited<ReturnType<typeof publishSourceFeed>>> {
   try {
-    return await publishSourceFeed(source, deps, content);
+    return await publishSourceFeed(source, deps, {
+      ...state,
+      history: await deps.store.readHistory(state),
+      failureNotices,
+    });
   } catch (error) {
     deps.logger.warn(
       { sourceId: source.id, err: toAppError(error, source.id).message },

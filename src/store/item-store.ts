@@ -1,8 +1,10 @@
 /**
  * The ItemStore: dedupe, history and per-source state over any keyv instance, with the seen-item
- * index and atomic commits in the backend's engine (store-engine.ts). A source run costs one batched
- * read (loadSource), a read of the seen index for items outside the history, and two atomic writes
- * (commitRun, then the confirming saveSourceState); on SQLite that read is inside the commit's transaction.
+ * index and atomic commits in the backend's engine (store-engine.ts). A run that finds its page
+ * unchanged costs one small read (loadSource: the state parts) and the confirming write; a run with
+ * items to commit also reads the history and registry once (on its first findNew or commitRun), the
+ * seen index for items outside the history, and writes atomically (commitRun, then the confirming
+ * saveSourceState); on SQLite the seen-index read is inside the commit's transaction.
  */
 import { describeError, formatErrorMessage } from '../errors.js';
 import type { Keyv } from 'keyv';
@@ -13,6 +15,7 @@ import {
   parseHistoryRecord,
   parseRegistryRecord,
   toStoredItem,
+  type HistoryRecord,
   type ItemRecord,
   type RegistryRecord,
 } from './item-record.js';
@@ -21,6 +24,7 @@ import {
   feedContentKeys,
   feedStampKeys,
   feedVersionKey,
+  historyStampWrite,
   isFeedVersion,
   parseFeedContent,
   parseFeedStamp,
@@ -31,7 +35,6 @@ import {
   type FeedStamp,
   type SourceState,
   type SourceStateChanges,
-  type StoredRecords,
 } from './source-state.js';
 import { detailKey, healthKey, historyKey, WORKERS_KEY, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
@@ -45,8 +48,13 @@ export type { FeedContent, FeedStamp, SourceState, SourceStateChanges } from './
 
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {
-  /** Everything kept for a source (state and history), checked, in one round trip. */
+  /** A source's state parts (not its history), checked, in one small round trip. */
   loadSource(sourceId: string): Promise<SourceState>;
+  /**
+   * The history of a loaded source, newest first. Read once per loaded state: findNew and commitRun
+   * of the same state dedupe against this read (commitRun forgets it, so a later call reads anew).
+   */
+  readHistory(state: SourceState): Promise<StoredItem[]>;
   /**
    * Dedupes one run's items against `state` and the seen index, and writes the new and refreshed
    * items, the history and `changes` in one atomic step, checked against `state.fence`. Returns
@@ -69,7 +77,7 @@ export interface ItemStore {
   findNew(state: SourceState, items: ExtractedItem[], now: Date): Promise<ExtractedItem[]>;
   /** loadSource + commitRun without state changes (tests, benches, tools). */
   commitItems(sourceId: string, items: ExtractedItem[], ctx: CommitContext): Promise<CommitResult>;
-  /** The source's history, newest first. */
+  /** The source's history, newest first (without loading its state). */
   listHistory(sourceId: string): Promise<StoredItem[]>;
   /**
    * Fills an empty history with items rebuilt elsewhere (the feed files), keeping their ids; does
@@ -136,24 +144,45 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     );
   const engine = options.engine ?? createKeyvEngine(keyv);
   const load = (sourceId: string) =>
-    guard('could not read the source state', sourceId, () => loadSourceState(keyv, engine, sourceId, onInvalid));
+    guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
+  // The history and registry of each loaded state, read when a run first needs them (never on a 304).
+  const recordsByState = new WeakMap<SourceState, Promise<StoredRecords>>();
+  const recordsOf = (state: SourceState): Promise<StoredRecords> => {
+    let records = recordsByState.get(state);
+    if (records === undefined) {
+      records = readStoredRecords(keyv, engine, state.sourceId);
+      recordsByState.set(state, records);
+      // A failed read is not kept: the next call tries again.
+      records.catch(() => recordsByState.delete(state));
+    }
+    return records;
+  };
   /** Writes a batch; a fenced one only while its run owns the source. */
   const write = async (sourceId: string, writes: KeyvWrite[], fence: number | undefined): Promise<void> => {
     if (fence === undefined && writes.length === 0) return;
     if (!(await engine.write(sourceId, fence, writes))) throw fencedError(sourceId, fence ?? 0);
   };
   const commit = (state: SourceState, items: ExtractedItem[], changes: SourceStateChanges, ctx: CommitContext) =>
-    guard('could not commit items', state.sourceId, () => commitRun(engine, state, items, changes, ctx));
+    guard('could not commit items', state.sourceId, async () => {
+      const records = await recordsOf(state);
+      // What this commit wrote makes the read stale: a later call on the same state reads again.
+      recordsByState.delete(state);
+      return commitRun(engine, state, records, items, changes, ctx);
+    });
 
   return {
     loadSource: load,
+    readHistory: (state) =>
+      guard('could not read history', state.sourceId, async () =>
+        (await recordsOf(state)).history.items.map(toStoredItem),
+      ),
     commitRun: commit,
     saveSourceState: (sourceId, changes, fence) =>
       guard('could not save the source state', sourceId, () => write(sourceId, stateWrites(sourceId, changes), fence)),
     claimSource: (sourceId) => guard('could not claim the source', sourceId, () => engine.claim(sourceId)),
     findNew: (state, items, now) =>
       guard('could not read the seen items', state.sourceId, async () => {
-        const outside = outsideHistory(state, identifyItems(state.sourceId, items));
+        const outside = outsideHistory(await recordsOf(state), identifyItems(state.sourceId, items));
         const seen = await engine.readSeen(
           state.sourceId,
           outside.map((r) => r.id),
@@ -270,56 +299,61 @@ async function runGuarded<T>(
   }
 }
 
+/** The store's own records of a source that a commit dedupes against and rewrites. */
+interface StoredRecords {
+  history: HistoryRecord;
+  registry: RegistryRecord;
+}
+
 async function loadSourceState(
   keyv: Keyv,
-  engine: StoreEngine,
   sourceId: string,
   onInvalid: (key: string, expected: string) => void,
 ): Promise<SourceState> {
-  const parts = statePartKeys(sourceId);
-  const raw = await keyv.getMany<unknown>([...parts, historyKey(sourceId), REGISTRY_KEY, legacyIndexKey(sourceId)]);
-  const [rawHistory, rawRegistry, rawLegacyIndex] = raw.slice(parts.length);
+  return parseStateParts(sourceId, await keyv.getMany<unknown>(statePartKeys(sourceId)), onInvalid);
+}
+
+/** The history and the registry of a source, checked; a layout-1 seen index moves into the seen index first. */
+async function readStoredRecords(keyv: Keyv, engine: StoreEngine, sourceId: string): Promise<StoredRecords> {
+  const [rawHistory, rawRegistry, rawLegacyIndex] = await keyv.getMany<unknown>([
+    historyKey(sourceId),
+    REGISTRY_KEY,
+    legacyIndexKey(sourceId),
+  ]);
   // A store of layout 1: this source's seen items move into the seen index once, here.
   if (rawLegacyIndex !== undefined && rawLegacyIndex !== null)
     await migrateLegacyIndex(keyv, engine, sourceId, rawLegacyIndex);
-  const history = parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId);
-  const stored: StoredRecords = { history, registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY) };
-  // Items are validated here, but turned into StoredItems (Dates) only when a run reads them: a 304
-  // or an identical body never does, and that conversion was a fifth of such a run's CPU.
-  let items: StoredItem[] | undefined;
   return {
-    ...parseStateParts(sourceId, raw.slice(0, parts.length), onInvalid),
-    get history() {
-      items ??= history.items.map(toStoredItem);
-      return items;
-    },
-    stored,
+    history: parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId),
+    registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY),
   };
 }
 
 /** The run's items that the history does not hold: only these need the seen index. */
-function outsideHistory(state: SourceState, run: IdentifiedItem[]): IdentifiedItem[] {
-  const inHistory = new Set(state.stored.history.items.map((record) => record.id));
+function outsideHistory(stored: StoredRecords, run: IdentifiedItem[]): IdentifiedItem[] {
+  const inHistory = new Set(stored.history.items.map((record) => record.id));
   return run.filter((r) => !inHistory.has(r.id));
 }
 
 async function commitRun(
   engine: StoreEngine,
   state: SourceState,
+  stored: StoredRecords,
   items: ExtractedItem[],
   changes: SourceStateChanges,
   ctx: CommitContext,
 ): Promise<CommitResult> {
-  const { sourceId, stored } = state;
+  const { sourceId } = state;
   const run = identifyItems(sourceId, items);
-  const ids = outsideHistory(state, run).map((r) => r.id);
+  const ids = outsideHistory(stored, run).map((r) => r.id);
   const committed = await engine.commit(sourceId, state.fence, ids, ctx.now.getTime(), (seen) => {
     // History copies are written in the same step as their seen records, so they stand for them.
     const records = new Map<string, ItemRecord>(stored.history.items.map((record) => [record.id, record]));
     for (const [id, record] of seen) records.set(id, record);
     const plan = planRun(sourceId, run, { records, history: stored.history }, ctx);
     const writes: KeyvWrite[] = [];
-    if (plan.historyWrite) writes.push({ key: historyKey(sourceId), value: plan.historyWrite });
+    if (plan.historyWrite)
+      writes.push({ key: historyKey(sourceId), value: plan.historyWrite }, historyStampWrite(sourceId));
     // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
     if (!stored.registry.sources.includes(sourceId))
       writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });

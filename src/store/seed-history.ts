@@ -9,6 +9,7 @@ import { compareRecordsNewestFirst, parseHistoryRecord, parseRegistryRecord, typ
 import type { CommitContext } from './plan-run.js';
 import type { KeyvWrite, StoreEngine } from './store-engine.js';
 import { historyKey, REGISTRY_KEY } from './store-keys.js';
+import { historyStampWrite } from './source-state.js';
 
 /** Writes `items` as the source's history unless it already has one; returns how many were stored. */
 export async function seedHistory(
@@ -33,7 +34,7 @@ export async function seedHistory(
   // Seen records first (never over a run's), then the history: a crash in between leaves the history
   // empty, so the next start rebuilds again.
   await engine.importSeen(sourceId, records, retainMs);
-  const writes: KeyvWrite[] = [{ key: historyKey(sourceId), value: { items: history } }];
+  const writes: KeyvWrite[] = [{ key: historyKey(sourceId), value: { items: history } }, historyStampWrite(sourceId)];
   if (!registry.sources.includes(sourceId))
     writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
   await engine.write(sourceId, undefined, writes);

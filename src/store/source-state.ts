@@ -1,9 +1,12 @@
 /**
  * One source's state besides its items — health, fetch validators, Retry-After time, the pending
  * output flag, the remembered page facts, the failure notices, the feed version and the index page's
- * check time — read together with the history in one round trip, each part checked before it is trusted. This state is bookkeeping: a part that
+ * check time — read in one small round trip, each part checked before it is trusted. The history is
+ * not part of it: a run that finds the page unchanged (304, same body) never needs it, so it is read
+ * only by a run that has items to commit or a feed to re-render. This state is bookkeeping: a part that
  * does not have its expected shape is dropped (and reported), and the run writes a fresh one.
  */
+import { randomBytes } from 'node:crypto';
 import type {
   FailureNotice,
   FeedVersion,
@@ -12,7 +15,6 @@ import type {
   SourceHealth,
   StoredItem,
 } from '../model.js';
-import type { HistoryRecord, RegistryRecord } from './item-record.js';
 import { healthKey, partKey, validatorsKey } from './store-keys.js';
 
 /** Everything the store keeps for a source, as loaded before a run. */
@@ -32,18 +34,14 @@ export interface SourceState {
   feedVersion?: FeedVersion;
   /** The check time the index page shows for the source (ISO; moved at most once per interval). */
   indexCheckedAt?: string;
-  /** The source's history, newest first. */
-  history: StoredItem[];
+  /**
+   * Changes whenever the store writes the source's history (a commit that changed it, a rebuild), in
+   * the same atomic step: what was built from the history (topic feeds, the index page) is current
+   * while it is unchanged. Undefined for a history written before stamps existed.
+   */
+  historyStamp?: string;
   /** The run's ownership token (ItemStore.claimSource): commitRun writes only while it is current. */
   fence?: number;
-  /** The store's own records as read (history, registry): commitRun dedupes against them and the seen index. */
-  readonly stored: StoredRecords;
-}
-
-/** The store-internal records a SourceState carries from loadSource to commitRun; not for other stages. */
-export interface StoredRecords {
-  history: HistoryRecord;
-  registry: RegistryRecord;
 }
 
 /** Changes to a source's state, written in one batch; a field left out keeps its stored value. */
@@ -70,6 +68,7 @@ export function statePartKeys(sourceId: string): string[] {
     partKey(STATE_PART.failureNotices, sourceId),
     feedVersionKey(sourceId),
     partKey(STATE_PART.indexChecked, sourceId),
+    partKey(STATE_PART.historyStamp, sourceId),
   ];
 }
 
@@ -78,7 +77,7 @@ export function parseStateParts(
   sourceId: string,
   raw: unknown[],
   onInvalid: (key: string, expected: string) => void,
-): Omit<SourceState, 'history' | 'stored'> {
+): SourceState {
   const keys = statePartKeys(sourceId);
   const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined => {
     const value = raw[i];
@@ -97,6 +96,7 @@ export function parseStateParts(
     failureNotices: check(5, isNoticeList, 'a list of failure notices') ?? [],
     feedVersion: check(6, isFeedVersion, 'a feed version'),
     indexCheckedAt: check(7, isIsoDate, 'an ISO time'),
+    historyStamp: check(8, (value): value is string => typeof value === 'string', 'a history stamp'),
   };
 }
 
@@ -173,6 +173,11 @@ export function stateWrites(
   return writes;
 }
 
+/** The write of a fresh history stamp (see {@link SourceState.historyStamp}), for the batch that writes the history. */
+export function historyStampWrite(sourceId: string): { key: string; value: string } {
+  return { key: partKey(STATE_PART.historyStamp, sourceId), value: randomBytes(9).toString('base64url') };
+}
+
 /** The key of a source's feed version (servers read only these to know whether a feed changed). */
 export function feedVersionKey(sourceId: string): string {
   return partKey(STATE_PART.feedVersion, sourceId);
@@ -193,6 +198,7 @@ const STATE_PART = {
   failureNotices: 'failure-notices',
   feedVersion: 'feed-version',
   indexChecked: 'index-checked',
+  historyStamp: 'history-stamp',
 } as const;
 
 const HEALTH_STATUSES = new Set<string>(['ok', 'not-modified', 'degraded', 'failing', 'never-run']);

@@ -49,7 +49,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         code: 'STORE_FENCED',
       });
       const after = await store.loadSource('fenced');
-      expect(after.history.map((item) => item.title)).toEqual(['通知 2', '通知 1']);
+      expect((await store.readHistory(after)).map((item) => item.title)).toEqual(['通知 2', '通知 1']);
       expect(after.pendingOutput).toBe(true);
       await store.saveSourceState('fenced', { pendingOutput: false }, fresh.fence);
       expect((await store.loadSource('fenced')).pendingOutput).toBe(false);
@@ -58,7 +58,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
     it('clear forgets everything, the seen index included: an item seen before is new again', async () => {
       await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
       await store.clear?.();
-      expect((await store.loadSource('mee')).history).toEqual([]);
+      expect(await store.listHistory('mee')).toEqual([]);
       const again = await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T03:00:00Z'));
       expect(again.newItems.map((i) => i.title)).toEqual(['通知 2', '通知 1']);
     });
@@ -229,7 +229,8 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
 
     it('loads a source state in one piece and writes changes in one batch with the items', async () => {
       const empty = await store.loadSource('mee');
-      expect(empty).toMatchObject({ sourceId: 'mee', pendingOutput: false, page: {}, failureNotices: [], history: [] });
+      expect(empty).toMatchObject({ sourceId: 'mee', pendingOutput: false, page: {}, failureNotices: [] });
+      expect(await store.readHistory(empty)).toEqual([]);
       expect(empty.health).toBeUndefined();
       expect(empty.validators).toBeUndefined();
       const health = {
@@ -263,7 +264,7 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         page: { title: '要闻', language: 'zh-CN' },
         failureNotices: [notice],
       });
-      expect(loaded.history.map((i) => i.title)).toEqual(['通知 1']);
+      expect((await store.readHistory(loaded)).map((i) => i.title)).toEqual(['通知 1']);
       expect(await store.getHealth('mee')).toEqual(health);
       expect(await store.getHealth('other')).toBeUndefined();
     });
@@ -301,12 +302,24 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         pendingOutput: true,
         page: state.page,
         failureNotices: state.failureNotices,
-        history: state.history,
+        history: await store.readHistory(state),
       });
       expect(await store.readFeedStamps(['mee', 'nobody'])).toEqual([
         { feedVersion: { n: 4, hash: 'h4' }, pendingOutput: true },
         { pendingOutput: false },
       ]);
+    });
+
+    it('moves the history stamp with every history write, and only then', async () => {
+      expect((await store.loadSource('mee')).historyStamp).toBeUndefined();
+      await store.commitItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      const first = (await store.loadSource('mee')).historyStamp;
+      expect(first).toEqual(expect.any(String));
+      // Same page an hour later: the history is not rewritten, the stamp stays.
+      await store.commitItems('mee', [linked(1)], ctx('2024-03-01T03:00:00Z'));
+      expect((await store.loadSource('mee')).historyStamp).toBe(first);
+      await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T04:00:00Z'));
+      expect((await store.loadSource('mee')).historyStamp).not.toBe(first);
     });
 
     it('keeps sources apart', async () => {

@@ -141,9 +141,8 @@ describe('serving from the store (shared mode)', () => {
   it('serves each format byte for byte as the worker renders all three, whatever order nodes are asked in', async () => {
     await runOnce('alpha', ['air one', 'water two'], '2026-11-30T08:00:00Z');
     await runOnce('beta', ['air three'], '2026-11-30T08:01:00Z');
-    const state = await store.loadSource('alpha');
     const source = config.sources.find((candidate) => candidate.id === 'alpha')!;
-    const worker = renderSourceFeed(source, { site: config.site }, state);
+    const worker = renderSourceFeed(source, { site: config.site }, await store.readFeedContent('alpha'));
     const [a, b] = [await startServer(), await startServer()];
     const formats = { 'alpha.rss.xml': worker.rss, 'alpha.atom.xml': worker.atom, 'alpha.feed.json': worker.json };
     for (const [name, bytes] of Object.entries(formats)) expect(await (await fetch(`${a}${name}`)).text()).toBe(bytes);

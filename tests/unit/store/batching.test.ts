@@ -12,12 +12,15 @@ class CountingStore extends EventEmitter {
   readonly calls: Record<string, number> = {};
   /** Keys of every setMany since the last reset. */
   readonly written: string[] = [];
+  /** Keys of every getMany since the last reset. */
+  readonly read: string[] = [];
   async get(key: string) {
     this.count('get');
     return this.data.get(key);
   }
   async getMany(keys: string[]) {
     this.count('getMany');
+    this.read.push(...keys);
     return keys.map((k) => this.data.get(k));
   }
   async set(key: string, value: unknown) {
@@ -48,6 +51,7 @@ class CountingStore extends EventEmitter {
   reset() {
     for (const key of Object.keys(this.calls)) delete this.calls[key];
     this.written.length = 0;
+    this.read.length = 0;
   }
   private count(name: string) {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
@@ -62,17 +66,31 @@ const items: ExtractedItem[] = Array.from({ length: 50 }, (_, i) => ({
 const ctx = { now: new Date('2024-03-01T00:00:00Z'), timezone: 'UTC', historySize: 200, retainDays: 180 };
 
 describe('ItemStore batching', () => {
-  it('records a 50-item run with a getMany for the state, one for the seen index and one setMany, and nothing else', async () => {
+  it('records a 50-item run with a getMany for the state, one for the history, one for the seen index and one setMany, and nothing else', async () => {
     const adapter = new CountingStore();
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
       unavailableHint: 'h',
     });
     await store.commitItems('s', items, ctx);
-    expect(adapter.calls).toEqual({ getMany: 2, setMany: 1 });
+    expect(adapter.calls).toEqual({ getMany: 3, setMany: 1 });
     adapter.reset();
     await store.commitItems('s', items, { ...ctx, now: new Date('2024-03-01T01:00:00Z') });
     // Every item is in the history now: no seen-index read, and nothing changed: no write at all.
-    expect(adapter.calls).toEqual({ getMany: 1 });
+    expect(adapter.calls).toEqual({ getMany: 2 });
+  });
+
+  it('an unchanged page (304, same body) costs one small read of the state parts and the confirming write: no history', async () => {
+    const adapter = new CountingStore();
+    const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
+      unavailableHint: 'h',
+    });
+    await store.commitItems('s', items, ctx);
+    adapter.reset();
+    await store.loadSource('s');
+    await store.saveSourceState('s', { pendingOutput: false, validators: { etag: '"1"' } });
+    expect(adapter.calls).toEqual({ getMany: 1, setMany: 1 });
+    expect(adapter.read).not.toContain('n:history:s');
+    expect(adapter.read).not.toContain('n:sources');
   });
 
   it('writes only what changed: the seen record of the new item and the history', async () => {
@@ -84,10 +102,11 @@ describe('ItemStore batching', () => {
     adapter.reset();
     const next: ExtractedItem = { title: 'new', link: 'https://e.org/new', canonicalLink: 'https://e.org/new' };
     const run = await store.commitItems('s', [next, ...items], { ...ctx, now: new Date('2024-03-01T02:00:00Z') });
-    expect(adapter.written).toEqual([`n:seen:s:${run.newItems[0]?.id}`, 'n:history:s']);
+    // The history stamp moves with the history (what the site files are built from changed).
+    expect(adapter.written).toEqual([`n:seen:s:${run.newItems[0]?.id}`, 'n:history:s', 'n:record:history-stamp:s']);
   });
 
-  it('loads a source with one getMany; findNew and a commit with state changes then cost one setMany', async () => {
+  it('loads a source with one getMany; findNew and a commit share one read of the history, and cost one setMany with the state changes', async () => {
     const adapter = new CountingStore();
     const store = createItemStore(new Keyv({ store: adapter, namespace: 'n', throwOnErrors: true }), {
       unavailableHint: 'h',
@@ -103,7 +122,7 @@ describe('ItemStore batching', () => {
       { ...ctx, now: new Date('2024-03-01T01:00:00Z') },
     );
     await store.saveSourceState('s', { pendingOutput: false, validators: { etag: '"1"' } });
-    expect(adapter.calls).toEqual({ getMany: 1, setMany: 2 });
+    expect(adapter.calls).toEqual({ getMany: 2, setMany: 2 });
   });
 
   it('turns a failing backend into STORE_UNAVAILABLE with the hint and the source id', async () => {

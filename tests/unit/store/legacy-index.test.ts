@@ -62,7 +62,7 @@ async function expectUpgraded(raw: Keyv, open: () => Promise<ItemStore>): Promis
   try {
     expect(await raw.get('meta')).toEqual({ schema: 2 });
     const state = await store.loadSource('mee');
-    expect(state.history.map((i) => i.title)).toEqual(['mee 5', 'mee 4']);
+    expect((await store.readHistory(state)).map((i) => i.title)).toEqual(['mee 5', 'mee 4']);
     // Items 1–3 left the history: only the migrated seen index still knows them.
     const fresh = await store.findNew(state, [item('mee', 6), item('mee', 1), item('mee', 3)], now);
     expect(fresh.map((i) => i.title)).toEqual(['mee 6']);
