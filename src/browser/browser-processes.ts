@@ -18,6 +18,17 @@ export function measureBrowserMemory(rootPid: number): number | undefined {
   return subtree(table, rootPid).reduce((total, pid) => total + readPssBytes(pid), 0);
 }
 
+/**
+ * CPU time in milliseconds used so far by `rootPid` and everything under it, exited children included
+ * (a process's cutime/cstime count the children it reaped: Chromium's zygote reaps its renderers);
+ * undefined without /proc. Linux reports it in USER_HZ ticks, 100 per second.
+ */
+export function measureBrowserCpuMs(rootPid: number): number | undefined {
+  const table = readProcessTable();
+  if (table.size === 0) return undefined;
+  return subtree(table, rootPid).reduce((total, pid) => total + readCpuTicks(pid) * 10, 0);
+}
+
 /** Kills `rootPid` and everything under it (SIGKILL): the last resort for a browser that does not close. */
 export function killProcessTree(rootPid: number): void {
   for (const pid of subtree(readProcessTable(), rootPid).reverse()) {
@@ -71,6 +82,14 @@ function subtree(table: ProcessTable, rootPid: number): number[] {
   const pids = [rootPid];
   for (let i = 0; i < pids.length; i += 1) pids.push(...(table.get(pids[i]!) ?? []).map((child) => child.pid));
   return pids;
+}
+
+/** utime + stime + cutime + cstime (fields 14–17 of /proc/<pid>/stat, counted after the command name). */
+function readCpuTicks(pid: number): number {
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (!fields) return 0;
+  return [11, 12, 13, 14].reduce((total, index) => total + (Number(fields[index]) || 0), 0);
 }
 
 function readPssBytes(pid: number): number {

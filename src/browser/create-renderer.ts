@@ -7,6 +7,7 @@ import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
 import { createSilentLogger } from '../log.js';
 import { launchBrowser } from './launch-browser.js';
 import { isProcessAlive, killProcessTree, measureBrowserMemory } from './browser-processes.js';
+import { createPagePool } from './page-pool.js';
 import { HUNG_PAGE_MS, renderPage } from './render-page.js';
 import type { Renderer, RendererOptions, RendererStats } from './renderer-types.js';
 
@@ -18,6 +19,8 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const logger = options.logger ?? createSilentLogger();
   const counters = { pagesRendered: 0, launches: 0, kills: 0 };
   const waiting: Array<() => void> = [];
+  // Kept pages wait for their host's next render; as many as may render at once, so idle memory stays that of maxPages.
+  const pool = createPagePool(maxPages);
   let open = 0;
   let browser: Browser | undefined;
   let pid: number | undefined;
@@ -29,6 +32,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     const closingPid = pid;
     browser = undefined;
     pid = undefined;
+    pool.clear();
     if (!closing) return;
     logger.debug({}, `browser: closing Chromium (${reason})`);
     const closed = await Promise.race([
@@ -85,6 +89,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
         const active = await browserFor(request.sourceId);
         const page = await renderPage(active, request, {
           maxRequests,
+          pool,
           killBrowser: async () => {
             counters.kills += 1;
             logger.warn({ sourceId: request.sourceId }, 'browser: a hung page did not close; Chromium was killed');
@@ -103,6 +108,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
         running,
         ...(running && pid !== undefined ? { memoryBytes: measureBrowserMemory(pid), pid } : {}),
         pagesOpen: open,
+        pagesReused: pool.reused(),
         ...counters,
       };
     },

@@ -6,4 +6,4 @@ export { createRenderer } from './create-renderer.js';
 export type { Renderer, RendererOptions, RendererStats, RenderRequest, RenderedPage } from './renderer-types.js';
 export { BrowserError } from './browser-error.js';
 export { CHROMIUM_ARGS } from './launch-browser.js';
-export { isProcessAlive, measureBrowserMemory } from './browser-processes.js';
+export { isProcessAlive, measureBrowserCpuMs, measureBrowserMemory } from './browser-processes.js';

@@ -1,13 +1,15 @@
 /**
- * One page in the browser: a fresh context (its own cookies) with the request guard, the wait
- * policy under a hard deadline, then the DOM and the host's cookies. A page that stops responding
- * (a script that never yields) is reported and its context torn down; if even that hangs, the
- * caller kills the browser.
+ * One page in the browser: a page of the host's own context (kept from an earlier render, or new),
+ * its cookies cleared and the render's set, the request guard, the wait policy under a hard deadline,
+ * then the DOM and the host's cookies. A page that rendered cleanly is reset (blank, unrouted) and
+ * goes back to the pool; any other is closed with its context. A page that stops responding (a script
+ * that never yields) is reported and torn down; if even that hangs, the caller kills the browser.
  */
-import type { Browser, BrowserContext, Cookie } from 'playwright-core';
+import type { Browser, BrowserContext, Cookie, Dialog, Page } from 'playwright-core';
 import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
 import type { EarnedCookie, PageWarning } from '../model.js';
 import { BrowserError, formatBrowserMessage } from './browser-error.js';
+import type { PageLease, PagePool } from './page-pool.js';
 import { installRequestGuard, type RequestGuard } from './request-guard.js';
 import type { RenderRequest, RenderedPage } from './renderer-types.js';
 import { waitForList } from './wait-for-list.js';
@@ -21,6 +23,8 @@ export const HUNG_PAGE_MS = 5_000;
 /** Limits and the escape hatch for a hung page. */
 export interface PageLimits {
   maxRequests: number;
+  /** Where pages come from and clean ones go back to. */
+  pool: PagePool;
   /** Kills the whole browser: called when a hung page's context does not close. */
   killBrowser(): Promise<void>;
 }
@@ -29,19 +33,19 @@ export interface PageLimits {
 export async function renderPage(browser: Browser, request: RenderRequest, limits: PageLimits): Promise<RenderedPage> {
   const started = performance.now();
   const deadline = started + request.timeoutMs;
-  const context = await browser.newContext({
-    userAgent: request.userAgent,
-    extraHTTPHeaders: request.headers,
-    serviceWorkers: 'block',
-    acceptDownloads: false,
-  });
+  const lease = await limits.pool.lease(browser, request);
+  const { context, page } = lease;
   let guard: RequestGuard | undefined;
+  let clean = false;
+  // Popups and dialogs would hold the page: close and dismiss them.
+  const closePopup = (opened: Page) => void (opened === page ? undefined : opened.close().catch(ignoreClosed));
+  const dismiss = (dialog: Dialog) => void dialog.dismiss().catch(ignoreClosed);
+  context.on('page', closePopup);
+  page.on('dialog', dismiss);
   try {
+    // A kept page's context still has the last render's cookies (the same host's): start from the request's.
+    if (lease.renders > 0) await context.clearCookies();
     if (request.cookies.length > 0) await context.addCookies(request.cookies.map(toPlaywrightCookie));
-    const page = await context.newPage();
-    // Popups and dialogs would hold the page: close and dismiss them.
-    context.on('page', (opened) => void (opened === page ? undefined : opened.close().catch(ignoreClosed)));
-    page.on('dialog', (dialog) => void dialog.dismiss().catch(ignoreClosed));
     guard = await installRequestGuard(context, page, request, { maxRequests: limits.maxRequests, deadline });
     const waited = await waitForList(page, request, guard, deadline);
     const snapshot = await within(page.content(), Math.max(HUNG_PAGE_MS, deadline - performance.now()));
@@ -53,6 +57,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     checkFinalDocument(request, html, status, finalUrl);
     const cookies = (await context.cookies(finalUrl)).map(toEarnedCookie);
     const challenge = nameChallenge(guard, cookies);
+    clean = true;
     return {
       requestedUrl: request.url,
       finalUrl,
@@ -70,11 +75,29 @@ export async function renderPage(browser: Browser, request: RenderRequest, limit
     };
   } finally {
     guard?.releaseAll();
-    if ((await within(context.close(), 2 * HUNG_PAGE_MS)) === undefined) await limits.killBrowser();
+    context.off('page', closePopup);
+    page.off('dialog', dismiss);
+    if (clean && (await within(resetForReuse(lease, guard), HUNG_PAGE_MS))?.value === true) {
+      limits.pool.giveBack(browser, lease);
+    } else {
+      const closed = await within(context.close(), 2 * HUNG_PAGE_MS);
+      limits.pool.closed(lease);
+      if (closed === undefined) await limits.killBrowser();
+    }
   }
 }
 
 // --- Internal helpers ---
+
+/**
+ * Leaves a page as a new one would be for the next render: the document unloaded (its timers and
+ * requests stop while the guard still routes them) and the guard removed. True when that worked.
+ */
+async function resetForReuse(lease: PageLease, guard: RequestGuard | undefined): Promise<boolean> {
+  await lease.page.goto('about:blank');
+  await guard?.uninstall();
+  return true;
+}
 
 /**
  * The challenge a first document was, by its vendor's markers in the stub or in the names of the

@@ -68,6 +68,8 @@ export interface RendererStats {
   memoryBytes?: number;
   pagesOpen: number;
   pagesRendered: number;
+  /** Renders served by a page kept from an earlier render of the same host. */
+  pagesReused: number;
   launches: number;
   /** Hung pages whose browser had to be killed. */
   kills: number;

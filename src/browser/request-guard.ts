@@ -5,7 +5,7 @@
  * `maxRequests`, and each top-level navigation — every hop of a redirect included — goes through the
  * navigation router (robots.txt, the host's turn).
  */
-import type { BrowserContext, Page, Request, Route } from 'playwright-core';
+import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import { createNavigationRouter } from './navigation-hops.js';
 import type { RenderRequest } from './renderer-types.js';
 
@@ -28,6 +28,8 @@ export interface RequestGuard {
   readonly waitMs: number;
   /** Ends every politeness turn still held (the render is over). */
   releaseAll(): void;
+  /** Removes the guard's listeners and routes, so the page can serve another render. */
+  uninstall(): Promise<void>;
 }
 
 /**
@@ -69,23 +71,32 @@ export async function installRequestGuard(
       return navigations.firstDocumentText();
     },
     releaseAll: () => navigations.releaseAll(),
+    async uninstall() {
+      page.off('request', start);
+      page.off('requestfinished', settle);
+      page.off('requestfailed', settle);
+      page.off('response', recordDocument);
+      await context.unroute('**/*', decide);
+    },
+  };
+  const start = (started: Request) => {
+    guard.inFlight.add(started);
+    guard.lastActivity = performance.now();
   };
   const settle = (finished: Request) => {
     guard.inFlight.delete(finished);
     guard.lastActivity = performance.now();
   };
-  page.on('request', (started) => {
-    guard.inFlight.add(started);
-    guard.lastActivity = performance.now();
-  });
-  page.on('requestfinished', settle);
-  page.on('requestfailed', settle);
-  page.on('response', (response) => {
+  const recordDocument = (response: Response) => {
     const answered = response.request();
     if (!answered.isNavigationRequest() || answered.frame() !== page.mainFrame() || navigations.isBridge(answered))
       return;
     guard.documents.push({ url: response.url(), status: response.status() });
-  });
+  };
+  page.on('request', start);
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  page.on('response', recordDocument);
 
   const decide = async (route: Route, routed: Request): Promise<void> => {
     guard.requests += 1;

@@ -96,6 +96,22 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     expect(Date.now() - started).toBeLessThan(4_000 + 4_000);
   });
 
+  it("reuses a page for the same host, but starts every render without the last one's cookies", async () => {
+    const first = await renderer.render(request('/cookie-gate/'));
+    expect(first.cookies.map((c) => c.name).sort()).toEqual(['gate', 'seen']);
+    const before = origin.server.requests.length;
+    const reused = renderer.stats().pagesReused;
+    const again = await renderer.render(request('/cookie-gate/'));
+    expect(renderer.stats().pagesReused).toBe(reused + 1);
+    expect(again.html).toContain(origin.rows[0]!.title);
+    // The kept page forgot the gate's cookie: the site sees a new visitor and sets it again.
+    expect(origin.server.requests.slice(before).map((r) => `${r.path} ${r.headers.cookie ?? '-'}`)).toEqual([
+      '/cookie-gate/ -',
+      '/cookie-gate/set -',
+      `/cookie-gate/ gate=${challengeAnswer(origin.secret.seed)}; seen=1`,
+    ]);
+  });
+
   it('fails with BROWSER_TIMEOUT when the document itself never ends (it is read whole, to see redirects)', async () => {
     const started = Date.now();
     const error = await renderer
