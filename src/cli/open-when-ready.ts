@@ -7,8 +7,8 @@ import { AppError, describeError, formatErrorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AppConfig } from '../model.js';
 import { redactUrl } from '../redact/redact-url.js';
-import { openDefaultQueue, type FireQueue, type QueueHooks } from '../schedule/index.js';
-import { createFeedServer, type FeedServer, type HealthSnapshot } from '../serve/index.js';
+import { loadServeStage, openDefaultQueue, type FireQueue, type QueueHooks } from '../schedule/index.js';
+import type { FeedServer, HealthSnapshot } from '../serve/index.js';
 import { splitStoreUrl } from '../store/index.js';
 import { retryUntilOpen, type RetryUntilOpenOptions } from './retry-until-open.js';
 import { openServices, type Services } from './services.js';
@@ -51,7 +51,8 @@ export async function openWhenReady(
   let lastError: unknown;
   let waiting: Promise<WaitingServer> | undefined;
   try {
-    const services = await retryUntilOpen(() => openServices(config, logger), {
+    // The worker's fetcher is created at its first request (the fetch stage is not loaded to start).
+    const services = await retryUntilOpen(() => openServices(config, logger, { fetcherOnFirstUse: true }), {
       ...retry,
       what: `the store (${redactUrl(storeUrl)})`,
       onFailure: (error) => {
@@ -111,6 +112,7 @@ async function listenWhileWaiting(
   health: () => HealthSnapshot,
   logger: Logger,
 ): Promise<WaitingServer> {
+  const { createFeedServer } = await loadServeStage();
   const server = createFeedServer({ outputDir: config.output, getHealth: async () => health(), logger });
   const { url, port } = await server.listen(address.host, address.port);
   const what = config.output ?? 'no files (feeds come from the store)';

@@ -2,11 +2,12 @@
 import { resolve } from 'node:path';
 import { createRenderer, type Renderer } from '../browser/index.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { createFetcher, type Fetcher } from '../fetch/index.js';
+import type { Fetcher, FetcherOptions } from '../fetch/index.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
 import type { AppConfig } from '../model.js';
 import type { PipelineDeps } from '../pipeline/index.js';
 import { isSharedStore, openItemStore, openRedisScripts, splitStoreUrl, type ItemStore } from '../store/index.js';
+import { createDeferredFetcher } from './deferred-fetcher.js';
 import { printConfigWarnings } from './print-problems.js';
 
 /** Options every command shares. */
@@ -44,14 +45,30 @@ export function createCommandLogger(options: GlobalOptions): Logger {
   return createLogger({ level: options.logLevel as LogLevel | undefined });
 }
 
+/** How {@link openServices} opens the fetch stage. */
+export interface OpenServicesOptions {
+  /**
+   * `start`: create the fetcher on the first request instead of now, so a worker starts without
+   * loading the fetch stage; `run` needs it at once (its pass orders hosts by the fetcher's turns).
+   */
+  fetcherOnFirstUse?: boolean;
+}
+
 /** Opens the store and the fetcher for a loaded config. */
-export async function openServices(config: AppConfig, logger: Logger): Promise<Services> {
+export async function openServices(
+  config: AppConfig,
+  logger: Logger,
+  { fetcherOnFirstUse = false }: OpenServicesOptions = {},
+): Promise<Services> {
   const store = await openItemStore(config.store, { logger });
   // Workers sharing a Redis store share their politeness through it too (per-host limits, robots.txt).
   const storeUrl = splitStoreUrl(config.store);
   const redis = isSharedStore(config.store) ? await openRedisScripts(storeUrl.url) : undefined;
   const shared = redis ? { redis, prefix: `${storeUrl.namespace}:polite:` } : undefined;
-  const fetcher = createFetcher({ concurrency: config.worker.concurrency, logger, shared });
+  const fetcherOptions: FetcherOptions = { concurrency: config.worker.concurrency, logger, shared };
+  const fetcher = fetcherOnFirstUse
+    ? createDeferredFetcher(() => createStageFetcher(fetcherOptions))
+    : await createStageFetcher(fetcherOptions);
   const renderer = createRendererFor(config, logger);
   const deps: PipelineDeps = {
     fetcher,
@@ -94,4 +111,12 @@ export async function openServices(config: AppConfig, logger: Logger): Promise<S
  */
 export function createRendererFor(config: AppConfig, logger: Logger): Renderer {
   return createRenderer({ ...config.browser, logger });
+}
+
+// --- Internal helpers ---
+
+/** The fetch stage (undici, robots.txt, charset detection) is imported here, when a command first needs a fetcher. */
+async function createStageFetcher(options: FetcherOptions): Promise<Fetcher> {
+  const { createFetcher } = await import('../fetch/index.js');
+  return createFetcher(options);
 }

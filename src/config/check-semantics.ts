@@ -2,8 +2,10 @@
  * Cross-field checks the schema cannot express: unique ids, topic feeds naming known sources,
  * valid cron expressions, time zones, regexes and CSS selectors.
  */
-// The htmlparser2-only build: selectors are checked by the same engine, without loading parse5.
-import { load, type CheerioAPI } from 'cheerio/slim';
+// The selector engine cheerio selects with (cheerio-select over css-select), on an empty document:
+// the same verdicts as cheerio's, without loading cheerio's parser and DOM for a `check` or a `start`.
+import { select } from 'cheerio-select';
+import { Document } from 'domhandler';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
@@ -198,8 +200,7 @@ function checkCss(css: string, path: Array<string | number>): SemanticProblem[] 
   let verdict = cssVerdicts.get(css);
   if (verdict === undefined) {
     try {
-      emptyDocument ??= load('<html></html>');
-      emptyDocument(css);
+      select(css, (emptyDocument ??= new Document([])));
       verdict = '';
     } catch (cause) {
       verdict = (cause as Error).message;
@@ -213,7 +214,7 @@ function checkCss(css: string, path: Array<string | number>): SemanticProblem[] 
 const CSS_VERDICT_LIMIT = 1_000;
 /** Selector → '' when it compiles, else the parser's message. */
 const cssVerdicts = new Map<string, string>();
-let emptyDocument: CheerioAPI | undefined;
+let emptyDocument: Document | undefined;
 
 function checkKeyword(word: string, path: Array<string | number>): SemanticProblem[] {
   const regex = splitSlashPattern(word);

@@ -2,12 +2,12 @@
 export {
   renderFeed,
   renderFeedDocument,
-  feedFileNames,
   type FeedFormat,
   type FeedMeta,
   type RenderedFeed,
   type RenderedFeedDocument,
 } from './render-feed.js';
+export { feedFileNames, JSON_FEED_EXTENSION } from './feed-file-names.js';
 export { writeFeedFiles, writeOutputFile } from './write-output.js';
 export { selectTopicItems } from './topic-items.js';
 export { type FeedListing, type ListedHeadline } from './feed-listing.js';
@@ -20,5 +20,5 @@ export {
   type ShownHealth,
 } from './render-index-page.js';
 export { OutputError } from './output-error.js';
-export { JSON_FEED_EXTENSION, JSON_FEED_VERSION } from './render-json-feed.js';
+export { JSON_FEED_VERSION } from './render-json-feed.js';
 export { feedLanguage } from './feed-language.js';

@@ -4,6 +4,7 @@
  */
 import type { StoredItem } from '../model.js';
 import { prepareEntry, sortNewestFirst, normalizeHttpUrl, type FeedEntry } from './feed-entry.js';
+import { feedFileNames } from './feed-file-names.js';
 import { renderJsonFeed, type JsonChannel } from './render-json-feed.js';
 import { renderAtom, renderRss, type XmlChannel } from './render-xml-feeds.js';
 import { toXmlSafeLine, toXmlSafeText } from './safe-text.js';
@@ -36,11 +37,6 @@ export interface RenderedFeed {
   /** Newest item date (publication or content update); undefined for an empty feed. */
   updated?: Date;
   itemCount: number;
-}
-
-/** File names of a feed's three documents. */
-export function feedFileNames(id: string): { rss: string; atom: string; json: string } {
-  return { rss: `${id}.rss.xml`, atom: `${id}.atom.xml`, json: `${id}.feed.json` };
 }
 
 /** One of a feed's three documents. */

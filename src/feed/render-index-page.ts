@@ -9,7 +9,7 @@ import { isUnhealthy } from '../health/health-rules.js';
 import { normalizeHttpUrl } from './feed-entry.js';
 import { feedFileUrl, orderListings, type FeedListing, type ListedHeadline } from './feed-listing.js';
 import { INDEX_PAGE_CSS } from './index-page-style.js';
-import { feedFileNames } from './render-feed.js';
+import { feedFileNames } from './feed-file-names.js';
 import { toSafeMarkup as h, toXmlSafeLine } from './safe-text.js';
 import { formatZoneLabel } from './zone-dates.js';
 

@@ -4,6 +4,7 @@
  * the few channel fields it gets right are plain copies, so nothing here goes through it.
  */
 import type { FeedEntry } from './feed-entry.js';
+import { JSON_FEED_EXTENSION } from './feed-file-names.js';
 import { formatRfc3339 } from './zone-dates.js';
 
 /** Feed-level values of a JSON Feed (already cleaned). */
@@ -20,9 +21,6 @@ export interface JsonChannel {
 
 /** The JSON Feed 1.1 version URL. */
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
-
-/** The JSON Feed extension key under which each item carries its store identity (`id`, `source`, `first_seen`). */
-export const JSON_FEED_EXTENSION = '_feedwright';
 
 /** Writes the JSON Feed 1.1 document (2-space indented, stable key order). */
 export function renderJsonFeed(channel: JsonChannel, entries: readonly FeedEntry[], timezone?: string): string {

@@ -5,7 +5,7 @@
  */
 import type { SiteConfig } from '../model.js';
 import { feedFileUrl, orderListings, type FeedListing } from './feed-listing.js';
-import { feedFileNames } from './render-feed.js';
+import { feedFileNames } from './feed-file-names.js';
 import { toSafeMarkup, toXmlSafeLine } from './safe-text.js';
 
 /** Renders the OPML 2.0 subscription list. */

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderedFeed } from './render-feed.js';
-import { feedFileNames } from './render-feed.js';
+import { feedFileNames } from './feed-file-names.js';
 import { OutputError } from './output-error.js';
 
 /** Atomic write of one file in the output dir if its content changed; returns whether it wrote. */

@@ -9,12 +9,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatErrorMessage } from '../errors.js';
-import { canonicalizeUrl } from '../extract/index.js';
-import { feedFileNames, JSON_FEED_EXTENSION } from '../feed/index.js';
+// The two helpers by file, not through their stages' index: a worker runs this at start-up, before
+// it needs the extractors (cheerio) or the renderers (feed, luxon) those indexes load.
+import { canonicalizeUrl } from '../extract/url/canonicalize-url.js';
+import { feedFileNames, JSON_FEED_EXTENSION } from '../feed/feed-file-names.js';
 import type { AppConfig, SourceConfig, StoredItem } from '../model.js';
 import { fingerprintItem, StoreError } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
-import { mapWithLimit } from './map-with-limit.js';
 
 /** One source whose history was rebuilt. */
 export interface HistoryRebuild {
@@ -28,14 +29,10 @@ export interface HistoryRebuild {
 export async function rebuildHistoryFromFeeds(config: AppConfig, deps: PipelineDeps): Promise<HistoryRebuild[]> {
   // No output folder (shared mode without an export): no feed files to rebuild from.
   if (deps.outputDir === undefined) return [];
-  // Only whether each history is empty is kept, and a bounded number are read at a time: every history
-  // of a large config read and held at once was most of a run's start-up memory.
-  const isEmpty = await mapWithLimit(
-    config.sources,
-    HISTORY_READS_IN_FLIGHT,
-    async (source) => (await deps.store.listHistory(source.id)).length === 0,
-  );
-  const empty = config.sources.filter((_, index) => isEmpty[index]);
+  // Whether each source has a history, in one store call that reads none of them: reading and
+  // parsing every history was most of a worker's start-up store time and memory.
+  const has = await deps.store.hasHistory(config.sources.map((source) => source.id));
+  const empty = config.sources.filter((_, index) => !has[index]);
   if (empty.length === 0) return [];
   const found = await readFeedItems(config, deps.outputDir, new Set(empty.map((source) => source.id)));
   const toRebuild = empty.filter((source) => (found.get(source.id)?.items.size ?? 0) > 0);
@@ -62,9 +59,6 @@ export async function rebuildHistoryFromFeeds(config: AppConfig, deps: PipelineD
 }
 
 // --- Internal helpers ---
-
-/** Histories read at once at start-up (enough to overlap a networked store's round trips). */
-const HISTORY_READS_IN_FLIGHT = 16;
 
 interface FoundItems {
   items: Map<string, StoredItem>;

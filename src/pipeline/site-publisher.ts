@@ -1,12 +1,13 @@
 /**
  * Coalesces site-wide rebuilds (topic feeds, OPML, index page) in the worker: many source runs
  * finishing close together cause one rebuild, not one each, because a rebuild reads every
- * source's history.
+ * source's history. The site renderers (publish-site.ts and the feed stage under it) are imported
+ * at the first rebuild, not with the publisher: a worker creates it at start-up.
  */
 import { toAppError } from '../errors.js';
 import type { AppConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
-import { publishSite, type SiteWriteGuard } from './publish-site.js';
+import type { SiteWriteGuard } from './publish-site.js';
 
 /** A debounced site publisher. */
 export interface SitePublisher {
@@ -42,7 +43,8 @@ export function createSitePublisher(
     if (running) await running;
     if (!pending) return;
     pending = false;
-    running = publishSite(current, deps, options.guard)
+    running = import('./publish-site.js')
+      .then(({ publishSite }) => publishSite(current, deps, options.guard))
       .then((files) => {
         if (files.length) deps.logger.debug({ itemCount: files.length }, `site files updated: ${files.join(', ')}`);
       })

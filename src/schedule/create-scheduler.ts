@@ -1,7 +1,9 @@
 /**
- * The worker's clock: one node-cron task per source (its own schedule and time zone, `noOverlap`),
- * a random delay before each run, an optional pass at start-up, and a shutdown that waits for
- * in-flight runs.
+ * The worker's clock: one node-cron task per distinct schedule and time zone, firing each of its
+ * sources (every source keeps its own overlap guard), a random delay before each run, an optional
+ * pass at start-up, and a shutdown that waits for in-flight runs. One task per source cost ~0.35 ms
+ * of CPU each to create and start (node-cron looks up the next match in the zone), 0.1 s of a
+ * 300-source worker's start-up, though most sources share one schedule.
  *
  * One process: local overlap guard → jitter → runSource. Shared mode (a dispatcher is given): the
  * fire goes to the queue with the jitter as its delay, and whichever worker is free runs it; an
@@ -78,7 +80,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const log = options.logger;
   const random = options.random ?? Math.random;
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const tasks = new Map<string, { source: ScheduledSource; task: ScheduledTask }>();
+  /** Scheduled sources by id, and the node-cron task of each schedule + zone with the sources it fires. */
+  const tasks = new Map<string, { source: ScheduledSource; group: TimingGroup }>();
+  const groups = new Map<string, TimingGroup>();
   /** Sources with a fire between its guard and the end of its run, and where that fire is now. */
   const reserved = new Map<string, FirePhase>();
   const running = new Map<string, Promise<void>>();
@@ -215,7 +219,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function scheduleSource(source: ScheduledSource): boolean {
     try {
-      tasks.set(source.id, { source, task: startTask(source) });
+      const key = timingKey(source);
+      let group = groups.get(key);
+      if (!group) {
+        const members = new Map<string, ScheduledSource>();
+        group = { key, members, task: startTask(source, members) };
+        groups.set(key, group);
+      }
+      group.members.set(source.id, source);
+      tasks.set(source.id, { source, group });
       return true;
     } catch (cause) {
       // Schedules and zones come validated by config; node-cron refusing one is a bug, not a config problem.
@@ -232,24 +244,29 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  function startTask(source: ScheduledSource): ScheduledTask {
-    const task = createTask(source.schedule, (context) => handleFire(source, context.date, 'scheduled'), {
-      name: `feedwright:${source.id}`,
-      timezone: source.timezone,
-      noOverlap: true,
+  /**
+   * The task of one schedule + zone (`timing` is its first source). It fires every member without
+   * waiting for their runs: a member whose previous fire is still pending is skipped by handleFire's
+   * own guard, not the whole group.
+   */
+  function startTask(timing: ScheduledSource, members: ReadonlyMap<string, ScheduledSource>): ScheduledTask {
+    const fireAll = (date: Date) => {
+      for (const source of members.values()) void handleFire(source, date, 'scheduled');
+    };
+    const task = createTask(timing.schedule, (context) => fireAll(context.date), {
+      name: `feedwright:${timing.schedule}@${timing.timezone}`,
+      timezone: timing.timezone,
       missedExecutionTolerance: MISSED_TOLERANCE_MS,
       suppressMissedWarning: true,
-      logger: createCronLogger(log.child({ sourceId: source.id })),
+      logger: createCronLogger(log.child({ schedule: timing.schedule, timezone: timing.timezone })),
     });
-    task.on('execution:overlap', (context) =>
-      logSkippedFire(source.id, { sourceId: source.id, fireAt: context.date.toISOString() }),
-    );
-    task.on('execution:missed', (context) =>
-      log.warn(
-        { sourceId: source.id, fireAt: context.date.toISOString() },
-        `schedule: source "${source.id}": missed a fire (the process was blocked)`,
-      ),
-    );
+    task.on('execution:missed', (context) => {
+      for (const source of members.values())
+        log.warn(
+          { sourceId: source.id, fireAt: context.date.toISOString() },
+          `schedule: source "${source.id}": missed a fire (the process was blocked)`,
+        );
+    });
     try {
       void task.start();
     } catch (error) {
@@ -263,7 +280,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const entry = tasks.get(sourceId);
     if (!entry) return;
     tasks.delete(sourceId);
-    void entry.task.destroy();
+    entry.group.members.delete(sourceId);
+    if (entry.group.members.size > 0) return;
+    groups.delete(entry.group.key);
+    void entry.group.task.destroy();
   }
 
   function runInitial(source: ScheduledSource): void {
@@ -308,6 +328,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const current = tasks.get(source.id);
         if (current && isSameTiming(current.source, source)) {
           current.source = source;
+          current.group.members.set(source.id, source);
           continue;
         }
         unscheduleSource(source.id);
@@ -362,6 +383,17 @@ function findInitialFireAt(source: ScheduledSource, now: Date): Date {
 
 function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {
   return a.schedule === b.schedule && a.timezone === b.timezone;
+}
+
+/** The sources one node-cron task fires: those with the same schedule and time zone. */
+interface TimingGroup {
+  key: string;
+  task: ScheduledTask;
+  members: Map<string, ScheduledSource>;
+}
+
+function timingKey(source: ScheduledSource): string {
+  return `${source.schedule}\u0000${source.timezone}`;
 }
 
 /** Resolves true when every promise settled within timeoutMs, false otherwise. */

@@ -11,20 +11,19 @@ import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import {
   announceWorker,
   createSitePublisher,
-  createSiteReader,
-  SERVER_STAMP_TTL_MS,
   describeDrift,
   hashConfig,
   readAllHealth,
-  runSource,
   type PipelineDeps,
-} from '../pipeline/index.js';
-import { createFeedServer, createHealthReader, createRenderedCache, type FeedServer } from '../serve/index.js';
+} from '../pipeline/start-up.js';
+import type { SiteReader } from '../pipeline/index.js';
+import type { FeedServer } from '../serve/index.js';
 import { isSharedStore } from '../store/index.js';
 import { createMetrics } from './metrics.js';
 import { openDefaultQueue, type QueueHooks } from './open-default-queue.js';
 import type { FireQueue } from './fire-queue.js';
 import { createScheduler, type ScheduledSource, type SchedulerOptions } from './create-scheduler.js';
+import { loadPipelineStage, loadServeStage } from './load-stages.js';
 import { ScheduleError } from './schedule-error.js';
 import { openSiteElection, type OpenedElection, type SiteElection, type SiteElectionHooks } from './site-election.js';
 
@@ -118,6 +117,7 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
         hint: INTERNAL_HINT,
       });
     }
+    const { runSource } = await loadPipelineStage();
     const report = await runSource(source, pipeline);
     // Shared mode: only the elected worker rebuilds the site (it also sees other workers' runs).
     if (writesSite()) publisher.request();
@@ -171,6 +171,8 @@ export function createWorker(initialConfig: AppConfig, deps: WorkerDeps, options
       scheduler = active;
       let url: string | undefined;
       if (options.serve) {
+        const { createFeedServer, createHealthReader, createRenderedCache } = await loadServeStage();
+        const { createSiteReader, SERVER_STAMP_TTL_MS } = await loadPipelineStage();
         // Shared store: serve every source's feed from the store, not only the ones this worker wrote.
         const documents = isSharedStore(config.store)
           ? createRenderedCache(
@@ -261,7 +263,8 @@ function createSiteWatch(
   request: () => void,
   intervalMs: number,
 ) {
-  const reader = createSiteReader(config, pipeline);
+  // Created at the first poll: the reader renders with the pipeline, which a worker loads only when needed.
+  let reader: SiteReader | undefined;
   let timer: NodeJS.Timeout | undefined;
   let requested: string | undefined;
   let previous: string | undefined;
@@ -271,6 +274,7 @@ function createSiteWatch(
     if (polling || !isLeader()) return;
     polling = true;
     try {
+      reader ??= (await loadPipelineStage()).createSiteReader(config, pipeline);
       const version = await reader.version('index.html');
       if (version === requested) changingSince = undefined;
       else {

@@ -6,6 +6,7 @@ export {
   type ScheduledSource,
 } from './create-scheduler.js';
 export { createWorker, type Worker, type WorkerDeps, type WorkerOptions } from './create-worker.js';
+export { loadPipelineStage, loadServeStage, type PipelineStage, type ServeStage } from './load-stages.js';
 export {
   createSiteElection,
   openSiteElection,

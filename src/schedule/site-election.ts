@@ -19,7 +19,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import type { AppConfig } from '../model.js';
-import type { SiteWriteGuard } from '../pipeline/index.js';
+import type { SiteWriteGuard } from '../pipeline/start-up.js';
 import { isSharedStore, openRedisScripts, splitStoreUrl, type RedisScriptsConnection } from '../store/index.js';
 import { createOutageLog } from '../outage/outage-log.js';
 import { describeError } from '../errors.js';

@@ -80,6 +80,11 @@ export interface ItemStore {
   /** The source's history, newest first (without loading its state). */
   listHistory(sourceId: string): Promise<StoredItem[]>;
   /**
+   * For each source, whether it has a history record, without reading or parsing it (a worker's
+   * start-up asks this of every source; reading every history was most of its store time).
+   */
+  hasHistory(sourceIds: readonly string[]): Promise<boolean[]>;
+  /**
    * Fills an empty history with items rebuilt elsewhere (the feed files), keeping their ids; does
    * nothing when the source already has history. Returns how many items were stored.
    */
@@ -196,6 +201,10 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         const raw = await keyv.get<unknown>(historyKey(sourceId));
         return parseHistoryRecord(raw, historyKey(sourceId), sourceId).items.map(toStoredItem);
       }),
+    hasHistory: (sourceIds) =>
+      guard('could not read history', undefined, async () =>
+        sourceIds.length ? keyv.hasMany(sourceIds.map(historyKey)) : [],
+      ),
     seedHistory: (sourceId, items, ctx) =>
       guard('could not rebuild history', sourceId, () => seedHistory(keyv, engine, sourceId, items, ctx)),
     getHealth: (sourceId) =>

@@ -330,6 +330,13 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(await store.listHistory('nobody')).toEqual([]);
     });
 
+    it('says which sources have a history without reading them, in the order asked', async () => {
+      await store.commitItems('a', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.commitItems('c', [linked(2)], ctx('2024-03-01T02:00:00Z'));
+      expect(await store.hasHistory(['nobody', 'c', 'a', 'b'])).toEqual([false, true, true, false]);
+      expect(await store.hasHistory([])).toEqual([]);
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps everything across close and reopen', async () => {

@@ -3,7 +3,7 @@
  * child process with loader hooks that log every module it imports; the test reads which packages
  * appeared (a package list, not a timing, so it holds on a loaded machine).
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,9 @@ describe('lazy loading', () => {
     expect(loaded).toEqual(expect.arrayContaining(['yaml', 'zod']));
     const unexpected = [
       'undici',
+      // Selectors are checked by cheerio-select alone.
+      'cheerio',
+      'htmlparser2',
       'parse5',
       '@keyv/redis',
       'linkedom',
@@ -73,6 +76,35 @@ describe('lazy loading', () => {
       'feed',
     ];
     expect(loaded.filter((name) => unexpected.includes(name))).toEqual([]);
+  });
+
+  it('start loads the scheduler and the store, not the fetch, extract, feed or serve stages, nor a Redis client', async () => {
+    // The worker is stopped once it says it started: what a source's first run needs is loaded then, not before.
+    const { packages, sources } = await modulesLoadedBy(['start', '-c', 'feedwright.yaml', '--no-initial-run'], {
+      until: 'worker started',
+    });
+    expect(packages).toEqual(expect.arrayContaining(['node-cron', 'keyv']));
+    expect(sources).toEqual(expect.arrayContaining(['schedule/create-scheduler.ts', 'store/item-store.ts']));
+    const runPath = [
+      'undici',
+      'cheerio',
+      'parse5',
+      'htmlparser2',
+      'feed',
+      'chardet',
+      'iconv-lite',
+      'piscina',
+      '@keyv/redis',
+      '@redis/client',
+      'bullmq',
+      ...HEAVY.filter((name) => !['zod', 'pino', 'better-sqlite3'].includes(name)),
+    ];
+    expect(packages.filter((name) => runPath.includes(name))).toEqual([]);
+    // Of the stages, only the two pure helpers the empty-store check reads feed files with.
+    const stageModules = sources.filter((path) => /^(fetch|extract|feed|serve)\//.test(path));
+    expect(stageModules.sort()).toEqual(['extract/url/canonicalize-url.ts', 'feed/feed-file-names.ts']);
+    expect(sources).not.toContain('pipeline/run-source.ts');
+    expect(sources).not.toContain('pipeline/publish-site.ts');
   });
 
   it('run on a memory store loads no Redis client, linkedom, Readability, feedsmith, OpenCC or sanitize-html', async () => {
@@ -88,22 +120,44 @@ describe('lazy loading', () => {
 
 /** Runs the CLI with the module-logging hooks and returns the npm packages it loaded. */
 async function packagesLoadedBy(args: string[]): Promise<string[]> {
+  return (await modulesLoadedBy(args)).packages;
+}
+
+/**
+ * Runs the CLI with the module-logging hooks until it exits (or, with `until`, until its output says
+ * so; it is then stopped with SIGTERM) and returns the npm packages and the src/ modules it loaded.
+ */
+async function modulesLoadedBy(
+  args: string[],
+  { until }: { until?: string } = {},
+): Promise<{ packages: string[]; sources: string[] }> {
   const log = join(dir, `modules-${args[0]}.log`);
   await rm(log, { force: true });
   const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(HOOKS)})`;
-  await new Promise<void>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', register, '--import', TSX, CLI, ...args],
-      { cwd: dir, env: { ...process.env, MODULE_LOG: log } },
-      () => resolve(),
-    );
+  const output = await new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, ['--import', register, '--import', TSX, CLI, ...args], {
+      cwd: dir,
+      env: { ...process.env, MODULE_LOG: log },
+    });
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (until !== undefined && text.includes(until)) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', () => resolve(text));
   });
+  if (until !== undefined) expect(output, `the command's output`).toContain(until);
   const urls = (await readFile(log, 'utf8')).split('\n');
   const packages = urls
     .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
     .filter((name): name is string => !!name);
-  return [...new Set(packages)].filter(
-    (name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig' && name !== 'resolve-pkg-maps',
-  );
+  const sources = urls.map((url) => /\/src\/(.+\.ts)$/.exec(url)?.[1]).filter((path): path is string => !!path);
+  return {
+    packages: [...new Set(packages)].filter(
+      (name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig' && name !== 'resolve-pkg-maps',
+    ),
+    sources: [...new Set(sources)],
+  };
 }

@@ -173,14 +173,22 @@ describe('feedwright start', () => {
         join(dir, 'shared.yaml'),
         config(['shared'], [], `redis://127.0.0.1:6379?namespace=${namespace}`),
       );
-      const before = server.count('/shared/');
       const workers = [0, 1].map(() => spawnCli(dir, ['start', '-c', 'shared.yaml', '--no-initial-run']));
       children.push(...workers);
+      // Counted once each worker has run the source: a worker imports the run path (fetch, extract,
+      // feed) at its first run, which on a loaded machine can end in the same second as the next fire.
+      // Two workers starting at once on a loaded 2-core machine have taken over 15 s.
       await Promise.all(
-        // Two workers start at once: on a loaded 2-core machine that has taken over 15 s.
-        workers.map((worker) => waitForLog(worker, (line) => String(line.msg).startsWith('worker started'), 40_000)),
+        workers.map((worker) =>
+          waitForLog(
+            worker,
+            (line) => line.sourceId === 'shared' && String(line.msg).startsWith('source "shared"'),
+            40_000,
+          ),
+        ),
       );
       const startedAt = Date.now();
+      const before = server.requests.filter((r) => r.path === '/shared/' && r.at < startedAt).length;
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       for (const worker of workers) worker.kill('SIGTERM');
       const exits = await Promise.all(workers.map(exitOf));

@@ -73,6 +73,26 @@ describe('createScheduler: timing', () => {
     expect(skips).toHaveLength(1);
   });
 
+  it('one task fires every source of a schedule: a slow one skips its fire, the others on it still run', async () => {
+    // Sources sharing a schedule and zone share one node-cron task; the overlap guard stays per source.
+    const fake = createFakeRunner((id) => (id === 'slow' ? 1_200 : 50));
+    const { logger, records } = createCapturingLogger();
+    scheduler = createScheduler({
+      sources: [source('slow'), source('quick')],
+      runSource: fake.runSource,
+      jitterMs: 0,
+      initialRun: false,
+      logger,
+    });
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(2_950);
+    // Fires at 900, 1900 and 2900 ms: slow runs at 900 and skips 1900 (still running until 2100).
+    expect(fake.runsOf('slow').map((run) => run.startedAt - START)).toEqual([900, 2_900]);
+    expect(fake.runsOf('quick').map((run) => run.startedAt - START)).toEqual([900, 1_900, 2_900]);
+    const skips = records.filter((r) => r.msg.includes('skipped a fire'));
+    expect(skips.map((r) => r.sourceId)).toEqual(['slow']);
+  });
+
   it('runs every source once at start-up when initialRun is set, and reports it', async () => {
     const fake = createFakeRunner();
     const reports: RunReport[] = [];
