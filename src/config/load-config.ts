@@ -3,13 +3,14 @@
  * and resolve defaults. Every problem is gathered first, then reported once with file, line and field.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { AppConfig } from '../model.js';
 import type { ExecutableProbe } from './check-browser.js';
 import { checkSemantics, type SemanticProblem } from './check-semantics.js';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
 import { locateField } from './locate-field.js';
+import { readPlainQuickly, yamlLibrary } from './read-config-text.js';
 import { describeSyntaxErrors, readPlainData } from './yaml-problems.js';
 import { resolveConfig } from './resolve-config.js';
 import { configSchema, defaultsSchema, sourceSchema, topicFeedSchema, type RawConfig } from './schema.js';
@@ -49,6 +50,22 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 
 /** Validates config text as if read from `file` (used by loadConfig and tests; `isExecutable` probes for Chromium). */
 export function parseConfigText(text: string, file: string, isExecutable?: ExecutableProbe): LoadedConfig {
+  // Most configs have nothing to report: read quickly and validated, they need no positions. Any
+  // problem, warnings included, is found again on the located path, which names file:line:field.
+  const quick = readPlainQuickly(text);
+  if (quick !== undefined) {
+    const parsed = configSchema.safeParse(quick);
+    if (parsed.success && checkSemantics(parsed.data, isExecutable).length === 0)
+      return { config: resolveConfig(parsed.data, file), warnings: [] };
+  }
+  return parseWithLocations(text, file, isExecutable);
+}
+
+// --- Internal helpers ---
+
+/** Parses with `yaml`, keeping each node's position, and reports every problem at its line and column. */
+function parseWithLocations(text: string, file: string, isExecutable?: ExecutableProbe): LoadedConfig {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const syntax = describeSyntaxErrors(doc, text, lines, file);
@@ -70,8 +87,6 @@ export function parseConfigText(text: string, file: string, isExecutable?: Execu
     throw new ConfigError('CONFIG_INVALID', file, sortProblems(semantic));
   return { config: resolveConfig(parsed.data, file), warnings: semantic };
 }
-
-// --- Internal helpers ---
 
 /**
  * The config with every invalid source or feed replaced by an inert placeholder (keeping indexes,

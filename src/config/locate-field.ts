@@ -1,5 +1,6 @@
 /** Maps a field path in a parsed YAML document back to its line and column in the file. */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from './read-config-text.js';
 
 /** Where a field sits in the file (1-based), or the closest existing parent when the field is missing. */
 export function locateField(
@@ -24,6 +25,7 @@ export function locateField(
 // --- Internal helpers ---
 
 function childOf(node: unknown, key: PropertyKey): { value: unknown; keyStart?: number } | undefined {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   if (isMap(node)) {
     const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
     if (!pair) return undefined;

@@ -3,8 +3,9 @@
  * quote where it opens (the parser notices only at the end of the file), and an alias bomb (aliases
  * nested so they expand to millions of nodes) as a config error at its first alias, not a crash.
  */
-import { isAlias, Parser, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { yamlLibrary } from './read-config-text.js';
 
 /** The parser's syntax errors as problems, each at the line and column where the mistake starts. */
 export function describeSyntaxErrors(doc: Document, text: string, lines: LineCounter, file: string): ConfigProblem[] {
@@ -70,11 +71,12 @@ function findUnclosedQuote(text: string, error: YAMLError): number | undefined {
     }
     for (const value of Object.values(node)) search(value);
   };
-  for (const token of new Parser().parse(text)) search(token);
+  for (const token of new (yamlLibrary().Parser)().parse(text)) search(token);
   return found;
 }
 
 function findUnresolvedAlias(doc: Document): { name: string; offset?: number } | undefined {
+  const { isAlias, visit } = yamlLibrary();
   let found: { name: string; offset?: number } | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -87,6 +89,7 @@ function findUnresolvedAlias(doc: Document): { name: string; offset?: number } |
 }
 
 function firstAliasOffset(doc: Document): number | undefined {
+  const { isAlias, visit } = yamlLibrary();
   let offset: number | undefined;
   visit(doc, {
     Alias(_key, node) {
