@@ -6,7 +6,8 @@
  * `minDelay` 1 s, a shared `output:` export.
  *
  * Timeline, in slots (minutes) from the first full one, F:
- * - F: the worker that fetches the slow page is SIGKILLed mid-run (a supervisor restarts it at F+1);
+ * - F: the worker that fetches the slow page is SIGKILLed mid-run (a supervisor restarts it at F+1, with
+ *   the config it ran: when that was the drifted worker, the drift is still there to be reported);
  * - F+1 +20 s: Redis refused (the proxy stops listening) for OUTAGE_SECONDS (default 60);
  * - F+3 +20 s: Redis silent (connections accepted, nothing forwarded) for OUTAGE_SECONDS;
  * - F+5 +35 s: workers stopped (SIGTERM), checks.
@@ -75,7 +76,8 @@ async function main(): Promise<number> {
   try {
     await writeFile(join(dir, 'shared.yaml'), configText(origins, proxy.port));
     await writeFile(join(dir, 'drifted.yaml'), configText(origins, proxy.port, '11s'));
-    const workers = ['shared.yaml', 'shared.yaml', 'drifted.yaml'].map((file) => spawnCli(dir, ['start', '-c', file]));
+    const workerConfigs = ['shared.yaml', 'shared.yaml', 'drifted.yaml'];
+    const workers = workerConfigs.map((file) => spawnCli(dir, ['start', '-c', file]));
     const servers = [0, 1].map(() => spawnCli(dir, ['serve', '-c', 'shared.yaml', '--port', '0']));
     children.push(...workers, ...servers);
     const logs = workers.map((worker) => collect(worker.stderr!));
@@ -103,11 +105,16 @@ async function main(): Promise<number> {
     await currentWithinOneFire(urls, first, slotStart(0) + 45_000, 'slot F');
     await sleepUntil(slotStart(1));
     onSlowRequest = undefined;
-    const restarted = spawnCli(dir, ['start', '-c', 'shared.yaml']);
+    // As a supervisor would: the same command, the same config file. Restarting the drifted worker with
+    // the shared config would remove the drift the check at the end looks for.
+    const killedConfig = workerConfigs[workers.findIndex((worker) => worker.pid === killedPid)] ?? 'shared.yaml';
+    figures.killedWorkerConfig = killedConfig;
+    const restarted = spawnCli(dir, ['start', '-c', killedConfig]);
     children.push(restarted);
     logs.push(collect(restarted.stderr!));
     workers.push(restarted);
-    log('slot F+1: the killed worker restarted');
+    workerConfigs.push(killedConfig);
+    log(`slot F+1: the killed worker restarted with ${killedConfig}`);
 
     const refused = await outage(proxy, 'refused', slotStart(1) + OUTAGE_OFFSET_MS);
     await currentWithinOneFire(urls, first + 2, slotStart(2) + 45_000, 'slot F+2 (after the refused outage)');
