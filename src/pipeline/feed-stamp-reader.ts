@@ -61,7 +61,12 @@ export function createFeedStampReader(store: Pick<ItemStore, 'readFeedStamps'>, 
 
   return {
     read: (sourceIds) => Promise.all(sourceIds.map(readOne)),
-    note: (sourceId, stamp) => void known.set(sourceId, { stamp, at: Date.now() }),
+    note(sourceId, stamp) {
+      // A content read that was sent before a newer stamp read may answer after it: keep the newer version.
+      const newer = known.get(sourceId)?.stamp.feedVersion?.n ?? 0;
+      if ((stamp.feedVersion?.n ?? 0) < newer) return;
+      known.set(sourceId, { stamp, at: Date.now() });
+    },
   };
 }
 

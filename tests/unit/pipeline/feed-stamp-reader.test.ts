@@ -44,6 +44,9 @@ describe('feed stamp reader', () => {
     // A stamp read with a source's content is newer than the window's: checks answer it.
     reader.note('a', { feedVersion: { n: 5, hash: 'w' }, pendingOutput: false });
     expect((await reader.read(['a'])).map(stampToken)).toEqual(['5']);
+    // An older one (a content read answered late) does not replace it.
+    reader.note('a', { feedVersion: { n: 4, hash: 'z' }, pendingOutput: false });
+    expect((await reader.read(['a'])).map(stampToken)).toEqual(['5']);
     expect(reads).toHaveLength(2);
   });
 
