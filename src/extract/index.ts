@@ -7,3 +7,4 @@ export { canonicalizeUrl } from './url/canonicalize-url.js';
 export { sniffContent, type ContentKind } from './sniff-content.js';
 export { extractDetail, type DetailInput, type DetailOptions, type DetailResult } from './detail/extract-detail.js';
 export { describeScriptShell } from './script-shell.js';
+export { UNCERTAIN_CONFIDENCE } from './html/detect-list.js';

@@ -1,7 +1,8 @@
 /**
  * A page whose list is built by script: the HTML a plain fetch gets is a shell (an empty mount
  * point, next to no text) plus scripts that load the rows from a JSON endpoint. Only consulted when a
- * page yields no items, to decide whether a browser could do better (`render: auto`).
+ * page yields no items or only an uncertain automatic list, to decide whether a browser could do
+ * better (`render: auto`).
  */
 
 /** Why the body looks like a script-built shell, or undefined when it does not. */

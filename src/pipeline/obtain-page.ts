@@ -6,10 +6,11 @@
  *   plain fetch with them first, and the browser only when the challenge comes back (or the page
  *   yields nothing);
  * - `auto`: a plain fetch first (with earned cookies when kept), the browser only when the answer is
- *   a recognised anti-bot challenge or a script-built shell that yields no items.
+ *   a recognised anti-bot challenge, or a script-built shell that yields no items or (without
+ *   `items:`) only an uncertain automatic list — on a shell that is its menu, not the list.
  */
 import { recognizeChallengeText } from '../anti-bot/recognize-challenge.js';
-import { ExtractError, describeScriptShell, extractItems } from '../extract/index.js';
+import { ExtractError, UNCERTAIN_CONFIDENCE, describeScriptShell, extractItems } from '../extract/index.js';
 import { FetchError } from '../fetch/index.js';
 import type {
   EarnedCookie,
@@ -51,6 +52,10 @@ export async function obtainPage(source: SourceConfig, deps: PipelineDeps, state
     return renderAndExtract(source, render, deps, earned, [
       describeFallback(servedBy, `a ${error.challenge} challenge`),
     ]);
+  }
+  if (plain.kind === 'extracted') {
+    const menu = uncertainShellReason(render, plain.page.body, plain.extracted);
+    return menu ? renderAndExtract(source, render, deps, earned, [describeFallback(servedBy, menu)]) : plain;
   }
   if (plain.kind !== 'no-items') return plain;
   const reason = fallbackReason(render, plain.page.body, plain.error);
@@ -130,6 +135,20 @@ export function fallbackReason(render: RenderPolicy, body: string, error: unknow
   if (render.mode === 'browser') return 'no list in the plain answer';
   const shell = describeScriptShell(body);
   return shell ? `a page built by script: ${shell}` : undefined;
+}
+
+/**
+ * `auto` without `items:`: on a script-built shell, automatic detection finds the shell's own menus
+ * (navigation, side columns) with low confidence while the real list is still to be loaded. Such an
+ * answer goes to the browser; a confident list, or a page that is no shell, stays a plain fetch.
+ */
+export function uncertainShellReason(render: RenderPolicy, body: string, extracted: ExtractResult): string | undefined {
+  const confidence = extracted.selectors?.confidence;
+  if (render.mode !== 'auto' || extracted.mode !== 'auto' || confidence === undefined) return undefined;
+  if (confidence >= UNCERTAIN_CONFIDENCE) return undefined;
+  const shell = describeScriptShell(body);
+  if (!shell) return undefined;
+  return `a page built by script (${shell}) where the list found automatically, ${extracted.selectors?.items}, is uncertain (confidence ${confidence.toFixed(2)}: likely a menu)`;
 }
 
 function describeFallback(servedBy: ServedBy, reason: string): string {

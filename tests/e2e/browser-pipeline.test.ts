@@ -88,6 +88,15 @@ describe.runIf(available)('rendering sources in the pipeline', () => {
     expect(renderer.stats().pagesRendered).toBe(rendered + 1);
   });
 
+  it('render: auto without items: renders a script-built shell whose automatic list is only its menu', async () => {
+    const report = await runSource(source('auto-menu', '/menu-shell/', '    render: auto\n'), deps);
+    expect(report.error).toBeUndefined();
+    expect(report.servedBy).toBe('browser');
+    expect(report.found).toBe(5);
+    expect(report.chosenSelectors?.items).toBe('ul.news > li');
+    expect(report.chosenSelectors?.date).toBe('span.time');
+  });
+
   it('keeps the cookies a challenge earns, fetches plainly with them next time, and renders again when the challenge comes back', async () => {
     const challenged = source('challenged', '/challenge/', '    render: auto\n    items: ul.list li\n');
     const host = new URL(challenged.url).host;

@@ -130,6 +130,34 @@ setTimeout(function () {
     '/hung/': (_req, res) =>
       html(res, '<html><body><ul class="list"><li>x</li></ul><script>while (true) {}</script></body></html>'),
     '/not-found/': (_req, res) => html(res, '<html><body>gone</body></html>', 404),
+    '/menu-shell/': (_req, res) =>
+      html(
+        res,
+        `<html><head><title>通知公告</title></head><body>
+<div class="header"><ul class="nav">${[
+          '首页',
+          '机构概况',
+          '新闻中心',
+          '政务公开',
+          '政策法规',
+          '办事服务',
+          '互动交流',
+          '专题专栏',
+        ]
+          .map((name, i) => `<li><a href="/c${i}/">${name}</a></li>`)
+          .join('')}</ul></div>
+<div class="left"><ul class="side">${['通知公告', '工作动态', '媒体报道', '图片新闻', '视频新闻']
+          .map((name, i) => `<li><a href="/s${i}/">${name}</a></li>`)
+          .join('')}</ul></div>
+<div class="right"><div id="app"></div></div>
+<div class="footer"><a href="/about">关于我们</a> | <a href="/map">网站地图</a> | <a href="/contact">联系我们</a></div>
+<script>
+fetch('/api/list.json').then((r) => r.json()).then((rows) => {
+  document.getElementById('app').innerHTML = '<ul class="news">' + rows.map((row) =>
+    '<li><a href="' + row.href + '">' + row.title + '</a><span class="time">' + row.date + '</span></li>').join('') + '</ul>';
+});
+</script></body></html>`,
+      ),
     '/hop/1': (_req, res) => void res.writeHead(302, { location: '/hop/2' }).end(),
     '/hop/2': (_req, res) => void res.writeHead(301, { location: `${server.origin}/plain-list/` }).end(),
     '/redirect-private/': (_req, res) => void res.writeHead(302, { location: '/private/list/' }).end(),
