@@ -30,20 +30,45 @@ export function createPublishedAtResolver(now: Date, timezone: string): Publishe
     });
   }
   const nowMs = now.getTime();
-  const todayStartMs = nowLocal.startOf('day').toMillis();
-  const tomorrowStartMs = nowLocal.startOf('day').plus({ days: 1 }).toMillis();
+  const todayStartMs = startOfLocalDay(nowMs, timezone);
+  // 30 h after a day's start is always inside the next day (days are 23 to 25 h long).
+  const tomorrowStartMs = startOfLocalDay(todayStartMs + 30 * 3_600_000, timezone);
   return (published, position) => {
     const steppedMs = nowMs - Math.max(0, position) * POSITION_STEP_MS;
     if (published === undefined || Number.isNaN(published.date.getTime())) return new Date(steppedMs);
     const dateMs = published.date.getTime();
     if (published.precision === 'time') return new Date(Math.min(dateMs, nowMs));
     if (dateMs >= todayStartMs && dateMs < tomorrowStartMs) return new Date(Math.max(steppedMs, todayStartMs));
-    const dayStartMs = DateTime.fromMillis(dateMs, { zone: getCachedZone(timezone) })
-      .startOf('day')
-      .toMillis();
-    return new Date(Math.min(dayStartMs, nowMs));
+    return new Date(Math.min(startOfLocalDay(dateMs, timezone), nowMs));
   };
 }
+
+/**
+ * The start of the local day containing `ms` in `timezone` (luxon's `startOf('day')`), cached per zone
+ * and local day: a run's items fall on a few days, and luxon building a DateTime per item was a
+ * quarter of deciding a run's new items.
+ */
+function startOfLocalDay(ms: number, timezone: string): number {
+  const zone = getCachedZone(timezone);
+  const localDay = Math.floor((ms + zone.offset(ms) * 60_000) / DAY_MS);
+  let starts = dayStarts.get(timezone);
+  if (starts === undefined) {
+    starts = new Map();
+    dayStarts.set(timezone, starts);
+  }
+  let start = starts.get(localDay);
+  if (start === undefined) {
+    start = DateTime.fromMillis(ms, { zone }).startOf('day').toMillis();
+    if (starts.size >= MAX_CACHED_DAYS) starts.clear();
+    starts.set(localDay, start);
+  }
+  return start;
+}
+
+const DAY_MS = 86_400_000;
+/** Local days kept per zone (a long-running worker sees a few new ones a day). */
+const MAX_CACHED_DAYS = 10_000;
+const dayStarts = new Map<string, Map<number, number>>();
 
 /** Resolves one item's publication date (see {@link createPublishedAtResolver} for the rule). */
 export function resolvePublishedAt(
