@@ -3,7 +3,8 @@
  * stamp: a render of another format of the same feed, or of a topic feed over unchanged sources,
  * reuses them instead of reading and parsing the history again. Each content was read in one atomic
  * step with its stamp (ItemStore.readFeedContent), so content cached under a stamp token is exactly
- * that version's. Bounded by entry count, least recently used first.
+ * that version's. Bounded by the items held (a history of 200 items with summaries is a few hundred
+ * KB of objects, so a count of sources alone would not bound memory), least recently used first.
  */
 import type { FeedContent, ItemStore } from '../store/index.js';
 import { stampToken } from './feed-stamp-reader.js';
@@ -23,13 +24,20 @@ export interface FeedContentCache {
   get(sourceId: string, expected: string | undefined): Promise<VersionedContent>;
 }
 
-/** Creates a cache holding at most `maxEntries` sources' contents; `onRead` hears of each stamp read with a content. */
+/** Creates a cache holding at most `maxItems` history items in all; `onRead` hears of each stamp read with a content. */
 export function createFeedContentCache(
   store: Pick<ItemStore, 'readFeedContent'>,
-  maxEntries: number,
+  maxItems: number,
   onRead: (sourceId: string, content: FeedContent) => void,
 ): FeedContentCache {
   const entries = new Map<string, VersionedContent>();
+  let items = 0;
+  const forget = (sourceId: string): void => {
+    const old = entries.get(sourceId);
+    if (!old) return;
+    entries.delete(sourceId);
+    items -= old.content.history.length;
+  };
   const reading = new Map<string, Promise<VersionedContent>>();
 
   const read = (sourceId: string): Promise<VersionedContent> => {
@@ -40,11 +48,13 @@ export function createFeedContentCache(
         .then((content) => {
           const entry = { token: stampToken(content), content };
           onRead(sourceId, content);
-          entries.delete(sourceId);
+          forget(sourceId);
           entries.set(sourceId, entry);
+          items += content.history.length;
+          // The newest entry always stays, even alone over the bound: the render that read it uses it.
           for (const oldest of entries.keys()) {
-            if (entries.size <= maxEntries) break;
-            entries.delete(oldest);
+            if (items <= maxItems || oldest === sourceId) break;
+            forget(oldest);
           }
           return entry;
         })

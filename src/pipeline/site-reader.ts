@@ -53,8 +53,8 @@ export interface SiteReaderOptions {
    * default) reads the store for every check (batched); servers use a short window (README: Serving).
    */
   stampTtlMs?: number;
-  /** Sources whose parsed contents are kept for reuse (default 1,024). */
-  contentEntries?: number;
+  /** History items of parsed source contents kept for reuse, in all (default 20,000: ~19 MB with 80-character summaries, measured; more with longer ones). */
+  contentItems?: number;
 }
 
 /** Creates a reader over the store; `config()` is read on each request so a reload takes effect at once. */
@@ -64,7 +64,7 @@ export function createSiteReader(
   options: SiteReaderOptions = {},
 ): SiteReader {
   const stamps = createFeedStampReader(deps.store, options.stampTtlMs ?? 0);
-  const contents = createFeedContentCache(deps.store, options.contentEntries ?? 1024, (id, content) =>
+  const contents = createFeedContentCache(deps.store, options.contentItems ?? 20_000, (id, content) =>
     stamps.note(id, content),
   );
   const configKeys = new WeakMap<AppConfig, string>();
