@@ -130,7 +130,11 @@ export interface ItemStoreOptions {
   corruptHint?: string;
   /** Deletes physically expired rows during `prune` (backends without native expiry). */
   sweepExpired?: () => number;
-  /** Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not hang a run); default 10 s. */
+  /**
+   * Longest wait for one store call before it fails with STORE_UNAVAILABLE (a silent Redis must not
+   * hang a run); default 10 s. 0: no deadline, for a backend that answers synchronously (SQLite,
+   * memory), where no timer could fire before the answer and one per call was a tenth of an unchanged run's store CPU.
+   */
   callTimeoutMs?: number;
   /** The backend's seen index, fencing and atomic commits; default: plain keyv (one process only). */
   engine?: StoreEngine;
@@ -140,7 +144,7 @@ export interface ItemStoreOptions {
 export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStore {
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const guard = <T>(what: string, sourceId: string | undefined, work: () => Promise<T>) =>
-    runGuarded(what, sourceId, options, () => withDeadline(work(), timeoutMs));
+    runGuarded(what, sourceId, options, () => (timeoutMs > 0 ? withDeadline(work(), timeoutMs) : work()));
 
   const onInvalid = (key: string, expected: string) =>
     options.logger?.warn(

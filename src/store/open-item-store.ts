@@ -65,7 +65,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     unavailableHint: backend.hint,
     corruptHint: backend.corruptHint,
     sweepExpired: backend.sweepExpired,
-    callTimeoutMs: options.callTimeoutMs,
+    callTimeoutMs: backend.synchronous ? 0 : options.callTimeoutMs,
     engine: backend.engine,
   });
 }
@@ -112,6 +112,8 @@ interface Backend {
   sweepExpired?: () => number;
   /** Set once the store has answered; until then a lost connection is not retried. */
   opened: boolean;
+  /** Answers every call before any timer could fire (SQLite, memory): store calls need no deadline. */
+  synchronous?: boolean;
   /** Registers a callback for a network backend's connection coming back after a loss. */
   onReconnect?: (callback: () => void) => void;
   /** Seen index, fencing and atomic commits of the backend (plain keyv when absent: memory). */
@@ -147,6 +149,7 @@ async function openBackend(url: string, namespace: string, connectTimeoutMs: num
     return {
       keyv: new Keyv({ store: new Map(), namespace, throwOnErrors: true, ...JSON_CODEC }),
       label: 'memory store',
+      synchronous: true,
       hint: 'memory:// keeps nothing between runs.',
       opened: false,
     };
@@ -233,6 +236,7 @@ function openSqlite(url: string, namespace: string): Backend {
   return {
     keyv,
     opened: false,
+    synchronous: true,
     label: `SQLite file ${file}`,
     hint: `Check that ${file} is writable and not locked by another program.`,
     corruptHint: corruptSqliteHint(file),
