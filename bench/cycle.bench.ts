@@ -36,7 +36,7 @@ import { createSilentLogger } from '../src/log.js';
 import type { AppConfig, RunOutcome, RunReport } from '../src/model.js';
 import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
 import { openItemStore } from '../src/store/index.js';
-import { startListSite, type ListSite } from './list-site-server.js';
+import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 
 const HOSTS = 50;
 const SOURCES = 1_000;
@@ -111,15 +111,7 @@ async function warmUp(site: ListSite, dir: string): Promise<void> {
 /** A feedwright.yaml as a user would write it, parsed by the config stage. */
 function buildConfig(site: ListSite, dir: string, count: number, query: string): AppConfig {
   const sources = Array.from({ length: count }, (_, i) =>
-    [
-      `  - id: list-${i}`,
-      `    name: 生态环境部 · 要闻动态 ${i}`,
-      `    url: ${site.urlOf(i, query)}`,
-      '    items: ul.list li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-    ].join('\n'),
+    listSourceYaml({ id: `list-${i}`, name: `生态环境部 · 要闻动态 ${i}`, url: site.urlOf(i, query) }).join('\n'),
   );
   const yaml = [
     'site:',

@@ -90,6 +90,22 @@ export interface ListSite {
   close(): void;
 }
 
+/**
+ * One source entry of a generated feedwright.yaml for a page of this site, as YAML lines: the
+ * selectors that match the markup `buildListPage` writes (`ul.list li`, its link and its date span).
+ */
+export function listSourceYaml(source: { id: string; url: string; name?: string }): string[] {
+  return [
+    `  - id: ${source.id}`,
+    ...(source.name === undefined ? [] : [`    name: ${source.name}`]),
+    `    url: ${source.url}`,
+    '    items: ul.list li',
+    '    title: a',
+    '    link: a@href',
+    '    date: span.date',
+  ];
+}
+
 /** Starts the site in a child process and resolves once every port listens. */
 export async function startListSite(options: ListSiteOptions): Promise<ListSite> {
   const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(options)], {

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startListSite, type ListSite } from './list-site-server.js';
+import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 
 const SOURCES = 1_000;
 const ROWS = 50;
@@ -118,14 +118,7 @@ function runCold(file: string, dir: string): PassFigures {
 function buildConfigText(site: ListSite, dir: string): string {
   mkdirSync(join(dir, 'output'), { recursive: true });
   const sources = Array.from({ length: SOURCES }, (_, i) =>
-    [
-      `  - id: list-${i}`,
-      `    url: ${site.urlOf(i)}`,
-      '    items: ul.list li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-    ].join('\n'),
+    listSourceYaml({ id: `list-${i}`, url: site.urlOf(i) }).join('\n'),
   );
   return [
     'site:',

@@ -32,7 +32,7 @@ import type { AppConfig } from '../src/model.js';
 import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
 import { defaultPoolThreads } from '../src/pipeline/extract-pool.js';
 import { openItemStore } from '../src/store/index.js';
-import { startListSite, type ListSite } from './list-site-server.js';
+import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 
 const PAGES = 200;
 const HOSTS = 20;
@@ -245,14 +245,7 @@ function buildConfig(site: ListSite, dir: string, concurrency: number, query: st
 
 function buildConfigText(site: ListSite, dir: string, concurrency: number, query: string): string {
   const sources = Array.from({ length: PAGES }, (_, i) =>
-    [
-      `  - id: list-${i}`,
-      `    url: ${site.urlOf(i, query)}`,
-      '    items: ul.list li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-    ].join('\n'),
+    listSourceYaml({ id: `list-${i}`, url: site.urlOf(i, query) }).join('\n'),
   );
   return [
     'site:',

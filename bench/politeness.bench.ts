@@ -20,7 +20,7 @@ import type { AppConfig } from '../src/model.js';
 import { runPass, runSource, type PipelineDeps } from '../src/pipeline/index.js';
 import { mapWithLimit } from '../src/pipeline/map-with-limit.js';
 import { openItemStore } from '../src/store/index.js';
-import { startListSite, type ListSite } from './list-site-server.js';
+import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 
 const HOSTS = 60;
 const PER_HOST = 5;
@@ -100,14 +100,7 @@ function buildConfig(site: ListSite, dir: string): AppConfig {
   for (let host = 0; host < HOSTS; host++) {
     for (let channel = 0; channel < PER_HOST; channel++) {
       const list = host + HOSTS * channel; // served by host `list % HOSTS`
-      sources.push(
-        `  - id: site${host}-ch${channel}`,
-        `    url: ${site.urlOf(list)}`,
-        '    items: ul.list li',
-        '    title: a',
-        '    link: a@href',
-        '    date: span.date',
-      );
+      sources.push(...listSourceYaml({ id: `site${host}-ch${channel}`, url: site.urlOf(list) }));
     }
   }
   const yaml = [

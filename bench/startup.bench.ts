@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './measure.js';
+import { listSourceYaml } from './list-site-server.js';
 
 const ROUNDS = 9;
 const SOURCES = 200;
@@ -99,15 +100,11 @@ function timeProcess(args: string[]): { wallMs: number; cpuMs: number } {
 /** A config with `count` list sources on 40 hosts, each with its own selectors, as a user would write it. */
 function buildConfigText(count: number): string {
   const sources = Array.from({ length: count }, (_, i) =>
-    [
-      `  - id: list-${i}`,
-      `    name: 生态环境部 · 要闻动态 ${i}`,
-      `    url: http://site-${i % 40}.example.org/news/list-${i}.html`,
-      '    items: ul.list li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-    ].join('\n'),
+    listSourceYaml({
+      id: `list-${i}`,
+      name: `生态环境部 · 要闻动态 ${i}`,
+      url: `http://site-${i % 40}.example.org/news/list-${i}.html`,
+    }).join('\n'),
   );
   return [
     'site:',

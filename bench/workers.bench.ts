@@ -21,7 +21,7 @@ import { createClient } from '@keyv/redis';
 import { parseConfigText } from '../src/config/index.js';
 import { createSilentLogger } from '../src/log.js';
 import type { AppConfig, RunReport } from '../src/model.js';
-import { startListSite, type ListSite } from './list-site-server.js';
+import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 
 const CHILD_FLAG = '--workers-bench-child';
 const SOURCES = 300;
@@ -47,16 +47,7 @@ function buildConfig(urls: string[], namespace: string): AppConfig {
     '  retries: 0',
     'sources:',
   ];
-  urls.forEach((url, i) =>
-    lines.push(
-      `  - id: list-${i}`,
-      `    url: ${url}`,
-      '    items: ul.list li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-    ),
-  );
+  urls.forEach((url, i) => lines.push(...listSourceYaml({ id: `list-${i}`, url })));
   return parseConfigText(lines.join('\n'), 'bench.yaml').config;
 }
 
