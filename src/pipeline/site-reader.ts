@@ -20,6 +20,7 @@ import type { PipelineDeps } from './deps.js';
 import { createFeedContentCache, type VersionedContent } from './feed-content-cache.js';
 import { createFeedStampReader, stampToken } from './feed-stamp-reader.js';
 import { readFeedVersions } from './feed-version.js';
+import { readAllHealth } from './read-all-health.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { renderSite, renderTopicFeedDocument, topicMembers } from './publish-site.js';
 import { renderSourceFeedDocument } from './publish-source-feed.js';
@@ -85,10 +86,7 @@ export function createSiteReader(
       return topicVersion((await stamps.read(ids)).map(stampToken), key);
     }
     const ids = current.sources.map((source) => source.id);
-    const [versions, health] = await Promise.all([
-      readFeedVersions(deps.store, ids),
-      Promise.all(ids.map((id) => deps.store.getHealth(id))),
-    ]);
+    const [versions, health] = await Promise.all([readFeedVersions(deps.store, ids), readAllHealth(deps.store, ids)]);
     return `i${hash(JSON.stringify([versions, health])).slice(0, 16)}-${key}`;
   }
 
@@ -128,9 +126,12 @@ export function createSiteReader(
 
   async function renderSiteDocuments(current: AppConfig): Promise<Omit<RenderedDocuments, 'version'>> {
     const site = await renderSite(current, deps);
-    const healthDates = await Promise.all(
-      current.sources.map(async (source) => (await deps.store.getHealth(source.id))?.lastRunAt),
-    );
+    const healthDates = (
+      await readAllHealth(
+        deps.store,
+        current.sources.map((source) => source.id),
+      )
+    ).map((health) => health.lastRunAt);
     const dates = [
       ...site.topics.map((feed) => feed.updated?.getTime()),
       ...healthDates.map((at) => (at ? Date.parse(at) : undefined)),
