@@ -8,7 +8,7 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { checkRedisForTests, REDIS_URL } from '../helpers/redis-probe.js';
 import { spawnCli } from '../helpers/run-cli.js';
+import { startSlotOrigins, type OriginHit } from '../helpers/slot-origins.js';
 
 const redisUp = await checkRedisForTests();
 
@@ -32,12 +33,7 @@ const MIN_DELAY_MS = 1_000;
 const LAG_TOLERANCE_MS = 250;
 const SLOW_SOURCE = 's0-0';
 
-interface Hit {
-  host: number;
-  path: string;
-  at: number;
-  remotePort: number;
-}
+type Hit = OriginHit;
 
 describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
   const hits: Hit[] = [];
@@ -50,32 +46,15 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'feedwright-scale-'));
-    for (let host = 0; host < HOSTS; host += 1) {
-      const server = createServer((req, res) => {
-        const path = req.url ?? '/';
-        const hit = { host, path, at: Date.now(), remotePort: req.socket.remotePort ?? 0 };
-        hits.push(hit);
-        if (path === '/robots.txt')
-          return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
-        const id = /^\/(s\d+-\d+)\/$/.exec(path)?.[1];
-        if (!id) return void res.writeHead(404).end();
-        const slot = Math.floor(Date.now() / SLOT_MS);
-        // Each slot adds one item; the two before it stay on the page.
-        const items = [slot, slot - 1, slot - 2]
-          .map((n) => `<li><a href="/${id}/${n}.html">${id} item ${n}</a></li>`)
-          .join('');
-        const send = () =>
-          res
-            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-            .end(`<html><body><ul>${items}</ul></body></html>`);
-        if (id === SLOW_SOURCE && onSlowRequest) {
-          onSlowRequest(hit);
-          setTimeout(send, 3_000);
-        } else send();
-      });
-      await new Promise<void>((resolve) => server.listen(0, `127.0.0.${host + 1}`, resolve));
-      servers.push(server);
-    }
+    servers.push(
+      ...(await startSlotOrigins({
+        hosts: HOSTS,
+        slotMs: SLOT_MS,
+        slowSource: SLOW_SOURCE,
+        hits,
+        slowHook: () => onSlowRequest,
+      })),
+    );
   });
 
   afterAll(async () => {

@@ -22,12 +22,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { startSlotOrigins, type OriginHit } from '../helpers/slot-origins.js';
 
 const SLOT_MS = 60_000;
 const HOSTS = 12;
@@ -41,12 +42,7 @@ const OUTAGE_OFFSET_MS = 20_000;
 const CLI = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');
 
-interface Hit {
-  host: number;
-  path: string;
-  at: number;
-  remotePort: number;
-}
+type Hit = OriginHit;
 
 interface Probe {
   at: number;
@@ -339,34 +335,14 @@ async function outage(
   return { kind, from, to: Date.now() };
 }
 
-async function startOrigins(): Promise<Server[]> {
-  const servers: Server[] = [];
-  for (let host = 0; host < HOSTS; host += 1) {
-    const server = createServer((req, res) => {
-      const path = req.url ?? '/';
-      const hit = { host, path, at: Date.now(), remotePort: req.socket.remotePort ?? 0 };
-      hits.push(hit);
-      if (path === '/robots.txt')
-        return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
-      const id = /^\/(s\d+-\d+)\/$/.exec(path)?.[1];
-      if (!id) return void res.writeHead(404).end();
-      const slot = Math.floor(Date.now() / SLOT_MS);
-      const items = [slot, slot - 1, slot - 2]
-        .map((n) => `<li><a href="/${id}/${n}.html">${id} item ${n}</a></li>`)
-        .join('');
-      const send = () =>
-        res
-          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-          .end(`<html><body><ul>${items}</ul></body></html>`);
-      if (id === SLOW_SOURCE && onSlowRequest) {
-        onSlowRequest(hit);
-        setTimeout(send, 3_000);
-      } else send();
-    });
-    await new Promise<void>((resolve) => server.listen(0, `127.0.0.${host + 1}`, resolve));
-    servers.push(server);
-  }
-  return servers;
+function startOrigins(): Promise<Server[]> {
+  return startSlotOrigins({
+    hosts: HOSTS,
+    slotMs: SLOT_MS,
+    slowSource: SLOW_SOURCE,
+    hits,
+    slowHook: () => onSlowRequest,
+  });
 }
 
 function configText(origins: Server[], redisPort: number, shutdownTimeout = '10s'): string {
