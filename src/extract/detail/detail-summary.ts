@@ -12,7 +12,7 @@ import type * as Linkedom from 'linkedom';
 import { measureTextUnits } from '../auto/text-units.js';
 import type { FieldSelector } from '../../model.js';
 import { readText } from '../html/field-selector.js';
-import { loadDocument } from '../html/load-document.js';
+import { DocumentScope } from '../html/load-document.js';
 import { toPlainSummary } from '../text/summary.js';
 
 /** Where a detail page's summary was read. */
@@ -95,11 +95,18 @@ function readMainText(html: string): string | undefined {
     { charThreshold: 100 },
   ).parse();
   if (!article) return undefined;
-  const content = loadDocument(article.content ?? '');
-  const paragraphs = content('p')
-    .toArray()
-    .map((node) => readText(node))
-    .filter((text) => measureTextUnits(text) > 0 && !isMetadataLine(text));
+  // The tree is emptied once read, so that its nodes die young (see DocumentScope).
+  const documents = new DocumentScope();
+  let paragraphs: string[];
+  try {
+    paragraphs = documents
+      .load(article.content ?? '')('p')
+      .toArray()
+      .map((node) => readText(node))
+      .filter((text) => measureTextUnits(text) > 0 && !isMetadataLine(text));
+  } finally {
+    documents.release();
+  }
   const text = paragraphs.length > 0 ? paragraphs.join(' ') : (article.textContent ?? '').trim();
   return measureTextUnits(text) >= MIN_MAIN_TEXT_UNITS ? text : undefined;
 }

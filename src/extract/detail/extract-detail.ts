@@ -2,10 +2,12 @@
  * Detail-page extraction: an item's own page in, its publication date and/or summary out. Pure like
  * the rest of the stage (no I/O, no clock, no logging); fetching and caching are the pipeline's.
  */
+import type { CheerioAPI } from 'cheerio';
 import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, ReplaceRule } from '../../model.js';
+import type { DateContext } from '../date/date-building.js';
 import { sourceDateContext } from '../date/source-date-context.js';
 import { readCappedBody } from '../html/nesting-cap.js';
-import { loadDocument } from '../html/load-document.js';
+import { DocumentScope } from '../html/load-document.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { compileTextRules } from '../text/text-rules.js';
 import { WarningCollector } from '../warnings.js';
@@ -53,7 +55,25 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
   const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
   const warnings = new WarningCollector();
   const body = readCappedBody(input.body, warnings);
-  const $ = loadDocument(body);
+  // The tree is emptied once read, so that its nodes die young (see DocumentScope).
+  const documents = new DocumentScope();
+  try {
+    return readDetail(documents.load(body), body, input, options, dates, warnings);
+  } finally {
+    documents.release();
+  }
+}
+
+// --- Internal helpers ---
+
+function readDetail(
+  $: CheerioAPI,
+  body: string,
+  input: DetailInput,
+  options: DetailOptions,
+  dates: DateContext,
+  warnings: WarningCollector,
+): DetailResult {
   const result: DetailResult = { warnings: [] };
   if (options.fields.includes('date')) {
     const found = findDetailDate($, options.date, dates, warnings, input.url);

@@ -17,7 +17,7 @@ import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
 import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-field-selector.js';
 import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './field-selector.js';
 import { MAX_ITEM_BLOCKS } from './block-limit.js';
-import { loadDocument } from './load-document.js';
+import { DocumentScope } from './load-document.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
@@ -34,8 +34,26 @@ export function extractHtml(
   dates: DateContext,
   warnings: WarningCollector,
 ): HtmlExtraction {
+  // The trees are emptied once the items are read, so that their nodes die young (see DocumentScope).
+  const documents = new DocumentScope();
+  try {
+    return extractFromTrees(documents, input, options, dates, warnings);
+  } finally {
+    documents.release();
+  }
+}
+
+// --- Internal helpers ---
+
+function extractFromTrees(
+  documents: DocumentScope,
+  input: ExtractInput,
+  options: ExtractOptions,
+  dates: DateContext,
+  warnings: WarningCollector,
+): HtmlExtraction {
   const body = readCappedBody(input.body, warnings);
-  let $ = loadDocument(body);
+  let $ = documents.load(body);
   const { page, baseUrl } = readPageFacts($, input.url);
   for (const feed of page.alternateFeeds) {
     warnings.add(
@@ -50,7 +68,7 @@ export function extractHtml(
   if (!options.selectors.items && !list && MAY_HAVE_IMPLIED_ENDS.test(body)) {
     // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
     // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
-    const browserShaped = loadDocument(body, 'parse5');
+    const browserShaped = documents.load(body, 'parse5');
     list = detectListSelectors(browserShaped, { baseUrl, dates, alternatives: options.listAlternatives === true });
     if (list) {
       $ = browserShaped;
@@ -90,7 +108,8 @@ export function extractHtml(
   const found = list
     ? { $, blocks: list.blocks }
     : repairNestedRows(
-        findBlocks($, { body, baseUrl }, itemsSelector, options.sourceId, warnings),
+        documents,
+        findBlocks(documents, $, { body, baseUrl }, itemsSelector, options.sourceId, warnings),
         body,
         itemsSelector,
         options.sourceId,
@@ -142,8 +161,6 @@ export function extractHtml(
   };
 }
 
-// --- Internal helpers ---
-
 /**
  * Auto mode reads the page in selector mode with the detected selectors; fields the user configured
  * anyway (e.g. `summary:` or `date:` without `items:`) win. Title and link go together: a configured
@@ -179,6 +196,7 @@ function reportDetected(
 
 /** Selects the item blocks, retrying on a browser-shaped (parse5) tree when the fast tree has none. */
 function findBlocks(
+  documents: DocumentScope,
   $: CheerioAPI,
   page: { body: string; baseUrl: string },
   selector: string,
@@ -190,7 +208,7 @@ function findBlocks(
   if (blocks.length > 0) return { $, blocks };
   // htmlparser2 builds the tree as written; browsers (and parse5) add implied elements such as <tbody>,
   // so a selector copied from dev tools may only match the browser-shaped tree.
-  const browserShaped = loadDocument(body, 'parse5');
+  const browserShaped = documents.load(body, 'parse5');
   const retried = selectBlocks(browserShaped, selector, sourceId);
   if (retried.length === 0) {
     throw (
@@ -219,6 +237,7 @@ const MAY_HAVE_IMPLIED_ENDS = /<(?:li|p|td|tr|option|dd|dt)\b/i;
  * browser builds; the HTML5 (parse5) tree is then used when it gives more separate rows.
  */
 function repairNestedRows(
+  documents: DocumentScope,
   found: { $: CheerioAPI; blocks: Element[] },
   body: string,
   selector: string,
@@ -226,7 +245,7 @@ function repairNestedRows(
   warnings: WarningCollector,
 ): { $: CheerioAPI; blocks: Element[] } {
   if (!hasNestedBlocks(found.blocks)) return found;
-  const browserShaped = loadDocument(body, 'parse5');
+  const browserShaped = documents.load(body, 'parse5');
   const blocks = selectBlocks(browserShaped, selector, sourceId);
   if (blocks.length < found.blocks.length || hasNestedBlocks(blocks)) return found;
   warnings.add(
