@@ -2,10 +2,8 @@
  * Cross-field checks the schema cannot express: unique ids, topic feeds naming known sources,
  * valid cron expressions, time zones, regexes and CSS selectors.
  */
-// The selector engine cheerio selects with (cheerio-select over css-select), on an empty document:
-// the same verdicts as cheerio's, without loading cheerio's parser and DOM for a `check` or a `start`.
-import { select } from 'cheerio-select';
-import { Document } from 'domhandler';
+import { createRequire } from 'node:module';
+import { parse as parseCss, SelectorType, type Selector } from 'css-what';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '../linear-regex/index.js';
@@ -111,7 +109,7 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
         );
       }
     }
-    if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+    if (timezone !== undefined && !isValidZone(timezone)) {
       problems.push(
         error(
           [...path, 'timezone'],
@@ -199,12 +197,7 @@ function checkCss(css: string, path: Array<string | number>): SemanticProblem[] 
   // Most sources repeat the same few selectors: compile each distinct one once, on one empty document.
   let verdict = cssVerdicts.get(css);
   if (verdict === undefined) {
-    try {
-      select(css, (emptyDocument ??= new Document([])));
-      verdict = '';
-    } catch (cause) {
-      verdict = (cause as Error).message;
-    }
+    verdict = isPlainSelector(css) ? '' : compileVerdict(css);
     if (cssVerdicts.size >= CSS_VERDICT_LIMIT) cssVerdicts.clear();
     cssVerdicts.set(css, verdict);
   }
@@ -214,7 +207,80 @@ function checkCss(css: string, path: Array<string | number>): SemanticProblem[] 
 const CSS_VERDICT_LIMIT = 1_000;
 /** Selector → '' when it compiles, else the parser's message. */
 const cssVerdicts = new Map<string, string>();
-let emptyDocument: Document | undefined;
+
+/** Token kinds every selector engine compiles: tags, `*`, attributes (`.class`, `#id`, `[a=b]`) and the four combinators. */
+const COMBINATORS = new Set<Selector['type']>([
+  SelectorType.Descendant,
+  SelectorType.Child,
+  SelectorType.Sibling,
+  SelectorType.Adjacent,
+]);
+const PLAIN_TOKENS = new Set<Selector['type']>([
+  SelectorType.Tag,
+  SelectorType.Universal,
+  SelectorType.Attribute,
+  ...COMBINATORS,
+]);
+
+/**
+ * Whether css-what parses `css` into plain tokens only, between combinators: css-select compiles every
+ * such selector, so most configs' selectors (`ul.list li`, `a@href`, `span.date`) are settled without
+ * loading the engine. Anything else (a pseudo-class, a namespace, a parse error) is compiled by it.
+ */
+function isPlainSelector(css: string): boolean {
+  let groups: Selector[][];
+  try {
+    groups = parseCss(css);
+  } catch {
+    return false;
+  }
+  return (
+    groups.length > 0 &&
+    groups.every(
+      (tokens) =>
+        tokens.length > 0 &&
+        tokens.every(
+          (token, i) =>
+            PLAIN_TOKENS.has(token.type) &&
+            !('namespace' in token && token.namespace !== null) &&
+            (!COMBINATORS.has(token.type) || (i > 0 && i < tokens.length - 1 && !COMBINATORS.has(tokens[i - 1]!.type))),
+        ),
+    )
+  );
+}
+
+/**
+ * The verdict of the engine cheerio selects with (cheerio-select over css-select) on an empty
+ * document: the same as cheerio's, without loading cheerio's parser and DOM. Loaded on the first
+ * selector that is not plain (synchronously: the config checks are synchronous).
+ */
+function compileVerdict(css: string): string {
+  selectorEngine ??= {
+    select: (require('cheerio-select') as typeof import('cheerio-select')).select,
+    document: new (require('domhandler') as typeof import('domhandler')).Document([]),
+  };
+  try {
+    selectorEngine.select(css, selectorEngine.document);
+    return '';
+  } catch (cause) {
+    return (cause as Error).message;
+  }
+}
+
+const require = createRequire(import.meta.url);
+let selectorEngine: { select: typeof import('cheerio-select').select; document: import('domhandler').Document } | undefined;
+
+/** luxon builds an Intl.DateTimeFormat on every call (~70 µs); a config names a few zones, hundreds of times. */
+function isValidZone(zone: string): boolean {
+  let valid = zoneVerdicts.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    zoneVerdicts.set(zone, valid);
+  }
+  return valid;
+}
+
+const zoneVerdicts = new Map<string, boolean>();
 
 function checkKeyword(word: string, path: Array<string | number>): SemanticProblem[] {
   const regex = splitSlashPattern(word);

@@ -5,7 +5,8 @@
  * keeps JavaScript syntax and flags (i, m, s, u, g; d is accepted and has no effect) and `$1`,
  * `$<name>`, `$&` replacements, so a rule means what it would mean in `String.prototype.replace`.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { translatePattern, UnsupportedPatternError } from './translate-pattern.js';
 
 /** A compiled user pattern. */
@@ -47,6 +48,16 @@ export { UnsupportedPatternError } from './translate-pattern.js';
 const CACHE_LIMIT = 500;
 const compiled = new Map<string, LinearRegex>();
 
+/**
+ * re2js, loaded on the first pattern compiled (synchronously, its CommonJS build): a config whose
+ * topic feeds and rules hold plain words only, and a worker until its first run, never load it.
+ */
+function engine(): typeof RE2JS {
+  return (re2js ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
+}
+
+let re2js: typeof RE2JS | undefined;
+
 function buildLinearRegex(source: string, flags: string): LinearRegex {
   // V8 only parses here (parsing is linear); it gives JavaScript's own message for a syntax error.
   new RegExp(source, flags);
@@ -57,7 +68,7 @@ function buildLinearRegex(source: string, flags: string): LinearRegex {
   const prefix = `${flags.includes('i') ? '(?i)' : ''}${flags.includes('m') ? '(?m)' : ''}`;
   let re: RE2JS;
   try {
-    re = RE2JS.compile(prefix + translatePattern(source, flags.includes('s')));
+    re = engine().compile(prefix + translatePattern(source, flags.includes('s')));
   } catch (cause) {
     if (cause instanceof UnsupportedPatternError) throw cause;
     const detail = (cause as Error).message.replace(/^error parsing regexp: /, '');
