@@ -1,5 +1,6 @@
 /** `feedwright check`: validates the config and lists every problem and likely mistake at once. */
-import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
+import { ConfigError, formatProblem } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
 import type { GlobalOptions } from './services.js';
 
 /** Validates the config; returns 0 when usable (warnings allowed), 2 when not. */

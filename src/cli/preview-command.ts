@@ -4,7 +4,8 @@
  */
 import { stringify } from 'yaml';
 import { createRenderer } from '../browser/index.js';
-import { loadConfig, resolveAdHocSource } from '../config/index.js';
+import { loadConfig } from '../config/load-config.js';
+import { resolveAdHocSource } from '../config/resolve-config.js';
 import { createFetcher } from '../fetch/index.js';
 import type { BrowserConfig, ExtractResult, SourceConfig } from '../model.js';
 import { formatWarning, previewSource, type PreviewResult } from '../pipeline/index.js';

@@ -1,5 +1,5 @@
 /** Prints config problems and errors for humans, on stderr. */
-import { ConfigError, formatProblem, type ConfigProblem } from '../config/index.js';
+import { ConfigError, formatProblem, type ConfigProblem } from '../config/config-error.js';
 import { AppError } from '../errors.js';
 
 /** Prints config warnings (likely mistakes that do not stop the run). */

@@ -4,7 +4,8 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { loadConfig, ConfigError, formatProblem } from '../config/index.js';
+import { ConfigError, formatProblem } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
 import { describeError, toAppError } from '../errors.js';
 import { createWorker } from '../schedule/index.js';
 import { parseListenAddress } from './listen-address.js';

@@ -1,5 +1,6 @@
 /** config stage: load and validate feedwright.yaml into an AppConfig. */
-export { loadConfig, parseConfigText, type LoadedConfig } from './load-config.js';
+export { loadConfig, type LoadedConfig } from './load-config.js';
+export { parseConfigText } from './validate-config.js';
 export { ConfigError, formatProblem, type ConfigProblem } from './config-error.js';
 export { configSchema } from './schema.js';
 export { BUILT_IN_DEFAULTS, resolveAdHocSource } from './resolve-config.js';

@@ -58,12 +58,19 @@ describe('lazy loading', () => {
     }
   });
 
-  it('check loads the config validators but no fetcher, store, renderer or optional extractor', async () => {
+  it('check of a config without problems loads js-yaml and the quick validator: no zod, no fetcher, store, renderer or optional extractor', async () => {
     const loaded = await packagesLoadedBy(['check', '-c', 'feedwright.yaml']);
-    expect(loaded).toEqual(expect.arrayContaining(['js-yaml', 'zod']));
+    expect(loaded).toEqual(expect.arrayContaining(['js-yaml', 'css-what']));
     const unexpected = [
       // A config without problems is read by js-yaml; `yaml` (positions) only when there is one to point at.
       'yaml',
+      // ...and validated without zod, whose schema decides and words any problem.
+      'zod',
+      // Plain selectors (`ul li`) are settled by css-what; cheerio-select compiles the others.
+      'cheerio-select',
+      'css-select',
+      // No pattern to compile.
+      're2js',
       'undici',
       // Selectors are checked by cheerio-select alone.
       'cheerio',
@@ -78,6 +85,15 @@ describe('lazy loading', () => {
       'feed',
     ];
     expect(loaded.filter((name) => unexpected.includes(name))).toEqual([]);
+  });
+
+  it('check of a config with problems loads zod and yaml to word them, and cheerio-select for a pseudo-class', async () => {
+    await writeFile(
+      join(dir, 'problems.yaml'),
+      'sources:\n  - id: a\n    url: https://example.org/\n    items: "li:first-child"\n  - id: b\n    url: https://example.org/b\n    itmes: li\n',
+    );
+    const loaded = await packagesLoadedBy(['check', '-c', 'problems.yaml']);
+    expect(loaded).toEqual(expect.arrayContaining(['js-yaml', 'zod', 'yaml', 'cheerio-select']));
   });
 
   it('start loads the scheduler and the store, not the fetch, extract, feed or serve stages, nor a Redis client', async () => {
@@ -100,7 +116,9 @@ describe('lazy loading', () => {
       '@redis/client',
       'bullmq',
       'yaml',
-      ...HEAVY.filter((name) => !['zod', 'pino', 'better-sqlite3'].includes(name)),
+      'cheerio-select',
+      're2js',
+      ...HEAVY.filter((name) => !['pino', 'better-sqlite3'].includes(name)),
     ];
     expect(packages.filter((name) => runPath.includes(name))).toEqual([]);
     // Of the stages, only the two pure helpers the empty-store check reads feed files with.
@@ -136,9 +154,8 @@ async function modulesLoadedBy(
 ): Promise<{ packages: string[]; sources: string[] }> {
   const log = join(dir, `modules-${args[0]}.log`);
   await rm(log, { force: true });
-  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(HOOKS)})`;
   const output = await new Promise<string>((resolve) => {
-    const child = spawn(process.execPath, ['--import', register, '--import', TSX, CLI, ...args], {
+    const child = spawn(process.execPath, ['--import', HOOKS, '--import', TSX, CLI, ...args], {
       cwd: dir,
       env: { ...process.env, MODULE_LOG: log },
     });
