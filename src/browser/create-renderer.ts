@@ -5,10 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
 import { createSilentLogger } from '../log.js';
-import { launchBrowser } from './launch-browser.js';
 import { isProcessAlive, killProcessTree, measureBrowserMemory } from './browser-processes.js';
-import { createPagePool } from './page-pool.js';
-import { HUNG_PAGE_MS, renderPage } from './render-page.js';
+import type { PagePool } from './page-pool.js';
 import type { Renderer, RendererOptions, RendererStats } from './renderer-types.js';
 
 /** Creates a renderer; nothing is launched (or even imported) until the first render. */
@@ -20,7 +18,8 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const counters = { pagesRendered: 0, launches: 0, kills: 0 };
   const waiting: Array<() => void> = [];
   // Kept pages wait for their host's next render; as many as may render at once, so idle memory stays that of maxPages.
-  const pool = createPagePool(maxPages);
+  // Created with the rest of the stage, on the first render.
+  let pool: PagePool | undefined;
   let open = 0;
   let browser: Browser | undefined;
   let pid: number | undefined;
@@ -32,9 +31,11 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     const closingPid = pid;
     browser = undefined;
     pid = undefined;
-    pool.clear();
+    pool?.clear();
     if (!closing) return;
     logger.debug({}, `browser: closing Chromium (${reason})`);
+    // A browser ran, so the stage is loaded: this resolves at once.
+    const { HUNG_PAGE_MS } = await loadRenderStage();
     const closed = await Promise.race([
       closing.close().then(() => true),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), HUNG_PAGE_MS).unref()),
@@ -42,9 +43,10 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     if (!closed && closingPid !== undefined && isProcessAlive(closingPid)) killProcessTree(closingPid);
   };
 
-  const browserFor = (sourceId: string): Promise<Browser> => {
+  const browserFor = (stage: RenderStage, sourceId: string): Promise<Browser> => {
     if (browser?.isConnected()) return Promise.resolve(browser);
-    launching ??= launchBrowser(options.executablePath, sourceId)
+    launching ??= stage
+      .launchBrowser(options.executablePath, sourceId)
       .then(({ browser: launched, pid: launchedPid }) => {
         counters.launches += 1;
         browser = launched;
@@ -86,8 +88,10 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     async render(request) {
       await takePage();
       try {
-        const active = await browserFor(request.sourceId);
-        const page = await renderPage(active, request, {
+        const stage = await loadRenderStage();
+        pool ??= stage.createPagePool(maxPages);
+        const active = await browserFor(stage, request.sourceId);
+        const page = await stage.renderPage(active, request, {
           maxRequests,
           pool,
           killBrowser: async () => {
@@ -108,7 +112,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
         running,
         ...(running && pid !== undefined ? { memoryBytes: measureBrowserMemory(pid), pid } : {}),
         pagesOpen: open,
-        pagesReused: pool.reused(),
+        pagesReused: pool?.reused() ?? 0,
         ...counters,
       };
     },
@@ -118,4 +122,31 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
       await closeBrowser('closed');
     },
   };
+}
+
+// --- Internal helpers ---
+
+/** What rendering needs beyond the handle: launching, the page pool and one page's render. */
+interface RenderStage {
+  launchBrowser: typeof import('./launch-browser.js').launchBrowser;
+  createPagePool: typeof import('./page-pool.js').createPagePool;
+  renderPage: typeof import('./render-page.js').renderPage;
+  HUNG_PAGE_MS: number;
+}
+
+let renderStage: Promise<RenderStage> | undefined;
+
+/** Imported on the first render: a worker whose sources never render (most) never loads it. */
+function loadRenderStage(): Promise<RenderStage> {
+  renderStage ??= Promise.all([
+    import('./launch-browser.js'),
+    import('./page-pool.js'),
+    import('./render-page.js'),
+  ]).then(([launch, pagePool, render]) => ({
+    launchBrowser: launch.launchBrowser,
+    createPagePool: pagePool.createPagePool,
+    renderPage: render.renderPage,
+    HUNG_PAGE_MS: render.HUNG_PAGE_MS,
+  }));
+  return renderStage;
 }

@@ -1,6 +1,7 @@
 /** Opens what a command needs (config, logger, store, fetcher) and closes it again. */
 import { resolve } from 'node:path';
-import { createRenderer, type Renderer } from '../browser/index.js';
+import { createRenderer } from '../browser/create-renderer.js';
+import type { Renderer } from '../browser/renderer-types.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { Fetcher, FetcherOptions } from '../fetch/index.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';

@@ -126,6 +126,11 @@ describe('lazy loading', () => {
     expect(stageModules.sort()).toEqual(['extract/url/canonicalize-url.ts', 'feed/feed-file-names.ts']);
     expect(sources).not.toContain('pipeline/run-source.ts');
     expect(sources).not.toContain('pipeline/publish-site.ts');
+    // The renderer is a handle until its first page: launching, the page pool and the render are not loaded.
+    expect(sources.filter((path) => path.startsWith('browser/')).sort()).toEqual([
+      'browser/browser-processes.ts',
+      'browser/create-renderer.ts',
+    ]);
   });
 
   it('run on a memory store loads no Redis client, linkedom, Readability, feedsmith, OpenCC or sanitize-html', async () => {
