@@ -8,6 +8,7 @@
  * retried with backoff while its slot lasts. BullMQ and the Redis client are loaded only here, and
  * this module only when the store is Redis, so the single-process mode never loads them.
  */
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { Job, Queue, Worker } from 'bullmq';
 import { describeError, formatErrorMessage } from '../errors.js';
@@ -15,6 +16,7 @@ import { ScheduleError } from './schedule-error.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { redactUrl } from '../redact/redact-url.js';
+import { createRedisClient } from '../store/redis-library.js';
 
 /** One fire as the scheduler hands it over. */
 export interface Fire {
@@ -71,10 +73,8 @@ export interface FireQueueOptions {
 
 /** Connects to Redis, starts this worker's share of the queue; rejects with QUEUE_UNAVAILABLE when Redis cannot be reached. */
 export async function openFireQueue(options: FireQueueOptions): Promise<FireQueue> {
-  const [{ Queue: QueueClass, Worker: WorkerClass }, { createClient }] = await Promise.all([
-    import('bullmq'),
-    import('@keyv/redis'),
-  ]);
+  // Loaded with require(): as an ES import, Node 20 first scans BullMQ's CommonJS files for their exports.
+  const { Queue: QueueClass, Worker: WorkerClass } = requireModule('bullmq') as typeof import('bullmq');
   const log = options.logger;
   const lockMs = options.lockMs ?? 10_000;
   const timeoutMs = options.commandTimeoutMs ?? 5_000;
@@ -84,7 +84,7 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
   const name = options.workerName ?? `${hostname()}:${process.pid}`;
   let connected = false;
   const connect = () => {
-    const client = createClient({
+    const client = createRedisClient({
       url: options.url,
       name: `feedwright:${name}`,
       socket: {
@@ -229,6 +229,8 @@ export function fireJobId(sourceId: string, fireAt: Date): string {
 }
 
 // --- Internal helpers ---
+
+const requireModule = createRequire(import.meta.url);
 
 const QUEUE_NAME = 'fires';
 const JOB_NAME = 'run-source';

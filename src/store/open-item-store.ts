@@ -9,13 +9,14 @@ import type KeyvRedis from '@keyv/redis';
 import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
-import { SqliteKeyvStore } from './sqlite-keyv-store.js';
+import type { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import type { StoreEngine } from './store-engine.js';
 import { createSqliteEngine } from './sqlite-engine.js';
 import { createRedisEngine, type RedisEngineClient } from './redis-engine.js';
 import { META_KEY } from './store-keys.js';
 import { StoreError, corruptSqliteHint, isSqliteCorruption } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
+import { createRedisClient, loadRedisLibrary } from './redis-library.js';
 import { createOutageLog } from '../outage/outage-log.js';
 
 /** Options for {@link openItemStore}. */
@@ -167,7 +168,7 @@ async function openBackend(url: string, namespace: string, connectTimeoutMs: num
 
 async function openRedis(url: string, namespace: string, connectTimeoutMs: number): Promise<Backend> {
   // The Redis client (~0.25 s to load) is imported only for a redis:// store.
-  const { createKeyv } = await import('@keyv/redis');
+  const { createKeyv } = loadRedisLibrary();
   // The backend's `opened` flag is read by the reconnect strategy and the reconnect listener.
   const state = { opened: false };
   const socket = {
@@ -179,10 +180,11 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
   };
   // Commands fail at once while Redis is away instead of queueing until it returns: a run then
   // reports the store as unavailable rather than hanging with the source's turn held.
-  const keyv = createKeyv(
-    { url, socket, disableOfflineQueue: true },
-    { namespace, throwOnErrors: true, connectionTimeout: connectTimeoutMs },
-  ) as unknown as Keyv;
+  const keyv = createKeyv(createRedisClient({ url, socket, disableOfflineQueue: true }), {
+    namespace,
+    throwOnErrors: true,
+    connectionTimeout: connectTimeoutMs,
+  }) as unknown as Keyv;
   keyv.serialize = JSON_CODEC.serialize;
   keyv.deserialize = JSON_CODEC.deserialize;
   const client = (keyv.store as KeyvRedis<unknown>).client;
@@ -204,7 +206,7 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
   });
 }
 
-function openSqlite(url: string, namespace: string): Backend {
+async function openSqlite(url: string, namespace: string): Promise<Backend> {
   const path = url.slice('sqlite://'.length);
   if (path === '') {
     throw new StoreError(
@@ -216,6 +218,8 @@ function openSqlite(url: string, namespace: string): Backend {
     );
   }
   const file = path === ':memory:' ? path : resolve(process.cwd(), path);
+  // better-sqlite3 is loaded only for a sqlite:// store (a Redis worker never needs it).
+  const { SqliteKeyvStore } = await import('./sqlite-keyv-store.js');
   let adapter: SqliteKeyvStore;
   let engine: StoreEngine;
   try {

@@ -6,6 +6,7 @@
 import { describeError, formatErrorMessage } from '../errors.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { StoreError } from './store-error.js';
+import { createRedisClient } from './redis-library.js';
 
 /** Scripts, reads and writes on a connection of their own (the shape the fetch stage's `RedisScripts` asks for). */
 export interface RedisScriptsConnection {
@@ -18,9 +19,8 @@ export interface RedisScriptsConnection {
 
 /** Connects to `url` (a redis:// URL without the namespace parameter). */
 export async function openRedisScripts(url: string, timeoutMs = 5_000): Promise<RedisScriptsConnection> {
-  const { createClient } = await import('@keyv/redis');
   let opened = false;
-  const client = createClient({
+  const client = createRedisClient({
     url,
     disableOfflineQueue: true,
     socket: {
