@@ -132,24 +132,35 @@ const stringMap: Check = (value) => {
   return out;
 };
 
-/** `z.strictObject(fields)`: every key known, the output built in the schema's key order. */
-const strictObject =
-  (fields: Record<string, Field>): Check =>
-  (value) => {
+/**
+ * `z.strictObject(fields)`: every key known, the output built in the schema's key order. A source
+ * sets a handful of its ~45 fields: only the keys present and the ones that are required or have a
+ * default are visited (most of a start-up's 300 sources run this in V8's interpreter).
+ */
+const strictObject = (fields: Record<string, Field>): Check => {
+  const position = new Map(Object.keys(fields).map((key, index) => [key, index]));
+  const filled = Object.entries(fields).filter(([, field]) => field.absent !== 'optional');
+  return (value) => {
     if (!isPlainObject(value)) return UNSETTLED;
-    for (const key of Object.keys(value)) if (!Object.hasOwn(fields, key)) return UNSETTLED;
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(fields)) {
-      if (Object.hasOwn(value, key)) {
-        if (value[key] === undefined) return UNSETTLED;
-        const checked = field.check(value[key]);
-        if (checked === UNSETTLED) return UNSETTLED;
-        out[key] = checked;
-      } else if (field.absent === 'required') return UNSETTLED;
-      else if (field.absent !== 'optional') out[key] = field.absent();
+    const entries: Array<[index: number, key: string, value: unknown]> = [];
+    for (const key of Object.keys(value)) {
+      const index = position.get(key);
+      if (index === undefined || value[key] === undefined) return UNSETTLED;
+      const checked = fields[key]!.check(value[key]);
+      if (checked === UNSETTLED) return UNSETTLED;
+      entries.push([index, key, checked]);
     }
+    for (const [key, field] of filled) {
+      if (Object.hasOwn(value, key)) continue;
+      if (field.absent === 'required') return UNSETTLED;
+      if (field.absent !== 'optional') entries.push([position.get(key)!, key, field.absent()]);
+    }
+    entries.sort((a, b) => a[0] - b[0]);
+    const out: Record<string, unknown> = {};
+    for (const [, key, checked] of entries) out[key] = checked;
     return out;
   };
+};
 
 /** A CSS selector (`selector@attr`) or a non-empty list of them. */
 const fieldSelector: Check = (value) => (typeof value === 'string' ? nonEmpty(value) : listOf(nonEmpty, 1)(value));
