@@ -31,7 +31,9 @@ export function buildProgram(): Command {
     .description('run the scheduled worker until SIGINT/SIGTERM (SIGHUP reloads the config)')
     .option('--serve [host:port]', 'also serve the output folder (default 127.0.0.1:8080)')
     .option('--watch', 'reload the config when the file changes')
-    .option('--no-initial-run', 'do not run every source once at start-up')
+    // Both forms declared, so commander sets no default: without either flag, `worker.initialRun` decides.
+    .option('--initial-run', 'run every source once at start-up (overrides worker.initialRun)')
+    .option('--no-initial-run', 'do not run every source once at start-up (overrides worker.initialRun)')
     .action(async (opts) => setExit(await (await import('./start-command.js')).startCommand(opts)));
 
   common(program.command('serve'))

@@ -18,6 +18,7 @@ export interface StartOptions extends GlobalOptions {
   /** `true` for the default address, or `host:port`. */
   serve?: string | boolean;
   watch?: boolean;
+  /** `--initial-run` / `--no-initial-run`; undefined when neither was given (the config decides). */
   initialRun?: boolean;
 }
 
