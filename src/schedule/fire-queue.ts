@@ -130,8 +130,14 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
       jobId: job.id,
       attempt: job.attemptsMade + 1,
     };
-    if (job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0)
-      log.info(fields, `schedule: source "${sourceId}": running the fire again (attempt ${fields.attempt})`);
+    // Every run of a job after its first says so, on the worker that runs it (the 'stalled' event is
+    // only seen by the worker whose check found the job): one line per extra run, with the job id.
+    const rerun = describeRerun(job.attemptsMade, job.stalledCounter ?? 0);
+    if (rerun)
+      log.info(
+        { ...fields, stalledCount: job.stalledCounter ?? 0 },
+        `schedule: job ${job.id} runs again (source "${sourceId}": ${rerun})`,
+      );
     running.set(sourceId, (running.get(sourceId) ?? 0) + 1);
     let report: RunReport;
     try {
@@ -246,6 +252,17 @@ interface FireData {
 interface JobResult {
   outcome: RunReport['outcome'];
   newItems: number;
+}
+
+/**
+ * Why a job runs again, or undefined on its first run: BullMQ counts failed attempts (retries with
+ * backoff) and stalls (its worker stopped renewing the lock) apart.
+ */
+function describeRerun(attemptsMade: number, stalledCount: number): string | undefined {
+  const why: string[] = [];
+  if (stalledCount > 0) why.push(`stalled ${stalledCount} time(s): a worker stopped answering while it ran the job`);
+  if (attemptsMade > 0) why.push(`retry after ${attemptsMade} failed attempt(s)`);
+  return why.length > 0 ? why.join('; ') : undefined;
 }
 
 /** Failures another attempt may cure: the store (Redis) or the network, not the page or the config. */

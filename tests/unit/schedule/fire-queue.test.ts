@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { openFireQueue, fireJobId, type FireQueue } from '../../../src/schedule/fire-queue.js';
 import type { RunReport } from '../../../src/model.js';
+import type { Logger } from '../../../src/log.js';
 import { AppError } from '../../../src/errors.js';
 import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
 import { createCapturingLogger, sleep } from '../../helpers/schedule-harness.js';
@@ -23,6 +24,11 @@ function report(sourceId: string, outcome: RunReport['outcome'] = 'unchanged', e
     written: [],
     ...(error ? { error } : {}),
   };
+}
+
+/** The 'runs again' lines of a capturing logger. */
+function rerunLines(records: Array<{ msg?: unknown }>): string[] {
+  return records.map((record) => String(record.msg)).filter((msg) => / runs again \(/.test(msg));
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -53,7 +59,7 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
 
   async function open(
     runSource: (sourceId: string) => Promise<RunReport>,
-    extra: { lockMs?: number; backoffMs?: number } = {},
+    extra: { lockMs?: number; backoffMs?: number; logger?: Logger } = {},
   ): Promise<FireQueue> {
     const queue = await openFireQueue({
       url: REDIS_URL,
@@ -89,19 +95,26 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
   it('retries a run that failed on the store, with backoff, within its slot', async () => {
     namespace = `fwtest-${randomUUID()}`;
     const attempts: number[] = [];
+    const { logger, records } = createCapturingLogger();
     const queue = await open(
       async (id) => {
         attempts.push(Date.now());
         if (attempts.length < 3) return report(id, 'failed', new AppError('STORE_UNAVAILABLE', 'store down'));
         return report(id);
       },
-      { backoffMs: 200 },
+      { backoffMs: 200, logger },
     );
-    await queue.enqueue({ sourceId: 'a', fireAt: new Date(), slotMs: 60_000, delayMs: 0 });
+    const fireAt = new Date();
+    await queue.enqueue({ sourceId: 'a', fireAt, slotMs: 60_000, delayMs: 0 });
     expect(await waitFor(() => attempts.length >= 3, 5000)).toBe(true);
     await sleep(500);
     expect(attempts).toHaveLength(3);
     expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual((attempts[1] ?? 0) - (attempts[0] ?? 0));
+    // Each extra run names its job and why it runs again (what the scale-out scenario counts).
+    expect(rerunLines(records)).toEqual([
+      `schedule: job ${fireJobId('a', fireAt)} runs again (source "a": retry after 1 failed attempt(s))`,
+      `schedule: job ${fireJobId('a', fireAt)} runs again (source "a": retry after 2 failed attempt(s))`,
+    ]);
   });
 
   it('does not retry a failure that another attempt cannot cure (the page)', async () => {
@@ -131,11 +144,16 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
     }
     const killedAt = Date.now();
     const runs: string[] = [];
-    const queue = await open(async (id) => (runs.push(id), report(id)), { lockMs: 2000 });
+    const { logger, records } = createCapturingLogger();
+    const queue = await open(async (id) => (runs.push(id), report(id)), { lockMs: 2000, logger });
     // Lock 2 s, stall check every 1 s (a job is stalled on its second check): the fire runs again well within its 60 s slot.
     expect(await waitFor(() => runs.length > 0, 10_000)).toBe(true);
     expect(runs).toEqual(['killed']);
     expect(Date.now() - killedAt).toBeLessThan(10_000);
+    // The worker that runs it again says so, whichever worker's stall check found it.
+    expect(rerunLines(records)).toEqual([
+      `schedule: job ${fireJobId('killed', fireAt)} runs again (source "killed": stalled 1 time(s): a worker stopped answering while it ran the job)`,
+    ]);
     // The same slot queued again (a late worker) does not run a second time.
     await queue.enqueue({ sourceId: 'killed', fireAt, slotMs: 60_000, delayMs: 0 });
     await sleep(500);
