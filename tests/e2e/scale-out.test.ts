@@ -128,27 +128,29 @@ describe.skipIf(!redisUp)('3 workers and 2 servers on one Redis', () => {
     await sleep((lastSlot + 1) * SLOT_MS - Date.now() + 3_000);
     onSlowRequest = undefined;
 
-    // Every page fetched exactly once per full slot, except the jobs the killed worker held (at least
-    // once: the slow page, and any other it had fetched but not finished): fetched again, within the slot.
-    const stalled = new Set(
-      [
-        ...logs
-          .map((log) => log.text)
-          .join('\n')
-          .matchAll(/job (\S+)@(\d+) stalled/g),
-      ].map((m) => `/${m[1]}/@${m[2]}`),
-    );
+    // Every page fetched exactly once per full slot, plus once for each logged re-run of its job (the
+    // jobs the killed worker held, at least the slow page's: at least once, so a page it had fetched
+    // but not finished is fetched again, within the slot). The worker that re-runs a job logs it.
+    const allLogs = logs.map((log) => log.text).join('\n');
+    const reruns = new Map<string, number>();
+    for (const m of allLogs.matchAll(/job (\S+)@(\d+) runs again/g)) {
+      const key = `/${decodeURIComponent(m[1]!)}/@${m[2]}`;
+      reruns.set(key, (reruns.get(key) ?? 0) + 1);
+    }
+    const stalled = new Set([...allLogs.matchAll(/job (\S+)@(\d+) stalled/g)].map((m) => `/${m[1]}/@${m[2]}`));
     expect(stalled.has(`/${SLOW_SOURCE}/@${Math.floor(killHit.at / SLOT_MS) * SLOT_MS}`)).toBe(true);
     const pages = hits.filter((hit) => hit.path !== '/robots.txt');
     for (let host = 0; host < HOSTS; host += 1) {
       for (let n = 0; n < PER_HOST; n += 1) {
         const path = `/s${host}-${n}/`;
         for (let slot = firstFullSlot; slot <= lastSlot; slot += 1) {
-          const inSlot = pages.filter(
+          const count = pages.filter(
             (hit) => hit.host === host && hit.path === path && Math.floor(hit.at / SLOT_MS) === slot,
-          );
-          const rerun = stalled.has(`${path}@${slot * SLOT_MS}`);
-          expect([path, slot, inSlot.length]).toEqual([path, slot, rerun && inSlot.length === 2 ? 2 : 1]);
+          ).length;
+          const allowed = 1 + (reruns.get(`${path}@${slot * SLOT_MS}`) ?? 0);
+          const what = `${path} in slot ${slot}: ${count} hit(s), ${allowed - 1} logged re-run(s)`;
+          expect(count, what).toBeGreaterThanOrEqual(1);
+          expect(count, what).toBeLessThanOrEqual(allowed);
         }
       }
     }
