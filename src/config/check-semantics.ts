@@ -256,8 +256,8 @@ function isPlainSelector(css: string): boolean {
  */
 function compileVerdict(css: string): string {
   selectorEngine ??= {
-    select: (require('cheerio-select') as typeof import('cheerio-select')).select,
-    document: new (require('domhandler') as typeof import('domhandler')).Document([]),
+    select: (requireModule('cheerio-select') as typeof import('cheerio-select')).select,
+    document: new (requireModule('domhandler') as typeof import('domhandler')).Document([]),
   };
   try {
     selectorEngine.select(css, selectorEngine.document);
@@ -267,7 +267,7 @@ function compileVerdict(css: string): string {
   }
 }
 
-const require = createRequire(import.meta.url);
+const requireModule = createRequire(import.meta.url);
 let selectorEngine: { select: typeof import('cheerio-select').select; document: import('domhandler').Document } | undefined;
 
 /** luxon builds an Intl.DateTimeFormat on every call (~70 µs); a config names a few zones, hundreds of times. */
