@@ -3,9 +3,10 @@
  * turns the gate reserves (Redis time), not on wall-clock gaps, so the test does not depend on load.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHostGate } from '../../../src/fetch/host-gate.js';
-import { createSharedHostGate } from '../../../src/fetch/shared-politeness.js';
+import { createSharedHostGate, type RedisScripts } from '../../../src/fetch/shared-politeness.js';
 import { createFetcher, type Fetcher } from '../../../src/fetch/index.js';
 import { createSilentLogger } from '../../../src/log.js';
 import { openRedisScripts, type RedisScriptsConnection } from '../../../src/store/index.js';
@@ -94,6 +95,49 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
     const [lateAt, onTimeAt] = await Promise.all([late, onTime]);
     // Without the start check, B went out ~100 ms after A (its turn came 300 ms after A's turn, A started 200 ms late).
     expect(onTimeAt - lateAt).toBeGreaterThanOrEqual(280);
+  });
+
+  it('a worker that handles Redis’ answer late (a starved process) records its real start: the next waits for it', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    // Worker A's event loop is busy for 250 ms when the answer to its start check arrives: Redis timed
+    // the start, but the request leaves 250 ms later.
+    let lagNextStart = false;
+    const starved: RedisScripts = {
+      get: (key) => redis.get(key),
+      set: (key, value, ttlMs, onlyIfAbsent) => redis.set(key, value, ttlMs, onlyIfAbsent),
+      async eval(script, keys, args) {
+        const answer = await redis.eval(script, keys, args);
+        if (lagNextStart && keys[1]?.includes(':started:')) {
+          lagNextStart = false;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        return answer;
+      },
+    };
+    const gate = (scripts: RedisScripts) =>
+      createSharedHostGate({
+        redis: scripts,
+        prefix,
+        local: createHostGate(16, clock),
+        clock,
+        logger: createSilentLogger(),
+      });
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 300 };
+    (await gate(redis).acquire('h.example', limits))();
+    const startOf = async (turn: Promise<() => void>) => {
+      (await turn)();
+      return Date.now();
+    };
+    await sleep(300);
+    lagNextStart = true;
+    const late = startOf(gate(starved).acquire('h.example', limits));
+    await sleep(5);
+    const next = startOf(gate(redis).acquire('h.example', limits));
+    const [lateAt, nextAt] = await Promise.all([late, next]);
+    // Without the second record, the next worker went out ~50 ms after A's real start (its turn came
+    // 300 ms after the start Redis timed).
+    expect(nextAt - lateAt).toBeGreaterThanOrEqual(280);
   });
 
   it('holds the per-host concurrency across workers, and a Retry-After pause from one worker holds the other', async () => {
