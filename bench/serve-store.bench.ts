@@ -33,7 +33,7 @@ const SOURCES = 100;
 const ITEMS = 50;
 const ROUNDS = 5;
 /** Feeds requested once each through the server, after the SOURCES the in-process misses use: more than wrk gets through in MISS_SECONDS. */
-const MISS_SOURCES = 1_500;
+const MISS_SOURCES = 2_000;
 const MISS_SECONDS = Number(process.env.BENCH_MISS_SECONDS ?? 2);
 const MISS_CONNECTIONS = 8;
 const DURATION_S = Number(process.env.BENCH_SERVE_SECONDS ?? 5);
