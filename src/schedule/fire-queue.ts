@@ -170,7 +170,18 @@ export async function openFireQueue(options: FireQueueOptions): Promise<FireQueu
     maxStalledCount: 2,
     name,
   });
-  worker.on('error', (error: Error) => trouble(error));
+  // BullMQ also reports each lock it could not renew as an 'error': that is no connection trouble,
+  // and 'lockRenewalFailed' below says it once, with the job ids.
+  worker.on('error', (error: Error) => {
+    if (!error.message.startsWith(LOCK_RENEWAL_ERROR)) trouble(error);
+  });
+  worker.on('lockRenewalFailed', (jobIds: string[]) =>
+    log.warn(
+      { jobIds },
+      `schedule: lost the lock of job(s) ${jobIds.join(', ')} while running them (this process was blocked longer ` +
+        `than the lock, or another worker found them stalled); another worker may run them again`,
+    ),
+  );
   worker.on('stalled', (jobId: string) =>
     log.warn({ jobId }, `schedule: job ${jobId} stalled (its worker stopped answering); it runs again`),
   );
@@ -239,6 +250,8 @@ export function fireJobId(sourceId: string, fireAt: Date): string {
 const requireModule = createRequire(import.meta.url);
 
 const QUEUE_NAME = 'fires';
+/** How BullMQ 6 words the 'error' it emits for each lock it could not renew. */
+const LOCK_RENEWAL_ERROR = 'could not renew lock for job';
 const JOB_NAME = 'run-source';
 /** Clock skew between hosts tolerated when deciding that two enqueues are the same fire. */
 const SKEW_MARGIN_MS = 60_000;

@@ -132,6 +132,32 @@ describe.skipIf(!redisUp)('openFireQueue (Redis at 127.0.0.1:6379)', () => {
     expect(runs).toBe(1);
   });
 
+  it('says so when it loses the lock of a job it runs (another worker may run it again)', async () => {
+    namespace = `fwtest-${randomUUID()}`;
+    const { logger, records } = createCapturingLogger();
+    let release: (() => void) | undefined;
+    const started = new Promise<void>((resolve) => {
+      void open(
+        (id) =>
+          new Promise<RunReport>((done) => {
+            release = () => done(report(id));
+            resolve();
+          }),
+        { lockMs: 2000, logger },
+      ).then((queue) => queue.enqueue({ sourceId: 'held', fireAt: new Date(), slotMs: 60_000, delayMs: 0 }));
+    });
+    await started;
+    const lockKeys = await admin.keys(`${namespace}:queue:fires:*:lock`);
+    expect(lockKeys).toHaveLength(1);
+    // What a long pause does: the lock lapses (here: is taken away) before this worker renews it.
+    await admin.del(lockKeys);
+    const lost = () => records.some((record) => /lost the lock of job\(s\) held@\d+/.test(String(record.msg)));
+    expect(await waitFor(lost, 5_000)).toBe(true);
+    // Reported as what it is, not as a connection error.
+    expect(records.some((record) => /connection error/.test(String(record.msg)))).toBe(false);
+    release?.();
+  });
+
   it('runs again, on another worker, a fire whose worker was killed mid-run', async () => {
     namespace = `fwtest-${randomUUID()}`;
     const fireAt = new Date();
