@@ -26,11 +26,14 @@ const SLOT_MS = 20_000;
 const MIN_DELAY_MS = 1_000;
 /**
  * Workers record each request's actual start in Redis and space the next one from it; arrival at the
- * origin also carries the lag between that record and the request reaching the socket. On this
- * 2-core machine, with 5 worker and server processes and the test runner, that lag reached 164 ms.
- * (Spacing by reserved turns alone gave gaps of 231–749 ms here under load.)
+ * origin also carries the lag between that record and the request reaching the socket, and the
+ * origin's own lag in timing it (it runs in the test process). Alone on this 2-core machine, with 5
+ * worker and server processes and the test runner, that lag reached 164 ms; inside `npm test`, with
+ * four test files at once, 280 ms (a smallest gap of 720 ms). No shared politeness gives gaps of a
+ * few ms, and spacing by reserved turns alone gave 231 ms here; the scenario
+ * (`npm run scenario:scale`, which runs alone) holds the gaps to 150 ms.
  */
-const LAG_TOLERANCE_MS = 250;
+const LAG_TOLERANCE_MS = 400;
 const SLOW_SOURCE = 's0-0';
 
 type Hit = OriginHit;

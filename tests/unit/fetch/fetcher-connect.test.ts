@@ -3,14 +3,15 @@
  * the connection (connect timeout) and a TLS server whose certificate nobody vouches for.
  *
  * The never-accepting host is a Python socket that listens with a backlog of 0 and never calls
- * accept(): once one connection fills the queue, Linux drops further SYNs, so a connect hangs
- * exactly as it does towards a firewalled or overloaded server (Node's own servers always accept).
+ * accept(): once one connection fills the queue (seen with iproute2's `ss`), Linux drops further
+ * SYNs, so a connect hangs exactly as it does towards a firewalled or overloaded server (Node's own
+ * servers always accept).
  *
  * tests/fixtures/tls/self-signed.{key,crt}: made once with
  * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost
  *  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 36500`; test-only, valid to 2126.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -36,6 +37,10 @@ describe.skipIf(pythonMissing)(
       port = await firstLine(listener);
       // One connection fills the accept queue; later connects then hang in SYN-SENT.
       fillers.push(await openSocket(port));
+      // The filler's side may see 'connect' before the listener has queued it (its last ACK can wait
+      // in another core's backlog under load, and a SYN sent meanwhile took the free place: a full
+      // suite once saw the fetch connect). Go on only once the kernel shows the queue full.
+      await waitForFullAcceptQueue(port);
     });
 
     afterAll(() => {
@@ -133,6 +138,17 @@ function firstLine(child: ChildProcess): Promise<number> {
     child.once('exit', (code) => reject(new Error(`python3 never-accepting listener exited early (${code})`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(Number(line)));
   });
+}
+
+/** Polls `ss` (iproute2) until the listener on `port` holds a connection in its accept queue. */
+async function waitForFullAcceptQueue(port: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    // LISTEN rows: State Recv-Q (connections waiting for accept) Send-Q (the backlog) …
+    const row = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+    if (Number(row.split(/\s+/)[1]) >= 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the never-accepting listener on port ${port} never showed its filler connection queued`);
 }
 
 function openSocket(port: number): Promise<Socket> {
