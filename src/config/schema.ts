@@ -5,8 +5,28 @@
  */
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
-import { DEFAULT_SITE_TITLE, DEFAULT_STORE_URL, DEFAULT_WORKER_CONFIG } from '../defaults/config-defaults.js';
-import { BROWSER_DEFAULTS, WORKER_DEFAULTS } from './schema-defaults.js';
+import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
+import {
+  DEFAULT_SITE_TITLE,
+  DEFAULT_STORE_URL,
+  DEFAULT_WORKER_CONFIG,
+  toConfigDuration,
+} from '../defaults/config-defaults.js';
+
+/** The built-in `worker:` block, in the config's own syntax. */
+const WORKER_DEFAULTS = {
+  concurrency: DEFAULT_WORKER_CONFIG.concurrency,
+  initialRun: DEFAULT_WORKER_CONFIG.initialRun,
+  jitter: toConfigDuration(DEFAULT_WORKER_CONFIG.jitterMs),
+  shutdownTimeout: toConfigDuration(DEFAULT_WORKER_CONFIG.shutdownTimeoutMs),
+};
+
+/** The built-in `browser:` block, in the config's own syntax. */
+const BROWSER_DEFAULTS = {
+  maxPages: DEFAULT_BROWSER_CONFIG.maxPages,
+  idleClose: toConfigDuration(DEFAULT_BROWSER_CONFIG.idleCloseMs),
+  maxRequests: DEFAULT_BROWSER_CONFIG.maxRequests,
+};
 
 const nonEmpty = (what: string) =>
   z

@@ -1,42 +1,29 @@
 /**
  * Validates config text with the zod schema, and reports every problem once with file, line and
- * field: what loadConfig falls back to when the quick path (load-config.ts) cannot settle a file,
- * and `parseConfigText` for tests and library users (the same decisions, synchronously).
+ * field. A file without problems is read by js-yaml and needs no positions; the `yaml` package, which
+ * keeps them, reads it only when there is a problem to point at (read-config-text.ts).
  */
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { ExecutableProbe } from './check-browser.js';
 import { checkSemantics, type SemanticProblem } from './check-semantics.js';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
-import { readQuickly, type LoadedConfig, type QuickReading } from './load-config.js';
+import type { LoadedConfig } from './load-config.js';
 import { locateField } from './locate-field.js';
-import { yamlLibrary } from './read-config-text.js';
+import { readPlainQuickly, yamlLibrary } from './read-config-text.js';
 import { describeSyntaxErrors, readPlainData } from './yaml-problems.js';
 import { resolveConfig } from './resolve-config.js';
 import { configSchema, defaultsSchema, sourceSchema, topicFeedSchema, type RawConfig } from './schema.js';
 
 /** Validates config text as if read from `file` (used by loadConfig and tests; `isExecutable` probes for Chromium). */
 export function parseConfigText(text: string, file: string, isExecutable?: ExecutableProbe): LoadedConfig {
-  const reading = readQuickly(text, file, isExecutable);
-  return reading.loaded ?? validateRead(text, file, reading, isExecutable);
-}
-
-/**
- * The schema's verdict on a file the quick path did not settle: data the quick validator could not
- * vouch for is parsed by zod (most files with an unusual but valid field end here); any problem,
- * warnings included, is found again on the located path, which names file:line:field.
- */
-export function validateRead(
-  text: string,
-  file: string,
-  reading: QuickReading,
-  isExecutable?: ExecutableProbe,
-): LoadedConfig {
-  if (reading.plain !== undefined && !reading.schemaValid) {
-    const parsed = configSchema.safeParse(reading.plain);
+  const plain = readPlainQuickly(text);
+  if (plain !== undefined) {
+    const parsed = configSchema.safeParse(plain);
     if (parsed.success && checkSemantics(parsed.data, isExecutable).length === 0)
       return { config: resolveConfig(parsed.data, file), warnings: [] };
   }
+  // Something to report (a warning too) or text only `yaml` may read: again, with positions.
   return parseWithLocations(text, file, isExecutable);
 }
 

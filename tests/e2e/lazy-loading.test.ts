@@ -58,14 +58,12 @@ describe('lazy loading', () => {
     }
   });
 
-  it('check of a config without problems loads js-yaml and the quick validator: no zod, no fetcher, store, renderer or optional extractor', async () => {
+  it('check of a config without problems loads js-yaml and zod: no yaml, fetcher, store, renderer or optional extractor', async () => {
     const loaded = await packagesLoadedBy(['check', '-c', 'feedwright.yaml']);
-    expect(loaded).toEqual(expect.arrayContaining(['js-yaml', 'css-what']));
+    expect(loaded).toEqual(expect.arrayContaining(['js-yaml', 'zod', 'css-what']));
     const unexpected = [
       // A config without problems is read by js-yaml; `yaml` (positions) only when there is one to point at.
       'yaml',
-      // ...and validated without zod, whose schema decides and words any problem.
-      'zod',
       // Plain selectors (`ul li`) are settled by css-what; cheerio-select compiles the others.
       'cheerio-select',
       'css-select',
@@ -87,7 +85,7 @@ describe('lazy loading', () => {
     expect(loaded.filter((name) => unexpected.includes(name))).toEqual([]);
   });
 
-  it('check of a config with problems loads zod and yaml to word them, and cheerio-select for a pseudo-class', async () => {
+  it('check of a config with problems loads yaml to point at them, and cheerio-select for a pseudo-class', async () => {
     await writeFile(
       join(dir, 'problems.yaml'),
       'sources:\n  - id: a\n    url: https://example.org/\n    items: "li:first-child"\n  - id: b\n    url: https://example.org/b\n    itmes: li\n',
@@ -118,7 +116,8 @@ describe('lazy loading', () => {
       'yaml',
       'cheerio-select',
       're2js',
-      ...HEAVY.filter((name) => !['pino', 'better-sqlite3'].includes(name)),
+      // The config is validated by the zod schema; the logger and the SQLite store are the worker's own.
+      ...HEAVY.filter((name) => !['zod', 'pino', 'better-sqlite3'].includes(name)),
     ];
     expect(packages.filter((name) => runPath.includes(name))).toEqual([]);
     // Of the stages, only the two pure helpers the empty-store check reads feed files with.
