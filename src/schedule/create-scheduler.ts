@@ -80,8 +80,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const log = options.logger;
   const random = options.random ?? Math.random;
   const clock = options.clock ?? SYSTEM_CLOCK;
-  /** Scheduled sources by id, and the node-cron task of each schedule + zone with the sources it fires. */
-  const tasks = new Map<string, { source: ScheduledSource; group: TimingGroup }>();
+  /** The timing group of each scheduled source (the group holds the source), and the groups by timing key. */
+  const tasks = new Map<string, TimingGroup>();
   const groups = new Map<string, TimingGroup>();
   /** Sources with a fire between its guard and the end of its run, and where that fire is now. */
   const reserved = new Map<string, FirePhase>();
@@ -227,7 +227,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         groups.set(key, group);
       }
       group.members.set(source.id, source);
-      tasks.set(source.id, { source, group });
+      tasks.set(source.id, group);
       return true;
     } catch (cause) {
       // Schedules and zones come validated by config; node-cron refusing one is a bug, not a config problem.
@@ -277,13 +277,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function unscheduleSource(sourceId: string): void {
-    const entry = tasks.get(sourceId);
-    if (!entry) return;
+    const group = tasks.get(sourceId);
+    if (!group) return;
     tasks.delete(sourceId);
-    entry.group.members.delete(sourceId);
-    if (entry.group.members.size > 0) return;
-    groups.delete(entry.group.key);
-    void entry.group.task.destroy();
+    group.members.delete(sourceId);
+    if (group.members.size > 0) return;
+    groups.delete(group.key);
+    void group.task.destroy();
   }
 
   function runInitial(source: ScheduledSource): void {
@@ -326,9 +326,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       for (const sourceId of [...tasks.keys()]) if (!nextIds.has(sourceId)) unscheduleSource(sourceId);
       for (const source of next) {
         const current = tasks.get(source.id);
-        if (current && isSameTiming(current.source, source)) {
-          current.source = source;
-          current.group.members.set(source.id, source);
+        if (current?.key === timingKey(source)) {
+          current.members.set(source.id, source);
           continue;
         }
         unscheduleSource(source.id);
@@ -379,10 +378,6 @@ const MISSED_TOLERANCE_MS = 60_000;
  */
 function findInitialFireAt(source: ScheduledSource, now: Date): Date {
   return new Date(Math.floor(now.getTime() / source.intervalMs) * source.intervalMs);
-}
-
-function isSameTiming(a: ScheduledSource, b: ScheduledSource): boolean {
-  return a.schedule === b.schedule && a.timezone === b.timezone;
 }
 
 /** The sources one node-cron task fires: those with the same schedule and time zone. */
