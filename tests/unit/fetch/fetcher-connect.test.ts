@@ -3,15 +3,14 @@
  * the connection (connect timeout) and a TLS server whose certificate nobody vouches for.
  *
  * The never-accepting host is a Python socket that listens with a backlog of 0 and never calls
- * accept(): once one connection fills the queue (seen with iproute2's `ss`), Linux drops further
- * SYNs, so a connect hangs exactly as it does towards a firewalled or overloaded server (Node's own
- * servers always accept).
+ * accept(): once connections fill the queue, Linux drops further SYNs, so a connect hangs exactly
+ * as it does towards a firewalled or overloaded server (Node's own servers always accept).
  *
  * tests/fixtures/tls/self-signed.{key,crt}: made once with
  * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost
  *  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 36500`; test-only, valid to 2126.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -35,12 +34,14 @@ describe.skipIf(pythonMissing)(
     beforeAll(async () => {
       listener = spawn(PYTHON, ['-c', NEVER_ACCEPT_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
       port = await firstLine(listener);
-      // One connection fills the accept queue; later connects then hang in SYN-SENT.
-      fillers.push(await openSocket(port));
-      // The filler's side may see 'connect' before the listener has queued it (its last ACK can wait
-      // in another core's backlog under load, and a SYN sent meanwhile took the free place: a full
-      // suite once saw the fetch connect). Go on only once the kernel shows the queue full.
-      await waitForFullAcceptQueue(port);
+      // Connections fill the accept queue until one hangs in SYN-SENT: then every later connect hangs
+      // too. One filler was assumed to be enough, and was not always (a full suite saw the fetch connect).
+      for (;;) {
+        const socket = await openSocketWithin(port, 500);
+        if (!socket) break;
+        fillers.push(socket);
+        if (fillers.length > 16) throw new Error(`the listener on port ${port} keeps accepting connections`);
+      }
     });
 
     afterAll(() => {
@@ -140,21 +141,21 @@ function firstLine(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Polls `ss` (iproute2) until the listener on `port` holds a connection in its accept queue. */
-async function waitForFullAcceptQueue(port: number): Promise<void> {
-  for (let tries = 0; tries < 200; tries += 1) {
-    // LISTEN rows: State Recv-Q (connections waiting for accept) Send-Q (the backlog) …
-    const row = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
-    if (Number(row.split(/\s+/)[1]) >= 1) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the never-accepting listener on port ${port} never showed its filler connection queued`);
-}
-
-function openSocket(port: number): Promise<Socket> {
+/** A connection to `port`, or undefined (and the attempt dropped) when it is not made within `ms`. */
+function openSocketWithin(port: number, ms: number): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(undefined);
+    }, ms);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
