@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
+import { buildDist } from './build-dist.js';
 
 const SOURCES = 1_000;
 const ROWS = 50;
@@ -38,12 +39,7 @@ interface PassFigures {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  if (build.status !== 0) throw new Error('memory bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+  await buildDist('memory');
   const site = await startListSite({
     hosts: HOSTS,
     lists: SOURCES,

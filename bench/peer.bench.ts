@@ -33,6 +33,7 @@ import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
 import { defaultPoolThreads } from '../src/pipeline/extract-pool.js';
 import { openItemStore } from '../src/store/index.js';
 import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
+import { buildDist } from './build-dist.js';
 
 const PAGES = 200;
 const HOSTS = 20;
@@ -53,12 +54,7 @@ interface PassFigures {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  if (build.status !== 0) throw new Error('peer bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+  await buildDist('peer');
   const site = await startListSite({
     hosts: HOSTS,
     lists: PAGES,

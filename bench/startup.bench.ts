@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from './build-dist.js';
 import { median } from './measure.js';
 import { listSourceYaml } from './list-site-server.js';
 
@@ -33,12 +34,7 @@ await main();
 // --- Internal helpers ---
 
 async function main(): Promise<void> {
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  if (build.status !== 0) throw new Error('startup bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+  await buildDist('startup');
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-startup-'));
   try {
     const config = join(dir, 'feedwright.yaml');

@@ -8,12 +8,13 @@
  * Needs Linux /proc; Redis at 127.0.0.1:6379 for the redis:// case (skipped otherwise). dist/ is
  * rebuilt first. A worker loads no fetch, extract or feed stage to start (they load at its first
  * run); a redis:// one loads BullMQ and the Redis client (@keyv/redis over node-redis). What those two
- * cost is measured in the same rounds, as feedwright loads them (require), in a process that loads
- * nothing else: that is the library floor printed next to the redis:// figure (the target may sit
- * below it on a slow machine; feedwright's own share is the figure minus that floor).
+ * cost is measured in the same rounds, in a process that loads nothing else, as feedwright loads them
+ * (require of dist/vendor/redis-libraries.cjs, the one-file bundle the build writes) and, for
+ * comparison, from node_modules: the first is the library floor printed next to the redis:// figure
+ * (feedwright's own share is the figure minus that floor).
  * Run: `npm run bench -- worker-startup`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@keyv/redis';
 import { isRedisReachable } from '../tests/helpers/redis-probe.js';
+import { buildDist } from './build-dist.js';
 import { median } from './measure.js';
 
 const ROUNDS = 5;
@@ -29,20 +31,20 @@ const TARGET_CPU_MS = 500;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'feedwright.js');
 const TICK_MS = 1000 / 100; // USER_HZ
-/** A process that loads BullMQ and the Redis client the way feedwright does (require, from the project), then says ready. */
-const LOAD_REDIS_LIBRARIES = [
-  `const load = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))});`,
-  "load('bullmq'); load('@keyv/redis');",
-  "console.log('worker started'); setInterval(() => {}, 1000);",
-].join(' ');
+/** A process that loads BullMQ and the Redis client with require(), from the bundle or the packages, then says ready. */
+const LOAD_REDIS_LIBRARIES = {
+  bundle: [
+    `require(${JSON.stringify(join(ROOT, 'dist', 'vendor', 'redis-libraries.cjs'))});`,
+    "console.log('worker started'); setInterval(() => {}, 1000);",
+  ].join(' '),
+  packages: [
+    `const load = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))});`,
+    "load('bullmq'); load('@keyv/redis');",
+    "console.log('worker started'); setInterval(() => {}, 1000);",
+  ].join(' '),
+};
 
-const build = spawnSync(
-  process.execPath,
-  [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-  { cwd: ROOT, stdio: 'inherit' },
-);
-if (build.status !== 0)
-  throw new Error('worker-startup bench: `tsc -p tsconfig.build.json` failed; fix the build first');
+await buildDist('worker-startup');
 
 const dir = mkdtempSync(join(tmpdir(), 'feedwright-worker-startup-'));
 const namespace = `fwbench-startup-${randomBytes(4).toString('hex')}`;
@@ -59,6 +61,7 @@ try {
   const samples = cases.map(() => ({ cpu: [] as number[], wall: [] as number[] }));
   const floor = { cpu: [] as number[], wall: [] as number[] };
   const libraries = { cpu: [] as number[], wall: [] as number[] };
+  const unbundled = { cpu: [] as number[], wall: [] as number[] };
   const redis = cases.some((entry) => entry.name.startsWith('redis'));
   const loadBefore = loadavg()[0] ?? 0;
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -67,9 +70,12 @@ try {
     floor.cpu.push(bare.cpuMs);
     floor.wall.push(bare.wallMs);
     if (redis) {
-      const loaded = await runUntilReady(['-e', LOAD_REDIS_LIBRARIES]);
+      const loaded = await runUntilReady(['-e', LOAD_REDIS_LIBRARIES.bundle]);
       libraries.cpu.push(loaded.cpuMs);
       libraries.wall.push(loaded.wallMs);
+      const fromPackages = await runUntilReady(['-e', LOAD_REDIS_LIBRARIES.packages]);
+      unbundled.cpu.push(fromPackages.cpuMs);
+      unbundled.wall.push(fromPackages.wallMs);
     }
     for (const [i, entry] of cases.entries()) {
       const measured = await runUntilReady([BIN, 'start', '-c', entry.config, '--no-initial-run']);
@@ -86,10 +92,15 @@ try {
   );
   const floorCpu = median(floor.cpu);
   const librariesCpu = median(libraries.cpu);
-  if (redis)
+  if (redis) {
+    const unbundledCpu = median(unbundled.cpu);
     console.log(
-      `  ${'redis libraries'.padEnd(15)} CPU to ready ${librariesCpu.toFixed(0).padStart(5)} ms, wall ${median(libraries.wall).toFixed(0).padStart(5)} ms  (require bullmq + @keyv/redis, nothing else: ${(librariesCpu - floorCpu).toFixed(0)} ms over node)`,
+      `  ${'redis libraries'.padEnd(15)} CPU to ready ${librariesCpu.toFixed(0).padStart(5)} ms, wall ${median(libraries.wall).toFixed(0).padStart(5)} ms  (bullmq + @keyv/redis from feedwright's bundle, nothing else: ${(librariesCpu - floorCpu).toFixed(0)} ms over node)`,
     );
+    console.log(
+      `  ${'  unbundled'.padEnd(15)} CPU to ready ${unbundledCpu.toFixed(0).padStart(5)} ms, wall ${median(unbundled.wall).toFixed(0).padStart(5)} ms  (the same from node_modules: ${(unbundledCpu - floorCpu).toFixed(0)} ms over node, ${(unbundledCpu / librariesCpu).toFixed(2)}× the bundle)`,
+    );
+  }
   cases.forEach((entry, i) => {
     const cpu = median(samples[i]?.cpu ?? []);
     const wall = median(samples[i]?.wall ?? []);

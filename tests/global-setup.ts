@@ -2,13 +2,16 @@
  * Once per `vitest run`: transpiles src/ to plain JavaScript in `.test-dist/` (esbuild, one file per
  * file, ~0.5 s) for the end-to-end tests' CLI children. A child then starts in about half the time it
  * takes through tsx (which transpiles every module again in every child); the suite spawns the CLI
- * some hundred times. Type checking stays with `tsc --noEmit` in `npm test`.
+ * some hundred times. Type checking stays with `tsc --noEmit` in `npm test`. The Redis libraries are
+ * bundled beside it as `npm run build` bundles them into dist/, so the CLI children load them as
+ * the compiled CLI does.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { bundleRedisLibraries } from '../scripts/bundle-redis-libraries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** One level below the root, like dist/, so src/defaults/version.ts finds ../../package.json. */
@@ -25,6 +28,7 @@ export default async function setup(project: TestProject): Promise<void> {
     target: 'node20',
     logLevel: 'warning',
   });
+  await bundleRedisLibraries(OUT);
   project.provide('testCli', join(OUT, 'cli', 'bin.js'));
 }
 

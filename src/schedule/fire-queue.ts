@@ -8,7 +8,6 @@
  * retried with backoff while its slot lasts. BullMQ and the Redis client are loaded only here, and
  * this module only when the store is Redis, so the single-process mode never loads them.
  */
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { Job, Queue, Worker } from 'bullmq';
 import { describeError, formatErrorMessage } from '../errors.js';
@@ -16,7 +15,7 @@ import { ScheduleError } from './schedule-error.js';
 import type { Logger } from '../log.js';
 import type { RunReport } from '../model.js';
 import { redactUrl } from '../redact/redact-url.js';
-import { createRedisClient } from '../store/redis-library.js';
+import { createRedisClient, loadBullMQ } from '../store/redis-library.js';
 
 /** One fire as the scheduler hands it over. */
 export interface Fire {
@@ -73,8 +72,7 @@ export interface FireQueueOptions {
 
 /** Connects to Redis, starts this worker's share of the queue; rejects with QUEUE_UNAVAILABLE when Redis cannot be reached. */
 export async function openFireQueue(options: FireQueueOptions): Promise<FireQueue> {
-  // Loaded with require(): as an ES import, Node 20 first scans BullMQ's CommonJS files for their exports.
-  const { Queue: QueueClass, Worker: WorkerClass } = requireModule('bullmq') as typeof import('bullmq');
+  const { Queue: QueueClass, Worker: WorkerClass } = loadBullMQ();
   const log = options.logger;
   const lockMs = options.lockMs ?? 10_000;
   const timeoutMs = options.commandTimeoutMs ?? 5_000;
@@ -246,8 +244,6 @@ export function fireJobId(sourceId: string, fireAt: Date): string {
 }
 
 // --- Internal helpers ---
-
-const requireModule = createRequire(import.meta.url);
 
 const QUEUE_NAME = 'fires';
 /** How BullMQ 6 words the 'error' it emits for each lock it could not renew. */

@@ -1,9 +1,13 @@
 /**
  * Redis connections share one node-redis command class (building one per client cost ~35 ms of CPU
  * each at start-up), and a client built from the shared class behaves as createClient's would.
+ * Compiled code loads the libraries from the one-file bundle the build writes beside it.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
 import { createRedisClient, loadRedisLibrary } from '../../../src/store/redis-library.js';
 import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
 
@@ -47,6 +51,36 @@ describe('createRedisClient', () => {
       }
     },
   );
+});
+
+describe('the Redis libraries in compiled code', () => {
+  it('load from the bundle beside it (vendor/redis-libraries.cjs), not from node_modules, and work', () => {
+    // .test-dist/ is compiled and bundled as dist/ is (tests/global-setup.ts).
+    const compiled = join(dirname(dirname(inject('testCli'))), 'store', 'redis-library.js');
+    const script = [
+      `import { createRequire } from 'node:module';`,
+      `import { createRedisClient, loadBullMQ, loadRedisLibrary } from ${JSON.stringify(pathToFileURL(compiled).href)};`,
+      `const { Queue, Worker } = loadBullMQ();`,
+      `const { createKeyv } = loadRedisLibrary();`,
+      `const classOf = (client) => Object.getPrototypeOf(Object.getPrototypeOf(client)).constructor;`,
+      `const a = createRedisClient({ url: 'redis://127.0.0.1:6379', name: 'a' });`,
+      `const b = createRedisClient({ url: 'redis://127.0.0.1:6379', name: 'b' });`,
+      `const files = Object.keys(createRequire(import.meta.url).cache);`,
+      `console.log(JSON.stringify({`,
+      `  bundle: files.filter((file) => file.endsWith('redis-libraries.cjs')).length,`,
+      `  fromPackages: files.filter((file) => /node_modules[\\/](bullmq|@keyv|@redis)[\\/]/.test(file)),`,
+      `  kinds: [typeof Queue, typeof Worker, typeof createKeyv],`,
+      `  sharedClass: classOf(a) === classOf(b),`,
+      `}));`,
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({
+      bundle: 1,
+      fromPackages: [],
+      kinds: ['function', 'function', 'function'],
+      sharedClass: true,
+    });
+  });
 });
 
 // --- Internal helpers ---

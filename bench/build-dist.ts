@@ -1,0 +1,21 @@
+/**
+ * Builds dist/ as `npm run build` does (tsc, then the bundled Redis libraries), for the benchmarks
+ * that time the compiled CLI.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleRedisLibraries } from '../scripts/bundle-redis-libraries.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Compiles src/ into dist/ and writes the Redis bundle; throws, naming the bench, when the build fails. */
+export async function buildDist(bench: string): Promise<void> {
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (build.status !== 0) throw new Error(`${bench} bench: \`tsc -p tsconfig.build.json\` failed; fix the build first`);
+  await bundleRedisLibraries(join(ROOT, 'dist'));
+}
