@@ -3,7 +3,14 @@
  * followed), politely and within limits. playwright-core is imported only when a page is rendered.
  */
 export { createRenderer } from './create-renderer.js';
-export type { Renderer, RendererOptions, RendererStats, RenderRequest, RenderedPage } from './renderer-types.js';
+export type {
+  NavigationTurn,
+  Renderer,
+  RendererOptions,
+  RendererStats,
+  RenderRequest,
+  RenderedPage,
+} from './renderer-types.js';
 export { BrowserError } from './browser-error.js';
 export { CHROMIUM_ARGS } from './launch-browser.js';
 export { isProcessAlive, measureBrowserCpuMs, measureBrowserMemory } from './browser-processes.js';

@@ -9,7 +9,7 @@ import type { APIResponse, Request, Route } from 'playwright-core';
 import { AppError, describeError } from '../errors.js';
 import { BrowserError, formatBrowserMessage } from './browser-error.js';
 import { redirectBridge } from './redirect-bridge.js';
-import type { RenderRequest } from './renderer-types.js';
+import type { NavigationTurn, RenderRequest } from './renderer-types.js';
 import { isSameSiteHost } from './same-site-host.js';
 
 /** More hops than Chromium itself would follow (20) without a document are a loop. */
@@ -44,7 +44,7 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
   const { request } = deps;
   const sourceHostname = new URL(request.url).hostname;
   /** Turns taken for a redirect's target before the browser asked for it, by URL without fragment. */
-  const admitted = new Map<string, () => void>();
+  const admitted = new Map<string, NavigationTurn>();
   const bridges = new WeakSet<Request>();
   let hops = 0;
   let waited = 0;
@@ -52,7 +52,7 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
   let closed = false;
 
   /** The turn for `url` (taken ahead for a redirect target, else now); undefined when refused. */
-  const turnFor = async (url: string): Promise<(() => void) | undefined> => {
+  const turnFor = async (url: string): Promise<NavigationTurn | undefined> => {
     const ahead = admitted.get(withoutFragment(url));
     if (ahead) {
       admitted.delete(withoutFragment(url));
@@ -61,13 +61,13 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
     return admit(url, (error) => error);
   };
 
-  const admit = async (url: string, explain: (error: unknown) => unknown): Promise<(() => void) | undefined> => {
+  const admit = async (url: string, explain: (error: unknown) => unknown): Promise<NavigationTurn | undefined> => {
     const started = performance.now();
     try {
-      const release = await request.admit(url);
+      const turn = await request.admit(url);
       waited += performance.now() - started;
-      if (!closed) return release;
-      release();
+      if (!closed) return turn;
+      turn();
     } catch (error) {
       deps.refuse(explain(error));
     }
@@ -89,10 +89,10 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
       deps.refuse(redirectRefused(request, refusal ?? from, target?.href));
       return abort(route);
     }
-    const release = await admit(target.href, (error) => hopRefused(request, from, target.href, error));
-    if (!release) return abort(route);
+    const turn = await admit(target.href, (error) => hopRefused(request, from, target.href, error));
+    if (!turn) return abort(route);
     admitted.get(withoutFragment(target.href))?.();
-    admitted.set(withoutFragment(target.href), release);
+    admitted.set(withoutFragment(target.href), turn);
     deps.allowedHosts.add(target.host);
     bridges.add(routed);
     await route.fulfill(redirectBridge(target.href, response.headers())).catch(ignoreGone);
@@ -100,8 +100,8 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
 
   return {
     async handle(route, routed) {
-      const release = await turnFor(routed.url());
-      if (!release) return abort(route);
+      const turn = await turnFor(routed.url());
+      if (!turn) return abort(route);
       let response: APIResponse;
       try {
         response = await route.fetch({ maxRedirects: 0, timeout: Math.max(1, deps.deadline - performance.now()) });
@@ -109,8 +109,12 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
         if (!closed) deps.refuse(documentFailed(request, routed.url(), error));
         return abort(route);
       } finally {
-        // The site has answered (or failed): the hop's turn is over.
-        release();
+        // The request left some time after the turn: playwright-core first asks Chromium for the
+        // page's cookies (a round trip to the browser process, whose lag grows with load: ~300 ms
+        // once in CI) and never says when it sent. The answer (or failure) is the first moment known
+        // to be no earlier, so the host's next turn counts from here; then the hop's turn is over.
+        turn.sent?.();
+        turn();
       }
       try {
         const location = REDIRECT_STATUSES.has(response.status()) ? response.headers().location : undefined;
@@ -127,7 +131,7 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
     firstDocumentText: () => firstText,
     releaseAll() {
       closed = true;
-      for (const release of admitted.values()) release();
+      for (const turn of admitted.values()) turn();
       admitted.clear();
     },
   };

@@ -29,11 +29,18 @@ export interface RenderRequest {
   /** Hard limit for the whole page, navigation to snapshot. */
   timeoutMs: number;
   /**
-   * Politeness for each top-level navigation (robots.txt, the host's turn): resolves with the function
-   * that ends the turn, or rejects (the render then fails with that error).
+   * Politeness for each top-level navigation (robots.txt, the host's turn): resolves with the turn,
+   * or rejects (the render then fails with that error).
    */
-  admit(url: string): Promise<() => void>;
+  admit(url: string): Promise<NavigationTurn>;
 }
+
+/**
+ * One navigation's politeness turn: called when the hop is over. `sent`, when there, is called once
+ * the hop's request has gone out (when its answer arrives, the first moment the render can tell), so
+ * the host's next turn counts from then rather than from when this turn was granted.
+ */
+export type NavigationTurn = (() => void) & { sent?: () => void };
 
 /** What the browser saw. */
 export interface RenderedPage {

@@ -25,7 +25,7 @@ export function createDeferredFetcher(create: () => Promise<Fetcher>): Fetcher {
     fetch: async (request) => (await real()).fetch(request),
     admit: async (request) => {
       const fetcher = await real();
-      return fetcher.admit ? fetcher.admit(request) : () => undefined;
+      return fetcher.admit ? fetcher.admit(request) : Object.assign(() => undefined, { sent: () => undefined });
     },
     prepare: async (request) => (await real()).prepare?.(request),
     stats: () => (loaded ? loaded.stats() : { ...NO_REQUESTS }),

@@ -7,16 +7,22 @@
 import type { FetchRequest } from '../model.js';
 import { checkRobots, parseSourceUrl } from './fetch-document.js';
 import type { FetchTrace, FetcherDeps } from './fetcher-types.js';
+import type { HostTurn } from './host-gate.js';
 
-/** Waits for the URL's turn; resolves with the function that ends it. Throws FETCH_ROBOTS / FETCH_INVALID_URL. */
-export async function admitNavigation(request: FetchRequest, deps: FetcherDeps): Promise<() => void> {
+/**
+ * Waits for the URL's turn; resolves with the turn (the other client calls `sent()` once the request
+ * is out, or when its answer arrives, then ends it). Throws FETCH_ROBOTS / FETCH_INVALID_URL.
+ */
+export async function admitNavigation(request: FetchRequest, deps: FetcherDeps): Promise<HostTurn> {
   const trace: FetchTrace = { requests: 0, waitMs: 0 };
   const url = parseSourceUrl(request);
   const minHostDelayMs = await checkRobots(url, request, deps, trace);
-  const release = await deps.gate.acquire(url.host, {
-    perHostConcurrency: request.policy.perHostConcurrency,
-    minHostDelayMs,
-  });
+  // The browser sends the request after a round trip of its own: it reports when (sent()).
+  const turn = await deps.gate.acquire(
+    url.host,
+    { perHostConcurrency: request.policy.perHostConcurrency, minHostDelayMs },
+    { sendsLater: true },
+  );
   deps.stats.requests += 1;
-  return release;
+  return turn;
 }

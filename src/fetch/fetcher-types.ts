@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
-import type { HostGate } from './host-gate.js';
+import type { HostGate, HostTurn } from './host-gate.js';
 import type { RobotsCache, RobotsLoad } from './robots-cache.js';
 import type { RedisScripts } from './shared-politeness.js';
 
@@ -51,10 +51,12 @@ export interface Fetcher {
   turnIn?(host: string): number;
   /**
    * Politeness for a page another client loads (the headless browser's top-level navigation):
-   * robots.txt and the host's turn exactly as for a fetch. Resolves with the function that ends the
-   * turn; throws FetchError (FETCH_ROBOTS when disallowed).
+   * robots.txt and the host's turn exactly as for a fetch. Resolves with the turn: the client calls
+   * its `sent()` once the request is out (or when the answer arrives, if it cannot see the send), so the
+   * host's next turn counts from then, and calls the turn to end it. Throws FetchError (FETCH_ROBOTS
+   * when disallowed).
    */
-  admit?(request: FetchRequest): Promise<() => void>;
+  admit?(request: FetchRequest): Promise<HostTurn>;
   /** Loads what a fetch of this request needs first (robots.txt); never throws. */
   prepare?(request: FetchRequest): Promise<void>;
   /** A snapshot of the counters. */

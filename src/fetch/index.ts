@@ -8,3 +8,4 @@ export { FetchError, type FetchErrorOptions } from './fetch-error.js';
 export { DEFAULT_USER_AGENT, FEEDWRIGHT_VERSION, defaultFetchPolicy } from './default-policy.js';
 export { decodeBody, type DecodeHints, type DecodedBody } from './decode-body.js';
 export type { RedisScripts } from './shared-politeness.js';
+export type { HostTurn } from './host-gate.js';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { GateClock, HostGate, HostLimits } from './host-gate.js';
+import type { GateClock, HostGate, HostLimits, HostTurn, TurnOptions } from './host-gate.js';
 import type { RobotsLoad } from './robots-cache.js';
 
 /** The three Redis operations the shared politeness needs. */
@@ -40,7 +40,7 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
   const leaseMs = options.leaseMs ?? 10_000;
   const trouble = throttledWarning(options.logger);
 
-  async function acquireShared(host: string, limits: HostLimits): Promise<() => void> {
+  async function acquireShared(host: string, limits: HostLimits, options: TurnOptions): Promise<HostTurn> {
     const token = randomUUID();
     const keys = [`${prefix}next:${host}`, `${prefix}slots:${host}`];
     for (;;) {
@@ -63,19 +63,23 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
           Math.max(500, Math.floor(leaseMs / 3)),
         );
         renew.unref();
-        let releaseLocal: () => void;
+        const startKeys = [keys[0]!, `${prefix}started:${host}`];
+        const delayMs = String(Math.max(0, limits.minHostDelayMs));
+        /** Records a start happening now, later than Redis last timed it: the next worker is spaced from it. */
+        const restart = () =>
+          redis.eval(RESTART_SCRIPT, startKeys, [delayMs]).catch((error: unknown) => trouble(host, error));
+        let localTurn: HostTurn;
+        let startedAt: number;
         try {
           if (ms > 0) await clock.sleep(ms);
           // The global limit is this process's own; the per-host turn is already ours.
-          releaseLocal = await local.acquire(`\0shared:${host}`, {
+          localTurn = await local.acquire(`\0shared:${host}`, {
             perHostConcurrency: Number.MAX_SAFE_INTEGER,
             minHostDelayMs: 0,
           });
           // A reserved turn only holds if every worker starts on time. One that starts late (a busy
           // process, a long wait for this process's global limit) says so here, and whoever comes
           // next waits out the difference: spacing holds between the starts the site actually sees.
-          const startKeys = [keys[0]!, `${prefix}started:${host}`];
-          const delayMs = String(Math.max(0, limits.minHostDelayMs));
           const askedAt = clock.now();
           const lateBy = await redis
             .eval(START_SCRIPT, startKeys, [String(startAt), delayMs])
@@ -89,20 +93,23 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
           // starved of CPU (seen at load 8 on 2 cores) handles the answer hundreds of ms later, and an
           // oversleep adds more. Then the start is recorded again, as it happens, so the next worker
           // (whose turn is still ahead) is spaced from the request the site sees.
-          if (clock.now() - askedAt - lateBy > START_LAG_MS)
-            redis.eval(RESTART_SCRIPT, startKeys, [delayMs]).catch((error: unknown) => trouble(host, error));
+          startedAt = clock.now();
+          if (startedAt - askedAt - lateBy > START_LAG_MS) void restart();
         } catch (error) {
           clearInterval(renew);
           throw error;
         }
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          clearInterval(renew);
-          releaseLocal();
-          redis.eval(RELEASE_SCRIPT, [keys[1]!], [token]).catch((error: unknown) => trouble(host, error));
-        };
+        return sharedTurn({
+          localTurn,
+          startedAt,
+          sendsLater: options.sendsLater === true,
+          clock,
+          restart,
+          release() {
+            clearInterval(renew);
+            redis.eval(RELEASE_SCRIPT, [keys[1]!], [token]).catch((error: unknown) => trouble(host, error));
+          },
+        });
       }
       // Every slot of the host is taken (by any worker): look again shortly.
       await clock.sleep(Math.max(20, Math.min(ms, 500)));
@@ -110,10 +117,10 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
   }
 
   return {
-    acquire(host, limits) {
-      return acquireShared(host, limits).catch((error: unknown) => {
+    acquire(host, limits, options = {}) {
+      return acquireShared(host, limits, options).catch((error: unknown) => {
         trouble(host, error);
-        return local.acquire(host, limits);
+        return local.acquire(host, limits, options);
       });
     },
     defer(host, untilMs) {
@@ -251,6 +258,39 @@ local untilAt = now + tonumber(ARGV[1])
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilAt > nextAt then redis.call('SET', KEYS[1], untilAt, 'PX', tonumber(ARGV[1]) + 60000) end
 return 1`;
+
+/**
+ * The turn handed out. A request another client sends (the browser's) goes out after the turn, by a
+ * lag that grows with load: its sent() — at the latest, the end of the turn — records the start again
+ * when it is later than Redis timed it.
+ */
+function sharedTurn(parts: {
+  localTurn: HostTurn;
+  startedAt: number;
+  sendsLater: boolean;
+  clock: GateClock;
+  restart: () => unknown;
+  release: () => void;
+}): HostTurn {
+  let sent = !parts.sendsLater;
+  let released = false;
+  const markSent = (): void => {
+    if (sent) return;
+    sent = true;
+    parts.localTurn.sent();
+    if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+  };
+  return Object.assign(
+    () => {
+      if (released) return;
+      released = true;
+      markSent();
+      parts.localTurn();
+      parts.release();
+    },
+    { sent: markSent },
+  );
+}
 
 /** Redis trouble is logged once a minute at most: the fallback keeps fetching meanwhile. */
 function throttledWarning(logger: Logger): (host: string, error: unknown) => void {

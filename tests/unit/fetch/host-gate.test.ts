@@ -118,4 +118,73 @@ describe('createHostGate', () => {
     again();
     expect(gate.size()).toBe(1);
   });
+
+  it('spaces the next turn from a start later than planned (a wait for a global slot), not from the plan', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(1, clock);
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 600 };
+    const other = await gate.acquire('b.example', limits);
+    // a's turn comes at once, but its request can only leave when b's exchange (1 s) frees the global slot.
+    const late = gate.acquire('a.example', limits);
+    await flush();
+    clock.advance(1_000);
+    other();
+    (await late)();
+    const lateAt = clock.now();
+    (await gate.acquire('a.example', limits))();
+    // The old gate spaced from the planned turn, 1 s ago: the next request went out at once (0 ms).
+    expect(clock.now() - lateAt).toBe(600);
+  });
+
+  it('sleeps out a wait that ends early, so the spacing is never short', async () => {
+    const clock = fakeClock();
+    // Each wait ends 5 ms early (a timer measured on a stale loop clock), at least 1 ms later.
+    const early = { now: clock.now, sleep: (ms: number) => clock.sleep(Math.max(1, ms - 5)) };
+    const gate = createHostGate(16, early);
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 600 };
+    (await gate.acquire('a.example', limits))();
+    const firstAt = clock.now();
+    (await gate.acquire('a.example', limits))();
+    expect(clock.now() - firstAt).toBeGreaterThanOrEqual(600);
+  });
+
+  it('spaces the next turn from when a request sent later went out (sent()), not from its grant', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const limits = { perHostConcurrency: 1, minHostDelayMs: 600 };
+    const browser = await gate.acquire('a.example', limits, { sendsLater: true });
+    // The browser's request leaves 300 ms after the turn (playwright-core's round trip under load).
+    clock.advance(300);
+    browser.sent?.();
+    const sentAt = clock.now();
+    browser();
+    (await gate.acquire('a.example', limits))();
+    // The old gate let the next request go 600 ms after the grant: 300 ms after the browser's.
+    expect(clock.now() - sentAt).toBe(600);
+  });
+
+  it('holds a host’s other turn until a request sent later has gone out, then spaces from it', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const limits = { perHostConcurrency: 2, minHostDelayMs: 600 };
+    const browser = await gate.acquire('a.example', limits, { sendsLater: true });
+    let nextIn = false;
+    const next = gate.acquire('a.example', limits).then((release) => ((nextIn = true), release));
+    await flush();
+    // Its reserved turn (600 ms after the grant) has come, but the browser has not sent yet.
+    expect(clock.now() - 1_000_000).toBe(600);
+    expect(nextIn).toBe(false);
+    clock.advance(100);
+    browser.sent?.();
+    const sentAt = clock.now();
+    (await next)();
+    expect(clock.now() - sentAt).toBe(600);
+    browser();
+    // A turn ended without sent() counts as sent when it ends: the host is not left waiting.
+    const unused = await gate.acquire('a.example', limits, { sendsLater: true });
+    unused();
+    const endedAt = clock.now();
+    (await gate.acquire('a.example', limits))();
+    expect(clock.now() - endedAt).toBe(600);
+  });
 });

@@ -140,6 +140,33 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
     expect(nextAt - lateAt).toBeGreaterThanOrEqual(280);
   });
 
+  it('a turn whose request another client sends later (the browser) spaces the next worker from its sent()', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const gate = () =>
+      createSharedHostGate({ redis, prefix, local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 300 };
+    (await gate().acquire('h.example', limits))();
+    await sleep(300);
+    // Worker A's browser sends 250 ms after the turn (playwright-core's round trip on a loaded machine).
+    const browser = gate()
+      .acquire('h.example', limits, { sendsLater: true })
+      .then(async (turn) => {
+        await sleep(250);
+        turn.sent?.();
+        const sentAt = Date.now();
+        turn();
+        return sentAt;
+      });
+    await sleep(5);
+    const next = gate()
+      .acquire('h.example', limits)
+      .then((turn) => (turn(), Date.now()));
+    const [sentAt, nextAt] = await Promise.all([browser, next]);
+    // Without the record at sent(), the next worker went out ~50 ms after the browser's request.
+    expect(nextAt - sentAt).toBeGreaterThanOrEqual(280);
+  });
+
   it('holds the per-host concurrency across workers, and a Retry-After pause from one worker holds the other', async () => {
     prefix = `fwtest-${randomUUID()}:polite:`;
     const a = gateFor([]);
