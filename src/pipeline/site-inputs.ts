@@ -1,16 +1,18 @@
 /**
  * What the site files (topic feeds, `feeds.opml`, `index.html`) are built from, as one digest, and
- * the digest of the last site this process wrote. A pass in which every page was unchanged leaves
+ * the digest of the last site written to an output folder (recorded in the store). A pass in which every page was unchanged leaves
  * the digest as it was, and the rebuild then reads no history and renders nothing: reading and
  * rendering 1,000 histories was a third of such a pass's CPU.
  *
- * The digest covers the config (sources, topic feeds, site block) and, per source, its history
+ * The digest covers feedwright's version, the config (sources, topic feeds, site block) and, per source, its history
  * stamp (moves whenever the store writes the history), its page facts, the part of its health the
  * index page shows, and the check time the index page shows — everything the site is rendered from.
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { VERSION } from '../defaults/version.js';
 import { shownHealth } from '../feed/index.js';
 import type { AppConfig, SiteConfig, SourceConfig } from '../model.js';
 import type { ItemStore, SourceState } from '../store/index.js';
@@ -32,24 +34,27 @@ export function digestSiteInputs(config: AppConfig, site: SiteConfig, sources: r
     checkedAt?.getTime() ?? null,
   ]);
   return createHash('sha256')
+    .update(VERSION) // another version may render the same inputs differently
     .update(configDigest(config))
     .update(JSON.stringify([site, perSource]))
     .digest('base64url');
 }
 
 /**
- * Whether this process last wrote the site in `outputDir` from inputs with this digest, through
- * this store, and the files are still the ones it wrote (same size and modification time: a file
- * removed or replaced by anyone else is written again).
+ * Whether the site in `outputDir` was last written, as the store records, from inputs with this digest,
+ * and the files are still the ones written then (same size, modification time and inode: a file
+ * removed or replaced by anyone else is written again). The record is in the store, not in this
+ * process: each `run` is a new process, and it would otherwise rebuild the whole site every time.
  */
 export async function isSiteCurrent(store: ItemStore, outputDir: string, digest: string): Promise<boolean> {
-  const written = lastWritten.get(store)?.get(outputDir);
+  const written = parseWrittenSite(await store.readWrittenSite(placeOf(outputDir)));
   if (written === undefined || written.digest !== digest) return false;
-  const now = await statFiles(outputDir, [...written.files.keys()]);
-  return [...written.files].every(([name, stamp]) => now.get(name) === stamp);
+  const names = Object.keys(written.files);
+  const now = await statFiles(outputDir, names);
+  return names.every((name) => now.get(name) === written.files[name]);
 }
 
-/** Remembers that the site files `names` in `outputDir` now hold the site built from inputs with this digest. */
+/** Records that the site files `names` in `outputDir` now hold the site built from inputs with this digest. */
 export async function rememberSiteWritten(
   store: ItemStore,
   outputDir: string,
@@ -57,23 +62,42 @@ export async function rememberSiteWritten(
   names: readonly string[],
 ): Promise<void> {
   const files = await statFiles(outputDir, names);
-  let byDir = lastWritten.get(store);
-  if (byDir === undefined) {
-    byDir = new Map();
-    lastWritten.set(store, byDir);
-  }
-  byDir.set(outputDir, { digest, files });
+  const record: WrittenSite = { digest, files: Object.fromEntries(files) };
+  await store.writeWrittenSite(placeOf(outputDir), record);
 }
 
-/** Forgets what was written to `outputDir` (a rebuild that failed partway). */
-export function forgetSiteWritten(store: ItemStore, outputDir: string): void {
-  lastWritten.get(store)?.delete(outputDir);
+/** Forgets what was written to `outputDir` (a rebuild is under way, and may fail partway). */
+export async function forgetSiteWritten(store: ItemStore, outputDir: string): Promise<void> {
+  await store.writeWrittenSite(placeOf(outputDir), undefined);
 }
 
 // --- Internal helpers ---
 
-/** The last site written per store and output folder, with each file's size and modification time. */
-const lastWritten = new WeakMap<ItemStore, Map<string, { digest: string; files: Map<string, string> }>>();
+/** The site last written to an output folder: the digest of its inputs and each file's stamp. */
+interface WrittenSite {
+  digest: string;
+  files: Record<string, string>;
+}
+
+/**
+ * Where the site is written, as a key for its record: the machine and the folder's absolute path.
+ * Workers on other machines sharing a Redis store write their own output folders.
+ */
+function placeOf(outputDir: string): string {
+  return `${hostname()}:${resolve(outputDir)}`;
+}
+
+/** The record read back, when it has its shape (anything else counts as none: the site is rebuilt). */
+function parseWrittenSite(value: unknown): WrittenSite | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { digest, files } = value as Record<string, unknown>;
+  if (typeof digest !== 'string' || typeof files !== 'object' || files === null || Array.isArray(files))
+    return undefined;
+  const stamps = Object.values(files);
+  return stamps.every((stamp) => typeof stamp === 'string')
+    ? { digest, files: files as Record<string, string> }
+    : undefined;
+}
 
 /** A config is immutable once parsed (a reload makes a new one): its digest is computed once. */
 const configDigests = new WeakMap<AppConfig, string>();
@@ -89,13 +113,13 @@ function configDigest(config: AppConfig): string {
   return digest;
 }
 
-/** Each file's size and modification time (`missing` when it is gone). */
+/** Each file's size, modification time and inode (`missing` when it is gone). */
 async function statFiles(outputDir: string, names: readonly string[]): Promise<Map<string, string>> {
   const stamps = await Promise.all(
     names.map(async (name) => {
       try {
         const info = await stat(join(outputDir, name));
-        return `${info.size}:${info.mtimeMs}`;
+        return `${info.size}:${info.mtimeMs}:${info.ino}`;
       } catch {
         return 'missing';
       }

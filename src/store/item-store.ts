@@ -36,7 +36,7 @@ import {
   type SourceState,
   type SourceStateChanges,
 } from './source-state.js';
-import { detailKey, healthKey, historyKey, WORKERS_KEY, REGISTRY_KEY } from './store-keys.js';
+import { detailKey, healthKey, historyKey, writtenSiteKey, WORKERS_KEY, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
 import { StoreError, isSqliteCorruption } from './store-error.js';
 import type { CommitBatch, KeyvWrite, StoreEngine } from './store-engine.js';
@@ -50,6 +50,11 @@ export type { FeedContent, FeedStamp, SourceState, SourceStateChanges } from './
 export interface ItemStore {
   /** A source's state parts (not its history), checked, in one small round trip. */
   loadSource(sourceId: string): Promise<SourceState>;
+  /**
+   * The state parts of many sources, in the order of `sourceIds`, in a few round trips (one read per
+   * {@link SOURCES_PER_READ} sources): what the site rebuild reads of every source after a pass.
+   */
+  loadSources(sourceIds: readonly string[]): Promise<SourceState[]>;
   /**
    * The history of a loaded source, newest first. Read once per loaded state: findNew and commitRun
    * of the same state dedupe against this read (commitRun forgets it, so a later call reads anew).
@@ -113,6 +118,14 @@ export interface ItemStore {
   readWorkerAnnouncements(): Promise<unknown>;
   /** Replaces the workers' announcements; they expire after `ttlMs` unless announced again. */
   writeWorkerAnnouncements(value: unknown, ttlMs: number): Promise<void>;
+  /**
+   * What this store last recorded of the site files written to the output folder `place` (a digest of
+   * their inputs and the files' stamps); the pipeline checks its shape. Kept in the store, so a new
+   * process (each `run`) knows the site it would write is already there.
+   */
+  readWrittenSite(place: string): Promise<unknown>;
+  /** Records the site files written to `place`; undefined forgets them (a rebuild is under way). */
+  writeWrittenSite(place: string, record: unknown): Promise<void>;
   /** Removes the seen-index records of items not seen for retainDays; returns how many. */
   prune(now: Date): Promise<number>;
   /** Deletes everything this store holds in its namespace (tests, resets). */
@@ -181,6 +194,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
 
   return {
     loadSource: load,
+    loadSources: (sourceIds) =>
+      guard('could not read the source states', undefined, () => loadSourceStates(keyv, sourceIds, onInvalid)),
     readHistory: (state) =>
       guard('could not read history', state.sourceId, async () =>
         (await recordsOf(state)).history.items.map(toStoredItem),
@@ -261,6 +276,13 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       guard("could not read the workers' announcements", undefined, () => keyv.get(WORKERS_KEY)),
     writeWorkerAnnouncements: (value, ttlMs) =>
       guard('could not announce this worker', undefined, async () => void (await keyv.set(WORKERS_KEY, value, ttlMs))),
+    readWrittenSite: (place) =>
+      guard('could not read what the site files were built from', undefined, () => keyv.get(writtenSiteKey(place))),
+    writeWrittenSite: (place, record) =>
+      guard('could not record what the site files were built from', undefined, async () => {
+        if (record === undefined) await keyv.delete(writtenSiteKey(place));
+        else await keyv.set(writtenSiteKey(place), record);
+      }),
     prune: (now) =>
       guard('could not prune expired items', undefined, () => pruneExpired(keyv, engine, now, options.sweepExpired)),
     clear: () =>
@@ -324,6 +346,28 @@ async function loadSourceState(
   onInvalid: (key: string, expected: string) => void,
 ): Promise<SourceState> {
   return parseStateParts(sourceId, await keyv.getMany<unknown>(statePartKeys(sourceId)), onInvalid);
+}
+
+/** Sources whose state parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
+const SOURCES_PER_READ = 500;
+
+async function loadSourceStates(
+  keyv: Keyv,
+  sourceIds: readonly string[],
+  onInvalid: (key: string, expected: string) => void,
+): Promise<SourceState[]> {
+  const states: SourceState[] = [];
+  for (let at = 0; at < sourceIds.length; at += SOURCES_PER_READ) {
+    const ids = sourceIds.slice(at, at + SOURCES_PER_READ);
+    const keys = ids.map(statePartKeys);
+    const raw = await keyv.getMany<unknown>(keys.flat());
+    let offset = 0;
+    for (const [i, sourceId] of ids.entries()) {
+      const count = keys[i]?.length ?? 0;
+      states.push(parseStateParts(sourceId, raw.slice(offset, (offset += count)), onInvalid));
+    }
+  }
+  return states;
 }
 
 /** The history and the registry of a source, checked; a layout-1 seen index moves into the seen index first. */

@@ -35,6 +35,11 @@ export function detailKey(link: string): string {
   return partKey('detail', link);
 }
 
+/** Key of the record of the site files written to one output folder (`record:written-site:<place>`). */
+export function writtenSiteKey(place: string): string {
+  return partKey('written-site', place);
+}
+
 /** Key of the list of known sources. */
 export const REGISTRY_KEY = 'sources';
 

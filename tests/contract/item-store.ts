@@ -269,6 +269,27 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(await store.getHealth('other')).toBeUndefined();
     });
 
+    it('loads many sources at once as loadSource loads each, in the order asked', async () => {
+      expect(await store.loadSources([])).toEqual([]);
+      await store.commitItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+      await store.saveSourceState('b', {
+        pendingOutput: true,
+        page: { title: 'B' },
+        indexCheckedAt: '2024-03-01T02:00:00.000Z',
+      });
+      await store.saveSourceState('a', { validators: { etag: '"a"' } });
+      const ids = ['b', 'nobody', 'a', ...Array.from({ length: 600 }, (_, i) => `s${i}`)];
+      const loaded = await store.loadSources(ids);
+      expect(loaded.map((state) => state.sourceId)).toEqual(ids);
+      expect(loaded.slice(0, 3)).toEqual([
+        await store.loadSource('b'),
+        await store.loadSource('nobody'),
+        await store.loadSource('a'),
+      ]);
+      expect(loaded[0]).toMatchObject({ pendingOutput: true, page: { title: 'B' }, historyStamp: expect.any(String) });
+      expect((await store.readHistory(loaded[0]!)).map((item) => item.title)).toEqual(['通知 1']);
+    });
+
     it('forgets a Retry-After time when it expires, and caches detail pages per link', async () => {
       await store.saveSourceState('mee', { retryAfter: { until: '2030-01-01T00:00:00.000Z', ttlMs: 50 } });
       expect((await store.loadSource('mee')).retryAfter).toBe('2030-01-01T00:00:00.000Z');

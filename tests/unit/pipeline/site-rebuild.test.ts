@@ -137,3 +137,44 @@ describe('the site rebuild', () => {
     expect(await publish()).toEqual({ written: [], historyReads: 0 });
   });
 });
+
+describe('the site rebuild in a new process', () => {
+  it('skips an unchanged site written by an earlier store handle, and rebuilds when a file or an input changed', async () => {
+    const file = `sqlite://${join(dir, 'store.sqlite')}`;
+    const output = join(dir, 'out');
+    const publishWith = async (): Promise<{ written: string[]; historyReads: number }> => {
+      // Each publish through a store opened anew, as each `feedwright run` does.
+      const opened = await openItemStore(file);
+      let reads = 0;
+      const store: ItemStore = {
+        ...opened,
+        readHistory: (state) => {
+          reads += 1;
+          return opened.readHistory(state);
+        },
+      };
+      try {
+        const written = await publishSite(config, { ...deps, store, outputDir: output });
+        return { written, historyReads: reads };
+      } finally {
+        await opened.close();
+      }
+    };
+    const setup = await openItemStore(file);
+    const at = { now: new Date(T0), timezone: 'UTC', historySize: 10, retainDays: 30 };
+    await setup.commitItems('a', [item(2), item(1)], at);
+    await setup.close();
+    expect((await publishWith()).written).toEqual(expect.arrayContaining(['feeds.opml', 'index.html']));
+    expect(await publishWith()).toEqual({ written: [], historyReads: 0 });
+    await rm(join(output, 'index.html'));
+    expect((await publishWith()).written).toEqual(['index.html']);
+    expect(await publishWith()).toEqual({ written: [], historyReads: 0 });
+    const again = await openItemStore(file);
+    await again.commitItems('a', [item(3), item(2), item(1)], { ...at, now: new Date(T0 + 60_000) });
+    await again.close();
+    const changed = await publishWith();
+    expect(changed.historyReads).toBe(1);
+    expect(changed.written).toEqual(expect.arrayContaining(['index.html']));
+    expect(await readFile(join(output, 'all.rss.xml'), 'utf8')).toContain('通知 3');
+  });
+});
