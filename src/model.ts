@@ -192,8 +192,14 @@ export interface AppConfig {
 export interface FetchValidators {
   etag?: string;
   lastModified?: string;
-  /** sha256 of the raw body, used when the server sends no validators. */
+  /** sha256 of the body (after Content-Encoding is undone), used when the server sends no validators. */
   bodyHash?: string;
+  /**
+   * sha256 of the same body as it came over the wire, still compressed, with its Content-Encoding: the
+   * same bytes again are recognised as the same body without being decompressed. Only a shortcut: bytes
+   * that differ (a gzip timestamp, another server) are decompressed and compared by `bodyHash`.
+   */
+  wireHash?: string;
 }
 
 /** What the pipeline asks the fetcher for. */

@@ -1,6 +1,7 @@
 /**
  * Turns the final exchange of a fetch into a FetchResult: 304 → not-modified, an unchanged body
- * (same sha256 as last time) → not-modified without decoding, anything else → a decoded page.
+ * (the same compressed bytes as last time, or the same sha256 once decompressed) → not-modified
+ * without decoding, anything else → a decoded page.
  *
  * Same-body is reported whenever the hash matches, even when the server also sent ETag or
  * Last-Modified: identical bytes extract to identical items, and many servers send validators
@@ -44,8 +45,14 @@ export function buildResult(input: ResultInput): FetchResult {
     const validators = withHeaderValidators({ ...request.validators }, exchange.headers);
     return { kind: 'not-modified', reason: 'http-304', ...outcome, status: 304, validators };
   }
-  const body = exchange.body ?? Buffer.alloc(0);
   const validators = withHeaderValidators({}, exchange.headers);
+  if (exchange.wireHash) validators.wireHash = exchange.wireHash;
+  if (exchange.sameWire) {
+    // The compressed bytes are the last page's: so is the body, whose digest is the last page's too.
+    validators.bodyHash = request.validators?.bodyHash;
+    return { kind: 'not-modified', reason: 'same-body', ...outcome, status: exchange.status, validators };
+  }
+  const body = exchange.body ?? Buffer.alloc(0);
   validators.bodyHash = hash('sha256', body, 'hex');
   if (request.validators?.bodyHash === validators.bodyHash) {
     return { kind: 'not-modified', reason: 'same-body', ...outcome, status: exchange.status, validators };

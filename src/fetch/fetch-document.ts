@@ -136,6 +136,8 @@ async function attemptHop(
     minDelayMs,
     maxBytes: policy.maxBytes,
     inspect: (headers) => inspectContentType(headers, purpose),
+    // A list page's compressed bytes are digested: the same bytes next time need no inflating.
+    knownWire: purpose === 'page' ? (request.validators?.wireHash ?? '') : undefined,
   });
   const { status, headers } = exchange;
   if ((status >= 200 && status < 300) || status === 304) return { kind: 'final', exchange };

@@ -16,6 +16,8 @@ export interface GatedRequest {
   minDelayMs: number;
   maxBytes: number;
   inspect?: (headers: ResponseHeaders) => FetchFailure | undefined;
+  /** The last page's wire digest ('' when none): see ExchangeOptions.knownWire. */
+  knownWire?: string;
 }
 
 /** Waits for the host's turn and a global slot, sends the request, then frees both. */
@@ -39,6 +41,7 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
       bodyTimeoutMs: policy.bodyTimeoutMs,
       maxBytes: hop.maxBytes,
       inspect: hop.inspect,
+      knownWire: hop.knownWire,
     });
     deps.stats.bytes += exchange.wireBytes;
     deps.logger.debug(

@@ -4,6 +4,7 @@
  * third less CPU this way). Never `fetch()`, which adds `Cache-Control: no-cache` to conditional
  * requests. Redirects are not followed here: the caller handles every hop.
  */
+import { createHash } from 'node:crypto';
 import { util, type Dispatcher } from 'undici';
 import type { FetchFailure } from './fetch-error.js';
 import { FetchFailureSignal } from './fetch-error.js';
@@ -24,13 +25,22 @@ export interface ExchangeOptions {
   maxBytes: number;
   /** Looks at a 2xx response before its body is read; a failure aborts the transfer. */
   inspect?: (headers: ResponseHeaders) => FetchFailure | undefined;
+  /**
+   * Digest a compressed 2xx body as it came (see {@link digestWire}); when the digest equals this one
+   * (the last page's, empty when none is known), the body is not decompressed: the exchange says `sameWire`.
+   */
+  knownWire?: string;
 }
 
-/** A finished exchange; `body` is set for 2xx responses only. */
+/** A finished exchange; `body` is set for 2xx responses only, unless `sameWire`. */
 export interface Exchange {
   status: number;
   headers: ResponseHeaders;
   body?: Buffer;
+  /** The digest of a compressed 2xx body as it came, when `knownWire` asked for it. */
+  wireHash?: string;
+  /** The compressed body's digest equals `knownWire`: the body is the known one, and was not decompressed. */
+  sameWire?: boolean;
   /** The first bytes of a non-2xx body as sent (still encoded), for recognising what answered. */
   errorHead?: Buffer;
   wireBytes: number;
@@ -58,10 +68,25 @@ export async function sendRequest(options: ExchangeOptions): Promise<Exchange> {
       handler,
     );
   });
-  if (received.raw === undefined)
-    return { status: received.status, headers: received.headers, errorHead: received.errorHead, wireBytes: 0 };
-  const body = await decompressBody(received.raw, headerValue(received.headers, 'content-encoding'), options.maxBytes);
-  return { status: received.status, headers: received.headers, body, wireBytes: received.raw.length };
+  const { status, headers, raw } = received;
+  if (raw === undefined) return { status, headers, errorHead: received.errorHead, wireBytes: 0 };
+  const encoding = headerValue(headers, 'content-encoding');
+  const wireHash = options.knownWire === undefined ? undefined : digestWire(raw, encoding);
+  if (wireHash !== undefined && wireHash === options.knownWire)
+    return { status, headers, wireHash, sameWire: true, wireBytes: raw.length };
+  const body = await decompressBody(raw, encoding, options.maxBytes);
+  return { status, headers, body, wireHash, wireBytes: raw.length };
+}
+
+/**
+ * sha256 of a compressed body and its Content-Encoding; undefined for a body sent as is (its
+ * `bodyHash` is the digest of the same bytes). Hashing the few KB on the wire instead of inflating
+ * and hashing the whole page is most of what an identical page costs.
+ */
+export function digestWire(raw: Buffer, encoding: string | undefined): string | undefined {
+  const coding = encoding?.trim().toLowerCase();
+  if (!coding || coding === 'identity') return undefined;
+  return createHash('sha256').update(coding).update('\n').update(raw).digest('hex');
 }
 
 /** The first value of a response header. */

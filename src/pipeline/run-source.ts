@@ -128,6 +128,12 @@ async function finishNotModified(
 ): Promise<StagesResult> {
   const { written, confirm } = await repairOutput(source, deps, state);
   const outcome: RunOutcome = fetched.reason === 'same-body' ? 'same-body' : 'not-modified';
+  // The same body came in other compressed bytes (or the first time with a wire digest): remember
+  // them, so the next identical answer is recognised before it is decompressed. They describe the
+  // body the confirmed validators already describe.
+  const wireHash = fetched.validators.wireHash;
+  if (outcome === 'same-body' && wireHash && wireHash !== state.validators?.wireHash)
+    confirm.validators = fetched.validators;
   const report: RunReport = {
     sourceId: source.id,
     outcome,

@@ -240,7 +240,8 @@ function isValidators(value: unknown): value is FetchValidators {
     isObject(value) &&
     isOptional(value.etag, 'string') &&
     isOptional(value.lastModified, 'string') &&
-    isOptional(value.bodyHash, 'string')
+    isOptional(value.bodyHash, 'string') &&
+    isOptional(value.wireHash, 'string')
   );
 }
 

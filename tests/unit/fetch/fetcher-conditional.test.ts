@@ -88,6 +88,34 @@ describe('fetcher conditional GET', () => {
     expect(again).toMatchObject({ kind: 'not-modified', reason: 'same-body' });
   });
 
+  it('recognises the same compressed bytes as the same body before decompressing them', async () => {
+    env.server.route('/gz', compressed(BODY, 'gzip'));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gz`));
+    expect(first.validators.wireHash).toMatch(/^[0-9a-f]{64}$/);
+    // A body hash that no decompressed body matches: only the wire digest can say "same".
+    const validators = { ...first.validators, bodyHash: 'not-of-this-body' };
+    const again = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gz`, {}, { validators }));
+    expect(again).toMatchObject({ kind: 'not-modified', reason: 'same-body', status: 200 });
+    expect(again.validators).toMatchObject({ wireHash: first.validators.wireHash, bodyHash: 'not-of-this-body' });
+  });
+
+  it('decompresses changed compressed bytes: a changed page is fetched, the same page in other bytes is same-body', async () => {
+    env.server.route('/gz', compressed(BODY, 'gzip'));
+    const first = await env.fetcher.fetch(pageRequest(`${env.server.origin}/gz`));
+    env.server.route('/changed', compressed(BODY.replace('通知', '公告'), 'gzip'));
+    const changed = await env.fetcher.fetch(
+      pageRequest(`${env.server.origin}/changed`, {}, { validators: first.validators }),
+    );
+    expect(changed.kind).toBe('fetched');
+    expect(changed.validators.wireHash).not.toBe(first.validators.wireHash);
+    // The same page compressed otherwise (another server, a gzip timestamp): decompressed, then the same body.
+    env.server.route('/br', compressed(BODY, 'br'));
+    const other = await env.fetcher.fetch(pageRequest(`${env.server.origin}/br`, {}, { validators: first.validators }));
+    expect(other).toMatchObject({ kind: 'not-modified', reason: 'same-body' });
+    expect(other.validators.bodyHash).toBe(first.validators.bodyHash);
+    expect(other.validators.wireHash).not.toBe(first.validators.wireHash);
+  });
+
   it('returns the page when the body changed', async () => {
     env.server.route('/plain', serveBytes(BODY));
     const result = await env.fetcher.fetch(
