@@ -165,8 +165,11 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       `store: unreadable value under "${key}" (expected ${expected}); it is ignored and rewritten by the next run`,
     );
   const engine = options.engine ?? createKeyvEngine(keyv);
+  // The state parts through the engine's own read where it has one (SQLite), else through keyv.
+  const readValues = (keys: string[]): Promise<unknown[]> =>
+    engine.readValues ? engine.readValues(keys) : keyv.getMany<unknown>(keys);
   const load = (sourceId: string) =>
-    guard('could not read the source state', sourceId, () => loadSourceState(keyv, sourceId, onInvalid));
+    guard('could not read the source state', sourceId, () => loadSourceState(readValues, sourceId, onInvalid));
   // The history and registry of each loaded state, read when a run first needs them (never on a 304).
   const recordsByState = new WeakMap<SourceState, Promise<StoredRecords>>();
   const recordsOf = (state: SourceState): Promise<StoredRecords> => {
@@ -195,7 +198,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
   return {
     loadSource: load,
     loadSources: (sourceIds) =>
-      guard('could not read the source states', undefined, () => loadSourceStates(keyv, sourceIds, onInvalid)),
+      guard('could not read the source states', undefined, () => loadSourceStates(readValues, sourceIds, onInvalid)),
     readHistory: (state) =>
       guard('could not read history', state.sourceId, async () =>
         (await recordsOf(state)).history.items.map(toStoredItem),
@@ -340,19 +343,22 @@ interface StoredRecords {
   registry: RegistryRecord;
 }
 
+/** Reads raw values by key, in order (missing ones undefined). */
+type ReadValues = (keys: string[]) => Promise<unknown[]>;
+
 async function loadSourceState(
-  keyv: Keyv,
+  readValues: ReadValues,
   sourceId: string,
   onInvalid: (key: string, expected: string) => void,
 ): Promise<SourceState> {
-  return parseStateParts(sourceId, await keyv.getMany<unknown>(statePartKeys(sourceId)), onInvalid);
+  return parseStateParts(sourceId, await readValues(statePartKeys(sourceId)), onInvalid);
 }
 
 /** Sources whose state parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
 const SOURCES_PER_READ = 500;
 
 async function loadSourceStates(
-  keyv: Keyv,
+  readValues: ReadValues,
   sourceIds: readonly string[],
   onInvalid: (key: string, expected: string) => void,
 ): Promise<SourceState[]> {
@@ -360,7 +366,7 @@ async function loadSourceStates(
   for (let at = 0; at < sourceIds.length; at += SOURCES_PER_READ) {
     const ids = sourceIds.slice(at, at + SOURCES_PER_READ);
     const keys = ids.map(statePartKeys);
-    const raw = await keyv.getMany<unknown>(keys.flat());
+    const raw = await readValues(keys.flat());
     let offset = 0;
     for (const [i, sourceId] of ids.entries()) {
       const count = keys[i]?.length ?? 0;

@@ -4,7 +4,8 @@
  */
 import { describeError, formatErrorMessage } from '../errors.js';
 import { resolve } from 'node:path';
-import { Keyv, type DeserializedData, type Deserialize, type Serialize } from 'keyv';
+import { Keyv } from 'keyv';
+import { JSON_CODEC } from './json-codec.js';
 import type KeyvRedis from '@keyv/redis';
 import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
@@ -81,28 +82,6 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
 const STORE_SCHEMA = 2;
 /** Layouts this version reads and upgrades. */
 const UPGRADABLE_SCHEMAS = new Set<unknown>([1]);
-
-/**
- * Plain JSON instead of keyv's default @keyv/serialize, which walks every value in JavaScript and
- * was the largest cost of a run in profiles; the store only ever holds JSON-safe values.
- */
-const JSON_CODEC: { serialize: Serialize; deserialize: Deserialize } = {
-  serialize: (data) => JSON.stringify(data),
-  deserialize: (text) => {
-    try {
-      return JSON.parse(text) as DeserializedData<never>;
-    } catch (error) {
-      throw new StoreError(
-        'STORE_CORRUPT',
-        formatErrorMessage('store', 'unreadable value', { detail: describeError(error) }),
-        {
-          hint: 'The store holds data feedwright did not write. Point `store:` at a fresh location.',
-          cause: error,
-        },
-      );
-    }
-  },
-};
 
 interface Backend {
   keyv: Keyv;

@@ -1,5 +1,8 @@
+import { Keyv } from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { SqliteKeyvStore } from '../../../src/store/index.js';
+import { JSON_CODEC } from '../../../src/store/json-codec.js';
+import { createSqliteEngine } from '../../../src/store/sqlite-engine.js';
 
 describe('SqliteKeyvStore', () => {
   it('reads many keys in order, with misses as undefined', async () => {
@@ -46,5 +49,33 @@ describe('SqliteKeyvStore', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(await store.get('k4999')).toBe('v4999');
     await store.disconnect();
+  });
+});
+
+describe('the SQLite engine reading keyv values', () => {
+  it('reads what keyv reads, in order, with missing, expired and other-namespace values as undefined', async () => {
+    const adapter = new SqliteKeyvStore(':memory:');
+    const keyv = new Keyv({ store: adapter, namespace: 'ns', ...JSON_CODEC });
+    const engine = createSqliteEngine(adapter, 'ns');
+    await keyv.set('health:a', { status: 'ok', lastFound: 3 });
+    await keyv.set('page:a', { title: '要闻' });
+    await keyv.set('retry:a', '2030-01-01T00:00:00.000Z', 20);
+    await keyv.set('nothing:a', null);
+    await adapter.set('other:health:a', JSON.stringify({ value: 'not this namespace' }));
+    const keys = ['page:a', 'missing:a', 'health:a', 'retry:a', 'nothing:a'];
+    expect(await engine.readValues?.(keys)).toEqual(await keyv.getMany(keys));
+    expect(await engine.readValues?.(keys)).toEqual([
+      { title: '要闻' },
+      undefined,
+      { status: 'ok', lastFound: 3 },
+      '2030-01-01T00:00:00.000Z',
+      null,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect((await engine.readValues?.(['retry:a', 'page:a']))?.[0]).toBeUndefined();
+    expect(await engine.readValues?.([])).toEqual([]);
+    await adapter.set('ns:broken', 'not json');
+    await expect(engine.readValues?.(['broken'])).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    await adapter.disconnect();
   });
 });
