@@ -73,6 +73,29 @@ describe('runByHost', () => {
     expect(starts).toEqual([0, 5_000, 5_000]);
   });
 
+  it('asks the fetcher about the chosen host only, and chooses again when that host is booked further ahead', async () => {
+    const clock = createVirtualClock();
+    const asked: string[] = [];
+    // Host b has a robots.txt request booked for the next 500 ms; the others are free.
+    const turnIn = (host: string) => {
+      asked.push(host);
+      return host === 'b' ? Math.max(0, 500 - clock.now()) : 0;
+    };
+    const starts: Array<{ host: string; at: number }> = [];
+    const hosts = ['b', 'b', 'b', 'a', 'c', 'd', 'e'];
+    const tasks = hosts.map((host, index): HostTask<number> => ({ item: index, host, minDelayMs: 0, perHost: 1 }));
+    await clock.drive(
+      runByHost(tasks, 1, async (index) => void starts.push({ host: hosts[index] as string, at: clock.now() }), {
+        clock,
+        turnIn,
+      }),
+    );
+    expect(starts.filter((start) => start.host === 'b').map((start) => start.at)).toEqual([500, 500, 500]);
+    expect(starts.map((start) => start.host).slice(0, 4)).toEqual(['a', 'c', 'd', 'e']);
+    // One question per start, and one more each time b was chosen before its turn.
+    expect(asked.length).toBeLessThanOrEqual(hosts.length + 4);
+  });
+
   it('rejects with the first error once the tasks in flight are done', async () => {
     const clock = createVirtualClock();
     const tasks = [0, 1, 2].map((item): HostTask<number> => ({ item, host: `h${item}`, minDelayMs: 0, perHost: 1 }));
