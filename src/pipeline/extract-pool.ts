@@ -4,8 +4,9 @@
  * write order and SIGTERM handling live; a worker only turns a decoded page into items, which has
  * no side effects, so cancelling or losing a task loses nothing.
  *
- * A pool costs ~0.1–0.2 s of CPU per thread to start (each loads cheerio and the extractors), so a
- * pass starts one only when it has enough pages to win that back (see {@link shouldUsePool}).
+ * A pool costs ~0.15 s of CPU per thread to start (each loads cheerio on htmlparser2 and the
+ * extractors; see loadDocument for why not cheerio's full build), so a pass starts one only when it
+ * has enough pages to win that back (see {@link shouldUsePool}).
  */
 import { availableParallelism } from 'node:os';
 import type { Piscina as PiscinaPool } from 'piscina';

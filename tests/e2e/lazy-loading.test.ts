@@ -139,6 +139,48 @@ describe('lazy loading', () => {
     const optional = ['@keyv/redis', 'linkedom', '@mozilla/readability', 'feedsmith', 'opencc-js', 'sanitize-html'];
     expect(loaded.filter((name) => optional.includes(name))).toEqual([]);
   });
+
+  it('an extraction thread loads cheerio on htmlparser2 alone: no undici, and parse5 only for a page that needs its tree', async () => {
+    // What a pool thread runs (extract-worker.ts): one page the fast tree serves, then one whose
+    // selector matches only the browser-shaped tree (an implied <tbody>).
+    const worker = new URL('../../src/pipeline/extract-worker.ts', import.meta.url).href;
+    const script = [
+      `const { default: extractInWorker } = await import(${JSON.stringify(worker)});`,
+      `const { parseSourceSelectors } = await import(${JSON.stringify(new URL('../../src/field-selector/parse-field-selector.ts', import.meta.url).href)});`,
+      `const { appendFileSync } = await import('node:fs');`,
+      `const options = (items) => ({ sourceId: 't', type: 'html', selectors: parseSourceSelectors({ items }), timezone: 'UTC', now: new Date(0), replace: [], summaryLength: 40 });`,
+      `const input = { body: '<ul><li><a href="/a">甲</a></li></ul><table><tr><td><a href="/b">乙</a></td></tr></table>', contentType: 'text/html', url: 'http://127.0.0.1/' };`,
+      `const fast = extractInWorker({ input, options: options('ul > li') });`,
+      `appendFileSync(process.env.MODULE_LOG, '--- parse5 page\\n');`,
+      `const repaired = extractInWorker({ input, options: options('table > tbody > tr') });`,
+      `console.log(JSON.stringify([fast.items.length, repaired.items.length]));`,
+    ].join('\n');
+    const log = join(dir, 'modules-extract-thread.log');
+    await rm(log, { force: true });
+    const output = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', HOOKS, '--import', TSX, '--input-type=module', '-e', script], {
+        cwd: dir,
+        env: { ...process.env, MODULE_LOG: log },
+      });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('close', () => resolve(text));
+    });
+    expect(output.trim()).toBe('[1,1]');
+    const [before = '', after = ''] = (await readFile(log, 'utf8')).split('--- parse5 page');
+    const packagesIn = (text: string) => [
+      ...new Set(
+        text
+          .split('\n')
+          .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
+          .filter((name): name is string => !!name),
+      ),
+    ];
+    expect(packagesIn(before)).toEqual(expect.arrayContaining(['cheerio', 'htmlparser2']));
+    expect(packagesIn(before).filter((name) => ['undici', 'parse5', 'encoding-sniffer'].includes(name))).toEqual([]);
+    expect(packagesIn(after)).toContain('parse5');
+  });
 });
 
 // --- Internal helpers ---
