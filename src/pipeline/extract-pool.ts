@@ -61,13 +61,29 @@ export function configuredThreads(): number {
   return Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
-/** A pool that starts its threads on the first page to extract; closing an unstarted pool is free. */
-export function createLazyExtractPool(threads: number = configuredThreads()): Pick<ExtractPool, 'extract' | 'close'> {
-  let started: Promise<ExtractPool> | undefined;
+/**
+ * A pool that starts its threads on the first page to extract; closing an unstarted pool is free.
+ * When the threads cannot start (Node refuses worker threads some of its flags, such as
+ * `--single-threaded-gc`, which piscina passes on), `onStartFailed` is told once and the pass
+ * extracts in this thread instead of failing every source.
+ */
+export function createLazyExtractPool(
+  threads: number = configuredThreads(),
+  onStartFailed?: (error: unknown) => void,
+): Pick<ExtractPool, 'extract' | 'close'> {
+  let started: Promise<ExtractPool | undefined> | undefined;
+  const start = () =>
+    startExtractPool(threads).catch((error: unknown) => {
+      onStartFailed?.(error);
+      return undefined;
+    });
   return {
-    extract: async (input, options) => (await (started ??= startExtractPool(threads))).extract(input, options),
+    extract: async (input, options) => {
+      const pool = await (started ??= start());
+      return pool ? pool.extract(input, options) : extractInProcess(input, options);
+    },
     close: async () => {
-      if (started) await (await started).close();
+      if (started) await (await started)?.close();
     },
   };
 }

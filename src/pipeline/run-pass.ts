@@ -1,5 +1,5 @@
 /** One pass over the configured sources (what `feedwright run` does), then the site-wide files. */
-import { toAppError, type AppError } from '../errors.js';
+import { describeError, toAppError, type AppError } from '../errors.js';
 import type { AppConfig, RunReport, SourceConfig } from '../model.js';
 import type { PipelineDeps } from './deps.js';
 import { createLazyExtractPool, shouldUsePool } from './extract-pool.js';
@@ -49,7 +49,16 @@ export async function runPass(config: AppConfig, deps: PipelineDeps, options: Pa
   await prepareHosts(tasks, deps, options.concurrency);
   // Extraction threads when asked for and the pass is large enough; started by the first page that
   // needs extracting, so a pass of 304s and identical bodies starts none.
-  const pool = !deps.extract && shouldUsePool(tasks.length) ? createLazyExtractPool() : undefined;
+  const pool =
+    !deps.extract && shouldUsePool(tasks.length)
+      ? createLazyExtractPool(undefined, (error) =>
+          deps.logger.warn(
+            { err: error },
+            `extract: the extraction threads (FEEDWRIGHT_EXTRACT_THREADS) could not start (${describeError(error)}); ` +
+              'this pass extracts in the main thread. Leave out the Node flags worker threads refuse, or unset the variable',
+          ),
+        )
+      : undefined;
   const passDeps: PipelineDeps = pool ? { ...deps, extract: pool.extract } : deps;
   let reports: RunReport[];
   try {

@@ -62,4 +62,20 @@ describe('extract pool', () => {
     const lazy = createLazyExtractPool(2);
     await lazy.close();
   });
+
+  it('extracts in this thread, after one notice, when the threads cannot start (a flag worker threads refuse)', async () => {
+    // piscina passes this process's flags to its threads; Node refuses --single-threaded-gc in a worker.
+    process.execArgv.push('--single-threaded-gc');
+    const failures: unknown[] = [];
+    const lazy = createLazyExtractPool(2, (error) => failures.push(error));
+    try {
+      const results = await Promise.all([lazy.extract(INPUT, OPTIONS), lazy.extract(INPUT, OPTIONS)]);
+      expect(results).toEqual([extractItems(INPUT, OPTIONS), extractItems(INPUT, OPTIONS)]);
+      expect(failures).toHaveLength(1);
+      expect((failures[0] as NodeJS.ErrnoException).code).toBe('ERR_WORKER_INVALID_EXEC_ARGV');
+    } finally {
+      process.execArgv.pop();
+      await lazy.close();
+    }
+  });
 });
