@@ -9,7 +9,8 @@
  * rebuilt first. A worker loads no fetch, extract or feed stage to start (they load at its first
  * run); a redis:// one loads BullMQ and the Redis client (@keyv/redis over node-redis). What those two
  * cost is measured in the same rounds, in a process that loads nothing else, as feedwright loads them
- * (require of dist/vendor/redis-libraries.cjs, the one-file bundle the build writes) and, for
+ * (dist/vendor/redis-libraries.cjs, the one-file bundle the build writes, and its V8 code cache, under
+ * the CLI's V8 flags) and, for
  * comparison, from node_modules: the first is the library floor printed next to the redis:// figure
  * (feedwright's own share is the figure minus that floor).
  * Run: `npm run bench -- worker-startup`.
@@ -19,9 +20,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient } from '@keyv/redis';
 import { isRedisReachable } from '../tests/helpers/redis-probe.js';
+import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 import { buildDist } from './build-dist.js';
 import { median } from './measure.js';
 
@@ -31,11 +33,12 @@ const TARGET_CPU_MS = 500;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'feedwright.js');
 const TICK_MS = 1000 / 100; // USER_HZ
-/** A process that loads BullMQ and the Redis client with require(), from the bundle or the packages, then says ready. */
+/** A process that loads BullMQ and the Redis client as feedwright does (its bundle and code cache), or with require() from the packages, then says ready. */
 const LOAD_REDIS_LIBRARIES = {
   bundle: [
-    `require(${JSON.stringify(join(ROOT, 'dist', 'vendor', 'redis-libraries.cjs'))});`,
-    "console.log('worker started'); setInterval(() => {}, 1000);",
+    `import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'store', 'redis-library.js')).href)}).then((loader) => {`,
+    'loader.loadBullMQ(); loader.loadRedisLibrary();',
+    "console.log('worker started'); setInterval(() => {}, 1000); });",
   ].join(' '),
   packages: [
     `const load = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))});`,
@@ -70,7 +73,7 @@ try {
     floor.cpu.push(bare.cpuMs);
     floor.wall.push(bare.wallMs);
     if (redis) {
-      const loaded = await runUntilReady(['-e', LOAD_REDIS_LIBRARIES.bundle]);
+      const loaded = await runUntilReady([...CLI_V8_FLAGS, '-e', LOAD_REDIS_LIBRARIES.bundle]);
       libraries.cpu.push(loaded.cpuMs);
       libraries.wall.push(loaded.wallMs);
       const fromPackages = await runUntilReady(['-e', LOAD_REDIS_LIBRARIES.packages]);

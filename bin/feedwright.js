@@ -4,12 +4,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { CLI_V8_FLAGS } from './v8-flags.js';
 
-// undici parses HTTP with llhttp compiled to WebAssembly on the first request. V8's optimising
-// compile of it briefly took ~35 MB of memory and ~60 ms of CPU (peak RSS 98 -> 64 MB for one request);
-// its baseline (Liftoff) code parses a 100 KB response in well under a millisecond, a small part of a page's cost.
-// Set before anything compiles WebAssembly, so it applies to every module this process compiles.
-setFlagsFromString('--liftoff-only');
+// Set before anything compiles (WebAssembly included), so they apply to every module this process compiles.
+for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
 
 const compiled = new URL('../dist/cli/bin.js', import.meta.url);
 if (existsSync(fileURLToPath(compiled))) {

@@ -11,21 +11,26 @@
  *
  * Not minified, so a stack trace through the libraries stays readable; their licence comments are
  * kept. msgpackr-extract (BullMQ's optional native MessagePack addon) stays outside: it finds its
- * prebuilt binary from its own folder.
+ * prebuilt binary from its own folder. Then a fresh `node`, with the V8 flags the CLI sets for itself
+ * (V8 rejects a cache made under other flags), loads the bundle through the compiled redis-library.js
+ * in `outDir` and writes V8's code cache of it beside it (`.v8-cache`), so this must run after the
+ * TypeScript is compiled into `outDir`.
  *
  * Run: `tsx scripts/bundle-redis-libraries.ts [outDir]` (default dist/), as `npm run build` does.
  */
+import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bundle's path relative to the output folder (dist/ or .test-dist/). */
 export const REDIS_LIBRARIES_BUNDLE = join('vendor', 'redis-libraries.cjs');
 
-/** Writes `<outDir>/vendor/redis-libraries.cjs`, exporting `{ bullmq, keyvRedis }`. */
+/** Writes `<outDir>/vendor/redis-libraries.cjs`, exporting `{ bullmq, keyvRedis }`, and its code cache. */
 export async function bundleRedisLibraries(outDir: string): Promise<void> {
   await build({
     stdin: {
@@ -42,6 +47,18 @@ export async function bundleRedisLibraries(outDir: string): Promise<void> {
     external: ['msgpackr-extract'],
     logLevel: 'warning',
   });
+  const loader = pathToFileURL(join(outDir, 'store', 'redis-library.js')).href;
+  const cache = spawnSync(
+    process.execPath,
+    [
+      ...CLI_V8_FLAGS,
+      '--input-type=module',
+      '-e',
+      `import { writeRedisBundleCodeCache } from ${JSON.stringify(loader)}; if (!writeRedisBundleCodeCache()) process.exit(3);`,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (cache.status !== 0) throw new Error(`could not write the code cache of ${join(outDir, REDIS_LIBRARIES_BUNDLE)}`);
 }
 
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url))

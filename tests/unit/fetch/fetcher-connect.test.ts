@@ -34,15 +34,20 @@ describe.skipIf(pythonMissing)(
     beforeAll(async () => {
       listener = spawn(PYTHON, ['-c', NEVER_ACCEPT_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
       port = await firstLine(listener);
-      // Connections fill the accept queue until one hangs in SYN-SENT: then every later connect hangs
-      // too. One filler was assumed to be enough, and was not always (a full suite saw the fetch connect).
+    });
+
+    /**
+     * Connections fill the accept queue until one hangs in SYN-SENT: then later connects hang too. One
+     * filler was assumed to be enough, and was not always (a full suite saw the fetch connect).
+     */
+    async function fillUntilConnectsHang(): Promise<void> {
       for (;;) {
         const socket = await openSocketWithin(port, 500);
-        if (!socket) break;
+        if (!socket) return;
         fillers.push(socket);
-        if (fillers.length > 16) throw new Error(`the listener on port ${port} keeps accepting connections`);
+        if (fillers.length > 32) throw new Error(`the listener on port ${port} keeps accepting connections`);
       }
-    });
+    }
 
     afterAll(() => {
       for (const socket of fillers) socket.destroy();
@@ -52,10 +57,21 @@ describe.skipIf(pythonMissing)(
     it('fails with FETCH_TIMEOUT when the host never accepts the connection, after retrying', async () => {
       const fetcher = createTestFetcher({ fakeSleep: true });
       try {
-        const started = Date.now();
-        const error = await captureFetchError(
-          fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/list.html`, { connectTimeoutMs: 300, retries: 1 })),
-        );
+        // Rarely, inside a full suite, the kernel still completed the fetch's handshake after a connect
+        // was seen to hang (then the fetch fails on the headers timeout instead; the cause was not
+        // found). The queue is filled again and the fetch tried again, at most three times: a fetcher
+        // that never reports a connect timeout still fails the test.
+        let error: Awaited<ReturnType<typeof captureFetchError>> | undefined;
+        let started = Date.now();
+        for (let round = 0; round < 3; round += 1) {
+          await fillUntilConnectsHang();
+          started = Date.now();
+          error = await captureFetchError(
+            fetcher.fetch(pageRequest(`http://127.0.0.1:${port}/list.html`, { connectTimeoutMs: 300, retries: 1 })),
+          );
+          if (!/no response headers/.test(error.message)) break;
+        }
+        if (!error) throw new Error('no fetch was tried');
         const elapsed = Date.now() - started;
         expect(error.code).toBe('FETCH_TIMEOUT');
         expect(error.message).toMatch(

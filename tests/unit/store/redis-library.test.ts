@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import { CLI_V8_FLAGS } from '../../../bin/v8-flags.js';
 import { createRedisClient, loadRedisLibrary } from '../../../src/store/redis-library.js';
 import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
 
@@ -54,12 +55,12 @@ describe('createRedisClient', () => {
 });
 
 describe('the Redis libraries in compiled code', () => {
-  it('load from the bundle beside it (vendor/redis-libraries.cjs), not from node_modules, and work', () => {
+  it('load from the bundle beside it (vendor/redis-libraries.cjs) through its code cache, not from node_modules, and work', () => {
     // .test-dist/ is compiled and bundled as dist/ is (tests/global-setup.ts).
     const compiled = join(dirname(dirname(inject('testCli'))), 'store', 'redis-library.js');
     const script = [
       `import { createRequire } from 'node:module';`,
-      `import { createRedisClient, loadBullMQ, loadRedisLibrary } from ${JSON.stringify(pathToFileURL(compiled).href)};`,
+      `import { createRedisClient, loadBullMQ, loadRedisLibrary, redisLibraryOrigin } from ${JSON.stringify(pathToFileURL(compiled).href)};`,
       `const { Queue, Worker } = loadBullMQ();`,
       `const { createKeyv } = loadRedisLibrary();`,
       `const classOf = (client) => Object.getPrototypeOf(Object.getPrototypeOf(client)).constructor;`,
@@ -67,15 +68,18 @@ describe('the Redis libraries in compiled code', () => {
       `const b = createRedisClient({ url: 'redis://127.0.0.1:6379', name: 'b' });`,
       `const files = Object.keys(createRequire(import.meta.url).cache);`,
       `console.log(JSON.stringify({`,
-      `  bundle: files.filter((file) => file.endsWith('redis-libraries.cjs')).length,`,
+      `  origin: redisLibraryOrigin(),`,
       `  fromPackages: files.filter((file) => /node_modules[\\/](bullmq|@keyv|@redis)[\\/]/.test(file)),`,
       `  kinds: [typeof Queue, typeof Worker, typeof createKeyv],`,
       `  sharedClass: classOf(a) === classOf(b),`,
       `}));`,
     ].join('\n');
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    // With the V8 flags the CLI sets for itself: V8 accepts the code cache only under the flags it was made with.
+    const output = execFileSync(process.execPath, [...CLI_V8_FLAGS, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(output)).toEqual({
-      bundle: 1,
+      origin: 'bundle, code cache',
       fromPackages: [],
       kinds: ['function', 'function', 'function'],
       sharedClass: true,
