@@ -38,8 +38,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'feedwright-stopping-'));
   // An unbuilt checkout: the bin, the sources and the dependencies, no dist/ (the tsx fallback).
   const checkout = join(dir, 'checkout');
-  mkdirSync(join(checkout, 'bin'), { recursive: true });
-  cpSync(join(ROOT, 'bin/feedwright.js'), join(checkout, 'bin/feedwright.js'));
+  mkdirSync(checkout, { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(checkout, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
   symlinkSync(join(ROOT, 'src'), join(checkout, 'src'));
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
