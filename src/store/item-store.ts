@@ -6,30 +6,24 @@
  * seen index for items outside the history, and writes atomically (commitRun, then the confirming
  * saveSourceState); on SQLite the seen-index read is inside the commit's transaction.
  */
-import { describeError, formatErrorMessage } from '../errors.js';
 import type { Keyv } from 'keyv';
 import type { CommitResult, ExtractedItem, FeedVersion, HostCookies, SourceHealth, StoredItem } from '../model.js';
+import { commitRun, fencedError, outsideHistory, readStoredRecords, type StoredRecords } from './commit-source-run.js';
+import { guardStoreCall, type StoreErrorHints } from './guard-store-call.js';
 import { hostCookiesKey, parseHostCookies } from './host-cookies.js';
 import type { Logger } from '../log.js';
-import {
-  parseHistoryRecord,
-  parseRegistryRecord,
-  toStoredItem,
-  type HistoryRecord,
-  type ItemRecord,
-  type RegistryRecord,
-} from './item-record.js';
-import { identifyItems, planRun, type IdentifiedItem, type CommitContext } from './plan-run.js';
+import { parseHistoryRecord, parseRegistryRecord, toStoredItem } from './item-record.js';
+import { identifyItems, type CommitContext } from './plan-run.js';
 import {
   feedContentKeys,
   feedStampKeys,
   feedVersionKey,
-  historyStampWrite,
   isFeedVersion,
+  loadSourceState,
+  loadSourceStates,
   parseFeedContent,
   parseFeedStamp,
   parseStateParts,
-  statePartKeys,
   stateWrites,
   type FeedContent,
   type FeedStamp,
@@ -38,8 +32,7 @@ import {
 } from './source-state.js';
 import { detailKey, healthKey, historyKey, writtenSiteKey, WORKERS_KEY, REGISTRY_KEY } from './store-keys.js';
 import { seedHistory } from './seed-history.js';
-import { StoreError, isSqliteCorruption } from './store-error.js';
-import type { CommitBatch, KeyvWrite, StoreEngine } from './store-engine.js';
+import type { KeyvWrite, StoreEngine } from './store-engine.js';
 import { createKeyvEngine } from './keyv-engine.js';
 import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 
@@ -135,12 +128,8 @@ export interface ItemStore {
 }
 
 /** How {@link createItemStore} reports failures. */
-export interface ItemStoreOptions {
+export interface ItemStoreOptions extends StoreErrorHints {
   logger?: Logger;
-  /** Shown as the hint of STORE_UNAVAILABLE errors, e.g. "Is Redis running at redis://127.0.0.1:6379?". */
-  unavailableHint: string;
-  /** Shown as the hint when the backend reports its data damaged (a corrupt SQLite page). */
-  corruptHint?: string;
   /** Deletes physically expired rows during `prune` (backends without native expiry). */
   sweepExpired?: () => number;
   /**
@@ -157,7 +146,7 @@ export interface ItemStoreOptions {
 export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStore {
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const guard = <T>(what: string, sourceId: string | undefined, work: () => Promise<T>) =>
-    runGuarded(what, sourceId, options, () => (timeoutMs > 0 ? withDeadline(work(), timeoutMs) : work()));
+    guardStoreCall(what, sourceId, options, timeoutMs, work);
 
   const onInvalid = (key: string, expected: string) =>
     options.logger?.warn(
@@ -300,157 +289,6 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
 // --- Internal helpers ---
 
 const DEFAULT_CALL_TIMEOUT_MS = 10_000;
-const DAY_MS = 86_400_000;
-
-/** Rejects when a store call takes longer than `ms` (the call itself may still finish later; its result is dropped). */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-async function runGuarded<T>(
-  what: string,
-  sourceId: string | undefined,
-  hints: ItemStoreOptions,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const detail = describeError(error);
-    if (isSqliteCorruption(error)) {
-      throw new StoreError('STORE_CORRUPT', formatErrorMessage('store', what, { sourceId, detail }), {
-        sourceId,
-        hint: hints.corruptHint ?? hints.unavailableHint,
-        cause: error,
-      });
-    }
-    throw new StoreError('STORE_UNAVAILABLE', formatErrorMessage('store', what, { sourceId, detail }), {
-      sourceId,
-      hint: hints.unavailableHint,
-      cause: error,
-    });
-  }
-}
-
-/** The store's own records of a source that a commit dedupes against and rewrites. */
-interface StoredRecords {
-  history: HistoryRecord;
-  registry: RegistryRecord;
-}
-
-/** Reads raw values by key, in order (missing ones undefined). */
-type ReadValues = (keys: string[]) => Promise<unknown[]>;
-
-async function loadSourceState(
-  readValues: ReadValues,
-  sourceId: string,
-  onInvalid: (key: string, expected: string) => void,
-): Promise<SourceState> {
-  return parseStateParts(sourceId, await readValues(statePartKeys(sourceId)), onInvalid);
-}
-
-/** Sources whose state parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
-const SOURCES_PER_READ = 500;
-
-async function loadSourceStates(
-  readValues: ReadValues,
-  sourceIds: readonly string[],
-  onInvalid: (key: string, expected: string) => void,
-): Promise<SourceState[]> {
-  const states: SourceState[] = [];
-  for (let at = 0; at < sourceIds.length; at += SOURCES_PER_READ) {
-    const ids = sourceIds.slice(at, at + SOURCES_PER_READ);
-    const keys = ids.map(statePartKeys);
-    const raw = await readValues(keys.flat());
-    let offset = 0;
-    for (const [i, sourceId] of ids.entries()) {
-      const count = keys[i]?.length ?? 0;
-      states.push(parseStateParts(sourceId, raw.slice(offset, (offset += count)), onInvalid));
-    }
-  }
-  return states;
-}
-
-/** The history and the registry of a source, checked; a layout-1 seen index moves into the seen index first. */
-async function readStoredRecords(keyv: Keyv, engine: StoreEngine, sourceId: string): Promise<StoredRecords> {
-  const [rawHistory, rawRegistry, rawLegacyIndex] = await keyv.getMany<unknown>([
-    historyKey(sourceId),
-    REGISTRY_KEY,
-    legacyIndexKey(sourceId),
-  ]);
-  // A store of layout 1: this source's seen items move into the seen index once, here.
-  if (rawLegacyIndex !== undefined && rawLegacyIndex !== null)
-    await migrateLegacyIndex(keyv, engine, sourceId, rawLegacyIndex);
-  return {
-    history: parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId),
-    registry: parseRegistryRecord(rawRegistry, REGISTRY_KEY),
-  };
-}
-
-/** The run's items that the history does not hold: only these need the seen index. */
-function outsideHistory(stored: StoredRecords, run: IdentifiedItem[]): IdentifiedItem[] {
-  const inHistory = new Set(stored.history.items.map((record) => record.id));
-  return run.filter((r) => !inHistory.has(r.id));
-}
-
-async function commitRun(
-  engine: StoreEngine,
-  state: SourceState,
-  stored: StoredRecords,
-  items: ExtractedItem[],
-  changes: SourceStateChanges,
-  ctx: CommitContext,
-): Promise<CommitResult> {
-  const { sourceId } = state;
-  const run = identifyItems(sourceId, items);
-  const ids = outsideHistory(stored, run).map((r) => r.id);
-  const committed = await engine.commit(sourceId, state.fence, ids, ctx.now.getTime(), (seen) => {
-    // History copies are written in the same step as their seen records, so they stand for them.
-    const records = new Map<string, ItemRecord>(stored.history.items.map((record) => [record.id, record]));
-    for (const [id, record] of seen) records.set(id, record);
-    const plan = planRun(sourceId, run, { records, history: stored.history }, ctx);
-    const writes: KeyvWrite[] = [];
-    if (plan.historyWrite)
-      writes.push({ key: historyKey(sourceId), value: plan.historyWrite }, historyStampWrite(sourceId));
-    // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
-    if (!stored.registry.sources.includes(sourceId))
-      writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
-    writes.push(...stateWrites(sourceId, changes));
-    const batch: CommitBatch = {
-      seen: plan.itemWrites.map((write) => write.record),
-      seenTtlMs: Math.max(1, ctx.retainDays) * DAY_MS,
-      writes,
-    };
-    return { batch, result: plan };
-  });
-  // Fenced: the token was checked in the same atomic step as the write.
-  if (committed === undefined) throw fencedError(sourceId, state.fence ?? 0);
-  const plan = committed.result;
-  return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.history.map(toStoredItem) };
-}
-
-function fencedError(sourceId: string, fence: number): StoreError {
-  return new StoreError(
-    'STORE_FENCED',
-    formatErrorMessage('store', `this run (token ${fence}) no longer owns the source; its results were discarded`, {
-      sourceId,
-      detail: 'a newer run took it over',
-    }),
-    {
-      sourceId,
-      hint: 'Nothing to do: the newer run of this source (on this or another worker) writes its results instead.',
-    },
-  );
-}
-
-function withSource(registry: RegistryRecord, sourceId: string): RegistryRecord {
-  return { sources: [...registry.sources, sourceId].sort() };
-}
 
 /**
  * Drops the seen-index records past retainDays (each store does it atomically against runs: a run

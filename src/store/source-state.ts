@@ -189,6 +189,39 @@ export function isFeedVersion(value: unknown): value is FeedVersion {
   return isObject(value) && typeof value.n === 'number' && typeof value.hash === 'string';
 }
 
+/** Reads raw values by key, in order (missing ones undefined). */
+export type ReadValues = (keys: string[]) => Promise<unknown[]>;
+
+export async function loadSourceState(
+  readValues: ReadValues,
+  sourceId: string,
+  onInvalid: (key: string, expected: string) => void,
+): Promise<SourceState> {
+  return parseStateParts(sourceId, await readValues(statePartKeys(sourceId)), onInvalid);
+}
+
+/** Sources whose state parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
+const SOURCES_PER_READ = 500;
+
+export async function loadSourceStates(
+  readValues: ReadValues,
+  sourceIds: readonly string[],
+  onInvalid: (key: string, expected: string) => void,
+): Promise<SourceState[]> {
+  const states: SourceState[] = [];
+  for (let at = 0; at < sourceIds.length; at += SOURCES_PER_READ) {
+    const ids = sourceIds.slice(at, at + SOURCES_PER_READ);
+    const keys = ids.map(statePartKeys);
+    const raw = await readValues(keys.flat());
+    let offset = 0;
+    for (const [i, sourceId] of ids.entries()) {
+      const count = keys[i]?.length ?? 0;
+      states.push(parseStateParts(sourceId, raw.slice(offset, (offset += count)), onInvalid));
+    }
+  }
+  return states;
+}
+
 // --- Internal helpers ---
 
 /** Key namespaces of the state parts kept as `record:<namespace>:<sourceId>` (the layout of earlier versions). */
