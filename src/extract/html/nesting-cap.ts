@@ -23,16 +23,19 @@ export interface CappedHtml {
 export function capNesting(html: string, maxDepth = MAX_NESTING_DEPTH): CappedHtml {
   // Cheap exit: a page with fewer open tags than the cap cannot nest deeper than it.
   if (countOpenTags(html, maxDepth) <= maxDepth) return { html, dropped: 0 };
-  const stack: string[] = [];
-  const droppedOpen = new Map<string, number>();
+  // Tag names are numbers (see nameCode): a list page has thousands of tags, and a string per tag
+  // (slice, lower case) was most of this scan's time and garbage.
+  const stack: number[] = [];
+  const rareNames = new Map<string, number>();
+  const droppedOpen = new Map<number, number>();
   const cuts: Array<[number, number]> = [];
   let dropped = 0;
   const tag: ScannedTag = { start: 0, end: 0, nameStart: 0, nameEnd: 0, closing: false };
   for (let from = 0; nextTag(html, from, tag); from = tag.end) {
-    const name = html.slice(tag.nameStart, tag.nameEnd).toLowerCase();
+    const name = nameCode(html, tag.nameStart, tag.nameEnd, rareNames);
     const { start, end } = tag;
     if (tag.closing) {
-      const pending = droppedOpen.get(name) ?? 0;
+      const pending = droppedOpen.size === 0 ? 0 : (droppedOpen.get(name) ?? 0);
       if (pending > 0) {
         droppedOpen.set(name, pending - 1);
         cuts.push([start, end]);
@@ -44,14 +47,16 @@ export function capNesting(html: string, maxDepth = MAX_NESTING_DEPTH): CappedHt
       if (at >= 0) while (stack.length > at) stack.pop();
       continue;
     }
-    if (VOID.has(name)) continue;
-    closeImplied(stack, name);
+    // One lookup for what a start tag may do besides nesting (most tags: nothing).
+    const rule = TAG_RULES.get(name);
+    if (rule?.isVoid) continue;
+    if (rule?.closes) closeImplied(stack, rule.closes);
     if (stack.length >= maxDepth) {
       droppedOpen.set(name, (droppedOpen.get(name) ?? 0) + 1);
       cuts.push([start, end]);
       dropped += 1;
     } else stack.push(name);
-    if (RAW_TEXT.has(name)) tag.end = skipRawText(html, name, end);
+    if (rule?.rawTextEnd) tag.end = skipRawText(html, rule.rawTextEnd, end);
   }
   if (dropped === 0) return { html, dropped: 0 };
   const parts: string[] = [];
@@ -145,7 +150,13 @@ function endsTagName(code: number): boolean {
   );
 }
 
-const VOID = new Set([
+/**
+ * Names of up to this many ASCII letters and digits are coded as numbers: in bijective base 37 (digits
+ * 1-36, never 0) every such name has its own code, below 37^10 < 2^53, so the code is exact.
+ */
+const MAX_CODED_LENGTH = 10;
+
+const VOID: ReadonlySet<number> = codeSet([
   'area',
   'base',
   'br',
@@ -162,9 +173,15 @@ const VOID = new Set([
   'wbr',
   'keygen',
 ]);
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'iframe', 'noembed']);
-const P_ONLY: ReadonlySet<string> = new Set(['p']);
-const FORM_TAGS: ReadonlySet<string> = new Set([
+/** Elements whose content is text up to their end tag, with the pattern that finds that end tag. */
+const RAW_TEXT: ReadonlyMap<number, RegExp> = new Map(
+  ['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'iframe', 'noembed'].map((name): [number, RegExp] => [
+    codeOfName(name),
+    new RegExp(`</${name}\\s*>`, 'gi'),
+  ]),
+);
+const P_ONLY: ReadonlySet<number> = codeSet(['p']);
+const FORM_TAGS: ReadonlySet<number> = codeSet([
   'input',
   'option',
   'optgroup',
@@ -178,67 +195,133 @@ const FORM_TAGS: ReadonlySet<string> = new Set([
  * own table (`openImpliesClose`), so the depth counted here is the depth htmlparser2 builds. (It is not
  * the browser's: `<li><p>…<li>` nests there; rows merged that way are re-read on a parse5 tree.)
  */
-const IMPLIES_CLOSE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['tr', new Set(['tr', 'th', 'td'])],
-  ['th', new Set(['th'])],
-  ['td', new Set(['thead', 'th', 'td'])],
-  ['li', new Set(['li'])],
-  ['option', new Set(['option'])],
-  ['optgroup', new Set(['optgroup', 'option'])],
-  ['dd', new Set(['dd', 'dt'])],
-  ['dt', new Set(['dd', 'dt'])],
-  ['rt', new Set(['rt', 'rp'])],
-  ['rp', new Set(['rt', 'rp'])],
-  ['tbody', new Set(['thead', 'tbody'])],
-  ['tfoot', new Set(['thead', 'tbody'])],
-  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((tag): [string, ReadonlySet<string>] => [
-    tag,
-    FORM_TAGS,
-  ]),
-  ...[
-    'p',
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'address',
-    'article',
-    'aside',
-    'blockquote',
-    'details',
-    'div',
-    'dl',
-    'fieldset',
-    'figcaption',
-    'figure',
-    'footer',
-    'form',
-    'header',
-    'hr',
-    'main',
-    'nav',
-    'ol',
-    'pre',
-    'section',
-    'table',
-    'ul',
-  ].map((tag): [string, ReadonlySet<string>] => [tag, P_ONLY]),
-]);
+const IMPLIES_CLOSE: ReadonlyMap<number, ReadonlySet<number>> = new Map(
+  (
+    [
+      ['tr', codeSet(['tr', 'th', 'td'])],
+      ['th', codeSet(['th'])],
+      ['td', codeSet(['thead', 'th', 'td'])],
+      ['li', codeSet(['li'])],
+      ['option', codeSet(['option'])],
+      ['optgroup', codeSet(['optgroup', 'option'])],
+      ['dd', codeSet(['dd', 'dt'])],
+      ['dt', codeSet(['dd', 'dt'])],
+      ['rt', codeSet(['rt', 'rp'])],
+      ['rp', codeSet(['rt', 'rp'])],
+      ['tbody', codeSet(['thead', 'tbody'])],
+      ['tfoot', codeSet(['thead', 'tbody'])],
+      ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((tag): [string, ReadonlySet<number>] => [
+        tag,
+        FORM_TAGS,
+      ]),
+      ...[
+        'p',
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+        'h5',
+        'h6',
+        'address',
+        'article',
+        'aside',
+        'blockquote',
+        'details',
+        'div',
+        'dl',
+        'fieldset',
+        'figcaption',
+        'figure',
+        'footer',
+        'form',
+        'header',
+        'hr',
+        'main',
+        'nav',
+        'ol',
+        'pre',
+        'section',
+        'table',
+        'ul',
+      ].map((tag): [string, ReadonlySet<number>] => [tag, P_ONLY]),
+    ] as Array<[string, ReadonlySet<number>]>
+  ).map(([name, closes]): [number, ReadonlySet<number>] => [codeOfName(name), closes]),
+);
 
-function closeImplied(stack: string[], name: string): void {
-  const closes = IMPLIES_CLOSE.get(name);
-  if (!closes) return;
-  while (stack.length > 0 && closes.has(stack[stack.length - 1] as string)) stack.pop();
+/** What a start tag does besides nesting: nothing (void), end open elements, or hold raw text. */
+interface TagRule {
+  isVoid: boolean;
+  closes?: ReadonlySet<number>;
+  rawTextEnd?: RegExp;
+}
+
+const TAG_RULES: ReadonlyMap<number, TagRule> = (() => {
+  const rules = new Map<number, TagRule>();
+  const ruleOf = (name: number): TagRule => {
+    let rule = rules.get(name);
+    if (rule === undefined) rules.set(name, (rule = { isVoid: false }));
+    return rule;
+  };
+  for (const name of VOID) ruleOf(name).isVoid = true;
+  for (const [name, closes] of IMPLIES_CLOSE) ruleOf(name).closes = closes;
+  for (const [name, end] of RAW_TEXT) ruleOf(name).rawTextEnd = end;
+  return rules;
+})();
+
+function closeImplied(stack: number[], closes: ReadonlySet<number>): void {
+  while (stack.length > 0 && closes.has(stack[stack.length - 1] as number)) stack.pop();
 }
 
 /** Where scanning resumes after a raw-text element's content (its end tag, or the end of the text). */
-function skipRawText(html: string, name: string, from: number): number {
-  const end = new RegExp(`</${name}\\s*>`, 'gi');
+function skipRawText(html: string, end: RegExp, from: number): number {
   end.lastIndex = from;
   const match = end.exec(html);
   return match ? match.index : html.length;
+}
+
+/**
+ * The tag name at `html[start, end)`, lower-cased as htmlparser2 does, as a number: its code when it is
+ * short and plain ASCII (every common tag), else a negative number given out per distinct name in `rare`.
+ */
+function nameCode(html: string, start: number, end: number, rare: Map<string, number>): number {
+  const code = codeOf(html, start, end);
+  if (code >= 0) return code;
+  // Non-ASCII names are lower-cased by Unicode rules, which may make them ASCII (U+212A KELVIN SIGN is `k`).
+  const name = html.slice(start, end).toLowerCase();
+  const lowered = codeOf(name, 0, name.length);
+  if (lowered >= 0) return lowered;
+  let id = rare.get(name);
+  if (id === undefined) {
+    id = -(rare.size + 1);
+    rare.set(name, id);
+  }
+  return id;
+}
+
+/** The code of `text[start, end)` lower-cased, or -1 when it is too long or holds other characters. */
+function codeOf(text: string, start: number, end: number): number {
+  if (end - start > MAX_CODED_LENGTH) return -1;
+  let code = 0;
+  for (let at = start; at < end; at++) {
+    const char = text.charCodeAt(at);
+    let digit: number;
+    if (char >= 0x61 && char <= 0x7a) digit = char - 0x60;
+    else if (char >= 0x41 && char <= 0x5a) digit = char - 0x40;
+    else if (char >= 0x30 && char <= 0x39) digit = char - 0x30 + 27;
+    else return -1;
+    code = code * 37 + digit;
+  }
+  return code;
+}
+
+function codeOfName(name: string): number {
+  const code = codeOf(name, 0, name.length);
+  if (code < 0) throw new Error(`nesting cap: the tag name "${name}" has no code`);
+  return code;
+}
+
+function codeSet(names: readonly string[]): ReadonlySet<number> {
+  return new Set(names.map(codeOfName));
 }
 
 const OPEN_TAG = /<[a-zA-Z]/g;

@@ -95,7 +95,18 @@ describe('nesting cap', () => {
       '>',
       '<span/ >',
       '<x-y:z>',
+      '</X-Y:Z>',
       '\u2028',
+      // Names kept as numbers (up to ten ASCII letters and digits) and the rest, which are not.
+      '<x1>',
+      '</X1>',
+      '<abcdefghij>',
+      '</ABCDEFGHIJ>',
+      '<abcdefghijk>',
+      '</abcdefghijK>',
+      // KELVIN SIGN lower-cases to an ASCII `k`: `<b\u212a>` is closed by `</bk>`.
+      '<b\u212a>',
+      '</bk>',
     ];
     for (let round = 0; round < 300; round++) {
       const html = Array.from({ length: 5 + Math.floor(random() * 80) }, () => pick(pieces))
