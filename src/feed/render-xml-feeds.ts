@@ -10,13 +10,18 @@
  *   show HTML titles verbatim, so they are switched to `type="text"` (summaries stay HTML);
  * - `updated` defaults to "now" in `feed`, so it is always passed;
  * - `feed` writes dates in UTC (`toUTCString()`, `toISOString()`): it is handed dates that write
- *   themselves in the feed's zone (see zonedDate).
+ *   themselves in the feed's zone (see zonedDate);
+ * - `feed` puts an Atom entry's `toISOString()` into xml-js's compact tree as a bare string, and xml-js
+ *   asks of every element whether it has content with a `for…in` over it: over a string that lists
+ *   each of its characters (2-4 µs a date, against 0.02 µs for an object). Entry dates are therefore
+ *   handed over as an xml-js text node `{ _text }`, which xml-js writes identically (see atomDate):
+ *   an Atom document of 40 entries took 0.77 ms, now 0.58.
  */
 import { Feed, type FeedOptions, type Item } from 'feed';
 import type { FeedEntry } from './feed-entry.js';
 import { guessImageType } from './feed-entry.js';
 import { escapeMarkup } from './safe-text.js';
-import { zonedDate } from './zone-dates.js';
+import { formatRfc3339, zonedDate } from './zone-dates.js';
 
 /** Channel-level values shared by both XML formats (already XML-safe). */
 export interface XmlChannel {
@@ -145,8 +150,8 @@ function toAtomItem(entry: FeedEntry, text: PlainTextSlots, zone: string | undef
     title: text.slot(entry.title),
     id: entry.guid,
     link: entry.url,
-    date: zonedDate(entry.updated, zone),
-    published: zonedDate(entry.published, zone),
+    date: atomDate(entry.updated, zone),
+    published: atomDate(entry.published, zone),
   };
   if (entry.summaryHtml !== undefined) item.description = protectCdata(entry.summaryHtml);
   if (entry.author !== undefined) item.author = [{ name: text.slot(entry.author) }];
@@ -154,4 +159,29 @@ function toAtomItem(entry: FeedEntry, text: PlainTextSlots, zone: string | undef
   if (entry.categories.length > 0)
     item.category = entry.categories.map((term) => ({ term: term.replace(/</g, '‹').replace(/>/g, '›') }));
   return item;
+}
+
+/**
+ * The date for an Atom entry: `feed` writes it with `toISOString()`, and this Date answers with the
+ * date in the zone (UTC without one, as `Date#toISOString`) as an xml-js text node rather than a string,
+ * which xml-js writes as the same characters (see the header). Only `feed` ever sees this Date.
+ */
+function atomDate(date: Date, zone: string | undefined): Date {
+  return Number.isNaN(date.getTime()) ? date : new AtomDate(date.getTime(), zone);
+}
+
+class AtomDate extends Date {
+  constructor(
+    ms: number,
+    private readonly zone: string | undefined,
+  ) {
+    super(ms);
+  }
+
+  override toISOString(): string {
+    const plain = new Date(this.getTime());
+    const text = this.zone ? formatRfc3339(plain, this.zone) : plain.toISOString();
+    // An xml-js text node in place of the string `feed` expects (see the header).
+    return { _text: text } as unknown as string;
+  }
 }
