@@ -3,7 +3,8 @@
  * HTTP_PROXY / HTTPS_PROXY / NO_PROXY (undici's EnvHttpProxyAgent). Loopback addresses are never
  * proxied, as in curl's and Go's defaults for localhost: a proxy cannot reach our own 127.0.0.1.
  */
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undiciAgent, undiciEnvHttpProxyAgent } from './undici-modules.js';
 
 /** Settings that shape the connection pool. */
 export interface DispatcherSettings {
@@ -23,8 +24,8 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
     keepAliveMaxTimeout: 60_000,
   };
   // Without a proxy a plain Agent does the same job without parsing every request's origin again.
-  if (!proxy.httpProxy && !proxy.httpsProxy) return new Agent(pool);
-  return new EnvHttpProxyAgent({
+  if (!proxy.httpProxy && !proxy.httpsProxy) return new (undiciAgent())(pool);
+  return new (undiciEnvHttpProxyAgent())({
     ...pool,
     ...proxy,
     noProxy: [proxy.noProxy, ...LOOPBACK_HOSTS].filter(Boolean).join(','),

@@ -5,7 +5,8 @@
  * requests. Redirects are not followed here: the caller handles every hop.
  */
 import { createHash } from 'node:crypto';
-import { util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { parseUndiciHeaders } from './undici-modules.js';
 import type { FetchFailure } from './fetch-error.js';
 import { FetchFailureSignal } from './fetch-error.js';
 import { decompressBody } from './read-body.js';
@@ -156,7 +157,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (status < 200 || this.settled) return true;
     clearTimeout(this.timer);
     this.status = status;
-    this.headers = util.parseHeaders(rawHeaders) as ResponseHeaders;
+    this.headers = parseUndiciHeaders(rawHeaders) as ResponseHeaders;
     if (status >= 300) {
       this.discarding = true;
       // A 304 has no body by definition (undici completes it right after these headers): no deadline needed.
