@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleRedisLibraries } from '../scripts/bundle-redis-libraries.js';
+import { bundleVendorLibraries } from '../scripts/bundle-vendor-libraries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,5 +17,5 @@ export async function buildDist(bench: string): Promise<void> {
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (build.status !== 0) throw new Error(`${bench} bench: \`tsc -p tsconfig.build.json\` failed; fix the build first`);
-  await bundleRedisLibraries(join(ROOT, 'dist'));
+  await bundleVendorLibraries(join(ROOT, 'dist'));
 }

@@ -1,6 +1,6 @@
 // V8 flags the CLI sets for itself (bin/feedwright.js), before anything compiles. The build writes the
-// Redis libraries' code cache in a process with the same flags (scripts/bundle-redis-libraries.ts):
-// V8 accepts a code cache only under the flags it was made with.
+// code caches of the bundled libraries in a process with the same flags
+// (scripts/bundle-vendor-libraries.ts): V8 accepts a code cache only under the flags it was made with.
 //
 // --liftoff-only: undici parses HTTP with llhttp compiled to WebAssembly on the first request. V8's
 // optimising compile of it briefly took ~35 MB of memory and ~60 ms of CPU (peak RSS 98 -> 64 MB for

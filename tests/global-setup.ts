@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
-import { bundleRedisLibraries } from '../scripts/bundle-redis-libraries.js';
+import { bundleVendorLibraries } from '../scripts/bundle-vendor-libraries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** One level below the root, like dist/, so src/defaults/version.ts finds ../../package.json. */
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<void> {
     target: 'node20',
     logLevel: 'warning',
   });
-  await bundleRedisLibraries(OUT);
+  await bundleVendorLibraries(OUT);
   project.provide('testCli', join(OUT, 'cli', 'bin.js'));
 }
 

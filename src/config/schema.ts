@@ -3,7 +3,8 @@
  * pass silently. Cross-field rules (unique ids, known sources, cron, time zones, regexes) live in
  * `check-semantics.ts`; defaults are merged in `resolve-config.ts`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from './zod-library.js';
 import { parseDuration, parseSize } from './units.js';
 import { DEFAULT_BROWSER_CONFIG } from '../defaults/browser.js';
 import {
@@ -29,31 +30,31 @@ const BROWSER_DEFAULTS = {
 };
 
 const nonEmpty = (what: string) =>
-  z
+  zod
     .string({ error: `expected ${what}` })
     .trim()
     .min(1, { error: `expected ${what}, got an empty string` });
 
-const duration = z
-  .union([z.number(), z.string()], { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
+const duration = zod
+  .union([zod.number(), zod.string()], { error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds' })
   .refine((value) => parseDuration(value) !== undefined, {
     error: 'expected a duration such as 500ms, 30s, 2m or a number of milliseconds',
   })
   .meta({ description: 'A duration: 500ms, 30s, 2m, 1h, or a number of milliseconds.' });
 
-const size = z
-  .union([z.number(), z.string()], { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
+const size = zod
+  .union([zod.number(), zod.string()], { error: 'expected a size such as 10MB, 512KB or a number of bytes' })
   .refine((value) => parseSize(value) !== undefined, {
     error: 'expected a size such as 10MB, 512KB or a number of bytes',
   })
   .meta({ description: 'A size: 10MB, 512KB, or a number of bytes.' });
 
 const positiveInt = (what: string) =>
-  z.int({ error: `expected ${what} (a whole number)` }).min(1, { error: `expected ${what} of at least 1` });
+  zod.int({ error: `expected ${what} (a whole number)` }).min(1, { error: `expected ${what} of at least 1` });
 
 /** A field selector: `css`, `css@attr`, or a list of them tried in order. */
-const fieldSelector = z
-  .union([nonEmpty('a CSS selector'), z.array(nonEmpty('a CSS selector')).min(1)], {
+const fieldSelector = zod
+  .union([nonEmpty('a CSS selector'), zod.array(nonEmpty('a CSS selector')).min(1)], {
     error: 'expected a CSS selector (optionally `selector@attribute`) or a list of them',
   })
   .meta({
@@ -61,7 +62,7 @@ const fieldSelector = z
       'CSS selector relative to one item block; `selector@attr` reads an attribute; a list is tried in order.',
   });
 
-const stringMap = z.record(z.string(), z.string(), { error: 'expected a mapping of names to strings' });
+const stringMap = zod.record(zod.string(), zod.string(), { error: 'expected a mapping of names to strings' });
 
 /** Fetch settings accepted both in `defaults` and on a source. */
 const fetchFields = {
@@ -70,14 +71,14 @@ const fetchFields = {
   connectTimeout: duration.optional(),
   headersTimeout: duration.optional(),
   maxSize: size.optional().meta({ description: 'Largest body accepted; the transfer is aborted past it.' }),
-  maxRedirects: z.int().min(0).max(20).optional(),
-  retries: z.int().min(0).max(10).optional(),
+  maxRedirects: zod.int().min(0).max(20).optional(),
+  retries: zod.int().min(0).max(10).optional(),
   maxRetryDelay: duration.optional(),
   minDelay: duration.optional().meta({ description: 'Minimum delay between two requests to the same host.' }),
   perHost: positiveInt('a per-host concurrency').optional(),
   headers: stringMap.optional().meta({ description: 'Extra request headers.' }),
   cookies: stringMap.optional().meta({ description: 'Cookies sent with every request to this source.' }),
-  robots: z.enum(['obey', 'ignore'], { error: 'expected `obey` or `ignore`' }).optional(),
+  robots: zod.enum(['obey', 'ignore'], { error: 'expected `obey` or `ignore`' }).optional(),
   encoding: nonEmpty('a charset label such as gbk, big5, utf-8')
     .optional()
     .meta({ description: 'Force the page charset.' }),
@@ -92,9 +93,9 @@ const sharedSourceFields = {
   historySize: positiveInt('a number of remembered items').optional(),
   retainDays: positiveInt('a number of days').optional(),
   summaryLength: positiveInt('a number of characters').optional(),
-  reportFailuresInFeed: z.boolean({ error: 'expected true or false' }).optional(),
+  reportFailuresInFeed: zod.boolean({ error: 'expected true or false' }).optional(),
   failAfter: positiveInt('a number of consecutive failures').optional(),
-  render: z
+  render: zod
     .enum(['fetch', 'browser', 'auto'], { error: 'expected fetch, browser or auto' })
     .optional()
     .meta({
@@ -107,38 +108,38 @@ const sharedSourceFields = {
   ...fetchFields,
 };
 
-const replaceRule = z.strictObject({
-  field: z
+const replaceRule = zod.strictObject({
+  field: zod
     .enum(['title', 'summary', 'author', 'category'], { error: 'expected one of title, summary, author, category' })
     .default('title'),
   pattern: nonEmpty('a regular expression'),
-  flags: z
+  flags: zod
     .string()
     .regex(/^[dgimsuvy]*$/, { error: 'expected regex flags such as g, i, u' })
     .default('gu'),
-  replacement: z.string({ error: 'expected a replacement string (may be empty)' }).default(''),
+  replacement: zod.string({ error: 'expected a replacement string (may be empty)' }).default(''),
 });
 
-const detail = z.strictObject({
+const detail = zod.strictObject({
   date: fieldSelector.optional(),
   summary: fieldSelector.optional(),
-  fields: z
-    .array(z.enum(['date', 'summary']))
+  fields: zod
+    .array(zod.enum(['date', 'summary']))
     .min(1)
     .default(['date', 'summary']),
 });
 
 /** One source entry under `sources:`. */
-export const sourceSchema = z
+export const sourceSchema = zod
   .strictObject({
-    id: z
+    id: zod
       .string({ error: 'expected an id' })
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, {
         error: 'expected an id of letters, digits, `.`, `_` or `-` (it names the output files)',
       }),
     name: nonEmpty('a display name').optional(),
-    url: z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }),
-    type: z.enum(['auto', 'html', 'feed'], { error: 'expected auto, html or feed' }).optional(),
+    url: zod.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }),
+    type: zod.enum(['auto', 'html', 'feed'], { error: 'expected auto, html or feed' }).optional(),
     items: nonEmpty('a CSS selector for one headline block').optional(),
     title: fieldSelector.optional(),
     link: fieldSelector.optional(),
@@ -148,8 +149,8 @@ export const sourceSchema = z
     image: fieldSelector.optional(),
     category: fieldSelector.optional(),
     dateFormat: nonEmpty('luxon format tokens such as yyyy-MM-dd').optional(),
-    replace: z.array(replaceRule).optional(),
-    convert: z.enum(['t2s', 's2t'], { error: 'expected t2s (Traditional→Simplified) or s2t' }).optional(),
+    replace: zod.array(replaceRule).optional(),
+    convert: zod.enum(['t2s', 's2t'], { error: 'expected t2s (Traditional→Simplified) or s2t' }).optional(),
     detail: detail.optional(),
     waitFor: nonEmpty('a CSS selector')
       .optional()
@@ -159,51 +160,51 @@ export const sourceSchema = z
   .meta({ description: 'A web page (or an existing feed) to turn into a feed.' });
 
 /** `defaults:` — values every source inherits. */
-export const defaultsSchema = z.strictObject({ ...sharedSourceFields });
+export const defaultsSchema = zod.strictObject({ ...sharedSourceFields });
 
 const keyword = nonEmpty('a word or /regex/flags');
 
 /** One topic feed under `feeds:`. */
-export const topicFeedSchema = z.strictObject({
-  id: z
+export const topicFeedSchema = zod.strictObject({
+  id: zod
     .string({ error: 'expected an id' })
     .regex(/^[a-z0-9][a-z0-9._-]*$/i, { error: 'expected an id of letters, digits, `.`, `_` or `-`' }),
   title: nonEmpty('a feed title'),
-  description: z.string().optional(),
-  sources: z.union([z.literal('all'), z.array(nonEmpty('a source id')).min(1)], {
+  description: zod.string().optional(),
+  sources: zod.union([zod.literal('all'), zod.array(nonEmpty('a source id')).min(1)], {
     error: 'expected `all` or a list of source ids',
   }),
-  include: z.array(keyword).default([]),
-  exclude: z.array(keyword).default([]),
-  match: z
-    .array(z.enum(['title', 'summary']))
+  include: zod.array(keyword).default([]),
+  exclude: zod.array(keyword).default([]),
+  match: zod
+    .array(zod.enum(['title', 'summary']))
     .min(1)
     .default(['title']),
   maxItems: positiveInt('a number of feed items').optional(),
-  language: z.string().optional(),
+  language: zod.string().optional(),
 });
 
 /** The whole file. */
-export const configSchema = z
+export const configSchema = zod
   .strictObject({
-    $schema: z.string().optional(),
-    site: z
+    $schema: zod.string().optional(),
+    site: zod
       .strictObject({
         title: nonEmpty('a site title').default(DEFAULT_SITE_TITLE),
-        url: z
+        url: zod
           .url({ protocol: /^https?$/, error: 'expected the absolute http(s) URL where output/ is served' })
           .optional(),
-        description: z.string().optional(),
-        language: z.string().optional(),
+        description: zod.string().optional(),
+        language: zod.string().optional(),
       })
       .default({ title: DEFAULT_SITE_TITLE }),
-    store: z
+    store: zod
       .string()
       .regex(/^(sqlite|redis|rediss|memory):\/\//, {
         error: 'expected a store URL: sqlite://path, redis://host:port or memory://',
       })
       .default(DEFAULT_STORE_URL),
-    emptyStore: z
+    emptyStore: zod
       .enum(['rebuild', 'refuse'], { error: 'expected `rebuild` or `refuse`' })
       .default('rebuild')
       .meta({
@@ -218,15 +219,15 @@ export const configSchema = z
           'Folder the feed files, feeds.opml and index.html are written to (default `output`). With a shared ' +
           '(Redis) store it is an optional export: omitted, nothing is written and `serve` renders from the store.',
       }),
-    worker: z
+    worker: zod
       .strictObject({
         concurrency: positiveInt('a number of parallel requests').default(DEFAULT_WORKER_CONFIG.concurrency),
-        initialRun: z.boolean().default(DEFAULT_WORKER_CONFIG.initialRun),
+        initialRun: zod.boolean().default(DEFAULT_WORKER_CONFIG.initialRun),
         jitter: duration.default(WORKER_DEFAULTS.jitter),
         shutdownTimeout: duration.default(WORKER_DEFAULTS.shutdownTimeout),
       })
       .default(WORKER_DEFAULTS),
-    browser: z
+    browser: zod
       .strictObject({
         executablePath: nonEmpty('the path of a Chromium executable')
           .optional()
@@ -240,10 +241,10 @@ export const configSchema = z
       .default(BROWSER_DEFAULTS)
       .meta({ description: 'The headless browser used by sources with `render: browser` or `auto` (one per worker).' }),
     defaults: defaultsSchema.default({}),
-    sources: z
+    sources: zod
       .array(sourceSchema, { error: 'expected a list of sources' })
       .min(1, { error: 'expected at least one source' }),
-    feeds: z.array(topicFeedSchema).default([]),
+    feeds: zod.array(topicFeedSchema).default([]),
   })
   .meta({
     title: 'feedwright configuration',

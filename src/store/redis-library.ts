@@ -2,15 +2,15 @@
  * The Redis libraries (BullMQ, and @keyv/redis over node-redis), loaded on first use with require(),
  * and the one way feedwright creates its Redis connections.
  *
- * - From one bundled file when it is there: compiled code finds `vendor/redis-libraries.cjs` beside it
- *   (written by `npm run build`, scripts/bundle-redis-libraries.ts). Some 600 CommonJS files as one
- *   load in about half the CPU (130 ms instead of 240 in a bare process): a redis:// worker's start-up
- *   budget. Run from src/ (tsx, vitest), the packages load from node_modules.
+ * - From one bundled file when it is there (src/vendor/vendor-bundle.ts): compiled code finds
+ *   `vendor/redis-libraries.cjs` beside it (written by `npm run build`,
+ *   scripts/bundle-vendor-libraries.ts). Some 600 CommonJS files as one load in about half the CPU
+ *   (130 ms instead of 240 in a bare process): a redis:// worker's start-up budget. Run from src/
+ *   (tsx, vitest), the packages load from node_modules.
  * - The bundle is compiled from V8's code cache of it (`redis-libraries.cjs.v8-cache`, written by the
- *   build with {@link writeRedisBundleCodeCache}) when V8 accepts it: it must come from the same Node
- *   version and V8 flags, and otherwise V8 compiles the source as usual. It saves compiling 2.8 MB
- *   and the functions its start-up runs: a bare process loading the bundle, 0.12–0.13 s of CPU
- *   without the cache, 0.09–0.10 s with it (node alone 0.05 s).
+ *   build with {@link writeRedisBundleCodeCache}) when V8 accepts it. It saves compiling 2.8 MB and
+ *   the functions its start-up runs: a bare process loading the bundle, 0.12–0.13 s of CPU without
+ *   the cache, 0.09–0.10 s with it (node alone 0.05 s).
  * - require(), not import(): imported from ES modules, Node 20 first runs its CommonJS export scanner
  *   over node-redis' re-export chains (hundreds of files); `import('@keyv/redis')` with BullMQ cost
  *   ~0.32 s of CPU in a fresh process, `require` ~0.19 s. Every user in the process takes it from
@@ -21,12 +21,10 @@
  *   scripts, site election, fire queue ×2). The class only depends on RESP, modules, functions and
  *   scripts, so clients without those share one class, built once: ~0.3 ms each.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
 import type { RedisClientOptions, RedisClientType } from '@keyv/redis';
+import { runVendorBundle, writeVendorCodeCache, type BundleOrigin } from '../vendor/vendor-bundle.js';
 
 /** @keyv/redis (createClient, createKeyv…), loaded on the first call. */
 export function loadRedisLibrary(): typeof import('@keyv/redis') {
@@ -39,7 +37,7 @@ export function loadBullMQ(): typeof import('bullmq') {
 }
 
 /** Where the libraries were loaded from (undefined before the first load): for tests and diagnostics. */
-export function redisLibraryOrigin(): 'bundle, code cache' | 'bundle' | 'node_modules' | undefined {
+export function redisLibraryOrigin(): BundleOrigin | 'node_modules' | undefined {
   return libraryOrigin;
 }
 
@@ -48,9 +46,9 @@ export function redisLibraryOrigin(): 'bundle, code cache' | 'bundle' | 'node_mo
  * in a fresh `node`, whose flags the CLI's are). Returns false when there is no bundle.
  */
 export function writeRedisBundleCodeCache(): boolean {
-  const run = runBundle();
+  const run = runVendorBundle<RedisLibraries>(BUNDLE);
   if (!run) return false;
-  writeFileSync(CODE_CACHE, run.script.createCachedData());
+  writeVendorCodeCache(BUNDLE, run);
   return true;
 }
 
@@ -73,14 +71,15 @@ interface RedisLibraries {
 const requireModule = createRequire(import.meta.url);
 /** Where the build writes the bundle, relative to this module (dist/store/ → dist/vendor/). */
 const BUNDLE = fileURLToPath(new URL('../vendor/redis-libraries.cjs', import.meta.url));
-const CODE_CACHE = `${BUNDLE}.v8-cache`;
 let libraries: RedisLibraries | undefined;
-let libraryOrigin: 'bundle, code cache' | 'bundle' | 'node_modules' | undefined;
+let libraryOrigin: BundleOrigin | 'node_modules' | undefined;
 let sharedFactory: ((options: RedisClientOptions) => RedisClientType) | undefined;
 
 function loadLibraries(): RedisLibraries {
   if (libraries) return libraries;
-  libraries = runBundle()?.exports;
+  const run = runVendorBundle<RedisLibraries>(BUNDLE);
+  libraries = run?.exports;
+  libraryOrigin = run?.origin;
   if (!libraries) {
     libraries = {
       bullmq: requireModule('bullmq') as typeof import('bullmq'),
@@ -89,38 +88,6 @@ function loadLibraries(): RedisLibraries {
     libraryOrigin = 'node_modules';
   }
   return libraries;
-}
-
-/**
- * Runs the bundle as a CommonJS module (the same wrapper and arguments Node gives one), compiled from
- * its code cache when V8 accepts that; undefined when there is no bundle. An error inside it is thrown.
- */
-function runBundle(): { exports: RedisLibraries; script: Script } | undefined {
-  const source = readIfThere(BUNDLE, 'utf8');
-  if (source === undefined) return undefined;
-  const cachedData = readIfThere(CODE_CACHE);
-  // On the source's first line, so line numbers in stack traces are the file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: BUNDLE,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const module = { exports: {} };
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  libraryOrigin = cachedData && !script.cachedDataRejected ? 'bundle, code cache' : 'bundle';
-  return { exports: module.exports as RedisLibraries, script };
-}
-
-function readIfThere(path: string): Buffer | undefined;
-function readIfThere(path: string, encoding: 'utf8'): string | undefined;
-function readIfThere(path: string, encoding?: 'utf8'): Buffer | string | undefined {
-  try {
-    return readFileSync(path, encoding);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * Third-party libraries the build bundles into one CommonJS file each (`dist/vendor/*.cjs`,
+ * scripts/bundle-vendor-libraries.ts), run here in place of their packages, compiled from V8's code
+ * cache of them (`<bundle>.v8-cache`) when V8 accepts it.
+ *
+ * - Why: Node resolves, reads and compiles each file of a package on its own; BullMQ with node-redis
+ *   is some 600 files, zod 99 (every zod entry loads its 60 locales). One file loads in about half the
+ *   CPU, and its code cache saves compiling it and the functions its start-up runs.
+ * - A code cache is accepted only from the same Node version and V8 flags (the CLI's flags,
+ *   bin/v8-flags.js, are the build's); otherwise V8 compiles the source as usual.
+ * - Only compiled code has bundles beside it: run from src/ (tsx, vitest), each library's loader
+ *   falls back to its package in node_modules.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { constants, Script } from 'node:vm';
+
+/** How a bundle was run: from its code cache, or compiled from its source. */
+export type BundleOrigin = 'bundle, code cache' | 'bundle';
+
+/** A bundle's exports and how it was compiled. */
+export interface RunBundle<T> {
+  exports: T;
+  origin: BundleOrigin;
+  script: Script;
+}
+
+/**
+ * Runs the bundle at `path` as a CommonJS module (the same wrapper and arguments Node gives one),
+ * compiled from its code cache when V8 accepts that; undefined when there is no bundle. An error
+ * inside it is thrown.
+ */
+export function runVendorBundle<T>(path: string): RunBundle<T> | undefined {
+  const source = readIfThere(path, 'utf8');
+  if (source === undefined) return undefined;
+  const cachedData = readIfThere(codeCachePath(path));
+  // On the source's first line, so line numbers in stack traces are the file's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: path,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
+  const origin = cachedData && !script.cachedDataRejected ? 'bundle, code cache' : 'bundle';
+  return { exports: module.exports as T, origin, script };
+}
+
+/**
+ * Writes V8's code cache of a bundle that has run in this process (after `warmUp`, so the functions
+ * it ran are in the cache too) beside it. The build runs this in a fresh `node` with the CLI's flags.
+ */
+export function writeVendorCodeCache(path: string, run: RunBundle<unknown>): void {
+  writeFileSync(codeCachePath(path), run.script.createCachedData());
+}
+
+// --- Internal helpers ---
+
+function codeCachePath(bundle: string): string {
+  return `${bundle}.v8-cache`;
+}
+
+function readIfThere(path: string): Buffer | undefined;
+function readIfThere(path: string, encoding: 'utf8'): string | undefined;
+function readIfThere(path: string, encoding?: 'utf8'): Buffer | string | undefined {
+  try {
+    return readFileSync(path, encoding);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
