@@ -37,13 +37,9 @@ export async function runSource(source: SourceConfig, deps: PipelineDeps): Promi
   let state: SourceState | undefined;
   let result: StagesResult;
   try {
-    // The run's ownership token comes with the state: a run that has lost the source to a newer
-    // one (its worker stalled past its job's lock) has every write refused (STORE_FENCED).
-    const [fence, loaded] = await Promise.all([deps.store.claimSource(source.id), deps.store.loadSource(source.id)]);
-    // Set on the loaded state, not spread into a copy: the store keeps the history it reads for a run
-    // (findNew, commitRun) by this object.
-    loaded.fence = fence;
-    state = loaded;
+    // The run's ownership token comes with the state (`fence`): a run that has lost the source to a
+    // newer one (its worker stalled past its job's lock) has every write refused (STORE_FENCED).
+    state = await deps.store.claimAndLoad(source.id);
     result = await runStages(source, deps, state);
   } catch (error) {
     result = { report: failedReport(source, error), confirm: retryAfterChange(deps, error) };

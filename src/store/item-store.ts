@@ -1,8 +1,8 @@
 /**
  * The ItemStore: dedupe, history and per-source state over any keyv instance, with the seen-item
  * index and atomic commits in the backend's engine (store-engine.ts). A run that finds its page
- * unchanged costs one small read (loadSource: the state parts) and the confirming write; a run with
- * items to commit also reads the history and registry once (on its first findNew or commitRun), the
+ * unchanged costs its start (claimAndLoad: the token and the state parts) and the confirming write;
+ * a run with items to commit also reads the history and registry once (on its first findNew or commitRun), the
  * seen index for items outside the history, and writes atomically (commitRun, then the confirming
  * saveSourceState); on SQLite the seen-index read is inside the commit's transaction.
  */
@@ -24,6 +24,7 @@ import {
   parseFeedContent,
   parseFeedStamp,
   parseStateParts,
+  statePartKeys,
   stateWrites,
   type FeedContent,
   type FeedStamp,
@@ -71,6 +72,11 @@ export interface ItemStore {
    * saveSourceState) so the run's writes are refused with STORE_FENCED once a newer run has claimed it.
    */
   claimSource(sourceId: string): Promise<number>;
+  /**
+   * What a run does first: {@link claimSource} and {@link loadSource} in one step where the backend
+   * has one (one SQLite transaction), else both at once; the state carries the token as `fence`.
+   */
+  claimAndLoad(sourceId: string): Promise<SourceState>;
   /** Items among `items` that commitRun would announce as new (reads the seen index for items outside the history). */
   findNew(state: SourceState, items: ExtractedItem[], now: Date): Promise<ExtractedItem[]>;
   /** loadSource + commitRun without state changes (tests, benches, tools). */
@@ -159,6 +165,13 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     engine.readValues ? engine.readValues(keys) : keyv.getMany<unknown>(keys);
   const load = (sourceId: string) =>
     guard('could not read the source state', sourceId, () => loadSourceState(readValues, sourceId, onInvalid));
+  const claim = (sourceId: string) => guard('could not claim the source', sourceId, () => engine.claim(sourceId));
+  const claimThenLoad = async (sourceId: string): Promise<SourceState> => {
+    // Issued together: on Redis the INCR and the MGET go out in one round trip.
+    const [fence, state] = await Promise.all([claim(sourceId), load(sourceId)]);
+    state.fence = fence;
+    return state;
+  };
   // The history and registry of each loaded state, read when a run first needs them (never on a 304).
   const recordsByState = new WeakMap<SourceState, Promise<StoredRecords>>();
   const recordsOf = (state: SourceState): Promise<StoredRecords> => {
@@ -195,7 +208,17 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     commitRun: commit,
     saveSourceState: (sourceId, changes, fence) =>
       guard('could not save the source state', sourceId, () => write(sourceId, stateWrites(sourceId, changes), fence)),
-    claimSource: (sourceId) => guard('could not claim the source', sourceId, () => engine.claim(sourceId)),
+    claimSource: claim,
+    claimAndLoad: (sourceId) => {
+      const claimAndRead = engine.claimAndRead?.bind(engine);
+      if (!claimAndRead) return claimThenLoad(sourceId);
+      return guard('could not claim the source', sourceId, async () => {
+        const { fence, values } = await claimAndRead(sourceId, statePartKeys(sourceId));
+        const state = parseStateParts(sourceId, values, onInvalid);
+        state.fence = fence;
+        return state;
+      });
+    },
     findNew: (state, items, now) =>
       guard('could not read the seen items', state.sourceId, async () => {
         const outside = outsideHistory(await recordsOf(state), identifyItems(state.sourceId, items));

@@ -78,12 +78,12 @@ export function parseStateParts(
   raw: unknown[],
   onInvalid: (key: string, expected: string) => void,
 ): SourceState {
-  const keys = statePartKeys(sourceId);
   const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined => {
     const value = raw[i];
     if (value === undefined || value === null) return undefined;
     if (guard(value)) return value;
-    onInvalid(keys[i] ?? '?', expected);
+    // The keys only for the report: building them for every load was a tenth of its JavaScript.
+    onInvalid(statePartKeys(sourceId)[i] ?? '?', expected);
     return undefined;
   };
   return {

@@ -48,10 +48,11 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
   // state through keyv.getMany cost about twice the SQL.
   const readValues = (keys: readonly string[], nowMs: number): unknown[] => {
     if (keys.length === 0) return [];
-    const rows = sql.getValues.all(JSON.stringify(keys.map(key))) as Array<ValueRow & { key: string }>;
+    const full = keys.map(key);
+    const rows = sql.getValues.all(JSON.stringify(full)) as Array<ValueRow & { key: string }>;
     const byKey = new Map(rows.map((row) => [row.key, row]));
-    return keys.map((k) => {
-      const row = byKey.get(key(k));
+    return full.map((k) => {
+      const row = byKey.get(k);
       if (row === undefined || (row.expires !== null && row.expires <= nowMs)) return undefined;
       return (parseStoredText(row.value) as { value?: unknown } | null)?.value;
     });
@@ -62,10 +63,17 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
     }
   };
 
-  const claim = db.transaction((sourceId: string) => {
+  const takeToken = (sourceId: string, nowMs: number): number => {
     const next = token(sourceId) + 1;
-    writeValues([{ key: fenceKey(sourceId), value: next }], Date.now());
+    writeValues([{ key: fenceKey(sourceId), value: next }], nowMs);
     return next;
+  };
+  const claim = db.transaction((sourceId: string) => takeToken(sourceId, Date.now()));
+  // A run's start as one write transaction: a separate read of the state parts was a read
+  // transaction of its own (its locks and file checks) and another store call.
+  const claimAndRead = db.transaction((sourceId: string, keys: readonly string[]) => {
+    const nowMs = Date.now();
+    return { fence: takeToken(sourceId, nowMs), values: readValues(keys, nowMs) };
   });
   const write = db.transaction((sourceId: string, fence: number | undefined, writes: KeyvWrite[]) => {
     if (fence !== undefined && token(sourceId) !== fence) return false;
@@ -76,6 +84,7 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
 
   return {
     claim: async (sourceId) => claim.immediate(sourceId),
+    claimAndRead: async (sourceId, keys) => claimAndRead.immediate(sourceId, keys),
     peek: async (sourceId) => token(sourceId),
     readSeen: async (sourceId, ids, nowMs) => readSeen(sourceId, ids, nowMs),
     async commit(sourceId, fence, ids, nowMs, plan) {

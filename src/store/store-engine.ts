@@ -28,6 +28,11 @@ export type CommitPlanner<T> = (seen: ReadonlyMap<string, ItemRecord>) => { batc
 export interface StoreEngine {
   /** Makes the calling run the source's owner; returns its token. */
   claim(sourceId: string): Promise<number>;
+  /**
+   * {@link claim}, then {@link readValues} of `keys`, in one step (one transaction on SQLite): what a
+   * run does first. Absent where the two calls issued together cost no more.
+   */
+  claimAndRead?(sourceId: string, keys: readonly string[]): Promise<{ fence: number; values: unknown[] }>;
   /** The source's current token without taking it (0 before any run). */
   peek(sourceId: string): Promise<number>;
   /** The seen records among `ids` whose expiresAt is after `nowMs`. */

@@ -55,6 +55,23 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect((await store.loadSource('fenced')).pendingOutput).toBe(false);
     });
 
+    it('claimAndLoad: loads the state loadSource loads, with a new token that fences off the run before it', async () => {
+      await store.commitItems('fenced', [linked(1)], ctx('2024-05-01T07:00:00Z'));
+      await store.saveSourceState('fenced', { validators: { etag: '"v1"' }, pendingOutput: true });
+      const earlier = await store.claimAndLoad('fenced');
+      const claimed = await store.claimAndLoad('fenced');
+      const { fence, ...state } = claimed;
+      expect(state).toEqual(await store.loadSource('fenced'));
+      expect(state.validators).toEqual({ etag: '"v1"' });
+      expect(fence).toBeGreaterThan(earlier.fence ?? Infinity);
+      await expect(store.saveSourceState('fenced', { pendingOutput: false }, earlier.fence)).rejects.toMatchObject({
+        code: 'STORE_FENCED',
+      });
+      // The history is read from the claimed state as from a loaded one.
+      expect((await store.readHistory(claimed)).map((item) => item.title)).toEqual(['通知 1']);
+      await store.saveSourceState('fenced', { pendingOutput: false }, fence);
+      expect((await store.loadSource('fenced')).pendingOutput).toBe(false);
+    });
     it('clear forgets everything, the seen index included: an item seen before is new again', async () => {
       await store.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T02:00:00Z'));
       await store.clear?.();
