@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { parseSeenRecord, type ItemRecord } from './item-record.js';
 import { parseStoredText } from './json-codec.js';
 import type { SqliteKeyvStore } from './sqlite-keyv-store.js';
+import { createWriteBatch } from './sqlite-write-batch.js';
 import { COMMIT_PRUNE_LIMIT, encodeSeen, fenceKey, type KeyvWrite, type StoreEngine } from './store-engine.js';
 
 /** Builds the engine over the adapter's database, for keyv namespace `namespace`. */
@@ -68,23 +69,24 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
     writeValues([{ key: fenceKey(sourceId), value: next }], nowMs);
     return next;
   };
-  const claim = db.transaction((sourceId: string) => takeToken(sourceId, Date.now()));
-  // A run's start as one write transaction: a separate read of the state parts was a read
-  // transaction of its own (its locks and file checks) and another store call.
-  const claimAndRead = db.transaction((sourceId: string, keys: readonly string[]) => {
-    const nowMs = Date.now();
-    return { fence: takeToken(sourceId, nowMs), values: readValues(keys, nowMs) };
-  });
-  const write = db.transaction((sourceId: string, fence: number | undefined, writes: KeyvWrite[]) => {
+  // Runs' claims and confirming writes, each atomic, committed together per event-loop turn.
+  const batched = createWriteBatch(db);
+  const write = (sourceId: string, fence: number | undefined, writes: KeyvWrite[]): boolean => {
     if (fence !== undefined && token(sourceId) !== fence) return false;
     writeValues(writes, Date.now());
     return true;
-  });
+  };
   const importSeen = db.transaction((records: readonly ItemRecord[]) => upsertSeen(records, sql.insertSeenIfAbsent));
 
   return {
-    claim: async (sourceId) => claim.immediate(sourceId),
-    claimAndRead: async (sourceId, keys) => claimAndRead.immediate(sourceId, keys),
+    claim: (sourceId) => batched(() => takeToken(sourceId, Date.now())),
+    // The state parts read in the claim's transaction: a read of its own was a read transaction
+    // (its locks and file checks) and another store call.
+    claimAndRead: (sourceId, keys) =>
+      batched(() => {
+        const nowMs = Date.now();
+        return { fence: takeToken(sourceId, nowMs), values: readValues(keys, nowMs) };
+      }),
     peek: async (sourceId) => token(sourceId),
     readSeen: async (sourceId, ids, nowMs) => readSeen(sourceId, ids, nowMs),
     async commit(sourceId, fence, ids, nowMs, plan) {
@@ -99,7 +101,7 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
       });
       return run.immediate();
     },
-    write: async (sourceId, fence, writes) => write.immediate(sourceId, fence, writes),
+    write: (sourceId, fence, writes) => batched(() => write(sourceId, fence, writes)),
     importSeen: async (_sourceId, records) => void importSeen.immediate(records),
     // One statement for the whole namespace: every source with seen rows is in it.
     prune: async (_sourceIds, nowMs) => sql.prune.run(namespace, nowMs).changes,
