@@ -18,8 +18,10 @@ export type BatchedWrite = <T>(work: () => T) => Promise<T>;
 /** Builds the group commit for `db`. */
 export function createWriteBatch(db: Database.Database): BatchedWrite {
   let queue: Array<Pending<unknown>> = [];
-  const flush = db.transaction((calls: ReadonlyArray<Pending<unknown>>): Outcome[] =>
-    calls.map((call) => {
+  const flush = db.transaction((calls: ReadonlyArray<Pending<unknown>>): Outcome[] => {
+    // A call alone needs no savepoint: the transaction is its own (its failure undoes it).
+    if (calls.length === 1) return [{ value: (calls[0] as Pending<unknown>).work() }];
+    return calls.map((call) => {
       try {
         return { value: savepoint(call.work) };
       } catch (error) {
@@ -28,8 +30,8 @@ export function createWriteBatch(db: Database.Database): BatchedWrite {
         if (!db.inTransaction) throw error;
         return { error };
       }
-    }),
-  );
+    });
+  });
   const savepoint = db.transaction((work: () => unknown) => work());
   const run = () => {
     const calls = queue;

@@ -57,6 +57,16 @@ describe('group commit of small writes', () => {
     expect(rows()).toEqual([{ k: 'y', v: 2 }]);
   });
 
+  it('undoes a call alone in its turn when it throws', async () => {
+    await expect(
+      batched(() => {
+        put('alone', 1)();
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(rows()).toEqual([]);
+  });
+
   it('resolves a call only once its write is committed (another connection sees it)', async () => {
     const other = new Database(join(dir, 'batch.sqlite'), { readonly: true });
     try {
