@@ -3,13 +3,10 @@
  * each at start-up), and a client built from the shared class behaves as createClient's would.
  * Compiled code loads the libraries from the one-file bundle the build writes beside it.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-import { CLI_V8_FLAGS } from '../../../bin/v8-flags.js';
+import { describe, expect, it } from 'vitest';
 import { createRedisClient, loadRedisLibrary } from '../../../src/store/redis-library.js';
+import { compiledModule, runCompiledScript } from '../../helpers/compiled-module-script.js';
 import { checkRedisForTests, REDIS_URL } from '../../helpers/redis-probe.js';
 
 const redisUp = await checkRedisForTests();
@@ -56,11 +53,9 @@ describe('createRedisClient', () => {
 
 describe('the Redis libraries in compiled code', () => {
   it('load from the bundle beside it (vendor/redis-libraries.cjs) through its code cache, not from node_modules, and work', () => {
-    // .test-dist/ is compiled and bundled as dist/ is (tests/global-setup.ts).
-    const compiled = join(dirname(dirname(inject('testCli'))), 'store', 'redis-library.js');
-    const script = [
+    const result = runCompiledScript([
       `import { createRequire } from 'node:module';`,
-      `import { createRedisClient, loadBullMQ, loadRedisLibrary, redisLibraryOrigin } from ${JSON.stringify(pathToFileURL(compiled).href)};`,
+      `import { createRedisClient, loadBullMQ, loadRedisLibrary, redisLibraryOrigin } from ${compiledModule('store/redis-library.js')};`,
       `const { Queue, Worker } = loadBullMQ();`,
       `const { createKeyv } = loadRedisLibrary();`,
       `const classOf = (client) => Object.getPrototypeOf(Object.getPrototypeOf(client)).constructor;`,
@@ -73,12 +68,8 @@ describe('the Redis libraries in compiled code', () => {
       `  kinds: [typeof Queue, typeof Worker, typeof createKeyv],`,
       `  sharedClass: classOf(a) === classOf(b),`,
       `}));`,
-    ].join('\n');
-    // With the V8 flags the CLI sets for itself: V8 accepts the code cache only under the flags it was made with.
-    const output = execFileSync(process.execPath, [...CLI_V8_FLAGS, '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    expect(JSON.parse(output)).toEqual({
+    ]);
+    expect(result).toEqual({
       origin: 'bundle, code cache',
       fromPackages: [],
       kinds: ['function', 'function', 'function'],
