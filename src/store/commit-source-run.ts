@@ -9,7 +9,6 @@ import type { CommitResult, ExtractedItem } from '../model.js';
 import {
   parseHistoryRecord,
   parseRegistryRecord,
-  toStoredItem,
   type HistoryRecord,
   type ItemRecord,
   type RegistryRecord,
@@ -84,7 +83,7 @@ export async function commitRun(
   // Fenced: the token was checked in the same atomic step as the write.
   if (committed === undefined) throw fencedError(sourceId, state.fence ?? 0);
   const plan = committed.result;
-  return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.history.map(toStoredItem) };
+  return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.historyItems };
 }
 
 export function fencedError(sourceId: string, fence: number): StoreError {

@@ -3,7 +3,7 @@
  * without a link is identified by the source's own guid, else by its normalised title, both scoped to
  * the source (a linkless title means nothing outside its source).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ExtractedItem } from '../model.js';
 
 /** Folds a title for comparison: NFKC, whitespace folded and trimmed, case-folded. */
@@ -23,8 +23,9 @@ export function fingerprintItem(sourceId: string, item: ExtractedItem): string {
 
 // --- Internal helpers ---
 
+/** One-shot `crypto.hash` (Node ≥ 20.12): a third of the CPU of a `createHash` object per item. */
 function hashText(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /** Fallback when extract gave no canonical link: at least the fragment never changes identity. */

@@ -35,13 +35,28 @@ export interface RegistryRecord {
 
 /** Converts a persisted record to the feed-facing item. */
 export function toStoredItem(record: ItemRecord): StoredItem {
+  return storedItemAt(
+    record,
+    Date.parse(record.publishedAt),
+    Date.parse(record.updatedAt),
+    Date.parse(record.firstSeenAt),
+  );
+}
+
+/** {@link toStoredItem} for a record whose times (epoch ms) the caller already holds: no ISO text is parsed. */
+export function storedItemAt(
+  record: ItemRecord,
+  publishedMs: number,
+  updatedMs: number,
+  firstSeenMs: number,
+): StoredItem {
   const item: StoredItem = {
     id: record.id,
     sourceId: record.sourceId,
     title: record.title,
-    publishedAt: new Date(record.publishedAt),
-    updatedAt: new Date(record.updatedAt),
-    firstSeenAt: new Date(record.firstSeenAt),
+    publishedAt: new Date(publishedMs),
+    updatedAt: new Date(updatedMs),
+    firstSeenAt: new Date(firstSeenMs),
   };
   if (record.link !== undefined) item.link = record.link;
   if (record.summary !== undefined) item.summary = record.summary;
@@ -60,6 +75,23 @@ export function compareRecordsNewestFirst(a: ItemRecord, b: ItemRecord): number 
     a.position - b.position ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
+}
+
+/** Sorts records newest first (as {@link compareRecordsNewestFirst}), parsing each record's times once. */
+export function sortRecordsNewestFirst(records: Iterable<ItemRecord>): ItemRecord[] {
+  const keyed = Array.from(records, (record) => ({
+    record,
+    published: Date.parse(record.publishedAt),
+    firstSeen: Date.parse(record.firstSeenAt),
+  }));
+  keyed.sort(
+    (a, b) =>
+      b.published - a.published ||
+      b.firstSeen - a.firstSeen ||
+      a.record.position - b.record.position ||
+      (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0),
+  );
+  return keyed.map((entry) => entry.record);
 }
 
 /** Checks an item record read from the store; throws STORE_CORRUPT when it is not one. */

@@ -4,7 +4,13 @@
  */
 import type { ExtractedItem, StoredItem } from '../model.js';
 import { fingerprintItem } from './fingerprint.js';
-import { compareRecordsNewestFirst, toStoredItem, type HistoryRecord, type ItemRecord } from './item-record.js';
+import {
+  sortRecordsNewestFirst,
+  storedItemAt,
+  toStoredItem,
+  type HistoryRecord,
+  type ItemRecord,
+} from './item-record.js';
 import { createPublishedAtResolver, type PublishedAtResolver } from './publication-date.js';
 
 /** Per-run settings of `ItemStore.commitRun`, passed on to {@link planRun}. */
@@ -33,6 +39,8 @@ export interface RunPlan {
   newItems: StoredItem[];
   changedItems: StoredItem[];
   history: ItemRecord[];
+  /** The new history as feed-facing items (the same objects as in newItems and changedItems where those are in it). */
+  historyItems: StoredItem[];
   /** Item records to write to the seen index (new and refreshed items), each with its TTL in ms. */
   itemWrites: Array<{ record: ItemRecord; ttlMs: number }>;
   /** The new history, or undefined when unchanged. */
@@ -62,33 +70,44 @@ export function planRun(
   const nowMs = settings.now.getTime();
   const retainMs = Math.max(1, settings.retainDays) * DAY_MS;
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
-  const plan: RunPlan = { newItems: [], changedItems: [], history: [], itemWrites: [] };
+  const plan: RunPlan = { newItems: [], changedItems: [], history: [], historyItems: [], itemWrites: [] };
   const touched = new Map<string, ItemRecord>();
-  const resolvePublishedAt = createPublishedAtResolver(settings.now, settings.timezone);
+  // The feed-facing item of each new or changed record, built once for newItems/changedItems and the history.
+  const storedById = new Map<string, StoredItem>();
+  const clock: RunClock = {
+    nowMs,
+    nowIso: settings.now.toISOString(),
+    expiresIso: new Date(nowMs + retainMs).toISOString(),
+    resolvePublishedAt: createPublishedAtResolver(settings.now, settings.timezone),
+  };
 
   for (const { id, item, position } of run) {
     const stored = state.records.get(id);
     const live = stored !== undefined && Date.parse(stored.expiresAt) > nowMs ? stored : undefined;
     const known = live ?? historyById.get(id);
     if (known === undefined) {
-      const record = createRecord(sourceId, id, item, position, settings.now, resolvePublishedAt, retainMs);
-      plan.newItems.push(toStoredItem(record));
+      const { record, stored } = createRecord(sourceId, id, item, position, clock);
+      plan.newItems.push(stored);
+      storedById.set(id, stored);
       plan.itemWrites.push({ record, ttlMs: retainMs });
       touched.set(id, record);
       continue;
     }
     const merged = mergeRecord(known, item, settings.now);
     const changed = merged !== known;
-    if (changed) plan.changedItems.push(toStoredItem(merged));
+    if (changed) {
+      const stored = toStoredItem(merged);
+      plan.changedItems.push(stored);
+      storedById.set(id, stored);
+    }
     const refreshed = changed || live === undefined || nowMs - Date.parse(known.lastSeenAt) >= refreshAfterMs(retainMs);
-    const record = refreshed
-      ? { ...merged, lastSeenAt: settings.now.toISOString(), expiresAt: new Date(nowMs + retainMs).toISOString() }
-      : merged;
+    const record = refreshed ? { ...merged, lastSeenAt: clock.nowIso, expiresAt: clock.expiresIso } : merged;
     if (refreshed) plan.itemWrites.push({ record, ttlMs: retainMs });
     touched.set(id, record);
   }
 
   plan.history = buildHistory(state.history.items, touched, settings.historySize);
+  plan.historyItems = plan.history.map((record) => storedById.get(record.id) ?? toStoredItem(record));
   if (!sameHistory(state.history.items, plan.history)) plan.historyWrite = { items: plan.history };
   return plan;
 }
@@ -102,29 +121,38 @@ function refreshAfterMs(retainMs: number): number {
   return Math.min(DAY_MS, retainMs / 10);
 }
 
+/** What every record of one run shares: its time, as text once, and its publication-date rule. */
+interface RunClock {
+  nowMs: number;
+  nowIso: string;
+  /** When a record first seen or refreshed in this run expires. */
+  expiresIso: string;
+  resolvePublishedAt: PublishedAtResolver;
+}
+
+/** A new item's record, and its feed-facing item built from the same times (no ISO text parsed back). */
 function createRecord(
   sourceId: string,
   id: string,
   item: ExtractedItem,
   position: number,
-  now: Date,
-  resolvePublishedAt: PublishedAtResolver,
-  retainMs: number,
-): ItemRecord {
-  const publishedAt = resolvePublishedAt(item.published, position).toISOString();
-  const nowIso = now.toISOString();
-  return {
+  clock: RunClock,
+): { record: ItemRecord; stored: StoredItem } {
+  const publishedMs = clock.resolvePublishedAt(item.published, position).getTime();
+  const publishedAt = new Date(publishedMs).toISOString();
+  const record: ItemRecord = {
     id,
     sourceId,
     title: item.title,
     ...pickContent(item),
     publishedAt,
     updatedAt: publishedAt,
-    firstSeenAt: nowIso,
-    lastSeenAt: nowIso,
+    firstSeenAt: clock.nowIso,
+    lastSeenAt: clock.nowIso,
     position,
-    expiresAt: new Date(now.getTime() + retainMs).toISOString(),
+    expiresAt: clock.expiresIso,
   };
+  return { record, stored: storedItemAt(record, publishedMs, publishedMs, clock.nowMs) };
 }
 
 type Content = Pick<ItemRecord, 'link' | 'summary' | 'summaryIsHtml' | 'author' | 'image' | 'categories'>;
@@ -169,7 +197,7 @@ function buildHistory(
 ): ItemRecord[] {
   const byId = new Map(previous.map((record) => [record.id, record]));
   for (const [id, record] of touched) byId.set(id, record);
-  return [...byId.values()].sort(compareRecordsNewestFirst).slice(0, Math.max(1, historySize));
+  return sortRecordsNewestFirst(byId.values()).slice(0, Math.max(1, historySize));
 }
 
 /**

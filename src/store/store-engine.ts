@@ -82,7 +82,12 @@ export function fenceKey(sourceId: string): string {
 export function encodeSeen(record: ItemRecord): string {
   const { summary, summaryIsHtml, author, image, categories } = record;
   const extras = { summary, summaryIsHtml, author, image, categories };
-  const hasExtras = Object.values(extras).some((value) => value !== undefined);
+  const hasExtras =
+    summary !== undefined ||
+    summaryIsHtml !== undefined ||
+    author !== undefined ||
+    image !== undefined ||
+    categories !== undefined;
   return JSON.stringify([
     record.title,
     record.link ?? null,
