@@ -50,6 +50,12 @@ export function outsideHistory(stored: StoredRecords, run: IdentifiedItem[]): Id
   return run.filter((r) => !inHistory.has(r.id));
 }
 
+/** A committed run: its result, and the history stamp it wrote (undefined when the history stayed as it was). */
+export interface CommittedRun {
+  committed: CommitResult;
+  historyStamp: string | undefined;
+}
+
 export async function commitRun(
   engine: StoreEngine,
   state: SourceState,
@@ -57,7 +63,7 @@ export async function commitRun(
   items: ExtractedItem[],
   changes: SourceStateChanges,
   ctx: CommitContext,
-): Promise<CommitResult> {
+): Promise<CommittedRun> {
   const { sourceId } = state;
   const run = identifyItems(sourceId, items);
   const ids = outsideHistory(stored, run).map((r) => r.id);
@@ -67,8 +73,8 @@ export async function commitRun(
     for (const [id, record] of seen) records.set(id, record);
     const plan = planRun(sourceId, run, { records, history: stored.history }, ctx);
     const writes: KeyvWrite[] = [];
-    if (plan.historyWrite)
-      writes.push({ key: historyKey(sourceId), value: plan.historyWrite }, historyStampWrite(sourceId));
+    const stamp = plan.historyWrite ? historyStampWrite(sourceId) : undefined;
+    if (stamp) writes.push({ key: historyKey(sourceId), value: plan.historyWrite }, stamp);
     // Registering is read-modify-write on a shared key; a lost update heals on the source's next run.
     if (!stored.registry.sources.includes(sourceId))
       writes.push({ key: REGISTRY_KEY, value: withSource(stored.registry, sourceId) });
@@ -78,12 +84,15 @@ export async function commitRun(
       seenTtlMs: Math.max(1, ctx.retainDays) * DAY_MS,
       writes,
     };
-    return { batch, result: plan };
+    return { batch, result: { plan, historyStamp: stamp?.value } };
   });
   // Fenced: the token was checked in the same atomic step as the write.
   if (committed === undefined) throw fencedError(sourceId, state.fence ?? 0);
-  const plan = committed.result;
-  return { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.historyItems };
+  const { plan, historyStamp } = committed.result;
+  return {
+    committed: { newItems: plan.newItems, changedItems: plan.changedItems, history: plan.historyItems },
+    historyStamp,
+  };
 }
 
 export function fencedError(sourceId: string, fence: number): StoreError {

@@ -35,6 +35,7 @@ import { detailKey, healthKey, historyKey, writtenSiteKey, WORKERS_KEY, REGISTRY
 import { seedHistory } from './seed-history.js';
 import type { KeyvWrite, StoreEngine } from './store-engine.js';
 import { createKeyvEngine } from './keyv-engine.js';
+import { createWrittenHistories } from './written-histories.js';
 import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 
 export type { CommitContext } from './plan-run.js';
@@ -184,6 +185,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     }
     return records;
   };
+  // The histories this process's commits wrote, served again while their stamp is current (the site rebuild).
+  const writtenHistories = createWrittenHistories();
   /** Writes a batch; a fenced one only while its run owns the source. */
   const write = async (sourceId: string, writes: KeyvWrite[], fence: number | undefined): Promise<void> => {
     if (fence === undefined && writes.length === 0) return;
@@ -194,7 +197,9 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       const records = await recordsOf(state);
       // What this commit wrote makes the read stale: a later call on the same state reads again.
       recordsByState.delete(state);
-      return commitRun(engine, state, records, items, changes, ctx);
+      const { committed, historyStamp } = await commitRun(engine, state, records, items, changes, ctx);
+      writtenHistories.remember(state.sourceId, historyStamp, committed.history);
+      return committed;
     });
 
   return {
@@ -202,8 +207,12 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     loadSources: (sourceIds) =>
       guard('could not read the source states', undefined, () => loadSourceStates(readValues, sourceIds, onInvalid)),
     readHistory: (state) =>
-      guard('could not read history', state.sourceId, async () =>
-        (await recordsOf(state)).history.items.map(toStoredItem),
+      guard(
+        'could not read history',
+        state.sourceId,
+        async () =>
+          writtenHistories.read(state.sourceId, state.historyStamp) ??
+          (await recordsOf(state)).history.items.map(toStoredItem),
       ),
     commitRun: commit,
     saveSourceState: (sourceId, changes, fence) =>
@@ -240,7 +249,10 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         sourceIds.length ? keyv.hasMany(sourceIds.map(historyKey)) : [],
       ),
     seedHistory: (sourceId, items, ctx) =>
-      guard('could not rebuild history', sourceId, () => seedHistory(keyv, engine, sourceId, items, ctx)),
+      guard('could not rebuild history', sourceId, () => {
+        writtenHistories.forget(sourceId);
+        return seedHistory(keyv, engine, sourceId, items, ctx);
+      }),
     getHealth: (sourceId) =>
       guard('could not read health', sourceId, async () => {
         const raw = await keyv.get<unknown>(healthKey(sourceId));
@@ -302,6 +314,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
       guard('could not prune expired items', undefined, () => pruneExpired(keyv, engine, now, options.sweepExpired)),
     clear: () =>
       guard('could not clear the store', undefined, async () => {
+        writtenHistories.forget();
         await engine.clear();
         await keyv.clear();
       }),

@@ -386,6 +386,19 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
         expect((await store.loadSource('mee')).validators).toEqual({ etag: '"v1"' });
         expect((await store.commitItems('mee', [linked(1)], ctx('2024-03-02T02:00:00Z'))).newItems).toEqual([]);
       });
+
+      it('reads the history another writer wrote after its own commit (by the history stamp)', async () => {
+        const own = await store.commitItems('mee', [linked(1)], ctx('2024-03-01T02:00:00Z'));
+        expect(await store.readHistory(await store.loadSource('mee'))).toEqual(own.history);
+        const other = await reopen();
+        try {
+          await other.commitItems('mee', [linked(2), linked(1)], ctx('2024-03-01T03:00:00Z'));
+        } finally {
+          await other.close();
+        }
+        const titles = (await store.readHistory(await store.loadSource('mee'))).map((item) => item.title);
+        expect(titles).toEqual(['通知 2', '通知 1']);
+      });
     }
   });
 }
