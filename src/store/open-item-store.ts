@@ -78,10 +78,13 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
  * Version of the key layout; a store written by a newer layout is refused rather than misread.
  * 2: the seen-item index is one record per item (SQLite table `seen`, Redis hash + sorted set per
  * source); a layout-1 store is upgraded in place, each source's index when it is first loaded.
+ * 3: an item in its source's history has no seen record until the history leaves it out (the commit
+ * that does writes it); a layout-2 store is one already (its extra records are harmless), while a
+ * version of layout 2 would drop such items from the history without writing their records.
  */
-const STORE_SCHEMA = 2;
+const STORE_SCHEMA = 3;
 /** Layouts this version reads and upgrades. */
-const UPGRADABLE_SCHEMAS = new Set<unknown>([1]);
+const UPGRADABLE_SCHEMAS = new Set<unknown>([1, 2]);
 
 interface Backend {
   keyv: Keyv;

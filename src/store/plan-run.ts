@@ -41,7 +41,10 @@ export interface RunPlan {
   history: ItemRecord[];
   /** The new history as feed-facing items (the same objects as in newItems and changedItems where those are in it). */
   historyItems: StoredItem[];
-  /** Item records to write to the seen index (new and refreshed items), each with its TTL in ms. */
+  /**
+   * Item records to write to the seen index, each with its TTL in ms: the new and refreshed items the
+   * new history does not hold, and the records it leaves out (their copies stood for them until now).
+   */
   itemWrites: Array<{ record: ItemRecord; ttlMs: number }>;
   /** The new history, or undefined when unchanged. */
   historyWrite?: HistoryRecord;
@@ -72,6 +75,8 @@ export function planRun(
   const historyById = new Map(state.history.items.map((record) => [record.id, record]));
   const plan: RunPlan = { newItems: [], changedItems: [], history: [], historyItems: [], itemWrites: [] };
   const touched = new Map<string, ItemRecord>();
+  // Ids of the touched records that are new or refreshed: the store must keep them as they are now.
+  const written = new Set<string>();
   // The feed-facing item of each new or changed record, built once for newItems/changedItems and the history.
   const storedById = new Map<string, StoredItem>();
   const clock: RunClock = {
@@ -89,7 +94,7 @@ export function planRun(
       const { record, stored } = createRecord(sourceId, id, item, position, clock);
       plan.newItems.push(stored);
       storedById.set(id, stored);
-      plan.itemWrites.push({ record, ttlMs: retainMs });
+      written.add(id);
       touched.set(id, record);
       continue;
     }
@@ -102,13 +107,17 @@ export function planRun(
     }
     const refreshed = changed || live === undefined || nowMs - Date.parse(known.lastSeenAt) >= refreshAfterMs(retainMs);
     const record = refreshed ? { ...merged, lastSeenAt: clock.nowIso, expiresAt: clock.expiresIso } : merged;
-    if (refreshed) plan.itemWrites.push({ record, ttlMs: retainMs });
+    if (refreshed) written.add(id);
     touched.set(id, record);
   }
 
   plan.history = buildHistory(state.history.items, touched, settings.historySize);
   plan.historyItems = plan.history.map((record) => storedById.get(record.id) ?? toStoredItem(record));
   if (!sameHistory(state.history.items, plan.history)) plan.historyWrite = { items: plan.history };
+  plan.itemWrites = seenWrites(state.history.items, plan.history, touched, written, nowMs).map((record) => ({
+    record,
+    ttlMs: retainMs,
+  }));
   return plan;
 }
 
@@ -188,6 +197,34 @@ function mergeRecord(known: ItemRecord, item: ExtractedItem, now: Date): ItemRec
 function contentKey(record: ItemRecord): string {
   const { title, link, summary, summaryIsHtml, author, image, categories } = record;
   return JSON.stringify([title, link, summary, summaryIsHtml, author, image, categories]);
+}
+
+/**
+ * The seen records a commit writes (store layout 3). A record in the history needs none: its history
+ * copy, written in the same atomic step, stands for it (commitRun reads no seen record of an item the
+ * history holds). So: the new or refreshed records outside the new history, and every live record the
+ * new history leaves out — its copy is about to be overwritten in the same step.
+ */
+function seenWrites(
+  previous: readonly ItemRecord[],
+  history: readonly ItemRecord[],
+  touched: ReadonlyMap<string, ItemRecord>,
+  written: ReadonlySet<string>,
+  nowMs: number,
+): ItemRecord[] {
+  const inHistory = new Set(history.map((record) => record.id));
+  const writes: ItemRecord[] = [];
+  for (const id of written) {
+    const record = touched.get(id);
+    if (record !== undefined && !inHistory.has(id)) writes.push(record);
+  }
+  // A record left out that this run did not rewrite is as the old history had it.
+  for (const old of previous) {
+    if (inHistory.has(old.id) || written.has(old.id)) continue;
+    // An expired record protects nothing any more (prune would delete it at once).
+    if (Date.parse(old.expiresAt) > nowMs) writes.push(old);
+  }
+  return writes;
 }
 
 function buildHistory(

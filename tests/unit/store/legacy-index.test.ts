@@ -60,7 +60,7 @@ async function expectUpgraded(raw: Keyv, open: () => Promise<ItemStore>): Promis
   await writeLegacyStore(raw);
   const store = await open();
   try {
-    expect(await raw.get('meta')).toEqual({ schema: 2 });
+    expect(await raw.get('meta')).toEqual({ schema: 3 });
     const state = await store.loadSource('mee');
     expect((await store.readHistory(state)).map((i) => i.title)).toEqual(['mee 5', 'mee 4']);
     // Items 1–3 left the history: only the migrated seen index still knows them.

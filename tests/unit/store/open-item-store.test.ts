@@ -47,6 +47,29 @@ describe('openItemStore', () => {
     await expect(openItemStore(`sqlite://${file}`)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
   });
 
+  it('opens a layout-2 store as layout 3: its items stay known', async () => {
+    const file = join(dir, 'layout-2.sqlite');
+    const ctx = (now: string) => ({ now: new Date(now), timezone: 'UTC', historySize: 1, retainDays: 30 });
+    const item = (n: number) => ({ title: `t${n}`, link: `https://e.org/${n}`, canonicalLink: `https://e.org/${n}` });
+    const first = await openItemStore(`sqlite://${file}`);
+    await first.commitItems('s', [item(1)], ctx('2024-03-01T00:00:00Z'));
+    await first.close();
+    const db = new Database(file);
+    db.prepare("UPDATE keyv SET value = ? WHERE key = 'feedwright:meta'").run(JSON.stringify({ value: { schema: 2 } }));
+    db.close();
+    const store = await openItemStore(`sqlite://${file}`);
+    expect(
+      (await store.commitItems('s', [item(2), item(1)], ctx('2024-03-02T00:00:00Z'))).newItems.map((i) => i.title),
+    ).toEqual(['t2']);
+    expect((await store.commitItems('s', [item(1)], ctx('2024-03-03T00:00:00Z'))).newItems).toEqual([]);
+    await store.close();
+    const check = new Database(file);
+    expect(check.prepare("SELECT value FROM keyv WHERE key = 'feedwright:meta'").get()).toEqual({
+      value: JSON.stringify({ value: { schema: 3 } }),
+    });
+    check.close();
+  });
+
   it('fails fast with STORE_UNAVAILABLE and a hint when Redis is not there', async () => {
     const started = Date.now();
     const error = await openItemStore('redis://127.0.0.1:1', { connectTimeoutMs: 1_000 }).catch((e: unknown) => e);
