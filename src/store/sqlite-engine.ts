@@ -10,7 +10,14 @@ import { parseSeenRecord, type ItemRecord } from './item-record.js';
 import { parseStoredText } from './json-codec.js';
 import type { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { createWriteBatch } from './sqlite-write-batch.js';
-import { COMMIT_PRUNE_LIMIT, encodeSeen, fenceKey, type KeyvWrite, type StoreEngine } from './store-engine.js';
+import {
+  COMMIT_PRUNE_LIMIT,
+  encodeSeen,
+  fenceKey,
+  type CommitPlanner,
+  type KeyvWrite,
+  type StoreEngine,
+} from './store-engine.js';
 
 /** Builds the engine over the adapter's database, for keyv namespace `namespace`. */
 export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string): StoreEngine {
@@ -76,6 +83,24 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
     writeValues(writes, Date.now());
     return true;
   };
+  // Built once: better-sqlite3 wraps a function in four transaction variants each time it is asked.
+  const commit = db.transaction(
+    (
+      sourceId: string,
+      fence: number | undefined,
+      ids: readonly string[],
+      nowMs: number,
+      plan: CommitPlanner<unknown>,
+    ) => {
+      if (fence !== undefined && token(sourceId) !== fence) return undefined;
+      const { batch, result } = plan(readSeen(sourceId, ids, nowMs));
+      upsertSeen(batch.seen, sql.upsertSeen);
+      writeValues(batch.writes, Date.now());
+      const old = sql.findExpired.all(namespace, nowMs, COMMIT_PRUNE_LIMIT) as Array<{ source: string; id: string }>;
+      for (const row of old) sql.deleteSeen.run(namespace, row.source, row.id);
+      return { result };
+    },
+  );
   const importSeen = db.transaction((records: readonly ItemRecord[]) => upsertSeen(records, sql.insertSeenIfAbsent));
 
   return {
@@ -89,18 +114,13 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
       }),
     peek: async (sourceId) => token(sourceId),
     readSeen: async (sourceId, ids, nowMs) => readSeen(sourceId, ids, nowMs),
-    async commit(sourceId, fence, ids, nowMs, plan) {
-      const run = db.transaction(() => {
-        if (fence !== undefined && token(sourceId) !== fence) return undefined;
-        const { batch, result } = plan(readSeen(sourceId, ids, nowMs));
-        upsertSeen(batch.seen, sql.upsertSeen);
-        writeValues(batch.writes, Date.now());
-        const old = sql.findExpired.all(namespace, nowMs, COMMIT_PRUNE_LIMIT) as Array<{ source: string; id: string }>;
-        for (const row of old) sql.deleteSeen.run(namespace, row.source, row.id);
-        return { result };
-      });
-      return run.immediate();
-    },
+    commit: async <T>(
+      sourceId: string,
+      fence: number | undefined,
+      ids: readonly string[],
+      nowMs: number,
+      plan: CommitPlanner<T>,
+    ) => commit.immediate(sourceId, fence, ids, nowMs, plan) as { result: T } | undefined,
     write: (sourceId, fence, writes) => batched(() => write(sourceId, fence, writes)),
     importSeen: async (_sourceId, records) => void importSeen.immediate(records),
     // One statement for the whole namespace: every source with seen rows is in it.
