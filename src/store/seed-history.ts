@@ -2,6 +2,12 @@
  * Fills a source's empty history with items rebuilt outside the store (from the feed files it wrote
  * before the store was lost): seen records, then history and registry, with the ids given so GUIDs
  * and dedupe stay exactly as they were.
+ *
+ * The rebuild claims the source as a run does, before it reads the history, and writes under that
+ * claim: a run of the source that commits in between (another worker) has claimed it later, so the
+ * rebuild's write is refused and the run's history stays; a run that claimed earlier has its commit
+ * refused (STORE_FENCED) and announces its items on its next run. An item a run has committed lives
+ * only in its history until the history drops it (layout 3), so overwriting that history would lose it.
  */
 import type { Keyv } from 'keyv';
 import type { StoredItem } from '../model.js';
@@ -19,9 +25,11 @@ export async function seedHistory(
   items: readonly StoredItem[],
   ctx: CommitContext,
 ): Promise<number> {
+  if (items.length === 0) return 0;
+  const fence = await engine.claim(sourceId);
   const [rawHistory, rawRegistry] = await keyv.getMany<unknown>([historyKey(sourceId), REGISTRY_KEY]);
   // Never overwrite: another worker (or an earlier start) may have rebuilt or run it meanwhile.
-  if (parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.length > 0 || items.length === 0) return 0;
+  if (parseHistoryRecord(rawHistory, historyKey(sourceId), sourceId).items.length > 0) return 0;
   const retainMs = Math.max(1, ctx.retainDays) * DAY_MS;
   const expiresAt = new Date(ctx.now.getTime() + retainMs).toISOString();
   const unique = new Map<string, ItemRecord>();
@@ -37,7 +45,8 @@ export async function seedHistory(
   const writes: KeyvWrite[] = [{ key: historyKey(sourceId), value: { items: history } }, historyStampWrite(sourceId)];
   if (!registry.sources.includes(sourceId))
     writes.push({ key: REGISTRY_KEY, value: { sources: [...registry.sources, sourceId].sort() } });
-  await engine.write(sourceId, undefined, writes);
+  // Refused when a run has claimed the source since: its history, not this one, is the source's.
+  if (!(await engine.write(sourceId, fence, writes))) return 0;
   return records.length;
 }
 
