@@ -9,34 +9,12 @@ import { getCachedZone } from '../time/cached-zone.js';
 /** RFC 822/2822 date with the zone's numeric offset, for RSS `pubDate` / `lastBuildDate`. */
 export function formatRfc822(date: Date, zone: string | undefined): string {
   if (!zone) return date.toUTCString();
-  const ms = date.getTime();
-  const offset = offsetMinutes(ms, zone);
-  // The zone's wall clock is the instant shifted by its offset, read with the UTC getters.
-  const local = new Date(ms + (offset ?? 0) * 60_000);
-  const year = local.getUTCFullYear();
-  if (offset === undefined || year < 1000 || year > 9999) {
-    return DateTime.fromMillis(ms, { zone: getCachedZone(zone), locale: 'en-US' }).toRFC2822() ?? date.toUTCString();
-  }
-  const day = `${WEEKDAYS[local.getUTCDay()]}, ${pad2(local.getUTCDate())} ${MONTHS[local.getUTCMonth()]} ${year}`;
-  return `${day} ${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())} ${formatOffset(offset, '')}`;
+  return remembered(rfc822Texts, date.getTime(), zone, writeRfc822);
 }
 
 /** RFC 3339 date with the zone's offset (no milliseconds), for Atom and JSON Feed. */
 export function formatRfc3339(date: Date, zone: string | undefined): string {
-  const ms = date.getTime();
-  const offset = zone ? offsetMinutes(ms, zone) : 0;
-  const local = new Date(ms + (offset ?? 0) * 60_000);
-  const year = local.getUTCFullYear();
-  if (offset === undefined || year < 1000 || year > 9999) {
-    const luxon = zone
-      ? DateTime.fromJSDate(date, { zone: getCachedZone(zone) })
-      : DateTime.fromJSDate(date, { zone: 'utc' });
-    return luxon.toISO({ suppressMilliseconds: true }) ?? date.toISOString();
-  }
-  // toISOString() of the shifted instant is the wall clock: keep its date and time, drop the Z.
-  const iso = local.toISOString();
-  const wall = local.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
-  return `${wall}${zone ? formatOffset(offset, ':') : 'Z'}`;
+  return remembered(rfc3339Texts, date.getTime(), zone ?? '', writeRfc3339);
 }
 
 /**
@@ -72,6 +50,62 @@ export function zonedDate(date: Date, zone: string | undefined): Date {
 }
 
 // --- Internal helpers ---
+
+/**
+ * Texts already written, per zone and instant: a list page's items share a few dates (days), and a
+ * feed writes each item's dates in two or three formats, so most dates were written before. Each
+ * map is emptied when it reaches {@link MAX_REMEMBERED} texts.
+ */
+const rfc822Texts = new Map<string, Map<number, string>>();
+const rfc3339Texts = new Map<string, Map<number, string>>();
+const MAX_REMEMBERED = 4096;
+
+function remembered(
+  texts: Map<string, Map<number, string>>,
+  ms: number,
+  zone: string,
+  write: (ms: number, zone: string) => string,
+): string {
+  let byInstant = texts.get(zone);
+  if (byInstant === undefined) texts.set(zone, (byInstant = new Map()));
+  let text = byInstant.get(ms);
+  if (text === undefined) {
+    text = write(ms, zone);
+    if (byInstant.size >= MAX_REMEMBERED) byInstant.clear();
+    byInstant.set(ms, text);
+  }
+  return text;
+}
+
+function writeRfc822(ms: number, zone: string): string {
+  const date = new Date(ms);
+  const offset = offsetMinutes(ms, zone);
+  // The zone's wall clock is the instant shifted by its offset, read with the UTC getters.
+  const local = new Date(ms + (offset ?? 0) * 60_000);
+  const year = local.getUTCFullYear();
+  if (offset === undefined || year < 1000 || year > 9999) {
+    return DateTime.fromMillis(ms, { zone: getCachedZone(zone), locale: 'en-US' }).toRFC2822() ?? date.toUTCString();
+  }
+  const day = `${WEEKDAYS[local.getUTCDay()]}, ${pad2(local.getUTCDate())} ${MONTHS[local.getUTCMonth()]} ${year}`;
+  return `${day} ${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())} ${formatOffset(offset, '')}`;
+}
+
+function writeRfc3339(ms: number, zone: string): string {
+  const date = new Date(ms);
+  const offset = zone ? offsetMinutes(ms, zone) : 0;
+  const local = new Date(ms + (offset ?? 0) * 60_000);
+  const year = local.getUTCFullYear();
+  if (offset === undefined || year < 1000 || year > 9999) {
+    const luxon = zone
+      ? DateTime.fromJSDate(date, { zone: getCachedZone(zone) })
+      : DateTime.fromJSDate(date, { zone: 'utc' });
+    return luxon.toISO({ suppressMilliseconds: true }) ?? date.toISOString();
+  }
+  // toISOString() of the shifted instant is the wall clock: keep its date and time, drop the Z.
+  const iso = local.toISOString();
+  const wall = local.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
+  return `${wall}${zone ? formatOffset(offset, ':') : 'Z'}`;
+}
 
 /** See {@link zonedDate}. The formatters get a plain Date: their fallbacks call the Date's own methods. */
 class ZonedDate extends Date {

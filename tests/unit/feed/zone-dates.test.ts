@@ -48,6 +48,17 @@ describe('feed dates in the feed time zone', () => {
     expect(formatRfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), undefined)).toBe('2026-01-02T03:04:05.067Z');
   });
 
+  it('writes a date written before the same again, per zone', () => {
+    const at = new Date(Date.UTC(2026, 6, 1, 12));
+    for (let round = 0; round < 2; round++) {
+      expect(formatRfc3339(at, 'Asia/Shanghai')).toBe('2026-07-01T20:00:00+08:00');
+      expect(formatRfc3339(at, 'America/New_York')).toBe('2026-07-01T08:00:00-04:00');
+      expect(formatRfc3339(at, undefined)).toBe('2026-07-01T12:00:00Z');
+      expect(formatRfc822(at, 'Asia/Shanghai')).toBe('Wed, 01 Jul 2026 20:00:00 +0800');
+      expect(formatRfc822(at, 'Europe/Berlin')).toBe('Wed, 01 Jul 2026 14:00:00 +0200');
+    }
+  });
+
   it('hands `feed` dates that write themselves in the zone, the same instant, and never touches titles', () => {
     const zoned = zonedDate(instant, 'Asia/Shanghai');
     expect(zoned.getTime()).toBe(instant.getTime());
