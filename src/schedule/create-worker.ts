@@ -337,7 +337,7 @@ function createPruner(pipeline: PipelineDeps, intervalMs: number) {
   };
 }
 
-/** How often a worker announces its config hash; a worker silent for three periods is gone. */
+/** How often a worker announces its config hash (±20 %); a worker silent for three periods is gone. */
 const ANNOUNCE_INTERVAL_MS = 30_000;
 
 /** Shared store: announces this worker's config hash and warns (once per difference) when another live worker's differs. */
@@ -366,14 +366,29 @@ function createDriftWatch(pipeline: PipelineDeps, config: () => AppConfig) {
       pipeline.logger.debug({ err: error }, 'config drift: could not announce this worker');
     }
   };
+  // Every announcement is a read-modify-write of one shared record, so two workers announcing at the
+  // same moment can drop one another's entry until the next round. Workers started together would
+  // announce together every round: the second announcement comes 1-5 s after the first, and the
+  // rounds after it 24-36 s apart, each worker at moments of its own.
+  let stopped = false;
+  const schedule = (delayMs: number): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void announce();
+      schedule(ANNOUNCE_INTERVAL_MS * (0.8 + 0.4 * Math.random()));
+    }, delayMs);
+    timer.unref();
+  };
   return {
     start() {
       void announce();
-      timer = setInterval(() => void announce(), ANNOUNCE_INTERVAL_MS);
-      timer.unref();
+      schedule(1_000 + 4_000 * Math.random());
     },
     announce: () => (timer ? void announce() : undefined),
-    stop: () => clearInterval(timer),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
     warnings: () => current,
   };
 }
