@@ -86,28 +86,20 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
     return left > 0 ? clock.sleep(left) : undefined;
   };
 
-  const turnFor = (host: string, state: HostState, delayMs: number, sendsLater: boolean): HostTurn => {
-    let sent = !sendsLater;
-    let released = false;
-    const markSent = (): void => {
-      if (sent) return;
-      sent = true;
-      recordStart(state, delayMs, clock.now());
-      state.unsent -= 1;
-      if (state.unsent === 0) for (const wake of state.onSent.splice(0)) wake();
-    };
-    return Object.assign(
+  const turnFor = (host: string, state: HostState, delayMs: number, sendsLater: boolean): HostTurn =>
+    createTurn(
+      sendsLater,
       () => {
-        if (released) return;
-        released = true;
-        markSent();
+        recordStart(state, delayMs, clock.now());
+        state.unsent -= 1;
+        if (state.unsent === 0) for (const wake of state.onSent.splice(0)) wake();
+      },
+      () => {
         global.release();
         state.slots.release();
         forgetIfIdle(host, state);
       },
-      { sent: markSent },
     );
-  };
 
   return {
     async acquire(host, limits, options = {}) {
@@ -133,6 +125,30 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
     turnIn: (host) => Math.max(0, (hosts.get(host)?.nextStartAt ?? 0) - clock.now()),
     size: () => hosts.size,
   };
+}
+
+/**
+ * A turn whose `onSent` runs once, when its request is known to have gone out (at once unless
+ * `sendsLater`; at the latest when the turn ends), and whose `onEnd` runs once, when it ends. The
+ * local gate and the shared one (shared-politeness.ts) build their turns with it.
+ */
+export function createTurn(sendsLater: boolean, onSent: () => void, onEnd: () => void): HostTurn {
+  let sent = !sendsLater;
+  let ended = false;
+  const markSent = (): void => {
+    if (sent) return;
+    sent = true;
+    onSent();
+  };
+  return Object.assign(
+    () => {
+      if (ended) return;
+      ended = true;
+      markSent();
+      onEnd();
+    },
+    { sent: markSent },
+  );
 }
 
 // --- Internal helpers ---

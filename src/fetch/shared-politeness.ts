@@ -10,7 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { GateClock, HostGate, HostLimits, HostTurn, TurnOptions } from './host-gate.js';
+import {
+  createTurn,
+  type GateClock,
+  type HostGate,
+  type HostLimits,
+  type HostTurn,
+  type TurnOptions,
+} from './host-gate.js';
 import type { RobotsLoad } from './robots-cache.js';
 
 /** The three Redis operations the shared politeness needs. */
@@ -272,23 +279,16 @@ function sharedTurn(parts: {
   restart: () => unknown;
   release: () => void;
 }): HostTurn {
-  let sent = !parts.sendsLater;
-  let released = false;
-  const markSent = (): void => {
-    if (sent) return;
-    sent = true;
-    parts.localTurn.sent();
-    if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
-  };
-  return Object.assign(
+  return createTurn(
+    parts.sendsLater,
     () => {
-      if (released) return;
-      released = true;
-      markSent();
+      parts.localTurn.sent();
+      if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+    },
+    () => {
       parts.localTurn();
       parts.release();
     },
-    { sent: markSent },
   );
 }
 
