@@ -15,6 +15,7 @@ import type { AppConfig } from '../../src/model.js';
 import { startExtractPool, type ExtractPool } from '../../src/pipeline/extract-pool.js';
 import { runPass, type PipelineDeps } from '../../src/pipeline/index.js';
 import { openItemStore } from '../../src/store/index.js';
+import { demoSourceYaml } from '../helpers/demo-sources.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -122,18 +123,7 @@ function buildConfig(out: string): AppConfig {
     '    title: All',
     '    sources: all',
     'sources:',
-    '  - id: mee',
-    '    name: 生态环境部 要闻',
-    `    url: ${server.origin}/ywdt/`,
-    '    items: ul.list > li',
-    '    title: a',
-    '    link: a@href',
-    '    date: span.date',
-    '  - id: province',
-    `    url: ${server.origin}/tzgg/`,
-    '    items: table.tzgg tr',
-    '    title: td.bt a',
-    '    date: td.sj',
+    ...demoSourceYaml(server.origin),
     // tbody is implied: only the parse5 tree has it, so this source is read on that tree.
     '  - id: province-tbody',
     `    url: ${server.origin}/tzgg/?tbody`,

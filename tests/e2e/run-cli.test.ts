@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseFeed } from 'feedsmith';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSourceYaml } from '../helpers/demo-sources.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { missingTools, parseWithFeedparser } from '../helpers/feed-consumers.js';
@@ -53,18 +54,7 @@ beforeAll(async () => {
       '  minDelay: 0ms',
       '  retries: 0',
       'sources:',
-      '  - id: mee',
-      '    name: 生态环境部 要闻',
-      `    url: ${server.origin}/ywdt/`,
-      '    items: ul.list > li',
-      '    title: a',
-      '    link: a@href',
-      '    date: span.date',
-      '  - id: province',
-      `    url: ${server.origin}/tzgg/`,
-      '    items: table.tzgg tr',
-      '    title: td.bt a',
-      '    date: td.sj',
+      ...demoSourceYaml(server.origin),
     ].join('\n'),
   );
 });
