@@ -13,8 +13,19 @@ export interface DatePattern {
   re: RegExp;
   /** Only when the whole text is this date (the regex is anchored). */
   wholeOnly: boolean;
+  /**
+   * The row matches only text holding a Latin or Cyrillic letter ({@link MAY_NAME_MONTH}): a text
+   * without one skips it (and never builds what it needs).
+   */
+  needsLetters?: boolean;
   build(groups: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined;
 }
+
+/**
+ * A Latin (with Latin-1 and Latin Extended-A/B) or Cyrillic letter: every month name the `intl` row
+ * knows (month-names.ts: fr, de, es, it, pt, ru, nl, pl, sv, da, nb, tr, id, uk) holds one.
+ */
+export const MAY_NAME_MONTH = /[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0400-\u04ff]/i;
 
 const MONTHS =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
@@ -27,6 +38,8 @@ const MERIDIEM_SUFFIX = '(?:\\s*(?<ms>[ap]\\.?m\\.?)(?![a-z]))?';
 const TIME = `(?:\\s*T?\\s*${MERIDIEM_PREFIX}(?<h>\\d{1,2})\\s*[:时時点點]\\s*(?<mi>[0-5]\\d)(?!\\d)\\s*分?(?::(?<s>\\d{2})(?:[.,]\\d+)?|(?<s2>\\d{1,2})\\s*秒)?${MERIDIEM_SUFFIX}${OFFSET})?`;
 /** Optional English time after a date: `, 2:30 PM`, ` at 14:30:00 GMT+0800`, `14:30:00 CST`. */
 const EN_TIME = `(?:,?\\s+(?:at\\s+)?(?<h>\\d{1,2}):(?<mi>[0-5]\\d)(?::(?<s>\\d{2}))?${MERIDIEM_SUFFIX}${OFFSET})?`;
+
+let intlMonthRegex: RegExp | undefined;
 
 /** The absolute date table, in order of preference for matches starting at the same place. */
 export const DATE_PATTERNS: readonly DatePattern[] = [
@@ -75,11 +88,18 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
   },
   {
     // Other languages' month names (CLDR through luxon, see month-names.ts): 3 mars 2021, 7. Juni 2021,
-    // 09 enero 2014, 4 de março de 2021, 7 июня 2021 г., 27 agosto 2019 14:30
+    // 09 enero 2014, 4 de março de 2021, 7 июня 2021 г., 27 agosto 2019 14:30. The regex is built on
+    // first use: reading the month names from Intl for 14 languages took ~30 ms of CPU, which every
+    // process that extracts (and every extraction thread) paid at start-up, and pages whose dates
+    // hold no Latin or Cyrillic letter (most Chinese boards) never need it.
     name: 'd-month-y-intl',
-    re: re(
-      `(?<![\\d.])(?<d>\\d{1,2})\\.?\\s*(?:de\\s+)?(?<mon>${monthNamePattern()})\\.?,?\\s*(?:de\\s+)?(?<y>\\d{4})(?!\\d)(?:\\s*(?:г\\.|um|à|a las|alle|às|kl\\.?|,|-|–)?\\s*${TIME.slice(3, -2)})?`,
-    ),
+    get re(): RegExp {
+      intlMonthRegex ??= re(
+        `(?<![\\d.])(?<d>\\d{1,2})\\.?\\s*(?:de\\s+)?(?<mon>${monthNamePattern()})\\.?,?\\s*(?:de\\s+)?(?<y>\\d{4})(?!\\d)(?:\\s*(?:г\\.|um|à|a las|alle|às|kl\\.?|,|-|–)?\\s*${TIME.slice(3, -2)})?`,
+      );
+      return intlMonthRegex;
+    },
+    needsLetters: true,
     wholeOnly: false,
     build: (g, ctx) => buildDate({ year: g.y, month: intlMonth(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
   },

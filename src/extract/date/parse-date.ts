@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { ParsedDate } from '../../model.js';
 import { buildDate, type DateContext, type DateHit } from './date-building.js';
 import { getCachedZone } from '../../time/cached-zone.js';
-import { DATE_PATTERNS } from './date-patterns.js';
+import { DATE_PATTERNS, MAY_NAME_MONTH, type DatePattern } from './date-patterns.js';
 import { RELATIVE_PATTERNS } from './relative-dates.js';
 import { arabizeCjkDates } from './chinese-numerals.js';
 
@@ -99,7 +99,9 @@ function findCleanedDate(cleaned: string, ctx: DateContext): DateMatch | undefin
   const relative = RELATIVE_HINT.test(cleaned);
   if (!digits && !relative) return undefined;
   let best: { hit: DateHit; index: number; length: number } | undefined;
+  let letters: boolean | undefined;
   for (const row of digits ? (relative ? EMBEDDED_ROWS : EMBEDDED_ABSOLUTE_ROWS) : EMBEDDED_RELATIVE_ROWS) {
+    if ((row as DatePattern).needsLetters && !(letters ??= MAY_NAME_MONTH.test(cleaned))) continue;
     const match = row.re.exec(cleaned);
     if (!match) continue;
     if (best && (match.index > best.index || (match.index === best.index && match[0].length <= best.length))) continue;
