@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../../src/extract/index.js';
+import { MAY_NAME_MONTH } from '../../../src/extract/date/date-patterns.js';
+import { readMonthTable } from '../../../src/extract/date/month-names.js';
 
 /** 2026-01-05 10:00 in Shanghai is still 2026-01-04 21:00 in New York: year and day inference differ. */
 const NOW = new Date('2026-01-05T10:00:00+08:00');
@@ -211,5 +213,24 @@ describe('parseDate', () => {
 
   it('returns undefined for an unknown time zone instead of throwing', () => {
     expect(parseDate('2019-08-27', { timezone: 'Mars/Olympus', now: NOW })).toBeUndefined();
+  });
+
+  // The other languages' month-name row is skipped for text without a Latin or Cyrillic letter, so
+  // every name it knows must hold one, or dates written with it would silently go unread.
+  it('knows no month name without a Latin or Cyrillic letter', () => {
+    const names = [...readMonthTable().keys()];
+    expect(names.length).toBeGreaterThan(100);
+    expect(names.filter((name) => !MAY_NAME_MONTH.test(name))).toEqual([]);
+  });
+
+  it.each([
+    ['发布于 3 mars 2021', '2021-03-03T00:00:00+08:00'],
+    ['Stand: 7. Juni 2021, 14:30', '2021-06-07T14:30:00+08:00'],
+    ['опубликовано 7 июня 2021 г.', '2021-06-07T00:00:00+08:00'],
+    ['Yayın: 27 ağustos 2019', '2019-08-27T00:00:00+08:00'],
+  ])('reads a month name of another language inside text: %j', (text, expected) => {
+    expect(parseDate(text, { timezone: 'Asia/Shanghai', now: NOW })?.date.toISOString()).toBe(
+      new Date(expected).toISOString(),
+    );
   });
 });
