@@ -1,10 +1,11 @@
 /**
- * Builds dist/ as `npm run build` does (tsc, then the bundled Redis libraries), for the benchmarks
+ * Builds dist/ as `npm run build` does (tsc, the vendor bundles, the CLI's bundle), for the benchmarks
  * that time the compiled CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCli } from '../scripts/bundle-cli.js';
 import { bundleVendorLibraries } from '../scripts/bundle-vendor-libraries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,4 +19,5 @@ export async function buildDist(bench: string): Promise<void> {
   );
   if (build.status !== 0) throw new Error(`${bench} bench: \`tsc -p tsconfig.build.json\` failed; fix the build first`);
   await bundleVendorLibraries(join(ROOT, 'dist'));
+  await bundleCli(join(ROOT, 'dist'));
 }

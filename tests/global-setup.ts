@@ -2,15 +2,16 @@
  * Once per `vitest run`: transpiles src/ to plain JavaScript in `.test-dist/` (esbuild, one file per
  * file, ~0.5 s) for the end-to-end tests' CLI children. A child then starts in about half the time it
  * takes through tsx (which transpiles every module again in every child); the suite spawns the CLI
- * some hundred times. Type checking stays with `tsc --noEmit` in `npm test`. The Redis libraries are
- * bundled beside it as `npm run build` bundles them into dist/, so the CLI children load them as
- * the compiled CLI does.
+ * some hundred times. Type checking stays with `tsc --noEmit` in `npm test`. The vendor libraries
+ * and the CLI itself are bundled beside it as `npm run build` bundles them into dist/, so the CLI
+ * children run the one-file CLI (cli/feedwright.cjs) and load the libraries as the compiled CLI does.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { bundleCli } from '../scripts/bundle-cli.js';
 import { bundleVendorLibraries } from '../scripts/bundle-vendor-libraries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject): Promise<void> {
     logLevel: 'warning',
   });
   await bundleVendorLibraries(OUT);
+  await bundleCli(OUT);
   project.provide('testCli', join(OUT, 'cli', 'bin.js'));
 }
 

@@ -2,6 +2,7 @@
  * Starts the system's Chromium through playwright-core, which is imported only here and only when
  * a source first needs a browser: the default mode never loads it. No browser is ever downloaded.
  */
+import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { describeError } from '../errors.js';
 import { INSTALL_CHROMIUM_HINT, locateChromium } from '../defaults/browser.js';
@@ -43,7 +44,9 @@ export async function launchBrowser(configured: string | undefined, sourceId: st
   }
   let chromium: typeof import('playwright-core').chromium;
   try {
-    ({ chromium } = await import('playwright-core'));
+    // Required, not imported: the CLI runs from a bundle compiled from V8's code cache (cli-bundle.ts),
+    // and Node 20 gives such code no dynamic import().
+    ({ chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core'));
   } catch (cause) {
     throw new BrowserError('BROWSER_LAUNCH', `browser: source "${sourceId}": playwright-core is not installed`, {
       sourceId,

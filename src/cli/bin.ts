@@ -1,11 +1,7 @@
-/** The `feedwright` executable's entry: process-level handlers, then main() (main.ts itself does nothing on import). */
-import { main } from './main.js';
+/**
+ * The `feedwright` executable's entry: the program from the one-file bundle the build writes beside
+ * this module (see cli-bundle.ts), or from its modules when there is none (a checkout run through tsx).
+ */
+import { runBundledCli } from './cli-bundle.js';
 
-process.on('unhandledRejection', (reason) => {
-  process.stderr.write(
-    `fatal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
-  );
-  process.exit(1);
-});
-
-await main(process.argv);
+if (!(await runBundledCli(process.argv))) await (await import('./run-cli.js')).runCli(process.argv);

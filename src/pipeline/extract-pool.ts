@@ -8,6 +8,7 @@
  * extractors; see loadDocument for why not cheerio's full build), so a pass starts one only when it
  * has enough pages to win that back (see {@link shouldUsePool}).
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Piscina as PiscinaPool } from 'piscina';
 import { AppError, type ErrorCode } from '../errors.js';
@@ -93,7 +94,9 @@ export const extractInProcess: ExtractPage = async (input, options) => extractIt
 
 /** Starts a pool of `threads` extraction workers (piscina). */
 export async function startExtractPool(threads: number = configuredThreads()): Promise<ExtractPool> {
-  const { Piscina } = await import('piscina');
+  // Required, not imported: the CLI runs from a bundle compiled from V8's code cache (cli-bundle.ts),
+  // and Node 20 gives such code no dynamic import().
+  const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
   // Under tsx (tests, benchmarks) this module is a .ts file and so is its worker; compiled, both are .js.
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const pool: PiscinaPool = new Piscina({
