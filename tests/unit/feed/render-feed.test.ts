@@ -137,6 +137,28 @@ describe('renderFeed', () => {
     expect(feed.rss).not.toContain('\u0001');
   });
 
+  it('writes Atom entry ids as feed does, `&` escaped once, also when a summary holds the id placeholders', () => {
+    const ids = (atom: string) =>
+      [...atom.matchAll(/<entry>\s*<title[^>]*>[^<]*<\/title>\s*<id>([^<]*)<\/id>/g)].map((m) => m[1]);
+    const linked = renderFeed(meta, [
+      storedItem(1, 1, { link: 'https://www.mee.gov.cn/list?a=1&b=2' }),
+      storedItem(2, 2, { link: 'https://www.mee.gov.cn/list?q=a&amp;b' }),
+    ]);
+    expect(ids(linked.atom)).toEqual([
+      'https://www.mee.gov.cn/list?a=1&amp;b=2',
+      'https://www.mee.gov.cn/list?q=a&amp;amp;b',
+    ]);
+    // Entry ids reach xml-js as placeholders `x:<n>` (render-xml-feeds.ts); a summary with that markup
+    // keeps its text, and every entry keeps its own id.
+    const hostile = renderFeed(meta, [
+      storedItem(1, 1, { summary: '<p>see <id>x:1</id> and <id>x:0</id></p>', summaryIsHtml: true }),
+      storedItem(2, 2),
+    ]);
+    expect(ids(hostile.atom)).toEqual(['https://www.mee.gov.cn/ywdt/1.shtml', 'https://www.mee.gov.cn/ywdt/2.shtml']);
+    expect(hostile.atom).toContain('<![CDATA[<p>see <id>x:1</id> and <id>x:0</id></p>]]>');
+    expect(hostile.atom).not.toMatch(/<id>x:\d+<\/id>\s*<link/);
+  });
+
   it('removes C1 controls such as U+0085 (NEL) like C0 ones', () => {
     const feed = renderFeed(meta, [storedItem(1, 1, { title: 'a\u0085b\u0080c\u009Fd', summary: 'x\u0085y' })]);
     for (const doc of [feed.rss, feed.atom, feed.json]) expect(doc).not.toMatch(/[\u0080-\u009F]/);
