@@ -14,6 +14,7 @@
  * the Redis libraries, feed parsing, detail summaries, Chinese conversion) and better-sqlite3, a
  * native addon; the extraction threads run the modules (the pool's worker file).
  */
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runVendorBundle, writeVendorCodeCache, type BundleOrigin, type RunBundle } from '../vendor/vendor-bundle.js';
 
@@ -22,8 +23,16 @@ export interface CliBundle {
   runCli(argv: string[]): Promise<void>;
 }
 
-/** The bundle beside this module, run (its top level only: nothing of the program starts); undefined when there is none. */
+/**
+ * The bundle beside this module, run (its top level only: nothing of the program starts); undefined
+ * when there is none, or when it is older than the compiled modules (the TypeScript was compiled again
+ * without `npm run build`, which bundles after compiling): the modules are then what was built last.
+ */
 export function loadCliBundle(): RunBundle<CliBundle> | undefined {
+  const built = statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) return undefined;
+  const compiled = statSync(MAIN_MODULE, { throwIfNoEntry: false })?.mtimeMs;
+  if (compiled !== undefined && compiled > built) return undefined;
   return runVendorBundle<CliBundle>(BUNDLE);
 }
 
@@ -49,3 +58,5 @@ export function writeCliBundleCodeCache(bundle: RunBundle<CliBundle>): void {
 
 /** Where the build writes the bundle: beside this module (dist/cli/). */
 const BUNDLE = fileURLToPath(new URL('./feedwright.cjs', import.meta.url));
+/** A module the compiler writes on every build, as it writes them all. */
+const MAIN_MODULE = fileURLToPath(new URL('./main.js', import.meta.url));

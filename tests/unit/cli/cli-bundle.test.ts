@@ -4,10 +4,13 @@
  * that starts the CLI runs it. Code compiled from a code cache gets no dynamic import() from Node 20,
  * so the bundle must not contain one.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { compiledModule, runCompiledScript } from '../../helpers/compiled-module-script.js';
+
+const TEST_DIST = dirname(dirname(inject('testCli')));
 
 const BUNDLE = join(dirname(inject('testCli')), 'feedwright.cjs');
 
@@ -31,5 +34,30 @@ describe('the CLI bundle', () => {
     const source = readFileSync(BUNDLE, 'utf8');
     expect(source).not.toContain('import.meta');
     expect(source).toContain('require("node:path").join(__dirname, "../config/zod-library.js")');
+  });
+
+  it('is left alone when the modules were compiled after it (the TypeScript compiled again without bundling)', () => {
+    // A copy inside .test-dist, so the bundle's packages still resolve from the project's node_modules,
+    // with the package.json the modules read their version from (and their module type) above it.
+    const outer = mkdtempSync(join(TEST_DIST, 'stale-bundle-'));
+    const copy = join(outer, 'build');
+    try {
+      cpSync(join(TEST_DIST, '..', 'package.json'), join(outer, 'package.json'));
+      cpSync(join(TEST_DIST, 'cli'), join(copy, 'cli'), { recursive: true });
+      cpSync(join(TEST_DIST, 'vendor'), join(copy, 'vendor'), { recursive: true });
+      const origin = () =>
+        runCompiledScript([
+          `import { cliBundleOrigin } from ${JSON.stringify(pathToFileURL(join(copy, 'cli', 'cli-bundle.js')).href)};`,
+          `console.log(JSON.stringify({ origin: cliBundleOrigin() ?? 'modules' }));`,
+        ]);
+      const touch = (file: string, seconds: number) => utimesSync(join(copy, 'cli', file), seconds, seconds);
+      touch('main.js', 2_000_000_000);
+      touch('feedwright.cjs', 1_900_000_000);
+      expect(origin()).toEqual({ origin: 'modules' });
+      touch('feedwright.cjs', 2_000_000_100);
+      expect(origin()).toEqual({ origin: 'bundle, code cache' });
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
+    }
   });
 });
