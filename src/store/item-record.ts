@@ -67,17 +67,10 @@ export function storedItemAt(
   return item;
 }
 
-/** Orders records newest first: publication date, then first-seen time, then page position, then id. */
-export function compareRecordsNewestFirst(a: ItemRecord, b: ItemRecord): number {
-  return (
-    Date.parse(b.publishedAt) - Date.parse(a.publishedAt) ||
-    Date.parse(b.firstSeenAt) - Date.parse(a.firstSeenAt) ||
-    a.position - b.position ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
-}
-
-/** Sorts records newest first (as {@link compareRecordsNewestFirst}), parsing each record's times once. */
+/**
+ * Sorts records newest first: publication date, then first-seen time, then page position, then id;
+ * each record's times are parsed once.
+ */
 export function sortRecordsNewestFirst(records: Iterable<ItemRecord>): ItemRecord[] {
   const keyed = Array.from(records, (record) => ({
     record,

@@ -11,7 +11,7 @@
  */
 import type { Keyv } from 'keyv';
 import type { StoredItem } from '../model.js';
-import { compareRecordsNewestFirst, parseHistoryRecord, parseRegistryRecord, type ItemRecord } from './item-record.js';
+import { parseHistoryRecord, parseRegistryRecord, sortRecordsNewestFirst, type ItemRecord } from './item-record.js';
 import type { CommitContext } from './plan-run.js';
 import type { KeyvWrite, StoreEngine } from './store-engine.js';
 import { historyKey, REGISTRY_KEY } from './store-keys.js';
@@ -37,7 +37,7 @@ export async function seedHistory(
     if (!unique.has(item.id)) unique.set(item.id, toRecord(item, sourceId, position, ctx.now.toISOString(), expiresAt));
   });
   const records = [...unique.values()];
-  const history = [...records].sort(compareRecordsNewestFirst).slice(0, Math.max(1, ctx.historySize));
+  const history = sortRecordsNewestFirst(records).slice(0, Math.max(1, ctx.historySize));
   const registry = parseRegistryRecord(rawRegistry, REGISTRY_KEY);
   // Seen records first (never over a run's), then the history: a crash in between leaves the history
   // empty, so the next start rebuilds again.
