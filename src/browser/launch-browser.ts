@@ -44,8 +44,7 @@ export async function launchBrowser(configured: string | undefined, sourceId: st
   }
   let chromium: typeof import('playwright-core').chromium;
   try {
-    // Required, not imported: the CLI runs from a bundle compiled from V8's code cache (cli-bundle.ts),
-    // and Node 20 gives such code no dynamic import().
+    // Required, not imported: import() fails in the CLI's bundle (src/vendor/vendor-bundle.ts).
     ({ chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core'));
   } catch (cause) {
     throw new BrowserError('BROWSER_LAUNCH', `browser: source "${sourceId}": playwright-core is not installed`, {

@@ -94,8 +94,7 @@ export const extractInProcess: ExtractPage = async (input, options) => extractIt
 
 /** Starts a pool of `threads` extraction workers (piscina). */
 export async function startExtractPool(threads: number = configuredThreads()): Promise<ExtractPool> {
-  // Required, not imported: the CLI runs from a bundle compiled from V8's code cache (cli-bundle.ts),
-  // and Node 20 gives such code no dynamic import().
+  // Required, not imported: import() fails in the CLI's bundle (src/vendor/vendor-bundle.ts).
   const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
   // Under tsx (tests, benchmarks) this module is a .ts file and so is its worker; compiled, both are .js.
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';

@@ -10,11 +10,15 @@
  *   bin/v8-flags.js, are the build's); otherwise V8 compiles the source as usual.
  * - Only compiled code has bundles beside it: run from src/ (tsx, vitest), each library's loader
  *   falls back to its package in node_modules.
+ * - No dynamic `import()` in a bundle: Node 20 loses the import callback of code compiled from a code
+ *   cache written by another process (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so it would work only
+ *   when V8 rejected the cache. None is given, so it fails the same way either way; what a bundle
+ *   loads late, it loads with `require` (see cli-bundle.ts, whose test checks for it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** How a bundle was run: from its code cache, or compiled from its source. */
 export type BundleOrigin = 'bundle, code cache' | 'bundle';
@@ -39,7 +43,6 @@ export function runVendorBundle<T>(path: string): RunBundle<T> | undefined {
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: path,
     cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
