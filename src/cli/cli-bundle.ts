@@ -16,7 +16,7 @@
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runVendorBundle, writeVendorCodeCache, type BundleOrigin, type RunBundle } from '../vendor/vendor-bundle.js';
+import { runVendorBundle, writeVendorCodeCache, type RunBundle } from '../vendor/vendor-bundle.js';
 
 /** What the bundle exports (its entry is run-cli.ts). */
 export interface CliBundle {
@@ -42,11 +42,6 @@ export async function runBundledCli(argv: string[]): Promise<boolean> {
   if (!bundle) return false;
   await bundle.exports.runCli(argv);
   return true;
-}
-
-/** How the bundle beside this module loads: for tests and diagnostics (undefined: no bundle). */
-export function cliBundleOrigin(): BundleOrigin | undefined {
-  return loadCliBundle()?.origin;
 }
 
 /** Writes V8's code cache of a bundle that has run in this process (the build runs sample pages first). */

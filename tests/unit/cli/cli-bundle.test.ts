@@ -47,8 +47,8 @@ describe('the CLI bundle', () => {
       cpSync(join(TEST_DIST, 'vendor'), join(copy, 'vendor'), { recursive: true });
       const origin = () =>
         runCompiledScript([
-          `import { cliBundleOrigin } from ${JSON.stringify(pathToFileURL(join(copy, 'cli', 'cli-bundle.js')).href)};`,
-          `console.log(JSON.stringify({ origin: cliBundleOrigin() ?? 'modules' }));`,
+          `import { loadCliBundle } from ${JSON.stringify(pathToFileURL(join(copy, 'cli', 'cli-bundle.js')).href)};`,
+          `console.log(JSON.stringify({ origin: loadCliBundle()?.origin ?? 'modules' }));`,
         ]);
       const touch = (file: string, seconds: number) => utimesSync(join(copy, 'cli', file), seconds, seconds);
       touch('main.js', 2_000_000_000);
