@@ -36,9 +36,22 @@ export function loadCliBundle(): RunBundle<CliBundle> | undefined {
   return runVendorBundle<CliBundle>(BUNDLE);
 }
 
-/** Runs the program on `argv` from the bundle; false when there is no bundle (the caller runs the modules). */
+/**
+ * Runs the program on `argv` from the bundle; false when there is none (the caller runs the modules).
+ * A bundle that cannot be loaded (a build cut short leaves half a file) is reported on stderr and
+ * the modules run instead: they were compiled before it was written.
+ */
 export async function runBundledCli(argv: string[]): Promise<boolean> {
-  const bundle = loadCliBundle();
+  let bundle: RunBundle<CliBundle> | undefined;
+  try {
+    bundle = loadCliBundle();
+  } catch (error) {
+    process.stderr.write(
+      `feedwright: cannot load ${BUNDLE} (${(error as Error).message}); running the compiled modules instead. ` +
+        '`npm run build` writes it again.\n',
+    );
+    return false;
+  }
   if (!bundle) return false;
   await bundle.exports.runCli(argv);
   return true;

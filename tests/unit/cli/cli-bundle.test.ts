@@ -4,7 +4,8 @@
  * that starts the CLI runs it. Code compiled from a code cache gets no dynamic import() from Node 20,
  * so the bundle must not contain one.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
@@ -36,15 +37,16 @@ describe('the CLI bundle', () => {
     expect(source).toContain('require("node:path").join(__dirname, "../config/zod-library.js")');
   });
 
-  it('is left alone when the modules were compiled after it (the TypeScript compiled again without bundling)', () => {
+  it('is left alone when the modules were compiled after it, and said to be broken when it cannot load', () => {
     // A copy inside .test-dist, so the bundle's packages still resolve from the project's node_modules,
     // with the package.json the modules read their version from (and their module type) above it.
     const outer = mkdtempSync(join(TEST_DIST, 'stale-bundle-'));
     const copy = join(outer, 'build');
     try {
       cpSync(join(TEST_DIST, '..', 'package.json'), join(outer, 'package.json'));
-      cpSync(join(TEST_DIST, 'cli'), join(copy, 'cli'), { recursive: true });
-      cpSync(join(TEST_DIST, 'vendor'), join(copy, 'vendor'), { recursive: true });
+      // The whole compiled tree (the modules run when the bundle cannot), without other tests' copies.
+      for (const entry of readdirSync(TEST_DIST))
+        if (!entry.startsWith('stale-bundle-')) cpSync(join(TEST_DIST, entry), join(copy, entry), { recursive: true });
       const origin = () =>
         runCompiledScript([
           `import { loadCliBundle } from ${JSON.stringify(pathToFileURL(join(copy, 'cli', 'cli-bundle.js')).href)};`,
@@ -56,6 +58,15 @@ describe('the CLI bundle', () => {
       expect(origin()).toEqual({ origin: 'modules' });
       touch('feedwright.cjs', 2_000_000_100);
       expect(origin()).toEqual({ origin: 'bundle, code cache' });
+      // Half a file, as a build cut short leaves it: said on stderr, and the modules run.
+      const bundle = join(copy, 'cli', 'feedwright.cjs');
+      writeFileSync(bundle, readFileSync(bundle, 'utf8').slice(0, 100_000));
+      touch('feedwright.cjs', 2_000_000_200);
+      const cli = spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), '--version'], { encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(cli.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(cli.stderr).toContain(`feedwright: cannot load ${bundle} (`);
+      expect(cli.stderr).toContain('running the compiled modules instead. `npm run build` writes it again.');
     } finally {
       rmSync(outer, { recursive: true, force: true });
     }
