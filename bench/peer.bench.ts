@@ -6,6 +6,10 @@
  *
  * - floor: cheerio on htmlparser2, parse + select only (the rows, title, link, date), in this
  *   process, on the decoded pages: the least any cheerio-based extractor must spend per page.
+ * - cold floor: the floor's parse + select in a fresh `node` under the CLI's V8 flags (cold-floor-child.js),
+ *   one pass over the 200 pages, its CPU counted from process start as a cold `run`'s is: what cheerio
+ *   alone costs a process that has not warmed up (V8 compiling and optimising the parser, the heap
+ *   growing), with the trees kept as the floor keeps them and emptied as extraction empties them.
  * - warm process: `runPass` in this process after a warm-up pass over 200 other URLs (V8 has
  *   compiled the hot paths, as in a long-running worker): fetch, decode, extract, dedupe, record,
  *   RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200; the median
@@ -29,7 +33,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load } from 'cheerio';
 import iconv from 'iconv-lite';
 import { parseConfigText } from '../src/config/index.js';
 import { createFetcher } from '../src/fetch/index.js';
@@ -39,7 +42,9 @@ import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
 import { defaultPoolThreads } from '../src/pipeline/extract-pool.js';
 import { openItemStore } from '../src/store/index.js';
 import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
+import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 import { buildDist } from './build-dist.js';
+import { parseAndSelect } from './floor-select.js';
 
 const PAGES = 200;
 const HOSTS = 20;
@@ -93,6 +98,13 @@ async function main(): Promise<void> {
     cold8.push(runCold(site, join(dir, 'cold-8-b'), 8, 'auto'));
     const cold1 = runCold(site, join(dir, 'cold-1'), 1);
     const cold8no = runCold(site, join(dir, 'cold-8'), 8);
+    // The cold floors, twice each, interleaved; the lower figure of each counts.
+    const pagesDir = writeDecodedPages(pages, join(dir, 'pages'));
+    const coldFloors = { kept: [] as PassFigures[], released: [] as PassFigures[] };
+    for (let round = 0; round < 2; round++) {
+      coldFloors.kept.push(runColdFloor(pagesDir, false));
+      coldFloors.released.push(runColdFloor(pagesDir, true));
+    }
     const warm = await runWarm(site, dir);
     // The floors are measured after the warm passes, released first: parse + select without the release
     // promotes every tree, and V8 then allocates the parser's nodes straight into the old generation
@@ -115,7 +127,20 @@ async function main(): Promise<void> {
       `  ${name.padEnd(26)} ${figures.wallMs.toFixed(0).padStart(6)} ms wall  ${perPage(figures).toFixed(2).padStart(6)} ms CPU/page ` +
       `(${(perPage(figures) / floorMs).toFixed(2)}× floor)  peak RSS ${figures.peakRssMb.toFixed(0)} MB  ${figures.items} items`;
     const best = (runs: PassFigures[]) => runs.reduce((a, b) => (a.wallMs <= b.wallMs ? a : b));
+    const leastCpu = (runs: PassFigures[]) => runs.reduce((a, b) => (a.cpuMs <= b.cpuMs ? a : b));
+    const keptCold = leastCpu(coldFloors.kept);
+    const releasedCold = leastCpu(coldFloors.released);
+    process.stdout.write(
+      `  cold floor: the floor's parse + select in a fresh process (same V8 flags, one pass, CPU from process start, as a cold \`run\`): ` +
+        `${perPage(keptCold).toFixed(2)} ms a page (${(perPage(keptCold) / floorMs).toFixed(2)}× floor); ` +
+        `each tree emptied: ${perPage(releasedCold).toFixed(2)} ms (${(perPage(releasedCold) / floorMs).toFixed(2)}× floor) ` +
+        `(lower of 2 each: ${coldFloors.kept.map((f) => perPage(f).toFixed(2)).join(', ')} / ${coldFloors.released.map((f) => perPage(f).toFixed(2)).join(', ')} ms)\n`,
+    );
     process.stdout.write(`${row('cold `run`, c=1', cold1)}\n${row('cold `run`, c=8', cold8no)}\n`);
+    process.stdout.write(
+      `  cold \`run\`, c=8, against the cold floor with trees emptied: ${(perPage(cold8no) / perPage(releasedCold)).toFixed(2)}× ` +
+        `(all the rest of the pass: ${(perPage(cold8no) - perPage(releasedCold)).toFixed(2)} ms a page)\n`,
+    );
     process.stdout.write(
       `${row('cold `run`, c=8, 1 thread', best(coldOne))}\n${row(`cold \`run\`, c=8, ${threads} threads`, best(cold8))}\n`,
     );
@@ -163,27 +188,14 @@ async function downloadPages(site: ListSite): Promise<Array<{ html: string; byte
   return pages;
 }
 
-/**
- * CPU ms per page of parse + select; the best of five passes (the first ones warm V8 up). With
- * `release`, each tree is emptied once selected: cheerio's per-document class otherwise keeps it
- * reachable from the old generation until a full collection, so every tree is promoted.
- */
+/** CPU ms per page of parse + select (floor-select.js); the best of five passes (the first ones warm V8 up). */
 function measureFloor(pages: string[], release = false): number {
   let best = Infinity;
   let rows = 0;
   for (let pass = 0; pass < 5; pass++) {
     const started = process.cpuUsage();
     rows = 0;
-    for (const html of pages) {
-      const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
-      $('ul.list li').each((_, element) => {
-        const row = $(element);
-        const link = row.find('a').first();
-        if (link.text().trim() && link.attr('href') && row.find('span.date').text()) rows += 1;
-      });
-      const root = $.root()[0];
-      if (release && root) root.children = [];
-    }
+    for (const html of pages) rows += parseAndSelect(html, release);
     const used = process.cpuUsage(started);
     best = Math.min(best, (used.user + used.system) / 1000 / pages.length);
   }
@@ -289,6 +301,35 @@ function runCold(site: ListSite, dir: string, concurrency: number, threads?: str
     peakRssMb: measured.maxRss / 1024,
     items: reports.reduce((sum, report) => sum + report.found, 0),
   };
+}
+
+/** Writes each decoded page as UTF-8 (0.html, 1.html, …) for the cold floor's process; returns the folder. */
+function writeDecodedPages(pages: Array<{ html: string }>, folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  pages.forEach((page, index) => writeFileSync(join(folder, `${index}.html`), page.html));
+  return folder;
+}
+
+/** The floor's parse + select in a fresh `node` under the CLI's V8 flags (cold-floor-child.js). */
+function runColdFloor(pagesDir: string, release: boolean): PassFigures {
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      ...CLI_V8_FLAGS,
+      join(ROOT, 'bench', 'cold-floor-child.js'),
+      pagesDir,
+      String(PAGES),
+      release ? 'release' : 'keep',
+    ],
+    { encoding: 'utf8' },
+  );
+  const wallMs = performance.now() - started;
+  if (result.status !== 0) throw new Error(`peer bench: the cold floor exited with ${result.status}: ${result.stderr}`);
+  const measured = JSON.parse(result.stdout) as { rows: number; cpuMs: number; maxRss: number };
+  if (measured.rows !== PAGES * ROWS)
+    throw new Error(`peer bench: the cold floor found ${measured.rows} rows, expected ${PAGES * ROWS}`);
+  return { wallMs, cpuMs: measured.cpuMs, peakRssMb: measured.maxRss / 1024, items: measured.rows };
 }
 
 function buildConfig(site: ListSite, dir: string, concurrency: number, query: string): AppConfig {
