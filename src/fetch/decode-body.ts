@@ -4,7 +4,7 @@
  * replacement characters or typical mojibake is replaced by a candidate that decodes cleanly,
  * with a warning naming both — sites often send GBK pages under a default `charset=utf-8` header.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8, transcode } from 'node:buffer';
 import * as chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from './charset-labels.js';
@@ -78,11 +78,29 @@ function stripBom(bytes: Buffer, bom: Bom | undefined, charset: string): Buffer 
 
 /** Decodes with Node's ICU decoder where it is trusted (see nativeLabelFor), else with iconv-lite. */
 function decodeAs(bytes: Buffer, charset: string): string {
-  if (charset === 'utf-8') return bytes.toString('utf8');
+  if (charset === 'utf-8') return decodeUtf8(bytes);
   const decoder = nativeDecoderFor(charset);
   if (decoder) return decoder.decode(bytes);
   return iconv.decode(bytes, codecFor(charset), { stripBOM: false });
 }
+
+/**
+ * UTF-8 bytes as text. V8 decodes UTF-8 a character at a time: ~285 µs for a 100 KB Chinese page
+ * here, against ~118 µs for ICU's converter to UTF-16 plus a copy. For valid UTF-8, the only input
+ * taken that way, both give the same text (the tests compare them on the fixture pages and on generated
+ * text with astral characters); invalid bytes keep V8's replacement characters, one per maximal bad
+ * subsequence as in browsers. ASCII and small bodies gain nothing from the detour.
+ */
+function decodeUtf8(bytes: Buffer): string {
+  if (bytes.length < TRANSCODE_MIN_BYTES || !hasIcuTranscode || isAscii(bytes) || !isUtf8(bytes))
+    return bytes.toString('utf8');
+  return transcode(bytes, 'utf8', 'ucs2').toString('ucs2');
+}
+
+/** Below this, V8's decoder is as fast as the detour through UTF-16. */
+const TRANSCODE_MIN_BYTES = 4096;
+/** `buffer.transcode` needs ICU; a Node built without it has none. */
+const hasIcuTranscode = typeof transcode === 'function' && process.versions.icu !== undefined;
 
 /** TextDecoders by charset; `null` marks a charset this Node build cannot decode natively. */
 const nativeDecoders = new Map<string, InstanceType<typeof TextDecoder> | null>();

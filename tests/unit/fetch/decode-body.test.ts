@@ -1,6 +1,12 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, type DecodeHints } from '../../../src/fetch/index.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 
 const ZH =
   '生态环境部印发《关于进一步加强重金属污染防控的意见》 2019-08-27。关于开展全国生态环境执法大练兵活动的通知 2019-08-26';
@@ -192,5 +198,42 @@ describe('decodeBody', () => {
       expect(isPrivateUse(theirs)).toBe(true);
       expect(isPrivateUse(mine) || mine === '\uFFFD').toBe(false);
     }
+  });
+
+  describe('UTF-8 bodies large enough for the ICU detour', () => {
+    const utf8 = hints({ contentTypeCharset: 'utf-8' });
+    const big = (text: string): string => html(Array.from({ length: 80 }, () => text).join('<br>'));
+
+    it.each([
+      ['Chinese', ZH],
+      ['traditional Chinese and Korean', `${ZH_TW} ${KO}`],
+      ['astral characters (CJK Extension B, emoji, a ZWJ sequence)', `𠀀𠮷 ${ZH} 😀 👩‍👩‍👧 ㈱`],
+      ['combining marks and a noncharacter', `e\u0301 ﷐ \uFFFF ${FR}`],
+    ])('decodes %s as V8 does', (_, text) => {
+      const bytes = Buffer.from(big(text), 'utf8');
+      expect(bytes.length).toBeGreaterThan(8_192);
+      expect(decodeBody(bytes, utf8).text).toBe(big(text));
+    });
+
+    it.each([
+      ['a stray continuation byte', [0x80]],
+      ['a truncated three-byte sequence', [0xe7, 0x94]],
+      ['an overlong encoding', [0xc0, 0xaf]],
+      ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+      ['a byte that is never UTF-8', [0xff]],
+    ])('keeps the replacement characters of invalid UTF-8 with %s', (_, bad) => {
+      const half = Buffer.from(big(ZH), 'utf8');
+      const bytes = Buffer.concat([half, Buffer.from(bad), half]);
+      expect(decodeBody(bytes, utf8).text).toBe(bytes.toString('utf8'));
+    });
+
+    it('decodes every UTF-8 fixture page as V8 does', () => {
+      const pages = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.html'))
+        .map((name) => readFileSync(join(FIXTURES, name)))
+        .filter((bytes) => isUtf8(bytes) && !isAscii(bytes));
+      expect(pages.length).toBeGreaterThan(5);
+      for (const bytes of pages) expect(decodeBody(bytes, utf8).text).toBe(bytes.toString('utf8'));
+    });
   });
 });
