@@ -10,7 +10,7 @@
  * synchronous. A local write of one feed blocks the event loop for a fraction of a millisecond.
  */
 import { describeError, formatErrorMessage } from '../errors.js';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -66,7 +66,9 @@ async function writeIfChanged(
     // for again, unless a write finds it gone.
     if (existing === undefined && !madeFolders.has(outputDir)) await makeFolder(outputDir);
     await sweepOrphanedTemps(outputDir);
-    const temp = join(outputDir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    // The last 12 hex digits of a v4 UUID are random; randomUUID draws from a buffered pool, where
+    // randomBytes(6) asked the system for entropy on every file (~3 µs each, 600 files a pass).
+    const temp = join(outputDir, `.${name}.${process.pid}.${randomUUID().slice(-12)}.tmp`);
     try {
       try {
         writeFileSync(temp, content, 'utf8');
