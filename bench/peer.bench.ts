@@ -1,5 +1,5 @@
 /**
- * The peer-comparison workload of issue 14, with no peer installed: 200 generated Chinese list pages
+ * The peer-comparison workload of issue 14 (peer-workload.ts), with no peer installed: 200 generated Chinese list pages
  * of 60–120 KB (half GBK, half UTF-8), 40 rows each, 20 ms origin latency, politeness opened up
  * (minDelay 0, 8 per host, robots.txt ignored) so only speed counts, a fresh store for each pass.
  * Run: `node --import tsx bench/peer.bench.ts`.
@@ -29,7 +29,7 @@
  * the others where they are repeated, and every ratio is between figures of this one run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,16 +41,23 @@ import type { AppConfig } from '../src/model.js';
 import { runPass, type PipelineDeps } from '../src/pipeline/index.js';
 import { defaultPoolThreads } from '../src/pipeline/extract-pool.js';
 import { openItemStore } from '../src/store/index.js';
-import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
+import type { ListSite } from './list-site-server.js';
+import {
+  PEER_HOSTS,
+  PEER_LATENCY_MS,
+  PEER_PAGES,
+  PEER_ROWS,
+  peerConfigText,
+  runColdCli,
+  startPeerSite,
+  type PassFigures,
+} from './peer-workload.js';
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 import { buildDist } from './build-dist.js';
 import { parseAndSelect } from './floor-select.js';
 
-const PAGES = 200;
-const HOSTS = 20;
-const ROWS = 40;
-const LATENCY_MS = 20;
-const BYTES: [number, number] = [60_000, 120_000];
+const PAGES = PEER_PAGES;
+const ROWS = PEER_ROWS;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Unchanged passes in a row, after the full pass, whose mean is the steady-state figure. */
 const STEADY_PASSES = 6;
@@ -61,24 +68,9 @@ await main();
 
 // --- Internal helpers ---
 
-interface PassFigures {
-  wallMs: number;
-  cpuMs: number;
-  peakRssMb: number;
-  items: number;
-}
-
 async function main(): Promise<void> {
   await buildDist('peer');
-  const site = await startListSite({
-    hosts: HOSTS,
-    lists: PAGES,
-    latencyMs: LATENCY_MS,
-    rows: ROWS,
-    bytesRange: BYTES,
-    halfUtf8: true,
-    withoutEtagEvery: 2,
-  });
+  const site = await startPeerSite();
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-peer-'));
   try {
     const pages = await downloadPages(site);
@@ -87,17 +79,17 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)} (other processes share the cores)\n`,
     );
     process.stdout.write(
-      `${PAGES} pages on ${HOSTS} hosts, ${ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
-        `(half GBK, half UTF-8), ${LATENCY_MS} ms latency\n`,
+      `${PAGES} pages on ${PEER_HOSTS} hosts, ${ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
+        `(half GBK, half UTF-8), ${PEER_LATENCY_MS} ms latency\n`,
     );
     const threads = defaultPoolThreads();
     // Interleaved: pool of one thread, then the default pool (one thread per core), twice.
-    const coldOne = [runCold(site, join(dir, 'cold-8-one-a'), 8, '1')];
-    const cold8 = [runCold(site, join(dir, 'cold-8-a'), 8, 'auto')];
-    coldOne.push(runCold(site, join(dir, 'cold-8-one-b'), 8, '1'));
-    cold8.push(runCold(site, join(dir, 'cold-8-b'), 8, 'auto'));
-    const cold1 = runCold(site, join(dir, 'cold-1'), 1);
-    const cold8no = runCold(site, join(dir, 'cold-8'), 8);
+    const coldOne = [runColdCli(site, join(dir, 'cold-8-one-a'), 8, { threads: '1' })];
+    const cold8 = [runColdCli(site, join(dir, 'cold-8-a'), 8, { threads: 'auto' })];
+    coldOne.push(runColdCli(site, join(dir, 'cold-8-one-b'), 8, { threads: '1' }));
+    cold8.push(runColdCli(site, join(dir, 'cold-8-b'), 8, { threads: 'auto' }));
+    const cold1 = runColdCli(site, join(dir, 'cold-1'), 1);
+    const cold8no = runColdCli(site, join(dir, 'cold-8'), 8);
     // The cold floors, twice each, interleaved; the lower figure of each counts.
     const pagesDir = writeDecodedPages(pages, join(dir, 'pages'));
     const coldFloors = { kept: [] as PassFigures[], released: [] as PassFigures[] };
@@ -265,44 +257,6 @@ async function timePass(config: AppConfig): Promise<PassFigures> {
   }
 }
 
-/** `feedwright run` in a fresh process on a fresh store; CPU and peak RSS reported by a preloaded module at exit. */
-function runCold(site: ListSite, dir: string, concurrency: number, threads?: string): PassFigures {
-  const file = join(dir, 'feedwright.yaml');
-  const usage = join(dir, 'usage.json');
-  const config = buildConfigText(site, dir, concurrency, 'cold');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, config);
-  const reporter =
-    'data:text/javascript,' +
-    encodeURIComponent(
-      `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const c = process.cpuUsage(); ` +
-        `writeFileSync(${JSON.stringify(usage)}, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRss: process.resourceUsage().maxRSS })); });`,
-    );
-  const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    ['--import', reporter, join(ROOT, 'bin', 'feedwright.js'), 'run', '-c', file, '--json'],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: threads === undefined ? process.env : { ...process.env, FEEDWRIGHT_EXTRACT_THREADS: threads },
-    },
-  );
-  const wallMs = performance.now() - started;
-  if (result.status !== 0)
-    throw new Error(`peer bench: cold run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
-  const reports = JSON.parse(result.stdout) as Array<{ found: number }>;
-  const measured = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; maxRss: number };
-  return {
-    wallMs,
-    cpuMs: measured.cpuMs,
-    peakRssMb: measured.maxRss / 1024,
-    items: reports.reduce((sum, report) => sum + report.found, 0),
-  };
-}
-
 /** Writes each decoded page as UTF-8 (0.html, 1.html, …) for the cold floor's process; returns the folder. */
 function writeDecodedPages(pages: Array<{ html: string }>, folder: string): string {
   mkdirSync(folder, { recursive: true });
@@ -333,28 +287,5 @@ function runColdFloor(pagesDir: string, release: boolean): PassFigures {
 }
 
 function buildConfig(site: ListSite, dir: string, concurrency: number, query: string): AppConfig {
-  return parseConfigText(buildConfigText(site, dir, concurrency, query), join(dir, 'feedwright.yaml')).config;
-}
-
-function buildConfigText(site: ListSite, dir: string, concurrency: number, query: string): string {
-  const sources = Array.from({ length: PAGES }, (_, i) =>
-    listSourceYaml({ id: `list-${i}`, url: site.urlOf(i, query) }).join('\n'),
-  );
-  return [
-    'site:',
-    '  title: Peer comparison',
-    '  url: http://127.0.0.1:8080/',
-    `store: sqlite://${join(dir, 'feedwright.sqlite')}`,
-    `output: ${join(dir, 'output')}`,
-    'worker:',
-    `  concurrency: ${concurrency}`,
-    'defaults:',
-    '  timezone: Asia/Shanghai',
-    '  minDelay: 0ms',
-    '  perHost: 8',
-    '  robots: ignore',
-    'sources:',
-    ...sources,
-    '',
-  ].join('\n');
+  return parseConfigText(peerConfigText(site, dir, concurrency, query), join(dir, 'feedwright.yaml')).config;
 }
