@@ -16,12 +16,16 @@ export function sniffContent(body: string, contentType: string): ContentKind {
 
 // --- Internal helpers ---
 
-/** Skips a BOM, whitespace, the XML declaration, processing instructions, comments and a doctype. */
+/**
+ * Skips a BOM, whitespace, the XML declaration, processing instructions, comments and a doctype,
+ * with its internal subset (`<!DOCTYPE rss [<!ENTITY …>]>`, whose declarations hold `>` of their own):
+ * a feed that declares entities is still a feed, and is then refused by name if they are external.
+ */
 function skipProlog(text: string): string {
   let rest = text.replace(/^\ufeff/, '');
   for (;;) {
     const trimmed = rest.trimStart();
-    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)/i.exec(trimmed);
+    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^>[]|\[[^\]]*\])*>)/i.exec(trimmed);
     if (!prolog) return trimmed;
     rest = trimmed.slice(prolog[0].length);
   }

@@ -175,6 +175,17 @@ describe('sniffContent', () => {
     ['\ufeff  <feed xmlns="http://www.w3.org/2005/Atom">', 'text/xml', 'feed'],
     ['<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><rdf:RDF>', 'application/xml', 'feed'],
     ['<!DOCTYPE html><html><head>', 'text/html', 'html'],
+    [
+      '<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss version="0.91">',
+      'text/xml',
+      'feed',
+    ],
+    [
+      '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY copy "&#169;">]><rss version="2.0">',
+      'application/xml',
+      'feed',
+    ],
+    ['<!DOCTYPE html [<!ENTITY x "y">]><html><body>', 'text/xml', 'html'],
     ['<html><body>rss</body></html>', 'text/xml', 'html'],
     ['anything', 'application/atom+xml; charset=utf-8', 'feed'],
     ['anything', 'application/feed+json', 'feed'],

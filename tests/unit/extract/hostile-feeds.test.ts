@@ -91,6 +91,14 @@ describe('hostile feed sources', () => {
     expect(error.message).toContain('External entities are not supported');
   });
 
+  it('refuses an external entity by name when the feed is served as plain XML (found by its root, after the internal subset)', () => {
+    const xxe =
+      '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n<rss version="2.0"><channel><title>&xxe;</title><item><title>a &lol;</title><link>https://x.cn/a</link></item></channel></rss>';
+    const error = caught(() => run(xxe, 'application/xml'));
+    expect(error.code).toBe('EXTRACT_PARSE');
+    expect(error.message).toContain('declares an external XML entity');
+  });
+
   it('says an RSS feed was refused for nesting too deep', () => {
     const deep = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title>${'<x>'.repeat(5_000)}${'</x>'.repeat(5_000)}</item></channel></rss>`;
     const error = caught(() => run(deep, 'application/rss+xml'));
