@@ -11,20 +11,18 @@
  * pass: wall, CPU (user + system), CPU per source and peak RSS, read by a preloaded module at exit.
  * The site runs in a child process; its CPU and memory are not counted.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
 import { buildDist } from './build-dist.js';
+import { runCliMeasured } from './run-cli-measured.js';
 
 const SOURCES = 1_000;
 const ROWS = 50;
 const HOSTS = 50;
 const LATENCY_MS = 20;
 const TARGET_MB = 300;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 await main();
 
@@ -80,32 +78,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** `feedwright run --json` in a fresh process; CPU and peak RSS written by a preloaded module at exit. */
+/** `feedwright run --json` in a fresh process (run-cli-measured.ts). */
 function runCold(file: string, dir: string): PassFigures {
-  const usage = join(dir, 'usage.json');
-  const reporter =
-    'data:text/javascript,' +
-    encodeURIComponent(
-      `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const c = process.cpuUsage(); ` +
-        `writeFileSync(${JSON.stringify(usage)}, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRss: process.resourceUsage().maxRSS })); });`,
-    );
-  const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    ['--import', reporter, join(ROOT, 'bin', 'feedwright.js'), 'run', '-c', file, '--json'],
-    { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-  );
-  const wallMs = performance.now() - started;
-  if (result.status !== 0)
-    throw new Error(`memory bench: run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
-  const reports = JSON.parse(result.stdout) as Array<{ found: number; outcome: string }>;
-  const measured = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; maxRss: number };
+  const run = runCliMeasured(['run', '-c', file, '--json'], { cwd: dir, bench: 'memory' });
+  const reports = JSON.parse(run.stdout) as Array<{ found: number; outcome: string }>;
   const outcomes = new Map<string, number>();
   for (const report of reports) outcomes.set(report.outcome, (outcomes.get(report.outcome) ?? 0) + 1);
   return {
-    wallMs,
-    cpuMs: measured.cpuMs,
-    peakRssMb: measured.maxRss / 1024,
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    peakRssMb: run.peakRssMb,
     items: reports.reduce((sum, report) => sum + report.found, 0),
     outcomes,
   };

@@ -4,18 +4,16 @@
  * 20 ms origin latency, and a config that opens politeness up (minDelay 0, 8 per host, robots.txt
  * ignored) so only speed counts; and a cold `feedwright run` of it in a fresh process.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { listSourceYaml, startListSite, type ListSite } from './list-site-server.js';
+import { runCliMeasured } from './run-cli-measured.js';
 
 export const PEER_PAGES = 200;
 export const PEER_HOSTS = 20;
 export const PEER_ROWS = 40;
 export const PEER_LATENCY_MS = 20;
 const BYTES: [number, number] = [60_000, 120_000];
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Wall time, CPU (user + system, every thread) and peak RSS of a pass, and the items it found. */
 export interface PassFigures {
@@ -82,45 +80,20 @@ export function runColdCli(
   options: ColdRunOptions = {},
 ): PassFigures {
   const file = join(dir, 'feedwright.yaml');
-  const usage = join(dir, 'usage.json');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, peerConfigText(site, dir, concurrency, 'cold'));
-  const reporter =
-    'data:text/javascript,' +
-    encodeURIComponent(
-      `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const c = process.cpuUsage(); ` +
-        `writeFileSync(${JSON.stringify(usage)}, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRss: process.resourceUsage().maxRSS })); });`,
-    );
-  const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      '--import',
-      reporter,
-      join(ROOT, 'bin', 'feedwright.js'),
-      'run',
-      '-c',
-      file,
-      '--json',
-    ],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env:
-        options.threads === undefined ? process.env : { ...process.env, FEEDWRIGHT_EXTRACT_THREADS: options.threads },
-    },
-  );
-  const wallMs = performance.now() - started;
-  if (result.status !== 0) throw new Error(`cold run exited with ${result.status}: ${result.stderr.slice(-2_000)}`);
-  const reports = JSON.parse(result.stdout) as Array<{ found: number }>;
-  const measured = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; maxRss: number };
+  const run = runCliMeasured(['run', '-c', file, '--json'], {
+    cwd: dir,
+    bench: 'peer',
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    ...(options.threads === undefined ? {} : { env: { ...process.env, FEEDWRIGHT_EXTRACT_THREADS: options.threads } }),
+  });
+  const reports = JSON.parse(run.stdout) as Array<{ found: number }>;
   return {
-    wallMs,
-    cpuMs: measured.cpuMs,
-    peakRssMb: measured.maxRss / 1024,
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    peakRssMb: run.peakRssMb,
     items: reports.reduce((sum, report) => sum + report.found, 0),
   };
 }
