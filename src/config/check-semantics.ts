@@ -1,6 +1,6 @@
 /**
  * Cross-field checks the schema cannot express: unique ids, topic feeds naming known sources,
- * valid cron expressions, time zones, regexes and CSS selectors.
+ * valid cron expressions, time zones, charsets, regexes and CSS selectors.
  */
 import { createRequire } from 'node:module';
 import { parse as parseCss, SelectorType, type Selector } from 'css-what';
@@ -10,6 +10,7 @@ import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '
 import { checkBrowser, type ExecutableProbe } from './check-browser.js';
 import { parseFieldSelector, SELECTOR_FIELDS } from '../field-selector/parse-field-selector.js';
 import { checkCronSteps } from './cron-fields.js';
+import { normalizeCharset } from '../fetch/charset-labels.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';
@@ -28,6 +29,7 @@ export function checkSemantics(config: RawConfig, isExecutable?: ExecutableProbe
     ...checkUniqueIds(config),
     ...checkTopicSources(config),
     ...checkSchedulesAndZones(config),
+    ...checkEncodings(config),
     ...checkHostFrequency(config),
     ...config.sources.flatMap((source, index) => checkSourceSelectorsAndRules(source, index)),
     ...config.feeds.flatMap((feed, index) =>
@@ -129,6 +131,19 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
 export const MAX_HOST_FETCHES_PER_HOUR = 60;
 
 /** Warns once per host whose sources together fire more than once a minute on average. */
+/** `encoding:` must name a charset the fetch stage decodes; otherwise a run would only warn and detect. */
+function checkEncodings(config: RawConfig): SemanticProblem[] {
+  const entries = [
+    { path: ['defaults', 'encoding'], encoding: config.defaults.encoding },
+    ...config.sources.map((source, index) => ({ path: ['sources', index, 'encoding'], encoding: source.encoding })),
+  ];
+  return entries.flatMap(({ path, encoding }) =>
+    encoding === undefined || normalizeCharset(encoding) !== undefined
+      ? []
+      : [error(path, `unknown charset "${encoding}"; expected a label such as gbk, gb18030, big5, shift_jis or utf-8`)],
+  );
+}
+
 function checkHostFrequency(config: RawConfig): SemanticProblem[] {
   const byHost = new Map<string, Array<{ index: number; intervalMs: number }>>();
   config.sources.forEach((source, index) => {

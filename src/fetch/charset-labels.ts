@@ -13,6 +13,7 @@ export function normalizeCharset(label: string): string | undefined {
     .replace(/^["']|["']$/g, '');
   const known = LABELS[key];
   if (known) return known;
+  if (NOT_WEB_ENCODINGS.test(key.replace(/:\d{4}$|[^0-9a-z]/g, ''))) return undefined;
   return iconv.encodingExists(key) ? key : undefined;
 }
 
@@ -38,6 +39,15 @@ export function isSingleByteCharset(charset: string): boolean {
 }
 
 // --- Internal helpers ---
+
+/**
+ * Labels iconv-lite decodes that are no text encoding of the web, refused as browsers refuse them
+ * (WHATWG Encoding has none of them), matched on iconv-lite's own form of a label (lower case, letters
+ * and digits only): UTF-7, where a page declaring it turns `+ADw-script+AD4-` into `<script>` (the
+ * classic filter bypass; browsers show those bytes as they are), UTF-32, and iconv-lite's
+ * binary-to-text codecs (`base64`, `hex`), which would turn a page into noise without a warning.
+ */
+const NOT_WEB_ENCODINGS = /^(?:utf7(?:imap)?|unicode11utf7|csunicode11utf7|utf32(?:le|be)?|ucs4|base64|hex)$/;
 
 const GB18030_LABELS = [
   'gb18030',

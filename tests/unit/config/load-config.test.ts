@@ -79,6 +79,16 @@ describe('rejecting a broken config names file, line, column and field', () => {
       'config/test.yaml:5:5 sources[0].timezone: unknown time zone "Asia/Shangai"',
     ],
     [
+      'an unknown charset',
+      `${minimal}    encoding: gbkk\n`,
+      'config/test.yaml:5:5 sources[0].encoding: unknown charset "gbkk"; expected a label such as gbk',
+    ],
+    [
+      'a charset browsers refuse (UTF-7)',
+      `${minimal}    encoding: utf-7\n`,
+      'config/test.yaml:5:5 sources[0].encoding: unknown charset "utf-7"',
+    ],
+    [
       'a broken CSS selector',
       `${minimal}    date: "span["\n`,
       'config/test.yaml:5:5 sources[0].date: invalid CSS selector',

@@ -200,6 +200,27 @@ describe('decodeBody', () => {
     }
   });
 
+  it.each([
+    ['the Content-Type header', hints({ contentTypeCharset: 'UTF-7' }), ''],
+    ['a <meta charset>', hints(), '<meta charset="utf-7">'],
+    ['the Content-Type header, as iconv-lite spells it', hints({ contentTypeCharset: 'utf_7' }), ''],
+    ['the Content-Type header, IMAP flavour', hints({ contentTypeCharset: 'utf-7-imap' }), ''],
+  ])('never decodes UTF-7 declared in %s (browsers do not): its bytes stay text', (_, given, head) => {
+    const bytes = Buffer.from(html('+ADw-script+AD4-alert(1)+ADw-/script+AD4-', head), 'ascii');
+    const decoded = decodeBody(bytes, given);
+    expect(decoded.text).toContain('+ADw-script+AD4-');
+    expect(decoded.text).not.toContain('<script>');
+    expect(decoded.charset).toBe('utf-8');
+    expect(decoded.warnings.map((warning) => warning.code)).toEqual(['charset-unknown']);
+  });
+
+  it.each(['base64', 'hex', 'utf-32', 'UTF-32LE', 'ucs-4'])('ignores the non-web charset label %s', (label) => {
+    const text = html(ZH);
+    const decoded = decodeBody(Buffer.from(text, 'utf8'), hints({ contentTypeCharset: label }));
+    expect(decoded.text).toBe(text);
+    expect(decoded.warnings[0]?.message).toContain(`unknown charset "${label}"`);
+  });
+
   describe('UTF-8 bodies large enough for the ICU detour', () => {
     const utf8 = hints({ contentTypeCharset: 'utf-8' });
     const big = (text: string): string => html(Array.from({ length: 80 }, () => text).join('<br>'));
