@@ -319,7 +319,8 @@ export type ExtractWarningCode =
   | 'nesting-capped'
   | 'parser-fallback'
   | 'replace-invalid'
-  | 'title-missing';
+  | 'title-missing'
+  | 'title-truncated';
 
 /** Warnings raised while getting a page: decoding its bytes, or rendering it in the browser. */
 export type PageWarningCode =

@@ -221,6 +221,46 @@ describe('extractItems on HTML (selector mode)', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['title-missing', 'duplicates-collapsed']);
   });
 
+  it('cuts a title over 300 characters (astral ones counted as one) with a warning, and keeps one of 300', () => {
+    const long = `关于𠀀${'环境'.repeat(100_000)}`;
+    const exact = '通'.repeat(300);
+    const body = page(`<ul class="l">
+      <li><a href="/long.html">${long}</a></li>
+      <li><a href="/exact.html">${exact}</a></li>
+    </ul>`);
+    const result = run(body, { items: 'ul.l li' });
+    const [cut, kept] = result.items;
+    expect([...(cut?.title ?? '')]).toHaveLength(300);
+    expect(cut?.title.startsWith('关于𠀀环境')).toBe(true);
+    expect(cut?.title.endsWith('…')).toBe(true);
+    expect(kept?.title).toBe(exact);
+    expect(result.warnings).toEqual([
+      {
+        code: 'title-truncated',
+        message: expect.stringContaining('a title of 200003 characters was cut to 300') as string,
+        text: expect.stringMatching(/^关于𠀀环境.*…$/u) as string,
+      },
+    ]);
+  });
+
+  it('cuts an over-long feed entry title the same way', () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>${'长'.repeat(5_000)}</title><link>https://x.cn/a</link></item></channel></rss>`;
+    const result = extractItems(
+      { body: rss, contentType: 'application/rss+xml', url: 'https://x.cn/feed' },
+      {
+        sourceId: 'test',
+        type: 'auto',
+        selectors: {},
+        timezone: 'Asia/Shanghai',
+        now: NOW,
+        replace: [],
+        summaryLength: 40,
+      },
+    );
+    expect([...(result.items[0]?.title ?? '')]).toHaveLength(300);
+    expect(result.warnings.map((w) => w.code)).toEqual(['title-truncated']);
+  });
+
   it('trims plain summaries, sanitizes @html summaries and absolutises their URLs', () => {
     const body = page(`<div class="c">
       <h3><a href="/1">标题一</a></h3><p class="s">这是一段很长的摘要文字，用来检查摘要是否会被截断到配置的长度，并在末尾加上省略号。后面还有更多内容。</p>
