@@ -10,6 +10,7 @@ import type { ExtractedItem, ExtractResult } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
 import { ExtractError } from '../extract-error.js';
+import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
@@ -36,7 +37,7 @@ export function extractFeed(
   const { head, entries } = flattenFeed(parsed);
   const base = (head.base && resolveLink(head.base, input.url)) || input.url;
   const items: ExtractedItem[] = [];
-  for (const entry of entries) {
+  for (const entry of capEntries(entries, dates, warnings)) {
     const item = toItem(entry, base, dates, warnings);
     if (item) items.push(item);
   }
@@ -152,6 +153,31 @@ function toItem(
   if (image) item.image = image;
   if (entry.guid?.trim()) item.sourceGuid = entry.guid.trim();
   return item;
+}
+
+/**
+ * The newest {@link MAX_PAGE_ITEMS} entries of a feed that has more. Feeds list their newest entry
+ * first, but some (archives, generated feeds) list the oldest first: when the last entry is dated later
+ * than the first, the last ones are kept, so such a feed does not stop at its oldest 2,000 for good.
+ */
+function capEntries(
+  entries: readonly SourceFeedEntry[],
+  dates: DateContext,
+  warnings: WarningCollector,
+): readonly SourceFeedEntry[] {
+  if (entries.length <= MAX_PAGE_ITEMS) return entries;
+  const time = (entry: SourceFeedEntry | undefined) => {
+    const text = entry?.published ?? entry?.updated;
+    return text === undefined ? undefined : parseDateInContext(text, dates)?.date.getTime();
+  };
+  const first = time(entries[0]);
+  const last = time(entries.at(-1));
+  const oldestFirst = first !== undefined && last !== undefined && last > first;
+  warnings.add(
+    'items-capped',
+    `the feed has ${entries.length} entries; only the ${MAX_PAGE_ITEMS} ${oldestFirst ? 'last (it lists the oldest first)' : 'first'} were read`,
+  );
+  return oldestFirst ? entries.slice(-MAX_PAGE_ITEMS) : entries.slice(0, MAX_PAGE_ITEMS);
 }
 
 function readDate(

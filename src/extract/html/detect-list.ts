@@ -12,7 +12,7 @@ import { buildItemsSelector } from '../auto/items-selector.js';
 import { readHrefHost } from '../auto/list-hints.js';
 import { collectPageStats, type PageStats } from '../auto/page-stats.js';
 import type { DateContext } from '../date/date-building.js';
-import { MAX_ITEM_BLOCKS } from './block-limit.js';
+import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import { readText, type SpecMatches } from './field-selector.js';
 
 /** What detection needs besides the parsed page. */
@@ -28,7 +28,7 @@ export interface DetectListContext {
 export interface DetectedList {
   selectors: ChosenSelectors;
   blocks: Element[];
-  /** What field CSS tried by detection selects in the first {@link MAX_ITEM_BLOCKS} blocks, by CSS. */
+  /** What field CSS tried by detection selects in the first {@link MAX_PAGE_ITEMS} blocks, by CSS. */
   fieldMatches: ReadonlyMap<string, SpecMatches>;
 }
 
@@ -40,7 +40,7 @@ export function detectListSelectors($: CheerioAPI, context: DetectListContext): 
   for (const [index, candidate] of candidates.slice(0, MAX_TRIED).entries()) {
     const items = buildItemsSelector(candidate, page.elementsByTag);
     if (!items) continue;
-    const { matches, ...fields } = chooseFieldSelectors($, items.blocks.slice(0, MAX_ITEM_BLOCKS), context.dates);
+    const { matches, ...fields } = chooseFieldSelectors($, items.blocks.slice(0, MAX_PAGE_ITEMS), context.dates);
     const runnerUp = candidates.find((other, i) => i !== index && !overlaps(other, candidate));
     const alternatives = context.alternatives ? describeAlternatives(candidates, candidate, page.elementsByTag) : [];
     const selectors: ChosenSelectors = {

@@ -16,7 +16,7 @@ import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
 import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-field-selector.js';
 import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './field-selector.js';
-import { MAX_ITEM_BLOCKS } from './block-limit.js';
+import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import { DocumentScope } from './load-document.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
@@ -115,11 +115,11 @@ function extractFromTrees(
         options.sourceId,
         warnings,
       );
-  const blocks = found.blocks.length > MAX_ITEM_BLOCKS ? found.blocks.slice(0, MAX_ITEM_BLOCKS) : found.blocks;
+  const blocks = found.blocks.length > MAX_PAGE_ITEMS ? found.blocks.slice(0, MAX_PAGE_ITEMS) : found.blocks;
   if (blocks.length < found.blocks.length) {
     warnings.add(
       'items-capped',
-      `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_ITEM_BLOCKS} were read`,
+      `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_PAGE_ITEMS} were read`,
       itemsSelector,
     );
   }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { extractDetail, extractItems } from '../../../src/extract/index.js';
 import { loadDocument } from '../../../src/extract/html/load-document.js';
 import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
-import { MAX_ITEM_BLOCKS } from '../../../src/extract/html/block-limit.js';
+import { MAX_PAGE_ITEMS } from '../../../src/extract/item-limit.js';
 import { createRandom } from '../../helpers/seeded-random.js';
 import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
@@ -194,10 +194,10 @@ function capNestingByRegex(html: string, maxDepth: number): { html: string; drop
   return { html: result + html.slice(from), dropped };
 }
 
-describe('item block cap', () => {
-  it('reads at most MAX_ITEM_BLOCKS blocks of a huge list and says so', () => {
+describe('item cap (list blocks, feed entries)', () => {
+  it('reads at most MAX_PAGE_ITEMS blocks of a huge list and says so', () => {
     const rows = Array.from(
-      { length: MAX_ITEM_BLOCKS + 500 },
+      { length: MAX_PAGE_ITEMS + 500 },
       (_, i) => `<li><a href="/a/${i}.html">一个足够长的新闻标题第${i}条</a></li>`,
     ).join('');
     const result = extractItems(
@@ -208,13 +208,13 @@ describe('item block cap', () => {
       },
       { ...OPTIONS, selectors: { items: 'ul.list > li' } },
     );
-    expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
+    expect(result.items).toHaveLength(MAX_PAGE_ITEMS);
     expect(result.warnings.map((w) => w.code)).toContain('items-capped');
   });
 
   it('reads each capped row its own fields (the rows are queried one by one when they are few of many)', () => {
     const rows = Array.from(
-      { length: MAX_ITEM_BLOCKS * 3 },
+      { length: MAX_PAGE_ITEMS * 3 },
       (_, i) =>
         `<tr><td><a href="/t/${i}.html">表格里的一条足够长的标题${i}</a></td>` +
         `<td><span class="d">2019-08-${String((i % 28) + 1).padStart(2, '0')}</span></td></tr>`,
@@ -230,7 +230,7 @@ describe('item block cap', () => {
         selectors: parseSourceSelectors({ items: '#t tr', title: 'td a', link: 'td a@href', date: 'span.d' }),
       },
     );
-    expect(result.items).toHaveLength(MAX_ITEM_BLOCKS);
+    expect(result.items).toHaveLength(MAX_PAGE_ITEMS);
     result.items.forEach((item, i) => {
       expect(item.title).toBe(`表格里的一条足够长的标题${i}`);
       expect(item.link).toBe(`http://x.example/t/${i}.html`);
@@ -238,5 +238,33 @@ describe('item block cap', () => {
         Date.parse(`2019-08-${String((i % 28) + 1).padStart(2, '0')}T00:00:00+08:00`),
       );
     });
+  });
+
+  const feedOf = (count: number, dayOf: (i: number) => number) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${Array.from(
+      { length: count },
+      (_, i) =>
+        `<item><title>第${i}条</title><link>http://x.example/f/${i}.html</link>` +
+        `<pubDate>${new Date(Date.UTC(2019, 0, 1) + dayOf(i) * 3_600_000).toUTCString()}</pubDate></item>`,
+    ).join('')}</channel></rss>`;
+  const readFeed = (body: string) =>
+    extractItems(
+      { body, contentType: 'application/rss+xml', url: 'http://x.example/feed' },
+      { ...OPTIONS, type: 'feed' },
+    );
+
+  it('reads at most MAX_PAGE_ITEMS entries of a feed, its first ones when it lists the newest first', () => {
+    const result = readFeed(feedOf(MAX_PAGE_ITEMS + 300, (i) => MAX_PAGE_ITEMS + 300 - i));
+    expect(result.items).toHaveLength(MAX_PAGE_ITEMS);
+    expect(result.items[0]?.title).toBe('第0条');
+    expect(result.warnings.find((w) => w.code === 'items-capped')?.message).toContain('only the 2000 first were read');
+  });
+
+  it('keeps the last MAX_PAGE_ITEMS entries of a feed that lists the oldest first', () => {
+    const result = readFeed(feedOf(MAX_PAGE_ITEMS + 300, (i) => i));
+    expect(result.items).toHaveLength(MAX_PAGE_ITEMS);
+    expect(result.items[0]?.title).toBe('第300条');
+    expect(result.items.at(-1)?.title).toBe(`第${MAX_PAGE_ITEMS + 299}条`);
+    expect(result.warnings.find((w) => w.code === 'items-capped')?.message).toContain('it lists the oldest first');
   });
 });
