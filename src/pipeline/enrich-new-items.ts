@@ -34,7 +34,16 @@ export async function enrichNewItems(
 ): Promise<ExtractedItem[]> {
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
-  const linked = items.filter((item) => item.link && needsDetail(item, detail.fields));
+  const wanted = items.filter((item) => item.link && needsDetail(item, detail.fields));
+  // A link whose identity keeps its fragment (a hash route, a section of one page) names a place that
+  // an HTTP request cannot reach: it would fetch the same document (a script's shell, the whole page)
+  // for every such item and read one date for all of them.
+  const linked = wanted.filter((item) => !item.canonicalLink?.includes('#'));
+  if (linked.length < wanted.length)
+    deps.logger.info(
+      { sourceId: source.id, items: wanted.length - linked.length },
+      `source "${source.id}": ${wanted.length - linked.length} item(s) link to a place inside a page (#…); their detail pages are not fetched`,
+    );
   if (linked.length === 0) return items;
   const fresh = new Set(await deps.store.findNew(state, linked, deps.now()));
   const entries = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailCacheEntry);

@@ -6,6 +6,7 @@
  */
 import type { Element } from 'domhandler';
 import { measureElementUnits } from './page-stats.js';
+import { isRouteFragment } from '../url/canonicalize-url.js';
 
 /** Class/id words already read, per element (ancestors are shared by many candidate lists). */
 export type WordCache = Map<Element, { negative: boolean; positive: boolean }>;
@@ -48,7 +49,15 @@ export function rateHeading(container: Element, readText: (node: Element) => str
 
 /** True for an href that looks like an article or document rather than a section or home page. */
 export function isArticleHref(href: string): boolean {
-  const path = href.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/#.*$/, '');
+  const local = href.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  const hashAt = local.indexOf('#');
+  const fragment = hashAt === -1 ? '' : local.slice(hashAt);
+  // A hash-routed site's article is named by its route (`#/news/detail?id=12`).
+  const path = isRouteFragment(fragment)
+    ? fragment.replace(/^#!?/, '')
+    : hashAt === -1
+      ? local
+      : local.slice(0, hashAt);
   if (path === '' || path === '/' || SECTION_PAGE.test(path)) return false;
   return /\d{4,}/.test(path) || /[?&][a-z]*id=\w+/i.test(path) || DOCUMENT_FILE.test(path);
 }

@@ -95,10 +95,10 @@ function parentElement(node: Element): Element | null {
   return node.parent && 'attribs' in node.parent ? (node.parent as Element) : null;
 }
 
-/** False for hrefs that lead nowhere: empty, `#…`, `javascript:`. */
+/** False for hrefs that lead nowhere: empty, `#…` (but for a route, `#/news/12`: see isRouteFragment), `javascript:`. */
 export function isUsableHref(href: string | undefined): boolean {
   // One test, no trimmed or lower-cased copy: list detection asks this of every link on the page.
   return href !== undefined && !UNUSABLE_HREF.test(href);
 }
 
-const UNUSABLE_HREF = /^\s*(?:$|#|javascript:)/i;
+const UNUSABLE_HREF = /^\s*(?:$|#(?!!?\/.|![^/])|javascript:)/i;

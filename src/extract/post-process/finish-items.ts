@@ -15,28 +15,30 @@ export function finishItems(
   summaryLength: number,
   warnings: WarningCollector,
 ): ExtractedItem[] {
-  const seen = new Set<string>();
-  const kept: ExtractedItem[] = [];
-  let collapsed = 0;
+  const finished: ExtractedItem[] = [];
   for (const item of items) {
-    const finished = applyRules(item, rules, summaryLength, (title) => {
+    const done = applyRules(item, rules, summaryLength, (title) => {
       warnings.add(
         'title-truncated',
         `a title of ${[...title].length} characters was cut to ${MAX_TITLE_CHARS} (a whole block's text, or a hostile page)`,
         trimText(title, 80),
       );
     });
-    if (!finished) {
-      warnings.add('title-missing', 'an item lost its whole title to a replace rule and was dropped', item.title);
-      continue;
-    }
-    const key = finished.canonicalLink ?? `title:${finished.title}`;
+    if (done) finished.push(done);
+    else warnings.add('title-missing', 'an item lost its whole title to a replace rule and was dropped', item.title);
+  }
+  keepDistinguishingFragments(finished);
+  const seen = new Set<string>();
+  const kept: ExtractedItem[] = [];
+  let collapsed = 0;
+  for (const item of finished) {
+    const key = item.canonicalLink ?? `title:${item.title}`;
     if (seen.has(key)) {
       collapsed += 1;
       continue;
     }
     seen.add(key);
-    kept.push(finished);
+    kept.push(item);
   }
   if (collapsed > 0)
     warnings.add(
@@ -47,6 +49,42 @@ export function finishItems(
 }
 
 // --- Internal helpers ---
+
+/**
+ * Items whose links differ only in their fragment (`guide.html#s1`, `guide.html#s2`: the sections of a
+ * page, the versions of a changelog) are different items, though a canonical link drops the fragment:
+ * when the page's items link to one canonical link with two or more different place fragments, each of
+ * those items keeps its fragment in its canonical link (and so in its identity). One fragment beside
+ * none (`a.html` and `a.html#comments`) is still one item, collapsed as before, and so are tracking
+ * fragments (`#382a2076135a`, `#xtor=RSS-1`, `#:~:text=…`): two submissions of one article to a
+ * news aggregator carry two of those.
+ */
+function keepDistinguishingFragments(items: ExtractedItem[]): void {
+  const fragments = new Map<string, Set<string>>();
+  for (const item of items) {
+    const fragment = fragmentOf(item.link);
+    // A canonical link that already holds a fragment kept a route (`#/news/12`).
+    if (fragment === '' || !item.canonicalLink || item.canonicalLink.includes('#')) continue;
+    const seen = fragments.get(item.canonicalLink) ?? new Set<string>();
+    fragments.set(item.canonicalLink, seen.add(fragment));
+  }
+  for (const item of items) {
+    const fragment = fragmentOf(item.link);
+    if (fragment !== '' && item.canonicalLink && (fragments.get(item.canonicalLink)?.size ?? 0) >= 2)
+      item.canonicalLink = `${item.canonicalLink}${fragment}`;
+  }
+}
+
+/** The place fragment of a resolved link, with its `#`; empty when it has none, or one that only tracks. */
+function fragmentOf(link: string | undefined): string {
+  const at = link?.indexOf('#') ?? -1;
+  if (at === -1 || link === undefined || at === link.length - 1) return '';
+  const fragment = link.slice(at);
+  return TRACKING_FRAGMENT.test(fragment) ? '' : fragment;
+}
+
+/** Fragments that identify a visit, not a place: a hex token, `key=value` parameters, a text fragment. */
+const TRACKING_FRAGMENT = /^#(?:[0-9a-f]{8,}$|.*=|:~:)/i;
 
 /**
  * Longest title kept, in characters (code points); a longer one is cut, ending in "…". The longest

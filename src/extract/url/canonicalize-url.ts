@@ -1,6 +1,6 @@
 /**
  * Link handling: resolving what a page or feed links to, and the canonical form of a URL that the
- * store uses for identity (tracking parameters and fragments removed).
+ * store uses for identity (tracking parameters and fragments removed, route fragments kept).
  */
 
 /** Query parameters that only track the visit and never select content. */
@@ -36,12 +36,17 @@ const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
   'share_medium',
 ]);
 
-/** Canonical form of a URL for identity: no fragment, no tracking parameters, lowercase host, no default port. */
+/**
+ * Canonical form of a URL for identity: no tracking parameters, lowercase host, no default port, and
+ * no fragment unless the fragment is a route (`#/news/12`, `#!/news/12`): in a page whose script
+ * routes on the fragment (Vue or Angular hash routing, common on government sites) it names the
+ * article, and without it every article of the site would be one item.
+ */
 export function canonicalizeUrl(url: string): string {
   const parsed = parseUrl(url.trim());
   // Not an absolute URL: there is nothing to normalise, and identity falls back to the text as given.
   if (!parsed) return url.trim();
-  parsed.hash = '';
+  if (!isRouteFragment(parsed.hash)) parsed.hash = '';
   const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name));
   if (kept.length !== [...parsed.searchParams].length) {
     parsed.search = kept.length === 0 ? '' : `?${new URLSearchParams(kept).toString()}`;
@@ -63,11 +68,17 @@ export function canonicalizeResolvedUrl(href: string): string {
 export function resolveLink(href: string | undefined, base: string | URL): string | undefined {
   // Browsers strip tabs and newlines inside URLs and trim surrounding spaces; so do we.
   const cleaned = href?.replace(/[\t\n\r]/g, '').trim();
-  if (!cleaned || cleaned.startsWith('#')) return undefined;
+  // `#…` alone points into the page itself, except a route (`#/news/12`), which the page's script opens.
+  if (!cleaned || (cleaned.startsWith('#') && !isRouteFragment(cleaned))) return undefined;
   const resolved = parseUrl(cleaned, base) ?? parseUrl(cleaned);
   if (!resolved) return undefined;
   if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return undefined;
   return resolved.href;
+}
+
+/** A fragment (with its `#`) that a script routes on: `#/path` or `#!/path` (or `#!path`). */
+export function isRouteFragment(fragment: string): boolean {
+  return /^#!?\/./.test(fragment) || /^#![^/]/.test(fragment);
 }
 
 // --- Internal helpers ---

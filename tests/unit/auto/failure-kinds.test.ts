@@ -1,7 +1,8 @@
 /**
  * Failure kinds seen on real list pages (issue 13 corpus), each on a page written for the kind (not a
  * copy of the page where it showed): a month-day date whose year sits in a sibling element, sponsored
- * cards between a stream's stories, and a relative day word inside prose read as today's date.
+ * cards between a stream's stories, and a relative day word inside prose read as today's date; and
+ * one found in an audit: a hash-routed site, whose `#/…` links were taken for in-page anchors.
  */
 import { describe, expect, it } from 'vitest';
 import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
@@ -163,5 +164,22 @@ describe('a day-grouped stream whose day blocks nest in each other', () => {
     expect(result.items).toHaveLength(24);
     expect(result.warnings.map((w) => w.code)).not.toContain('duplicates-collapsed');
     expect(result.selectors?.items).toBe('div.flash-list > div.flash-item');
+  });
+});
+
+describe('a hash-routed site (Vue/Angular `#/…` links)', () => {
+  const NAV_ROUTES = `<div class="nav"><a href="#/">首页</a><a href="#/about">机构概况</a><a href="#/news">新闻动态</a></div>`;
+  const rows = Array.from(
+    { length: 8 },
+    (_, i) =>
+      `<li><a href="#/notice/detail?id=${3100 + i}">关于开展2024年第${i + 1}批排污许可专项检查工作的通知</a><span class="date">2024-11-${String(20 - i).padStart(2, '0')}</span></li>`,
+  ).join('');
+
+  it('finds the list of route links in automatic mode, and keeps each route as the item link and identity', () => {
+    const result = extractItems(page(`${NAV_ROUTES}<div class="main"><ul class="notice">${rows}</ul></div>`), OPTIONS);
+    expect(result.items).toHaveLength(8);
+    expect(result.items[0]?.link).toBe('https://www.example-school.cn/xwzx/tzgg.htm#/notice/detail?id=3100');
+    expect(new Set(result.items.map((item) => item.canonicalLink)).size).toBe(8);
+    expect(day(result)[0]).toBe('2024-11-20');
   });
 });

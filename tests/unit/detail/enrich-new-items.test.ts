@@ -137,6 +137,24 @@ describe('enrichNewItems', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('fetches no detail page for items whose link names a place inside a page (a hash route, a section)', async () => {
+    const fetcher = createScriptedFetcher(
+      new Map([
+        [item(1).link!, detailPage('2019-08-27 10:21', '第一条新闻的摘要内容，说明了这条新闻的主要事实和背景情况。')],
+      ]),
+    );
+    const route = `${ORIGIN}/portal/#/news/detail?id=12`;
+    const section = `${ORIGIN}/changelog.html#v2`;
+    const items: ExtractedItem[] = [
+      item(1),
+      { title: '单页应用里的一条通知', link: route, canonicalLink: route },
+      { title: 'Version 2', link: section, canonicalLink: section },
+    ];
+    const out = await enrich(source, deps(fetcher), items, []);
+    expect(fetcher.calls).toEqual([item(1).link]);
+    expect(out.slice(1)).toEqual(items.slice(1));
+  });
+
   it('reuses the cached findings instead of fetching again (an item still new after a crashed run)', async () => {
     const fetcher = createScriptedFetcher(
       new Map([

@@ -12,6 +12,11 @@ describe('canonicalizeUrl', () => {
     ['https://example.cn/新闻/列表.html', 'https://example.cn/%E6%96%B0%E9%97%BB/%E5%88%97%E8%A1%A8.html'],
     ['https://example.cn/x?q=%E7%8E%AF%E5%A2%83&UTM_Campaign=a', 'https://example.cn/x?q=%E7%8E%AF%E5%A2%83'],
     ['not a url', 'not a url'],
+    // A route (hash routing) names the page; any other fragment is a place in it.
+    ['https://Example.cn/#/news/detail?id=12&utm_source=x', 'https://example.cn/#/news/detail?id=12&utm_source=x'],
+    ['https://example.cn/app/?spm=1#!/notice/7', 'https://example.cn/app/#!/notice/7'],
+    ['https://example.cn/a.html#/', 'https://example.cn/a.html'],
+    ['https://example.cn/a.html#section-2', 'https://example.cn/a.html'],
   ])('%s → %s', (input, expected) => {
     expect(canonicalizeUrl(input)).toBe(expected);
   });

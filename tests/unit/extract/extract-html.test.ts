@@ -122,6 +122,59 @@ describe('extractItems on HTML (selector mode)', () => {
     expect(result.items.map((item) => item.link)).toEqual([undefined, 'http://x.example.cn/b']);
   });
 
+  it('keeps hash routes as links and as identity, so the articles of a hash-routed site stay apart', () => {
+    const body = page(`<ul class="l">
+      <li><a href="#/news/detail?id=101">第一条通知公告</a></li>
+      <li><a href="/portal/#/news/detail?id=102">第二条通知公告</a></li>
+      <li><a href="http://www.example.gov.cn/portal/#!/news/103">第三条通知公告</a></li>
+      <li><a href="#top">回到顶部的锚点</a></li>
+    </ul>`);
+    const result = run(body, { items: 'ul.l li' });
+    expect(result.items.map((item) => [item.title, item.link, item.canonicalLink])).toEqual([
+      [
+        '第一条通知公告',
+        'http://www.example.gov.cn/news/list/index.html#/news/detail?id=101',
+        'http://www.example.gov.cn/news/list/index.html#/news/detail?id=101',
+      ],
+      [
+        '第二条通知公告',
+        'http://www.example.gov.cn/portal/#/news/detail?id=102',
+        'http://www.example.gov.cn/portal/#/news/detail?id=102',
+      ],
+      [
+        '第三条通知公告',
+        'http://www.example.gov.cn/portal/#!/news/103',
+        'http://www.example.gov.cn/portal/#!/news/103',
+      ],
+      ['回到顶部的锚点', undefined, undefined],
+    ]);
+    expect(result.warnings.map((w) => w.code)).not.toContain('duplicates-collapsed');
+  });
+
+  it('tells apart items whose links differ only in a place fragment, and still collapses one beside none and tracking fragments', () => {
+    const body = page(`<ul class="l">
+      <li><a href="/changelog.html#v2.1">Version 2.1 fixes the date parser</a></li>
+      <li><a href="/changelog.html#v2.0">Version 2.0 adds topic feeds</a></li>
+      <li><a href="/a.html">一条新闻的标题</a></li>
+      <li><a href="/a.html#comments">一条新闻的评论</a></li>
+      <li><a href="https://www.example.com/story/#382a2076135a">One article, first submission</a></li>
+      <li><a href="https://www.example.com/story/#5134be9135a5">One article, second submission</a></li>
+      <li><a href="/b.html#xtor=RSS-1">另一条新闻</a></li>
+      <li><a href="/b.html#:~:text=%E6%96%B0">另一条新闻（高亮）</a></li>
+    </ul>`);
+    const result = run(body, { items: 'ul.l li' });
+    expect(result.items.map((item) => [item.title, item.canonicalLink])).toEqual([
+      ['Version 2.1 fixes the date parser', 'http://www.example.gov.cn/changelog.html#v2.1'],
+      ['Version 2.0 adds topic feeds', 'http://www.example.gov.cn/changelog.html#v2.0'],
+      ['一条新闻的标题', 'http://www.example.gov.cn/a.html'],
+      ['One article, first submission', 'https://www.example.com/story/'],
+      ['另一条新闻', 'http://www.example.gov.cn/b.html'],
+    ]);
+    expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['duplicates-collapsed', '3 repeated item(s) on the page were collapsed into the first occurrence'],
+    ]);
+  });
+
   it('reads css@attr, @attr of the block itself and falls back through selector lists', () => {
     const body = page(`<div class="cards">
       <div class="card" data-url="/d/1.html" data-ts="1566873600"><h4>第一条</h4><p class="t">时间 2019-08-20</p></div>
