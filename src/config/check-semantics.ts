@@ -10,7 +10,7 @@ import { compileLinearRegex, splitSlashPattern, UnsupportedPatternError } from '
 import { checkBrowser, type ExecutableProbe } from './check-browser.js';
 import { parseFieldSelector, SELECTOR_FIELDS } from '../field-selector/parse-field-selector.js';
 import { checkCronSteps } from './cron-fields.js';
-import { normalizeCharset } from '../fetch/charset-labels.js';
+import { normalizeCharset } from '../charset/charset-labels.js';
 import { BUILT_IN_DEFAULTS } from './resolve-config.js';
 import { describeSchedule } from '../time/describe-schedule.js';
 import type { RawConfig, RawSource } from './schema.js';

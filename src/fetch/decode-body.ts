@@ -7,7 +7,7 @@
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 import * as chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from './charset-labels.js';
+import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from '../charset/charset-labels.js';
 import type { PageWarning } from '../model.js';
 
 /** What is known about the body's charset before looking at its bytes. */

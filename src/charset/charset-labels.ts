@@ -3,7 +3,8 @@
  * Supersets win, as browsers do (WHATWG Encoding): GB2312/GBK → GB18030, Big5 → Big5-HKSCS,
  * Shift_JIS → Windows-31J, EUC-KR → CP949, ISO-8859-1/ASCII → windows-1252.
  */
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type IconvLite from 'iconv-lite';
 
 /** Returns the canonical charset for a label, or undefined when iconv-lite cannot decode it. */
 export function normalizeCharset(label: string): string | undefined {
@@ -14,7 +15,7 @@ export function normalizeCharset(label: string): string | undefined {
   const known = LABELS[key];
   if (known) return known;
   if (NOT_WEB_ENCODINGS.test(key.replace(/:\d{4}$|[^0-9a-z]/g, ''))) return undefined;
-  return iconv.encodingExists(key) ? key : undefined;
+  return iconvLite().encodingExists(key) ? key : undefined;
 }
 
 /** The iconv-lite codec name for a canonical charset. */
@@ -39,6 +40,19 @@ export function isSingleByteCharset(charset: string): boolean {
 }
 
 // --- Internal helpers ---
+
+const requireModule = createRequire(import.meta.url);
+let iconv: typeof IconvLite | undefined;
+
+/**
+ * iconv-lite, loaded by the first label outside the table below: the config check (every command)
+ * names charsets through this module, and a command that fetches nothing, such as the worker's
+ * start-up, should not load the decoders.
+ */
+function iconvLite(): typeof IconvLite {
+  iconv ??= requireModule('iconv-lite') as typeof IconvLite;
+  return iconv;
+}
 
 /**
  * Labels iconv-lite decodes that are no text encoding of the web, refused as browsers refuse them
