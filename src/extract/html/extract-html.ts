@@ -18,6 +18,7 @@ import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-
 import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './field-selector.js';
 import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import { DocumentScope } from './load-document.js';
+import { recoverScriptLinks } from './script-links.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
@@ -35,7 +36,7 @@ export function extractHtml(
   warnings: WarningCollector,
 ): HtmlExtraction {
   // The trees are emptied once the items are read, so that their nodes die young (see DocumentScope).
-  const documents = new DocumentScope();
+  const documents = new DocumentScope(recoverScriptLinks);
   try {
     return extractFromTrees(documents, input, options, dates, warnings);
   } finally {

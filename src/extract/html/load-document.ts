@@ -33,10 +33,14 @@ export function loadDocument(html: string, mode: ParserMode = 'htmlparser2'): Ch
 export class DocumentScope {
   private readonly documents: CheerioAPI[] = [];
 
+  /** `prepare` runs on each tree once parsed, before anything reads it. */
+  constructor(private readonly prepare?: ($: CheerioAPI, html: string) => void) {}
+
   /** Parses a page (see {@link loadDocument}); its tree stays whole until {@link release}. */
   load(html: string, mode: ParserMode = 'htmlparser2'): CheerioAPI {
     const $ = loadDocument(html, mode);
     this.documents.push($);
+    this.prepare?.($, html);
     return $;
   }
 

@@ -1,0 +1,89 @@
+/**
+ * Links a script opens: old portals (Chinese government sites above all) write a headline as
+ * `<a href="javascript:void(0)" onclick="window.open('/art/2019/8/27/art_1229_4.html')">`,
+ * `<a href="javascript:openWin('../xxgk/201908/t20190827_1.html')">` or `<a href="#" data-url="…">`.
+ * Read as written, every such row is linkless: no link in the feed, identity by title only, and list
+ * detection sees no headline links at all. Before anything reads the tree, each `<a>` whose `href`
+ * leads nowhere but whose `href` script, `onclick` or `data-href`/`data-url`/`data-link` names a page
+ * gets that page as its `href`. Only a string literal that looks like a page address is taken: an
+ * absolute or root/dot-relative path, a file name with a page extension, or a relative address with a
+ * query (`detail?id=12`); a call with an id alone (`openDetail('123')`) or a bare word names no page
+ * and stays linkless.
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { isUsableHref } from './headline-anchor.js';
+
+/** Gives each `<a>` of the tree whose href leads nowhere the page its script or data attribute names. */
+export function recoverScriptLinks($: CheerioAPI, html: string): void {
+  // A page with no anchor of that kind (most pages) is not walked: a walk costs ~0.1 ms a 100 KB page.
+  if (!MAY_HOLD_SCRIPT_LINK.test(html)) return;
+  const root = $.root()[0];
+  if (root) walk(root);
+}
+
+/** The page address a link's script or data attribute names, if any (exported for tests). */
+export function scriptLinkTarget(attribs: Record<string, string | undefined>): string | undefined {
+  for (const name of DATA_ATTRIBUTES) {
+    const value = attribs[name]?.trim();
+    if (value && isPageAddress(value)) return value;
+  }
+  const href = attribs.href?.trim() ?? '';
+  const code = [/^javascript:/i.test(href) ? href.slice(11) : '', attribs.onclick ?? ''];
+  for (const text of code) {
+    if (text === '') continue;
+    const called = NAVIGATION_CALL.exec(text)?.[2];
+    const literal = called !== undefined && isPageAddress(called) ? called : firstPageLiteral(text);
+    if (literal !== undefined) return literal;
+  }
+  return undefined;
+}
+
+// --- Internal helpers ---
+
+/**
+ * An `<a` tag with a `javascript:` call given a string, an `onclick`, or a `data-href`/`-url`/`-link`.
+ * Linear on any input: a tag's scan stops at the next `<` or `>`, and the call's name is a run of
+ * name characters (a free run before the `(` made `<a javascript:javascript:…` quadratic).
+ */
+const MAY_HOLD_SCRIPT_LINK =
+  /<a\s[^<>]*?(?:javascript:(?:void\(0\);?\s*)?[\w.$]*\(\s*\\?['"]|onclick\s*=|data-(?:href|url|link)\s*=)/i;
+const DATA_ATTRIBUTES = ['data-href', 'data-url', 'data-link'];
+/** `window.open('…')`, `location.href = '…'`, `location.assign('…')`, `location = '…'`. */
+const NAVIGATION_CALL =
+  /(?:\bopen|\blocation(?:\.href)?|\blocation\.(?:assign|replace))\s*(?:\(\s*|=\s*)(['"])([^'"\s]+)\1/;
+const STRING_LITERAL = /(['"])([^'"\s]+)\1/g;
+/** A relative address with a query: `detail?id=12`, `?id=12`. */
+const PAGE_QUERY = /^[\w\-./%~]*\?[\w%.~-]+=[\w%=&.~-]*$/;
+const PAGE_FILE = /^[\w\-./%~]+\.(?:s?html?|jsp|php|aspx?|do|action|cgi)(?:[?#][^'"\s]*)?$/i;
+
+function firstPageLiteral(code: string): string | undefined {
+  for (const match of code.matchAll(STRING_LITERAL)) {
+    const literal = match[2];
+    if (literal !== undefined && isPageAddress(literal)) return literal;
+  }
+  return undefined;
+}
+
+function isPageAddress(text: string): boolean {
+  if (/^javascript:/i.test(text) || /\s/.test(text)) return false;
+  return (
+    /^(?:https?:)?\/\/[^/]/i.test(text) ||
+    /^\.{0,2}\/[\w%~.-]/.test(text) ||
+    PAGE_FILE.test(text) ||
+    PAGE_QUERY.test(text)
+  );
+}
+
+function walk(node: AnyNode): void {
+  if (!('children' in node)) return;
+  for (const child of node.children) {
+    if (child.type !== 'tag') continue;
+    const element = child as Element;
+    if (element.name === 'a' && !isUsableHref(element.attribs.href)) {
+      const target = scriptLinkTarget(element.attribs);
+      if (target !== undefined) element.attribs.href = target;
+    }
+    walk(element);
+  }
+}

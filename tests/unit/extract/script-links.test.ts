@@ -1,0 +1,77 @@
+/**
+ * Headline links a script opens (`javascript:window.open('…')`, `onclick`, `data-url`): the page they
+ * name becomes the anchor's href before extraction reads the tree.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { scriptLinkTarget } from '../../../src/extract/html/script-links.js';
+
+const OPTIONS: ExtractOptions = {
+  sourceId: 'script-links',
+  type: 'html',
+  selectors: {},
+  timezone: 'Asia/Shanghai',
+  now: new Date('2026-11-30T12:00:00+08:00'),
+  replace: [],
+  summaryLength: 200,
+};
+
+describe('scriptLinkTarget', () => {
+  it.each([
+    [
+      { href: 'javascript:void(0)', onclick: "window.open('/art/2019/8/27/art_1229_4.html')" },
+      '/art/2019/8/27/art_1229_4.html',
+    ],
+    [{ href: "javascript:window.open('http://www.gov.cn/zhengce/1.htm','_blank')" }, 'http://www.gov.cn/zhengce/1.htm'],
+    [{ href: '#', onclick: 'location.href="detail.jsp?id=12";return false;' }, 'detail.jsp?id=12'],
+    [{ href: "javascript:openWin('../xxgk/201908/t20190827_1.html')" }, '../xxgk/201908/t20190827_1.html'],
+    [{ href: 'javascript:;', 'data-url': '/news/2019/0827/1.shtml' }, '/news/2019/0827/1.shtml'],
+    [{ onclick: "window.location.assign('//cdn.example.cn/a/b')" }, '//cdn.example.cn/a/b'],
+    [{ href: "javascript:window.open('news?id=3&t=1')" }, 'news?id=3&t=1'],
+  ])('%j → %s', (attribs, expected) => {
+    expect(scriptLinkTarget(attribs)).toBe(expected);
+  });
+
+  it.each([
+    [{ href: "javascript:openDetail('123')" }],
+    [{ href: 'javascript:void(0)', onclick: "toggle('menu-3')" }],
+    [{ href: 'javascript:void(0)', onclick: "alert('not ready')" }],
+    [{ href: '#', 'data-url': 'javascript:alert(1)' }],
+    [{ href: '#top' }],
+    [{ href: 'javascript:void(0)', onclick: "open('x')" }],
+  ])('%j names no page', (attribs) => {
+    expect(scriptLinkTarget(attribs)).toBeUndefined();
+  });
+});
+
+describe('extraction of script-opened headlines', () => {
+  const rows = Array.from(
+    { length: 6 },
+    (_, i) =>
+      `<li><a href="javascript:void(0)" onclick="window.open('/art/2024/11/${20 - i}/art_1229_${500 + i}.html')">关于印发第${i + 1}批生态环境执法典型案例的通知</a><span>2024-11-${20 - i}</span></li>`,
+  ).join('');
+  const body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知公告</title></head><body>
+<div class="nav"><a href="javascript:void(0)">首页</a><a href="javascript:void(0)" onclick="toggle('m1')">机构</a></div>
+<ul class="tzgg">${rows}</ul></body></html>`;
+  const input = { body, contentType: 'text/html', url: 'https://sthjt.example.gov.cn/col/col1229/index.html' };
+
+  it('links each row to the page its script opens, in automatic mode', () => {
+    const result = extractItems(input, OPTIONS);
+    expect(result.items).toHaveLength(6);
+    expect(result.items[0]?.link).toBe('https://sthjt.example.gov.cn/art/2024/11/20/art_1229_500.html');
+    expect(new Set(result.items.map((item) => item.canonicalLink)).size).toBe(6);
+  });
+
+  it('does the same with configured selectors (a@href reads the recovered page)', () => {
+    const result = extractItems(input, {
+      ...OPTIONS,
+      selectors: { items: 'ul.tzgg li', link: [{ raw: 'a@href', css: 'a', attr: 'href' }] },
+    });
+    expect(result.items.map((item) => item.link)).toEqual(
+      Array.from(
+        { length: 6 },
+        (_, i) => `https://sthjt.example.gov.cn/art/2024/11/${20 - i}/art_1229_${500 + i}.html`,
+      ),
+    );
+  });
+});
