@@ -34,10 +34,25 @@ const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
   'vd_source',
   'share_source',
   'share_medium',
+  // Sessions (a site that cannot set its cookie writes it into every link, another one each visit).
+  'jsessionid',
+  'phpsessid',
+  'sessionid',
+  'aspsessionid',
+  'cfid',
+  'cftoken',
 ]);
 
 /**
- * Canonical form of a URL for identity: no tracking parameters, lowercase host, no default port, and
+ * A session written into the path: Java's `;jsessionid=…` path parameter, ASP.NET's cookieless
+ * `/(S(…))/` segment. Java portals (many government sites) add it to every link for a client without
+ * their cookie, a new one each visit: kept in identity, every item of the page came back as new.
+ */
+const SESSION_IN_PATH = /;jsessionid=[^/;?#]*|\/\((?:[A-Z]\([\w-]*\))+\)(?=\/)/gi;
+
+/**
+ * Canonical form of a URL for identity: no tracking parameters nor session (see SESSION_IN_PATH),
+ * lowercase host, no default port, and
  * no fragment unless the fragment is a route (`#/news/12`, `#!/news/12`): in a page whose script
  * routes on the fragment (Vue or Angular hash routing, common on government sites) it names the
  * article, and without it every article of the site would be one item.
@@ -47,6 +62,8 @@ export function canonicalizeUrl(url: string): string {
   // Not an absolute URL: there is nothing to normalise, and identity falls back to the text as given.
   if (!parsed) return url.trim();
   if (!isRouteFragment(parsed.hash)) parsed.hash = '';
+  const path = parsed.pathname.replace(SESSION_IN_PATH, '');
+  if (path !== parsed.pathname) parsed.pathname = path;
   const kept = [...parsed.searchParams].filter(([name]) => !isTrackingParameter(name));
   if (kept.length !== [...parsed.searchParams].length) {
     parsed.search = kept.length === 0 ? '' : `?${new URLSearchParams(kept).toString()}`;
@@ -57,8 +74,11 @@ export function canonicalizeUrl(url: string): string {
 
 /** {@link canonicalizeUrl} for a URL already normalised by {@link resolveLink} (cheap when it has no query or fragment). */
 export function canonicalizeResolvedUrl(href: string): string {
-  return href.includes('?') || href.includes('#') ? canonicalizeUrl(href) : href;
+  return MAY_CHANGE.test(href) ? canonicalizeUrl(href) : href;
 }
+
+/** What canonical form can remove: a query, a fragment, a session in the path. */
+const MAY_CHANGE = /[?#;]|\/\([A-Z]\(/i;
 
 /**
  * Resolves a link found on a page against the page's base URL. Returns undefined for anything a
