@@ -62,6 +62,23 @@ describe('extraction of script-opened headlines', () => {
     expect(new Set(result.items.map((item) => item.canonicalLink)).size).toBe(6);
   });
 
+  it('reads onClick and JavaScript: as written by older editors', () => {
+    const mixed = body
+      .replaceAll('onclick=', 'onClick=')
+      .replace(
+        '<a href="javascript:void(0)" onClick="window.open(\'/art/2024/11/20/art_1229_500.html\')">',
+        '<a href="JavaScript:openWin(\'/art/2024/11/20/art_1229_500.html\')">',
+      );
+    expect(mixed).toContain('JavaScript:openWin');
+    const result = extractItems({ ...input, body: mixed }, OPTIONS);
+    expect(result.items.map((item) => item.link)).toEqual(
+      Array.from(
+        { length: 6 },
+        (_, i) => `https://sthjt.example.gov.cn/art/2024/11/${20 - i}/art_1229_${500 + i}.html`,
+      ),
+    );
+  });
+
   it('does the same with configured selectors (a@href reads the recovered page)', () => {
     const result = extractItems(input, {
       ...OPTIONS,
