@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { canonicalizeUrl, extractItems } from '../../../src/extract/index.js';
 import { fingerprintItem } from '../../../src/store/fingerprint.js';
+import { plainExtractOptions } from '../../helpers/extract-options.js';
 
-const OPTIONS: ExtractOptions = {
-  sourceId: 's',
-  type: 'html',
-  selectors: {},
-  timezone: 'Asia/Shanghai',
-  now: new Date('2026-11-30T12:00:00+08:00'),
-  replace: [],
-  summaryLength: 200,
-};
+const OPTIONS = plainExtractOptions('s', new Date('2026-11-30T12:00:00+08:00'));
 
 /** A JSP portal's list as a client without its cookie gets it: the session in every link. */
 function listPage(session: string) {

@@ -3,18 +3,11 @@
  * name becomes the anchor's href before extraction reads the tree.
  */
 import { describe, expect, it } from 'vitest';
-import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { extractItems } from '../../../src/extract/index.js';
 import { scriptLinkTarget } from '../../../src/extract/html/script-links.js';
+import { plainExtractOptions } from '../../helpers/extract-options.js';
 
-const OPTIONS: ExtractOptions = {
-  sourceId: 'script-links',
-  type: 'html',
-  selectors: {},
-  timezone: 'Asia/Shanghai',
-  now: new Date('2026-11-30T12:00:00+08:00'),
-  replace: [],
-  summaryLength: 200,
-};
+const OPTIONS = plainExtractOptions('script-links', new Date('2026-11-30T12:00:00+08:00'));
 
 describe('scriptLinkTarget', () => {
   it.each([
