@@ -18,7 +18,7 @@ import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-
 import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './field-selector.js';
 import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import { DocumentScope } from './load-document.js';
-import { recoverScriptLinks } from './script-links.js';
+import { readLinkValue, recoverScriptLinks } from './script-links.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
@@ -333,9 +333,12 @@ function toItem(
     return undefined;
   }
   const item: ExtractedItem = { title: raw.title };
-  const link = resolveLink(raw.href, base);
+  // A link read from an attribute holding script (`link: "@onclick"` on a clickable row) is the page it
+  // opens; script that names none is no link (not a path relative to the page).
+  const value = raw.href === undefined ? undefined : readLinkValue(raw.href);
+  const link = resolveLink(value?.script ? value.page : raw.href, base);
   if (link) item.link = link;
-  else if (raw.href && raw.href.trim() !== '' && !/^\s*(?:#|javascript:)/i.test(raw.href)) {
+  else if (raw.href && raw.href.trim() !== '' && !value?.script && !/^\s*#/.test(raw.href)) {
     warnings.add(
       'link-unusable',
       `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`,

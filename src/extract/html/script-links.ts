@@ -29,14 +29,27 @@ export function scriptLinkTarget(attribs: Record<string, string | undefined>): s
     if (value && isPageAddress(value)) return value;
   }
   const href = attribs.href?.trim() ?? '';
-  const code = [/^javascript:/i.test(href) ? href.slice(11) : '', attribs.onclick ?? ''];
-  for (const text of code) {
-    if (text === '') continue;
-    const called = NAVIGATION_CALL.exec(text)?.[2];
-    const literal = called !== undefined && isPageAddress(called) ? called : firstPageLiteral(text);
-    if (literal !== undefined) return literal;
+  for (const code of [/^javascript:/i.test(href) ? href : '', attribs.onclick ?? '']) {
+    const read = code === '' ? undefined : readLinkValue(code);
+    if (read?.script && read.page !== undefined) return read.page;
   }
   return undefined;
+}
+
+/** A link value read from an attribute: script (with the page it opens, if it names one), or an address. */
+export type LinkValue = { script: true; page: string | undefined } | { script: false };
+
+/**
+ * Reads a link value such as `@onclick` of a clickable row: script (`javascript:…`, a call given a
+ * string, an assignment to `location`) with the page it opens or navigates to (`window.open('…')`,
+ * `location.href='…'`, or the first page-like string it passes), or else an address as it stands.
+ */
+export function readLinkValue(value: string): LinkValue {
+  const trimmed = value.trim();
+  const code = trimmed.replace(/^javascript:/i, '');
+  if (code === trimmed && !LOOKS_LIKE_SCRIPT.test(code)) return { script: false };
+  const called = NAVIGATION_CALL.exec(code)?.[2];
+  return { script: true, page: called !== undefined && isPageAddress(called) ? called : firstPageLiteral(code) };
 }
 
 // --- Internal helpers ---
@@ -59,6 +72,8 @@ const MAY_HOLD_SCRIPT_LINK = new RegExp(
   ].join('|'),
 );
 const DATA_ATTRIBUTES = ['data-href', 'data-url', 'data-link'];
+/** A call given a string, or an assignment to `location`: script, not an address. */
+const LOOKS_LIKE_SCRIPT = /[\w$]\s*\(\s*\\?['"]|location(?:\.href)?\s*=/;
 /** `window.open('…')`, `location.href = '…'`, `location.assign('…')`, `location = '…'`. */
 const NAVIGATION_CALL =
   /(?:\bopen|\blocation(?:\.href)?|\blocation\.(?:assign|replace))\s*(?:\(\s*|=\s*)(['"])([^'"\s]+)\1/;

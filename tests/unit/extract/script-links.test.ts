@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { extractItems } from '../../../src/extract/index.js';
 import { scriptLinkTarget } from '../../../src/extract/html/script-links.js';
 import { plainExtractOptions } from '../../helpers/extract-options.js';
+import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 
 const OPTIONS = plainExtractOptions('script-links', new Date('2026-11-30T12:00:00+08:00'));
 
@@ -83,5 +84,31 @@ describe('extraction of script-opened headlines', () => {
         (_, i) => `https://sthjt.example.gov.cn/art/2024/11/${20 - i}/art_1229_${500 + i}.html`,
       ),
     );
+  });
+});
+
+describe('clickable rows read with `link: "@onclick"`', () => {
+  const rows = [
+    `<tr onclick="window.open('/art/2024/11/20/art_1229_600.html')"><td class="t">关于公布2024年第一批重点排污单位名录的通知</td><td>2024-11-20</td></tr>`,
+    `<tr onclick="location.href='detail.jsp?id=601'"><td class="t">关于开展第二轮生态环境保护督察的公告</td><td>2024-11-19</td></tr>`,
+    `<tr onclick="toggle('row-3')"><td class="t">没有链接的一行公告的标题文字</td><td>2024-11-18</td></tr>`,
+  ].join('');
+  const input = {
+    body: `<html><head><meta charset="utf-8"><title>公告</title></head><body><table class="list">${rows}</table></body></html>`,
+    contentType: 'text/html',
+    url: 'https://sthjt.example.gov.cn/col/col1229/index.html',
+  };
+
+  it('links each row to the page its script opens, and a row whose script names none to nothing', () => {
+    const result = extractItems(input, {
+      ...OPTIONS,
+      selectors: parseSourceSelectors({ items: 'table.list tr', title: 'td.t', link: '@onclick' }),
+    });
+    expect(result.items.map((item) => [item.title.slice(0, 6), item.link])).toEqual([
+      ['关于公布20', 'https://sthjt.example.gov.cn/art/2024/11/20/art_1229_600.html'],
+      ['关于开展第二', 'https://sthjt.example.gov.cn/col/col1229/detail.jsp?id=601'],
+      ['没有链接的一', undefined],
+    ]);
+    expect(result.warnings.map((w) => w.code)).not.toContain('link-unusable');
   });
 });
