@@ -123,14 +123,6 @@ function checkSchedulesAndZones(config: RawConfig): SemanticProblem[] {
   });
 }
 
-/**
- * Fetches per hour above which one host hears from feedwright more than once a minute on average.
- * Seven sections of one ministry site every 30 minutes (14 an hour) are polite; sixty sources on one
- * host every 30 minutes, or one source every 30 seconds, are not.
- */
-export const MAX_HOST_FETCHES_PER_HOUR = 60;
-
-/** Warns once per host whose sources together fire more than once a minute on average. */
 /** `encoding:` must name a charset the fetch stage decodes; otherwise a run would only warn and detect. */
 function checkEncodings(config: RawConfig): SemanticProblem[] {
   const entries = [
@@ -144,6 +136,14 @@ function checkEncodings(config: RawConfig): SemanticProblem[] {
   );
 }
 
+/**
+ * Fetches per hour above which one host hears from feedwright more than once a minute on average.
+ * Seven sections of one ministry site every 30 minutes (14 an hour) are polite; sixty sources on one
+ * host every 30 minutes, or one source every 30 seconds, are not.
+ */
+export const MAX_HOST_FETCHES_PER_HOUR = 60;
+
+/** Warns once per host whose sources together fire more than once a minute on average. */
 function checkHostFrequency(config: RawConfig): SemanticProblem[] {
   const byHost = new Map<string, Array<{ index: number; intervalMs: number }>>();
   config.sources.forEach((source, index) => {
