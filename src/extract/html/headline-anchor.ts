@@ -1,6 +1,7 @@
 /** Choosing the headline link of a block when no `link:` or `title:` selector says which one. */
 import type { Element } from 'domhandler';
 import { readText } from './field-selector.js';
+import { ROUTE_AFTER_HASH } from '../url/canonicalize-url.js';
 
 /**
  * The block's headline anchor: among `a[href]` with a followable href, one inside (or wrapping) a
@@ -101,4 +102,4 @@ export function isUsableHref(href: string | undefined): boolean {
   return href !== undefined && !UNUSABLE_HREF.test(href);
 }
 
-const UNUSABLE_HREF = /^\s*(?:$|#(?!!?\/.|![^/])|javascript:)/i;
+const UNUSABLE_HREF = new RegExp(String.raw`^\s*(?:$|#(?!${ROUTE_AFTER_HASH})|javascript:)`, 'i');

@@ -98,8 +98,12 @@ export function resolveLink(href: string | undefined, base: string | URL): strin
 
 /** A fragment (with its `#`) that a script routes on: `#/path` or `#!/path` (or `#!path`). */
 export function isRouteFragment(fragment: string): boolean {
-  return /^#!?\/./.test(fragment) || /^#![^/]/.test(fragment);
+  return ROUTE_FRAGMENT.test(fragment);
 }
+
+/** What follows the `#` of a route, as regular-expression source (isUsableHref builds on it too). */
+export const ROUTE_AFTER_HASH = String.raw`!?\/.|![^/]`;
+const ROUTE_FRAGMENT = new RegExp(`^#(?:${ROUTE_AFTER_HASH})`);
 
 // --- Internal helpers ---
 
