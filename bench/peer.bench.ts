@@ -56,8 +56,6 @@ import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 import { buildDist } from './build-dist.js';
 import { parseAndSelect } from './floor-select.js';
 
-const PAGES = PEER_PAGES;
-const ROWS = PEER_ROWS;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Unchanged passes in a row, after the full pass, whose mean is the steady-state figure. */
 const STEADY_PASSES = 6;
@@ -79,7 +77,7 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} cores, load average ${(loadavg()[0] ?? 0).toFixed(2)} (other processes share the cores)\n`,
     );
     process.stdout.write(
-      `${PAGES} pages on ${PEER_HOSTS} hosts, ${ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
+      `${PEER_PAGES} pages on ${PEER_HOSTS} hosts, ${PEER_ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
         `(half GBK, half UTF-8), ${PEER_LATENCY_MS} ms latency\n`,
     );
     const threads = defaultPoolThreads();
@@ -114,7 +112,7 @@ async function main(): Promise<void> {
       `  the same with each tree emptied after the select (as extraction does, see DocumentScope): ${releasedFloorMs.toFixed(2)} ms ` +
         `(${(floorMs / releasedFloorMs).toFixed(2)}× less; the ratios below are against the first floor)\n`,
     );
-    const perPage = (figures: PassFigures) => figures.cpuMs / PAGES;
+    const perPage = (figures: PassFigures) => figures.cpuMs / PEER_PAGES;
     const row = (name: string, figures: PassFigures) =>
       `  ${name.padEnd(26)} ${figures.wallMs.toFixed(0).padStart(6)} ms wall  ${perPage(figures).toFixed(2).padStart(6)} ms CPU/page ` +
       `(${(perPage(figures) / floorMs).toFixed(2)}× floor)  peak RSS ${figures.peakRssMb.toFixed(0)} MB  ${figures.items} items`;
@@ -171,7 +169,7 @@ async function main(): Promise<void> {
 /** The pages as a reader gets them: decoded by their Content-Type charset. */
 async function downloadPages(site: ListSite): Promise<Array<{ html: string; bytes: number }>> {
   const pages: Array<{ html: string; bytes: number }> = [];
-  for (let list = 0; list < PAGES; list++) {
+  for (let list = 0; list < PEER_PAGES; list++) {
     const response = await fetch(site.urlOf(list, 'floor'));
     const body = Buffer.from(await response.arrayBuffer());
     const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1] ?? 'utf-8';
@@ -191,7 +189,8 @@ function measureFloor(pages: string[], release = false): number {
     const used = process.cpuUsage(started);
     best = Math.min(best, (used.user + used.system) / 1000 / pages.length);
   }
-  if (rows !== PAGES * ROWS) throw new Error(`peer bench: the floor found ${rows} rows, expected ${PAGES * ROWS}`);
+  if (rows !== PEER_PAGES * PEER_ROWS)
+    throw new Error(`peer bench: the floor found ${rows} rows, expected ${PEER_PAGES * PEER_ROWS}`);
   return best;
 }
 
@@ -273,7 +272,7 @@ function runColdFloor(pagesDir: string, release: boolean): PassFigures {
       ...CLI_V8_FLAGS,
       join(ROOT, 'bench', 'cold-floor-child.js'),
       pagesDir,
-      String(PAGES),
+      String(PEER_PAGES),
       release ? 'release' : 'keep',
     ],
     { encoding: 'utf8' },
@@ -281,8 +280,8 @@ function runColdFloor(pagesDir: string, release: boolean): PassFigures {
   const wallMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`peer bench: the cold floor exited with ${result.status}: ${result.stderr}`);
   const measured = JSON.parse(result.stdout) as { rows: number; cpuMs: number; maxRss: number };
-  if (measured.rows !== PAGES * ROWS)
-    throw new Error(`peer bench: the cold floor found ${measured.rows} rows, expected ${PAGES * ROWS}`);
+  if (measured.rows !== PEER_PAGES * PEER_ROWS)
+    throw new Error(`peer bench: the cold floor found ${measured.rows} rows, expected ${PEER_PAGES * PEER_ROWS}`);
   return { wallMs, cpuMs: measured.cpuMs, peakRssMb: measured.maxRss / 1024, items: measured.rows };
 }
 

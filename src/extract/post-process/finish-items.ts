@@ -91,7 +91,7 @@ const TRACKING_FRAGMENT = /^#(?:[0-9a-f]{8,}$|.*=|:~:)/i;
  * headline among the corpus's 1,292 rows has 131 characters; a title of thousands is a block's whole
  * text taken for a headline, or a hostile page bloating every feed, the store and the index page.
  */
-export const MAX_TITLE_CHARS = 300;
+const MAX_TITLE_CHARS = 300;
 
 function applyRules(
   item: ExtractedItem,
