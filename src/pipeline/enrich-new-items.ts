@@ -35,17 +35,19 @@ export async function enrichNewItems(
   const detail = source.detail;
   if (!detail || items.length === 0) return items;
   const wanted = items.filter((item) => item.link && needsDetail(item, detail.fields));
+  if (wanted.length === 0) return items;
+  const fresh = new Set(await deps.store.findNew(state, wanted, deps.now()));
   // A link whose identity keeps its fragment (a hash route, a section of one page) names a place that
   // an HTTP request cannot reach: it would fetch the same document (a script's shell, the whole page)
-  // for every such item and read one date for all of them.
+  // for every such item and read one date for all of them. Said for new items only, so once per item.
   const linked = wanted.filter((item) => !item.canonicalLink?.includes('#'));
-  if (linked.length < wanted.length)
+  const placesSkipped = wanted.filter((item) => fresh.has(item) && item.canonicalLink?.includes('#')).length;
+  if (placesSkipped > 0)
     deps.logger.info(
-      { sourceId: source.id, items: wanted.length - linked.length },
-      `source "${source.id}": ${wanted.length - linked.length} item(s) link to a place inside a page (#…); their detail pages are not fetched`,
+      { sourceId: source.id, items: placesSkipped },
+      `source "${source.id}": ${placesSkipped} new item(s) link to a place inside a page (#…); their detail pages are not fetched`,
     );
   if (linked.length === 0) return items;
-  const fresh = new Set(await deps.store.findNew(state, linked, deps.now()));
   const entries = (await deps.store.readDetailCache(linked.map(cacheKey))).map(parseDetailCacheEntry);
   const plans = linked.map((item, i) => planItem(item, entries[i], fresh.has(item), detail, deps.now()));
   const work = plans.filter((plan) => plan.action !== 'skip');
