@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'FETCH_DECODE'
   | 'FETCH_ROBOTS'
   | 'FETCH_INVALID_URL'
+  | 'FETCH_PRIVATE_ADDRESS'
   // extract
   | 'EXTRACT_NO_ITEMS'
   | 'EXTRACT_NO_CONTAINER'

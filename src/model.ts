@@ -68,6 +68,11 @@ export interface FetchPolicy {
   robots: 'obey' | 'ignore';
   /** Forced charset label, overriding detection. */
   encoding?: string;
+  /**
+   * `allow`: redirects and links may lead to loopback, private and link-local addresses. By default
+   * (`auto`) only a source whose own address is one may go there; a public source may not.
+   */
+  privateNetwork?: 'auto' | 'allow';
 }
 
 /** How a source's page is obtained: a plain HTTP fetch, a headless browser, or a fetch with the browser as fallback. */
@@ -210,6 +215,12 @@ export interface FetchRequest {
   validators?: FetchValidators;
   /** `page`: a list page (HTML/XML/JSON feed); `detail`: an item's own page (HTML only). */
   purpose: 'page' | 'detail';
+  /**
+   * The source's configured URL, when `url` is another page of it (a detail link, a rendered page's
+   * redirect hop): hosts other than the source's own may be on a private network only when the
+   * source is (see `FetchPolicy.privateNetwork`). Default: `url`.
+   */
+  sourceUrl?: string;
 }
 
 interface FetchOutcomeBase {
@@ -329,6 +340,7 @@ export type PageWarningCode =
   | 'charset-undecodable'
   | 'browser-still-loading'
   | 'browser-navigation-refused'
+  | 'browser-private-network-refused'
   | 'browser-requests-capped';
 
 /** Warnings raised by the run's own steps after extraction (detail pages, politeness, saving). */

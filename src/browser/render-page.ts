@@ -157,6 +157,11 @@ function describeWarnings(request: RenderRequest, waited: RenderedPage['waited']
       code: 'browser-navigation-refused',
       message: `browser: ${guard.blocked.offHost} navigation(s) off ${new URL(request.url).host} refused`,
     });
+  if (guard.blocked.privateNetwork > 0)
+    warnings.push({
+      code: 'browser-private-network-refused',
+      message: `browser: ${guard.blocked.privateNetwork} request(s) of the page to private-network addresses refused: a public page may not make feedwright read from inside your network (set \`privateNetwork: allow\` on the source if it should)`,
+    });
   if (guard.blocked.overLimit > 0)
     warnings.push({
       code: 'browser-requests-capped',

@@ -33,6 +33,11 @@ export interface RenderRequest {
    * or rejects (the render then fails with that error).
    */
   admit(url: string): Promise<NavigationTurn>;
+  /**
+   * Whether the page may send a request to this URL: false for a host on a private network that a
+   * public source may not reach (see `privateNetwork`). Without it every host is reachable.
+   */
+  mayReach?(url: string): Promise<boolean>;
 }
 
 /**
@@ -59,7 +64,7 @@ export interface RenderedPage {
   /** What ended the wait. */
   waited: 'selector' | 'network-idle' | 'deadline';
   /** Requests refused: images/fonts/media, navigations off the host, and requests over the page's limit. */
-  blocked: { resources: number; offHost: number; overLimit: number };
+  blocked: { resources: number; offHost: number; overLimit: number; privateNetwork: number };
   /** Requests the page made (including refused ones). */
   requests: number;
   durationMs: number;

@@ -2,7 +2,8 @@
  * Every request a rendered page makes passes here: images, fonts and media are refused (a list needs
  * none of them), documents may not leave the page's host (a server redirect the navigation router let
  * through, which is how challenges hop, extends the allowed hosts), a page gets at most
- * `maxRequests`, and each top-level navigation — every hop of a redirect included — goes through the
+ * `maxRequests`, no request may go to a private-network host the source may not reach (a public
+ * page's script cannot read the worker's intranet into the DOM), and each top-level navigation — every hop of a redirect included — goes through the
  * navigation router (robots.txt, the host's turn).
  */
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
@@ -11,7 +12,7 @@ import type { RenderRequest } from './renderer-types.js';
 
 /** What the guard saw and decided during one render. */
 export interface RequestGuard {
-  blocked: { resources: number; offHost: number; overLimit: number };
+  blocked: { resources: number; offHost: number; overLimit: number; privateNetwork: number };
   requests: number;
   /** Main-frame documents that arrived (redirect hops and their bridges excluded), in order. */
   documents: Array<{ url: string; status: number }>;
@@ -58,7 +59,7 @@ export async function installRequestGuard(
     },
   });
   const guard: RequestGuard = {
-    blocked: { resources: 0, offHost: 0, overLimit: 0 },
+    blocked: { resources: 0, offHost: 0, overLimit: 0, privateNetwork: 0 },
     requests: 0,
     documents: [],
     inFlight: new Set(),
@@ -98,6 +99,19 @@ export async function installRequestGuard(
   page.on('requestfailed', settle);
   page.on('response', recordDocument);
 
+  /** Verdicts by host for this render: a page asks one host many times. */
+  const reachable = new Map<string, Promise<boolean>>();
+  const mayReach = (url: string): Promise<boolean> => {
+    if (!request.mayReach || !/^(?:https?|wss?):/i.test(url)) return Promise.resolve(true);
+    const host = hostOf(url);
+    let verdict = reachable.get(host);
+    if (!verdict) {
+      verdict = request.mayReach(url).catch(() => false);
+      reachable.set(host, verdict);
+    }
+    return verdict;
+  };
+
   const decide = async (route: Route, routed: Request): Promise<void> => {
     guard.requests += 1;
     const type = routed.resourceType();
@@ -107,6 +121,12 @@ export async function installRequestGuard(
     }
     if (guard.requests > limits.maxRequests) {
       guard.blocked.overLimit += 1;
+      return abort(route);
+    }
+    // The main frame's documents are checked by the navigation router (the fetch stage's admission).
+    const mainDocument = type === 'document' && routed.frame() === page.mainFrame();
+    if (!mainDocument && !(await mayReach(routed.url()))) {
+      guard.blocked.privateNetwork += 1;
       return abort(route);
     }
     if (type === 'document') {

@@ -6,7 +6,8 @@
 import type { Fetcher, FetcherStats } from '../fetch/index.js';
 
 /**
- * A Fetcher that calls `create` (which imports the fetch stage) on the first fetch, admit or prepare.
+ * A Fetcher that calls `create` (which imports the fetch stage) on the first fetch, admit, mayReach
+ * or prepare.
  * It has no `turnIn`: that is a synchronous question a pass asks before fetching (`run`, which
  * creates its fetcher at once); the scheduled worker never asks it.
  */
@@ -26,6 +27,10 @@ export function createDeferredFetcher(create: () => Promise<Fetcher>): Fetcher {
     admit: async (request) => {
       const fetcher = await real();
       return fetcher.admit ? fetcher.admit(request) : Object.assign(() => undefined, { sent: () => undefined });
+    },
+    mayReach: async (request) => {
+      const fetcher = await real();
+      return fetcher.mayReach ? fetcher.mayReach(request) : true;
     },
     prepare: async (request) => (await real()).prepare?.(request),
     stats: () => (loaded ? loaded.stats() : { ...NO_REQUESTS }),

@@ -149,10 +149,10 @@ function describeRendered(preview: PreviewResult, result: ExtractResult): string
   const lines = [`browser: waited until ${waited}; ${seen.requests} request(s) in ${seen.durationMs} ms`];
   if (seen.fallback) lines.push(`why the browser: ${seen.fallback}`);
   if (seen.challenge) lines.push(`challenge passed: ${seen.challenge} (${seen.documents} documents loaded)`);
-  const { resources, offHost, overLimit } = seen.blocked;
-  if (resources + offHost + overLimit > 0)
+  const { resources, offHost, overLimit, privateNetwork } = seen.blocked;
+  if (resources + offHost + overLimit + privateNetwork > 0)
     lines.push(
-      `refused: ${resources} image/font/media, ${offHost} navigation(s) off the host, ${overLimit} over the request limit`,
+      `refused: ${resources} image/font/media, ${offHost} navigation(s) off the host, ${overLimit} over the request limit${privateNetwork > 0 ? `, ${privateNetwork} to private-network hosts` : ''}`,
     );
   if (seen.rawError) lines.push(`plain fetch: ${seen.rawError}`);
   else if (seen.rawRows !== undefined && seen.rawRows < result.items.length)

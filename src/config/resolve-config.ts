@@ -134,6 +134,7 @@ function resolveFetchPolicy(source: RawSource, defaults: RawDefaults): FetchPoli
     headers: { ...defaults.headers, ...source.headers },
     cookies: { ...defaults.cookies, ...source.cookies },
     robots: pick('robots') ?? base.robots,
+    privateNetwork: pick('privateNetwork') ?? base.privateNetwork,
     encoding: source.encoding ?? defaults.encoding,
   };
 }

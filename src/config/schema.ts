@@ -79,6 +79,10 @@ const fetchFields = {
   headers: stringMap.optional().meta({ description: 'Extra request headers.' }),
   cookies: stringMap.optional().meta({ description: 'Cookies sent with every request to this source.' }),
   robots: zod.enum(['obey', 'ignore'], { error: 'expected `obey` or `ignore`' }).optional(),
+  privateNetwork: zod.enum(['auto', 'allow'], { error: 'expected `auto` or `allow`' }).optional().meta({
+    description:
+      'Whether redirects, detail links and rendered pages may reach loopback, private and link-local addresses: `auto` (default) only when the source URL itself is on one; `allow` always.',
+  }),
   encoding: nonEmpty('a charset label such as gbk, big5, utf-8')
     .optional()
     .meta({ description: 'Force the page charset.' }),

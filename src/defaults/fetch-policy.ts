@@ -20,4 +20,5 @@ export const DEFAULT_FETCH_POLICY: Readonly<FetchPolicy> = Object.freeze({
   headers: Object.freeze({}) as Record<string, string>,
   cookies: Object.freeze({}) as Record<string, string>,
   robots: 'obey',
+  privateNetwork: 'auto',
 });

@@ -174,6 +174,13 @@ function describeFailure(
         detail: `${failure.robotsUrl}${failure.line !== undefined && failure.line > 0 ? ` line ${failure.line}` : ''} for user agent "${failure.userAgent}"`,
         hint: 'Set `robots: ignore` for this source only if you have permission from the site.',
       };
+    case 'private-address':
+      return {
+        code: 'FETCH_PRIVATE_ADDRESS',
+        what: `refused to connect to ${url}: ${failure.host} is on a private network`,
+        detail: `${failure.addresses.join(', ')}; the source's own address is public`,
+        hint: "A public source's redirects and links may only lead to public addresses, so a page cannot make feedwright read from inside your network. If this source is meant to reach that host, set `privateNetwork: allow` on it.",
+      };
     case 'closed':
       return {
         code: 'FETCH_CONNECTION',

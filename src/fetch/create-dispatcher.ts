@@ -3,6 +3,7 @@
  * HTTP_PROXY / HTTPS_PROXY / NO_PROXY (undici's EnvHttpProxyAgent). Loopback addresses are never
  * proxied, as in curl's and Go's defaults for localhost: a proxy cannot reach our own 127.0.0.1.
  */
+import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { undiciAgent, undiciEnvHttpProxyAgent } from './undici-modules.js';
 
@@ -11,6 +12,14 @@ export interface DispatcherSettings {
   connectTimeoutMs: number;
   /** Proxy settings; default from the environment. */
   env?: NodeJS.ProcessEnv;
+  /** How direct connections resolve host names (the private-network rule's lookup). */
+  lookup?: LookupFunction;
+}
+
+/** Whether the environment names a proxy (then the proxy, not this process, connects to the sites). */
+export function usesProxy(env: NodeJS.ProcessEnv = process.env): boolean {
+  const proxy = readProxyEnv(env);
+  return Boolean(proxy.httpProxy || proxy.httpsProxy);
 }
 
 /** Creates a keep-alive dispatcher that honours proxy environment variables. */
@@ -24,7 +33,9 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
     keepAliveMaxTimeout: 60_000,
   };
   // Without a proxy a plain Agent does the same job without parsing every request's origin again.
-  if (!proxy.httpProxy && !proxy.httpsProxy) return new (undiciAgent())(pool);
+  // The lookup is only used without one: with a proxy it would screen the proxy's own address.
+  if (!proxy.httpProxy && !proxy.httpsProxy)
+    return new (undiciAgent())({ ...pool, connect: { ...pool.connect, lookup: settings.lookup } });
   return new (undiciEnvHttpProxyAgent())({
     ...pool,
     ...proxy,

@@ -8,10 +8,11 @@ import { createSilentLogger } from '../log.js';
 import type { FetchPolicy } from '../model.js';
 import { admitNavigation } from './admit-navigation.js';
 import { classifyFailure } from './classify-error.js';
-import { createDispatcher } from './create-dispatcher.js';
-import { fetchDocument, prepareFetch } from './fetch-document.js';
+import { createDispatcher, usesProxy } from './create-dispatcher.js';
+import { fetchDocument, mayReachFor, prepareFetch } from './fetch-document.js';
 import type { Fetcher, FetcherDeps, FetcherOptions, FetcherStats } from './fetcher-types.js';
 import { createHostGate } from './host-gate.js';
+import { createNetworkReach, type Reach } from './network-reach.js';
 import { createRobotsCache } from './robots-cache.js';
 import { createSharedHostGate, createSharedRobotsLoader } from './shared-politeness.js';
 
@@ -22,20 +23,25 @@ export const DEFAULT_CONCURRENCY = 16;
 export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
-  const dispatchers = new Map<number, Dispatcher>();
+  const dispatchers = new Map<string, Dispatcher>();
+  const network = createNetworkReach(options.network);
   const stats: FetcherStats = { requests: 0, bytes: 0, retries: 0, notModified: 0, robotsFetches: 0 };
   let closed = false;
 
-  // The connect timeout belongs to the connection pool, so each distinct value gets its own
-  // dispatcher; with the defaults (or one value for all sources) there is exactly one.
-  const dispatcherFor = (policy: FetchPolicy): Dispatcher => {
-    let dispatcher = dispatchers.get(policy.connectTimeoutMs);
+  // The connect timeout and the lookup belong to the connection pool, so each distinct timeout and
+  // reach gets its own dispatcher; with the defaults a worker whose sources stay on their own hosts
+  // (or are on a private network) has exactly one, and one more once a public source leaves its host.
+  const dispatcherFor = (policy: FetchPolicy, reach: Reach): Dispatcher => {
+    const key = `${policy.connectTimeoutMs}/${reach}`;
+    let dispatcher = dispatchers.get(key);
     if (!dispatcher) {
-      dispatcher = createDispatcher({ connectTimeoutMs: policy.connectTimeoutMs, env: options.env });
-      dispatchers.set(policy.connectTimeoutMs, dispatcher);
+      const lookup = network.lookupFor(reach);
+      dispatcher = createDispatcher({ connectTimeoutMs: policy.connectTimeoutMs, env: options.env, lookup });
+      dispatchers.set(key, dispatcher);
     }
     return dispatcher;
   };
+  const proxied = usesProxy(options.env);
 
   const logger = options.logger ?? createSilentLogger();
   const localGate = createHostGate(options.concurrency ?? DEFAULT_CONCURRENCY, { now, sleep });
@@ -44,6 +50,8 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     gate: shared ? createSharedHostGate({ ...shared, local: localGate, clock: { now, sleep }, logger }) : localGate,
     robots: createRobotsCache(now),
     shareRobots: shared ? createSharedRobotsLoader({ ...shared, logger, sleep }) : undefined,
+    network,
+    proxied,
     dispatcherFor,
     now,
     random: options.random ?? Math.random,
@@ -66,6 +74,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       }
       return admitNavigation(request, deps);
     },
+    mayReach: (request) => mayReachFor(request, deps),
     prepare: (request) => (closed ? Promise.resolve() : prepareFetch(request, deps)),
     turnIn: (host) => deps.gate.turnIn(host),
     stats: () => ({ ...stats }),

@@ -87,6 +87,7 @@ async function fetchHop(
   deps: FetcherDeps,
   trace: FetchTrace,
 ): Promise<HopOutcome> {
+  await checkReach(url, request, deps);
   const minDelayMs = await checkRobots(url, request, deps, trace);
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -124,6 +125,7 @@ async function attemptHop(
   const exchange = await exchangeThroughGate(deps, trace, {
     sourceId: request.sourceId,
     url,
+    sourceUrl: request.sourceUrl ?? request.url,
     policy,
     headers: buildRequestHeaders({
       policy,
@@ -158,6 +160,34 @@ function planRetry(failure: FetchError, attempt: number, policy: FetchPolicy, de
   if (failure.retryAfterMs !== undefined)
     return failure.retryAfterMs <= policy.maxRetryDelayMs ? failure.retryAfterMs : undefined;
   return computeBackoffMs(attempt, policy.maxRetryDelayMs, deps.random);
+}
+
+/**
+ * Throws FETCH_PRIVATE_ADDRESS when the source may not reach the URL's host (before its robots.txt
+ * is asked for); `resolveFirst` for a client whose connect the fetcher does not control.
+ */
+export async function checkReach(
+  url: URL,
+  request: FetchRequest,
+  deps: FetcherDeps,
+  resolveFirst = deps.proxied,
+): Promise<void> {
+  try {
+    await deps.network.reachFor(url, request.sourceUrl ?? request.url, request.policy, { resolveFirst });
+  } catch (error) {
+    throw classifyFailure({ kind: 'thrown', error }, contextFor(request, url.href, 1)) ?? error;
+  }
+}
+
+/** False when the request's host is a private-network one its source may not reach (checked by resolving). */
+export async function mayReachFor(request: FetchRequest, deps: FetcherDeps): Promise<boolean> {
+  try {
+    const url = new URL(request.url);
+    await deps.network.reachFor(url, request.sourceUrl ?? request.url, request.policy, { resolveFirst: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or Crawl-delay). */

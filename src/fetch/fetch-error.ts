@@ -55,6 +55,8 @@ export type FetchFailure =
   | { kind: 'content-encoding'; encoding: string; detail?: string }
   | { kind: 'robots'; userAgent: string; robotsUrl: string; line?: number }
   | { kind: 'invalid-url'; detail: string }
+  /** A public source's hop or link to a non-public address (`addresses`: what the host is or resolved to). */
+  | { kind: 'private-address'; host: string; addresses: string[] }
   | { kind: 'closed' };
 
 /** Carries a {@link FetchFailure} through code that can only throw (stream handlers, loops). */

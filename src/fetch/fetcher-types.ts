@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import type { FetchPolicy, FetchRequest, FetchResult } from '../model.js';
 import type { HostGate, HostTurn } from './host-gate.js';
+import type { NetworkReach, NetworkSeams, Reach } from './network-reach.js';
 import type { RobotsCache, RobotsLoad } from './robots-cache.js';
 import type { RedisScripts } from './shared-politeness.js';
 
@@ -25,6 +26,8 @@ export interface FetcherOptions {
    * downloads held in Redis under `prefix`, so they hold across every worker.
    */
   shared?: { redis: RedisScripts; prefix: string };
+  /** Test seams for the private-network rule: the resolver and what counts as a public address. */
+  network?: NetworkSeams;
 }
 
 /** Counters since the fetcher was created. */
@@ -57,6 +60,11 @@ export interface Fetcher {
    * when disallowed).
    */
   admit?(request: FetchRequest): Promise<HostTurn>;
+  /**
+   * Whether a client that connects by itself (the headless browser's sub-requests) may send this
+   * request: false for a private-network host its source may not reach. Never throws.
+   */
+  mayReach?(request: FetchRequest): Promise<boolean>;
   /** Loads what a fetch of this request needs first (robots.txt); never throws. */
   prepare?(request: FetchRequest): Promise<void>;
   /** A snapshot of the counters. */
@@ -71,7 +79,11 @@ export interface FetcherDeps {
   robots: RobotsCache;
   /** Shared mode: robots.txt downloads go through Redis so one worker's download serves all. */
   shareRobots?: (robotsUrl: string, download: () => Promise<RobotsLoad>) => Promise<RobotsLoad>;
-  dispatcherFor(policy: FetchPolicy): Dispatcher;
+  /** Where requests may connect (a public source's hops and links: public addresses only). */
+  network: NetworkReach;
+  /** A proxy connects to the sites: public reach is checked by resolving names first. */
+  proxied: boolean;
+  dispatcherFor(policy: FetchPolicy, reach: Reach): Dispatcher;
   now(): number;
   random(): number;
   logger: Logger;

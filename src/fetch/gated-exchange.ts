@@ -10,6 +10,8 @@ import { sendRequest, type Exchange, type ResponseHeaders } from './send-request
 export interface GatedRequest {
   sourceId: string;
   url: URL;
+  /** The source's configured URL: decides whether `url` may be on a private network. */
+  sourceUrl: string;
   policy: FetchPolicy;
   headers: Record<string, string>;
   /** Spacing to keep before this request to the same host (policy delay or Crawl-delay). */
@@ -23,6 +25,8 @@ export interface GatedRequest {
 /** Waits for the host's turn and a global slot, sends the request, then frees both. */
 export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, hop: GatedRequest): Promise<Exchange> {
   const { policy, url } = hop;
+  // Refused before it takes a turn: a request that never leaves costs the host nothing.
+  const reach = await deps.network.reachFor(url, hop.sourceUrl, policy, { resolveFirst: deps.proxied });
   const waitStartedAt = deps.now();
   const release = await deps.gate.acquire(url.host, {
     perHostConcurrency: policy.perHostConcurrency,
@@ -36,7 +40,7 @@ export async function exchangeThroughGate(deps: FetcherDeps, trace: FetchTrace, 
     const exchange = await sendRequest({
       url,
       headers: hop.headers,
-      dispatcher: deps.dispatcherFor(policy),
+      dispatcher: deps.dispatcherFor(policy, reach),
       headersTimeoutMs: policy.headersTimeoutMs,
       bodyTimeoutMs: policy.bodyTimeoutMs,
       maxBytes: hop.maxBytes,

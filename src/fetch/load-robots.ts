@@ -59,6 +59,7 @@ async function tryExchange(
     return await exchangeThroughGate(deps, trace, {
       sourceId: request.sourceId,
       url,
+      sourceUrl: request.sourceUrl ?? request.url,
       policy,
       headers: buildRequestHeaders({ policy, purpose: 'robots', sameOrigin, url, nowMs: deps.now() }),
       minDelayMs: policy.minHostDelayMs,

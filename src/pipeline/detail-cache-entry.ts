@@ -76,6 +76,7 @@ const PERMANENT_CODES = new Set([
   'FETCH_INVALID_URL',
   'FETCH_TOO_MANY_REDIRECTS',
   'FETCH_REDIRECT_LOOP',
+  'FETCH_PRIVATE_ADDRESS',
 ]);
 
 /** One hour after the first failure, four after the second. */

@@ -104,7 +104,13 @@ async function resolvePlan(
   const link = plan.item.link as string;
   const started = deps.now();
   try {
-    const page = await deps.fetcher.fetch({ sourceId: source.id, url: link, policy: source.fetch, purpose: 'detail' });
+    const page = await deps.fetcher.fetch({
+      sourceId: source.id,
+      url: link,
+      sourceUrl: source.url,
+      policy: source.fetch,
+      purpose: 'detail',
+    });
     if (page.kind !== 'fetched') throw new Error(`unexpected ${page.reason} answer to an unconditional request`);
     const result = extractDetail(
       { body: page.body, url: page.finalUrl },

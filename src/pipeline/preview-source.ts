@@ -15,7 +15,7 @@ export interface RenderedView {
   waited: 'selector' | 'network-idle' | 'deadline';
   documents: number;
   challenge?: string;
-  blocked: { resources: number; offHost: number; overLimit: number };
+  blocked: { resources: number; offHost: number; overLimit: number; privateNetwork: number };
   requests: number;
   durationMs: number;
   /** Why a `render: auto` source went to the browser. */

@@ -31,8 +31,12 @@ export async function renderSourcePage(
     timeoutMs: render.timeoutMs,
     admit: (url) =>
       fetcher.admit
-        ? fetcher.admit({ sourceId: source.id, url, policy: source.fetch, purpose: 'page' })
+        ? fetcher.admit({ sourceId: source.id, url, sourceUrl: source.url, policy: source.fetch, purpose: 'page' })
         : Promise.resolve(() => undefined),
+    mayReach: fetcher.mayReach
+      ? (url) =>
+          fetcher.mayReach!({ sourceId: source.id, url, sourceUrl: source.url, policy: source.fetch, purpose: 'page' })
+      : undefined,
   });
   const page: FetchedPage = {
     kind: 'fetched',

@@ -1,7 +1,8 @@
 /**
  * The browser stage against a local origin in real Chromium (Debian's /usr/bin/chromium): lists
  * built by script, a challenge that sets a cookie and reloads, endless and hung pages, a page that
- * tries to leave its host, one that fires hundreds of requests, and the browser's idle close.
+ * tries to leave its host, one that fires hundreds of requests, one whose script reads a private
+ * host, and the browser's idle close.
  * One renderer (one browser) serves the whole file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import {
   type Renderer,
   type RenderRequest,
 } from '../../src/browser/index.js';
-import { DEFAULT_USER_AGENT } from '../../src/fetch/index.js';
+import { createFetcher, DEFAULT_USER_AGENT, defaultFetchPolicy } from '../../src/fetch/index.js';
 import {
   challengeAnswer,
   chromiumAvailable,
@@ -181,6 +182,32 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     expect(origin.server.count('/elsewhere')).toBe(before);
     expect(page.warnings.map((w) => w.code)).toContain('browser-navigation-refused');
     expect(page.warnings.map((w) => w.message).join('\n')).toMatch(/navigation\(s\) off 127\.0\.0\.1:\d+ refused/);
+  });
+
+  it("refuses a public page's requests to a private-network host, so its script reads nothing from it", async () => {
+    // The page stands for news.test's, a public site (a fake resolver, never connected to): seen
+    // from there, 127.0.0.1, where its script reads from, is a private-network host.
+    const fetcher = createFetcher({
+      network: { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }] },
+    });
+    try {
+      const policy = defaultFetchPolicy();
+      const mayReach = (url: string) =>
+        fetcher.mayReach!({ sourceId: 'test', url, sourceUrl: 'http://news.test/list/', policy, purpose: 'page' });
+      const before = origin.server.count('/intranet.json');
+      const page = await renderer.render(request('/reach-in/', { waitFor: undefined, mayReach }));
+      expect(page.html).toContain(origin.rows[0]!.title);
+      expect(page.html).not.toContain('router admin password');
+      expect(origin.server.count('/intranet.json')).toBe(before);
+      expect(page.blocked.privateNetwork).toBe(1);
+      expect(page.warnings.map((w) => w.code)).toContain('browser-private-network-refused');
+      // The same page for a source on this network reads it: the script does ask.
+      const open = await renderer.render(request('/reach-in/', { waitFor: 'ul.list li a[href="/leak"]' }));
+      expect(open.html).toContain('router admin password');
+      expect(origin.server.count('/intranet.json')).toBe(before + 1);
+    } finally {
+      await fetcher.close();
+    }
   });
 
   it('blocks images and caps the requests of a page that opens hundreds', async () => {

@@ -2,7 +2,8 @@
  * A local origin (127.0.0.1) serving the pages a headless browser is needed for: a list filled by
  * script from a JSON endpoint, a JavaScript challenge stub (加速乐-style: HTTP 521, a cookie computed in
  * script, then a reload), an endless page, a page that tries to leave its host, a page that fires
- * hundreds of sub-requests, a page whose script never yields, and server redirects: a same-host chain,
+ * hundreds of sub-requests, a page whose script reads a "router admin" answer into its list, a
+ * page whose script never yields, and server redirects: a same-host chain,
  * one to a robots-disallowed path, one to another host, and a cookie gate that sets its cookie on a 302.
  */
 import { existsSync } from 'node:fs';
@@ -126,6 +127,19 @@ setTimeout(function () {
         ),
       ),
     '/sub': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'),
+    // A page whose script reads a "router admin" answer into its list.
+    '/reach-in/': (_req, res) =>
+      html(
+        res,
+        listHtml().replace(
+          '</body>',
+          `<script>fetch('/intranet.json').then((r) => r.text()).then((text) => {
+  document.querySelector('ul.list').insertAdjacentHTML('beforeend', '<li><a href="/leak">' + text + '</a></li>');
+}).catch(() => {});</script></body>`,
+        ),
+      ),
+    '/intranet.json': (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end('"router admin password"'),
     '/pixel.png': (_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(''),
     '/hung/': (_req, res) =>
       html(res, '<html><body><ul class="list"><li>x</li></ul><script>while (true) {}</script></body></html>'),

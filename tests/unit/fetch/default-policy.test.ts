@@ -18,6 +18,7 @@ describe('defaultFetchPolicy', () => {
       headers: {},
       cookies: {},
       robots: 'obey',
+      privateNetwork: 'auto',
     });
   });
 
