@@ -1,7 +1,8 @@
 /**
  * Pages of hostile or extreme shape through extractItems() in automatic mode (no selectors) and
  * extractDetail(): 100,000 nested `<div>`s (1.2 MB; issue 11 measured 29.5 s of CPU before the
- * nesting cap), and 10 MB pages nested, flat, of unclosed `<li>`s, of one huge table, and of text.
+ * nesting cap), and 10 MB pages nested, flat, of unclosed `<li>`s, of one huge table, of a script
+ * data island (Hanweb's records, expanded before parsing) and its broken forms, and of text.
  * Targets: the 1.2 MB nested page ≤ 1 s, any 10 MB page ≤ 2 s. Times are process CPU time, the
  * median of 3 runs. Sizes are UTF-8 bytes, as the fetcher's `maxSize` (10 MB by default) counts them. Run with `npx tsx bench/hostile-shapes.bench.ts`.
  */
@@ -51,6 +52,22 @@ const SHAPES: Array<{ name: string; target: number; html: () => string }> = [
     target: 2000,
     html: () =>
       `<html><body><table>${fill((i) => `<tr><td><a href="/t/${i}">表格里的一条足够长的标题${i}</a></td><td>2019-08-01</td></tr>`, 10 * MB)}</table></body></html>`,
+  },
+  {
+    name: '10 MB data island of records',
+    target: 2000,
+    html: () =>
+      `<html><body><div id="1"><script type="text/xml"><datastore><recordset>${fill((i) => `<record><![CDATA[${ROW(i)}]]></record>`, 10 * MB)}</recordset></datastore></script></div></body></html>`,
+  },
+  {
+    name: '10 MB of <script without >',
+    target: 2000,
+    html: () => `<html><body><recordset>${'<script <record '.repeat((10 * MB) / 16)}</body></html>`,
+  },
+  {
+    name: '10 MB of unclosed records',
+    target: 2000,
+    html: () => `<html><body><script>${'<recordset><record>'.repeat((10 * MB) / 19)}</script></body></html>`,
   },
   {
     name: '10 MB of text',

@@ -23,6 +23,7 @@ import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
 import { challengePageError } from '../challenge-page.js';
+import { expandRecordIslands } from './record-islands.js';
 import { redirectPageError } from './redirect-page.js';
 
 /** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
@@ -53,7 +54,8 @@ function extractFromTrees(
   dates: DateContext,
   warnings: WarningCollector,
 ): HtmlExtraction {
-  const body = readCappedBody(input.body, warnings);
+  // A list shipped as a data island in a script (Hanweb's jpage) becomes markup where the script stood.
+  const body = expandRecordIslands(readCappedBody(input.body, warnings));
   let $ = documents.load(body);
   const { page, baseUrl } = readPageFacts($, input.url);
   for (const feed of page.alternateFeeds) {
