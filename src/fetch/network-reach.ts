@@ -15,7 +15,7 @@
  * so the name is resolved here first and checked (the proxy may resolve it again: the check is then
  * only as good as that both resolvers agree).
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { ADDRCONFIG, lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { FetchPolicy } from '../model.js';
 import { isLoopbackName, isPublicAddress, literalAddress } from './address-scope.js';
@@ -138,7 +138,10 @@ function hostnameOf(url: string): string | undefined {
 
 function resolveWithDns(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    // ADDRCONFIG as net.connect's own lookup asks: no IPv6 addresses on a machine without IPv6.
+    dnsLookup(hostname, { all: true, hints: ADDRCONFIG }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 }
 
