@@ -330,6 +330,7 @@ export type ExtractWarningCode =
   | 'nesting-capped'
   | 'parser-fallback'
   | 'replace-invalid'
+  | 'summary-truncated'
   | 'title-missing'
   | 'title-truncated';
 

@@ -13,7 +13,7 @@ import { ExtractError } from '../extract-error.js';
 import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
-import { htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
+import { capHtmlSummary, htmlToText, sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { flattenFeed, type AnyParsedFeed, type SourceFeedEntry } from './feed-entries.js';
@@ -124,8 +124,12 @@ function toItem(
   dates: DateContext,
   warnings: WarningCollector,
 ): ExtractedItem | undefined {
+  const summaryHtml =
+    entry.summary !== undefined && entry.summaryIsHtml
+      ? capHtmlSummary(entry.summary, entry.title ?? entry.link ?? '', warnings)
+      : '';
   const summaryText =
-    entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(entry.summary) : foldWhitespace(entry.summary);
+    entry.summary === undefined ? '' : entry.summaryIsHtml ? htmlToText(summaryHtml) : foldWhitespace(entry.summary);
   const rawTitle = entry.title ?? '';
   const title =
     (entry.titleIsHtml ? htmlToText(rawTitle) : foldWhitespace(rawTitle)) ||
@@ -142,7 +146,7 @@ function toItem(
   if (published ?? updated) item.published = published ?? updated;
   if (updated && published) item.updated = updated;
   if (entry.summary !== undefined && summaryText !== '') {
-    item.summary = entry.summaryIsHtml ? sanitizeSummaryHtml(entry.summary, base) : summaryText;
+    item.summary = entry.summaryIsHtml ? sanitizeSummaryHtml(summaryHtml, base) : summaryText;
     if (entry.summaryIsHtml) item.summaryIsHtml = true;
   }
   const authors = entry.authors.map(foldWhitespace).filter((a) => a !== '');

@@ -10,7 +10,7 @@ import type { DateContext } from '../date/date-building.js';
 import { ExtractError } from '../extract-error.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
 import { trimText } from '../text/fold-text.js';
-import { sanitizeSummaryHtml } from '../text/summary.js';
+import { capHtmlSummary, sanitizeSummaryHtml } from '../text/summary.js';
 import { resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
@@ -365,7 +365,9 @@ function toItem(
   else if (dateConfigured)
     warnings.add('date-missing', `the date selector matched nothing for "${snippet(raw.title)}"`, raw.date?.source);
   if (raw.summary) {
-    item.summary = raw.summary.html ? sanitizeSummaryHtml(raw.summary.value, base.toString()) : raw.summary.value;
+    item.summary = raw.summary.html
+      ? sanitizeSummaryHtml(capHtmlSummary(raw.summary.value, raw.title, warnings), base.toString())
+      : raw.summary.value;
     if (raw.summary.html) item.summaryIsHtml = true;
   }
   if (raw.author) item.author = raw.author;

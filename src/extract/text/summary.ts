@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type SanitizeHtml from 'sanitize-html';
 import { resolveLink } from '../url/canonicalize-url.js';
+import type { WarningCollector } from '../warnings.js';
 import { foldWhitespace, trimText } from './fold-text.js';
 
 const ALLOWED_TAGS = [
@@ -74,6 +75,24 @@ export function sanitizeSummaryHtml(html: string, baseUrl: string): string {
   }).trim();
 }
 
+/**
+ * Longest HTML summary kept, in UTF-16 units (about 256 KB of Latin text, 768 KB of UTF-8 Chinese).
+ * Full-text feeds carry whole articles, which rarely pass 100 KB of markup; a summary of megabytes
+ * is a hostile or broken page, and would be copied into every feed format, the store and each read.
+ */
+export const MAX_HTML_SUMMARY_CHARS = 256 * 1024;
+
+/** The HTML summary of the item `label` names, cut to the cap with a `summary-truncated` warning when over it. */
+export function capHtmlSummary(html: string, label: string, warnings: WarningCollector): string {
+  const capped = capSummaryHtml(html);
+  if (capped.cutFrom !== undefined)
+    warnings.add(
+      'summary-truncated',
+      `the HTML summary of "${trimText(foldWhitespace(label), 80)}" has ${capped.cutFrom} characters; it was cut to ${MAX_HTML_SUMMARY_CHARS} (a hostile or broken page?)`,
+    );
+  return capped.html;
+}
+
 /** Plain-text summary: whitespace folded, trimmed to `max` characters; undefined when empty. */
 export function toPlainSummary(text: string, max: number): string | undefined {
   const folded = foldWhitespace(text);
@@ -123,4 +142,21 @@ function decodeBasicEntities(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&#39;|&#x27;|&apos;/g, "'")
     .replace(/&amp;/g, '&');
+}
+
+/**
+ * An HTML summary cut to {@link MAX_HTML_SUMMARY_CHARS} (before a tag or entity the cut would split,
+ * then `…`), or the summary itself; `cutFrom` is the original length when it was cut. Sanitizing the
+ * cut markup closes the elements it leaves open.
+ */
+function capSummaryHtml(html: string): { html: string; cutFrom?: number } {
+  if (html.length <= MAX_HTML_SUMMARY_CHARS) return { html };
+  let cut = html.slice(0, MAX_HTML_SUMMARY_CHARS);
+  const open = cut.lastIndexOf('<');
+  if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
+  const amp = cut.lastIndexOf('&');
+  if (amp > cut.length - 12 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  // Not between the halves of a surrogate pair.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return { html: `${cut}…`, cutFrom: html.length };
 }

@@ -1,10 +1,12 @@
 /**
  * Feed sources that are broken or hostile: wrongly typed JSON Feed fields are refused item by item
  * with a warning (never turned into relative links), and XML the parser refuses (external entities,
- * over-deep nesting) is reported with its reason, not only "Invalid feed format".
+ * over-deep nesting) is reported with its reason, not only "Invalid feed format", and a summary of
+ * megabytes is cut.
  */
 import { describe, expect, it } from 'vitest';
 import { extractItems, type ExtractOptions } from '../../../src/extract/index.js';
+import { MAX_HTML_SUMMARY_CHARS } from '../../../src/extract/text/summary.js';
 
 const NOW = new Date('2019-08-28T09:00:00+08:00');
 
@@ -105,5 +107,37 @@ describe('hostile feed sources', () => {
     expect(error.code).toBe('EXTRACT_PARSE');
     expect(error.message).toContain('nests XML elements more than about 100 levels deep');
     expect(error.message).toContain('Maximum nested tags exceeded');
+  });
+
+  it('cuts an HTML summary of megabytes to the cap, with its elements closed and a warning', () => {
+    const paragraph = '<p>第一段<b>加粗的文字 &amp; 符号</b>，以及一个<a href="/a/1.html">链接</a>。</p>';
+    const huge = paragraph.repeat(Math.ceil(2_000_000 / paragraph.length));
+    const result = run(
+      jsonFeed([{ id: 'big', url: 'https://feeds.example.cn/a/big.html', title: '超长全文', content_html: huge }]),
+      'application/feed+json',
+    );
+    const summary = result.items[0]?.summary ?? '';
+    expect(result.items[0]?.summaryIsHtml).toBe(true);
+    // Sanitizing makes each relative link absolute, so the cut markup grows a little (here by 38 %).
+    expect(summary.length).toBeLessThan(MAX_HTML_SUMMARY_CHARS * 1.5);
+    expect(summary.length).toBeGreaterThan(MAX_HTML_SUMMARY_CHARS * 0.9);
+    expect(summary).toContain('…');
+    // Every element the cut left open is closed; links are absolute.
+    expect(summary.match(/<p>/g)?.length).toBe(summary.match(/<\/p>/g)?.length);
+    expect(summary.match(/<b>/g)?.length).toBe(summary.match(/<\/b>/g)?.length);
+    expect(summary).toContain('href="https://feeds.example.cn/a/1.html"');
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({ code: 'summary-truncated', message: expect.stringContaining('"超长全文"') }),
+    );
+  });
+
+  it('keeps an HTML summary under the cap whole, without a warning', () => {
+    const article = '<p>全文</p>'.repeat(10_000);
+    const result = run(
+      jsonFeed([{ id: 'ok', url: 'https://feeds.example.cn/a/ok.html', title: '全文', content_html: article }]),
+      'application/feed+json',
+    );
+    expect(result.items[0]?.summary).toBe(article);
+    expect(result.warnings.map((warning) => warning.code)).not.toContain('summary-truncated');
   });
 });
