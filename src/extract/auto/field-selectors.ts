@@ -116,11 +116,68 @@ function findTitleElement(block: Element, dates: DateContext, text: TextMemo): E
   const dated = parts.filter(
     (part) => parseDateOnlyText(text.of(part), dates) !== undefined || part.attribs.datetime !== undefined,
   );
-  if (dated.length === 0) return anchor === block ? undefined : anchor;
+  if (dated.length === 0) return findLeadTextBlock(anchor, dates, text) ?? (anchor === block ? undefined : anchor);
   // `<a class="row"><span class="t">headline</span><span class="d">2019.08.27</span></a>`: the headline is the longest other part.
   const rest = parts.filter((part) => !dated.includes(part)).sort((a, b) => text.of(b).length - text.of(a).length);
   return rest[0] && text.of(rest[0]) !== '' ? rest[0] : undefined;
 }
+
+/**
+ * A card that is one link (`<a><figure/><section><header>headline</header><p>teaser…</p><ul>author,
+ * date</ul></section></a>`) with no element named as its title: the headline is the first block of
+ * text in it, not the whole link's text. Only when the link holds two or more blocks of text (a
+ * headline-only link keeps its whole text); blocks of digits and punctuation alone (a date, a count)
+ * and short labels are passed over.
+ */
+function findLeadTextBlock(anchor: Element, dates: DateContext, text: TextMemo): Element | undefined {
+  const leaves: Element[] = [];
+  collectTextBlocks(anchor, text, leaves);
+  if (leaves.length < 2) return undefined;
+  const worded = leaves.filter((leaf) => {
+    const value = text.of(leaf);
+    return WORDED.test(value) && [...value].length > 2 && parseDateOnlyText(value, dates) === undefined;
+  });
+  // A short label before the headline (`政策解读`, `Opinion`) is passed over for the first longer block.
+  const longest = Math.max(0, ...worded.map((leaf) => [...text.of(leaf)].length));
+  return worded.find((leaf) => [...text.of(leaf)].length >= Math.min(MIN_HEADLINE_CHARS, longest));
+}
+
+/** Characters a headline has at least, unless no block of the card has as many. */
+const MIN_HEADLINE_CHARS = 8;
+
+/** Block elements with text that hold no block element with text (the "leaves" of the text layout). */
+function collectTextBlocks(node: Element, text: TextMemo, out: Element[]): boolean {
+  let holdsBlock = false;
+  for (const child of node.children) {
+    if (child.type !== 'tag') continue;
+    const element = child as Element;
+    if (collectTextBlocks(element, text, out)) holdsBlock = true;
+  }
+  if (holdsBlock || !TEXT_BLOCKS.has(node.name) || text.of(node) === '') return holdsBlock;
+  out.push(node);
+  return true;
+}
+
+const TEXT_BLOCKS = new Set([
+  'p',
+  'div',
+  'section',
+  'header',
+  'footer',
+  'li',
+  'dt',
+  'dd',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'figcaption',
+  'blockquote',
+]);
+/** A letter or ideograph: text that is more than digits, dates and punctuation. */
+const WORDED = /[\p{L}]/u;
 
 /** What a CSS part selects in every block, queried once per search. */
 function matchOnce(search: Search, css: string): SpecMatches {
