@@ -164,11 +164,50 @@ function collectText(node: AnyNode, parts: string[]): void {
     return;
   }
   if (!('children' in node)) return;
-  if ('name' in node && SKIPPED.has((node as Element).name)) return;
-  // <br> separates words visually; keep that as a space.
-  if ('name' in node && (node as Element).name === 'br') parts.push(' ');
+  const name = 'name' in node ? (node as Element).name : '';
+  if (SKIPPED.has(name)) return;
+  // <br> and the edges of blocks separate words visually (a browser's innerText breaks the line there);
+  // keep that as a space, so minified markup (`<p>03/10</p><span>2025</span>`) does not glue words.
+  const separated = name === 'br' || SEPARATED.has(name);
+  if (separated) parts.push(' ');
   for (const child of node.children) collectText(child, parts);
+  if (separated && name !== 'br') parts.push(' ');
 }
+
+/** Elements whose edges break a line or a cell in a browser's rendering. */
+const SEPARATED = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
+]);
 
 /** The nearest ancestor of a node that is one of the item blocks (a block's own matches exclude itself). */
 function findOwningBlock(node: Element, blocks: ReadonlySet<Element>): Element | undefined {
