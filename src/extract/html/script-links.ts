@@ -8,10 +8,11 @@
  * gets that page as its `href`. Only a string literal that looks like a page address is taken: an
  * absolute or root/dot-relative path, a file name with a page extension, or a relative address with a
  * query (`detail?id=12`); a call with an id alone (`openDetail('123')`) or a bare word names no page
- * and stays linkless.
+ * and stays linkless. A row clickable as a whole (`<tr onclick="window.open('…')">`) with no link
+ * inside gets one around its headline.
  */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { Element as ElementNode, type AnyNode, type Element } from 'domhandler';
 import { isUsableHref } from './headline-anchor.js';
 
 /** Gives each `<a>` of the tree whose href leads nowhere the page its script or data attribute names. */
@@ -108,7 +109,64 @@ function walk(node: AnyNode): void {
     if (element.name === 'a' && !isUsableHref(element.attribs.href)) {
       const target = scriptLinkTarget(element.attribs);
       if (target !== undefined) element.attribs.href = target;
+    } else if (CLICKABLE_ROWS.has(element.name) && (element.attribs.onclick || hasDataLink(element))) {
+      const target = scriptLinkTarget(element.attribs);
+      if (target !== undefined && !holdsLink(element)) linkHeadline(element, target);
     }
     walk(element);
   }
 }
+
+/**
+ * Elements a page makes clickable as a whole row (`<tr onclick="window.open('…')">`, `<li
+ * data-href="…">`): without a link inside, the row's headline gets one, so it reads as any linked row.
+ */
+const CLICKABLE_ROWS = new Set(['tr', 'li', 'div', 'dd', 'dt', 'p', 'td', 'article', 'section', 'span']);
+
+function hasDataLink(element: Element): boolean {
+  return DATA_ATTRIBUTES.some((name) => element.attribs[name] !== undefined);
+}
+
+/** True when a link the reader can follow is already inside (its own headline link wins). */
+function holdsLink(node: Element): boolean {
+  return node.children.some(
+    (child) =>
+      child.type === 'tag' &&
+      (((child as Element).name === 'a' && isUsableHref((child as Element).attribs.href)) ||
+        holdsLink(child as Element)),
+  );
+}
+
+/**
+ * Wraps the row's headline — its longest block of words (not a date or a number), or the row's own
+ * text — in an `<a href>` to `target`, so the row keeps its structure (`tr > td` still selects cells).
+ */
+function linkHeadline(row: Element, target: string): void {
+  const leaves: Array<{ element: Element; length: number }> = [];
+  collectLeaves(row, leaves);
+  const best = leaves.reduce<{ element: Element; length: number } | undefined>(
+    (top, leaf) => (top === undefined || leaf.length > top.length ? leaf : top),
+    undefined,
+  );
+  if (!best) return;
+  const holder = best.element;
+  const anchor = new ElementNode('a', { href: target }, holder.children);
+  for (const node of holder.children) node.parent = anchor;
+  anchor.parent = holder;
+  holder.children = [anchor];
+}
+
+/** Elements whose own text (not inside a child element) has letters or ideographs, with its length. */
+function collectLeaves(node: Element, out: Array<{ element: Element; length: number }>): void {
+  let own = '';
+  for (const child of node.children) {
+    if (child.type === 'text') own += (child as unknown as { data: string }).data;
+    else if (child.type === 'tag' && !SKIPPED_TAGS.has((child as Element).name)) collectLeaves(child as Element, out);
+  }
+  const text = own.trim();
+  if (WORDED.test(text)) out.push({ element: node, length: text.length });
+}
+
+const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'select', 'button', 'input']);
+/** A letter or ideograph: text that is more than a date, a count or punctuation. */
+const WORDED = /\p{L}/u;

@@ -112,3 +112,45 @@ describe('clickable rows read with `link: "@onclick"`', () => {
     expect(result.warnings.map((w) => w.code)).not.toContain('link-unusable');
   });
 });
+
+describe('clickable rows in automatic mode', () => {
+  const row = (i: number, own?: string) => {
+    const title = `关于第${i + 1}批建设项目环境影响评价文件审批决定的公告`;
+    const headline = own ? `<a href="${own}">${title}</a>` : title;
+    return `<tr onclick="window.open('xxgk_detail.jsp?id=${700 + i}')" style="cursor:pointer"><td>${i + 1}</td><td class="t">${headline}</td><td>生态环境局</td><td>2024-11-${20 - i}</td></tr>`;
+  };
+  const page = (rows: string) => `<html><head><meta charset="utf-8"><title>信息公开目录</title></head><body>
+<ul class="nav"><li><a href="/">首页</a></li><li><a href="/xxgk/">信息公开</a></li><li><a href="/bsfw/">办事服务</a></li></ul>
+<table class="xxgk"><tr><th>序号</th><th>标题</th><th>发布机构</th><th>日期</th></tr>${rows}</table>
+<div class="foot"><button onclick="location.href='/search.html'">站内搜索</button></div></body></html>`;
+  const body = page(Array.from({ length: 6 }, (_, i) => row(i)).join(''));
+  const input = { body, contentType: 'text/html', url: 'https://sthjj.example.gov.cn/xxgk/index.jsp' };
+
+  it('finds the rows, each headline linked to the page the row opens, with its date', () => {
+    const result = extractItems(input, OPTIONS);
+    expect(result.items).toHaveLength(6);
+    expect(result.items[0]).toMatchObject({
+      title: '关于第1批建设项目环境影响评价文件审批决定的公告',
+      link: 'https://sthjj.example.gov.cn/xxgk/xxgk_detail.jsp?id=700',
+    });
+    expect(result.items.every((item) => item.published !== undefined)).toBe(true);
+  });
+
+  it('leaves a row that holds a link of its own to that link', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => row(i, i === 0 ? '/xxgk/own-700.html' : undefined)).join('');
+    const result = extractItems({ ...input, body: page(rows) }, OPTIONS);
+    expect(result.items[0]?.link).toBe('https://sthjj.example.gov.cn/xxgk/own-700.html');
+    expect(result.items[1]?.link).toBe('https://sthjj.example.gov.cn/xxgk/xxgk_detail.jsp?id=701');
+  });
+
+  it('keeps the cells as they were: configured selectors for the cells still match', () => {
+    const result = extractItems(input, {
+      ...OPTIONS,
+      selectors: parseSourceSelectors({ items: 'table.xxgk tr:has(td)', title: 'td.t', date: 'td:nth-child(4)' }),
+    });
+    expect(result.items.map((item) => item.link)).toEqual(
+      Array.from({ length: 6 }, (_, i) => `https://sthjj.example.gov.cn/xxgk/xxgk_detail.jsp?id=${700 + i}`),
+    );
+    expect(result.items[5]?.published?.date.toISOString()).toBe('2024-11-14T16:00:00.000Z');
+  });
+});
