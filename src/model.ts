@@ -324,6 +324,7 @@ export type ExtractWarningCode =
   | 'duplicates-collapsed'
   | 'feed-advertised'
   | 'feed-item-invalid'
+  | 'field-truncated'
   | 'items-capped'
   | 'link-unusable'
   | 'list-uncertain'

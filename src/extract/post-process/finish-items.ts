@@ -17,13 +17,28 @@ export function finishItems(
 ): ExtractedItem[] {
   const finished: ExtractedItem[] = [];
   for (const item of items) {
-    const done = applyRules(item, rules, summaryLength, (title) => {
-      warnings.add(
-        'title-truncated',
-        `a title of ${[...title].length} characters was cut to ${MAX_TITLE_CHARS} (a whole block's text, or a hostile page)`,
-        trimText(title, 80),
-      );
-    });
+    const done = applyRules(
+      item,
+      rules,
+      summaryLength,
+      (title) => {
+        warnings.add(
+          'title-truncated',
+          `a title of ${[...title].length} characters was cut to ${MAX_TITLE_CHARS} (a whole block's text, or a hostile page)`,
+          trimText(title, 80),
+        );
+      },
+      (field, what) => {
+        const limit =
+          field === 'author'
+            ? `${MAX_FIELD_CHARS} characters`
+            : `${MAX_CATEGORIES} of at most ${MAX_FIELD_CHARS} characters`;
+        warnings.add(
+          'field-truncated',
+          `"${trimText(item.title, 80)}" has ${what}; kept ${limit} (a hostile or broken page?)`,
+        );
+      },
+    );
     if (done) finished.push(done);
     else warnings.add('title-missing', 'an item lost its whole title to a replace rule and was dropped', item.title);
   }
@@ -98,6 +113,7 @@ function applyRules(
   rules: TextRules,
   summaryLength: number,
   onTitleCut: (title: string) => void,
+  onCut: (field: 'author' | 'categories', what: string) => void,
 ): ExtractedItem | undefined {
   const ruled = rules.apply('title', item.title);
   // Titles arrive folded; only a rule's output needs folding again.
@@ -123,14 +139,31 @@ function applyRules(
   if (item.author !== undefined) {
     const author = foldWhitespace(rules.apply('author', item.author));
     if (author === '') delete out.author;
-    else out.author = author;
+    else out.author = capField(author, () => onCut('author', `an author of ${[...author].length} characters`));
   }
   if (item.categories) {
+    // Rules run on a bounded number of them: a feed entry can carry any number of tags.
+    const given = item.categories.slice(0, MAX_CATEGORIES * 4);
     const categories = [
-      ...new Set(item.categories.map((c) => foldWhitespace(rules.apply('category', c))).filter((c) => c !== '')),
+      ...new Set(given.map((c) => capField(foldWhitespace(rules.apply('category', c)))).filter((c) => c !== '')),
     ];
+    if (categories.length > MAX_CATEGORIES || given.length < item.categories.length)
+      onCut('categories', `${item.categories.length} categories`);
     if (categories.length === 0) delete out.categories;
-    else out.categories = categories;
+    else out.categories = categories.slice(0, MAX_CATEGORIES);
   }
   return out;
+}
+
+/** Categories kept per item; a feed entry with more (thousands of tags) is hostile or broken. */
+const MAX_CATEGORIES = 50;
+/** Longest author or category kept, in characters. */
+const MAX_FIELD_CHARS = 200;
+
+/** A value cut to {@link MAX_FIELD_CHARS} (ending in "…"), calling `cut` when it was. */
+function capField(value: string, cut?: () => void): string {
+  if (value.length <= MAX_FIELD_CHARS) return value;
+  const shortened = trimText(value, MAX_FIELD_CHARS);
+  if (shortened !== value) cut?.();
+  return shortened;
 }

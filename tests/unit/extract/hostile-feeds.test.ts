@@ -140,4 +140,26 @@ describe('hostile feed sources', () => {
     expect(result.items[0]?.summary).toBe(article);
     expect(result.warnings.map((warning) => warning.code)).not.toContain('summary-truncated');
   });
+
+  it('keeps 50 categories and 200-character authors of an entry that carries thousands of tags or a huge name', () => {
+    const tags = Array.from({ length: 100_000 }, (_, i) => `标签${i}`);
+    const result = run(
+      jsonFeed([
+        {
+          id: 'tags',
+          url: 'https://feeds.example.cn/a/tags.html',
+          title: '标签很多的条目',
+          tags: ['A'.repeat(5_000), ...tags],
+          authors: [{ name: '作者'.repeat(50_000) }],
+        },
+      ]),
+      'application/feed+json',
+    );
+    const item = result.items[0];
+    expect(item?.categories).toHaveLength(50);
+    expect(item?.categories?.[0]).toHaveLength(200);
+    expect(item?.categories?.[1]).toBe('标签0');
+    expect([...(item?.author ?? '')]).toHaveLength(200);
+    expect(result.warnings.filter((warning) => warning.code === 'field-truncated')).toHaveLength(2);
+  });
 });
