@@ -11,7 +11,7 @@ import { ExtractError } from '../extract-error.js';
 import type { ExtractInput, ExtractOptions } from '../extract-options.js';
 import { trimText } from '../text/fold-text.js';
 import { capHtmlSummary, sanitizeSummaryHtml } from '../text/summary.js';
-import { resolveLink } from '../url/canonicalize-url.js';
+import { MAX_LINK_CHARS, resolveLink } from '../url/canonicalize-url.js';
 import type { WarningCollector } from '../warnings.js';
 import { detectListSelectors, UNCERTAIN_CONFIDENCE } from './detect-list.js';
 import { parseFieldSelector, SELECTOR_FIELDS } from '../../field-selector/parse-field-selector.js';
@@ -343,8 +343,10 @@ function toItem(
   else if (raw.href && raw.href.trim() !== '' && !value?.script && !/^\s*#/.test(raw.href)) {
     warnings.add(
       'link-unusable',
-      `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`,
-      raw.href,
+      raw.href.length > MAX_LINK_CHARS
+        ? `item "${snippet(raw.title)}" has a link of ${raw.href.length} characters (over ${MAX_LINK_CHARS}); it keeps no link`
+        : `item "${snippet(raw.title)}" has a link that is not http(s); it keeps no link`,
+      raw.href.length > MAX_LINK_CHARS ? snippet(raw.href) : raw.href,
     );
   }
   const parsed = raw.date?.parsed;

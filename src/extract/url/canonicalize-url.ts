@@ -93,8 +93,12 @@ export function resolveLink(href: string | undefined, base: string | URL): strin
   const resolved = parseUrl(cleaned, base) ?? parseUrl(cleaned);
   if (!resolved) return undefined;
   if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return undefined;
-  return resolved.href;
+  // Real links stay under a few kilobytes; one of megabytes would be copied into every feed.
+  return resolved.href.length > MAX_LINK_CHARS ? undefined : resolved.href;
 }
+
+/** Longest link kept (four times what old browsers accepted); a longer one is no link. */
+export const MAX_LINK_CHARS = 8192;
 
 /** A fragment (with its `#`) that a script routes on: `#/path` or `#!/path` (or `#!path`). */
 export function isRouteFragment(fragment: string): boolean {

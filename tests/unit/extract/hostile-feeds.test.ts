@@ -162,4 +162,15 @@ describe('hostile feed sources', () => {
     expect([...(item?.author ?? '')]).toHaveLength(200);
     expect(result.warnings.filter((warning) => warning.code === 'field-truncated')).toHaveLength(2);
   });
+
+  it('gives no link to an entry whose link runs to megabytes', () => {
+    const result = run(
+      jsonFeed([
+        { id: 'long', url: `https://feeds.example.cn/a?${'q'.repeat(1_000_000)}`, title: '超长链接' },
+        { id: 'ok', url: 'https://feeds.example.cn/a/ok.html', title: '正常链接' },
+      ]),
+      'application/feed+json',
+    );
+    expect(result.items.map((item) => item.link)).toEqual([undefined, 'https://feeds.example.cn/a/ok.html']);
+  });
 });
