@@ -9,7 +9,9 @@
  * - cold floor: the floor's parse + select in a fresh `node` under the CLI's V8 flags (cold-floor-child.js),
  *   one pass over the 200 pages, its CPU counted from process start as a cold `run`'s is: what cheerio
  *   alone costs a process that has not warmed up (V8 compiling and optimising the parser, the heap
- *   growing), with the trees kept as the floor keeps them and emptied as extraction empties them.
+ *   growing), with the trees kept as the floor keeps them and emptied as extraction empties them; and
+ *   emptied, sitting idle 20 ms before each page as a `run` at concurrency 1 waits for each answer
+ *   (short bursts of work after an idle wait run slower on this VM), which c=1 is also held against.
  * - warm process: `runPass` in this process after a warm-up pass over 200 other URLs (V8 has
  *   compiled the hot paths, as in a long-running worker): fetch, decode, extract, dedupe, record,
  *   RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200; the median
@@ -90,10 +92,11 @@ async function main(): Promise<void> {
     const cold8no = runColdCli(site, join(dir, 'cold-8'), 8);
     // The cold floors, twice each, interleaved; the lower figure of each counts.
     const pagesDir = writeDecodedPages(pages, join(dir, 'pages'));
-    const coldFloors = { kept: [] as PassFigures[], released: [] as PassFigures[] };
+    const coldFloors = { kept: [] as PassFigures[], released: [] as PassFigures[], idle: [] as PassFigures[] };
     for (let round = 0; round < 2; round++) {
       coldFloors.kept.push(runColdFloor(pagesDir, false));
       coldFloors.released.push(runColdFloor(pagesDir, true));
+      coldFloors.idle.push(runColdFloor(pagesDir, true, PEER_LATENCY_MS));
     }
     const warm = await runWarm(site, dir);
     // The floors are measured after the warm passes, released first: parse + select without the release
@@ -126,7 +129,16 @@ async function main(): Promise<void> {
         `each tree emptied: ${perPage(releasedCold).toFixed(2)} ms (${(perPage(releasedCold) / floorMs).toFixed(2)}× floor) ` +
         `(lower of 2 each: ${coldFloors.kept.map((f) => perPage(f).toFixed(2)).join(', ')} / ${coldFloors.released.map((f) => perPage(f).toFixed(2)).join(', ')} ms)\n`,
     );
+    const idleCold = leastCpu(coldFloors.idle);
+    process.stdout.write(
+      `  the same, trees emptied, idle ${PEER_LATENCY_MS} ms before each page (as c=1 waits for each answer): ` +
+        `${perPage(idleCold).toFixed(2)} ms (${(perPage(idleCold) / perPage(releasedCold)).toFixed(2)}× the cold floor without the waits: ` +
+        `this machine runs short bursts after an idle wait slower)\n`,
+    );
     process.stdout.write(`${row('cold `run`, c=1', cold1)}\n${row('cold `run`, c=8', cold8no)}\n`);
+    process.stdout.write(
+      `  cold \`run\`, c=1, against the cold floor with the same idle waits: ${(perPage(cold1) / perPage(idleCold)).toFixed(2)}×\n`,
+    );
     process.stdout.write(
       `  cold \`run\`, c=8, against the cold floor with trees emptied: ${(perPage(cold8no) / perPage(releasedCold)).toFixed(2)}× ` +
         `(all the rest of the pass: ${(perPage(cold8no) - perPage(releasedCold)).toFixed(2)} ms a page)\n`,
@@ -264,7 +276,7 @@ function writeDecodedPages(pages: Array<{ html: string }>, folder: string): stri
 }
 
 /** The floor's parse + select in a fresh `node` under the CLI's V8 flags (cold-floor-child.js). */
-function runColdFloor(pagesDir: string, release: boolean): PassFigures {
+function runColdFloor(pagesDir: string, release: boolean, idleMs = 0): PassFigures {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
@@ -274,6 +286,7 @@ function runColdFloor(pagesDir: string, release: boolean): PassFigures {
       pagesDir,
       String(PEER_PAGES),
       release ? 'release' : 'keep',
+      String(idleMs),
     ],
     { encoding: 'utf8' },
   );
