@@ -13,6 +13,7 @@ import { locateField } from './locate-field.js';
 import { readPlainQuickly, yamlLibrary } from './read-config-text.js';
 import { describeSyntaxErrors, readPlainData } from './yaml-problems.js';
 import { resolveConfig } from './resolve-config.js';
+import { suggestField } from './suggest-field.js';
 import { configSchema, defaultsSchema, sourceSchema, topicFeedSchema, type RawConfig } from './schema.js';
 
 /** Validates config text as if read from `file` (used by loadConfig and tests; `isExecutable` probes for Chromium). */
@@ -112,7 +113,14 @@ function schemaProblem(
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} (check the spelling; see \`feedwright schema\`)`;
+    const suggestions = issue.keys
+      .map((key) => [key, suggestField(configSchema, path, key)] as const)
+      .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
+    const hint =
+      suggestions.length > 0
+        ? `did you mean ${suggestions.map(([key, field]) => `\`${field}\`${issue.keys.length > 1 ? ` for "${key}"` : ''}`).join(', ')}? See`
+        : 'check the spelling; see';
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} (${hint} \`feedwright schema\`)`;
     // Point at the unknown key itself rather than its parent.
     const location = locateField(doc, lines, [...path, issue.keys[0] ?? '']);
     return { file, ...location, field: formatFieldPath([...path, issue.keys[0] ?? '']), message, severity: 'error' };

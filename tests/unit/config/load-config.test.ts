@@ -60,7 +60,22 @@ describe('rejecting a broken config names file, line, column and field', () => {
     [
       'an unknown field (typo)',
       `${minimal}    titel: a\n`,
-      'config/test.yaml:5:5 sources[0].titel: unknown field "titel"',
+      'config/test.yaml:5:5 sources[0].titel: unknown field "titel" (did you mean `title`? See `feedwright schema`)',
+    ],
+    [
+      'unknown fields at other levels, each with the known field nearest to it',
+      `defaults:\n  timeZone: Asia/Shanghai\n  minDealy: 2s\n${minimal}`,
+      'config/test.yaml:2:3 defaults.timeZone: unknown fields "timeZone", "minDealy" (did you mean `timezone` for "timeZone", `minDelay` for "minDealy"? See `feedwright schema`)',
+    ],
+    [
+      'an unknown field of a nested mapping',
+      `${minimal}    detail:\n      feilds: [date]\n`,
+      'config/test.yaml:6:7 sources[0].detail.feilds: unknown field "feilds" (did you mean `fields`?',
+    ],
+    [
+      'an unknown field like no known one',
+      `${minimal}    selectors: x\n`,
+      'config/test.yaml:5:5 sources[0].selectors: unknown field "selectors" (check the spelling; see `feedwright schema`)',
     ],
     ['a missing url', 'sources:\n  - id: a\n', 'config/test.yaml:2:5 sources[0].url:'],
     [
