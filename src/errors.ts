@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'EXTRACT_PARSE'
   | 'EXTRACT_BAD_SELECTOR'
   | 'EXTRACT_CHALLENGE'
+  | 'EXTRACT_LIST_CHANGED'
   // browser
   | 'BROWSER_NOT_FOUND'
   | 'BROWSER_LAUNCH'

@@ -387,7 +387,10 @@ export interface PageInfo {
 }
 
 /** The part of a page's PageInfo kept between runs, so a feed can be re-rendered without refetching. */
-export type RememberedPage = Pick<PageInfo, 'title' | 'language' | 'icon'>;
+export type RememberedPage = Pick<PageInfo, 'title' | 'language' | 'icon'> & {
+  /** The items selector automatic mode chose for the last committed run (see pipeline/list-switch.ts). */
+  list?: string;
+};
 
 /** Output of the extract stage. */
 export interface ExtractResult {

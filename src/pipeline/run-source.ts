@@ -23,6 +23,7 @@ import type { SourceState, SourceStateChanges } from '../store/index.js';
 import { commitAndPublish, confirmRun, repairOutput } from './commit-run.js';
 import type { PipelineDeps } from './deps.js';
 import { enrichNewItems } from './enrich-new-items.js';
+import { checkListSwitch } from './list-switch.js';
 import { addFailureNotice } from './failure-notices.js';
 import { publishSourceFeed } from './publish-source-feed.js';
 import { nextHealth } from './source-health.js';
@@ -86,12 +87,19 @@ async function runStages(source: SourceConfig, deps: PipelineDeps, state: Source
     return { report, confirm: {} };
   }
   const { extracted } = obtained;
+  const switched = await checkListSwitch(source.id, state, extracted, deps);
+  if (switched) {
+    const report = heldListReport(source, fetched, switched, extracted.items.length);
+    report.servedBy = obtained.servedBy;
+    return { report, confirm: {} };
+  }
   const warnings: Warning[] = [...fetched.warnings, ...extracted.warnings];
   const enriched = await enrichNewItems(source, deps, state, extracted.items, warnings);
   const page: RememberedPage = {
     title: extracted.page.title,
     language: extracted.page.language,
     icon: extracted.page.icon,
+    ...(extracted.mode === 'auto' && extracted.selectors ? { list: extracted.selectors.items } : {}),
   };
   const { committed, written, confirm } = await commitAndPublish(source, deps, state, enriched, fetched, page);
 
@@ -180,6 +188,23 @@ function noItemsReport(
     waitMs: fetched.waitMs,
     warnings: fetched.warnings,
     error: reported,
+    written: [],
+  };
+}
+
+/** A list held back by the list-switch guard: degraded, nothing committed, the page fetched again next run. */
+function heldListReport(source: SourceConfig, fetched: FetchedPage, error: ExtractError, found: number): RunReport {
+  return {
+    sourceId: source.id,
+    outcome: 'degraded',
+    found,
+    newItems: 0,
+    httpStatus: fetched.status,
+    durationMs: 0,
+    fetchMs: fetched.durationMs,
+    waitMs: fetched.waitMs,
+    warnings: fetched.warnings,
+    error,
     written: [],
   };
 }

@@ -283,7 +283,8 @@ function isRememberedPage(value: unknown): value is RememberedPage {
     isObject(value) &&
     isOptional(value.title, 'string') &&
     isOptional(value.language, 'string') &&
-    isOptional(value.icon, 'string')
+    isOptional(value.icon, 'string') &&
+    isOptional(value.list, 'string')
   );
 }
 
