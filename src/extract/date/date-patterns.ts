@@ -71,6 +71,30 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
         : undefined,
   },
   {
+    // Japanese era years (和暦), as Japanese government and company pages write dates: 令和6年11月28日,
+    // 平成31年4月30日, 令和元年5月1日 (元 = the era's first year). The era's name makes it certain anywhere.
+    name: 'ymd-ja-era',
+    re: re(
+      `(?<era>令和|平成|昭和)\\s*(?<y>\\d{1,2}|元)\\s*年\\s*(?<mo>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})(?!\\d)\\s*日?${TIME}`,
+    ),
+    wholeOnly: false,
+    build: (g, ctx) => buildDate({ year: eraYear(g.era, g.y), month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // The same with the era's initial, common in Japanese tables and notices: R6.11.28, H31.4.30, R元.5.1;
+    // only for sources in Asia/Tokyo, where a letter before a short year means nothing else.
+    name: 'ymd-ja-era-initial',
+    re: re(
+      `(?<![A-Za-z\\d])(?<era>[RHS])\\s*(?<y>\\d{1,2}|元)(?<sep>[-/.])(?<mo>\\d{1,2})\\k<sep>(?<d>\\d{1,2})(?![\\d.])${TIME}`,
+    ),
+    wholeOnly: false,
+    needsLetters: true,
+    build: (g, ctx) =>
+      ctx.zoneName === 'Asia/Tokyo'
+        ? buildDate({ year: eraYear(g.era, g.y), month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx)
+        : undefined,
+  },
+  {
     // RFC 2822 and friends: Tue, 27 Aug 2019 14:30:00 +0800, 27 August 2019, 27-Aug-2019
     name: 'd-month-y',
     re: re(`${WEEKDAY}(?<!\\d)(?<d>\\d{1,2})[\\s-]+(?<mon>${MONTHS})\\b\\.?,?[\\s-]+(?<y>\\d{4})(?!\\d)${EN_TIME}`),
@@ -220,6 +244,14 @@ function clock(g: Record<string, string | undefined>): {
 } {
   return { hour: g.h, minute: g.mi, second: g.s ?? g.s2, meridiem: g.mp ?? g.ms?.replace(/\./g, ''), zone: g.tz };
 }
+
+/** The Gregorian year of a Japanese era year (元 = 1): the era's first year is base + 1. */
+function eraYear(era: string | undefined, year: string | undefined): string {
+  const base = ERA_BASES[(era ?? '').toUpperCase()] ?? Number.NaN;
+  return String(base + (year === '元' ? 1 : Number(year)));
+}
+
+const ERA_BASES: Record<string, number> = { 令和: 2018, R: 2018, 平成: 1988, H: 1988, 昭和: 1925, S: 1925 };
 
 function intlMonth(name: string | undefined): number {
   return readMonthTable().get(normalizeMonthName(name ?? '')) ?? 0;

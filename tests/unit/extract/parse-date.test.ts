@@ -211,6 +211,29 @@ describe('parseDate', () => {
     expect(parseDate('113-08-27', { timezone: 'Asia/Shanghai', now: NOW })).toBeUndefined();
   });
 
+  it.each([
+    ['令和6年8月27日', '2024-08-27T00:00:00+09:00', 'day'],
+    ['令和６年８月２７日', '2024-08-27T00:00:00+09:00', 'day'],
+    ['令和元年5月1日', '2019-05-01T00:00:00+09:00', 'day'],
+    ['平成31年4月30日', '2019-04-30T00:00:00+09:00', 'day'],
+    ['昭和64年1月7日', '1989-01-07T00:00:00+09:00', 'day'],
+    ['更新日：令和6年8月27日 14時30分', '2024-08-27T14:30:00+09:00', 'time'],
+    ['R6.8.27', '2024-08-27T00:00:00+09:00', 'day'],
+    ['H31/4/30', '2019-04-30T00:00:00+09:00', 'day'],
+    ['R元.5.1', '2019-05-01T00:00:00+09:00', 'day'],
+  ])('reads the Japanese era year (和暦) %j in Asia/Tokyo', (text, expected, precision) => {
+    expect(parseDate(text, { timezone: 'Asia/Tokyo', now: NOW })).toEqual({ date: new Date(expected), precision });
+  });
+
+  it('reads a named era anywhere, an era initial only in Asia/Tokyo', () => {
+    expect(parseDate('令和6年8月27日', { timezone: 'Asia/Shanghai', now: NOW })).toEqual({
+      date: new Date('2024-08-27T00:00:00+08:00'),
+      precision: 'day',
+    });
+    expect(parseDate('R6.8.27', { timezone: 'Asia/Shanghai', now: NOW })).toBeUndefined();
+    expect(parseDate('VER6.8.27', { timezone: 'Asia/Tokyo', now: NOW })).toBeUndefined();
+  });
+
   it('returns undefined for an unknown time zone instead of throwing', () => {
     expect(parseDate('2019-08-27', { timezone: 'Mars/Olympus', now: NOW })).toBeUndefined();
   });
