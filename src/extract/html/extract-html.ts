@@ -24,6 +24,7 @@ import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
 import { challengePageError } from '../challenge-page.js';
 import { expandRecordIslands } from './record-islands.js';
+import { framedPageError } from './framed-page.js';
 import { redirectPageError } from './redirect-page.js';
 
 /** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
@@ -95,6 +96,7 @@ function extractFromTrees(
     throw (
       challengePageError(input.body, options.sourceId) ??
       redirectPageError($, baseUrl, options.sourceId) ??
+      framedPageError($, baseUrl, options.sourceId) ??
       new ExtractError(
         'EXTRACT_NO_CONTAINER',
         options.sourceId,
