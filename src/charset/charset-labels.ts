@@ -18,6 +18,15 @@ export function normalizeCharset(label: string): string | undefined {
   return iconvLite().encodingExists(key) ? key : undefined;
 }
 
+/**
+ * Hands this module the iconv-lite the decoders use (the fetch stage's, bundled into the CLI), so a
+ * process that decodes pages holds one copy: without it, the first label outside the table would
+ * load a second one from node_modules.
+ */
+export function shareIconvLite(loaded: typeof IconvLite): void {
+  iconv ??= loaded;
+}
+
 /** The iconv-lite codec name for a canonical charset. */
 export function codecFor(charset: string): string {
   return CODECS[charset] ?? charset;

@@ -7,8 +7,17 @@
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 import * as chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { codecFor, isSingleByteCharset, normalizeCharset, nativeLabelFor } from '../charset/charset-labels.js';
+import {
+  codecFor,
+  isSingleByteCharset,
+  nativeLabelFor,
+  normalizeCharset,
+  shareIconvLite,
+} from '../charset/charset-labels.js';
 import type { PageWarning } from '../model.js';
+
+// The charset table uses this copy too, so a process that decodes pages loads iconv-lite once.
+shareIconvLite(iconv);
 
 /** What is known about the body's charset before looking at its bytes. */
 export interface DecodeHints {
