@@ -77,6 +77,28 @@ export function createNetworkReach(seams: NetworkSeams = {}): NetworkReach {
   /** The last source URL asked about and its host name: a source's hops ask in a row. */
   let lastSource: { url: string; hostname: string | undefined } = { url: '', hostname: undefined };
 
+  /**
+   * The non-public addresses a name resolves to, for a client that connects by itself. A rendered
+   * page asks about the same few hosts (its CDN, its API) on every render: a verdict is kept for a
+   * minute, which also spares each render a DNS round trip per host before Chromium's own.
+   */
+  const verdicts = new Map<string, { blocked: string[]; until: number }>();
+  const resolvedBlocked = async (hostname: string): Promise<string[]> => {
+    const kept = verdicts.get(hostname);
+    if (kept && kept.until > Date.now()) return kept.blocked;
+    let addresses: LookupAddress[] = [];
+    try {
+      addresses = await resolveHost(hostname);
+    } catch {
+      // The client resolves it itself (or fails to): nothing known to refuse.
+    }
+    remember(hostname, addresses);
+    const blocked = addresses.filter((entry) => !isPublic(entry.address)).map((entry) => entry.address);
+    if (verdicts.size >= MAX_REMEMBERED_NAMES) verdicts.clear();
+    verdicts.set(hostname, { blocked, until: Date.now() + VERDICT_TTL_MS });
+    return blocked;
+  };
+
   const refuse = (url: URL, addresses: string[]): never => {
     throw new FetchFailureSignal({ kind: 'private-address', host: url.hostname, addresses });
   };
@@ -106,14 +128,7 @@ export function createNetworkReach(seams: NetworkSeams = {}): NetworkReach {
       if (literal !== undefined && !isPublic(literal)) refuse(url, [literal]);
       if (isLoopbackName(url.hostname)) refuse(url, ['loopback']);
       if (options.resolveFirst && literal === undefined) {
-        let addresses: LookupAddress[] = [];
-        try {
-          addresses = await resolveHost(url.hostname);
-        } catch {
-          // The client resolves it itself (or fails to): nothing known to refuse.
-        }
-        remember(url.hostname, addresses);
-        const blocked = addresses.filter((entry) => !isPublic(entry.address)).map((entry) => entry.address);
+        const blocked = await resolvedBlocked(url.hostname);
         // The client may pick any of the addresses: one private address is enough to refuse.
         if (blocked.length > 0) refuse(url, blocked);
       }
@@ -127,6 +142,8 @@ export function createNetworkReach(seams: NetworkSeams = {}): NetworkReach {
 
 /** Bound on remembered names; a worker sees a few per source. */
 const MAX_REMEMBERED_NAMES = 10_000;
+/** How long a resolved verdict for a client that connects by itself is kept. */
+const VERDICT_TTL_MS = 60_000;
 
 function hostnameOf(url: string): string | undefined {
   try {
