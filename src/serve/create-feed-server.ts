@@ -125,10 +125,20 @@ async function sendFile(
   res.setHeader('Content-Type', file.contentType);
   res.setHeader('Content-Length', body.length);
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (file.contentType.startsWith('text/html')) {
+    // The index page runs no script and loads nothing: a browser is told so, should a page's title
+    // ever get past the escaping; and links to the sources do not tell them where the feeds are.
+    res.setHeader('Content-Security-Policy', INDEX_PAGE_POLICY);
+    res.setHeader('Referrer-Policy', 'no-referrer');
+  }
   if (encoded) res.setHeader('Content-Encoding', encoding);
   res.writeHead(200);
   res.end(req.method === 'HEAD' ? undefined : body);
 }
+
+/** What the index page may do: inline style only, no script, no frame, no form, no other page embedding it. */
+const INDEX_PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 async function sendHealth(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let snapshot: HealthSnapshot;

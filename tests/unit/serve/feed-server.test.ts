@@ -85,6 +85,15 @@ describe('createFeedServer: files', () => {
     expect(response.headers['etag']).toMatch(/^"[\w-]+"$/);
   });
 
+  it('tells browsers the index page runs no script and loads nothing, and sends no referrer', async () => {
+    const page = await get('/');
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await get('/air.rss.xml')).headers['content-security-policy']).toBeUndefined();
+  });
+
   it('serves the file bytes with Last-Modified from the file', async () => {
     const response = await get('/air.rss.xml');
     expect(response.body.toString('utf8')).toBe(RSS);
