@@ -85,8 +85,10 @@ function normalizeDateText(text: string): string {
 
 const PLAIN_YMD = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const NEEDS_NFKC = /[\u3000\uff01-\uff5e]/;
-const MAY_HOLD_DATE = /[0-9刚剛今昨前]|just|moment|ago|today|yesterday/i;
-const RELATIVE_HINT = /[刚剛今昨前]|just|moment|ago|today|yesterday/i;
+const MAY_HOLD_DATE =
+  /[0-9刚剛今昨前전제늘]|just|moment|ago|today|yesterday|\bvor\b|gestern|heute|il y a|hier|aujourd|hace|ayer|hoy/i;
+const RELATIVE_HINT =
+  /[刚剛今昨前전제늘]|just|moment|ago|today|yesterday|\bvor\b|gestern|heute|il y a|hier|aujourd|hace|ayer|hoy/i;
 const EMBEDDED_ROWS = [...DATE_PATTERNS, ...RELATIVE_PATTERNS].filter((row) => !row.wholeOnly);
 const EMBEDDED_ABSOLUTE_ROWS = DATE_PATTERNS.filter((row) => !row.wholeOnly);
 const EMBEDDED_RELATIVE_ROWS = RELATIVE_PATTERNS.filter((row) => !row.wholeOnly);

@@ -1,7 +1,10 @@
 /**
  * Relative dates in Simplified, Traditional and English (`刚刚`, `5分钟前`, `3小時前`, `昨天 14:30`,
- * `2 hours ago`, `yesterday`) and bare clock times (`14:30`, meaning today), all against the
- * injected "now" in the source zone.
+ * `2 hours ago`, `yesterday`), Japanese (`3時間前`, `2週間前`, `1か月前`), Korean (`3시간 전`, `어제`),
+ * German, French and Spanish (`vor 2 Stunden`, `il y a 3 jours`, `hace 2 horas`, `gestern, 18:00 Uhr`)
+ * and bare clock times (`14:30`, meaning today), all against the injected "now" in the source zone.
+ * A day word of those languages (`heute`, `hier`, `ayer`, `어제`) is only read with a clock time after
+ * it or as the whole text: in running text it is a word of prose (`hier` is German for "here").
  */
 import type { DurationLikeObject } from 'luxon';
 import { readClock, type DateContext, type DateHit } from './date-building.js';
@@ -26,7 +29,7 @@ export const RELATIVE_PATTERNS: readonly RelativePattern[] = [
   {
     // 5分钟前, 3小時前, 半小时前, 三天前, 2个月前, 10秒前
     name: 'ago-cjk',
-    re: /(?<n>\d{1,4}|[一二两兩三四五六七八九十半]{1,3})\s*(?<unit>秒钟?|秒鐘?|分钟|分鐘|分|个?小时|個?小時|钟头|鐘頭|天|日|周|週|星期|个月|個月|年)\s*(?:之)?前/,
+    re: /(?<n>\d{1,4}|[一二两兩三四五六七八九十半]{1,3})\s*(?<unit>秒钟?|秒鐘?|分钟|分鐘|分|个?小时|個?小時|時間|钟头|鐘頭|天|日|周|週間?|星期|个月|個月|[かヶカヵケ]月|年)\s*(?:之)?前/,
     wholeOnly: false,
     build: (g, ctx) => buildAgo(readCjkNumber(g.n ?? ''), CJK_UNITS[normalizeCjkUnit(g.unit ?? '')], ctx),
   },
@@ -36,6 +39,34 @@ export const RELATIVE_PATTERNS: readonly RelativePattern[] = [
     re: /\b(?<n>\d{1,4}|an?|one)\s+(?<unit>sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?|years?)\s+ago\b/i,
     wholeOnly: false,
     build: (g, ctx) => buildAgo(readEnglishNumber(g.n ?? ''), englishUnit(g.unit ?? ''), ctx),
+  },
+  {
+    // Korean: 3시간 전, 10분 전, 1일 전, 2주 전, 3개월 전, 1년 전
+    name: 'ago-ko',
+    re: /(?<n>\d{1,4})\s*(?<unit>초|분|시간|일|주|개월|달|년)\s*전/,
+    wholeOnly: false,
+    build: (g, ctx) => buildAgo(Number(g.n), KOREAN_UNITS[g.unit ?? ''], ctx),
+  },
+  {
+    // German, French, Spanish: vor 2 Stunden, vor einem Tag, il y a 3 heures, il y a un jour, hace 2 días
+    name: 'ago-intl',
+    re: /(?:\bvor|\bil y a|\bhace)\s+(?<n>\d{1,4}|einer?|einem|une?|una?)\s+(?<unit>sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?|secondes?|minutes?|heures?|jours?|semaines?|mois|ans|années?|an|segundos?|minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?)\b/i,
+    wholeOnly: false,
+    build: (g, ctx) => buildAgo(readIntlNumber(g.n ?? ''), intlUnit(g.unit ?? ''), ctx),
+  },
+  {
+    // gestern, 18:00 Uhr; heute 09:30; hier à 14h30; ayer a las 10:00; 어제 14:30 (a clock time after the word)
+    name: 'day-word-intl-time',
+    re: /(?<word>\b(?:vorgestern|gestern|heute|avant-hier|hier|aujourd'hui|anteayer|ayer|hoy)\b|그저께|그제|어제|오늘),?\s*(?:um|à|a las|a la)?\s*(?<h>\d{1,2})\s*[:h]\s*(?<mi>[0-5]\d)(?!\d)/i,
+    wholeOnly: false,
+    build: (g, ctx) => buildDayWord(g, ctx),
+  },
+  {
+    // The same words as the whole text (a date cell): gestern, hier, ayer, 어제
+    name: 'day-word-intl',
+    re: /^(?<word>vorgestern|gestern|heute|avant-hier|hier|aujourd'hui|anteayer|ayer|hoy|그저께|그제|어제|오늘)$/i,
+    wholeOnly: true,
+    build: (g, ctx) => buildDayWord(g, ctx),
   },
   {
     // 今天, 昨天 14:30, 前天, 今天下午, yesterday, today 09:00. A day word glued to the next word is part of
@@ -71,11 +102,57 @@ const CJK_UNITS: Record<string, Unit> = {
 function normalizeCjkUnit(unit: string): string {
   if (unit.startsWith('秒')) return '秒';
   if (unit.startsWith('分')) return '分';
-  if (/小[时時]|[钟鐘]头|鐘頭/.test(unit)) return '小时';
+  if (/小[时時]|[钟鐘]头|鐘頭|時間/.test(unit)) return '小时';
   if (unit === '天' || unit === '日') return '天';
-  if (unit === '周' || unit === '週' || unit === '星期') return '周';
+  if (unit === '周' || unit.startsWith('週') || unit === '星期') return '周';
   if (unit.endsWith('月')) return '月';
   return unit;
+}
+
+/** Days before today a day word means (today's words are left out: 0). */
+const DAYS_BACK: Record<string, number> = {
+  前天: 2,
+  昨天: 1,
+  昨日: 1,
+  yesterday: 1,
+  gestern: 1,
+  vorgestern: 2,
+  hier: 1,
+  'avant-hier': 2,
+  ayer: 1,
+  anteayer: 2,
+  어제: 1,
+  그제: 2,
+  그저께: 2,
+};
+
+const KOREAN_UNITS: Record<string, Unit> = {
+  초: 'seconds',
+  분: 'minutes',
+  시간: 'hours',
+  일: 'days',
+  주: 'weeks',
+  개월: 'months',
+  달: 'months',
+  년: 'years',
+};
+
+function readIntlNumber(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  return /^(?:einer?|einem|une?|una?)$/i.test(text) ? 1 : undefined;
+}
+
+/** A German, French or Spanish time unit by its stem. */
+function intlUnit(unit: string): Unit | undefined {
+  const u = unit.toLowerCase();
+  if (/^(?:sekunde|seconde|segundo)/.test(u)) return 'seconds';
+  if (/^minut/.test(u)) return 'minutes';
+  if (/^(?:stunde|heure|hora)/.test(u)) return 'hours';
+  if (/^(?:tag|jour|d[ií]a)/.test(u)) return 'days';
+  if (/^(?:woche|semaine|semana)/.test(u)) return 'weeks';
+  if (/^(?:monat|mois|mes)/.test(u)) return 'months';
+  if (/^(?:jahr|an|ann|año)/.test(u)) return 'years';
+  return undefined;
 }
 
 function readEnglishNumber(text: string): number | undefined {
@@ -114,8 +191,7 @@ function buildAgo(amount: number | undefined, unit: Unit | undefined, ctx: DateC
 }
 
 function buildDayWord(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
-  const word = (g.word ?? '').toLowerCase();
-  const back = word === '前天' ? 2 : word === '昨天' || word === '昨日' || word === 'yesterday' ? 1 : 0;
+  const back = DAYS_BACK[(g.word ?? '').toLowerCase()] ?? 0;
   const day = ctx.now.minus({ days: back }).startOf('day');
   const time = readClock({ hour: g.h, minute: g.mi });
   if (time === null) return undefined;
