@@ -177,26 +177,25 @@ function noItemsReport(
         },
       )
     : appError;
-  return {
-    sourceId: source.id,
-    outcome: degraded ? 'degraded' : 'failed',
-    found: 0,
-    newItems: 0,
-    httpStatus: fetched.status,
-    durationMs: 0,
-    fetchMs: fetched.durationMs,
-    waitMs: fetched.waitMs,
-    warnings: fetched.warnings,
-    error: reported,
-    written: [],
-  };
+  return unpublishedReport(source, fetched, degraded ? 'degraded' : 'failed', reported, 0);
 }
 
 /** A list held back by the list-switch guard: degraded, nothing committed, the page fetched again next run. */
 function heldListReport(source: SourceConfig, fetched: FetchedPage, error: ExtractError, found: number): RunReport {
+  return unpublishedReport(source, fetched, 'degraded', error, found);
+}
+
+/** A fetched page whose items were not committed, for `error`. */
+function unpublishedReport(
+  source: SourceConfig,
+  fetched: FetchedPage,
+  outcome: 'degraded' | 'failed',
+  error: AppError,
+  found: number,
+): RunReport {
   return {
     sourceId: source.id,
-    outcome: 'degraded',
+    outcome,
     found,
     newItems: 0,
     httpStatus: fetched.status,

@@ -10,6 +10,7 @@ import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
 import { namesYear } from '../html/block-date.js';
 import {
+  BLOCK_ELEMENTS,
   findCommonAncestor,
   matchSpec,
   readDateValue,
@@ -153,29 +154,11 @@ function collectTextBlocks(node: Element, text: TextMemo, out: Element[]): boole
     const element = child as Element;
     if (collectTextBlocks(element, text, out)) holdsBlock = true;
   }
-  if (holdsBlock || !TEXT_BLOCKS.has(node.name) || text.of(node) === '') return holdsBlock;
+  if (holdsBlock || !BLOCK_ELEMENTS.has(node.name) || text.of(node) === '') return holdsBlock;
   out.push(node);
   return true;
 }
 
-const TEXT_BLOCKS = new Set([
-  'p',
-  'div',
-  'section',
-  'header',
-  'footer',
-  'li',
-  'dt',
-  'dd',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'figcaption',
-  'blockquote',
-]);
 /** A letter or ideograph: text that is more than digits, dates and punctuation. */
 const WORDED = /[\p{L}]/u;
 

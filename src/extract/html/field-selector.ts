@@ -168,14 +168,14 @@ function collectText(node: AnyNode, parts: string[]): void {
   if (SKIPPED.has(name)) return;
   // <br> and the edges of blocks separate words visually (a browser's innerText breaks the line there);
   // keep that as a space, so minified markup (`<p>03/10</p><span>2025</span>`) does not glue words.
-  const separated = name === 'br' || SEPARATED.has(name);
+  const separated = name === 'br' || BLOCK_ELEMENTS.has(name);
   if (separated) parts.push(' ');
   for (const child of node.children) collectText(child, parts);
   if (separated && name !== 'br') parts.push(' ');
 }
 
-/** Elements whose edges break a line or a cell in a browser's rendering. */
-const SEPARATED = new Set([
+/** Elements whose edges break a line or a cell in a browser's rendering (their text is a block of its own). */
+export const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
   'address',
   'article',
   'aside',
