@@ -156,22 +156,21 @@ export function readText(node: AnyNode): string {
 
 // --- Internal helpers ---
 
-const SKIPPED = new Set(['script', 'style', 'noscript', 'template']);
-
 function collectText(node: AnyNode, parts: string[]): void {
-  if (node.type === 'text') {
+  const type = node.type;
+  if (type === 'text') {
     parts.push((node as unknown as { data: string }).data);
     return;
   }
-  if (!('children' in node)) return;
-  const name = 'name' in node ? (node as Element).name : '';
-  if (SKIPPED.has(name)) return;
+  // domhandler types <script> and <style> elements apart from other tags.
+  if (type === 'script' || type === 'style' || !('children' in node)) return;
+  const role = type === 'tag' ? TEXT_ROLES.get((node as Element).name) : undefined;
+  if (role === 'skip') return;
   // <br> and the edges of blocks separate words visually (a browser's innerText breaks the line there);
   // keep that as a space, so minified markup (`<p>03/10</p><span>2025</span>`) does not glue words.
-  const separated = name === 'br' || BLOCK_ELEMENTS.has(name);
-  if (separated) parts.push(' ');
+  if (role !== undefined) parts.push(' ');
   for (const child of node.children) collectText(child, parts);
-  if (separated && name !== 'br') parts.push(' ');
+  if (role === 'block') parts.push(' ');
 }
 
 /** Elements whose edges break a line or a cell in a browser's rendering (their text is a block of its own). */
@@ -207,6 +206,14 @@ export const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
   'th',
   'tr',
   'ul',
+]);
+
+/** How readText treats an element: its text skipped, a break before it, or a block (a break on both sides). */
+const TEXT_ROLES = new Map<string, 'skip' | 'break' | 'block'>([
+  ['noscript', 'skip'],
+  ['template', 'skip'],
+  ['br', 'break'],
+  ...[...BLOCK_ELEMENTS].map((name) => [name, 'block'] as const),
 ]);
 
 /** The nearest ancestor of a node that is one of the item blocks (a block's own matches exclude itself). */
