@@ -5,7 +5,8 @@
  * Prints per page and in total items expected/found/matched, precision, recall and date accuracy,
  * the worst pages and per-site figures, and exits 1 when a total is under the targets (issue 13).
  * Options: `--now=2026-11-30T12:00:00Z` (the injected clock, fixed so runs compare), `--quiet`
- * (totals, worst pages and sites only).
+ * (totals, worst pages and sites only), `--variants` (automatic mode also on each page dressed
+ * differently: classes renamed, minified, upper-case tags, boxes added, GBK bytes undeclared).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { extractDetail, extractItems, type ExtractOptions } from '../src/extract
 import type { ExtractedItem } from '../src/model.js';
 import { loadCorpus, type ArticlePage, type ListPage } from './corpus.js';
 import { mapGoldSelector } from './gold-selectors.js';
+import { PAGE_VARIANTS } from './page-variants.js';
 import { addScores, dateAccuracy, emptyScore, precision, recall, scoreList, type ListScore } from './score-list.js';
 
 /** Targets of issue 13. */
@@ -75,12 +77,29 @@ function main(): void {
   );
   failures.push(...reportArticles(articleRuns, quiet));
   reportCost(corpus.lists, articleRuns, now);
+  if (args.includes('--variants')) reportVariants(corpus.lists, now);
   console.log('');
   if (failures.length === 0) console.log('eval: every total meets its target');
   else {
     console.log(`eval: ${failures.length} target(s) missed:`);
     for (const failure of failures) console.log(`  - ${failure}`);
     process.exitCode = 1;
+  }
+}
+
+/**
+ * Automatic mode on each page variant (eval/page-variants.ts): the same rows in other clothes. Told,
+ * not judged: no target, so a variant that exposes a failure kind does not fail the run.
+ */
+function reportVariants(lists: ListPage[], now: Date): void {
+  console.log('\n== automatic list mode on page variants (same rows; told, not judged) ==');
+  for (const variant of PAGE_VARIANTS) {
+    const runs = lists.map((page) => runList({ ...page, body: variant.transform(page.body) }, 'auto', now));
+    const total = runs.reduce((sum, run) => addScores(sum, run.score), emptyScore());
+    const weak = runs.filter((run) => f1(run.score) < 0.95 || (dateAccuracy(run.score) ?? 1) < 0.95);
+    console.log(`${formatRow(variant.name, total)}  invented dates ${total.invented}; ${variant.description}`);
+    for (const run of weak)
+      console.log(`    ${formatRow(run.page.id, run.score)}  ${run.score.examples.slice(0, 1).join('')}`);
   }
 }
 

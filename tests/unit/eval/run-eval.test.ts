@@ -74,8 +74,8 @@ function writeCorpus(wrong: boolean): string {
   return dir;
 }
 
-function runEval(dir: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'eval/run-eval.ts'), dir], {
+function runEval(dir: string, ...options: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'eval/run-eval.ts'), dir, ...options], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
@@ -101,6 +101,14 @@ describe('npm run eval', () => {
     expect(stdout).toMatch(/1 page\(s\) under 0\.8 on precision or recall: gov-notices/);
     expect(stdout).toMatch(/detail-date mode: same-day accuracy 0\.000 < 0\.93/);
     expect(status).toBe(1);
+  }, 90_000);
+
+  it('with --variants, scores automatic mode on each page dressed differently, without judging it', () => {
+    const { status, stdout } = runEval(writeCorpus(false), '--quiet', '--variants');
+    expect(stdout).toContain('== automatic list mode on page variants');
+    for (const variant of ['hashed-classes', 'minified', 'upper-case-tags', 'boxes-added', 'gbk-undeclared'])
+      expect(stdout).toMatch(new RegExp(`^${variant}\\s+8\\s+8\\s+8 `, 'm'));
+    expect(status).toBe(0);
   }, 90_000);
 
   it('exits 2 for a folder without corpus pages', () => {
