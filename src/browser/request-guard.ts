@@ -8,6 +8,7 @@
  */
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import { createNavigationRouter } from './navigation-hops.js';
+import { guardWebSockets } from './websocket-guard.js';
 import type { RenderRequest } from './renderer-types.js';
 
 /** What the guard saw and decided during one render. */
@@ -73,6 +74,7 @@ export async function installRequestGuard(
     },
     releaseAll: () => navigations.releaseAll(),
     async uninstall() {
+      releaseSockets();
       page.off('request', start);
       page.off('requestfinished', settle);
       page.off('requestfailed', settle);
@@ -143,6 +145,10 @@ export async function installRequestGuard(
     });
   };
   await context.route('**/*', decide);
+  // WebSockets pass no route: they get the private-network rule their own way.
+  const releaseSockets = await guardWebSockets(context, mayReach, () => {
+    guard.blocked.privateNetwork += 1;
+  });
   return guard;
 }
 

@@ -20,6 +20,7 @@ import {
   startBrowserOrigin,
   type BrowserOrigin,
 } from '../helpers/browser-origin.js';
+import { startWebSocketServer } from '../helpers/websocket-server.js';
 
 const available = chromiumAvailable();
 let origin: BrowserOrigin;
@@ -207,6 +208,31 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
       expect(origin.server.count('/intranet.json')).toBe(before + 1);
     } finally {
       await fetcher.close();
+    }
+  });
+
+  it("refuses a public page's WebSocket to a private-network host", async () => {
+    const sockets = await startWebSocketServer('router admin password');
+    const fetcher = createFetcher({
+      network: { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }] },
+    });
+    try {
+      const policy = defaultFetchPolicy();
+      const mayReach = (url: string) =>
+        fetcher.mayReach!({ sourceId: 'test', url, sourceUrl: 'http://news.test/list/', policy, purpose: 'page' });
+      const page = await renderer.render(
+        request(`/ws-reach/?port=${sockets.port}`, { waitFor: undefined, timeoutMs: 5_000, mayReach }),
+      );
+      expect(page.html).toContain(origin.rows[0]!.title);
+      expect(page.html).not.toContain('router admin password');
+      expect(sockets.connections()).toBe(0);
+      // Chromium's Local Network Access checks would stop this socket as well (the document is handed
+      // over by the request guard, so Chromium counts it public): the count shows the guard refused it.
+      expect(page.blocked.privateNetwork).toBe(1);
+      expect(page.warnings.map((w) => w.code)).toContain('browser-private-network-refused');
+    } finally {
+      await fetcher.close();
+      await sockets.close();
     }
   });
 

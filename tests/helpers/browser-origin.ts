@@ -138,6 +138,17 @@ setTimeout(function () {
 }).catch(() => {});</script></body>`,
         ),
       ),
+    // The same over a WebSocket whose port the query names (tests/helpers/websocket-server.ts).
+    '/ws-reach/': (_req, res) =>
+      html(
+        res,
+        listHtml().replace(
+          '</body>',
+          `<script>const port = new URLSearchParams(location.search).get('port');
+const socket = new WebSocket('ws://127.0.0.1:' + port + '/feed');
+socket.onmessage = (event) => document.querySelector('ul.list').insertAdjacentHTML('beforeend', '<li><a href="/leak">' + event.data + '</a></li>');</script></body>`,
+        ),
+      ),
     '/intranet.json': (_req, res) =>
       void res.writeHead(200, { 'content-type': 'application/json' }).end('"router admin password"'),
     '/pixel.png': (_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(''),
