@@ -12,7 +12,7 @@
  * inside gets one around its headline.
  */
 import type { CheerioAPI } from 'cheerio';
-import { Element as ElementNode, type AnyNode, type Element } from 'domhandler';
+import { Element as ElementNode, type AnyNode, type Element, type Text } from 'domhandler';
 import { isUsableHref } from './headline-anchor.js';
 
 /** Gives each `<a>` of the tree whose href leads nowhere the page its script or data attribute names. */
@@ -150,10 +150,30 @@ function linkHeadline(row: Element, target: string): void {
   );
   if (!best) return;
   const holder = best.element;
-  const anchor = new ElementNode('a', { href: target }, holder.children);
-  for (const node of holder.children) node.parent = anchor;
+  // Beside elements of its own (`<li onclick>标题<span>2024-11-20</span></li>`), only the words get
+  // the link: the date next to them stays out of the headline.
+  const mixed = holder.children.some((child) => child.type === 'tag');
+  const wrapped = mixed ? [longestTextNode(holder)] : [...holder.children];
+  const anchor = new ElementNode('a', { href: target }, wrapped);
+  const index = holder.children.indexOf(wrapped[0]!);
+  anchor.prev = wrapped[0]!.prev;
+  anchor.next = wrapped.at(-1)!.next;
+  if (anchor.prev) anchor.prev.next = anchor;
+  if (anchor.next) anchor.next.prev = anchor;
+  for (const node of wrapped) node.parent = anchor;
+  wrapped[0]!.prev = null;
+  wrapped.at(-1)!.next = null;
   anchor.parent = holder;
-  holder.children = [anchor];
+  holder.children.splice(index, wrapped.length, anchor);
+}
+
+/** The element's direct text node with the most characters. */
+function longestTextNode(element: Element): AnyNode {
+  let best: AnyNode | undefined;
+  for (const child of element.children)
+    if (child.type === 'text' && (!best || (child as Text).data.trim().length > (best as Text).data.trim().length))
+      best = child;
+  return best as AnyNode;
 }
 
 /** Elements whose own text (not inside a child element) has letters or ideographs, with its length. */

@@ -154,3 +154,21 @@ describe('clickable rows in automatic mode', () => {
     expect(result.items[5]?.published?.date.toISOString()).toBe('2024-11-14T16:00:00.000Z');
   });
 });
+
+describe('a clickable row whose own text sits beside its date', () => {
+  it('links only the words, so the date stays the row date and out of the title', () => {
+    const rows = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<li onclick="location.href='/tzgg/${900 + i}.html'">关于第${i + 1}批排污许可证核发情况的公告<span class="date">2024-11-${20 - i}</span></li>`,
+    ).join('');
+    const body = `<html><body><ul class="nav"><li><a href="/">首页</a></li></ul><ul class="tzgg">${rows}</ul></body></html>`;
+    const result = extractItems({ body, contentType: 'text/html', url: 'https://sthjj.example.gov.cn/tzgg/' }, OPTIONS);
+    expect(result.items).toHaveLength(5);
+    expect(result.items[0]).toMatchObject({
+      title: '关于第1批排污许可证核发情况的公告',
+      link: 'https://sthjj.example.gov.cn/tzgg/900.html',
+    });
+    expect(result.items[0]?.published?.date.toISOString()).toBe('2024-11-19T16:00:00.000Z');
+  });
+});
