@@ -20,6 +20,13 @@ export interface LaunchedBrowser {
  * traffic (component updates, sync, field trials, QUIC probes): a closed network refuses those
  * connections, and a feed tool has no business making them. playwright-core gives every launch a
  * fresh temporary profile (user-data-dir) and deletes it on close.
+ *
+ * Chromium's Local Network Access checks are off: the request guard hands every document over
+ * itself, and Chromium counts such a document as public, so an intranet page could not call its
+ * intranet API on another host (`Permission was denied … to access the loopback address space`).
+ * Which pages may reach a private network is decided by feedwright's own rule instead (the guard's
+ * `mayReach` for requests and WebSockets, the fetch stage for navigations): a public page may not,
+ * a page of a source on a private network may.
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
@@ -29,6 +36,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
 ];
 
 /** Launches headless Chromium; throws BROWSER_NOT_FOUND (with the install hint) or BROWSER_LAUNCH. */

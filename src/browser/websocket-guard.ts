@@ -6,8 +6,7 @@
  * playwright-core routes WebSockets per context and cannot take a route back, while a context
  * serves many renders (page-pool.ts). So each context gets one route, installed with its first
  * render, that asks whichever render holds the context now; between renders nothing may connect.
- * (Chromium's own Local Network Access checks stop many such sockets too, since the page's document
- * is handed over by the request guard; this rule holds whatever Chromium's policy of the day.)
+ * (Chromium's own Local Network Access checks are off: see launch-browser.ts.)
  */
 import type { BrowserContext, WebSocketRoute } from 'playwright-core';
 

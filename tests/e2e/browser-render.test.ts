@@ -20,6 +20,7 @@ import {
   startBrowserOrigin,
   type BrowserOrigin,
 } from '../helpers/browser-origin.js';
+import { startTestServer } from '../helpers/http-server.js';
 import { startWebSocketServer } from '../helpers/websocket-server.js';
 
 const available = chromiumAvailable();
@@ -211,6 +212,26 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     }
   });
 
+  it('lets an intranet page load its list from the intranet API on another host', async () => {
+    // Chromium counts a document the guard hands over as public, and its Local Network Access checks
+    // would deny this page its own API ("… access the loopback address space"); feedwright decides.
+    const api = await startTestServer({
+      '/api/list.json': (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
+          .end(JSON.stringify(origin.rows)),
+    });
+    try {
+      const page = await renderer.render(
+        request(`/api-elsewhere/?port=${new URL(api.origin).port}`, { mayReach: async () => true }),
+      );
+      expect(page.waited).toBe('selector');
+      for (const row of origin.rows) expect(page.html).toContain(row.title);
+    } finally {
+      await api.close();
+    }
+  });
+
   it("refuses a public page's WebSocket to a private-network host", async () => {
     const sockets = await startWebSocketServer('router admin password');
     const fetcher = createFetcher({
@@ -226,8 +247,7 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
       expect(page.html).toContain(origin.rows[0]!.title);
       expect(page.html).not.toContain('router admin password');
       expect(sockets.connections()).toBe(0);
-      // Chromium's Local Network Access checks would stop this socket as well (the document is handed
-      // over by the request guard, so Chromium counts it public): the count shows the guard refused it.
+      // Chromium's own Local Network Access checks are off (launch-browser.ts): the guard refused it.
       expect(page.blocked.privateNetwork).toBe(1);
       expect(page.warnings.map((w) => w.code)).toContain('browser-private-network-refused');
     } finally {

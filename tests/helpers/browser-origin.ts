@@ -138,6 +138,16 @@ setTimeout(function () {
 }).catch(() => {});</script></body>`,
         ),
       ),
+    // A list the page's script loads from an API on another origin, whose port the query names.
+    '/api-elsewhere/': (_req, res) =>
+      html(
+        res,
+        `<html><head><title>内网通知</title></head><body><ul class="list"></ul><script>
+const port = new URLSearchParams(location.search).get('port');
+fetch('http://127.0.0.1:' + port + '/api/list.json').then((r) => r.json()).then((rows) => {
+  for (const row of rows) document.querySelector('ul.list').insertAdjacentHTML('beforeend', '<li><a href="' + row.href + '">' + row.title + '</a><span>' + row.date + '</span></li>');
+});</script></body></html>`,
+      ),
     // The same over a WebSocket whose port the query names (tests/helpers/websocket-server.ts).
     '/ws-reach/': (_req, res) =>
       html(
