@@ -46,6 +46,21 @@ function request(path: string, extra: Partial<RenderRequest> = {}): RenderReques
   };
 }
 
+/**
+ * The private-network rule of a source on news.test, a public site (a fake resolver, never connected
+ * to): seen from there, 127.0.0.1, where the test pages' scripts connect, is a private-network host.
+ */
+function publicSourceReach(): {
+  fetcher: ReturnType<typeof createFetcher>;
+  mayReach: (url: string) => Promise<boolean>;
+} {
+  const fetcher = createFetcher({ network: { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }] } });
+  const policy = defaultFetchPolicy();
+  const mayReach = (url: string) =>
+    fetcher.mayReach!({ sourceId: 'test', url, sourceUrl: 'http://news.test/list/', policy, purpose: 'page' });
+  return { fetcher, mayReach };
+}
+
 describe.runIf(available)('rendering pages in headless Chromium', () => {
   beforeAll(async () => {
     origin = await startBrowserOrigin();
@@ -187,15 +202,8 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
   });
 
   it("refuses a public page's requests to a private-network host, so its script reads nothing from it", async () => {
-    // The page stands for news.test's, a public site (a fake resolver, never connected to): seen
-    // from there, 127.0.0.1, where its script reads from, is a private-network host.
-    const fetcher = createFetcher({
-      network: { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }] },
-    });
+    const { fetcher, mayReach } = publicSourceReach();
     try {
-      const policy = defaultFetchPolicy();
-      const mayReach = (url: string) =>
-        fetcher.mayReach!({ sourceId: 'test', url, sourceUrl: 'http://news.test/list/', policy, purpose: 'page' });
       const before = origin.server.count('/intranet.json');
       const page = await renderer.render(request('/reach-in/', { waitFor: undefined, mayReach }));
       expect(page.html).toContain(origin.rows[0]!.title);
@@ -234,13 +242,8 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
 
   it("refuses a public page's WebSocket to a private-network host", async () => {
     const sockets = await startWebSocketServer('router admin password');
-    const fetcher = createFetcher({
-      network: { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }] },
-    });
+    const { fetcher, mayReach } = publicSourceReach();
     try {
-      const policy = defaultFetchPolicy();
-      const mayReach = (url: string) =>
-        fetcher.mayReach!({ sourceId: 'test', url, sourceUrl: 'http://news.test/list/', policy, purpose: 'page' });
       const page = await renderer.render(
         request(`/ws-reach/?port=${sockets.port}`, { waitFor: undefined, timeoutMs: 5_000, mayReach }),
       );
