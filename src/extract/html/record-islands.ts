@@ -20,8 +20,9 @@
 
 /** The page with each record island replaced by its records' markup (the page itself when it has none). */
 export function expandRecordIslands(html: string): string {
-  // Most pages have none: two literal searches (~10 µs on 100 KB) and no copy.
-  if (!html.includes('<recordset') && !html.includes('<RECORDSET')) return html;
+  // Most pages have none: one search and no copy. A regular expression, because V8's `includes` on a
+  // two-byte (Chinese) page took 24 µs per 60,000 characters where this takes 6.
+  if (!MAY_HOLD_RECORDS.test(html)) return html;
   if (DATASTORE_DOCUMENT.test(html.slice(0, 512))) {
     const records = recordsOf(html);
     // A document of rows alone: given a body, as a browser would, so the rows have a parent to share.
@@ -51,6 +52,7 @@ export function expandRecordIslands(html: string): string {
 
 // --- Internal helpers ---
 
+const MAY_HOLD_RECORDS = /<(?:recordset|RECORDSET)/;
 /** `<script` as a tag name (not `<scripts`), in any case. */
 const SCRIPT_OPEN = /<script(?=[\s>/])/gi;
 const SCRIPT_CLOSE = /<\/script\s*>/gi;
