@@ -8,7 +8,7 @@ import type { Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { findDateInText, parseDateInContext } from '../date/parse-date.js';
-import { readText } from '../html/field-selector.js';
+import { BLOCK_ELEMENTS, readText } from '../html/field-selector.js';
 import type { DetailDate } from './detail-date.js';
 
 /** What may stand between a label and its date: spaces, punctuation, a weekday. */
@@ -213,41 +213,6 @@ export function isSameDay(a: ParsedDate, b: ParsedDate, dates: DateContext): boo
   return dayA === dayB;
 }
 
-/** Elements that start a new line on screen: their text must not run into the next block's (`15:30` + `7月`). */
-const BLOCK_TAGS = new Set([
-  'p',
-  'div',
-  'li',
-  'ul',
-  'ol',
-  'dl',
-  'dt',
-  'dd',
-  'tr',
-  'td',
-  'th',
-  'table',
-  'br',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'section',
-  'article',
-  'header',
-  'footer',
-  'aside',
-  'nav',
-  'main',
-  'blockquote',
-  'pre',
-  'hr',
-  'form',
-  'figure',
-  'figcaption',
-]);
 const NO_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'select', 'textarea']);
 
 /** The visible text of a subtree with a space between blocks, whitespace folded. */
@@ -259,7 +224,8 @@ function readBlockText(root: Element): string {
       else if (child.type === 'tag') {
         const element = child as Element;
         if (NO_TEXT_TAGS.has(element.name)) continue;
-        const block = BLOCK_TAGS.has(element.name);
+        // A block's text must not run into the next block's (`15:30` + `7月`).
+        const block = element.name === 'br' || BLOCK_ELEMENTS.has(element.name);
         if (block) parts.push(' ');
         walk(element);
         if (block) parts.push(' ');

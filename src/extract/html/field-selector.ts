@@ -186,6 +186,7 @@ export const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
   'figcaption',
   'figure',
   'footer',
+  'form',
   'h1',
   'h2',
   'h3',
