@@ -12,7 +12,7 @@
  * inside gets one around its headline.
  */
 import type { CheerioAPI } from 'cheerio';
-import { Element as ElementNode, type AnyNode, type Element, type Text } from 'domhandler';
+import type { AnyNode, Element, Text } from 'domhandler';
 import { isUsableHref } from './headline-anchor.js';
 
 /** Gives each `<a>` of the tree whose href leads nowhere the page its script or data attribute names. */
@@ -20,7 +20,7 @@ export function recoverScriptLinks($: CheerioAPI, html: string): void {
   // A page with no such script or attribute (most pages) is not walked: a walk costs ~0.1 ms a 100 KB page.
   if (!MAY_HOLD_SCRIPT_LINK.test(html)) return;
   const root = $.root()[0];
-  if (root) walk(root);
+  if (root) walk($, root);
 }
 
 /** The page address a link's script or data attribute names, if any (exported for tests). */
@@ -101,7 +101,7 @@ function isPageAddress(text: string): boolean {
   );
 }
 
-function walk(node: AnyNode): void {
+function walk($: CheerioAPI, node: AnyNode): void {
   if (!('children' in node)) return;
   for (const child of node.children) {
     if (child.type !== 'tag') continue;
@@ -111,9 +111,9 @@ function walk(node: AnyNode): void {
       if (target !== undefined) element.attribs.href = target;
     } else if (CLICKABLE_ROWS.has(element.name) && (element.attribs.onclick || hasDataLink(element))) {
       const target = scriptLinkTarget(element.attribs);
-      if (target !== undefined && !holdsLink(element)) linkHeadline(element, target);
+      if (target !== undefined && !holdsLink(element)) linkHeadline($, element, target);
     }
-    walk(element);
+    walk($, element);
   }
 }
 
@@ -141,7 +141,7 @@ function holdsLink(node: Element): boolean {
  * Wraps the row's headline — its longest block of words (not a date or a number), or the row's own
  * text — in an `<a href>` to `target`, so the row keeps its structure (`tr > td` still selects cells).
  */
-function linkHeadline(row: Element, target: string): void {
+function linkHeadline($: CheerioAPI, row: Element, target: string): void {
   const leaves: Array<{ element: Element; length: number }> = [];
   collectLeaves(row, leaves);
   const best = leaves.reduce<{ element: Element; length: number } | undefined>(
@@ -150,30 +150,20 @@ function linkHeadline(row: Element, target: string): void {
   );
   if (!best) return;
   const holder = best.element;
+  const anchor = $('<a></a>').attr('href', target);
   // Beside elements of its own (`<li onclick>标题<span>2024-11-20</span></li>`), only the words get
   // the link: the date next to them stays out of the headline.
-  const mixed = holder.children.some((child) => child.type === 'tag');
-  const wrapped = mixed ? [longestTextNode(holder)] : [...holder.children];
-  const anchor = new ElementNode('a', { href: target }, wrapped);
-  const index = holder.children.indexOf(wrapped[0]!);
-  anchor.prev = wrapped[0]!.prev;
-  anchor.next = wrapped.at(-1)!.next;
-  if (anchor.prev) anchor.prev.next = anchor;
-  if (anchor.next) anchor.next.prev = anchor;
-  for (const node of wrapped) node.parent = anchor;
-  wrapped[0]!.prev = null;
-  wrapped.at(-1)!.next = null;
-  anchor.parent = holder;
-  holder.children.splice(index, wrapped.length, anchor);
+  if (holder.children.some((child) => child.type === 'tag')) $(longestTextNode(holder)).wrap(anchor);
+  else $(holder).wrapInner(anchor);
 }
 
 /** The element's direct text node with the most characters. */
-function longestTextNode(element: Element): AnyNode {
-  let best: AnyNode | undefined;
+function longestTextNode(element: Element): Text {
+  let best: Text | undefined;
   for (const child of element.children)
-    if (child.type === 'text' && (!best || (child as Text).data.trim().length > (best as Text).data.trim().length))
-      best = child;
-  return best as AnyNode;
+    if (child.type === 'text' && (!best || (child as Text).data.trim().length > best.data.trim().length))
+      best = child as Text;
+  return best as Text;
 }
 
 /** Elements whose own text (not inside a child element) has letters or ideographs, with its length. */
