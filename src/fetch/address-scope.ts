@@ -11,11 +11,7 @@ import { BlockList, isIP } from 'node:net';
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return !NOT_PUBLIC.check(address, 'ipv4');
-  if (family !== 6) return false;
-  if (NOT_PUBLIC.check(address, 'ipv6')) return false;
-  // NAT64 (RFC 6052) and 6to4 (RFC 3056) carry an IPv4 address inside: it decides.
-  const embedded = embeddedIpv4(address);
-  return embedded === undefined || !NOT_PUBLIC.check(embedded, 'ipv4');
+  return family === 6 && !NOT_PUBLIC.check(address, 'ipv6');
 }
 
 /**
@@ -35,69 +31,58 @@ export function isLoopbackName(hostname: string): boolean {
 
 // --- Internal helpers ---
 
-const NOT_PUBLIC = buildRanges([
-  ['0.0.0.0', 8, 'ipv4'], // "this network"; 0.0.0.0 reaches the local host
-  ['10.0.0.0', 8, 'ipv4'],
-  ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
-  ['127.0.0.0', 8, 'ipv4'],
-  ['169.254.0.0', 16, 'ipv4'], // link-local, cloud metadata
-  ['172.16.0.0', 12, 'ipv4'],
-  ['192.0.0.0', 24, 'ipv4'], // IETF protocol assignments
-  ['192.0.2.0', 24, 'ipv4'], // documentation
-  ['192.88.99.0', 24, 'ipv4'], // deprecated 6to4 relays
-  ['192.168.0.0', 16, 'ipv4'],
-  ['198.18.0.0', 15, 'ipv4'], // benchmarking
-  ['198.51.100.0', 24, 'ipv4'], // documentation
-  ['203.0.113.0', 24, 'ipv4'], // documentation
-  ['224.0.0.0', 4, 'ipv4'], // multicast
-  ['240.0.0.0', 4, 'ipv4'], // reserved, and the broadcast address
-  ['::', 128, 'ipv6'], // unspecified
-  ['::1', 128, 'ipv6'],
-  ['::', 96, 'ipv6'], // IPv4-compatible (deprecated)
-  ['64:ff9b:1::', 48, 'ipv6'], // local-use NAT64
-  ['100::', 64, 'ipv6'], // discard-only
-  ['2001::', 23, 'ipv6'], // IETF protocol assignments (Teredo, ORCHID, …)
-  ['2001:db8::', 32, 'ipv6'], // documentation
-  ['fc00::', 7, 'ipv6'], // unique local
-  ['fe80::', 10, 'ipv6'], // link-local
-  ['fec0::', 10, 'ipv6'], // site-local (deprecated)
-  ['ff00::', 8, 'ipv6'], // multicast
-]);
+/** Special-purpose IPv4 ranges. */
+const IPV4_RANGES: Array<[string, number]> = [
+  ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches the local host
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // deprecated 6to4 relays
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, and the broadcast address
+];
 
-function buildRanges(ranges: Array<[string, number, 'ipv4' | 'ipv6']>): BlockList {
+/** Special-purpose IPv6 ranges. */
+const IPV6_RANGES: Array<[string, number]> = [
+  ['::', 128], // unspecified
+  ['::1', 128],
+  ['::', 96], // IPv4-compatible (deprecated)
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard-only
+  ['2001::', 23], // IETF protocol assignments (Teredo, ORCHID, …)
+  ['2001:db8::', 32], // documentation
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+];
+
+const NOT_PUBLIC = buildRanges();
+
+function buildRanges(): BlockList {
   const list = new BlockList();
   // BlockList also matches IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against the IPv4 ranges.
-  for (const [network, prefix, type] of ranges) list.addSubnet(network, prefix, type);
+  for (const [network, prefix] of IPV4_RANGES) {
+    list.addSubnet(network, prefix, 'ipv4');
+    // NAT64 (RFC 6052, 64:ff9b::/96) and 6to4 (RFC 3056, 2002::/16) carry an IPv4 address inside:
+    // the same ranges, written inside those prefixes.
+    list.addSubnet(`64:ff9b::${network}`, 96 + prefix, 'ipv6');
+    list.addSubnet(`2002:${hexGroups(network)}::`, 16 + prefix, 'ipv6');
+  }
+  for (const [network, prefix] of IPV6_RANGES) list.addSubnet(network, prefix, 'ipv6');
   return list;
 }
 
-/** The IPv4 address inside a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
-function embeddedIpv4(address: string): string | undefined {
-  const groups = expandIpv6(address);
-  if (!groups) return undefined;
-  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0);
-  if (nat64) return formatIpv4(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return formatIpv4(groups[1]!, groups[2]!);
-  return undefined;
-}
-
-/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail is folded into the last two). */
-function expandIpv6(address: string): number[] | undefined {
-  let text = address.toLowerCase();
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
-  const front = parse(head);
-  const back = tail === undefined ? [] : parse(tail);
-  const missing = 8 - front.length - back.length;
-  if (missing < 0 || (tail === undefined && missing !== 0)) return undefined;
-  return [...front, ...new Array<number>(missing).fill(0), ...back];
-}
-
-function formatIpv4(high: number, low: number): string {
-  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+/** An IPv4 address as two IPv6 groups: 10.1.2.3 → `a01:203`. */
+function hexGroups(ipv4: string): string {
+  const [a = 0, b = 0, c = 0, d = 0] = ipv4.split('.').map(Number);
+  return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
