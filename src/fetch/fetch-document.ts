@@ -180,14 +180,12 @@ export async function checkReach(
 }
 
 /** False when the request's host is a private-network one its source may not reach (checked by resolving). */
-export async function mayReachFor(request: FetchRequest, deps: FetcherDeps): Promise<boolean> {
-  try {
-    const url = new URL(request.url);
-    await deps.network.reachFor(url, request.sourceUrl ?? request.url, request.policy, { resolveFirst: true });
-    return true;
-  } catch {
-    return false;
-  }
+export function mayReachFor(request: FetchRequest, deps: FetcherDeps): Promise<boolean> {
+  if (!URL.canParse(request.url)) return Promise.resolve(false);
+  return checkReach(new URL(request.url), request, deps, true).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Throws FETCH_ROBOTS when disallowed; returns the spacing to keep for this host (policy or Crawl-delay). */
