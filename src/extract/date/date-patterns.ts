@@ -221,6 +221,23 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     build: (g, ctx) => buildDate({ month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
   },
   {
+    // Aug 20, Aug. 20, August 20th, Tue, Aug 20 2:30 PM as the whole text (year inferred): a blog's
+    // or a forum's list for the current year, or a date badge read as one text
+    name: 'month-d',
+    re: re(`^${WEEKDAY}(?<mon>${MONTHS})\\.?\\s*(?<d>\\d{1,2})(?:st|nd|rd|th)?(?!\\d)${EN_TIME}$`),
+    wholeOnly: true,
+    needsLetters: true,
+    build: (g, ctx) => buildDate({ month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
+    // 20 Aug, 20 August, 20th Aug, 20-Aug as the whole text (year inferred)
+    name: 'd-month',
+    re: re(`^${WEEKDAY}(?<d>\\d{1,2})(?:st|nd|rd|th)?\\.?[\\s-]*(?<mon>${MONTHS})\\b\\.?${EN_TIME}$`),
+    wholeOnly: true,
+    needsLetters: true,
+    build: (g, ctx) => buildDate({ month: monthNumber(g.mon), day: g.d ?? '', ...clock(g) }, ctx),
+  },
+  {
     // 20190827, 201908271430, 20190827143000, 20190827T143000
     name: 'compact',
     re: re(`^(?<y>\\d{4})(?<mo>[01]\\d)(?<d>[0-3]\\d)(?:T?(?<h>[0-2]\\d)(?<mi>[0-5]\\d)(?<s>[0-5]\\d)?)?$`),

@@ -31,6 +31,8 @@ export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx
     const parsed = parseDateOnlyText(text, ctx);
     if (parsed) return { parsed: completeYear(parsed, text, found.texts, index, ctx), source: 'text' };
   }
+  const badge = readBadgeDate(found.texts, ctx);
+  if (badge) return { parsed: badge, source: 'text' };
   const embedded = findDateInText(found.texts.join(' '), ctx);
   return embedded && { parsed: embedded.parsed, source: 'text' };
 }
@@ -54,6 +56,24 @@ function completeYear(parsed: ParsedDate, text: string, texts: string[], index: 
   const year = YEAR_ONLY.exec(next)?.groups?.year ?? YEAR_ONLY.exec(previous)?.groups?.year;
   return (year && parseDateOnlyText(`${text} ${year}`, ctx)) || parsed;
 }
+
+/**
+ * A date badge whose parts are separate elements, none a date alone: `<b>20</b><i>Aug</i>`,
+ * `<span>8月</span><span>27日</span>`. Two neighbouring short texts read together as nothing but a date.
+ */
+function readBadgeDate(texts: readonly string[], ctx: DateContext): ParsedDate | undefined {
+  for (let index = 0; index + 1 < texts.length; index++) {
+    const first = texts[index] as string;
+    const second = texts[index + 1] as string;
+    if (first.length > MAX_BADGE_PART || second.length > MAX_BADGE_PART) continue;
+    const parsed = parseDateOnlyText(`${first} ${second}`, ctx);
+    if (parsed) return parsed;
+  }
+  return undefined;
+}
+
+/** Longest part of a date badge: `September`, `2019-08`, `27日`. */
+const MAX_BADGE_PART = 10;
 
 const YEAR_ONLY = /^[(（[]?(?<year>(?:19|20)\d{2})\s*年?[)）\]]?$/;
 

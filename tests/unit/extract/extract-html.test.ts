@@ -253,6 +253,19 @@ describe('extractItems on HTML (selector mode)', () => {
     }
   });
 
+  it('reads a badge whose parts are no date alone (day and month name, 月 and 日 apart), with and without a date selector', () => {
+    const rows = `<ul class="news"><li><div class="cal"><span class="day">27</span><span class="mon">Aug</span></div><a href="./1.html">生态环境部印发《关于进一步加强大气污染防治工作的通知》</a></li>
+<li><div class="cal"><span class="day">8月</span><span class="mon">26日</span></div><a href="./2.html">关于开展生态环境执法检查的通知</a></li></ul>`;
+    for (const selectors of [{ items: 'ul.news li', date: ['div.cal'] }, { items: 'ul.news li' }]) {
+      const result = run(page(rows), selectors);
+      expect(result.items.map((item) => item.published?.date)).toEqual([
+        new Date('2019-08-27T00:00:00+08:00'),
+        new Date('2019-08-26T00:00:00+08:00'),
+      ]);
+      expect(result.warnings).toEqual([]);
+    }
+  });
+
   it('applies dateFormat to configured dates', () => {
     const body = page(`<ul class="l"><li><a href="/1">一</a><span class="d">27/08/19</span></li></ul>`);
     const result = run(body, { items: 'ul.l li', date: ['span.d'] }, { dateFormat: 'dd/MM/yy' });
