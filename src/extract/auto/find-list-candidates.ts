@@ -4,9 +4,9 @@
  * links. Each candidate is scored on how many rows it has, how headline-like their link texts are, how
  * many rows carry a date, whether links look like articles on this site, and where the list sits.
  */
-import type { Element } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import { isArticleHref, rateHeading, rateLayoutWords, readHrefHost, type WordCache } from './list-hints.js';
-import type { ContainerStats, NodeStats, PageStats } from './page-stats.js';
+import { datedBeside, type ContainerStats, type NodeStats, type PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
 
 /** A scored group of rows. */
@@ -387,9 +387,11 @@ function rateRows(group: RowGroup): RatedRows {
   let quality = 0;
   let dated = 0;
   let density = 0;
-  for (const figures of group.figures) {
+  let isRow: ((node: AnyNode) => boolean) | undefined;
+  for (const [index, figures] of group.figures.entries()) {
     quality += rateHeadline(rowHeadlineUnits(figures));
     if (figures.dateHints > 0) dated += 1;
+    else if (datedBeside(group.rows[index] as Element, (isRow ??= rowTest(group)))) dated += 1;
     // A post under a heading link is mostly unlinked text, and still a headline row.
     density += figures.heading ? 1 : figures.units > 0 ? figures.linkUnits / figures.units : 0;
   }
@@ -399,6 +401,12 @@ function rateRows(group: RowGroup): RatedRows {
   // A link that is a small part of a long text is a paragraph's inline link, not a headline row.
   const densityFactor = density / n < 0.12 ? 0.3 : 1;
   return { group, headlineQuality, dateShare, base: n * headlineQuality * (0.3 + 0.7 * dateShare) * densityFactor };
+}
+
+/** Tells the group's rows from other nodes. */
+function rowTest(group: RowGroup): (node: AnyNode) => boolean {
+  const rows = new Set<AnyNode>(group.rows);
+  return (node) => rows.has(node);
 }
 
 function scoreCandidate(

@@ -108,6 +108,27 @@ const DATE_HINT =
 
 const MAY_BE_DATE = /\d|刚|剛|昨|今|前|ago/;
 
+/** Nodes {@link datedBeside} visits at most. */
+const BESIDE_NODES = 16;
+/** What {@link holdsDateLike} answers when it found one (below any budget left). */
+const FOUND = -1;
+
+/** Walks `node` within `budget` nodes: FOUND on a date-like text, else the budget left (0 when spent). */
+function holdsDateLike(node: AnyNode, budget: number): number {
+  if (budget <= 0) return 0;
+  if (node.type === 'text') {
+    const data = (node as unknown as { data: string }).data;
+    return data.length <= MAX_DATE_TEXT * 2 && isDateLike(data) ? FOUND : budget - 1;
+  }
+  let left = budget - 1;
+  if (node.type !== 'tag' || !('children' in node)) return left;
+  for (const child of (node as Element).children) {
+    left = holdsDateLike(child, left);
+    if (left <= 0) return left;
+  }
+  return left;
+}
+
 /** Longest text (after trimming) still read as "a date with a short label". */
 const MAX_DATE_TEXT = 40;
 
@@ -249,6 +270,19 @@ function addInto(into: NodeStats, out: NodeStats): void {
     into.heading = out.heading;
     into.headingUnits = out.headingUnits;
   }
+}
+
+/**
+ * True when the sibling nodes after `row`, up to the next row (`isRow`), hold a date-like text: a flat
+ * list's row goes on beside its headline (`<a>…</a> (2019-08-27)<br>`, `<dt>…</dt><dd>2019-08-27</dd>`).
+ * Looks at a few nodes only.
+ */
+export function datedBeside(row: Element, isRow: (node: AnyNode) => boolean): boolean {
+  let budget = BESIDE_NODES;
+  for (let node = row.next; node && !isRow(node); node = node.next) {
+    if ((budget = holdsDateLike(node, budget)) <= 0) return budget === FOUND;
+  }
+  return false;
 }
 
 /** A short text that is mostly a date: what remains around the date is at most a short label. */

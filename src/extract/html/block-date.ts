@@ -21,6 +21,33 @@ export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx
   const found: Found = { texts: [], timed: [] };
   // One walk collects both the `datetime` attributes and the text nodes (cheaper than a CSS query per block).
   collect(block, exclude, found);
+  return readFound(found, ctx, true);
+}
+
+/**
+ * The date among sibling nodes that complete a block's row (row-companions.ts), read as a block's,
+ * but never from a paragraph: a summary beside a headline may name other days (`根据8月17日的会议…`).
+ */
+export function findDateInNodes(nodes: readonly AnyNode[], ctx: DateContext): ParsedDate | undefined {
+  const found: Found = { texts: [], timed: [] };
+  for (const node of nodes) collect(node, NOTHING, found);
+  return readFound(found, ctx, false)?.parsed;
+}
+
+/** True when a date text names its year (`2019-08-27`, `03/10 2025`), so no year is inferred. */
+export function namesYear(text: string): boolean {
+  return /(?<!\d)(?:19|20)\d{2}(?!\d)/.test(text);
+}
+
+// --- Internal helpers ---
+
+const NOTHING: ReadonlySet<AnyNode> = new Set();
+
+/**
+ * The date among collected texts: `datetime` first, then a date-only text, a badge, then (with
+ * `inLongTexts`) a date in running text; without it only short texts (cells, labels) are searched.
+ */
+function readFound(found: Found, ctx: DateContext, inLongTexts: boolean): BlockDate | undefined {
   for (const element of found.timed) {
     const parsed = parseDateOnlyText(element.attribs.datetime ?? '', ctx);
     if (parsed) return { parsed, source: `${element.name}@datetime` };
@@ -33,16 +60,10 @@ export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx
   }
   const badge = readBadgeDate(found.texts, ctx);
   if (badge) return { parsed: badge, source: 'text' };
-  const embedded = findDateInText(found.texts.join(' '), ctx);
+  const texts = inLongTexts ? found.texts : found.texts.filter((text) => text.length <= MAX_DATE_TEXT_LENGTH);
+  const embedded = findDateInText(texts.join(' '), ctx);
   return embedded && { parsed: embedded.parsed, source: 'text' };
 }
-
-/** True when a date text names its year (`2019-08-27`, `03/10 2025`), so no year is inferred. */
-export function namesYear(text: string): boolean {
-  return /(?<!\d)(?:19|20)\d{2}(?!\d)/.test(text);
-}
-
-// --- Internal helpers ---
 
 /**
  * A month and day whose year sits in the neighbouring text node (`<p>03/10</p><span>2025</span>`, a

@@ -21,7 +21,8 @@ import { DocumentScope } from './load-document.js';
 import { readLinkValue, recoverScriptLinks } from './script-links.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
-import { readBlock, type BlockSpecs, type RawBlock } from './read-block.js';
+import { readBlock, type BlockContext, type BlockSpecs, type RawBlock } from './read-block.js';
+import { findRowCompanions, type RowCompanions } from './row-companions.js';
 import { challengePageError } from '../challenge-page.js';
 import { expandRecordIslands } from './record-islands.js';
 import { framedPageError } from './framed-page.js';
@@ -131,7 +132,14 @@ function extractFromTrees(
   $ = found.$;
   // Detection already queried the fields it chose in these blocks of this tree.
   const specs = matchFields($, blocks, selectors, options.sourceId, list?.fieldMatches);
-  const context = { $, specs, dates, dateFormat: options.dateFormat };
+  let companions: RowCompanions | undefined;
+  const context: BlockContext = {
+    $,
+    specs,
+    dates,
+    dateFormat: options.dateFormat,
+    companions: () => (companions ??= findRowCompanions(blocks, dates)),
+  };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();
   // Parsed once for all links; a relative or broken input URL stays a string (links then do not resolve).

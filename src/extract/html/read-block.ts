@@ -10,6 +10,7 @@ import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
+import { findCompanionDate, type RowCompanions } from './row-companions.js';
 import { readAllValues, readDateValue, readFirstValue, readText, type SpecMatches } from './field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
@@ -43,6 +44,8 @@ export interface BlockContext {
   specs: BlockSpecs;
   dates: DateContext;
   dateFormat?: string;
+  /** Sibling nodes completing flat rows (row-companions.ts), found on first need. */
+  companions: () => RowCompanions;
 }
 
 /** Reads the fields of one item block. */
@@ -152,7 +155,10 @@ function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<An
   const { $, specs, dates } = context;
   if (!specs.date) {
     const found = findBlockDate(block, exclude, dates);
-    return found && { parsed: found.parsed, source: found.source };
+    if (found) return { parsed: found.parsed, source: found.source };
+    // A flat list's row goes on beside the block: `<a>…</a> (2019-08-27)<br>`, `<dt>…</dt><dd>…</dd>`.
+    const beside = findCompanionDate(context.companions(), block, dates);
+    return beside && { parsed: beside, source: 'text' };
   }
   const value = readFirstValue($, block, specs.date, readDateValue);
   if (!value) return { source: specs.date.map(({ spec }) => spec.raw).join(', ') };
