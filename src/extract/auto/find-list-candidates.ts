@@ -8,6 +8,7 @@ import type { AnyNode, Element } from 'domhandler';
 import { isArticleHref, rateHeading, rateLayoutWords, readHrefHost, type WordCache } from './list-hints.js';
 import { datedBeside, type ContainerStats, type NodeStats, type PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
+import { keepOneBlockPerLine } from '../html/flat-lines.js';
 
 /** A scored group of rows. */
 export interface ListCandidate {
@@ -255,8 +256,17 @@ function groupRows(container: ContainerStats): Array<[string, Element[], NodeSta
     } else byTag.push([element.name, [element], [figures]]);
   }
   const out: Array<[string, Element[], NodeStats[]]> = [];
-  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(entry));
+  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(keepLineHeadlines(entry)));
   return out;
+}
+
+/** Inline rows on `<br>`-delimited lines: only each line's headline is a row (flat-lines.ts). */
+function keepLineHeadlines(group: [string, Element[], NodeStats[]]): [string, Element[], NodeStats[]] {
+  const [tag, rows, figures] = group;
+  const kept = keepOneBlockPerLine(rows);
+  if (kept.length === rows.length) return group;
+  const keep = new Set(kept);
+  return [tag, kept, figures.filter((_, i) => keep.has(rows[i] as Element))];
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 } from './css-names.js';
 import { holdsUsableLink, type PageStats } from './page-stats.js';
 import { rateHeadline } from './text-units.js';
+import { keepOneBlockPerLine } from '../html/flat-lines.js';
 
 /** An items selector and the blocks it selects on the page. */
 export interface ItemsSelection {
@@ -232,7 +233,8 @@ function check(
   strong: Element[],
   allowed: (element: Element) => boolean,
 ): Element[] | 'wider' | 'misses' {
-  const matched = select(sameTag, selector);
+  // A flat list's selector (`td.list > a`) also matches the category and attachment links of its lines.
+  const matched = keepOneBlockPerLine(select(sameTag, selector));
   const set = new Set(matched);
   if (!strong.every((row) => set.has(row))) return 'misses';
   return matched.every(allowed) ? matched : 'wider';

@@ -23,6 +23,7 @@ import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockContext, type BlockSpecs, type RawBlock } from './read-block.js';
 import { findRowCompanions, type RowCompanions } from './row-companions.js';
+import { keepOneBlockPerLine } from './flat-lines.js';
 import { challengePageError } from '../challenge-page.js';
 import { expandRecordIslands } from './record-islands.js';
 import { framedPageError } from './framed-page.js';
@@ -121,11 +122,13 @@ function extractFromTrees(
         options.sourceId,
         warnings,
       );
-  const blocks = found.blocks.length > MAX_PAGE_ITEMS ? found.blocks.slice(0, MAX_PAGE_ITEMS) : found.blocks;
-  if (blocks.length < found.blocks.length) {
+  // A flat list's lines: one item per line, its headline (detection's blocks already are).
+  const matched = list ? found.blocks : keepOneBlockPerLine(found.blocks);
+  const blocks = matched.length > MAX_PAGE_ITEMS ? matched.slice(0, MAX_PAGE_ITEMS) : matched;
+  if (blocks.length < matched.length) {
     warnings.add(
       'items-capped',
-      `the item selector matched ${found.blocks.length} blocks; only the first ${MAX_PAGE_ITEMS} were read`,
+      `the item selector matched ${matched.length} blocks; only the first ${MAX_PAGE_ITEMS} were read`,
       itemsSelector,
     );
   }

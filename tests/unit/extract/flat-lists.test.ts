@@ -50,6 +50,11 @@ const LAYOUTS: Array<[name: string, list: string, items: string]> = [
     'td.list > a',
   ],
   [
+    'lines that also link a category before the headline and an attachment after it',
+    `<table><tr><td class="list">${rows((t, i) => `<a href="/c/${i % 2}/">[${i % 2 ? '通知' : '公告'}]</a> <a href="/a/${i}.html">${t}</a> <a href="/f/${i}.pdf">[附件]</a> 2019-08-${20 - i}<br>`)}</td></tr></table>`,
+    'td.list > a',
+  ],
+  [
     'the date first on each line',
     `<div class="box">${rows((t, i) => `[2019-08-${20 - i}] <a href="/a/${i}.html">${t}</a><br>`)}</div>`,
     'div.box > a',
@@ -83,6 +88,7 @@ describe('flat lists (the date beside the block)', () => {
         const result = read(page(list), selectors);
         if (!('items' in selectors)) expect(result.selectors?.items).toBe(items);
         expect(result.items.map((item) => item.title)).toEqual(TITLES);
+        expect(result.items.map((item) => item.link)).toEqual(TITLES.map((_, i) => `http://www.mee.gov.cn/a/${i}.html`));
         expect(result.items.map((item) => item.published?.date.toISOString())).toEqual(EXPECTED_DATES);
         expect(result.warnings.map((warning) => warning.code)).toEqual([]);
       }

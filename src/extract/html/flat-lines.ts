@@ -1,0 +1,84 @@
+/**
+ * One item per line of a flat list. Old portals write a list as inline links separated by `<br>`,
+ * where a line may hold more than its headline: a category link before it (`[通知] <a>…</a>`), an
+ * attachment after it (`<a>…</a> <a>[附件]</a>`). An items selector such as `td.list > a` matches every
+ * one of those links; only the line's headline, its longest link text, is an item. Selector mode and
+ * list detection both apply this, so a detected selector reads the same blocks when pasted.
+ */
+import type { AnyNode, Element } from 'domhandler';
+import { BLOCK_ELEMENTS } from './field-selector.js';
+
+/**
+ * The blocks with, on every `<br>`-delimited line holding several inline blocks, only the one with the
+ * most text (the first on a tie). Blocks in page order stay in page order; other blocks are kept.
+ */
+export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
+  const lines = readLines(blocks);
+  if (lines === undefined) return [...blocks];
+  const dropped = new Set<Element>();
+  for (const line of lines.values()) {
+    if (line.length < 2) continue;
+    let best = line[0] as Element;
+    let bestLength = textLength(best);
+    for (const block of line.slice(1)) {
+      const length = textLength(block);
+      if (length > bestLength) {
+        dropped.add(best);
+        best = block;
+        bestLength = length;
+      } else dropped.add(block);
+    }
+  }
+  return dropped.size === 0 ? [...blocks] : blocks.filter((block) => !dropped.has(block));
+}
+
+// --- Internal helpers ---
+
+/**
+ * The inline blocks grouped by line (parent and count of `<br>`s before them); undefined when no
+ * block's parent holds a `<br>`, the common case, checked once per parent.
+ */
+function readLines(blocks: readonly Element[]): Map<string, Element[]> | undefined {
+  const lineOf = new Map<Element, number>();
+  const parents = new Map<AnyNode, number>();
+  for (const block of blocks) {
+    const parent = block.parent;
+    if (!parent || BLOCK_ELEMENTS.has(block.name) || parents.has(parent)) continue;
+    parents.set(parent, parents.size);
+    numberLines(parent as Element, lineOf);
+  }
+  if (lineOf.size === 0) return undefined;
+  const lines = new Map<string, Element[]>();
+  for (const block of blocks) {
+    const line = lineOf.get(block);
+    if (line === undefined || BLOCK_ELEMENTS.has(block.name)) continue;
+    const key = `${parents.get(block.parent as AnyNode)}:${line}`;
+    const members = lines.get(key);
+    if (members) members.push(block);
+    else lines.set(key, [block]);
+  }
+  return lines;
+}
+
+/** Numbers the element children of a parent that holds `<br>`s by the line they sit on; nothing otherwise. */
+function numberLines(parent: Element, lineOf: Map<Element, number>): void {
+  if (!parent.children.some(isLineBreak)) return;
+  let line = 0;
+  for (const child of parent.children) {
+    if (isLineBreak(child)) line += 1;
+    else if (child.type === 'tag') lineOf.set(child as Element, line);
+  }
+}
+
+function isLineBreak(node: AnyNode): boolean {
+  return node.type === 'tag' && (node as Element).name === 'br';
+}
+
+/** Characters of text inside an element, whitespace excluded. */
+function textLength(node: AnyNode): number {
+  if (node.type === 'text') return (node as unknown as { data: string }).data.replace(/\s+/g, '').length;
+  if (!('children' in node)) return 0;
+  let length = 0;
+  for (const child of (node as Element).children) length += textLength(child);
+  return length;
+}
