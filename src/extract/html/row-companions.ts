@@ -31,11 +31,7 @@ export function findRowCompanions(blocks: readonly Element[], ctx: DateContext):
 }
 
 /** The date among a block's companions (date-only texts, as in the block itself); undefined without one. */
-export function findCompanionDate(
-  companions: RowCompanions,
-  block: Element,
-  ctx: DateContext,
-): ParsedDate | undefined {
+export function findCompanionDate(companions: RowCompanions, block: Element, ctx: DateContext): ParsedDate | undefined {
   const nodes = companions.get(block);
   return nodes && findDateInNodes(nodes, ctx);
 }
@@ -74,7 +70,11 @@ function readGaps(siblings: readonly Element[]): AnyNode[][] {
 }
 
 /** Each block's line: the end of the gap before it (after its last `<br>`) and the start of the gap after it. */
-function assignLines(siblings: readonly Element[], gaps: AnyNode[][], companions: Map<Element, readonly AnyNode[]>): void {
+function assignLines(
+  siblings: readonly Element[],
+  gaps: AnyNode[][],
+  companions: Map<Element, readonly AnyNode[]>,
+): void {
   siblings.forEach((block, index) => {
     const before = gaps[index] as AnyNode[];
     const after = gaps[index + 1] as AnyNode[];

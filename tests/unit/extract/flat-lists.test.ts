@@ -88,7 +88,9 @@ describe('flat lists (the date beside the block)', () => {
         const result = read(page(list), selectors);
         if (!('items' in selectors)) expect(result.selectors?.items).toBe(items);
         expect(result.items.map((item) => item.title)).toEqual(TITLES);
-        expect(result.items.map((item) => item.link)).toEqual(TITLES.map((_, i) => `http://www.mee.gov.cn/a/${i}.html`));
+        expect(result.items.map((item) => item.link)).toEqual(
+          TITLES.map((_, i) => `http://www.mee.gov.cn/a/${i}.html`),
+        );
         expect(result.items.map((item) => item.published?.date.toISOString())).toEqual(EXPECTED_DATES);
         expect(result.warnings.map((warning) => warning.code)).toEqual([]);
       }
