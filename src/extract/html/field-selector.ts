@@ -147,16 +147,17 @@ export function readDateValue(_$: CheerioAPI, element: Element, spec: FieldSpec)
   return readText(element);
 }
 
-/** Folded text content of a node, skipping scripts and styles. */
-export function readText(node: AnyNode): string {
+/** Folded text content of a node, skipping scripts and styles (and the nodes in `without`). */
+export function readText(node: AnyNode, without?: ReadonlySet<AnyNode>): string {
   const parts: string[] = [];
-  collectText(node, parts);
+  collectText(node, parts, without);
   return foldWhitespace(parts.join(''));
 }
 
 // --- Internal helpers ---
 
-function collectText(node: AnyNode, parts: string[]): void {
+function collectText(node: AnyNode, parts: string[], without: ReadonlySet<AnyNode> | undefined): void {
+  if (without?.has(node)) return;
   const type = node.type;
   if (type === 'text') {
     parts.push((node as unknown as { data: string }).data);
@@ -169,7 +170,7 @@ function collectText(node: AnyNode, parts: string[]): void {
   // <br> and the edges of blocks separate words visually (a browser's innerText breaks the line there);
   // keep that as a space, so minified markup (`<p>03/10</p><span>2025</span>`) does not glue words.
   if (role !== undefined) parts.push(' ');
-  for (const child of node.children) collectText(child, parts);
+  for (const child of node.children) collectText(child, parts, without);
   if (role === 'block') parts.push(' ');
 }
 

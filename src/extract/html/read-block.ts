@@ -7,7 +7,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { FieldSpec, ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
-import { parseDateInContext } from '../date/parse-date.js';
+import { parseDateInContext, parseDateOnlyText } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
 import { findCompanionDate, type RowCompanions } from './row-companions.js';
@@ -59,11 +59,17 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   // A title-less configuration links through an `<a>`; a link read from elsewhere (`@data-url`) still
   // takes its title from the block's headline anchor.
   const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor(block);
-  let title = titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined);
+  // A date written inside the headline (`<a><span>2019-08-27</span>标题</a>`) is no part of the title.
+  const headline = titleValue ? titleValue.element : anchor;
+  const datedParts = headline && titleValue?.spec.attr === undefined ? findDatedParts(headline, context.dates) : [];
+  let title =
+    datedParts.length > 0
+      ? readText(headline as Element, new Set(datedParts)) || titleValue?.value
+      : (titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined));
   used.title = titleValue ? titleValue.spec.raw : undefined;
   if (title && isTruncatedText(title)) title = restoreTruncatedTitle(title, [titleValue?.element, anchor]);
   const exclude = headlineParts(titleValue?.element, anchor ?? link?.element);
-  const date = readDate(context, block, exclude);
+  const date = readDate(context, block, exclude, datedParts);
   used.date = specs.date ? date?.source : undefined;
   return {
     title: title ? foldWhitespace(title) : undefined,
@@ -151,11 +157,18 @@ function restoreTruncatedTitle(title: string, elements: Array<Element | undefine
   return title;
 }
 
-function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<AnyNode>): RawBlock['date'] {
+function readDate(
+  context: BlockContext,
+  block: Element,
+  exclude: ReadonlySet<AnyNode>,
+  datedParts: readonly Element[],
+): RawBlock['date'] {
   const { $, specs, dates } = context;
   if (!specs.date) {
     const found = findBlockDate(block, exclude, dates);
     if (found) return { parsed: found.parsed, source: found.source };
+    const inHeadline = datedParts[0] && findBlockDate(datedParts[0], NO_NODES, dates);
+    if (inHeadline) return { parsed: inHeadline.parsed, source: inHeadline.source };
     // A flat list's row goes on beside the block: `<a>…</a> (2019-08-27)<br>`, `<dt>…</dt><dd>…</dd>`.
     const beside = findCompanionDate(context.companions(), block, dates);
     return beside && { parsed: beside, source: 'text' };
@@ -164,6 +177,40 @@ function readDate(context: BlockContext, block: Element, exclude: ReadonlySet<An
   if (!value) return { source: specs.date.map(({ spec }) => spec.raw).join(', ') };
   const parsed = parseDateInContext(value.value, dates, context.dateFormat);
   return { parsed, text: value.value, source: value.spec.raw };
+}
+
+const NO_NODES: ReadonlySet<AnyNode> = new Set();
+
+/** Longest text of an element inside a headline that is read as a date (`发布时间：2019年08月27日 14:30`). */
+const MAX_DATED_PART_TEXT = 48;
+
+/**
+ * The elements at the start or end of a headline that hold a date and nothing else (a `datetime`, or
+ * a date-only text with digits: `<a><span>2019-08-27</span>标题</a>`, `<a>标题<em>(08-27)</em></a>`);
+ * none when they would leave the headline without text. Only the edges: a word marked in the middle
+ * of a title (`回到<em>三十年前</em>的老街`, a search hit) stays title text.
+ */
+function findDatedParts(headline: Element, dates: DateContext): Element[] {
+  const parts: Element[] = [];
+  const visitEdge = (element: Element, fromEnd: boolean): void => {
+    const children = fromEnd ? [...element.children].reverse() : element.children;
+    const edge = children.find((child) => child.type === 'tag' || (child.type === 'text' && readText(child) !== ''));
+    if (!edge || edge.type !== 'tag') return;
+    const part = edge as Element;
+    if (isDatedPart(part, dates)) {
+      if (!parts.includes(part)) parts.push(part);
+    } else visitEdge(part, fromEnd);
+  };
+  visitEdge(headline, false);
+  visitEdge(headline, true);
+  return parts.length > 0 && readText(headline, new Set(parts)) !== '' ? parts : [];
+}
+
+function isDatedPart(part: Element, dates: DateContext): boolean {
+  const datetime = part.attribs.datetime;
+  if (datetime !== undefined && parseDateOnlyText(datetime, dates) !== undefined) return true;
+  const text = readText(part);
+  return text.length <= MAX_DATED_PART_TEXT && /\d/.test(text) && parseDateOnlyText(text, dates) !== undefined;
 }
 
 function readSummary(context: BlockContext, block: Element): RawBlock['summary'] {

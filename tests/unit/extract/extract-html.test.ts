@@ -266,6 +266,31 @@ describe('extractItems on HTML (selector mode)', () => {
     }
   });
 
+  it('takes a date at the start or end of the headline link out of the title and dates the item with it', () => {
+    const rows = `<ul class="news">
+<li><a href="./1.html"><span class="time">2019-08-27</span>生态环境部印发《关于进一步加强大气污染防治工作的通知》</a></li>
+<li><a href="./2.html">关于开展生态环境执法检查的通知<em>(2019-08-26)</em></a></li>
+<li><a href="./3.html"><div class="date"><p>25</p><p>2019-08</p></div><h3>全国生态环境系统工作会议召开</h3></a></li></ul>`;
+    for (const selectors of [{ items: 'ul.news li' }, { items: 'ul.news li', title: ['a'] }, {}]) {
+      const result = run(page(rows), selectors);
+      expect(result.items.map((item) => [item.title, item.published?.date])).toEqual([
+        ['生态环境部印发《关于进一步加强大气污染防治工作的通知》', new Date('2019-08-27T00:00:00+08:00')],
+        ['关于开展生态环境执法检查的通知', new Date('2019-08-26T00:00:00+08:00')],
+        ['全国生态环境系统工作会议召开', new Date('2019-08-25T00:00:00+08:00')],
+      ]);
+    }
+  });
+
+  it('keeps a marked word in the middle of a headline, even one that reads as a date, and a link that is only a date', () => {
+    const rows = `<ul class="news"><li><a href="./1.html">回到<em>三十年前</em>的老街</a><span>2019-08-27</span></li>
+<li><a href="./2.html"><span>2019年8月26日</span></a><span>2019-08-26</span></li></ul>`;
+    const result = run(page(rows), { items: 'ul.news li' });
+    expect(result.items.map((item) => [item.title, item.published?.date])).toEqual([
+      ['回到三十年前的老街', new Date('2019-08-27T00:00:00+08:00')],
+      ['2019年8月26日', new Date('2019-08-26T00:00:00+08:00')],
+    ]);
+  });
+
   it('applies dateFormat to configured dates', () => {
     const body = page(`<ul class="l"><li><a href="/1">一</a><span class="d">27/08/19</span></li></ul>`);
     const result = run(body, { items: 'ul.l li', date: ['span.d'] }, { dateFormat: 'dd/MM/yy' });
