@@ -59,12 +59,13 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   // A title-less configuration links through an `<a>`; a link read from elsewhere (`@data-url`) still
   // takes its title from the block's headline anchor.
   const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor(block);
-  // A date written inside the headline (`<a><span>2019-08-27</span>标题</a>`) is no part of the title.
+  // A date or a badge written inside the headline (`<a><span>2019-08-27</span>标题<i>NEW</i></a>`) is no part of the title.
   const headline = titleValue ? titleValue.element : anchor;
-  const datedParts = headline && titleValue?.spec.attr === undefined ? findDatedParts(headline, context.dates) : [];
+  const extras = headline && titleValue?.spec.attr === undefined ? findHeadlineExtras(headline, context.dates) : NO_EXTRAS;
+  const datedParts = extras.dated;
   let title =
-    datedParts.length > 0
-      ? readText(headline as Element, new Set(datedParts)) || titleValue?.value
+    extras.all.size > 0
+      ? readText(headline as Element, extras.all) || titleValue?.value
       : (titleValue?.value ?? (anchor ? readText(anchor) || anchor.attribs.title?.trim() : undefined));
   used.title = titleValue ? titleValue.spec.raw : undefined;
   if (title && isTruncatedText(title)) title = restoreTruncatedTitle(title, [titleValue?.element, anchor]);
@@ -184,27 +185,58 @@ const NO_NODES: ReadonlySet<AnyNode> = new Set();
 /** Longest text of an element inside a headline that is read as a date (`发布时间：2019年08月27日 14:30`). */
 const MAX_DATED_PART_TEXT = 48;
 
+/** Elements inside a headline that are not its text: dates (which date the item) and badges. */
+interface HeadlineExtras {
+  dated: Element[];
+  all: ReadonlySet<AnyNode>;
+}
+
+const NO_EXTRAS: HeadlineExtras = { dated: [], all: new Set() };
+
 /**
- * The elements at the start or end of a headline that hold a date and nothing else (a `datetime`, or
- * a date-only text with digits: `<a><span>2019-08-27</span>标题</a>`, `<a>标题<em>(08-27)</em></a>`);
- * none when they would leave the headline without text. Only the edges: a word marked in the middle
- * of a title (`回到<em>三十年前</em>的老街`, a search hit) stays title text.
+ * The elements at the start or end of a headline that are no part of its text: a date and nothing
+ * else (a `datetime`, or a date-only text with digits: `<a><span>2019-08-27</span>标题</a>`,
+ * `<a>标题<em>(08-27)</em></a>`), or a badge (`<span class="new">NEW</span>`, `<font>[置顶]</font>`: it
+ * comes and goes, and would change the title with it). None when they would leave the headline
+ * without text. Only the edges: a word marked in the middle of a title (`回到<em>三十年前</em>的老街`,
+ * a search hit) stays title text.
  */
-function findDatedParts(headline: Element, dates: DateContext): Element[] {
-  const parts: Element[] = [];
+function findHeadlineExtras(headline: Element, dates: DateContext): HeadlineExtras {
+  const dated: Element[] = [];
+  const all = new Set<AnyNode>();
   const visitEdge = (element: Element, fromEnd: boolean): void => {
     const children = fromEnd ? [...element.children].reverse() : element.children;
-    const edge = children.find((child) => child.type === 'tag' || (child.type === 'text' && readText(child) !== ''));
-    if (!edge || edge.type !== 'tag') return;
-    const part = edge as Element;
-    if (isDatedPart(part, dates)) {
-      if (!parts.includes(part)) parts.push(part);
-    } else visitEdge(part, fromEnd);
+    for (const child of children) {
+      if (all.has(child)) continue;
+      if (child.type === 'text' && readText(child) === '') continue;
+      if (child.type !== 'tag') return;
+      const part = child as Element;
+      if (isDatedPart(part, dates)) {
+        dated.push(part);
+        all.add(part);
+      } else if (isBadge(readText(part), fromEnd)) all.add(part);
+      // Past a badge the next element may be another (`[置顶]` then `NEW`); past anything else, look inside it.
+      else return visitEdge(part, fromEnd);
+    }
   };
   visitEdge(headline, false);
   visitEdge(headline, true);
-  return parts.length > 0 && readText(headline, new Set(parts)) !== '' ? parts : [];
+  return all.size > 0 && readText(headline, all) !== '' ? { dated, all } : NO_EXTRAS;
 }
+
+/**
+ * A badge's whole text (new, hot, top, 置顶, 荐, 热…). At the end of a headline any of them; at its
+ * start only in brackets (`[置顶]`) or in capitals (`NEW`), since a title may begin with the word
+ * itself (`<b>新</b>能源汽车…`, `<b>New</b> features in…`).
+ */
+function isBadge(text: string, atEnd: boolean): boolean {
+  const match = BADGE.exec(text);
+  if (!match) return false;
+  return atEnd || match.groups?.open !== undefined || /^[A-Z]+$/.test(match.groups?.word ?? '');
+}
+
+const BADGE =
+  /^(?:(?<open>[[(（【〔])\s*)?(?<word>new|hot|top|置顶|置頂|顶|頂|新|最新|热|熱|荐|薦|推荐|推薦|精|精华|精華|图|圖|图文|圖文|视频|視頻|原创|原創|头条|頭條)\s*[\])）】〕]?[!！]?$/i;
 
 function isDatedPart(part: Element, dates: DateContext): boolean {
   const datetime = part.attribs.datetime;

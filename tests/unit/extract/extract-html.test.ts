@@ -291,6 +291,21 @@ describe('extractItems on HTML (selector mode)', () => {
     ]);
   });
 
+  it('leaves badges that come and go (NEW, [置顶], 荐) out of the title, but not a word that begins it', () => {
+    const rows = `<ul class="news">
+<li><a href="./1.html"><font color="red">[置顶]</font>生态环境部印发《关于进一步加强大气污染防治工作的通知》<img src="/new.gif"><span class="new">NEW</span></a><span>2019-08-27</span></li>
+<li><a href="./2.html"><span class="tag">NEW</span>关于开展生态环境执法检查的通知<em>荐</em></a><span>2019-08-26</span></li>
+<li><a href="./3.html"><b>新</b>能源汽车推广应用工作会议召开</a><span>2019-08-25</span></li>
+<li><a href="./4.html"><b>New</b> rules for emissions trading</a><span>2019-08-24</span></li></ul>`;
+    const result = run(page(rows), { items: 'ul.news li' });
+    expect(result.items.map((item) => item.title)).toEqual([
+      '生态环境部印发《关于进一步加强大气污染防治工作的通知》',
+      '关于开展生态环境执法检查的通知',
+      '新能源汽车推广应用工作会议召开',
+      'New rules for emissions trading',
+    ]);
+  });
+
   it('applies dateFormat to configured dates', () => {
     const body = page(`<ul class="l"><li><a href="/1">一</a><span class="d">27/08/19</span></li></ul>`);
     const result = run(body, { items: 'ul.l li', date: ['span.d'] }, { dateFormat: 'dd/MM/yy' });
