@@ -61,7 +61,8 @@ export function readBlock(block: Element, context: BlockContext): RawBlock {
   const anchor = link?.element.name === 'a' ? link.element : titleValue ? undefined : pickHeadlineAnchor(block);
   // A date or a badge written inside the headline (`<a><span>2019-08-27</span>标题<i>NEW</i></a>`) is no part of the title.
   const headline = titleValue ? titleValue.element : anchor;
-  const extras = headline && titleValue?.spec.attr === undefined ? findHeadlineExtras(headline, context.dates) : NO_EXTRAS;
+  const extras =
+    headline && titleValue?.spec.attr === undefined ? findHeadlineExtras(headline, context.dates) : NO_EXTRAS;
   const datedParts = extras.dated;
   let title =
     extras.all.size > 0
