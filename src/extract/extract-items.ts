@@ -16,7 +16,7 @@ import { WarningCollector } from './warnings.js';
  * EXTRACT_CHALLENGE for an anti-bot JavaScript challenge served in place of the page).
  */
 export function extractItems(input: ExtractInput, options: ExtractOptions): ExtractResult {
-  const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
+  const dates = sourceDateContext(options.sourceId, options.timezone, options.now, input.body);
   const warnings = new WarningCollector();
   const { rules, bad } = compileTextRules(options.replace, options.convert);
   for (const { rule, reason } of bad)

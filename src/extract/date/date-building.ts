@@ -8,6 +8,7 @@
 import { FixedOffsetZone, type DateTime, type Zone } from 'luxon';
 import type { ParsedDate } from '../../model.js';
 import { resolveZoneAbbreviation } from './zone-abbreviations.js';
+import type { SlashOrder } from './slash-order.js';
 
 /** The zone and the injected "now" every parse runs against. */
 export interface DateContext {
@@ -18,6 +19,8 @@ export interface DateContext {
   now: DateTime;
   /** Today's calendar day in the source zone, for year inference. */
   today: { year: number; month: number; day: number };
+  /** How the page orders an ambiguous `05/08/2019` (slash-order.ts), asked only when one turns up. */
+  slashOrder?: () => SlashOrder | undefined;
 }
 
 /** A candidate date found by one table row: an instant in epoch milliseconds. */

@@ -161,11 +161,18 @@ export const DATE_PATTERNS: readonly DatePattern[] = [
     build: (g, ctx) => buildDate({ year: g.y, month: g.mo ?? '', day: g.d ?? '', ...clock(g) }, ctx),
   },
   {
-    // 08/27/2019 or 27/08/2019: only when one side is over 12, so the order is certain
+    // 08/27/2019, 27/08/2019, 27-08-2019: the order from a side over 12, else from the page (slash-order.ts)
     name: 'slash-year-last',
-    re: re(`(?<![\\d/])(?<a>\\d{1,2})/(?<b>\\d{1,2})/(?<y>\\d{4})(?![\\d/])${TIME}`),
+    re: re(`(?<![\\d/\\-.])(?<a>\\d{1,2})(?<sep>[-/])(?<b>\\d{1,2})\\k<sep>(?<y>\\d{4})(?![\\d/\\-])${TIME}`),
     wholeOnly: false,
-    build: (g, ctx) => buildUnambiguousSlash(g, ctx),
+    build: (g, ctx) => buildYearLast(g, g.y ?? '', ctx),
+  },
+  {
+    // 8/27/19, 27/08/19 as the whole text: a two-digit year (20xx up to next year, else 19xx)
+    name: 'slash-short-year',
+    re: re(`^(?<a>\\d{1,2})(?<sep>[-/])(?<b>\\d{1,2})\\k<sep>(?<yy>\\d{2})${TIME}$`),
+    wholeOnly: true,
+    build: (g, ctx) => buildYearLast(g, expandShortYear(g.yy, ctx), ctx),
   },
   {
     // Date badges, the day written large beside the year and month: 27 2019-08, 272019.08, 27 2019/8
@@ -281,10 +288,18 @@ function monthNumber(name: string | undefined): number {
   return index + 1;
 }
 
-function buildUnambiguousSlash(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
+/** Day and month in either order before the year: a side over 12 says which; otherwise the page's order does. */
+function buildYearLast(g: Record<string, string | undefined>, year: string, ctx: DateContext): DateHit | undefined {
   const a = Number(g.a);
   const b = Number(g.b);
-  if (a > 12 && b <= 12) return buildDate({ year: g.y, month: b, day: g.a ?? '', ...clock(g) }, ctx);
-  if (b > 12 && a <= 12) return buildDate({ year: g.y, month: a, day: g.b ?? '', ...clock(g) }, ctx);
+  const order = a > 12 ? 'day-first' : b > 12 || a === b ? 'month-first' : ctx.slashOrder?.();
+  if (order === 'day-first') return buildDate({ year, month: b, day: g.a ?? '', ...clock(g) }, ctx);
+  if (order === 'month-first') return buildDate({ year, month: a, day: g.b ?? '', ...clock(g) }, ctx);
   return undefined;
+}
+
+/** A two-digit year: this century up to next year, else the last. */
+function expandShortYear(yy: string | undefined, ctx: DateContext): string {
+  const year = 2000 + Number(yy);
+  return String(year <= ctx.today.year + 1 ? year : year - 100);
 }

@@ -52,7 +52,7 @@ export interface DetailResult {
 
 /** Reads the publication date and/or summary of an item's own page (see detail-date.ts and detail-summary.ts for the order). */
 export function extractDetail(input: DetailInput, options: DetailOptions): DetailResult {
-  const dates = sourceDateContext(options.sourceId, options.timezone, options.now);
+  const dates = sourceDateContext(options.sourceId, options.timezone, options.now, input.body);
   const warnings = new WarningCollector();
   const body = readCappedBody(input.body, warnings);
   // The tree is emptied once read, so that its nodes die young (see DocumentScope).

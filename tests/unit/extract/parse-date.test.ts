@@ -36,6 +36,14 @@ const SHANGHAI: Row[] = [
   ['Tue Aug 27 2019 14:30:00 GMT+0800 (China Standard Time)', '2019-08-27T14:30:00+08:00', 'time'],
   ['27.08.2019', '2019-08-27T00:00:00+08:00', 'day'],
   ['08/27/2019', '2019-08-27T00:00:00+08:00', 'day'],
+  ['27-08-2019', '2019-08-27T00:00:00+08:00', 'day'],
+  ['08-27-2019 14:30', '2019-08-27T14:30:00+08:00', 'time'],
+  ['8/27/19', '2019-08-27T00:00:00+08:00', 'day'],
+  ['27/08/99', '1999-08-27T00:00:00+08:00', 'day'],
+  ['05/05/2019', '2019-05-05T00:00:00+08:00', 'day'],
+  // Day and month both 12 or under: the order is the page's (slash-order.ts), unknown to a lone text.
+  ['05/08/2019', undefined],
+  ['1/2/3', undefined],
   ['8月27日', '2025-08-27T00:00:00+08:00', 'day'],
   // An English month and day alone (a blog list for the current year, a date badge read as one text).
   ['Aug 27', '2025-08-27T00:00:00+08:00', 'day'],
