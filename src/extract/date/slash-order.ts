@@ -32,7 +32,7 @@ export function readSlashOrder(pageText: string, zoneName: string): SlashOrder |
 // --- Internal helpers ---
 
 /** `27/08/2019`, `08-27-2019`, `8/27/19`: two numbers and a year, one separator. */
-const NUMERIC_DATE = /(?<![\d/\-.])(\d{1,2})([-/])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/\-])/g;
+const NUMERIC_DATE = /(?<![\d/\-.])(\d{1,2})([-/])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/-])/g;
 
 /** Dates looked at, at most: a page's dates agree, and a huge page is not scanned to its end. */
 const MAX_DATES_READ = 200;
