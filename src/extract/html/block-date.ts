@@ -8,6 +8,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { findDateInText, parseDateOnlyText } from '../date/parse-date.js';
+import { readText } from './field-selector.js';
 
 /** A date found in a block and what it was read from. */
 export interface BlockDate {
@@ -21,17 +22,18 @@ export function findBlockDate(block: Element, exclude: ReadonlySet<AnyNode>, ctx
   const found: Found = { texts: [], timed: [] };
   // One walk collects both the `datetime` attributes and the text nodes (cheaper than a CSS query per block).
   collect(block, exclude, found);
-  return readFound(found, ctx, true);
+  return readFound(found, ctx);
 }
 
 /**
- * The date among sibling nodes that complete a block's row (row-companions.ts), read as a block's,
- * but never from a paragraph: a summary beside a headline may name other days (`根据8月17日的会议…`).
+ * The date among sibling nodes beside a block (row-companions.ts), read as a block's. Only from
+ * nodes of little text (a row's cells, a day's heading): a summary paragraph beside a headline names
+ * other days (`根据8月17日的会议…`), and its links cut it into short texts that may be dates alone.
  */
 export function findDateInNodes(nodes: readonly AnyNode[], ctx: DateContext): ParsedDate | undefined {
   const found: Found = { texts: [], timed: [] };
-  for (const node of nodes) collect(node, NOTHING, found);
-  return readFound(found, ctx, false)?.parsed;
+  for (const node of nodes) if (readText(node).length <= MAX_CELL_TEXT) collect(node, NOTHING, found);
+  return readFound(found, ctx)?.parsed;
 }
 
 /** True when a date text names its year (`2019-08-27`, `03/10 2025`), so no year is inferred. */
@@ -43,11 +45,11 @@ export function namesYear(text: string): boolean {
 
 const NOTHING: ReadonlySet<AnyNode> = new Set();
 
-/**
- * The date among collected texts: `datetime` first, then a date-only text, a badge, then (with
- * `inLongTexts`) a date in running text; without it only short texts (cells, labels) are searched.
- */
-function readFound(found: Found, ctx: DateContext, inLongTexts: boolean): BlockDate | undefined {
+/** Longest text of a node beside a block that is read for a date: `发布时间：2019-08-27 来源：生态环境部网站`. */
+const MAX_CELL_TEXT = 60;
+
+/** The date among collected texts: `datetime` first, then a date-only text, a badge, a date in running text. */
+function readFound(found: Found, ctx: DateContext): BlockDate | undefined {
   for (const element of found.timed) {
     const parsed = parseDateOnlyText(element.attribs.datetime ?? '', ctx);
     if (parsed) return { parsed, source: `${element.name}@datetime` };
@@ -60,8 +62,7 @@ function readFound(found: Found, ctx: DateContext, inLongTexts: boolean): BlockD
   }
   const badge = readBadgeDate(found.texts, ctx);
   if (badge) return { parsed: badge, source: 'text' };
-  const texts = inLongTexts ? found.texts : found.texts.filter((text) => text.length <= MAX_DATE_TEXT_LENGTH);
-  const embedded = findDateInText(texts.join(' '), ctx);
+  const embedded = findDateInText(found.texts.join(' '), ctx);
   return embedded && { parsed: embedded.parsed, source: 'text' };
 }
 

@@ -22,7 +22,7 @@ import { readLinkValue, recoverScriptLinks } from './script-links.js';
 import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockContext, type BlockSpecs, type RawBlock } from './read-block.js';
-import { findRowCompanions, type RowCompanions } from './row-companions.js';
+import { findBesideDates, type BesideDates } from './row-companions.js';
 import { keepOneBlockPerLine } from './flat-lines.js';
 import { challengePageError } from '../challenge-page.js';
 import { expandRecordIslands } from './record-islands.js';
@@ -135,13 +135,13 @@ function extractFromTrees(
   $ = found.$;
   // Detection already queried the fields it chose in these blocks of this tree.
   const specs = matchFields($, blocks, selectors, options.sourceId, list?.fieldMatches);
-  let companions: RowCompanions | undefined;
+  let besideDates: BesideDates | undefined;
   const context: BlockContext = {
     $,
     specs,
     dates,
     dateFormat: options.dateFormat,
-    companions: () => (companions ??= findRowCompanions(blocks, dates)),
+    besideDates: () => (besideDates ??= findBesideDates(blocks, dates)),
   };
   const items: ExtractedItem[] = [];
   const usage = new SelectorUsage();

@@ -10,7 +10,7 @@ import type { DateContext } from '../date/date-building.js';
 import { parseDateInContext, parseDateOnlyText } from '../date/parse-date.js';
 import { foldWhitespace, isTruncatedText, stripEllipsis } from '../text/fold-text.js';
 import { findBlockDate } from './block-date.js';
-import { findCompanionDate, type RowCompanions } from './row-companions.js';
+import type { BesideDates } from './row-companions.js';
 import { readAllValues, readDateValue, readFirstValue, readText, type SpecMatches } from './field-selector.js';
 import { findAnchors, findEnclosingAnchor, isUsableHref, pickHeadlineAnchor } from './headline-anchor.js';
 
@@ -44,8 +44,8 @@ export interface BlockContext {
   specs: BlockSpecs;
   dates: DateContext;
   dateFormat?: string;
-  /** Sibling nodes completing flat rows (row-companions.ts), found on first need. */
-  companions: () => RowCompanions;
+  /** Dates beside the blocks: flat rows' companions, group headers (row-companions.ts), found on first need. */
+  besideDates: () => BesideDates;
 }
 
 /** Reads the fields of one item block. */
@@ -172,7 +172,7 @@ function readDate(
     const inHeadline = datedParts[0] && findBlockDate(datedParts[0], NO_NODES, dates);
     if (inHeadline) return { parsed: inHeadline.parsed, source: inHeadline.source };
     // A flat list's row goes on beside the block: `<a>…</a> (2019-08-27)<br>`, `<dt>…</dt><dd>…</dd>`.
-    const beside = findCompanionDate(context.companions(), block, dates);
+    const beside = context.besideDates().get(block);
     return beside && { parsed: beside, source: 'text' };
   }
   const value = readFirstValue($, block, specs.date, readDateValue);

@@ -113,4 +113,48 @@ describe('flat lists (the date beside the block)', () => {
     const result = read(page(list), { items: 'ul.l > li' });
     expect(result.items.map((item) => item.published?.date.toISOString())).toEqual(EXPECTED_DATES);
   });
+
+  describe('group headers', () => {
+    /** Six items, three under 2019-08-20 and three under 2019-08-19. */
+    const GROUPED_DATES = [20, 20, 20, 19, 19, 19].map((day) =>
+      new Date(`2019-08-${day}T00:00:00+08:00`).toISOString(),
+    );
+    const item = (i: number) => `<a href="/a/${i}.html">${TITLES[i % TITLES.length]}（${i}）</a>`;
+    const GROUPED: Array<[name: string, list: string, items: string]> = [
+      [
+        'a day row between the rows of a table',
+        `<table class="t">${[20, 19].map((day, g) => `<tr class="day"><td colspan="2">2019年8月${day}日</td></tr>${[0, 1, 2].map((k) => `<tr><td>${item(g * 3 + k)}</td><td>生态环境部</td></tr>`).join('')}`).join('')}</table>`,
+        'table.t > tr:has(a[href])',
+      ],
+      [
+        'a day heading before each day’s list',
+        `<div class="stream">${[20, 19].map((day, g) => `<h3>2019-08-${day}</h3><ul class="l">${[0, 1, 2].map((k) => `<li>${item(g * 3 + k)}</li>`).join('')}</ul>`).join('')}</div>`,
+        'ul.l > li',
+      ],
+      [
+        'a day on a line of its own',
+        `<td class="list">${[20, 19].map((day, g) => `<b>2019-08-${day}</b><br>${[0, 1, 2].map((k) => `· ${item(g * 3 + k)}<br>`).join('')}`).join('')}</td>`,
+        'td.list > a',
+      ],
+    ];
+    for (const [name, list, items] of GROUPED) {
+      it(`dates the rows under ${name}`, () => {
+        const body = page(`<table><tr>${list.startsWith('<td') ? list : `<td>${list}</td>`}</tr></table>`);
+        const result = read(body, { items });
+        expect(result.items.map((item) => item.published?.date.toISOString())).toEqual(GROUPED_DATES);
+      });
+    }
+
+    it('takes no single date above a list for the date of its rows (an "updated" stamp)', () => {
+      const list = `<div class="update">更新时间：2019-08-27</div><ul class="l">${rows((t, i) => `<li><a href="/a/${i}.html">${t}</a></li>`)}</ul>`;
+      const result = read(page(list), { items: 'ul.l > li' });
+      expect(result.items.map((item) => item.published)).toEqual(TITLES.map(() => undefined));
+    });
+
+    it('ignores day headings out of date order', () => {
+      const list = `<div class="s">${[20, 25, 19].map((day, g) => `<h3>2019-08-${day}</h3><ul class="l"><li>${item(g)}</li><li>${item(g + 3)}</li></ul>`).join('')}</div>`;
+      const result = read(page(list), { items: 'ul.l > li' });
+      expect(result.items.every((item) => item.published === undefined)).toBe(true);
+    });
+  });
 });
