@@ -372,6 +372,8 @@ export interface ChosenSelectors {
   title?: string;
   link?: string;
   date?: string;
+  /** Automatic mode: a teaser paragraph most rows have. */
+  summary?: string;
   confidence?: number;
   /** Automatic mode: the next best lists (up to two), with the rows each selects, for `preview`. */
   alternatives?: Array<{ items: string; rows: number }>;

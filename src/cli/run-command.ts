@@ -97,7 +97,7 @@ export function printSummary(
   for (const report of reports) {
     const chosen = report.chosenSelectors;
     if (!chosen) continue;
-    const fields = (['items', 'title', 'link', 'date'] as const)
+    const fields = (['items', 'title', 'link', 'date', 'summary'] as const)
       .filter((f) => chosen[f])
       .map((f) => `${f}: ${chosen[f]}`);
     const confidence = chosen.confidence === undefined ? '' : ` (confidence ${chosen.confidence.toFixed(2)})`;

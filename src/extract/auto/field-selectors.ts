@@ -9,6 +9,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { DateContext } from '../date/date-building.js';
 import { parseDateOnlyText } from '../date/parse-date.js';
 import { namesYear } from '../html/block-date.js';
+import { measureTextUnits } from './text-units.js';
 import {
   BLOCK_ELEMENTS,
   findCommonAncestor,
@@ -41,6 +42,8 @@ export interface FieldChoice {
   title?: string;
   link?: string;
   date?: string;
+  /** A teaser paragraph under the headline, when most rows have one. */
+  summary?: string;
   /**
    * What each CSS part tried selects in the blocks (keyed by CSS): selector mode then reads the blocks
    * with these instead of running the chosen queries again.
@@ -72,6 +75,14 @@ export function chooseFieldSelectors($: CheerioAPI, blocks: Element[], dates: Da
   }
   // Only a selector that dates every item is worth pinning; otherwise selector mode's search does better.
   if (dateElements.size === titles.size && titles.size > 0) choice.date = pickVerifiedDate(search, dateElements);
+  const summaries = new Map<Element, Element>();
+  for (const [block, title] of titles) {
+    const element = findSummaryElement(block, title, dateElements.get(block), search.text);
+    if (element) summaries.set(block, element);
+  }
+  // A teaser most rows have (a row without one may have an image or a short notice instead).
+  if (summaries.size >= MIN_SUMMARY_ROWS && summaries.size >= titles.size * MIN_SUMMARY_SHARE)
+    choice.summary = pickVerifiedSummary(search, summaries);
   return choice;
 }
 
@@ -263,6 +274,82 @@ function pickVerifiedDate(search: Search, expected: ReadonlyMap<Element, Element
     const matches = [matchOnce(search, css)];
     // The same element as detection found in every dated block: the same text, so the same date.
     if ([...expected].every(([b, e]) => readFirstValue(search.$, b, matches, readDate)?.element === e)) return css;
+  }
+  return undefined;
+}
+
+/** Rows that must have a teaser before a summary selector is proposed. */
+const MIN_SUMMARY_ROWS = 2;
+/** Share of the titled rows that must have one. */
+const MIN_SUMMARY_SHARE = 0.6;
+/** Fewest text units of a teaser: a sentence, not a byline or an agency's name (`中华人民共和国生态环境部`). */
+const MIN_SUMMARY_UNITS = 30;
+
+/**
+ * The block's teaser: outside the title and the date, the element with the most text (at least a
+ * sentence, and more than the title's), narrowed to the child that holds nearly all of it
+ * (`div.desc > p`). Text of a link of its own is no teaser (a "related" link, a tag list).
+ */
+function findSummaryElement(
+  block: Element,
+  title: Element,
+  date: Element | undefined,
+  text: TextMemo,
+): Element | undefined {
+  const minimum = Math.max(MIN_SUMMARY_UNITS, measureTextUnits(text.of(title)));
+  let best: Element | undefined;
+  let bestUnits = 0;
+  const walk = (node: Element): void => {
+    for (const child of node.children) {
+      if (child.type !== 'tag') continue;
+      const element = child as Element;
+      if (element === title || element === date || element.name === 'a' || SKIPPED_TEXT.has(element.name)) continue;
+      if (contains(element, title) || (date && contains(element, date))) {
+        walk(element);
+        continue;
+      }
+      const units = measureTextUnits(text.of(element));
+      if (units >= minimum && units > bestUnits) {
+        best = element;
+        bestUnits = units;
+      }
+    }
+  };
+  walk(block);
+  return best && narrowToText(best, bestUnits, text);
+}
+
+/** `div.desc > p`: the innermost element that still holds nearly all of `units`. */
+function narrowToText(element: Element, units: number, text: TextMemo): Element {
+  const inner = (element.children.filter((child) => child.type === 'tag') as Element[]).find(
+    (child) => child.name !== 'a' && measureTextUnits(text.of(child)) >= units * 0.9,
+  );
+  return inner ? narrowToText(inner, units, text) : element;
+}
+
+const SKIPPED_TEXT = new Set(['script', 'style', 'noscript', 'template', 'select', 'button', 'form']);
+
+function contains(ancestor: Element, node: Element): boolean {
+  for (let current: AnyNode | null = node; current; current = current.parent) if (current === ancestor) return true;
+  return false;
+}
+
+/**
+ * A summary selector that reads, in every row with a teaser, that teaser, and in the others nothing
+ * (so a row without a teaser gets no byline or notice as one).
+ */
+function pickVerifiedSummary(search: Search, expected: ReadonlyMap<Element, Element>): string | undefined {
+  const [block, element] = expected.entries().next().value ?? [];
+  if (!block || !element) return undefined;
+  const read = readElementText(search.text);
+  for (const css of proposeSelectors(element, block)) {
+    const matches = [matchOnce(search, css)];
+    const ok = search.blocks.every((b) => {
+      const found = readFirstValue(search.$, b, matches, read)?.element;
+      const want = expected.get(b);
+      return want ? found === want : found === undefined;
+    });
+    if (ok) return css;
   }
   return undefined;
 }

@@ -189,6 +189,7 @@ function withDetectedFields(configured: SourceSelectors, detected: ChosenSelecto
     if (detected.link) merged.link = [parseFieldSelector(detected.link)];
   }
   if (!configured.date && detected.date) merged.date = [parseFieldSelector(detected.date)];
+  if (!configured.summary && detected.summary) merged.summary = [parseFieldSelector(detected.summary)];
   return merged;
 }
 
@@ -205,6 +206,7 @@ function reportDetected(
     const value = byUser ? used[field] : detected[field];
     if (value !== undefined) report[field] = value;
   }
+  if (!configured.summary && detected.summary) report.summary = detected.summary;
   if (detected.confidence !== undefined) report.confidence = detected.confidence;
   if (detected.alternatives) report.alternatives = detected.alternatives;
   return report;

@@ -78,6 +78,7 @@ describe('automatic list detection (no selectors configured)', () => {
         title: chosen?.title,
         link: chosen?.link,
         date: chosen?.date,
+        summary: chosen?.summary,
       });
       const { input, options } = toExtractCall(fixture);
       const manual = extractItems(input, { ...options, selectors: pinned });
