@@ -205,24 +205,42 @@ const NO_EXTRAS: HeadlineExtras = { dated: [], all: new Set() };
 function findHeadlineExtras(headline: Element, dates: DateContext): HeadlineExtras {
   const dated: Element[] = [];
   const all = new Set<AnyNode>();
-  const visitEdge = (element: Element, fromEnd: boolean): void => {
+  const visitEdge = (element: Element, fromEnd: boolean, depth: number): void => {
     const children = fromEnd ? [...element.children].reverse() : element.children;
     for (const child of children) {
       if (all.has(child)) continue;
       if (child.type === 'text' && readText(child) === '') continue;
       if (child.type !== 'tag') return;
       const part = child as Element;
-      if (isDatedPart(part, dates)) {
+      // A date or a badge is a small element; a big one is only looked into (its text never read whole).
+      const small = countNodes(part, MAX_EXTRA_NODES) <= MAX_EXTRA_NODES;
+      if (small && isDatedPart(part, dates)) {
         dated.push(part);
         all.add(part);
-      } else if (isBadge(readText(part), fromEnd)) all.add(part);
+      } else if (small && isBadge(readText(part), fromEnd)) all.add(part);
       // Past a badge the next element may be another (`[置顶]` then `NEW`); past anything else, look inside it.
-      else return visitEdge(part, fromEnd);
+      else return depth < MAX_EXTRA_DEPTH ? visitEdge(part, fromEnd, depth + 1) : undefined;
     }
   };
-  visitEdge(headline, false);
-  visitEdge(headline, true);
+  visitEdge(headline, false, 0);
+  visitEdge(headline, true, 0);
   return all.size > 0 && readText(headline, all) !== '' ? { dated, all } : NO_EXTRAS;
+}
+
+/** Most nodes of a date or badge element inside a headline (`<div><p>27</p><p>2019-08</p></div>` has 5). */
+const MAX_EXTRA_NODES = 12;
+/** Levels looked into from a headline's edge (`<a><h3><span>2019-08-27</span>…`: 2). */
+const MAX_EXTRA_DEPTH = 4;
+
+/** Nodes of a subtree, counted up to just past `limit`. */
+function countNodes(node: AnyNode, limit: number): number {
+  let count = 1;
+  if ('children' in node)
+    for (const child of (node as Element).children) {
+      count += countNodes(child, limit - count);
+      if (count > limit) break;
+    }
+  return count;
 }
 
 /**
