@@ -2,7 +2,8 @@
  * Pages of hostile or extreme shape through extractItems() in automatic mode (no selectors) and
  * extractDetail(): 100,000 nested `<div>`s (1.2 MB; issue 11 measured 29.5 s of CPU before the
  * nesting cap), and 10 MB pages nested, flat, of unclosed `<li>`s, of one huge table, of a script
- * data island (Hanweb's records, expanded before parsing) and its broken forms, and of text.
+ * data island (Hanweb's records, expanded before parsing) and its broken forms, of text, of `<br>`
+ * lines with several links each, of a table grouped by day rows, and of deeply nested headlines.
  * Targets: the 1.2 MB nested page ≤ 1 s, any 10 MB page ≤ 2 s. Times are process CPU time, the
  * median of 3 runs. Sizes are UTF-8 bytes, as the fetcher's `maxSize` (10 MB by default) counts them. Run with `npx tsx bench/hostile-shapes.bench.ts`.
  */
@@ -52,6 +53,24 @@ const SHAPES: Array<{ name: string; target: number; html: () => string }> = [
     target: 2000,
     html: () =>
       `<html><body><table>${fill((i) => `<tr><td><a href="/t/${i}">表格里的一条足够长的标题${i}</a></td><td>2019-08-01</td></tr>`, 10 * MB)}</table></body></html>`,
+  },
+  {
+    name: '10 MB of <br> lines, 3 links each',
+    target: 2000,
+    html: () =>
+      `<html><body><table><tr><td>${fill((i) => `[通知] <a href="/a/${i}.html">一个足够长的新闻标题第${i}条消息</a> <a href="/f/${i}.pdf">[附件]</a> (2019-08-01)<br>`, 10 * MB)}</td></tr></table></body></html>`,
+  },
+  {
+    name: '10 MB table grouped by day',
+    target: 2000,
+    html: () =>
+      `<html><body><table>${fill((i) => (i % 5 === 0 ? `<tr><td>2019-08-${String(28 - Math.floor(i / 5000)).padStart(2, '0')}</td></tr>` : `<tr><td><a href="/a/${i}.html">一个足够长的新闻标题第${i}条消息</a></td></tr>`), 10 * MB)}</table></body></html>`,
+  },
+  {
+    name: '10 MB of headlines 200 spans deep',
+    target: 2000,
+    html: () =>
+      `<html><body><ul>${fill((i) => `<li><a href="/a/${i}.html">${'<span>'.repeat(200)}一个足够长的新闻标题第${i}条消息${'</span>'.repeat(200)}<em>NEW</em></a></li>`, 10 * MB)}</ul></body></html>`,
   },
   {
     name: '10 MB data island of records',

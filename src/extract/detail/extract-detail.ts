@@ -6,6 +6,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, ReplaceRule } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { sourceDateContext } from '../date/source-date-context.js';
+import { indexDocumentQueries } from '../html/indexed-document.js';
 import { readCappedBody } from '../html/nesting-cap.js';
 import { DocumentScope } from '../html/load-document.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
@@ -58,7 +59,8 @@ export function extractDetail(input: DetailInput, options: DetailOptions): Detai
   // The tree is emptied once read, so that its nodes die young (see DocumentScope).
   const documents = new DocumentScope();
   try {
-    return readDetail(documents.load(body), body, input, options, dates, warnings);
+    // A dozen document-wide queries follow: one walk of the tree answers them all.
+    return readDetail(indexDocumentQueries(documents.load(body)), body, input, options, dates, warnings);
   } finally {
     documents.release();
   }

@@ -1,0 +1,99 @@
+/**
+ * A cheerio API whose document-wide queries (`$('meta[content]')`, `$('time[datetime]')`) are answered
+ * from one walk of the tree: the elements by tag, in page order. A detail page is asked a dozen such
+ * queries, each of which otherwise walks the whole tree again; on a 10 MB page of 800,000 elements
+ * those walks were most of its cost. A query whose every part names its subject's tag (`script:not([src])`,
+ * `article time[datetime]`) tests only the elements of those tags; any other (`[itemprop]`) tests
+ * every element, still without the recursion. Everything else (`$(node)`, `$.root()`) is cheerio's own.
+ */
+import type { CheerioAPI } from 'cheerio';
+import { filter } from 'cheerio-select';
+import type { AnyNode, Element } from 'domhandler';
+
+/** `$` with its document-wide string queries served from an index of the elements (built on first use). */
+export function indexDocumentQueries($: CheerioAPI): CheerioAPI {
+  let index: ElementIndex | undefined;
+  const indexed = ((selector: unknown, ...rest: unknown[]) => {
+    if (typeof selector === 'string' && rest.length === 0 && !selector.trimStart().startsWith('<')) {
+      index ??= buildIndex($.root().toArray()[0] as AnyNode);
+      return $(selectIndexed(index, selector));
+    }
+    return ($ as unknown as (...args: unknown[]) => unknown)(selector, ...rest);
+  }) as unknown as CheerioAPI;
+  return Object.assign(indexed, $);
+}
+
+// --- Internal helpers ---
+
+interface ElementIndex {
+  all: Element[];
+  byTag: Map<string, Element[]>;
+  order: Map<Element, number>;
+}
+
+function buildIndex(root: AnyNode): ElementIndex {
+  const index: ElementIndex = { all: [], byTag: new Map(), order: new Map() };
+  // An explicit stack: a deep tree (the nesting cap allows thousands of levels) must not exhaust the call stack.
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if ('attribs' in node) {
+      const element = node as Element;
+      index.order.set(element, index.all.length);
+      index.all.push(element);
+      const tagged = index.byTag.get(element.name);
+      if (tagged) tagged.push(element);
+      else index.byTag.set(element.name, [element]);
+    }
+    if ('children' in node) {
+      const children = (node as Element).children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as AnyNode);
+    }
+  }
+  return index;
+}
+
+/** The elements matching `selector`, in page order, testing only the candidates its subjects allow. */
+function selectIndexed(index: ElementIndex, selector: string): Element[] {
+  const tags = subjectTags(selector);
+  let candidates = index.all;
+  if (tags) {
+    const chosen = tags.flatMap((tag) => index.byTag.get(tag) ?? []);
+    candidates = tags.length > 1 ? chosen.sort((a, b) => index.order.get(a)! - index.order.get(b)!) : chosen;
+  }
+  return filter(selector, candidates, { xmlMode: false }).filter((node): node is Element => 'attribs' in node);
+}
+
+/** The tag each comma-separated part's subject names (`article time[datetime]` → time); undefined when one names none. */
+function subjectTags(selector: string): string[] | undefined {
+  const tags = new Set<string>();
+  for (const part of splitTopLevel(selector, ',')) {
+    const compounds = splitTopLevel(part.trim(), ' >+~').filter((compound) => compound !== '');
+    const tag = /^[a-z][a-z0-9-]*/i.exec(compounds[compounds.length - 1] ?? '')?.[0];
+    if (!tag) return undefined;
+    tags.add(tag.toLowerCase());
+  }
+  return [...tags];
+}
+
+/** Splits at any of `separators` outside brackets, parentheses and quotes. */
+function splitTopLevel(text: string, separators: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (quote) {
+      if (char === quote) quote = '';
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '[' || char === '(') depth += 1;
+    else if (char === ']' || char === ')') depth -= 1;
+    else if (depth === 0 && separators.includes(char)) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
