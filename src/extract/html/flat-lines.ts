@@ -70,7 +70,8 @@ function numberLines(parent: Element, lineOf: Map<Element, number>): void {
   }
 }
 
-function isLineBreak(node: AnyNode): boolean {
+/** A `<br>` element. */
+export function isLineBreak(node: AnyNode): boolean {
   return node.type === 'tag' && (node as Element).name === 'br';
 }
 

@@ -17,6 +17,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ParsedDate } from '../../model.js';
 import type { DateContext } from '../date/date-building.js';
 import { findDateInNodes } from './block-date.js';
+import { isLineBreak } from './flat-lines.js';
 
 /** The date found beside each block that has one (a row's companion, or its group's header). */
 export type BesideDates = ReadonlyMap<Element, ParsedDate>;
@@ -192,10 +193,6 @@ function splitLines(nodes: readonly AnyNode[]): AnyNode[][] {
     else (lines[lines.length - 1] as AnyNode[]).push(node);
   }
   return lines.filter((line) => line.length > 0);
-}
-
-function isLineBreak(node: AnyNode): boolean {
-  return node.type === 'tag' && (node as Element).name === 'br';
 }
 
 function findLastIndex<T>(values: readonly T[], test: (value: T) => boolean): number {
