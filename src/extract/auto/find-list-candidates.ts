@@ -70,6 +70,8 @@ export function rowHeadlineAnchor(figures: NodeStats): Element | undefined {
 
 /** Candidates that get the full (link and layout) scoring, taken by their cheap score. */
 const MAX_FULLY_SCORED = 12;
+/** Most rows whose links {@link scoreCandidate} reads: its figures are shares, and a sample this large tells them. */
+const MAX_LINK_SAMPLE = 2000;
 /** Most links a row may hold (title, category, attachment, "details", an image link…). */
 const MAX_ROW_ANCHORS = 6;
 /** Most links a card may hold when its main link is a full headline. */
@@ -322,7 +324,8 @@ function keepHeadlineClass(group: [string, Element[], NodeStats[]]): [string, El
  */
 function dropPromotedRows(group: RowGroup): RowGroup {
   const { rows, figures } = group;
-  const words = rows.map(readCardWords);
+  const split = new Map<string, string[]>();
+  const words = rows.map((row) => readCardWords(row, split));
   const counts = new Map<string, number>();
   for (const set of words) for (const word of set) counts.set(word, (counts.get(word) ?? 0) + 1);
   const rare = (word: string): boolean => PROMO_WORDS.has(word) && (counts.get(word) ?? 0) * 2 < rows.length;
@@ -351,12 +354,18 @@ const PROMO_WORDS = new Set([
 ]);
 
 /** Class-name words of a row and of the wrappers it consists of (each an only element child), down a few levels. */
-function readCardWords(row: Element): Set<string> {
+function readCardWords(row: Element, split: Map<string, string[]>): Set<string> {
   const words = new Set<string>();
   let node: Element | undefined = row;
   for (let depth = 0; node && depth < CARD_WRAPPER_DEPTH; depth += 1) {
-    for (const name of (node.attribs.class ?? '').split(/\s+/))
-      for (const word of splitClassName(name)) words.add(word);
+    // The rows of a list repeat a few class attributes: each is split once (`split`, by attribute).
+    const attribute = node.attribs.class ?? '';
+    let parts = split.get(attribute);
+    if (!parts) {
+      parts = attribute.split(/\s+/).flatMap(splitClassName);
+      split.set(attribute, parts);
+    }
+    for (const word of parts) words.add(word);
     node = onlyElementChild(node);
   }
   return words;
@@ -429,14 +438,16 @@ function scoreCandidate(
   let articles = 0;
   let sameSite = 0;
   const hrefs = new Set<string>();
-  for (const figures of group.figures) {
-    const href = rowHeadlineAnchor(figures)?.attribs.href?.trim() ?? '';
+  // The link figures are shares: a huge list (a 10 MB page of 100,000 rows) is read at evenly spaced rows.
+  const step = Math.max(1, Math.floor(group.figures.length / MAX_LINK_SAMPLE));
+  let n = 0;
+  for (let index = 0; index < group.figures.length; index += step, n += 1) {
+    const href = rowHeadlineAnchor(group.figures[index] as NodeStats)?.attribs.href?.trim() ?? '';
     hrefs.add(href);
     if (isArticleHref(href)) articles += 1;
     const host = readHrefHost(href);
     if (host === undefined || host === pageHost) sameSite += 1;
   }
-  const n = group.rows.length;
   const first = group.containers[0] as Element;
   const where = rateLayoutWords(first, group.rows[0] as Element, words) * rateHeading(first, readText);
   const score = rated.base * (0.5 + 0.5 * (articles / n)) * (0.6 + 0.4 * (sameSite / n)) * (hrefs.size / n) * where;

@@ -20,7 +20,8 @@ export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
     if (line.length < 2) continue;
     let best = line[0] as Element;
     let bestLength = textLength(best);
-    for (const block of line.slice(1)) {
+    for (let index = 1; index < line.length; index += 1) {
+      const block = line[index] as Element;
       const length = textLength(block);
       if (length > bestLength) {
         dropped.add(best);
@@ -35,39 +36,43 @@ export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
 // --- Internal helpers ---
 
 /**
- * The inline blocks grouped by line (parent and count of `<br>`s before them); undefined when no
+ * The inline blocks grouped by line (each line of each parent numbered apart); undefined when no
  * block's parent holds a `<br>`, the common case, checked once per parent.
  */
-function readLines(blocks: readonly Element[]): Map<string, Element[]> | undefined {
+function readLines(blocks: readonly Element[]): Map<number, Element[]> | undefined {
   const lineOf = new Map<Element, number>();
-  const parents = new Map<AnyNode, number>();
+  const seen = new Set<AnyNode>();
+  let lines = 0;
   for (const block of blocks) {
     const parent = block.parent;
-    if (!parent || BLOCK_ELEMENTS.has(block.name) || parents.has(parent)) continue;
-    parents.set(parent, parents.size);
-    numberLines(parent as Element, lineOf);
+    if (!parent || BLOCK_ELEMENTS.has(block.name) || seen.has(parent)) continue;
+    seen.add(parent);
+    lines = numberLines(parent as Element, lineOf, lines);
   }
   if (lineOf.size === 0) return undefined;
-  const lines = new Map<string, Element[]>();
+  const byLine = new Map<number, Element[]>();
   for (const block of blocks) {
     const line = lineOf.get(block);
     if (line === undefined || BLOCK_ELEMENTS.has(block.name)) continue;
-    const key = `${parents.get(block.parent as AnyNode)}:${line}`;
-    const members = lines.get(key);
+    const members = byLine.get(line);
     if (members) members.push(block);
-    else lines.set(key, [block]);
+    else byLine.set(line, [block]);
   }
-  return lines;
+  return byLine;
 }
 
-/** Numbers the element children of a parent that holds `<br>`s by the line they sit on; nothing otherwise. */
-function numberLines(parent: Element, lineOf: Map<Element, number>): void {
-  if (!parent.children.some(isLineBreak)) return;
-  let line = 0;
+/**
+ * Numbers the element children of a parent that holds `<br>`s by the line they sit on, lines counted
+ * on from `first`; nothing otherwise. Returns the number after the parent's last line.
+ */
+function numberLines(parent: Element, lineOf: Map<Element, number>, first: number): number {
+  if (!parent.children.some(isLineBreak)) return first;
+  let line = first;
   for (const child of parent.children) {
     if (isLineBreak(child)) line += 1;
     else if (child.type === 'tag') lineOf.set(child as Element, line);
   }
+  return line + 1;
 }
 
 /** A `<br>` element. */

@@ -56,7 +56,10 @@ function isTitleElement(element: Element): boolean {
   if (HEADINGS.has(element.name)) return true;
   const itemprop = element.attribs.itemprop;
   if (itemprop === 'headline' || itemprop === 'name') return true;
-  const names = `${element.attribs.class ?? ''}`.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const className = element.attribs.class;
+  // Most elements of a page have no class: nothing to split (the walks above visit every element).
+  if (!className) return false;
+  const names = className.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return names !== '' && names.split(/[\s_-]+/).some((part) => TITLE_WORDS.has(part));
 }
 
