@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'feedwright-cold-shares-'));
   try {
     const profiles = join(dir, 'profiles');
+    // No extraction threads: the main thread's profile is then the whole pass.
     const run = runColdCli(site, join(dir, 'run'), 8, {
+      threads: '0',
       nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profiles, '--cpu-prof-interval', '250'],
     });
     const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));

@@ -12,8 +12,9 @@
  *   growing), with the trees kept as the floor keeps them and emptied as extraction empties them; and
  *   emptied, sitting idle 20 ms before each page as a `run` at concurrency 1 waits for each answer
  *   (short bursts of work after an idle wait run slower on this VM), which c=1 is also held against.
- * - warm process: `runPass` in this process after a warm-up pass over 200 other URLs (V8 has
- *   compiled the hot paths, as in a long-running worker): fetch, decode, extract, dedupe, record,
+ * - warm process (no extraction threads; one more pass with one per core): `runPass` in this process
+ *   after a warm-up pass over 200 other URLs (V8 has compiled the hot paths, as in a long-running
+ *   worker): fetch, decode, extract, dedupe, record,
  *   RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200; the median
  *   of three such passes, each over its own URLs into a fresh store.
  * - steady state: the same pass again, every page answering 304 or an identical body, six times in a
@@ -23,9 +24,9 @@
  *   passes (--trace-opt), and those passes cost up to twice as much. The first unchanged pass of the
  *   process is printed too.
  * - cold `run`: the compiled CLI (`bin/feedwright.js`, dist/ rebuilt first) in a fresh process, at
- *   `worker.concurrency` 1 and 8, and at 8 with an extraction pool of one thread and of one per core
- *   (FEEDWRIGHT_EXTRACT_THREADS=1 / auto): wall, CPU (user + system, all threads) and peak RSS, read by a
- *   preloaded module at exit. Its stderr (config warnings such as `check`'s politeness warning,
+ *   `worker.concurrency` 1 and 8 as shipped (no extraction threads), and at 8 with a pool of one
+ *   thread and of one per core (FEEDWRIGHT_EXTRACT_THREADS=0 / 1 / cores): wall, CPU (user + system,
+ *   all threads) and peak RSS, read by a preloaded module at exit. Its stderr (config warnings such as `check`'s politeness warning,
  *   which fires for 200 sources on 20 hosts) is kept out of this output.
  * The site runs in a child process; its CPU is not counted. Runs of one kind are interleaved with
  * the others where they are repeated, and every ratio is between figures of this one run.
@@ -82,14 +83,15 @@ async function main(): Promise<void> {
       `${PEER_PAGES} pages on ${PEER_HOSTS} hosts, ${PEER_ROWS} rows, ${(sizes[0]! / 1024).toFixed(0)}–${(sizes.at(-1)! / 1024).toFixed(0)} KB ` +
         `(half GBK, half UTF-8), ${PEER_LATENCY_MS} ms latency\n`,
     );
-    const threads = defaultPoolThreads();
-    // Interleaved: pool of one thread, then the default pool (one thread per core), twice.
+    const threads = cpus().length;
+    // Interleaved: pool of one thread, then one thread per core, twice.
     const coldOne = [runColdCli(site, join(dir, 'cold-8-one-a'), 8, { threads: '1' })];
-    const cold8 = [runColdCli(site, join(dir, 'cold-8-a'), 8, { threads: 'auto' })];
+    const cold8 = [runColdCli(site, join(dir, 'cold-8-a'), 8, { threads: String(threads) })];
     coldOne.push(runColdCli(site, join(dir, 'cold-8-one-b'), 8, { threads: '1' }));
-    cold8.push(runColdCli(site, join(dir, 'cold-8-b'), 8, { threads: 'auto' }));
-    const cold1 = runColdCli(site, join(dir, 'cold-1'), 1);
-    const cold8no = runColdCli(site, join(dir, 'cold-8'), 8);
+    cold8.push(runColdCli(site, join(dir, 'cold-8-b'), 8, { threads: String(threads) }));
+    // As shipped: no extraction threads.
+    const cold1 = runColdCli(site, join(dir, 'cold-1'), 1, { threads: '0' });
+    const cold8no = runColdCli(site, join(dir, 'cold-8'), 8, { threads: '0' });
     // The cold floors, twice each, interleaved; the lower figure of each counts.
     const pagesDir = writeDecodedPages(pages, join(dir, 'pages'));
     const coldFloors = { kept: [] as PassFigures[], released: [] as PassFigures[], idle: [] as PassFigures[] };
@@ -144,7 +146,8 @@ async function main(): Promise<void> {
         `(all the rest of the pass: ${(perPage(cold8no) - perPage(releasedCold)).toFixed(2)} ms a page)\n`,
     );
     process.stdout.write(
-      `${row('cold `run`, c=8, 1 thread', best(coldOne))}\n${row(`cold \`run\`, c=8, ${threads} threads`, best(cold8))}\n`,
+      `${row('cold `run`, c=8, 1 thread', best(coldOne))}\n${row(`cold \`run\`, c=8, ${threads} threads`, best(cold8))}\n` +
+        `  (FEEDWRIGHT_EXTRACT_THREADS=auto starts ${defaultPoolThreads()} here: one per core beyond the main thread's)\n`,
     );
     process.stdout.write(
       `${row('warm process, c=8', warm.full)} (median of 3 passes: ${warm.fulls.map((f) => perPage(f).toFixed(2)).join(', ')} ms)\n` +
@@ -220,6 +223,8 @@ async function runWarm(
   firstUnchanged: PassFigures;
   pooled: PassFigures;
 }> {
+  // The CPU figures are the main thread's work alone; the pooled pass at the end adds the threads.
+  process.env.FEEDWRIGHT_EXTRACT_THREADS = '0';
   const warmUp = buildConfig(site, join(dir, 'warm-up'), 8, 'warm');
   await timePass(warmUp);
   // The first unchanged pass of this process: the 304 path has not run before.
@@ -234,7 +239,7 @@ async function runWarm(
   const steady: PassFigures[] = [];
   for (let pass = 0; pass < STEADY_PASSES; pass++) steady.push(await timePass(config));
   // A pass on a pool (its threads started by the pass, under tsx: their start-up is counted).
-  process.env.FEEDWRIGHT_EXTRACT_THREADS = 'auto';
+  process.env.FEEDWRIGHT_EXTRACT_THREADS = String(cpus().length);
   const pooled = await timePass(buildConfig(site, join(dir, 'warm-pooled'), 8, 'pooled'));
   delete process.env.FEEDWRIGHT_EXTRACT_THREADS;
   return { full, fulls, steady, firstUnchanged, pooled };

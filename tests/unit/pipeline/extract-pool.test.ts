@@ -1,10 +1,13 @@
 /** The extraction pool: the same items as in-process extraction, and errors that keep their class and fields. */
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
 import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
 import { ExtractError, extractItems, type ExtractOptions } from '../../../src/extract/index.js';
 import {
+  configuredThreads,
   createLazyExtractPool,
+  defaultPoolThreads,
   shouldUsePool,
   startExtractPool,
   type ExtractPool,
@@ -76,6 +79,26 @@ describe('extract pool', () => {
     } finally {
       process.execArgv.pop();
       await lazy.close();
+    }
+  });
+
+  it('reads FEEDWRIGHT_EXTRACT_THREADS: off when unset, 0 or not a count; auto leaves the main thread a core', () => {
+    const saved = process.env.FEEDWRIGHT_EXTRACT_THREADS;
+    const threads = (value: string | undefined) => {
+      if (value === undefined) delete process.env.FEEDWRIGHT_EXTRACT_THREADS;
+      else process.env.FEEDWRIGHT_EXTRACT_THREADS = value;
+      return configuredThreads();
+    };
+    try {
+      expect(threads(undefined)).toBe(0);
+      expect(threads('0')).toBe(0);
+      expect(threads(' 3 ')).toBe(3);
+      expect(threads('many')).toBe(0);
+      expect(threads('-2')).toBe(0);
+      expect(threads('auto')).toBe(defaultPoolThreads());
+      expect(defaultPoolThreads()).toBe(Math.max(1, availableParallelism() - 1));
+    } finally {
+      threads(saved);
     }
   });
 });
