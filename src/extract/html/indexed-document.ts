@@ -3,8 +3,9 @@
  * from one walk of the tree: the elements by tag, in page order. A detail page is asked a dozen such
  * queries, each of which otherwise walks the whole tree again; on a 10 MB page of 800,000 elements
  * those walks were most of its cost. A query whose every part names its subject's tag (`script:not([src])`,
- * `article time[datetime]`) tests only the elements of those tags; any other (`[itemprop]`) tests
- * every element, still without the recursion. Everything else (`$(node)`, `$.root()`) is cheerio's own.
+ * `article time[datetime]`) or an attribute it must carry (`[itemprop]`) tests only the elements of
+ * those tags or with those attributes; any other (`.date`) tests every element, still without the
+ * recursion. Everything else (`$(node)`, `$.root()`) is cheerio's own.
  */
 import type { CheerioAPI } from 'cheerio';
 import { filter } from 'cheerio-select';
@@ -28,18 +29,18 @@ export function indexDocumentQueries($: CheerioAPI): CheerioAPI {
 interface ElementIndex {
   all: Element[];
   byTag: Map<string, Element[]>;
-  order: Map<Element, number>;
+  /** Elements carrying an attribute, by its name: worked out on first use. */
+  byAttribute: Map<string, Element[]>;
 }
 
 function buildIndex(root: AnyNode): ElementIndex {
-  const index: ElementIndex = { all: [], byTag: new Map(), order: new Map() };
+  const index: ElementIndex = { all: [], byTag: new Map(), byAttribute: new Map() };
   // An explicit stack: a deep tree (the nesting cap allows thousands of levels) must not exhaust the call stack.
   const stack: AnyNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop() as AnyNode;
     if ('attribs' in node) {
       const element = node as Element;
-      index.order.set(element, index.all.length);
       index.all.push(element);
       const tagged = index.byTag.get(element.name);
       if (tagged) tagged.push(element);
@@ -55,25 +56,57 @@ function buildIndex(root: AnyNode): ElementIndex {
 
 /** The elements matching `selector`, in page order, testing only the candidates its subjects allow. */
 function selectIndexed(index: ElementIndex, selector: string): Element[] {
-  const tags = subjectTags(selector);
-  let candidates = index.all;
-  if (tags) {
-    const chosen = tags.flatMap((tag) => index.byTag.get(tag) ?? []);
-    candidates = tags.length > 1 ? chosen.sort((a, b) => index.order.get(a)! - index.order.get(b)!) : chosen;
-  }
-  return filter(selector, candidates, { xmlMode: false }).filter((node): node is Element => 'attribs' in node);
+  return filter(selector, candidatesOf(index, selector), { xmlMode: false }).filter(
+    (node): node is Element => 'attribs' in node,
+  );
 }
 
-/** The tag each comma-separated part's subject names (`article time[datetime]` → time); undefined when one names none. */
-function subjectTags(selector: string): string[] | undefined {
+/**
+ * The elements a selector's subjects can match, in page order: those of the tags or carrying the
+ * attributes its comma-separated parts' subjects name (`article time[datetime]` → time elements,
+ * `[itemprop]` → elements with an itemprop); every element when a part names neither.
+ */
+function candidatesOf(index: ElementIndex, selector: string): Element[] {
+  const subjects = subjectsOf(selector);
+  if (subjects === undefined) return index.all;
+  if (subjects.tags.size + subjects.attributes.size === 1) {
+    const [tag] = subjects.tags;
+    if (tag !== undefined) return index.byTag.get(tag) ?? [];
+    return withAttribute(index, [...subjects.attributes][0] as string);
+  }
+  // Several subjects: one pass over the page keeps page order and lists an element once.
+  const attributes = [...subjects.attributes];
+  return index.all.filter(
+    (element) => subjects.tags.has(element.name) || attributes.some((name) => name in element.attribs),
+  );
+}
+
+function withAttribute(index: ElementIndex, name: string): Element[] {
+  let carrying = index.byAttribute.get(name);
+  if (carrying === undefined) {
+    carrying = index.all.filter((element) => name in element.attribs);
+    index.byAttribute.set(name, carrying);
+  }
+  return carrying;
+}
+
+/**
+ * The tag or the first attribute each comma-separated part's subject names (`article time[datetime]`
+ * → tag time, `[itemprop=datePublished]` → attribute itemprop); undefined when a part names neither.
+ */
+function subjectsOf(selector: string): { tags: Set<string>; attributes: Set<string> } | undefined {
   const tags = new Set<string>();
+  const attributes = new Set<string>();
   for (const part of splitTopLevel(selector, ',')) {
     const compounds = splitTopLevel(part.trim(), ' >+~').filter((compound) => compound !== '');
-    const tag = /^[a-z][a-z0-9-]*/i.exec(compounds[compounds.length - 1] ?? '')?.[0];
-    if (!tag) return undefined;
-    tags.add(tag.toLowerCase());
+    const subject = compounds[compounds.length - 1] ?? '';
+    const tag = /^[a-z][a-z0-9-]*/i.exec(subject)?.[0];
+    const attribute = tag ? undefined : /^\[\s*([a-z_][-a-z0-9_.:]*)\s*(?:[~|^$*]?=|\])/i.exec(subject)?.[1];
+    if (tag) tags.add(tag.toLowerCase());
+    else if (attribute) attributes.add(attribute.toLowerCase());
+    else return undefined;
   }
-  return [...tags];
+  return { tags, attributes };
 }
 
 /** Splits at any of `separators` outside brackets, parentheses and quotes. */

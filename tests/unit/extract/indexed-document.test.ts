@@ -21,6 +21,13 @@ const QUERIES = [
   'title',
   'div.content > p:not(.note), span.date',
   'ul li:nth-of-type(2) a[href$=".html"]',
+  '[itemprop]',
+  '[itemprop="datePublished"]',
+  'article [ITEMPROP]',
+  '[datetime], h1',
+  '[class~="t"], [href^="/1"]',
+  '[constructor], [value]',
+  '*[itemprop]',
 ];
 
 const MIXED = `<html><head><title>t</title><meta name="pubdate" content="2019-08-27"><meta itemprop="x" value="1">
