@@ -14,8 +14,7 @@
  *   (short bursts of work after an idle wait run slower on this VM), which c=1 is also held against.
  * - warm process (no extraction threads; one more pass with one per core): `runPass` in this process
  *   after a warm-up pass over 200 other URLs (V8 has compiled the hot paths, as in a long-running
- *   worker): fetch, decode, extract, dedupe, record,
- *   RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200; the median
+ *   worker): fetch, decode, extract, dedupe, record, RSS + Atom + JSON Feed, writes. CPU per page = this process's CPU over the pass / 200; the median
  *   of three such passes, each over its own URLs into a fresh store.
  * - steady state: the same pass again, every page answering 304 or an identical body, six times in a
  *   row; the figure is their mean. Before the full pass, the warm-up sources also ran 30 unchanged
@@ -26,8 +25,8 @@
  * - cold `run`: the compiled CLI (`bin/feedwright.js`, dist/ rebuilt first) in a fresh process, at
  *   `worker.concurrency` 1 and 8 as shipped (no extraction threads), and at 8 with a pool of one
  *   thread and of one per core (FEEDWRIGHT_EXTRACT_THREADS=0 / 1 / cores): wall, CPU (user + system,
- *   all threads) and peak RSS, read by a preloaded module at exit. Its stderr (config warnings such as `check`'s politeness warning,
- *   which fires for 200 sources on 20 hosts) is kept out of this output.
+ *   all threads) and peak RSS, read by a preloaded module at exit. Its stderr (config warnings such as
+ *   `check`'s politeness warning, which fires for 200 sources on 20 hosts) is kept out of this output.
  * The site runs in a child process; its CPU is not counted. Runs of one kind are interleaved with
  * the others where they are repeated, and every ratio is between figures of this one run.
  */
@@ -223,8 +222,6 @@ async function runWarm(
   firstUnchanged: PassFigures;
   pooled: PassFigures;
 }> {
-  // The CPU figures are the main thread's work alone; the pooled pass at the end adds the threads.
-  process.env.FEEDWRIGHT_EXTRACT_THREADS = '0';
   const warmUp = buildConfig(site, join(dir, 'warm-up'), 8, 'warm');
   await timePass(warmUp);
   // The first unchanged pass of this process: the 304 path has not run before.
@@ -239,13 +236,15 @@ async function runWarm(
   const steady: PassFigures[] = [];
   for (let pass = 0; pass < STEADY_PASSES; pass++) steady.push(await timePass(config));
   // A pass on a pool (its threads started by the pass, under tsx: their start-up is counted).
-  process.env.FEEDWRIGHT_EXTRACT_THREADS = String(cpus().length);
-  const pooled = await timePass(buildConfig(site, join(dir, 'warm-pooled'), 8, 'pooled'));
-  delete process.env.FEEDWRIGHT_EXTRACT_THREADS;
+  const pooled = await timePass(buildConfig(site, join(dir, 'warm-pooled'), 8, 'pooled'), String(cpus().length));
   return { full, fulls, steady, firstUnchanged, pooled };
 }
 
-async function timePass(config: AppConfig): Promise<PassFigures> {
+/**
+ * One pass in this process with FEEDWRIGHT_EXTRACT_THREADS set to `threads` for it (none by default:
+ * the CPU figures are then the main thread's work alone, whatever the operator's environment says).
+ */
+async function timePass(config: AppConfig, threads = '0'): Promise<PassFigures> {
   const store = await openItemStore(config.store);
   const fetcher = createFetcher({ concurrency: config.worker.concurrency });
   const deps: PipelineDeps = {
@@ -256,6 +255,8 @@ async function timePass(config: AppConfig): Promise<PassFigures> {
     now: () => new Date(),
     logger: createSilentLogger(),
   };
+  const saved = process.env.FEEDWRIGHT_EXTRACT_THREADS;
+  process.env.FEEDWRIGHT_EXTRACT_THREADS = threads;
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -268,6 +269,8 @@ async function timePass(config: AppConfig): Promise<PassFigures> {
     const items = reports.reduce((sum, report) => sum + report.found, 0);
     return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, items };
   } finally {
+    if (saved === undefined) delete process.env.FEEDWRIGHT_EXTRACT_THREADS;
+    else process.env.FEEDWRIGHT_EXTRACT_THREADS = saved;
     await fetcher.close();
     await store.close();
   }

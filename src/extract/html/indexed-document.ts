@@ -69,11 +69,10 @@ function selectIndexed(index: ElementIndex, selector: string): Element[] {
 function candidatesOf(index: ElementIndex, selector: string): Element[] {
   const subjects = subjectsOf(selector);
   if (subjects === undefined) return index.all;
-  if (subjects.tags.size + subjects.attributes.size === 1) {
-    const [tag] = subjects.tags;
-    if (tag !== undefined) return index.byTag.get(tag) ?? [];
-    return withAttribute(index, [...subjects.attributes][0] as string);
-  }
+  const [tag] = subjects.tags;
+  const [attribute] = subjects.attributes;
+  if (subjects.tags.size + subjects.attributes.size === 1)
+    return tag !== undefined ? (index.byTag.get(tag) ?? []) : withAttribute(index, attribute as string);
   // Several subjects: one pass over the page keeps page order and lists an element once.
   const attributes = [...subjects.attributes];
   return index.all.filter(
@@ -81,6 +80,7 @@ function candidatesOf(index: ElementIndex, selector: string): Element[] {
   );
 }
 
+/** The elements carrying attribute `name` (a superset for names an object inherits, such as `constructor`: the filter tests them). */
 function withAttribute(index: ElementIndex, name: string): Element[] {
   let carrying = index.byAttribute.get(name);
   if (carrying === undefined) {
