@@ -21,7 +21,7 @@ import {
   type RenderedFeed,
 } from '../feed/index.js';
 import type { AppConfig, SourceConfig, StoredItem, TopicFeedConfig } from '../model.js';
-import type { SourceState } from '../store/index.js';
+import type { SiteState } from '../store/index.js';
 import type { PipelineDeps } from './deps.js';
 import { readFeedVersions } from './feed-version.js';
 import { mapWithLimit } from './map-with-limit.js';
@@ -86,11 +86,11 @@ export async function renderSite(config: AppConfig, deps: Pick<PipelineDeps, 'st
 /** Every source's state (not its history) and the check time the index page shows for it. */
 async function readSiteSources(config: AppConfig, deps: Pick<PipelineDeps, 'store'>): Promise<SiteSource[]> {
   // Every state in one read (a few for a large config): a read per source was most of the cost of
-  // deciding that an unchanged pass leaves the site as it is.
-  const states = await deps.store.loadSources(config.sources.map((source) => source.id));
+  // deciding that an unchanged pass leaves the site as it is. Only the parts the site is built from.
+  const states = await deps.store.loadSiteStates(config.sources.map((source) => source.id));
   // Concurrently: with a networked store (Redis) the round trips of moved check times overlap.
   return mapWithLimit(config.sources, SITE_READS_IN_FLIGHT, async (source, index) => {
-    const state = states[index] as SourceState;
+    const state = states[index] as SiteState;
     return { source, state, checkedAt: await shownCheckTime(source, state, deps) };
   });
 }
@@ -198,7 +198,7 @@ async function readSourceListing(
  */
 async function shownCheckTime(
   source: SourceConfig,
-  state: SourceState,
+  state: SiteState,
   deps: Pick<PipelineDeps, 'store'>,
 ): Promise<Date | undefined> {
   const lastRunAt = state.health?.lastRunAt;

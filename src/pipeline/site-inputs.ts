@@ -15,13 +15,13 @@ import { join, resolve } from 'node:path';
 import { VERSION } from '../defaults/version.js';
 import { shownHealth } from '../feed/index.js';
 import type { AppConfig, SiteConfig, SourceConfig } from '../model.js';
-import type { ItemStore, SourceState } from '../store/index.js';
+import type { ItemStore, SiteState } from '../store/index.js';
 import { initialHealth } from './source-health.js';
 
 /** One source as the site rebuild reads it: its state and the check time the index page shows. */
 export interface SiteSource {
   source: SourceConfig;
-  state: SourceState;
+  state: SiteState;
   checkedAt?: Date;
 }
 

@@ -7,6 +7,7 @@ export {
   type CommitContext,
   type FeedContent,
   type FeedStamp,
+  type SiteState,
   type SourceState,
   type SourceStateChanges,
 } from './item-store.js';

@@ -19,8 +19,8 @@ import {
   feedStampKeys,
   feedVersionKey,
   isFeedVersion,
+  loadSiteStates,
   loadSourceState,
-  loadSourceStates,
   parseFeedContent,
   parseFeedStamp,
   parseStateParts,
@@ -28,6 +28,7 @@ import {
   stateWrites,
   type FeedContent,
   type FeedStamp,
+  type SiteState,
   type SourceState,
   type SourceStateChanges,
 } from './source-state.js';
@@ -39,22 +40,23 @@ import { createWrittenHistories } from './written-histories.js';
 import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 
 export type { CommitContext } from './plan-run.js';
-export type { FeedContent, FeedStamp, SourceState, SourceStateChanges } from './source-state.js';
+export type { FeedContent, FeedStamp, SiteState, SourceState, SourceStateChanges } from './source-state.js';
 
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {
   /** A source's state parts (not its history), checked, in one small round trip. */
   loadSource(sourceId: string): Promise<SourceState>;
   /**
-   * The state parts of many sources, in the order of `sourceIds`, in a few round trips (one read per
-   * {@link SOURCES_PER_READ} sources): what the site rebuild reads of every source after a pass.
+   * The parts of many sources' state the site files are built from ({@link SiteState}), in the order of
+   * `sourceIds`, in a few round trips (one read per 500 sources): what the site rebuild reads of every
+   * source after a pass.
    */
-  loadSources(sourceIds: readonly string[]): Promise<SourceState[]>;
+  loadSiteStates(sourceIds: readonly string[]): Promise<SiteState[]>;
   /**
    * The history of a loaded source, newest first. Read once per loaded state: findNew and commitRun
    * of the same state dedupe against this read (commitRun forgets it, so a later call reads anew).
    */
-  readHistory(state: SourceState): Promise<StoredItem[]>;
+  readHistory(state: SourceState | SiteState): Promise<StoredItem[]>;
   /**
    * Dedupes one run's items against `state` and the seen index, and writes the new and refreshed
    * items, the history and `changes` in one atomic step, checked against `state.fence`. Returns
@@ -162,8 +164,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     );
   const engine = options.engine ?? createKeyvEngine(keyv);
   // The state parts through the engine's own read where it has one (SQLite), else through keyv.
-  const readValues = (keys: string[]): Promise<unknown[]> =>
-    engine.readValues ? engine.readValues(keys) : keyv.getMany<unknown>(keys);
+  const readValues = (keys: readonly string[]): Promise<unknown[]> =>
+    engine.readValues ? engine.readValues(keys) : keyv.getMany<unknown>([...keys]);
   const load = (sourceId: string) =>
     guard('could not read the source state', sourceId, () => loadSourceState(readValues, sourceId, onInvalid));
   const claim = (sourceId: string) => guard('could not claim the source', sourceId, () => engine.claim(sourceId));
@@ -174,8 +176,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     return state;
   };
   // The history and registry of each loaded state, read when a run first needs them (never on a 304).
-  const recordsByState = new WeakMap<SourceState, Promise<StoredRecords>>();
-  const recordsOf = (state: SourceState): Promise<StoredRecords> => {
+  const recordsByState = new WeakMap<SourceState | SiteState, Promise<StoredRecords>>();
+  const recordsOf = (state: SourceState | SiteState): Promise<StoredRecords> => {
     let records = recordsByState.get(state);
     if (records === undefined) {
       records = readStoredRecords(keyv, engine, state.sourceId);
@@ -204,8 +206,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
 
   return {
     loadSource: load,
-    loadSources: (sourceIds) =>
-      guard('could not read the source states', undefined, () => loadSourceStates(readValues, sourceIds, onInvalid)),
+    loadSiteStates: (sourceIds) =>
+      guard('could not read the source states', undefined, () => loadSiteStates(readValues, sourceIds, onInvalid)),
     readHistory: (state) =>
       guard(
         'could not read history',

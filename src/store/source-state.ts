@@ -58,18 +58,26 @@ export interface SourceStateChanges {
 }
 
 /** The keys of the state parts, in the order {@link parseStateParts} reads them. */
-export function statePartKeys(sourceId: string): string[] {
-  return [
-    healthKey(sourceId),
-    validatorsKey(sourceId),
-    partKey(STATE_PART.retryAfter, sourceId),
-    partKey(STATE_PART.pendingOutput, sourceId),
-    partKey(STATE_PART.page, sourceId),
-    partKey(STATE_PART.failureNotices, sourceId),
-    feedVersionKey(sourceId),
-    partKey(STATE_PART.indexChecked, sourceId),
-    partKey(STATE_PART.historyStamp, sourceId),
-  ];
+export function statePartKeys(sourceId: string): readonly string[] {
+  // Built once per source (every run and every site rebuild asks): encoding the id into nine keys
+  // each time was a tenth of an unchanged run's store JavaScript.
+  let keys = partKeysBySource.get(sourceId);
+  if (keys === undefined) {
+    if (partKeysBySource.size >= KEY_CACHE_SIZE) partKeysBySource.clear();
+    keys = [
+      healthKey(sourceId),
+      validatorsKey(sourceId),
+      partKey(STATE_PART.retryAfter, sourceId),
+      partKey(STATE_PART.pendingOutput, sourceId),
+      partKey(STATE_PART.page, sourceId),
+      partKey(STATE_PART.failureNotices, sourceId),
+      feedVersionKey(sourceId),
+      partKey(STATE_PART.indexChecked, sourceId),
+      partKey(STATE_PART.historyStamp, sourceId),
+    ];
+    partKeysBySource.set(sourceId, keys);
+  }
+  return keys;
 }
 
 /** Checks the raw values read under {@link statePartKeys}; `onInvalid` hears of each part dropped. */
@@ -78,25 +86,51 @@ export function parseStateParts(
   raw: unknown[],
   onInvalid: (key: string, expected: string) => void,
 ): SourceState {
-  const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined => {
-    const value = raw[i];
-    if (value === undefined || value === null) return undefined;
-    if (guard(value)) return value;
-    // The keys only for the report: building them for every load was a tenth of its JavaScript.
-    onInvalid(statePartKeys(sourceId)[i] ?? '?', expected);
-    return undefined;
-  };
+  const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined =>
+    checkPart(raw[i], guard, () => onInvalid(statePartKeys(sourceId)[i] ?? '?', expected));
   return {
     sourceId,
-    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), 'a health snapshot'),
+    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), HEALTH_EXPECTED),
     validators: check(1, isValidators, 'fetch validators'),
-    retryAfter: check(2, isIsoDate, 'an ISO time'),
+    retryAfter: check(2, isIsoDate, ISO_EXPECTED),
     pendingOutput: check(3, (value): value is boolean => typeof value === 'boolean', 'true or false') ?? false,
-    page: check(4, isRememberedPage, 'page facts') ?? {},
+    page: check(4, isRememberedPage, PAGE_EXPECTED) ?? {},
     failureNotices: check(5, isNoticeList, 'a list of failure notices') ?? [],
     feedVersion: check(6, isFeedVersion, 'a feed version'),
-    indexCheckedAt: check(7, isIsoDate, 'an ISO time'),
-    historyStamp: check(8, (value): value is string => typeof value === 'string', 'a history stamp'),
+    indexCheckedAt: check(7, isIsoDate, ISO_EXPECTED),
+    historyStamp: check(8, isHistoryStamp, STAMP_EXPECTED),
+  };
+}
+
+/**
+ * The parts of a source's state the site files are built from (site-inputs.ts): all the rebuild after
+ * a pass reads of every source — four of the nine parts, so an unchanged pass reads and parses less.
+ */
+export type SiteState = Pick<SourceState, 'sourceId' | 'health' | 'page' | 'indexCheckedAt' | 'historyStamp'>;
+
+/** Positions in {@link statePartKeys} of the parts of a {@link SiteState}, in the order {@link parseSiteState} reads them. */
+const SITE_PARTS = [0, 4, 7, 8] as const;
+
+/** The keys of a source's {@link SiteState}, in the order {@link parseSiteState} reads them. */
+export function siteStateKeys(sourceId: string): readonly string[] {
+  const keys = statePartKeys(sourceId);
+  return SITE_PARTS.map((i) => keys[i] as string);
+}
+
+/** Checks the raw values read under {@link siteStateKeys}, as {@link parseStateParts} checks the same parts. */
+export function parseSiteState(
+  sourceId: string,
+  raw: readonly unknown[],
+  onInvalid: (key: string, expected: string) => void,
+): SiteState {
+  const check = <T>(i: number, guard: (value: unknown) => value is T, expected: string): T | undefined =>
+    checkPart(raw[i], guard, () => onInvalid(siteStateKeys(sourceId)[i] ?? '?', expected));
+  return {
+    sourceId,
+    health: check(0, (value): value is SourceHealth => isHealth(value, sourceId), HEALTH_EXPECTED),
+    page: check(1, isRememberedPage, PAGE_EXPECTED) ?? {},
+    indexCheckedAt: check(2, isIsoDate, ISO_EXPECTED),
+    historyStamp: check(3, isHistoryStamp, STAMP_EXPECTED),
   };
 }
 
@@ -190,7 +224,7 @@ export function isFeedVersion(value: unknown): value is FeedVersion {
 }
 
 /** Reads raw values by key, in order (missing ones undefined). */
-export type ReadValues = (keys: string[]) => Promise<unknown[]>;
+export type ReadValues = (keys: readonly string[]) => Promise<unknown[]>;
 
 export async function loadSourceState(
   readValues: ReadValues,
@@ -200,24 +234,23 @@ export async function loadSourceState(
   return parseStateParts(sourceId, await readValues(statePartKeys(sourceId)), onInvalid);
 }
 
-/** Sources whose state parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
+/** Sources whose parts one read asks for (bounds one SQLite statement or Redis MGET to a few thousand keys). */
 const SOURCES_PER_READ = 500;
 
-export async function loadSourceStates(
+/** The {@link SiteState} of each source, in the order of `sourceIds`, one read per {@link SOURCES_PER_READ} sources. */
+export async function loadSiteStates(
   readValues: ReadValues,
   sourceIds: readonly string[],
   onInvalid: (key: string, expected: string) => void,
-): Promise<SourceState[]> {
-  const states: SourceState[] = [];
+): Promise<SiteState[]> {
+  const states: SiteState[] = [];
+  const width = SITE_PARTS.length;
   for (let at = 0; at < sourceIds.length; at += SOURCES_PER_READ) {
     const ids = sourceIds.slice(at, at + SOURCES_PER_READ);
-    const keys = ids.map(statePartKeys);
-    const raw = await readValues(keys.flat());
-    let offset = 0;
-    for (const [i, sourceId] of ids.entries()) {
-      const count = keys[i]?.length ?? 0;
-      states.push(parseStateParts(sourceId, raw.slice(offset, (offset += count)), onInvalid));
-    }
+    const raw = await readValues(ids.flatMap(siteStateKeys));
+    ids.forEach((sourceId, i) =>
+      states.push(parseSiteState(sourceId, raw.slice(i * width, (i + 1) * width), onInvalid)),
+    );
   }
   return states;
 }
@@ -234,6 +267,27 @@ const STATE_PART = {
   indexChecked: 'index-checked',
   historyStamp: 'history-stamp',
 } as const;
+
+/** Sources whose keys {@link statePartKeys} keeps (far more than any config; the cache starts over past it). */
+const KEY_CACHE_SIZE = 20_000;
+const partKeysBySource = new Map<string, readonly string[]>();
+
+const HEALTH_EXPECTED = 'a health snapshot';
+const PAGE_EXPECTED = 'page facts';
+const ISO_EXPECTED = 'an ISO time';
+const STAMP_EXPECTED = 'a history stamp';
+
+/** A raw part when it has its shape; else undefined, after `report` (a missing part is no problem). */
+function checkPart<T>(value: unknown, guard: (value: unknown) => value is T, report: () => void): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (guard(value)) return value;
+  report();
+  return undefined;
+}
+
+function isHistoryStamp(value: unknown): value is string {
+  return typeof value === 'string';
+}
 
 const HEALTH_STATUSES = new Set<string>(['ok', 'not-modified', 'degraded', 'failing', 'never-run']);
 

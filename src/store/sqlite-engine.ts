@@ -30,11 +30,9 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
   const key = (k: string) => `${namespace}:${k}`;
   const where = (sourceId: string, id: string) => `seen ${sourceId}/${id} (SQLite table seen)`;
 
-  const token = (sourceId: string): number => {
-    const row = sql.getValue.get(key(fenceKey(sourceId))) as { value: string } | undefined;
-    if (row === undefined) return 0;
-    return Number((JSON.parse(row.value) as { value?: unknown }).value ?? 0);
-  };
+  // The token is read and bumped inside SQLite (json_extract, one upsert): the same `{"value":n}` row
+  // keyv writes, without a parse and a serialisation in JavaScript per call.
+  const token = (sourceId: string): number => Number(sql.getToken.get(key(fenceKey(sourceId))) ?? 0);
   const readSeen = (sourceId: string, ids: readonly string[], nowMs: number): Map<string, ItemRecord> => {
     const found = new Map<string, ItemRecord>();
     if (ids.length === 0) return found;
@@ -55,15 +53,38 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
   // The rows keyv would read, decoded as keyv does, without its await per value: loading a source's
   // state through keyv.getMany cost about twice the SQL.
   const readValues = (keys: readonly string[], nowMs: number): unknown[] => {
-    if (keys.length === 0) return [];
+    const values: unknown[] = new Array(keys.length).fill(undefined);
+    if (keys.length === 0) return values;
     const full = keys.map(key);
-    const rows = sql.getValues.all(JSON.stringify(full)) as Array<ValueRow & { key: string }>;
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    return full.map((k) => {
+    const live = (row: ValueRowTuple): unknown =>
+      row[2] !== null && row[2] <= nowMs ? undefined : (parseStoredText(row[1]) as { value?: unknown } | null)?.value;
+    if (full.length <= FEW_KEYS) {
+      // A run's state parts: placeholders (no JSON to build and walk), positions found by scanning the few keys.
+      for (const row of valuesStatement(full.length).all(full) as ValueRowTuple[]) {
+        const value = live(row);
+        full.forEach((k, i) => {
+          if (k === row[0]) values[i] = value;
+        });
+      }
+      return values;
+    }
+    const rows = sql.getValues.all(JSON.stringify(full)) as ValueRowTuple[];
+    const byKey = new Map(rows.map((row) => [row[0], row]));
+    full.forEach((k, i) => {
       const row = byKey.get(k);
-      if (row === undefined || (row.expires !== null && row.expires <= nowMs)) return undefined;
-      return (parseStoredText(row.value) as { value?: unknown } | null)?.value;
+      if (row !== undefined) values[i] = live(row);
     });
+    return values;
+  };
+  const fewKeyStatements = new Map<number, Database.Statement>();
+  const valuesStatement = (count: number): Database.Statement => {
+    let statement = fewKeyStatements.get(count);
+    if (statement === undefined) {
+      const marks = Array.from({ length: count }, () => '?').join(', ');
+      statement = db.prepare(`SELECT key, value, expires FROM keyv WHERE key IN (${marks})`).raw(true);
+      fewKeyStatements.set(count, statement);
+    }
+    return statement;
   };
   const upsertSeen = (records: readonly ItemRecord[], statement: Database.Statement): void => {
     for (const record of records) {
@@ -71,11 +92,7 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
     }
   };
 
-  const takeToken = (sourceId: string, nowMs: number): number => {
-    const next = token(sourceId) + 1;
-    writeValues([{ key: fenceKey(sourceId), value: next }], nowMs);
-    return next;
-  };
+  const takeToken = (sourceId: string): number => Number(sql.bumpToken.get(key(fenceKey(sourceId))));
   // Runs' claims and confirming writes, each atomic, committed together per event-loop turn.
   const batched = createWriteBatch(db);
   const write = (sourceId: string, fence: number | undefined, writes: KeyvWrite[]): boolean => {
@@ -104,13 +121,12 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
   const importSeen = db.transaction((records: readonly ItemRecord[]) => upsertSeen(records, sql.insertSeenIfAbsent));
 
   return {
-    claim: (sourceId) => batched(() => takeToken(sourceId, Date.now())),
+    claim: (sourceId) => batched(() => takeToken(sourceId)),
     // The state parts read in the claim's transaction: a read of its own was a read transaction
     // (its locks and file checks) and another store call.
     claimAndRead: (sourceId, keys) =>
       batched(() => {
-        const nowMs = Date.now();
-        return { fence: takeToken(sourceId, nowMs), values: readValues(keys, nowMs) };
+        return { fence: takeToken(sourceId), values: readValues(keys, Date.now()) };
       }),
     peek: async (sourceId) => token(sourceId),
     readSeen: async (sourceId, ids, nowMs) => readSeen(sourceId, ids, nowMs),
@@ -132,16 +148,27 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
 
 // --- Internal helpers ---
 
-/** A keyv row: the serialized value and its expiry (epoch ms, null for none). */
-interface ValueRow {
-  value: string;
-  expires: number | null;
-}
+/** A keyv row as read raw: key, serialized value, expiry (epoch ms, null for none). */
+type ValueRowTuple = [key: string, value: string, expires: number | null];
+
+/** Up to this many keys are read with a statement of placeholders; more through json_each (one JSON text). */
+const FEW_KEYS = 32;
 
 function prepare(db: Database.Database) {
   return {
-    getValue: db.prepare('SELECT value FROM keyv WHERE key = ?'), // tokens never expire
-    getValues: db.prepare('SELECT key, value, expires FROM keyv WHERE key IN (SELECT value FROM json_each(?))'),
+    // Tokens never expire. A value keyv would not have written (no JSON) fails these with SQLite's
+    // "malformed JSON", as the parse failed before.
+    getToken: db.prepare("SELECT json_extract(value, '$.value') FROM keyv WHERE key = ?").pluck(true),
+    bumpToken: db
+      .prepare(
+        `INSERT INTO keyv (key, value, expires) VALUES (?, '{"value":1}', NULL) ON CONFLICT(key) DO UPDATE ` +
+          `SET value = json_object('value', coalesce(json_extract(value, '$.value'), 0) + 1), expires = NULL ` +
+          `RETURNING json_extract(value, '$.value')`,
+      )
+      .pluck(true),
+    getValues: db
+      .prepare('SELECT key, value, expires FROM keyv WHERE key IN (SELECT value FROM json_each(?))')
+      .raw(true),
     setValue: db.prepare(
       'INSERT INTO keyv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires',
     ),

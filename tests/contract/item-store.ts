@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExtractedItem } from '../../src/model.js';
-import type { ItemStore, CommitContext } from '../../src/store/index.js';
+import type { ItemStore, CommitContext, SourceState } from '../../src/store/index.js';
 
 /** Opens a fresh, empty store; `reopen` opens the same data again (persistent backends only). */
 export interface StoreFactory {
@@ -312,8 +312,8 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       expect(await store.getHealth('other')).toBeUndefined();
     });
 
-    it('loads many sources at once as loadSource loads each, in the order asked', async () => {
-      expect(await store.loadSources([])).toEqual([]);
+    it("loads many sources' site parts at once as loadSource loads them, in the order asked", async () => {
+      expect(await store.loadSiteStates([])).toEqual([]);
       await store.commitItems('b', [linked(1)], ctx('2024-03-01T02:00:00Z'));
       await store.saveSourceState('b', {
         pendingOutput: true,
@@ -322,14 +322,27 @@ export function describeItemStoreContract(name: string, factory: StoreFactory): 
       });
       await store.saveSourceState('a', { validators: { etag: '"a"' } });
       const ids = ['b', 'nobody', 'a', ...Array.from({ length: 600 }, (_, i) => `s${i}`)];
-      const loaded = await store.loadSources(ids);
+      const loaded = await store.loadSiteStates(ids);
       expect(loaded.map((state) => state.sourceId)).toEqual(ids);
+      const siteParts = ({ sourceId, health, page, indexCheckedAt, historyStamp }: SourceState) => ({
+        sourceId,
+        health,
+        page,
+        indexCheckedAt,
+        historyStamp,
+      });
       expect(loaded.slice(0, 3)).toEqual([
-        await store.loadSource('b'),
-        await store.loadSource('nobody'),
-        await store.loadSource('a'),
+        siteParts(await store.loadSource('b')),
+        siteParts(await store.loadSource('nobody')),
+        siteParts(await store.loadSource('a')),
       ]);
-      expect(loaded[0]).toMatchObject({ pendingOutput: true, page: { title: 'B' }, historyStamp: expect.any(String) });
+      expect(loaded[0]).toEqual({
+        sourceId: 'b',
+        health: undefined,
+        page: { title: 'B' },
+        indexCheckedAt: '2024-03-01T02:00:00.000Z',
+        historyStamp: expect.any(String),
+      });
       expect((await store.readHistory(loaded[0]!)).map((item) => item.title)).toEqual(['通知 1']);
     });
 

@@ -203,3 +203,62 @@ describe('an uncertain automatic list choice in the health', () => {
     expect(html).toContain('注意 <span lang="en">Note</span>: automatic list choice is uncertain');
   });
 });
+
+describe('the health after a run that reached the page', () => {
+  const config = { id: 'mee', failAfter: 2 } as SourceConfig;
+  const failing = {
+    sourceId: 'mee',
+    status: 'failing',
+    lastRunAt: '2026-11-29T00:00:00.000Z',
+    lastSuccessAt: '2026-11-27T00:00:00.000Z',
+    lastHttpStatus: 503,
+    lastFound: 0,
+    lastNew: 0,
+    lastNonEmptyFound: 25,
+    consecutiveFailures: 3,
+    failingSince: '2026-11-28T00:00:00.000Z',
+    lastError: { code: 'FETCH_HTTP', message: 'HTTP 503' },
+    lastDurationMs: 900,
+    degradedReason: 'gone',
+    attention: 'unsure',
+    servedBy: 'browser',
+  } as const;
+  const at = new Date('2026-11-30T08:00:00Z');
+  const report = (outcome: RunReport['outcome'], found: number, extra: Partial<RunReport> = {}): RunReport => ({
+    sourceId: 'mee',
+    outcome,
+    found,
+    newItems: 0,
+    durationMs: 40,
+    warnings: [],
+    written: [],
+    ...extra,
+  });
+
+  it('clears the failure, keeps what a 304 says nothing about, and takes what a parse found', () => {
+    const iso = at.toISOString();
+    const unchanged = nextHealth(failing, report('not-modified', 0, { httpStatus: 304 }), config, at);
+    expect(JSON.parse(JSON.stringify(unchanged))).toEqual({
+      sourceId: 'mee',
+      status: 'not-modified',
+      lastRunAt: iso,
+      lastSuccessAt: iso,
+      lastHttpStatus: 304,
+      lastFound: 0,
+      lastNew: 0,
+      lastNonEmptyFound: 25,
+      consecutiveFailures: 0,
+      lastDurationMs: 40,
+      attention: 'unsure',
+      servedBy: 'browser',
+    });
+    const parsed = nextHealth(unchanged, report('updated', 30, { servedBy: 'fetch', httpStatus: 200 }), config, at);
+    expect(parsed).toMatchObject({ status: 'ok', lastFound: 30, lastNonEmptyFound: 30, servedBy: 'fetch' });
+    expect(parsed.attention).toBeUndefined();
+    expect(nextHealth(parsed, report('unchanged', 0), config, at)).toMatchObject({
+      lastFound: 0,
+      lastNonEmptyFound: 30,
+      lastHttpStatus: 200,
+    });
+  });
+});

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Keyv } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createItemStore, openItemStore, StoreError } from '../../../src/store/index.js';
+import { createCapturingLogger } from '../../helpers/schedule-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'feedwright-corrupt-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,5 +83,31 @@ describe('a damaged SQLite file', () => {
       sourceId: 's0',
       hint: 'Move x away.',
     });
+  });
+});
+
+describe('a state part of the wrong shape', () => {
+  it('is dropped and reported by its key, by a run’s load and by the site rebuild’s alike', async () => {
+    const file = join(dir, 'bad-parts.sqlite');
+    const { logger, records } = createCapturingLogger();
+    const store = await openItemStore(`sqlite://${file}`, { logger });
+    await store.saveSourceState('s0', {
+      page: { title: '要闻' },
+      indexCheckedAt: '2024-06-01T00:00:00.000Z',
+      validators: { etag: '"v1"' },
+    });
+    const db = new Database(file);
+    db.prepare("UPDATE keyv SET value = '{\"value\":42}' WHERE key LIKE '%index-checked:s0'").run();
+    db.prepare("INSERT INTO keyv (key, value) VALUES ('feedwright:health:s0', '{\"value\":[]}')").run();
+    db.close();
+    const loaded = await store.loadSource('s0');
+    const [site] = await store.loadSiteStates(['s0']);
+    await store.close();
+    expect(loaded).toMatchObject({ page: { title: '要闻' }, validators: { etag: '"v1"' } });
+    expect(loaded.health).toBeUndefined();
+    expect(loaded.indexCheckedAt).toBeUndefined();
+    expect(site).toEqual({ sourceId: 's0', health: undefined, page: { title: '要闻' }, indexCheckedAt: undefined });
+    const reported = records.filter((record) => /unreadable value/.test(record.msg)).map((record) => record.key);
+    expect(reported).toEqual(['health:s0', 'record:index-checked:s0', 'health:s0', 'record:index-checked:s0']);
   });
 });

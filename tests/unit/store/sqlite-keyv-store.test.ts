@@ -59,7 +59,8 @@ describe('the SQLite engine reading keyv values', () => {
     const engine = createSqliteEngine(adapter, 'ns');
     await keyv.set('health:a', { status: 'ok', lastFound: 3 });
     await keyv.set('page:a', { title: '要闻' });
-    await keyv.set('retry:a', '2030-01-01T00:00:00.000Z', 20);
+    // Long enough to outlive the reads below on a loaded machine (20 ms did not, in a full parallel run).
+    await keyv.set('retry:a', '2030-01-01T00:00:00.000Z', 400);
     await keyv.set('nothing:a', null);
     await adapter.set('other:health:a', JSON.stringify({ value: 'not this namespace' }));
     const keys = ['page:a', 'missing:a', 'health:a', 'retry:a', 'nothing:a'];
@@ -71,7 +72,7 @@ describe('the SQLite engine reading keyv values', () => {
       '2030-01-01T00:00:00.000Z',
       null,
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     expect((await engine.readValues?.(['retry:a', 'page:a']))?.[0]).toBeUndefined();
     expect(await engine.readValues?.([])).toEqual([]);
     await adapter.set('ns:broken', 'not json');
