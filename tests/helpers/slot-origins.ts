@@ -5,8 +5,12 @@
  * elsewhere. Every request is recorded as a hit (host, path, time, client port), so a test can count
  * fetches per page per slot and measure spacing per host. The slow source answers after 3 s while
  * a slow-request hook is set (a test kills the worker that sent it).
+ *
+ * The servers run in a child process (slot-origins-child.mjs) that does nothing else, so each request
+ * is timed when it reaches the site, not when the test process, busy or stalled under load, gets to it.
  */
-import { createServer, type Server } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** One request as the origin saw it. */
 export interface OriginHit {
@@ -27,35 +31,45 @@ export interface SlotOriginOptions {
   slowHook: () => ((hit: OriginHit) => void) | undefined;
 }
 
+/** The running origins. */
+export interface SlotOrigins {
+  /** Each host's port (host `h` listens on 127.0.0.<h+1>). */
+  ports: number[];
+  /** Stops the servers (their process). */
+  close(): Promise<void>;
+}
+
+/** How long the slow source's answer is held while the hook is set. */
+const SLOW_ANSWER_MS = 3_000;
+
 /** Starts the origins, listening on 127.0.0.1 … 127.0.0.<hosts> (ephemeral ports). */
-export async function startSlotOrigins(options: SlotOriginOptions): Promise<Server[]> {
-  const servers: Server[] = [];
-  for (let host = 0; host < options.hosts; host += 1) {
-    const server = createServer((req, res) => {
-      const path = req.url ?? '/';
-      const hit = { host, path, at: Date.now(), remotePort: req.socket.remotePort ?? 0 };
-      options.hits.push(hit);
-      if (path === '/robots.txt')
-        return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
-      const id = /^\/(s\d+-\d+)\/$/.exec(path)?.[1];
-      if (!id) return void res.writeHead(404).end();
-      const slot = Math.floor(Date.now() / options.slotMs);
-      // Each slot adds one item; the two before it stay on the page.
-      const items = [slot, slot - 1, slot - 2]
-        .map((n) => `<li><a href="/${id}/${n}.html">${id} item ${n}</a></li>`)
-        .join('');
-      const send = () =>
-        res
-          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-          .end(`<html><body><ul>${items}</ul></body></html>`);
-      const slow = id === options.slowSource ? options.slowHook() : undefined;
-      if (slow) {
-        slow(hit);
-        setTimeout(send, 3_000);
-      } else send();
+export async function startSlotOrigins(options: SlotOriginOptions): Promise<SlotOrigins> {
+  const script = fileURLToPath(new URL('./slot-origins-child.mjs', import.meta.url));
+  const settings = { hosts: options.hosts, slotMs: options.slotMs, slowSource: options.slowSource };
+  const child = fork(script, [JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the origins exited with ${code} before listening`)));
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') return resolve(message.ports);
+      options.hits.push(message.hit);
+      if (message.id === undefined) return;
+      const hook = options.slowHook();
+      hook?.(message.hit);
+      child.send({ type: 'answer', id: message.id, delayMs: hook ? SLOW_ANSWER_MS : 0 });
     });
-    await new Promise<void>((resolve) => server.listen(0, `127.0.0.${host + 1}`, resolve));
-    servers.push(server);
-  }
-  return servers;
+  });
+  child.removeAllListeners('exit');
+  return { ports, close: () => stop(child) };
+}
+
+// --- Internal helpers ---
+
+type ChildMessage = { type: 'ready'; ports: number[] } | { type: 'hit'; hit: OriginHit; id?: number };
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }

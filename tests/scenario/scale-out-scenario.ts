@@ -22,13 +22,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { startSlotOrigins, type OriginHit } from '../helpers/slot-origins.js';
+import { startSlotOrigins, type OriginHit, type SlotOrigins } from '../helpers/slot-origins.js';
 
 const SLOT_MS = 60_000;
 const HOSTS = 12;
@@ -159,10 +158,7 @@ async function main(): Promise<number> {
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await proxy.close();
-    for (const server of origins) {
-      server.closeAllConnections();
-      server.close();
-    }
+    await origins.close();
     await cleanRedis();
     if (failures.length > 0 || process.env.SCENARIO_KEEP_LOGS) await keepLogs();
     await rm(dir, { recursive: true, force: true });
@@ -363,7 +359,7 @@ async function outage(
   return { kind, from, to: Date.now() };
 }
 
-function startOrigins(): Promise<Server[]> {
+function startOrigins(): Promise<SlotOrigins> {
   return startSlotOrigins({
     hosts: HOSTS,
     slotMs: SLOT_MS,
@@ -373,7 +369,7 @@ function startOrigins(): Promise<Server[]> {
   });
 }
 
-function configText(origins: Server[], redisPort: number, shutdownTimeout = '10s'): string {
+function configText(origins: SlotOrigins, redisPort: number, shutdownTimeout = '10s'): string {
   const lines = [
     `store: redis://127.0.0.1:${redisPort}?namespace=${namespace}`,
     'output: out',
@@ -388,7 +384,7 @@ function configText(origins: Server[], redisPort: number, shutdownTimeout = '10s
     'sources:',
   ];
   for (let host = 0; host < HOSTS; host += 1) {
-    const { port } = origins[host]!.address() as { port: number };
+    const port = origins.ports[host]!;
     for (let n = 0; n < PER_HOST; n += 1)
       lines.push(
         `  - id: s${host}-${n}`,
