@@ -26,7 +26,9 @@ export function createDeferredFetcher(create: () => Promise<Fetcher>): Fetcher {
     fetch: async (request) => (await real()).fetch(request),
     admit: async (request) => {
       const fetcher = await real();
-      return fetcher.admit ? fetcher.admit(request) : Object.assign(() => undefined, { sent: () => undefined });
+      return fetcher.admit
+        ? fetcher.admit(request)
+        : Object.assign(() => undefined, { sent: () => undefined, written: () => undefined });
     },
     mayReach: async (request) => {
       const fetcher = await real();

@@ -32,6 +32,11 @@ export interface HostTurn {
    * other turns wait; ending the turn without it counts as sent at that moment. A no-op otherwise.
    */
   sent(): void;
+  /**
+   * The request was written to the connection now: when that is later than the turn's start (a
+   * connection to open, a process starved of CPU), the host's next turn counts from now.
+   */
+  written(): void;
 }
 
 /** How the turn's request is sent. */
@@ -99,6 +104,7 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
         state.slots.release();
         forgetIfIdle(host, state);
       },
+      () => recordStart(state, delayMs, clock.now()),
     );
 
   return {
@@ -132,7 +138,12 @@ export function createHostGate(globalLimit: number, clock: GateClock): HostGate 
  * `sendsLater`; at the latest when the turn ends), and whose `onEnd` runs once, when it ends. The
  * local gate and the shared one (shared-politeness.ts) build their turns with it.
  */
-export function createTurn(sendsLater: boolean, onSent: () => void, onEnd: () => void): HostTurn {
+export function createTurn(
+  sendsLater: boolean,
+  onSent: () => void,
+  onEnd: () => void,
+  onWritten: () => void,
+): HostTurn {
   let sent = !sendsLater;
   let ended = false;
   const markSent = (): void => {
@@ -147,7 +158,12 @@ export function createTurn(sendsLater: boolean, onSent: () => void, onEnd: () =>
       markSent();
       onEnd();
     },
-    { sent: markSent },
+    {
+      sent: markSent,
+      written: () => {
+        if (!ended) onWritten();
+      },
+    },
   );
 }
 

@@ -31,6 +31,8 @@ export interface ExchangeOptions {
    * (the last page's, empty when none is known), the body is not decompressed: the exchange says `sameWire`.
    */
   knownWire?: string;
+  /** Called once undici has written the request to the socket (the moment the site can see it). */
+  onWritten?: () => void;
 }
 
 /** A finished exchange; `body` is set for 2xx responses only, unless `sameWire`. */
@@ -145,6 +147,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (error: unknown) => void,
   ) {
     this.timer = setTimeout(onHeadersDeadline, options.headersTimeoutMs, this);
+  }
+
+  onRequestSent(): void {
+    this.options.onWritten?.();
   }
 
   onConnect(abort: (reason?: Error) => void): void {

@@ -289,6 +289,10 @@ function sharedTurn(parts: {
       parts.localTurn();
       parts.release();
     },
+    () => {
+      parts.localTurn.written();
+      if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+    },
   );
 }
 

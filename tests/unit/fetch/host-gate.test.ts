@@ -40,6 +40,25 @@ describe('createHostGate', () => {
     expect(clock.sleeps).toEqual([1_000, 1_000]);
   });
 
+  it('counts the next turn from the write when a request reached the connection late', async () => {
+    const clock = fakeClock();
+    const gate = createHostGate(16, clock);
+    const limits = { perHostConcurrency: 2, minHostDelayMs: 1_000 };
+    const first = await gate.acquire('a.example', limits);
+    // A connection to open, a starved process: written 650 ms after its turn.
+    clock.advance(650);
+    first.written();
+    first();
+    const second = await gate.acquire('a.example', limits);
+    expect(clock.sleeps).toEqual([1_000]);
+    // A write on time (or once the turn is over) moves nothing.
+    second.written();
+    second();
+    second.written();
+    await gate.acquire('a.example', limits);
+    expect(clock.sleeps).toEqual([1_000, 1_000]);
+  });
+
   it('tells how long until a host’s next turn (for a pass that starts another host meanwhile)', async () => {
     const clock = fakeClock();
     const gate = createHostGate(16, clock);
