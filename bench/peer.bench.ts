@@ -57,6 +57,7 @@ import {
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 import { buildDist } from './build-dist.js';
 import { parseAndSelect } from './floor-select.js';
+import { mean, median } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Unchanged passes in a row, after the full pass, whose median is the steady-state figure. */
@@ -167,13 +168,12 @@ async function main(): Promise<void> {
     const share = (figures: PassFigures) =>
       `${figures.cpuMs.toFixed(0)} ms CPU = ${((figures.cpuMs / warm.full.cpuMs) * 100).toFixed(1)} %`;
     const steadyMs = warm.steady.map((figures) => figures.cpuMs);
-    const mean = steadyMs.reduce((sum, ms) => sum + ms, 0) / steadyMs.length;
     // The median, as for the full pass: one pass caught by a stall of this VM (twice the others) moved
     // the mean of six by a tenth. The mean is printed too.
-    const median = [...steadyMs].sort((a, b) => a - b)[steadyMs.length >> 1] ?? mean;
+    const steadyMedian = median(steadyMs);
     process.stdout.write(
-      `  steady state (304 / same body), median of ${steadyMs.length} passes after a full pass, against the median full pass: ${share({ ...warm.full, cpuMs: median })}; ` +
-        `mean ${((mean / warm.full.cpuMs) * 100).toFixed(1)} % (passes: ${steadyMs.map((ms) => ms.toFixed(0)).join(', ')} ms)\n` +
+      `  steady state (304 / same body), median of ${steadyMs.length} passes after a full pass, against the median full pass: ${share({ ...warm.full, cpuMs: steadyMedian })}; ` +
+        `mean ${((mean(steadyMs) / warm.full.cpuMs) * 100).toFixed(1)} % (passes: ${steadyMs.map((ms) => ms.toFixed(0)).join(', ')} ms)\n` +
         `  the first unchanged pass of a fresh process (before V8 has optimised that path): ${share(warm.firstUnchanged)}\n`,
     );
     process.stdout.write('targets: warm ≤ 2.0× floor, cold ≤ 2.5× floor, steady ≤ 5 %, peak RSS ≤ 200 MB\n');

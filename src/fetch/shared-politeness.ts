@@ -267,9 +267,9 @@ if untilAt > nextAt then redis.call('SET', KEYS[1], untilAt, 'PX', tonumber(ARGV
 return 1`;
 
 /**
- * The turn handed out. A request another client sends (the browser's) goes out after the turn, by a
- * lag that grows with load: its sent() — at the latest, the end of the turn — records the start again
- * when it is later than Redis timed it.
+ * The turn handed out. A request goes out after the turn, by a lag that grows with load (a connection
+ * to open; another client, the browser, sending it): its sent() — at the latest, the end of the turn —
+ * and undici's write (written()) record the start again when it is later than Redis timed it.
  */
 function sharedTurn(parts: {
   localTurn: HostTurn;
@@ -279,11 +279,14 @@ function sharedTurn(parts: {
   restart: () => unknown;
   release: () => void;
 }): HostTurn {
+  const restartIfLate = () => {
+    if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+  };
   return createTurn(
     parts.sendsLater,
     () => {
       parts.localTurn.sent();
-      if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+      restartIfLate();
     },
     () => {
       parts.localTurn();
@@ -291,7 +294,7 @@ function sharedTurn(parts: {
     },
     () => {
       parts.localTurn.written();
-      if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+      restartIfLate();
     },
   );
 }

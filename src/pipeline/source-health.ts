@@ -18,18 +18,15 @@ export function nextHealth(
   const iso = at.toISOString();
   // Nothing was asked of the site: the health it had stands.
   if (report.outcome === 'deferred') return { ...before, lastRunAt: iso };
-  const base: SourceHealth = {
-    ...before,
-    lastRunAt: iso,
-    lastHttpStatus: report.httpStatus ?? before.lastHttpStatus,
-    lastDurationMs: report.durationMs,
-    lastNew: report.newItems,
-    ...(report.servedBy ? { servedBy: report.servedBy } : {}),
-  };
   if (isFailure(report)) {
     const failures = before.consecutiveFailures + 1;
     return {
-      ...base,
+      ...before,
+      lastRunAt: iso,
+      lastHttpStatus: report.httpStatus ?? before.lastHttpStatus,
+      lastDurationMs: report.durationMs,
+      lastNew: report.newItems,
+      ...(report.servedBy ? { servedBy: report.servedBy } : {}),
       lastFound: report.found,
       status:
         report.outcome === 'degraded'
@@ -48,8 +45,9 @@ export function nextHealth(
     };
   }
   const fetched = report.outcome === 'updated' || report.outcome === 'unchanged';
-  // Built field by field, not spread from `before`: the stored snapshots come in many shapes, and a
-  // spread of them took a slow path (a tenth of an unchanged run's JavaScript outside the store).
+  // A working run (every 304 of a steady pass) builds the snapshot field by field, not spread from
+  // `before`: the stored snapshots come in many shapes, and a spread of them took a slow path (a tenth
+  // of an unchanged run's JavaScript outside the store).
   return {
     sourceId: before.sourceId,
     status: fetched ? 'ok' : 'not-modified',

@@ -42,6 +42,9 @@ import { legacyIndexKey, migrateLegacyIndex } from './legacy-index.js';
 export type { CommitContext } from './plan-run.js';
 export type { FeedContent, FeedStamp, SiteState, SourceState, SourceStateChanges } from './source-state.js';
 
+/** What a history read needs of a loaded state (a run's SourceState, the site rebuild's SiteState). */
+type HistoryOwner = Pick<SourceState, 'sourceId' | 'historyStamp'>;
+
 /** Persistent dedupe and per-source state. */
 export interface ItemStore {
   /** A source's state parts (not its history), checked, in one small round trip. */
@@ -56,7 +59,7 @@ export interface ItemStore {
    * The history of a loaded source, newest first. Read once per loaded state: findNew and commitRun
    * of the same state dedupe against this read (commitRun forgets it, so a later call reads anew).
    */
-  readHistory(state: SourceState | SiteState): Promise<StoredItem[]>;
+  readHistory(state: HistoryOwner): Promise<StoredItem[]>;
   /**
    * Dedupes one run's items against `state` and the seen index, and writes the new and refreshed
    * items, the history and `changes` in one atomic step, checked against `state.fence`. Returns
@@ -176,8 +179,8 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
     return state;
   };
   // The history and registry of each loaded state, read when a run first needs them (never on a 304).
-  const recordsByState = new WeakMap<SourceState | SiteState, Promise<StoredRecords>>();
-  const recordsOf = (state: SourceState | SiteState): Promise<StoredRecords> => {
+  const recordsByState = new WeakMap<HistoryOwner, Promise<StoredRecords>>();
+  const recordsOf = (state: HistoryOwner): Promise<StoredRecords> => {
     let records = recordsByState.get(state);
     if (records === undefined) {
       records = readStoredRecords(keyv, engine, state.sourceId);

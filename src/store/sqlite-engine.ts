@@ -53,28 +53,19 @@ export function createSqliteEngine(adapter: SqliteKeyvStore, namespace: string):
   // The rows keyv would read, decoded as keyv does, without its await per value: loading a source's
   // state through keyv.getMany cost about twice the SQL.
   const readValues = (keys: readonly string[], nowMs: number): unknown[] => {
-    const values: unknown[] = new Array(keys.length).fill(undefined);
-    if (keys.length === 0) return values;
+    if (keys.length === 0) return [];
     const full = keys.map(key);
-    const live = (row: ValueRowTuple): unknown =>
-      row[2] !== null && row[2] <= nowMs ? undefined : (parseStoredText(row[1]) as { value?: unknown } | null)?.value;
-    if (full.length <= FEW_KEYS) {
-      // A run's state parts: placeholders (no JSON to build and walk), positions found by scanning the few keys.
-      for (const row of valuesStatement(full.length).all(full) as ValueRowTuple[]) {
-        const value = live(row);
-        full.forEach((k, i) => {
-          if (k === row[0]) values[i] = value;
-        });
-      }
-      return values;
-    }
-    const rows = sql.getValues.all(JSON.stringify(full)) as ValueRowTuple[];
+    // A run's few state parts through a statement of placeholders (no JSON text to build and walk);
+    // the site rebuild's thousands through json_each. Raw rows: [key, value, expires].
+    const rows = (
+      full.length <= FEW_KEYS ? valuesStatement(full.length).all(full) : sql.getValues.all(JSON.stringify(full))
+    ) as ValueRowTuple[];
     const byKey = new Map(rows.map((row) => [row[0], row]));
-    full.forEach((k, i) => {
+    return full.map((k) => {
       const row = byKey.get(k);
-      if (row !== undefined) values[i] = live(row);
+      if (row === undefined || (row[2] !== null && row[2] <= nowMs)) return undefined;
+      return (parseStoredText(row[1]) as { value?: unknown } | null)?.value;
     });
-    return values;
   };
   const fewKeyStatements = new Map<number, Database.Statement>();
   const valuesStatement = (count: number): Database.Statement => {
