@@ -7,7 +7,6 @@ import type { ChineseConversion, ExtractWarning, FieldSelector, ParsedDate, Repl
 import type { DateContext } from '../date/date-building.js';
 import { sourceDateContext } from '../date/source-date-context.js';
 import { indexDocumentQueries } from '../html/indexed-document.js';
-import { readCappedBody } from '../html/nesting-cap.js';
 import { DocumentScope } from '../html/load-document.js';
 import { foldWhitespace, trimText } from '../text/fold-text.js';
 import { compileTextRules } from '../text/text-rules.js';
@@ -55,12 +54,12 @@ export interface DetailResult {
 export function extractDetail(input: DetailInput, options: DetailOptions): DetailResult {
   const dates = sourceDateContext(options.sourceId, options.timezone, options.now, input.body);
   const warnings = new WarningCollector();
-  const body = readCappedBody(input.body, warnings);
   // The tree is emptied once read, so that its nodes die young (see DocumentScope).
   const documents = new DocumentScope();
   try {
+    const { $, html } = documents.loadPage(input.body, warnings);
     // A dozen document-wide queries follow: one walk of the tree answers them all.
-    return readDetail(indexDocumentQueries(documents.load(body)), body, input, options, dates, warnings);
+    return readDetail(indexDocumentQueries($), html, input, options, dates, warnings);
   } finally {
     documents.release();
   }

@@ -19,7 +19,6 @@ import { findCommonAncestor, matchSpec, readText, type SpecMatches } from './fie
 import { MAX_PAGE_ITEMS } from '../item-limit.js';
 import { DocumentScope } from './load-document.js';
 import { readLinkValue, recoverScriptLinks } from './script-links.js';
-import { readCappedBody } from './nesting-cap.js';
 import { readPageFacts } from './page-info.js';
 import { readBlock, type BlockContext, type BlockSpecs, type RawBlock } from './read-block.js';
 import { findBesideDates, type BesideDates } from './row-companions.js';
@@ -58,8 +57,9 @@ function extractFromTrees(
   warnings: WarningCollector,
 ): HtmlExtraction {
   // A list shipped as a data island in a script (Hanweb's jpage) becomes markup where the script stood.
-  const body = expandRecordIslands(readCappedBody(input.body, warnings));
-  let $ = documents.load(body);
+  const loaded = documents.loadPage(expandRecordIslands(input.body), warnings);
+  const body = loaded.html;
+  let $ = loaded.$;
   const { page, baseUrl } = readPageFacts($, input.url);
   for (const feed of page.alternateFeeds) {
     warnings.add(

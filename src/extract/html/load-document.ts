@@ -2,6 +2,8 @@
 import { createRequire } from 'node:module';
 import type { CheerioAPI } from 'cheerio';
 import { load as loadWithHtmlparser2 } from 'cheerio/slim';
+import type { WarningCollector } from '../warnings.js';
+import { parseWithinDepth, readCappedBody } from './nesting-cap.js';
 
 /** Which parser built the tree. */
 export type ParserMode = 'htmlparser2' | 'parse5';
@@ -15,7 +17,13 @@ export type ParserMode = 'htmlparser2' | 'parse5';
  */
 export function loadDocument(html: string, mode: ParserMode = 'htmlparser2'): CheerioAPI {
   if (mode === 'parse5') return loadFullCheerio().load(html);
-  return loadWithHtmlparser2(html, { xml: { xmlMode: false, decodeEntities: true } });
+  return loadWithHtmlparser2(html, HTMLPARSER2_OPTIONS);
+}
+
+/** A page's first tree and the text it was built from: the page itself, or the page with wrappers nested below the cap dropped. */
+export interface LoadedPage {
+  $: CheerioAPI;
+  html: string;
 }
 
 /**
@@ -38,10 +46,19 @@ export class DocumentScope {
 
   /** Parses a page (see {@link loadDocument}); its tree stays whole until {@link release}. */
   load(html: string, mode: ParserMode = 'htmlparser2'): CheerioAPI {
-    const $ = loadDocument(html, mode);
-    this.documents.push($);
-    this.prepare?.($, html);
-    return $;
+    return this.keep(loadDocument(html, mode), html);
+  }
+
+  /**
+   * Parses a page as fetched (htmlparser2), with nesting capped (see nesting-cap.ts: a page nested deeper
+   * than the cap is parsed again from its capped text, with a `nesting-capped` warning). Every later
+   * parse of the page should read the returned `html`.
+   */
+  loadPage(html: string, warnings: WarningCollector): LoadedPage {
+    const tree = parseWithinDepth(html);
+    if (tree) return { $: this.keep(loadWithHtmlparser2(tree, HTMLPARSER2_OPTIONS), html), html };
+    const capped = readCappedBody(html, warnings);
+    return { $: this.load(capped), html: capped };
   }
 
   /** Detaches every tree from its document; call once nothing read from them refers to a node. */
@@ -52,9 +69,17 @@ export class DocumentScope {
     }
     this.documents.length = 0;
   }
+
+  private keep($: CheerioAPI, html: string): CheerioAPI {
+    this.documents.push($);
+    this.prepare?.($, html);
+    return $;
+  }
 }
 
 // --- Internal helpers ---
+
+const HTMLPARSER2_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
 
 let fullCheerio: typeof import('cheerio') | undefined;
 

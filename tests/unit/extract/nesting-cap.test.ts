@@ -7,7 +7,7 @@ import type { AnyNode } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { extractDetail, extractItems } from '../../../src/extract/index.js';
 import { loadDocument } from '../../../src/extract/html/load-document.js';
-import { capNesting, MAX_NESTING_DEPTH } from '../../../src/extract/html/nesting-cap.js';
+import { capNesting, MAX_NESTING_DEPTH, parseWithinDepth } from '../../../src/extract/html/nesting-cap.js';
 import { MAX_PAGE_ITEMS } from '../../../src/extract/item-limit.js';
 import { createRandom } from '../../helpers/seeded-random.js';
 import { parseSourceSelectors } from '../../../src/field-selector/parse-field-selector.js';
@@ -24,13 +24,16 @@ const OPTIONS = {
 const LIST =
   '<ul><li><a href="/a/1.html">一个足够长的新闻标题第一条</a><span>2019-08-01</span></li><li><a href="/a/2.html">一个足够长的新闻标题第二条</a><span>2019-08-02</span></li><li><a href="/a/3.html">一个足够长的新闻标题第三条</a><span>2019-08-03</span></li></ul>';
 
-function maxDepth(root: AnyNode): number {
+/** How deep elements nest under `root`; with `except`, elements of those names are not counted. */
+function maxDepth(root: AnyNode, except: ReadonlySet<string> = new Set()): number {
   let deepest = 0;
   const stack: Array<[AnyNode, number]> = [[root, 0]];
   for (let entry = stack.pop(); entry; entry = stack.pop()) {
     const [node, depth] = entry;
     deepest = Math.max(deepest, depth);
-    if ('children' in node) for (const child of node.children) if (child.type === 'tag') stack.push([child, depth + 1]);
+    if ('children' in node)
+      for (const child of node.children)
+        if (child.type === 'tag' && !except.has(child.name)) stack.push([child, depth + 1]);
   }
   return deepest;
 }
@@ -62,6 +65,61 @@ describe('nesting cap', () => {
     const html = `<html><body>${unclosed}${paragraphs}${table}${script}</body></html>`;
     expect(capNesting(html)).toEqual({ html, dropped: 0 });
   });
+  it('parses a page within the cap into the tree cheerio builds, and gives up on the first element below it', () => {
+    const within = `<html><body>${'<div>'.repeat(MAX_NESTING_DEPTH - 5)}${LIST}${'</div>'.repeat(MAX_NESTING_DEPTH - 5)}</body></html>`;
+    const tree = parseWithinDepth(within);
+    expect(tree).toBeDefined();
+    expect(loadDocument(within).html()).toBe(loadDocument(tree ?? '').html());
+    expect(maxDepth(tree as AnyNode)).toBe(MAX_NESTING_DEPTH);
+    expect(parseWithinDepth(within.replace('<body>', '<body><section>'))).toBeUndefined();
+  });
+
+  it('gives up on a page exactly when the cap would rewrite it (htmlparser2 and the scan count depth alike)', () => {
+    const random = createRandom(7);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    const pieces = [
+      '<div>',
+      '</div>',
+      '<li>',
+      '</li>',
+      '<p>',
+      '<td>',
+      '<tr>',
+      '<table>',
+      '<ul>',
+      '</ul>',
+      '<br>',
+      '<img src=x>',
+      '<span>',
+      '</span>',
+      '<a href="/x">',
+      '</a>',
+      '<dd>',
+      '<dt>',
+      '<option>',
+      '<h2>',
+      '</h2>',
+      '<script><div></script>',
+      '<!-- <div> -->',
+      'text',
+      '<input>',
+      '<select>',
+    ];
+    let gaveUp = 0;
+    for (let round = 0; round < 500; round++) {
+      const html = Array.from({ length: 5 + Math.floor(random() * 60) }, () => pick(pieces)).join('');
+      const depth = 2 + Math.floor(random() * 6);
+      const parsed = parseWithinDepth(html, depth);
+      expect(parsed === undefined, html).toBe(capNesting(html, depth).dropped > 0);
+      if (parsed === undefined) gaveUp += 1;
+      // Void elements (no content) may sit one level below the cap, as the scan keeps them too.
+      else expect(maxDepth(parsed, new Set(['br', 'img', 'input']))).toBeLessThanOrEqual(depth);
+    }
+    // Both outcomes are exercised.
+    expect(gaveUp).toBeGreaterThan(50);
+    expect(gaveUp).toBeLessThan(450);
+  });
+
   it('finds the same tags as the regular expression it replaced, on random tag soup (comments, stray `<`, odd names)', () => {
     const random = createRandom(14);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
