@@ -237,6 +237,22 @@ describe('parseDate', () => {
   });
 
   it.each([
+    // Offsets of 45 and 30 minutes, a half-hour DST shift, and an hour back across a DST change.
+    ['Asia/Kathmandu', '2026-01-05T10:07:31+05:45', '5分钟前', '2026-01-05T10:02:00+05:45'],
+    ['Australia/Lord_Howe', '2026-04-05T01:40:10+10:30', '2小时前', '2026-04-05T00:10:00+11:00'],
+    ['America/St_Johns', '2026-03-08T03:10:59-02:30', '3 hours ago', '2026-03-07T23:10:00-03:30'],
+    ['America/New_York', '2026-03-08T03:30:00-04:00', '1小时前', '2026-03-08T01:30:00-05:00'],
+  ])(
+    'counts minutes and hours back as elapsed time, to the start of the minute, in %s',
+    (timezone, now, text, expected) => {
+      expect(parseDate(text, { timezone, now: new Date(now) })).toEqual({
+        date: new Date(expected),
+        precision: 'time',
+      });
+    },
+  );
+
+  it.each([
     ['113-08-27', '2024-08-27T00:00:00+08:00', 'day'],
     ['113/8/27 14:30', '2024-08-27T14:30:00+08:00', 'time'],
     ['中華民國113年8月27日', '2024-08-27T00:00:00+08:00', 'day'],
