@@ -45,10 +45,11 @@ export function findListCandidates(
   }
   rated.sort((a, b) => b.base - a.base);
   const words: WordCache = new Map();
+  const promoWords: PromoWordCache = new Map();
   const candidates: ListCandidate[] = [];
   for (const leader of rated.slice(0, MAX_FULLY_SCORED)) {
     // Class words of every row are read for the leaders only (most groups never get this far).
-    const group = dropPromotedRows(leader.group);
+    const group = dropPromotedRows(leader.group, promoWords);
     const rows = group === leader.group ? leader : rateRows(group);
     if (group.rows.length >= MIN_ROWS && rows.base > 0)
       candidates.push(scoreCandidate(rows, pageHost, readText, words));
@@ -322,18 +323,22 @@ function keepHeadlineClass(group: [string, Element[], NodeStats[]]): [string, El
  * same wrapper) but say what they are in their class names (`ad`, `advert`, `sponsored`, `promo`,
  * `recommend`) where the other rows do not: such rows, a minority, are not part of the list.
  */
-function dropPromotedRows(group: RowGroup): RowGroup {
+function dropPromotedRows(group: RowGroup, cache: PromoWordCache): RowGroup {
   const { rows, figures } = group;
-  const split = new Map<string, string[]>();
-  const words = rows.map((row) => readCardWords(row, split));
+  const words = rows.map((row) => readPromoWords(row, cache));
+  // The common case: no row says it is promoted.
+  if (words.every((list) => list.length === 0)) return group;
   const counts = new Map<string, number>();
-  for (const set of words) for (const word of set) counts.set(word, (counts.get(word) ?? 0) + 1);
-  const rare = (word: string): boolean => PROMO_WORDS.has(word) && (counts.get(word) ?? 0) * 2 < rows.length;
-  const keep = words.map((set) => ![...set].some(rare));
+  for (const list of words) for (const word of new Set(list)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const rare = (word: string): boolean => (counts.get(word) ?? 0) * 2 < rows.length;
+  const keep = words.map((list) => !list.some(rare));
   const dropped = keep.filter((k) => !k).length;
   if (dropped === 0 || dropped * 2 >= rows.length) return group;
   return { ...group, rows: rows.filter((_, i) => keep[i]), figures: figures.filter((_, i) => keep[i]) };
 }
+
+/** The {@link PROMO_WORDS} of each class attribute read so far: a page's rows repeat a few attributes. */
+type PromoWordCache = Map<string, readonly string[]>;
 
 const PROMO_WORDS = new Set([
   'ad',
@@ -353,23 +358,34 @@ const PROMO_WORDS = new Set([
   'guanggao',
 ]);
 
-/** Class-name words of a row and of the wrappers it consists of (each an only element child), down a few levels. */
-function readCardWords(row: Element, split: Map<string, string[]>): Set<string> {
-  const words = new Set<string>();
+/**
+ * The promotion words among the class-name words of a row and of the wrappers it consists of (each an
+ * only element child), down a few levels. Only these words are kept: most rows have none, and nothing is
+ * allocated for them (a set of every class word per row of each leading candidate was ~9 % of list
+ * detection in the profile, now ~6 %).
+ */
+function readPromoWords(row: Element, cache: PromoWordCache): readonly string[] {
+  let words: string[] | undefined;
   let node: Element | undefined = row;
   for (let depth = 0; node && depth < CARD_WRAPPER_DEPTH; depth += 1) {
-    // The rows of a list repeat a few class attributes: each is split once (`split`, by attribute).
-    const attribute = node.attribs.class ?? '';
-    let parts = split.get(attribute);
-    if (!parts) {
-      parts = attribute.split(/\s+/).flatMap(splitClassName);
-      split.set(attribute, parts);
+    const attribute = node.attribs.class;
+    if (attribute) {
+      let found = cache.get(attribute);
+      if (found === undefined) {
+        found = attribute
+          .split(/\s+/)
+          .flatMap(splitClassName)
+          .filter((word) => PROMO_WORDS.has(word));
+        cache.set(attribute, found);
+      }
+      if (found.length > 0) (words ??= []).push(...found);
     }
-    for (const word of parts) words.add(word);
     node = onlyElementChild(node);
   }
-  return words;
+  return words ?? NO_WORDS;
 }
+
+const NO_WORDS: readonly string[] = [];
 
 const CARD_WRAPPER_DEPTH = 3;
 
