@@ -179,13 +179,12 @@ function buildAgo(amount: number | undefined, unit: Unit | undefined, ctx: DateC
     return { ms: minutesBack(ctx, minutes), precision: 'time' };
   }
   if (!Number.isInteger(amount)) return undefined;
-  const day = remembered(ctx, `${unit}${amount}`, () => ctx.now.minus({ [unit]: amount }).startOf('day'));
-  return { ms: day.toMillis(), precision: 'day' };
+  return { ms: dayStartBack(ctx, unit, amount).toMillis(), precision: 'day' };
 }
 
 function buildDayWord(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
   const back = DAYS_BACK[(g.word ?? '').toLowerCase()] ?? 0;
-  const day = remembered(ctx, `days${back}`, () => ctx.now.minus({ days: back }).startOf('day'));
+  const day = dayStartBack(ctx, 'days', back);
   const time = readClock({ hour: g.h, minute: g.mi });
   if (time === null) return undefined;
   if (!time) return { ms: day.toMillis(), precision: 'day' };
@@ -206,19 +205,20 @@ function minutesBack(ctx: DateContext, minutes: number): number {
 const MINUTE_MS = 60_000;
 
 /**
- * The instants relative dates count back to, per date context (one extraction: one zone and "now").
- * luxon's zone arithmetic costs microseconds a call, and a page of relative dates repeats a few of
- * them (`3小时前`, `昨天`) row after row: on such a page it was a twentieth of the extraction.
+ * The start of the day `amount` `unit`s before now, remembered per date context (one extraction: one
+ * zone and "now"). luxon's calendar arithmetic in a zone costs ~20 µs a call here, and a page of
+ * relative dates repeats a few of them (`3天前`, `昨天`) row after row.
  */
-const REMEMBERED = new WeakMap<DateContext, Map<string, DateTime>>();
-
-function remembered(ctx: DateContext, key: string, compute: () => DateTime): DateTime {
-  let memo = REMEMBERED.get(ctx);
-  if (memo === undefined) REMEMBERED.set(ctx, (memo = new Map()));
-  let value = memo.get(key);
-  if (value === undefined) memo.set(key, (value = compute()));
-  return value;
+function dayStartBack(ctx: DateContext, unit: Unit, amount: number): DateTime {
+  let memo = DAY_STARTS.get(ctx);
+  if (memo === undefined) DAY_STARTS.set(ctx, (memo = new Map()));
+  const key = `${unit}${amount}`;
+  let day = memo.get(key);
+  if (day === undefined) memo.set(key, (day = ctx.now.minus({ [unit]: amount }).startOf('day')));
+  return day;
 }
+
+const DAY_STARTS = new WeakMap<DateContext, Map<string, DateTime>>();
 
 function buildTimeOnly(g: Record<string, string | undefined>, ctx: DateContext): DateHit | undefined {
   const time = readClock({ hour: g.h, minute: g.mi, second: g.s });

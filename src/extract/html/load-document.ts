@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { CheerioAPI } from 'cheerio';
 import { load as loadWithHtmlparser2 } from 'cheerio/slim';
 import type { WarningCollector } from '../warnings.js';
-import { parseWithinDepth, readCappedBody } from './nesting-cap.js';
+import { HTMLPARSER2_OPTIONS, parseWithinDepth, readCappedBody } from './nesting-cap.js';
 
 /** Which parser built the tree. */
 export type ParserMode = 'htmlparser2' | 'parse5';
@@ -17,7 +17,7 @@ export type ParserMode = 'htmlparser2' | 'parse5';
  */
 export function loadDocument(html: string, mode: ParserMode = 'htmlparser2'): CheerioAPI {
   if (mode === 'parse5') return loadFullCheerio().load(html);
-  return loadWithHtmlparser2(html, HTMLPARSER2_OPTIONS);
+  return loadWithHtmlparser2(html, CHEERIO_OPTIONS);
 }
 
 /** A page's first tree and the text it was built from: the page itself, or the page with wrappers nested below the cap dropped. */
@@ -56,7 +56,7 @@ export class DocumentScope {
    */
   loadPage(html: string, warnings: WarningCollector): LoadedPage {
     const tree = parseWithinDepth(html);
-    if (tree) return { $: this.keep(loadWithHtmlparser2(tree, HTMLPARSER2_OPTIONS), html), html };
+    if (tree) return { $: this.keep(loadWithHtmlparser2(tree, CHEERIO_OPTIONS), html), html };
     const capped = readCappedBody(html, warnings);
     return { $: this.load(capped), html: capped };
   }
@@ -79,7 +79,8 @@ export class DocumentScope {
 
 // --- Internal helpers ---
 
-const HTMLPARSER2_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+/** cheerio's options for a tree parsed (or built) by htmlparser2. */
+const CHEERIO_OPTIONS = { xml: HTMLPARSER2_OPTIONS };
 
 let fullCheerio: typeof import('cheerio') | undefined;
 

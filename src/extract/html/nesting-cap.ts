@@ -16,6 +16,9 @@ import { DomHandler, type Document } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import type { WarningCollector } from '../warnings.js';
 
+/** How every page is parsed with htmlparser2 (cheerio's `load` takes them as its `xml` option). */
+export const HTMLPARSER2_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
+
 /** Deepest element nesting kept (Chromium's HTML parser uses the same limit). */
 export const MAX_NESTING_DEPTH = 512;
 
@@ -34,7 +37,7 @@ export interface CappedHtml {
 export function parseWithinDepth(html: string, maxDepth = MAX_NESTING_DEPTH): Document | undefined {
   const handler = new DepthLimitedHandler(maxDepth);
   try {
-    new Parser(handler, PARSER_OPTIONS).end(html);
+    new Parser(handler, HTMLPARSER2_OPTIONS).end(html);
   } catch (error) {
     if (error === TOO_DEEP) return undefined;
     throw error;
@@ -44,8 +47,6 @@ export function parseWithinDepth(html: string, maxDepth = MAX_NESTING_DEPTH): Do
 
 /** Drops element tags nested deeper than `maxDepth`, keeping their content. */
 export function capNesting(html: string, maxDepth = MAX_NESTING_DEPTH): CappedHtml {
-  // Cheap exit: a page with fewer open tags than the cap cannot nest deeper than it.
-  if (countOpenTags(html, maxDepth) <= maxDepth) return { html, dropped: 0 };
   // Tag names are numbers (see nameCode): a list page has thousands of tags, and a string per tag
   // (slice, lower case) was most of this scan's time and garbage.
   const stack: number[] = [];
@@ -107,9 +108,6 @@ export function readCappedBody(body: string, warnings: WarningCollector): string
 
 // --- Internal helpers ---
 
-/** The options cheerio's `load(html, { xml: { xmlMode: false, decodeEntities: true } })` parses with. */
-const PARSER_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
-
 /** Thrown by {@link DepthLimitedHandler} through the parser (one object: nothing is allocated per page). */
 const TOO_DEEP = new Error('element nesting deeper than the cap');
 
@@ -119,7 +117,7 @@ class DepthLimitedHandler extends DomHandler {
   private readonly maxStack: number;
 
   constructor(maxDepth: number) {
-    super(undefined, PARSER_OPTIONS);
+    super(undefined, HTMLPARSER2_OPTIONS);
     this.maxStack = maxDepth + 1;
   }
 
@@ -377,14 +375,4 @@ function codeOfName(name: string): number {
 
 function codeSet(names: readonly string[]): ReadonlySet<number> {
   return new Set(names.map(codeOfName));
-}
-
-const OPEN_TAG = /<[a-zA-Z]/g;
-
-/** Counts start tags, stopping once past `limit` (`test`, unlike `exec`, allocates no match). */
-function countOpenTags(html: string, limit: number): number {
-  OPEN_TAG.lastIndex = 0;
-  let count = 0;
-  while (count <= limit && OPEN_TAG.test(html)) count += 1;
-  return count;
 }
