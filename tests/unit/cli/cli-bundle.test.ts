@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, wri
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import { printsOnly } from '../../../src/cli/cli-bundle.js';
 import { compiledModule, runCompiledScript } from '../../helpers/compiled-module-script.js';
 
 const TEST_DIST = dirname(dirname(inject('testCli')));
@@ -37,6 +38,16 @@ describe('the CLI bundle', () => {
     expect(source).toContain('require("node:path").join(__dirname, "../config/zod-library.js")');
   });
 
+  it('is skipped when the command line only asks for the version or for help', () => {
+    expect(printsOnly(['node', 'feedwright'])).toBe(true);
+    expect(printsOnly(['node', 'feedwright', '--version'])).toBe(true);
+    expect(printsOnly(['node', 'feedwright', '-V'])).toBe(true);
+    expect(printsOnly(['node', 'feedwright', 'run', '-h'])).toBe(true);
+    expect(printsOnly(['node', 'feedwright', 'help', 'check'])).toBe(true);
+    expect(printsOnly(['node', 'feedwright', 'run', '-c', 'feedwright.yaml'])).toBe(false);
+    expect(printsOnly(['node', 'feedwright', 'check'])).toBe(false);
+  });
+
   it('is left alone when the modules were compiled after it, and said to be broken when it cannot load', () => {
     // A copy inside .test-dist, so the bundle's packages still resolve from the project's node_modules,
     // with the package.json the modules read their version from (and their module type) above it.
@@ -62,11 +73,17 @@ describe('the CLI bundle', () => {
       const bundle = join(copy, 'cli', 'feedwright.cjs');
       writeFileSync(bundle, readFileSync(bundle, 'utf8').slice(0, 100_000));
       touch('feedwright.cjs', 2_000_000_200);
-      const cli = spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), '--version'], { encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), 'schema'], { encoding: 'utf8' });
       expect(cli.status).toBe(0);
-      expect(cli.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(JSON.parse(cli.stdout)).toMatchObject({ type: 'object' });
       expect(cli.stderr).toContain(`feedwright: cannot load ${bundle} (`);
       expect(cli.stderr).toContain('running the compiled modules instead. `npm run build` writes it again.');
+      // Asking only for the version or for help does not load the bundle at all.
+      for (const args of [['--version'], ['run', '--help'], ['help', 'check']]) {
+        const printed = spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), ...args], { encoding: 'utf8' });
+        expect(printed.stderr).not.toContain('cannot load');
+        expect(printed.stdout).toMatch(args[0] === '--version' ? /^\d+\.\d+\.\d+/ : /^Usage: feedwright/);
+      }
     } finally {
       rmSync(outer, { recursive: true, force: true });
     }
