@@ -24,6 +24,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
+import { writeAsciiOnly } from './ascii-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -54,6 +55,7 @@ export async function bundleCli(outDir: string): Promise<void> {
     plugins: [moduleUrls(cliDir)],
     logLevel: 'warning',
   });
+  writeAsciiOnly(join(cliDir, 'feedwright.cjs'));
   const cache = spawnSync(process.execPath, [...CLI_V8_FLAGS, '--input-type=module', '-e', warmUpScript(cliDir)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

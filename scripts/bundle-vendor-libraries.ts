@@ -23,6 +23,7 @@ import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { writeAsciiOnly } from './ascii-bundle.js';
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +87,7 @@ async function bundle(outDir: string, name: string, entry: string): Promise<void
     external: ['msgpackr-extract'],
     logLevel: 'warning',
   });
+  writeAsciiOnly(join(outDir, 'vendor', `${name}.cjs`));
 }
 
 function writeCodeCache(name: string, script: string): void {

@@ -4,6 +4,7 @@
  * that starts the CLI runs it. Code compiled from a code cache gets no dynamic import() from Node 20,
  * so the bundle must not contain one.
  */
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,10 @@ describe('the CLI bundle', () => {
       `console.log(JSON.stringify({ origin: bundle?.origin, exports: Object.keys(bundle?.exports ?? {}) }));`,
     ]);
     expect(result).toEqual({ origin: 'bundle, code cache', exports: ['runCli'] });
+  });
+
+  it('is ASCII only, so it is read as one-byte text', () => {
+    expect(isAscii(readFileSync(BUNDLE))).toBe(true);
   });
 
   it('has no dynamic import() left in it (the libraries a command loads late are required)', () => {
