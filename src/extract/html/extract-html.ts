@@ -27,6 +27,7 @@ import { challengePageError } from '../challenge-page.js';
 import { expandRecordIslands } from './record-islands.js';
 import { framedPageError } from './framed-page.js';
 import { redirectPageError } from './redirect-page.js';
+import { hasNestedImpliedEnds } from './implied-ends.js';
 
 /** Items of an HTML page before the shared finishing steps, plus page facts and selectors used. */
 export type HtmlExtraction = Omit<ExtractResult, 'warnings'>;
@@ -71,7 +72,12 @@ function extractFromTrees(
   let list = options.selectors.items
     ? undefined
     : detectListSelectors($, { baseUrl, dates, alternatives: options.listAlternatives === true });
-  if (!options.selectors.items && !list && MAY_HAVE_IMPLIED_ENDS.test(body)) {
+  if (
+    !options.selectors.items &&
+    !list &&
+    MAY_HAVE_IMPLIED_ENDS.test(body) &&
+    hasNestedImpliedEnds($.root().toArray())
+  ) {
     // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
     // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
     const browserShaped = documents.load(body, 'parse5');

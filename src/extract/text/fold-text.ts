@@ -11,6 +11,27 @@ export function foldWhitespace(text: string): string {
     .trim();
 }
 
+/**
+ * Whether a UTF-16 code unit is one that `\s` matches (ASCII white space, NBSP, the Unicode space
+ * separators, the line and paragraph separators, BOM): for loops that count or skip white space in
+ * place, where a regular expression over a whole page's text would copy it.
+ */
+export function isRegExpSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
 /** True when a title was visibly cut short on the page (`…`, `...`, `..`, `。。。`). */
 export function isTruncatedText(text: string): boolean {
   return /(?:…|\.{2,}|。{2,}|．{2,}|⋯)\s*$/.test(text);

@@ -1,0 +1,49 @@
+/**
+ * Detection's second chance on a parse5 tree is taken only when htmlparser2's tree nests an element
+ * whose end tag HTML implies inside another of its kind (the fault parse5 repairs): a page without
+ * one is not parsed twice.
+ */
+import { load } from 'cheerio/slim';
+import { describe, expect, it } from 'vitest';
+import { hasNestedImpliedEnds } from '../../../src/extract/html/implied-ends.js';
+import { isRegExpSpace } from '../../../src/extract/text/fold-text.js';
+
+const nested = (html: string) =>
+  hasNestedImpliedEnds(
+    load(html, { xml: { xmlMode: false } })
+      .root()
+      .toArray(),
+  );
+
+describe('hasNestedImpliedEnds', () => {
+  it('finds an unclosed li, p, td or dd that swallowed the next one', () => {
+    expect(nested('<ul><li><a href="/1">one<li><a href="/2">two</a></ul>')).toBe(true);
+    expect(nested('<p><span>one<p>two</span>')).toBe(true);
+    expect(nested('<table><tr><td><b>one<th>two</b></td></tr></table>')).toBe(true);
+    expect(nested('<dl><dt><i>term<dd>definition</i></dl>')).toBe(true);
+  });
+
+  it('finds none in well-formed lists, sibling rows or text', () => {
+    expect(nested('<ul><li><a href="/1">one</a></li><li><a href="/2">two</a></li></ul>')).toBe(false);
+    expect(nested('<ul><li>one<li>two<li>three</ul>')).toBe(false);
+    expect(nested(`<p>${'Lorem ipsum dolor sit amet. '.repeat(1000)}</p><p>second</p>`)).toBe(false);
+    expect(nested('<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>')).toBe(false);
+  });
+
+  it('counts a nested list inside a row (a menu with sub-menus) as nesting', () => {
+    expect(nested('<ul><li>menu<ul><li>sub</li></ul></li></ul>')).toBe(true);
+  });
+
+  it('walks 100,000 nested divs without recursion', () => {
+    expect(nested(`${'<div>'.repeat(100_000)}<p>text</p>${'</div>'.repeat(100_000)}`)).toBe(false);
+  });
+});
+
+describe('isRegExpSpace', () => {
+  it('is true for exactly the code units \\s matches', () => {
+    const disagreeing: number[] = [];
+    for (let code = 0; code <= 0xffff; code += 1)
+      if (isRegExpSpace(code) !== /\s/.test(String.fromCharCode(code))) disagreeing.push(code);
+    expect(disagreeing).toEqual([]);
+  });
+});
