@@ -15,6 +15,7 @@
 import { DomHandler, type Document } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import type { WarningCollector } from '../warnings.js';
+import { isRegExpSpace } from '../text/fold-text.js';
 
 /** How every page is parsed with htmlparser2 (cheerio's `load` takes them as its `xml` option). */
 export const HTMLPARSER2_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
@@ -181,19 +182,7 @@ function isAsciiLetter(code: number): boolean {
 
 /** `/`, `>` or a character of the regular expression class `\s` (ends a tag name). */
 function endsTagName(code: number): boolean {
-  if (code === 0x2f || code === 0x3e || code === 0x20) return true;
-  if (code < 0x80) return code >= 0x09 && code <= 0x0d;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
+  return code === 0x2f || code === 0x3e || isRegExpSpace(code);
 }
 
 /**
