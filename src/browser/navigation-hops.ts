@@ -104,7 +104,7 @@ export function createNavigationRouter(deps: NavigationDeps): NavigationRouter {
       if (!turn) return abort(route);
       let response: APIResponse;
       try {
-        response = await route.fetch({ maxRedirects: 0, timeout: Math.max(1, deps.deadline - performance.now()) });
+        response = await fetchDocument(route, deps.deadline);
       } catch (error) {
         if (!closed) deps.refuse(documentFailed(request, routed.url(), error));
         return abort(route);
@@ -212,4 +212,24 @@ function abort(route: Route): Promise<void> {
 
 function ignoreGone(): void {
   // The page is already gone: nothing is left to answer.
+}
+
+/**
+ * The document request, sent once more when its connection was reset before an answer: a kept-alive
+ * connection the server closed as it idled out (Apache's default KeepAliveTimeout is 5 s) fails the
+ * next request sent on it, which mostly never reached the site. Browsers send such a request again; so
+ * does this, once, within the page's deadline.
+ */
+async function fetchDocument(route: Route, deadline: number): Promise<APIResponse> {
+  const send = () => route.fetch({ maxRedirects: 0, timeout: Math.max(1, deadline - performance.now()) });
+  try {
+    return await send();
+  } catch (error) {
+    if (!isConnectionReset(error) || deadline - performance.now() < 1) throw error;
+    return await send();
+  }
+}
+
+function isConnectionReset(error: unknown): boolean {
+  return error instanceof Error && /\b(?:ECONNRESET|socket hang up)\b/.test(error.message);
 }

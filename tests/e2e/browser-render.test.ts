@@ -293,6 +293,25 @@ describe.runIf(available)('rendering pages in headless Chromium', () => {
     expect((error as BrowserError).status).toBe(404);
   });
 
+  it('sends the document request once more when its connection is reset (a kept-alive connection the server closed)', async () => {
+    let resets = 0;
+    origin.server.route('/reset-once/', (req, res) => {
+      if (resets === 0) {
+        resets += 1;
+        req.socket.destroy();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          '<html><body><ul class="list"><li><a href="/a/1.html">连接重置之后再次请求的新闻标题</a></li></ul></body></html>',
+        );
+    });
+    const page = await renderer.render(request('/reset-once/'));
+    expect(page.html).toContain('连接重置之后再次请求的新闻标题');
+    expect(origin.server.count('/reset-once/')).toBe(2);
+  });
+
   it('reports its memory while running, and closes the browser when idle', async () => {
     const idle = createRenderer({ idleCloseMs: 300 });
     expect(idle.stats().running).toBe(false);
