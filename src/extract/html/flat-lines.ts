@@ -7,6 +7,7 @@
  */
 import type { AnyNode, Element } from 'domhandler';
 import { BLOCK_ELEMENTS } from './field-selector.js';
+import { countVisible } from '../text/fold-text.js';
 
 /**
  * The blocks with, on every `<br>`-delimited line holding several inline blocks, only the one with the
@@ -82,7 +83,7 @@ export function isLineBreak(node: AnyNode): boolean {
 
 /** Characters of text inside an element, whitespace excluded. */
 function textLength(node: AnyNode): number {
-  if (node.type === 'text') return (node as unknown as { data: string }).data.replace(/\s+/g, '').length;
+  if (node.type === 'text') return countVisible((node as unknown as { data: string }).data);
   if (!('children' in node)) return 0;
   let length = 0;
   for (const child of (node as Element).children) length += textLength(child);

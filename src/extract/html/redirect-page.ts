@@ -7,7 +7,7 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { ExtractError } from '../extract-error.js';
-import { isRegExpSpace } from '../text/fold-text.js';
+import { countVisible } from '../text/fold-text.js';
 
 /** The error for a redirect stub, or undefined when the page is not one. */
 export function redirectPageError(
@@ -57,18 +57,12 @@ function hasMoreTextThan(root: AnyNode, limit: number): boolean {
     if (node.type === 'text') {
       // Counted in place, stopping at the limit: a replace() of the whitespace copied the whole text,
       // and on a page of 10 MB of text it built an array of 1.8 million pieces first.
-      count = countVisible((node as unknown as { data: string }).data, count, limit);
+      count += countVisible((node as unknown as { data: string }).data, limit - count);
       if (count > limit) return true;
     } else if ('children' in node)
       for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i] as AnyNode);
   }
   return false;
 }
-/** `count` plus the characters of `text` that `\s` does not match, stopping once past `limit`. */
-function countVisible(text: string, count: number, limit: number): number {
-  for (let i = 0; i < text.length && count <= limit; i += 1) if (!isRegExpSpace(text.charCodeAt(i))) count += 1;
-  return count;
-}
-
 const LOCATION_ASSIGNMENT =
   /(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]/;

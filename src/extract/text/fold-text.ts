@@ -32,6 +32,16 @@ export function isRegExpSpace(code: number): boolean {
   );
 }
 
+/**
+ * Characters of `text` that `\s` does not match, counted in place (a `replace(/\s+/g, '')` copies
+ * the text); counting stops once past `limit`.
+ */
+export function countVisible(text: string, limit = Infinity): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count <= limit; i += 1) if (!isRegExpSpace(text.charCodeAt(i))) count += 1;
+  return count;
+}
+
 /** True when a title was visibly cut short on the page (`…`, `...`, `..`, `。。。`). */
 export function isTruncatedText(text: string): boolean {
   return /(?:…|\.{2,}|。{2,}|．{2,}|⋯)\s*$/.test(text);

@@ -7,7 +7,6 @@ import { load } from 'cheerio/slim';
 import { Document, Element, Text } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { hasNestedImpliedEnds } from '../../../src/extract/html/implied-ends.js';
-import { isRegExpSpace } from '../../../src/extract/text/fold-text.js';
 
 const nested = (html: string) =>
   hasNestedImpliedEnds(
@@ -41,14 +40,5 @@ describe('hasNestedImpliedEnds', () => {
     for (let depth = 0; depth < 100_000; depth += 1) inner = new Element('div', {}, [inner]);
     expect(hasNestedImpliedEnds([new Document([inner])])).toBe(false);
     expect(hasNestedImpliedEnds([new Document([new Element('p', {}, [inner])])])).toBe(true);
-  });
-});
-
-describe('isRegExpSpace', () => {
-  it('is true for exactly the code units \\s matches', () => {
-    const disagreeing: number[] = [];
-    for (let code = 0; code <= 0xffff; code += 1)
-      if (isRegExpSpace(code) !== /\s/.test(String.fromCharCode(code))) disagreeing.push(code);
-    expect(disagreeing).toEqual([]);
   });
 });
