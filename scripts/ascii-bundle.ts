@@ -8,8 +8,8 @@
  *
  * The escape means the same in a regular expression, with or without the `u` flag (an astral
  * character becomes an escaped surrogate pair, which `u` reads as one code point), and nothing in a
- * comment. After an escaping backslash it would not (`\年` is the character, `\\u5E74` a backslash): a bundle
- * with one is refused rather than changed.
+ * comment. After an escaping backslash it would not (`\年` is the character, `\\u5E74` a backslash):
+ * a bundle with one is refused rather than changed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 

@@ -72,12 +72,7 @@ function extractFromTrees(
   let list = options.selectors.items
     ? undefined
     : detectListSelectors($, { baseUrl, dates, alternatives: options.listAlternatives === true });
-  if (
-    !options.selectors.items &&
-    !list &&
-    MAY_HAVE_IMPLIED_ENDS.test(body) &&
-    hasNestedImpliedEnds($.root().toArray())
-  ) {
+  if (!options.selectors.items && !list && hasNestedImpliedEnds($.root().toArray())) {
     // Unclosed `<li>`/`<p>`/`<td>` nest rows inside each other in htmlparser2's tree, where no list shows;
     // browsers (and parse5) close them. Detection gets a second chance on the browser-shaped tree.
     const browserShaped = documents.load(body, 'parse5');
@@ -251,9 +246,6 @@ function findBlocks(
   );
   return { $: browserShaped, blocks: retried };
 }
-
-/** A start tag whose end the parsers may imply differently (htmlparser2 only closes a direct same-name sibling). */
-const MAY_HAVE_IMPLIED_ENDS = /<(?:li|p|td|tr|option|dd|dt)\b/i;
 
 /**
  * Rows nested in one another in the fast tree (`<li><a>one<li><a>two…` with unclosed `<li>`: htmlparser2
