@@ -244,23 +244,53 @@ function describeKind(element: Element): string {
   return `${element.name}#${element.attribs.id ?? ''}.${element.attribs.class ?? ''}`;
 }
 
-/** The container's children grouped by tag (at least two per tag), keeping those that hold a headline link. */
+/**
+ * The container's children grouped by tag (at least two per tag), keeping those that hold a headline link.
+ * It runs for every container of the page, and most have fewer than two such children of one tag: the
+ * qualifying children are noted in a reused index list first, and arrays are built only for real groups.
+ */
 function groupRows(container: ContainerStats): Array<[string, Element[], NodeStats[]]> {
-  const byTag: Array<[string, Element[], NodeStats[]]> = [];
   const { children, childFigures } = container;
+  let count = 0;
   for (let i = 0; i < children.length; i += 1) {
     const element = children[i] as Element;
     const figures = childFigures[i] as NodeStats;
     if (NON_ROWS.has(element.name) || !figures.best || !isRowSized(figures)) continue;
-    const entry = byTag.find(([tag]) => tag === element.name);
-    if (entry) {
-      entry[1].push(element);
-      entry[2].push(figures);
-    } else byTag.push([element.name, [element], [figures]]);
+    qualifying[count] = i;
+    count += 1;
   }
+  if (count < 2) return [];
   const out: Array<[string, Element[], NodeStats[]]> = [];
-  for (const entry of byTag) if (entry[1].length >= 2) out.push(keepHeadlineClass(keepLineHeadlines(entry)));
+  for (let k = 0; k < count; k += 1) {
+    const tag = (children[qualifying[k] as number] as Element).name;
+    if (!firstOfTag(children, k, tag)) continue;
+    let size = 0;
+    for (let j = k; j < count; j += 1) if ((children[qualifying[j] as number] as Element).name === tag) size += 1;
+    if (size < 2) continue;
+    // Sized once: pushing would regrow (and drop) the backing store several times for a long list.
+    const rows = new Array<Element>(size);
+    const figures = new Array<NodeStats>(size);
+    let filled = 0;
+    for (let j = k; filled < size; j += 1) {
+      const index = qualifying[j] as number;
+      const element = children[index] as Element;
+      if (element.name !== tag) continue;
+      rows[filled] = element;
+      figures[filled] = childFigures[index] as NodeStats;
+      filled += 1;
+    }
+    out.push(keepHeadlineClass(keepLineHeadlines([tag, rows, figures])));
+  }
   return out;
+}
+
+/** Indexes (into a container's children) of the children {@link groupRows} keeps; reused by every call. */
+const qualifying: number[] = [];
+
+/** True when no qualifying child before the k-th has its tag (groups come in order of their first row). */
+function firstOfTag(children: Element[], k: number, tag: string): boolean {
+  for (let j = 0; j < k; j += 1) if ((children[qualifying[j] as number] as Element).name === tag) return false;
+  return true;
 }
 
 /** Inline rows on `<br>`-delimited lines: only each line's headline is a row (flat-lines.ts). */

@@ -12,10 +12,11 @@ import { countVisible } from '../text/fold-text.js';
 /**
  * The blocks with, on every `<br>`-delimited line holding several inline blocks, only the one with the
  * most text (the first on a tie). Blocks in page order stay in page order; other blocks are kept.
+ * Returns `blocks` itself when none is dropped (list detection asks this of every group of rows).
  */
-export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
+export function keepOneBlockPerLine(blocks: Element[]): Element[] {
   const lines = readLines(blocks);
-  if (lines === undefined) return [...blocks];
+  if (lines === undefined) return blocks;
   const dropped = new Set<Element>();
   for (const line of lines.values()) {
     if (line.length < 2) continue;
@@ -31,7 +32,7 @@ export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
       } else dropped.add(block);
     }
   }
-  return dropped.size === 0 ? [...blocks] : blocks.filter((block) => !dropped.has(block));
+  return dropped.size === 0 ? blocks : blocks.filter((block) => !dropped.has(block));
 }
 
 // --- Internal helpers ---
@@ -41,16 +42,25 @@ export function keepOneBlockPerLine(blocks: readonly Element[]): Element[] {
  * block's parent holds a `<br>`, the common case, checked once per parent.
  */
 function readLines(blocks: readonly Element[]): Map<number, Element[]> | undefined {
-  const lineOf = new Map<Element, number>();
-  const seen = new Set<AnyNode>();
+  let lineOf: Map<Element, number> | undefined;
+  // Blocks mostly share one parent: the set of parents seen is made when a second one turns up.
+  let lastParent: AnyNode | undefined;
+  let seen: Set<AnyNode> | undefined;
   let lines = 0;
   for (const block of blocks) {
     const parent = block.parent;
-    if (!parent || BLOCK_ELEMENTS.has(block.name) || seen.has(parent)) continue;
-    seen.add(parent);
+    if (!parent || parent === lastParent || BLOCK_ELEMENTS.has(block.name)) continue;
+    if (lastParent !== undefined) {
+      seen ??= new Set([lastParent]);
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+    }
+    lastParent = parent;
+    if (!(parent as Element).children.some(isLineBreak)) continue;
+    lineOf ??= new Map();
     lines = numberLines(parent as Element, lineOf, lines);
   }
-  if (lineOf.size === 0) return undefined;
+  if (lineOf === undefined) return undefined;
   const byLine = new Map<number, Element[]>();
   for (const block of blocks) {
     const line = lineOf.get(block);
@@ -64,10 +74,9 @@ function readLines(blocks: readonly Element[]): Map<number, Element[]> | undefin
 
 /**
  * Numbers the element children of a parent that holds `<br>`s by the line they sit on, lines counted
- * on from `first`; nothing otherwise. Returns the number after the parent's last line.
+ * on from `first` (the caller checked that it holds one). Returns the number after the parent's last line.
  */
 function numberLines(parent: Element, lineOf: Map<Element, number>, first: number): number {
-  if (!parent.children.some(isLineBreak)) return first;
   let line = first;
   for (const child of parent.children) {
     if (isLineBreak(child)) line += 1;
