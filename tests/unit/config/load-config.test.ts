@@ -46,6 +46,15 @@ describe('loading a valid config', () => {
     expect(config.sources[0]!.intervalMs).toBe(8 * 3_600_000);
   });
 
+  it('accepts canonical zone names and the aliases and links luxon knows', () => {
+    // Asia/Taipei is in ICU's list of canonical names; UTC, Asia/Kolkata and US/Eastern are not (Node 20's
+    // ICU lists Asia/Calcutta), and are still valid zones.
+    for (const zone of ['Asia/Taipei', 'Asia/Calcutta', 'UTC', 'Asia/Kolkata', 'US/Eastern', 'Etc/GMT-8']) {
+      const { config } = parseConfigText(`defaults:\n  timezone: ${zone}\n${minimal}`, FILE);
+      expect(config.sources[0]!.timezone).toBe(zone);
+    }
+  });
+
   it('accepts JSON, which is YAML too', () => {
     const { config } = parseConfigText(
       JSON.stringify({ sources: [{ id: 'a', url: 'https://example.org/' }] }),
