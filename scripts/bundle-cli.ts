@@ -1,7 +1,9 @@
 /**
  * Bundles the compiled CLI (`<outDir>/cli/run-cli.js` and everything it imports) into one CommonJS
  * file, `<outDir>/cli/feedwright.cjs`, which the executable runs in place of the modules
- * (src/cli/cli-bundle.ts), and writes V8's code cache of it beside it.
+ * (src/cli/cli-bundle.ts), and writes V8's code cache of it beside it; and the same for the extraction
+ * thread (`<outDir>/pipeline/extract-worker.js` into `extract-worker.cjs`, src/pipeline/extract-worker-bundle.ts),
+ * which a pool thread runs in place of the modules.
  *
  * - Left outside, loaded from node_modules when a command needs them: the browser (playwright-core),
  *   the extraction pool (piscina), the Redis libraries (their own bundle), feed parsing (feedsmith),
@@ -13,14 +15,15 @@
  *   pool's worker file; node-cron's path to its daemon) are the same as from the modules.
  * - The code cache is written by a fresh `node` with the CLI's V8 flags after a `run` of two sources
  *   (one with selectors in GBK, one found automatically in UTF-8) served from 127.0.0.1, so it holds
- *   the functions a run compiles; V8 accepts it only from the same Node version and flags.
+ *   the functions a run compiles; V8 accepts it only from the same Node version and flags. The thread's
+ *   cache is written after the sample page is extracted with selectors and found automatically.
  *
  * Must run after the TypeScript is compiled into `outDir` and the vendor bundles are written.
  * Run: `tsx scripts/bundle-cli.ts [outDir]` (default dist/), as `npm run build` does.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
@@ -41,38 +44,53 @@ const EXTERNAL = [
   'opencc-js',
 ];
 
-/** Writes `<outDir>/cli/feedwright.cjs` and its code cache. */
+/** Writes `<outDir>/cli/feedwright.cjs`, `<outDir>/pipeline/extract-worker.cjs` and their code caches. */
 export async function bundleCli(outDir: string): Promise<void> {
   const cliDir = join(outDir, 'cli');
+  const pipelineDir = join(outDir, 'pipeline');
+  await Promise.all([
+    bundleModule(join(cliDir, 'run-cli.js'), join(cliDir, 'feedwright.cjs')),
+    bundleModule(join(pipelineDir, 'extract-worker.js'), join(pipelineDir, 'extract-worker.cjs')),
+  ]);
+  writeCodeCache(join(cliDir, 'feedwright.cjs'), cliWarmUpScript(cliDir));
+  writeCodeCache(join(pipelineDir, 'extract-worker.cjs'), workerWarmUpScript(pipelineDir));
+}
+
+// --- Internal helpers ---
+
+/** One CommonJS file of `entry` and what it imports (but EXTERNAL), ASCII only (scripts/ascii-bundle.ts). */
+async function bundleModule(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [join(cliDir, 'run-cli.js')],
-    outfile: join(cliDir, 'feedwright.cjs'),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    plugins: [moduleUrls(cliDir)],
+    plugins: [moduleUrls(dirname(outfile))],
     logLevel: 'warning',
   });
-  writeAsciiOnly(join(cliDir, 'feedwright.cjs'));
-  const cache = spawnSync(process.execPath, [...CLI_V8_FLAGS, '--input-type=module', '-e', warmUpScript(cliDir)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (cache.status !== 0) throw new Error(`could not write the code cache of ${join(cliDir, 'feedwright.cjs')}`);
+  writeAsciiOnly(outfile);
 }
 
-// --- Internal helpers ---
+/** Runs `script` (which ends by writing the bundle's code cache) in a fresh `node` under the CLI's V8 flags. */
+function writeCodeCache(bundle: string, script: string): void {
+  const cache = spawnSync(process.execPath, [...CLI_V8_FLAGS, '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (cache.status !== 0) throw new Error(`could not write the code cache of ${bundle}`);
+}
 
 /** Rewrites `import.meta.url` in every bundled module to the module's own URL, found from the bundle's `__dirname`. */
-function moduleUrls(cliDir: string): Plugin {
+function moduleUrls(bundleDir: string): Plugin {
   return {
     name: 'module-urls',
     setup(plugin) {
       plugin.onLoad({ filter: /\.m?js$/ }, (args) => {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
-        const path = JSON.stringify(relative(cliDir, args.path));
+        const path = JSON.stringify(relative(bundleDir, args.path));
         const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${path})).href`;
         return { contents: source.replaceAll('import.meta.url', `(${url})`), loader: 'js' };
       });
@@ -80,8 +98,8 @@ function moduleUrls(cliDir: string): Plugin {
   };
 }
 
-/** The script the cache is written by: a local site, a config, `run`, then the cache. */
-function warmUpScript(cliDir: string): string {
+/** The script the CLI's cache is written by: a local site, a config, `run`, then the cache. */
+function cliWarmUpScript(cliDir: string): string {
   const module = (name: string) => JSON.stringify(pathToFileURL(join(cliDir, name)).href);
   return [
     `import { createServer } from 'node:http';`,
@@ -116,6 +134,28 @@ function warmUpScript(cliDir: string): string {
     `rmSync(dir, { recursive: true, force: true });`,
     `if (process.exitCode) process.exit(4);`,
     `writeCliBundleCodeCache(bundle);`,
+  ].join('\n');
+}
+
+/**
+ * The script the extraction thread's cache is written by: the sample page through the bundle's worker
+ * function with selectors, then found automatically, then the cache.
+ */
+function workerWarmUpScript(pipelineDir: string): string {
+  const module = (name: string) => JSON.stringify(pathToFileURL(join(pipelineDir, name)).href);
+  const options = (selectors: string) =>
+    `{ sourceId: 'build', type: 'html', selectors: parseSourceSelectors(${selectors}), timezone: 'Asia/Shanghai', now: new Date(), replace: [], summaryLength: 200 }`;
+  return [
+    `import { loadExtractWorkerBundle, writeExtractWorkerCodeCache } from ${module('extract-worker-bundle.js')};`,
+    `import { parseSourceSelectors } from ${module('../field-selector/parse-field-selector.js')};`,
+    `const bundle = loadExtractWorkerBundle();`,
+    `if (!bundle) process.exit(3);`,
+    `const input = { body: ${JSON.stringify(SAMPLE_LIST_PAGE)}, contentType: 'text/html; charset=utf-8', url: 'http://127.0.0.1/list.html' };`,
+    `for (const options of [${options("{ items: 'ul.list li', title: 'a', link: 'a@href', date: 'span.date' }")}, ${options('{}')}]) {`,
+    `  const answer = bundle.exports.default({ input, options });`,
+    `  if ('failed' in answer || answer.items.length !== 30) process.exit(4);`,
+    `}`,
+    `writeExtractWorkerCodeCache(bundle);`,
   ].join('\n');
 }
 

@@ -12,7 +12,7 @@
  *
  * What stays outside: the packages a command loads only when it needs them (the browser, the pool,
  * the Redis libraries, feed parsing, detail summaries, Chinese conversion) and better-sqlite3, a
- * native addon; the extraction threads run the modules (the pool's worker file).
+ * native addon. The extraction threads run a bundle of their own (src/pipeline/extract-worker-bundle.ts).
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

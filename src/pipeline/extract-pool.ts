@@ -4,9 +4,9 @@
  * write order and SIGTERM handling live; a worker only turns a decoded page into items, which has
  * no side effects, so cancelling or losing a task loses nothing.
  *
- * A pool costs ~0.15 s of CPU per thread to start (each loads cheerio on htmlparser2 and the
- * extractors; see loadDocument for why not cheerio's full build), so a pass starts one only when it
- * has enough pages to win that back (see {@link shouldUsePool}).
+ * A pool costs ~0.15 s of CPU per thread to start (each runs the extractors' bundle from its code
+ * cache, extract-worker-bundle.ts; see loadDocument for why not cheerio's full build), so a pass starts
+ * one only when it has enough pages to win that back (see {@link shouldUsePool}).
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -102,10 +102,12 @@ export const extractInProcess: ExtractPage = async (input, options) => extractIt
 export async function startExtractPool(threads: number = configuredThreads()): Promise<ExtractPool> {
   // Required, not imported: import() fails in the CLI's bundle (src/vendor/vendor-bundle.ts).
   const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
-  // Under tsx (tests, benchmarks) this module is a .ts file and so is its worker; compiled, both are .js.
+  // Under tsx (tests, benchmarks) this module is a .ts file, and its thread runs the worker module (tsx's
+  // loader takes it through require(), which a module with a top-level await cannot be); compiled, the
+  // thread runs extract-thread.js, which runs the worker's bundle (extract-worker-bundle.ts).
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const pool: PiscinaPool = new Piscina({
-    filename: new URL(`./extract-worker.${extension}`, import.meta.url).href,
+    filename: new URL(extension === 'ts' ? './extract-worker.ts' : './extract-thread.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // The main thread keeps at most a few pages per thread in flight: memory stays bounded.

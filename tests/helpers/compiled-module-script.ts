@@ -3,7 +3,7 @@
  * compiled code (.test-dist/, built as dist/ is by tests/global-setup.ts): V8 accepts the vendor
  * bundles' code caches only under the flags they were made with. Returns the JSON the script prints.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
@@ -20,4 +20,20 @@ export function runCompiledScript(lines: string[]): unknown {
     encoding: 'utf8',
   });
   return JSON.parse(output) as unknown;
+}
+
+/**
+ * The same for a script that starts worker threads, which refuse V8 flags given on the command line:
+ * the flags are set by the script's first lines, as bin/feedwright.js sets them. Returns the JSON it
+ * printed and what it wrote to stderr; throws when it exits other than 0.
+ */
+export function runCompiledThreadsScript(lines: string[]): { printed: unknown; stderr: string } {
+  const script = [
+    `import { setFlagsFromString } from 'node:v8';`,
+    `for (const flag of ${JSON.stringify(CLI_V8_FLAGS)}) setFlagsFromString(flag);`,
+    ...lines,
+  ].join('\n');
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`the script exited with ${run.status}: ${run.stderr}`);
+  return { printed: JSON.parse(run.stdout) as unknown, stderr: run.stderr };
 }
