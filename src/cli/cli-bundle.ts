@@ -14,9 +14,8 @@
  * the Redis libraries, feed parsing, detail summaries, Chinese conversion) and better-sqlite3, a
  * native addon. The extraction threads run a bundle of their own (src/pipeline/extract-worker-bundle.ts).
  */
-import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runVendorBundle, writeVendorCodeCache, type RunBundle } from '../vendor/vendor-bundle.js';
+import { runBuiltBundle, writeVendorCodeCache, type RunBundle } from '../vendor/vendor-bundle.js';
 
 /** What the bundle exports (its entry is run-cli.ts). */
 export interface CliBundle {
@@ -29,11 +28,7 @@ export interface CliBundle {
  * without `npm run build`, which bundles after compiling): the modules are then what was built last.
  */
 export function loadCliBundle(): RunBundle<CliBundle> | undefined {
-  const built = statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs;
-  if (built === undefined) return undefined;
-  const compiled = statSync(MAIN_MODULE, { throwIfNoEntry: false })?.mtimeMs;
-  if (compiled !== undefined && compiled > built) return undefined;
-  return runVendorBundle<CliBundle>(BUNDLE);
+  return runBuiltBundle<CliBundle>(BUNDLE, MAIN_MODULE);
 }
 
 /**

@@ -11,10 +11,9 @@
  * process's CPU with one thread and 542-564 ms with two from the modules, 186-189 and 332-345 ms from
  * the bundle and its cache (three runs each).
  */
-import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ExtractResult } from '../model.js';
-import { runVendorBundle, writeVendorCodeCache, type RunBundle } from '../vendor/vendor-bundle.js';
+import { runBuiltBundle, writeVendorCodeCache, type RunBundle } from '../vendor/vendor-bundle.js';
 import type { ExtractFailure, ExtractTask } from './extract-worker.js';
 
 /** What the bundle exports: the worker module's default export. */
@@ -28,11 +27,7 @@ export interface ExtractWorkerBundle {
  * the modules are then what was built last.
  */
 export function loadExtractWorkerBundle(): RunBundle<ExtractWorkerBundle> | undefined {
-  const built = statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs;
-  if (built === undefined) return undefined;
-  const compiled = statSync(WORKER_MODULE, { throwIfNoEntry: false })?.mtimeMs;
-  if (compiled !== undefined && compiled > built) return undefined;
-  return runVendorBundle<ExtractWorkerBundle>(BUNDLE);
+  return runBuiltBundle<ExtractWorkerBundle>(BUNDLE, WORKER_MODULE);
 }
 
 /** Writes V8's code cache of a bundle that has run in this process (the build extracts sample pages first). */

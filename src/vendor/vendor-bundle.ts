@@ -16,7 +16,7 @@
  *   loads late, it loads with `require` (see cli-bundle.ts, whose test checks for it).
  */
 import { isAscii } from 'node:buffer';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -51,6 +51,20 @@ export function runVendorBundle<T>(path: string): RunBundle<T> | undefined {
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
   const origin = cachedData && !script.cachedDataRejected ? 'bundle, code cache' : 'bundle';
   return { exports: module.exports as T, origin, script };
+}
+
+/**
+ * {@link runVendorBundle} for a bundle the build makes of feedwright's own compiled modules (the CLI,
+ * the extraction thread), unless it is missing or older than `madeFrom`, a module the compiler writes
+ * on every build (the TypeScript was compiled again without `npm run build`, which bundles after
+ * compiling): undefined then, and the caller runs the modules, which are what was built last.
+ */
+export function runBuiltBundle<T>(path: string, madeFrom: string): RunBundle<T> | undefined {
+  const built = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) return undefined;
+  const compiled = statSync(madeFrom, { throwIfNoEntry: false })?.mtimeMs;
+  if (compiled !== undefined && compiled > built) return undefined;
+  return runVendorBundle<T>(path);
 }
 
 /**

@@ -12,7 +12,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { compiledModule, runCompiledThreadsScript } from '../../helpers/compiled-module-script.js';
 
 const OUT = dirname(dirname(inject('testCli')));
-const module = compiledModule;
 
 const PAGE = JSON.stringify({
   body: '<html><body><ul class="l"><li><a href="./a.html">生态环境部印发《生态环境标准管理办法》</a><span>2019-08-27</span></li><li><a href="./b.html">关于大气污染防治的公告</a><span>8月26日</span></li><li><a href="./c.html">关于开展第二轮中央生态环境保护督察的通知</a><span>2019-08-20</span></li></ul></body></html>',
@@ -24,13 +23,13 @@ const PAGE = JSON.stringify({
 const COMPARE = [
   `const { Worker } = await import('node:worker_threads');`,
   `const origin = await new Promise((resolve, reject) => {`,
-  `  const worker = new Worker(\`Promise.all([import('node:worker_threads'), import(${module('pipeline/extract-worker-bundle.js')})]).then(([{ parentPort }, m]) => parentPort.postMessage(m.loadExtractWorkerBundle()?.origin ?? 'none'))\`, { eval: true });`,
+  `  const worker = new Worker(\`Promise.all([import('node:worker_threads'), import(${compiledModule('pipeline/extract-worker-bundle.js')})]).then(([{ parentPort }, m]) => parentPort.postMessage(m.loadExtractWorkerBundle()?.origin ?? 'none'))\`, { eval: true });`,
   `  worker.once('message', (value) => { resolve(value); void worker.terminate(); });`,
   `  worker.once('error', reject);`,
   `});`,
-  `const { startExtractPool } = await import(${module('pipeline/extract-pool.js')});`,
-  `const { extractItems } = await import(${module('extract/index.js')});`,
-  `const { parseSourceSelectors } = await import(${module('field-selector/parse-field-selector.js')});`,
+  `const { startExtractPool } = await import(${compiledModule('pipeline/extract-pool.js')});`,
+  `const { extractItems } = await import(${compiledModule('extract/index.js')});`,
+  `const { parseSourceSelectors } = await import(${compiledModule('field-selector/parse-field-selector.js')});`,
   `const input = ${PAGE};`,
   // A table written without <tbody>: its selector matches only the browser-shaped (parse5) tree, which a
   // thread loads from node_modules on first need.
@@ -78,9 +77,9 @@ describe('the extraction thread of the compiled CLI', () => {
     copyFileSync(bundle, saved);
     const modified = statSync(bundle).mtime;
     const origins = [
-      `const { default: extract } = await import(${module('pipeline/extract-thread.js')});`,
-      `const { loadExtractWorkerBundle } = await import(${module('pipeline/extract-worker-bundle.js')});`,
-      `const { parseSourceSelectors } = await import(${module('field-selector/parse-field-selector.js')});`,
+      `const { default: extract } = await import(${compiledModule('pipeline/extract-thread.js')});`,
+      `const { loadExtractWorkerBundle } = await import(${compiledModule('pipeline/extract-worker-bundle.js')});`,
+      `const { parseSourceSelectors } = await import(${compiledModule('field-selector/parse-field-selector.js')});`,
       `const options = { sourceId: 't', type: 'html', selectors: parseSourceSelectors({ items: 'ul.l li' }), timezone: 'UTC', now: new Date(0), replace: [], summaryLength: 40 };`,
       `let origin; try { origin = loadExtractWorkerBundle()?.origin ?? 'none'; } catch { origin = 'broken'; }`,
       `console.log(JSON.stringify({ origin, items: extract({ input: ${PAGE}, options }).items.length }));`,
