@@ -27,8 +27,15 @@ export interface ExtractPool {
   close(): Promise<void>;
 }
 
-/** Fewer pages than this are extracted in-process: a pool's start-up would cost more than it saves. */
-export const POOL_MIN_PAGES = 24;
+/**
+ * Fewer pages than this are extracted in-process: a pool's start-up would cost more than it saves.
+ * Cold `run`s of the first N peer pages (bench/peer-workload.ts, c=8, 2 cores; one thread against none,
+ * median of 3-5 runs each, in several rounds), the wall time with the thread minus without: 24 pages
+ * +215/-21 ms, 32 +20, 40 -27, 48 -54/+54, 56 +187, 64 -124/+169/-165, 80 -230/-112, 96 -142/-55, 128 -43
+ * (200 pages: 13-20 % shorter), for 230-680 ms more CPU every time. Below 80 pages the gain was lost in
+ * the noise of this machine, and the extra CPU was not.
+ */
+export const POOL_MIN_PAGES = 80;
 
 /**
  * Young generation of each extraction thread, in MB. A thread inherits V8's default (16 MB semi-spaces,

@@ -61,6 +61,8 @@ describe('extract pool', () => {
   it('is used only when threads are asked for and the pass has enough pages; a lazy pool never extracting starts nothing', async () => {
     expect(shouldUsePool(200, 0)).toBe(false);
     expect(shouldUsePool(3, 2)).toBe(false);
+    expect(shouldUsePool(79, 2)).toBe(false);
+    expect(shouldUsePool(80, 2)).toBe(true);
     expect(shouldUsePool(200, 2)).toBe(true);
     const lazy = createLazyExtractPool(2);
     await lazy.close();
