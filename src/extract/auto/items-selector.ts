@@ -7,7 +7,8 @@
  */
 import { filter } from 'cheerio-select';
 import type { Element } from 'domhandler';
-import { onlyElementChild, rowHeadlineUnits, type ListCandidate } from './find-list-candidates.js';
+import { onlyElementChild, type ListCandidate } from './find-list-candidates.js';
+import { rowHeadlineUnits } from './row-groups.js';
 import {
   describeElement,
   findCommonClasses,
