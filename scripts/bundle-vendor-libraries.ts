@@ -4,7 +4,8 @@
  * compiled code: `npm run build` writes them into dist/, the test setup into .test-dist/):
  * - `redis-libraries.cjs`: BullMQ and @keyv/redis, with node-redis and their other dependencies
  *   (src/store/redis-library.ts). A redis:// worker loads both to start, some 600 CommonJS files; a
- *   bare process `require`s them in 240 ms of CPU from node_modules, 130 ms from the bundle.
+ *   bare process `require`s them in 240 ms of CPU from node_modules, 130 ms from the bundle. The
+ *   bundle's node-redis builds its client classes in linear time (scripts/redis-commander-patch.ts).
  * - `zod.cjs`: zod (src/config/zod-library.ts), 99 files with its 60 locales, which every zod entry
  *   loads; ~60 ms of CPU to import, ~20 ms from the bundle and its code cache.
  *
@@ -24,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { writeAsciiOnly } from './ascii-bundle.js';
+import { redisCommanderPatchPlugin } from './redis-commander-patch.js';
 import { CLI_V8_FLAGS } from '../bin/v8-flags.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +88,7 @@ async function bundle(outDir: string, name: string, entry: string): Promise<void
     target: 'node20',
     external: ['msgpackr-extract'],
     logLevel: 'warning',
+    plugins: [redisCommanderPatchPlugin((message) => console.warn(`bundle ${name}: ${message}`))],
   });
   writeAsciiOnly(join(outDir, 'vendor', `${name}.cjs`));
 }

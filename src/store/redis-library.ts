@@ -15,11 +15,13 @@
  *   over node-redis' re-export chains (hundreds of files); `import('@keyv/redis')` with BullMQ cost
  *   ~0.32 s of CPU in a fresh process, `require` ~0.19 s. Every user in the process takes it from
  *   here, so there is one copy of the library (an ESM and a CommonJS copy would both load).
- * - One client class: node-redis' createClient builds a class carrying every Redis command (~500
+ * - One client class: node-redis' createClient builds a class carrying every Redis command (743
  *   closures, and as many for MULTI) per call, as its cache is keyed on the whole options (URL, name
- *   and socket included): ~35 ms of CPU per client, and a worker opens five (store, politeness
- *   scripts, site election, fire queue ×2). The class only depends on RESP, modules, functions and
- *   scripts, so clients without those share one class, built once: ~0.3 ms each.
+ *   and socket included): from node_modules 40-100 ms of CPU per client (quadratic in V8, see
+ *   scripts/redis-commander-patch.ts; ~5 ms from the bundle, whose copy the build changes), and a
+ *   worker opens five (store, politeness scripts, site election, fire queue ×2). The class only
+ *   depends on RESP, modules, functions and scripts, so clients without those share one class, built
+ *   once: ~0.3 ms each.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
