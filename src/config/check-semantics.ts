@@ -285,11 +285,12 @@ function compileVerdict(css: string): string {
 const requireModule = createRequire(import.meta.url);
 let selectorEngine: { select: typeof import('cheerio-select').select; document: import('domhandler').Document } | undefined;
 
-/** luxon builds an Intl.DateTimeFormat on every call (~70 µs); a config names a few zones, hundreds of times. */
 /**
- * Canonical IANA names (Asia/Shanghai) are looked up in ICU's list, ~1 ms; anything else (aliases such
- * as Asia/Calcutta, and typos) asks luxon, which builds a formatter in the zone: the first one loads
- * ICU's zone data, ~20 ms of a `check` or a worker's start-up that formats no date.
+ * Whether `zone` names a time zone, remembered per name (a config names a few zones, hundreds of
+ * times). Canonical IANA names (Asia/Shanghai) are looked up in ICU's list, ~1 ms once; anything else
+ * (aliases such as Asia/Calcutta, and typos) asks luxon, which builds an Intl.DateTimeFormat in the
+ * zone (~70 µs a call): the first one loads ICU's zone data, ~20 ms of a `check` or a worker's
+ * start-up that formats no date.
  */
 function isValidZone(zone: string): boolean {
   let valid = zoneVerdicts.get(zone);

@@ -39,7 +39,8 @@ export interface RunBundle<T> {
 export function runVendorBundle<T>(path: string): RunBundle<T> | undefined {
   const source = readWrappedSource(path);
   if (source === undefined) return undefined;
-  // Read into the same buffer as the source was: V8 is done with it once the script is compiled.
+  // Into the buffer the source was read into: the source is a string of its own by now, and V8 reads
+  // the cache only while it compiles the script.
   const cachedData = readIntoBuffer(codeCachePath(path), 0, 0);
   const script = new Script(source, { filename: path, cachedData });
   const module = { exports: {} };

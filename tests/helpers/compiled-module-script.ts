@@ -24,8 +24,10 @@ export function runCompiledScript(lines: string[]): unknown {
 
 /**
  * The same for a script that starts worker threads, which refuse V8 flags given on the command line:
- * the flags are set by the script's first lines, as bin/feedwright.js sets them. Returns the JSON it
- * printed and what it wrote to stderr; throws when it exits other than 0.
+ * the flags are set by the script's first lines, as bin/feedwright.js sets them. Its lines must load
+ * compiled modules with `await import()`: static imports are evaluated before those lines run, so
+ * what they compile would miss the flags (runCompiledScript sets them on the command line for that).
+ * Returns the JSON it printed and what it wrote to stderr; throws when it exits other than 0.
  */
 export function runCompiledThreadsScript(lines: string[]): { printed: unknown; stderr: string } {
   const script = [
