@@ -47,6 +47,22 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
   const leaseMs = options.leaseMs ?? 10_000;
   const trouble = throttledWarning(options.logger);
 
+  /**
+   * Waits until this turn may send: the host's previous request confirmed out (polled while it is
+   * not, up to its lease) and minDelay past that moment. Records this start as the unconfirmed one.
+   */
+  async function waitForStart(host: string, keys: string[], args: string[]): Promise<void> {
+    for (;;) {
+      const answer = await redis.eval(START_SCRIPT, keys, args).catch((error: unknown) => {
+        trouble(host, error);
+        return [0, 0];
+      });
+      const [unsent, ms] = (answer as [number, number]).map(Number) as [number, number];
+      if (ms > 0) await clock.sleep(ms);
+      if (unsent !== 1) return;
+    }
+  }
+
   async function acquireShared(host: string, limits: HostLimits, options: TurnOptions): Promise<HostTurn> {
     const token = randomUUID();
     const keys = [`${prefix}next:${host}`, `${prefix}slots:${host}`];
@@ -70,13 +86,12 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
           Math.max(500, Math.floor(leaseMs / 3)),
         );
         renew.unref();
-        const startKeys = [keys[0]!, `${prefix}started:${host}`];
+        const startKeys = [keys[0]!, `${prefix}started:${host}`, `${prefix}unsent:${host}`];
         const delayMs = String(Math.max(0, limits.minHostDelayMs));
-        /** Records a start happening now, later than Redis last timed it: the next worker is spaced from it. */
-        const restart = () =>
-          redis.eval(RESTART_SCRIPT, startKeys, [delayMs]).catch((error: unknown) => trouble(host, error));
+        /** Records this turn's request as out, now: the next worker is spaced from this moment. */
+        const confirm = () =>
+          redis.eval(CONFIRM_SCRIPT, startKeys, [delayMs, token]).catch((error: unknown) => trouble(host, error));
         let localTurn: HostTurn;
-        let startedAt: number;
         try {
           if (ms > 0) await clock.sleep(ms);
           // The global limit is this process's own; the per-host turn is already ours.
@@ -84,34 +99,18 @@ export function createSharedHostGate(options: SharedGateOptions): HostGate {
             perHostConcurrency: Number.MAX_SAFE_INTEGER,
             minHostDelayMs: 0,
           });
-          // A reserved turn only holds if every worker starts on time. One that starts late (a busy
-          // process, a long wait for this process's global limit) says so here, and whoever comes
-          // next waits out the difference: spacing holds between the starts the site actually sees.
-          const askedAt = clock.now();
-          const lateBy = await redis
-            .eval(START_SCRIPT, startKeys, [String(startAt), delayMs])
-            .then(Number)
-            .catch((error: unknown) => {
-              trouble(host, error);
-              return 0;
-            });
-          if (lateBy > 0) await clock.sleep(lateBy);
-          // Redis timed the start when it ran the script, but the request leaves only now: a process
-          // starved of CPU (seen at load 8 on 2 cores) handles the answer hundreds of ms later, and an
-          // oversleep adds more. Then the start is recorded again, as it happens, so the next worker
-          // (whose turn is still ahead) is spaced from the request the site sees.
-          startedAt = clock.now();
-          if (startedAt - askedAt - lateBy > START_LAG_MS) void restart();
+          // A reserved turn only holds if every worker's request leaves on time. The start check waits
+          // until the host's last request is known to be out (its worker confirmed the write), then
+          // out the rest of minDelay from that moment: spacing holds between the requests the site sees.
+          await waitForStart(host, startKeys, [String(startAt), delayMs, token, String(leaseMs)]);
         } catch (error) {
           clearInterval(renew);
           throw error;
         }
         return sharedTurn({
           localTurn,
-          startedAt,
           sendsLater: options.sendsLater === true,
-          clock,
-          restart,
+          confirm,
           release() {
             clearInterval(renew);
             redis.eval(RELEASE_SCRIPT, [keys[1]!], [token]).catch((error: unknown) => trouble(host, error));
@@ -208,36 +207,42 @@ if redis.call('PTTL', KEYS[2]) < startAt - now + tonumber(ARGV[3]) then redis.ca
 return {1, startAt - now, startAt}`;
 
 /**
- * KEYS: next-start key, last-start key. ARGV: the turn's reserved start (Redis ms), min delay ms.
- * Called just before a request goes out: returns how long to wait so this start is at least the
- * delay after the host's last actual start, and records this start (pushing the next turn back
- * when this one is late).
+ * KEYS: next-start key, last-start key, unsent key. ARGV: the turn's reserved start (Redis ms), min
+ * delay ms, token, lease ms.
+ * Called just before a request goes out. While another turn's request is not confirmed out (the
+ * unsent key holds its token), returns {1, poll ms}: ask again. Otherwise returns {0, wait ms}: wait
+ * that long, so this start is at least the delay after the host's last start and the reserved turn,
+ * then send. The start is recorded (pushing the next turn back when this one is late), and this
+ * turn becomes the unsent one until its worker confirms (CONFIRM_SCRIPT) or its lease runs out.
  */
 const START_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local delay = tonumber(ARGV[2])
+if delay <= 0 then return {0, 0} end
+local unsent = redis.call('GET', KEYS[3])
+if unsent and unsent ~= ARGV[3] then return {1, math.max(5, math.min(50, redis.call('PTTL', KEYS[3])))} end
 local at = math.max(now, tonumber(ARGV[1]))
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 local wait = math.max(0, last + delay - at)
 local startAt = at + wait
-if startAt > last then redis.call('SET', KEYS[2], startAt, 'PX', delay + 60000) end
+if startAt > last then redis.call('SET', KEYS[2], startAt, 'PX', wait + delay + 60000) end
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if startAt + delay > nextAt then redis.call('SET', KEYS[1], startAt + delay, 'PX', wait + delay + 60000) end
-return wait`;
-
-/** A start this much later than planned (after Redis' answer and any wait) is recorded again. */
-const START_LAG_MS = 15;
+redis.call('SET', KEYS[3], ARGV[3], 'PX', wait + tonumber(ARGV[4]))
+return {0, wait}`;
 
 /**
- * KEYS: next-start key, last-start key. ARGV: min delay ms.
- * Records a start happening now (Redis ms), later than START_SCRIPT timed it: the last start moves
- * to now and the host's next turn to at least now + delay.
+ * KEYS: next-start key, last-start key, unsent key. ARGV: min delay ms, token.
+ * The turn's request is out now (Redis ms): the last start moves to now when that is later, the
+ * host's next turn to at least now + delay, and the turn stops being the unsent one.
  */
-const RESTART_SCRIPT = `
+const CONFIRM_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local delay = tonumber(ARGV[1])
+if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+if delay <= 0 then return 1 end
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now > last then redis.call('SET', KEYS[2], now, 'PX', delay + 60000) end
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -267,34 +272,36 @@ if untilAt > nextAt then redis.call('SET', KEYS[1], untilAt, 'PX', tonumber(ARGV
 return 1`;
 
 /**
- * The turn handed out. A request goes out after the turn, by a lag that grows with load (a connection
- * to open; another client, the browser, sending it): its sent() — at the latest, the end of the turn —
- * and undici's write (written()) record the start again when it is later than Redis timed it.
+ * The turn handed out. Its request is confirmed out once, to Redis, when it is known to have left:
+ * undici's write (written()), the other client's send (sent(), for a `sendsLater` turn) or, at the
+ * latest, the end of the turn (a request that never reached a connection).
  */
 function sharedTurn(parts: {
   localTurn: HostTurn;
-  startedAt: number;
   sendsLater: boolean;
-  clock: GateClock;
-  restart: () => unknown;
+  confirm: () => unknown;
   release: () => void;
 }): HostTurn {
-  const restartIfLate = () => {
-    if (parts.clock.now() - parts.startedAt > START_LAG_MS) parts.restart();
+  let confirmed = false;
+  const confirmOnce = () => {
+    if (confirmed) return;
+    confirmed = true;
+    parts.confirm();
   };
   return createTurn(
     parts.sendsLater,
     () => {
       parts.localTurn.sent();
-      restartIfLate();
+      confirmOnce();
     },
     () => {
       parts.localTurn();
+      confirmOnce();
       parts.release();
     },
     () => {
       parts.localTurn.written();
-      restartIfLate();
+      if (!parts.sendsLater) confirmOnce();
     },
   );
 }

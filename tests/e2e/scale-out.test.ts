@@ -24,15 +24,15 @@ const PER_HOST = 5;
 const SLOT_MS = 20_000;
 const MIN_DELAY_MS = 1_000;
 /**
- * Workers record each request's actual start in Redis and space the next one from it; arrival at the
- * origin also carries the lag between that record and the request reaching the socket, and the
- * origin's own lag in timing it. Alone on this 2-core machine, with 5 worker and server processes and
- * the test runner, that lag reached 164 ms; inside `npm test`, with four test files at once, 280 ms (a
- * smallest gap of 720 ms). On a slower machine, with the origins still in the test process, a stall of
- * that process (468 ms) timed requests late and gaps of 505-566 ms were measured (and 176 ms once): the
- * origins now run in a process of their own (slot-origins.ts). No shared politeness gives gaps of a
- * few ms, and spacing by reserved turns alone gave 231 ms here; the scenario
- * (`npm run scenario:scale`, which runs alone) holds the gaps to 150 ms.
+ * Workers space a host's requests from the moment the one before was confirmed written (in Redis);
+ * arrival at the origin still carries the lag between that write and the origin timing the request,
+ * and the confirmation can reach Redis a little after the write. Alone on this 2-core machine, with 5
+ * worker and server processes and the test runner, the lag between a recorded start and the origin's
+ * timing reached 164 ms; inside `npm test`, with four test files at once, 280 ms (a smallest gap of
+ * 720 ms). Spacing from a start check made before the write let a worker that stalled before writing be
+ * overtaken: 220 ms once in CI, hence the confirmed writes. No shared politeness gives gaps of a few ms,
+ * and spacing by reserved turns alone gave 231 ms here; the scenario (`npm run scenario:scale`, which
+ * runs alone) holds the gaps to 150 ms.
  */
 const LAG_TOLERANCE_MS = 400;
 const SLOW_SOURCE = 's0-0';

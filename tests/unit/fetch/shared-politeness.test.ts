@@ -140,6 +140,51 @@ describe.skipIf(!redisUp)('shared politeness (Redis at 127.0.0.1:6379)', () => {
     expect(nextAt - lateAt).toBeGreaterThanOrEqual(280);
   });
 
+  it('a request written late (its worker stalled after the start check) holds the next worker until it is out', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const gate = () =>
+      createSharedHostGate({ redis, prefix, local: createHostGate(16, clock), clock, logger: createSilentLogger() });
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 300 };
+    const first = await gate().acquire('h.example', limits);
+    // Worker A's request reaches its connection 500 ms after its start check: its turn is past, and
+    // B's turn (300 ms after A's) comes before A's request is out.
+    const written = sleep(500).then(() => {
+      first.written();
+      const writtenAt = Date.now();
+      first();
+      return writtenAt;
+    });
+    const next = gate()
+      .acquire('h.example', limits)
+      .then((turn) => (turn(), Date.now()));
+    const [writtenAt, nextAt] = await Promise.all([written, next]);
+    // Spacing from the start check alone sent B ~200 ms before A's request.
+    expect(nextAt - writtenAt).toBeGreaterThanOrEqual(280);
+  });
+
+  it('a start never confirmed (its worker killed before the write) holds the host only until its lease runs out', async () => {
+    prefix = `fwtest-${randomUUID()}:polite:`;
+    const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const gate = () =>
+      createSharedHostGate({
+        redis,
+        prefix,
+        local: createHostGate(16, clock),
+        clock,
+        logger: createSilentLogger(),
+        leaseMs: 800,
+      });
+    const limits = { perHostConcurrency: 8, minHostDelayMs: 100 };
+    const startedAt = Date.now();
+    await gate().acquire('h.example', limits); // never written nor ended: the worker is gone
+    const nextAt = await gate()
+      .acquire('h.example', limits)
+      .then((turn) => (turn(), Date.now()));
+    expect(nextAt - startedAt).toBeGreaterThanOrEqual(780);
+    expect(nextAt - startedAt).toBeLessThan(3_000);
+  });
+
   it('a turn whose request another client sends later (the browser) spaces the next worker from its sent()', async () => {
     prefix = `fwtest-${randomUUID()}:polite:`;
     const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
