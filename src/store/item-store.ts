@@ -152,6 +152,8 @@ export interface ItemStoreOptions extends StoreErrorHints {
   callTimeoutMs?: number;
   /** The backend's seen index, fencing and atomic commits; default: plain keyv (one process only). */
   engine?: StoreEngine;
+  /** Closes the backend; default: keyv's disconnect. */
+  close?: () => Promise<void>;
 }
 
 /** Builds an ItemStore over a keyv instance (its namespace scopes every key). */
@@ -323,7 +325,7 @@ export function createItemStore(keyv: Keyv, options: ItemStoreOptions): ItemStor
         await engine.clear();
         await keyv.clear();
       }),
-    close: () => guard('could not close the store', undefined, () => keyv.disconnect()),
+    close: () => guard('could not close the store', undefined, options.close ?? (() => keyv.disconnect())),
   };
 }
 

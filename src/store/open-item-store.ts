@@ -6,7 +6,6 @@ import { describeError, formatErrorMessage } from '../errors.js';
 import { resolve } from 'node:path';
 import { Keyv } from 'keyv';
 import { JSON_CODEC } from './json-codec.js';
-import type KeyvRedis from '@keyv/redis';
 import { splitStoreUrl } from './store-url.js';
 import type { Logger } from '../log.js';
 import { createItemStore, type ItemStore } from './item-store.js';
@@ -18,6 +17,8 @@ import { META_KEY } from './store-keys.js';
 import { StoreError, corruptSqliteHint, isSqliteCorruption } from './store-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { createRedisClient, loadRedisLibrary } from './redis-library.js';
+import { closeRedisClient } from './close-redis-client.js';
+import { withTimeout } from './redis-scripts.js';
 import { createOutageLog } from '../outage/outage-log.js';
 
 /** Options for {@link openItemStore}. */
@@ -45,10 +46,12 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     else openError ??= error;
   });
   backend.onReconnect?.(() => trouble.recovered());
+  const close = backend.close ?? (() => backend.keyv.disconnect());
   try {
+    await backend.connect?.();
     await checkSchema(backend.keyv, backend.label);
   } catch (error) {
-    await backend.keyv.disconnect().catch((closeError: unknown) => {
+    await close().catch((closeError: unknown) => {
       options.logger?.debug({ err: closeError }, 'store: close after a failed open also failed');
     });
     if (error instanceof StoreError) throw error;
@@ -69,6 +72,7 @@ export async function openItemStore(storeUrl: string, options: OpenItemStoreOpti
     sweepExpired: backend.sweepExpired,
     callTimeoutMs: backend.synchronous ? 0 : options.callTimeoutMs,
     engine: backend.engine,
+    close,
   });
 }
 
@@ -97,6 +101,10 @@ interface Backend {
   opened: boolean;
   /** Answers every call before any timer could fire (SQLite, memory): store calls need no deadline. */
   synchronous?: boolean;
+  /** Connects a network backend (before the first call); failing, the open fails. */
+  connect?: () => Promise<void>;
+  /** Closes the backend (default: keyv's disconnect). */
+  close?: () => Promise<void>;
   /** Registers a callback for a network backend's connection coming back after a loss. */
   onReconnect?: (callback: () => void) => void;
   /** Seen index, fencing and atomic commits of the backend (plain keyv when absent: memory). */
@@ -162,26 +170,29 @@ async function openRedis(url: string, namespace: string, connectTimeoutMs: numbe
   };
   // Commands fail at once while Redis is away instead of queueing until it returns: a run then
   // reports the store as unavailable rather than hanging with the source's turn held.
-  const keyv = createKeyv(createRedisClient({ url, socket, disableOfflineQueue: true }), {
-    namespace,
-    throwOnErrors: true,
-    connectionTimeout: connectTimeoutMs,
-  }) as unknown as Keyv;
+  const redisClient = createRedisClient({ url, socket, disableOfflineQueue: true });
+  // Connected here, not by @keyv/redis on its first call: its connection timeout is a timer it never
+  // clears, which kept every short redis:// run alive for 5 s after it had finished.
+  const keyv = createKeyv(redisClient, { namespace, throwOnErrors: true }) as unknown as Keyv;
   keyv.serialize = JSON_CODEC.serialize;
   keyv.deserialize = JSON_CODEC.deserialize;
-  const client = (keyv.store as KeyvRedis<unknown>).client;
   return Object.assign(state, {
     keyv,
     engine: createRedisEngine(
-      client as unknown as RedisEngineClient,
+      redisClient as unknown as RedisEngineClient,
       namespace,
       (data) => JSON_CODEC.serialize(data as never) as string,
     ),
     label: `Redis at ${redactUrl(url)}`,
+    connect: async () => {
+      await withTimeout(redisClient.connect(), connectTimeoutMs, 'connect');
+    },
+    // Bounded: node-redis' own close waits for ever for a command queued when Redis went away.
+    close: () => closeRedisClient(redisClient),
     hint: `Is Redis running at ${redactUrl(url)}? Start it, or set \`store:\` to sqlite://data/feedwright.sqlite.`,
     onReconnect: (callback: () => void) => {
       // 'ready' follows every successful (re)connect; only those after the open are reconnects.
-      client.on('ready', () => {
+      redisClient.on('ready', () => {
         if (state.opened) callback();
       });
     },

@@ -6,6 +6,7 @@
 import { describeError, formatErrorMessage } from '../errors.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { StoreError } from './store-error.js';
+import { closeRedisClient } from './close-redis-client.js';
 import { createRedisClient } from './redis-library.js';
 
 /** Scripts, reads and writes on a connection of their own (the shape the fetch stage's `RedisScripts` asks for). */
@@ -53,9 +54,7 @@ export async function openRedisScripts(url: string, timeoutMs = 5_000): Promise<
         : { PX: Math.max(1, Math.round(ttlMs)) };
       return (await withTimeout(client.set(key, value, options), timeoutMs, 'set')) === 'OK';
     },
-    async close() {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
-    },
+    close: () => closeRedisClient(client),
   };
 }
 
